@@ -1,0 +1,40 @@
+// The one interface both backends implement: QEMU's own languages (QMP JSON, qtest lines, HMP text).
+// The model answers from the pure engine, the qemu backend from a real qemu-system-x86_64, so every
+// scenario and replay file runs unchanged on either.
+
+import type { QmpEvent, TraceEntry } from '../engine/effects';
+
+/** A QMP command as sent (`{execute, arguments?}`), numbers beyond 2^53 as bigint. */
+export type QmpCommand = { readonly execute: string; readonly arguments?: Readonly<Record<string, unknown>> };
+
+export interface StepResult {
+  /** QMP reply object (`{return}` / `{error: {class, desc}}`), the qtest response line, or HMP text (\r\n line ends). */
+  readonly reply: unknown;
+  /** QMP events the step caused, without timestamps, in arrival order. */
+  readonly events: readonly QmpEvent[];
+  /** qtest `IRQ raise N` / `IRQ lower N` lines the step caused. */
+  readonly irqs: readonly string[];
+  /** The causal path (model backend only). */
+  readonly trace?: readonly TraceEntry[];
+}
+
+export type StartResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
+
+export interface Backend {
+  readonly name: 'model' | 'qemu';
+  /** Start a machine from qemu-system-x86_64 options (`-M pc -m 1G,slots=4,maxmem=8G ...`). */
+  start(machine: string): Promise<StartResult>;
+  qmp(command: QmpCommand): Promise<StepResult>;
+  qtest(line: string): Promise<StepResult>;
+  /** HMP through `human-monitor-command`; the reply is its text. */
+  hmp(commandLine: string): Promise<StepResult>;
+  /** Stop the machine and free everything (idempotent). */
+  close(): Promise<void>;
+}
+
+/** A model-vs-setup problem that is not QEMU's answer (unsupported option, malformed input): exit code 2. */
+export class ScenarioError extends Error {
+  constructor(message: string, readonly where?: string) {
+    super(where ? `${where}: ${message}` : message);
+  }
+}

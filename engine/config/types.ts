@@ -1,0 +1,63 @@
+// The machine as the command line describes it, before QEMU derives anything from it.
+
+export type MachineType = 'pc' | 'q35';
+export type Accel = 'tcg' | 'kvm';
+export type BackendType = 'memory-backend-ram' | 'memory-backend-memfd';
+
+/** Machine-class compatibility flags that depend on the versioned machine name (hw/i386/pc*.c). */
+export interface MachineClassFlags {
+  readonly hasReservedMemory: boolean;
+  readonly enforceAlignedDimm: boolean;
+  readonly brokenReservedEnd: boolean;
+  readonly gigabyteAlign: boolean;
+  readonly enforceAmd1TbHole: boolean;
+  readonly autoEnableNumaWithMemhp: boolean;
+  readonly autoEnableNumaWithMemdev: boolean;
+}
+
+export interface BackendOption {
+  readonly type: BackendType;
+  readonly id: string;
+  readonly size: bigint;
+  /** The option text as given, for error prefixes. */
+  readonly text: string;
+}
+
+export interface NumaNodeOption {
+  readonly nodeid: number;
+  readonly memdev?: string;
+  readonly text: string;
+}
+
+export interface DimmOption {
+  readonly id?: string;
+  readonly memdev?: string;
+  readonly slot?: bigint;
+  readonly addr?: bigint;
+  readonly node?: bigint;
+  /** The option text as given (`pc-dimm,id=d0,...`), for QEMU's `-device ...: ` error prefix. */
+  readonly text: string;
+}
+
+export interface MachineConfig {
+  readonly type: MachineType;
+  /** Resolved machine name, e.g. `pc-i440fx-7.2`, `pc-q35-7.2`. */
+  readonly machineName: string;
+  readonly flags: MachineClassFlags;
+  /** `-m` size, rounded up to 8 KiB. */
+  readonly ramSize: bigint;
+  /** `slots=` (0 when absent). */
+  readonly ramSlots: bigint;
+  /** `maxmem=` or ramSize. */
+  readonly maxramSize: bigint;
+  readonly maxRamBelow4g?: bigint;
+  readonly acpi: boolean;
+  /** PIIX4_PM / ICH9-LPC `memory-hotplug-support`. */
+  readonly memoryHotplugSupport: boolean;
+  readonly accel: Accel;
+  readonly backends: readonly BackendOption[];
+  readonly numa: readonly NumaNodeOption[];
+  readonly dimms: readonly DimmOption[];
+  /** The command line as given. */
+  readonly commandLine: string;
+}

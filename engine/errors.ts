@@ -1,0 +1,92 @@
+// The error catalogue. Errors are values with a code, QMP class and QEMU's exact wording (typos
+// included: "no slots where allocated", "must by aligned"). Nothing else in the engine spells a message.
+
+import { hex } from './units';
+
+export type ErrorClass = 'GenericError' | 'DeviceNotFound' | 'CommandNotFound';
+
+export interface QemuError {
+  readonly code: string;
+  readonly class: ErrorClass;
+  readonly desc: string;
+}
+
+const generic = (code: string, desc: string): QemuError => ({ code, class: 'GenericError', desc });
+
+/** `%llu` of a possibly negative int64 printed as uint64, as QEMU does for `ram_slots - 1`. */
+const u64 = (v: bigint): string => (v < 0n ? (v + (1n << 64n)).toString() : v.toString());
+
+export const E = {
+  // --- start-up (machine_set_mem, pc_memory_init, numa) ---
+  slotsWithoutMaxmem: () => generic('slots-without-maxmem', 'slots specified but no max-size'),
+  maxmemBelowSize: (maxmem: bigint, size: bigint) =>
+    generic('maxmem-below-size', `invalid value of maxmem: maximum memory size (${hex(maxmem)}) must be at least the initial memory size (${hex(size)})`),
+  maxmemEqualsSize: (maxmem: bigint, size: bigint) =>
+    generic('maxmem-equals-size', `invalid value of maxmem: memory slots were specified but maximum memory size (${hex(maxmem)}) is equal to the initial memory size (${hex(size)})`),
+  ramTooLarge: () => generic('ram-too-large', 'ram size too large'),
+  tooManySlots: (slots: bigint) => generic('too-many-slots', `unsupported amount of memory slots: ${slots}`),
+  maxmemUnaligned: () => generic('maxmem-unaligned', 'maximum memory size must by aligned to multiple of 4096 bytes'),
+  maxmemOverflow: (maxmem: bigint) => generic('maxmem-overflow', `unsupported amount of maximum memory: ${hex(maxmem)}`),
+  physBitsTooLow: (limit: bigint, used: bigint, bits: number) =>
+    generic('phys-bits', `Address space limit ${hex(limit)} < ${hex(used)} phys-bits too low (${bits})`),
+  memoryNotSupported: (machine: string) => generic('memory-not-supported', `"-memory 'slots|maxmem'" is not supported by: ${machine}`),
+  numaTotalMismatch: (total: bigint, ram: bigint) =>
+    generic('numa-total', `total memory for NUMA nodes (${hex(total)}) should equal RAM size (${hex(ram)})`),
+  reservedRamName: (id: string) =>
+    generic('reserved-ram-name', `object name '${id}' is reserved for the default RAM backend, it can't be used for any other purposes. Change the object's 'id' to something else`),
+  invalidAccelerator: (name: string) => generic('invalid-accel', `invalid accelerator ${name}`),
+
+  // --- QMP generic / qdev ---
+  commandNotFound: (cmd: string) => ({ code: 'command-not-found', class: 'CommandNotFound' as const, desc: `The command ${cmd} has not been found` }),
+  parameterMissing: (name: string) => generic('parameter-missing', `Parameter '${name}' is missing`),
+  parameterType: (name: string, type: string) => generic('parameter-type', `Parameter '${name}' expects ${type}`),
+  invalidParameter: (name: string) => generic('invalid-parameter', `Invalid parameter '${name}'`),
+  deviceNotFound: (id: string) => ({ code: 'device-not-found', class: 'DeviceNotFound' as const, desc: `Device '${id}' not found` }),
+  duplicateDeviceId: (id: string) => generic('duplicate-device-id', `Duplicate device ID '${id}'`),
+  propertyNotFound: (driver: string, prop: string) => generic('property-not-found', `Property '${driver}.${prop}' not found`),
+  propertyNotWritable: (driver: string, prop: string) => generic('property-not-writable', `Property '${driver}.${prop}' is not writable`),
+  driverMissing: () => generic('driver-missing', "Parameter 'driver' is missing"),
+  invalidDriver: (driver: string) => generic('invalid-driver', `'${driver}' is not a valid device model name`),
+
+  // --- backends (object-add / object-del) ---
+  backendSizeZero: (type: string) => generic('backend-size-zero', `property 'size' of ${type} doesn't take value '0'`),
+  duplicateObject: (id: string) => generic('duplicate-object', `attempt to add duplicate property '${id}' to object (type 'container')`),
+  objectInUse: (id: string) => generic('object-in-use', `object '${id}' is in use, can not be deleted`),
+  objectNotFound: (id: string) => generic('object-not-found', `object '${id}' not found`),
+  invalidObjectType: (type: string) => generic('invalid-object-type', `invalid object type: ${type}`),
+  cannotAllocate: (id: string) => generic('cannot-allocate', `cannot set up guest memory '${id}': Cannot allocate memory`),
+
+  // --- pc-dimm pre_plug / realize (in QEMU's check order) ---
+  acpiMissing: () => generic('acpi-missing', 'memory hotplug is not enabled: missing acpi device or acpi disabled'),
+  memhpOff: (dev: 'PIIX4_PM' | 'ICH9-LPC') => generic('memhp-off', `memory hotplug is not enabled: ${dev}.memory-hotplug-support is not set`),
+  invalidSlot: (slot: bigint, ramSlots: bigint) => generic('invalid-slot', `invalid slot number ${slot}, valid range is [0-${u64(ramSlots - 1n)}]`),
+  noSlotsAllocated: () => generic('no-slots', "no slots where allocated, please specify the 'slots' option"),
+  slotBusy: (slot: bigint) => generic('slot-busy', `slot ${slot} is busy`),
+  noFreeSlots: () => generic('no-free-slots', 'no free slots available'),
+  memdevNotSet: () => generic('memdev-not-set', "'memdev' property must be set"),
+  memdevUnknown: (id: string) => ({ code: 'memdev-unknown', class: 'DeviceNotFound' as const, desc: `Device '${id}' not found` }),
+  deviceMemoryNotEnabled: () => generic('devmem-disabled', 'memory devices (e.g. for memory hotplug) are not enabled, please specify the maxmem option'),
+  noKvmSlots: () => generic('no-kvm-slots', 'hypervisor has no free memory slots left'),
+  notEnoughSpace: (used: bigint, total: bigint) =>
+    generic('not-enough-space', `not enough space, currently ${hex(used)} in use of total space for memory devices ${hex(total)}`),
+  addrUnaligned: (align: bigint) => generic('addr-unaligned', `address must be aligned to ${hex(align)} bytes`),
+  sizeUnaligned: (align: bigint) => generic('size-unaligned', `backend memory size must be multiple of ${hex(align)}`),
+  addrOutOfRange: (addr: bigint, size: bigint, base: bigint, space: bigint) =>
+    generic('addr-out-of-range', `can't add memory device [${hex(addr)}:${hex(size)}], usable range for memory devices [${hex(base)}:${hex(space)}]`),
+  deviceTooBig: () => generic('device-too-big', "can't add memory device, device too big"),
+  addrConflict: (id: string | undefined) => generic('addr-conflict', `address range conflicts with memory device id='${id ?? '(unnamed)'}'`),
+  fragmented: () => generic('fragmented', 'could not find position in guest address space for memory device - memory fragmented due to alignments'),
+  nodeOutOfRange: (node: bigint, nodes: number) =>
+    generic('node-out-of-range', `'DIMM property node has value ${node}' which exceeds the number of numa nodes: ${nodes}`),
+  memdevBusy: (id: string) => generic('memdev-busy', `can't use already busy memdev: ${id}`),
+
+  // --- ACPI ---
+  noAcpiDevice: () => generic('no-acpi-device', 'command is not supported, missing ACPI device'),
+} as const;
+
+export type ErrorCode = ReturnType<(typeof E)[keyof typeof E]>['code'];
+
+/** Prefix a start-up error caused by one option, as QEMU's error location does (`-device pc-dimm,...: `). */
+export function atOption(option: string, err: QemuError): QemuError {
+  return { ...err, desc: `${option}: ${err.desc}` };
+}

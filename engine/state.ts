@@ -1,0 +1,56 @@
+// The whole machine as one immutable value. Sub-systems own their slice's type; derived views
+// (flat view rendering, SCI level, query replies, `info` text) are selectors over this value.
+
+import type { MachineConfig } from './config/types';
+import type { Layout } from './machine/layout';
+import type { MemoryState } from './memory/types';
+import type { AcpiState } from './acpi/types';
+import type { IrqState } from './irq/types';
+
+export interface MemoryBackend {
+  readonly id: string;
+  readonly type: 'memory-backend-ram' | 'memory-backend-memfd';
+  readonly size: bigint;
+  /** Alignment of the backing RAM block: 2 MiB for ram (QEMU_VMALLOC_ALIGN), host page (4 KiB) for memfd. */
+  readonly align: bigint;
+  /** host_memory_backend_is_mapped: set while a pc-dimm uses it. */
+  readonly mapped: boolean;
+  /** The main RAM backend (`pc.ram`, or the `-numa memdev`s) cannot be plugged. */
+  readonly internal: boolean;
+  /** Region id of its RAM memory region (the object id). */
+  readonly region: string;
+}
+
+export interface Dimm {
+  readonly id?: string;
+  /** QOM path: /machine/peripheral/<id> or /machine/peripheral-anon/device[N]. */
+  readonly path: string;
+  readonly memdev: string;
+  readonly slot: bigint;
+  readonly addr: bigint;
+  readonly node: bigint;
+  readonly size: bigint;
+  readonly hotplugged: boolean;
+}
+
+export interface QtestState {
+  /** `irq_intercept_in` target ('ioapic') or undefined. */
+  readonly intercept?: { readonly kind: 'in' | 'out'; readonly target: string };
+  /** Per-pin level cache qtest keeps to report only changes (24 IOAPIC pins). */
+  readonly levels: readonly number[];
+}
+
+export interface MachineState {
+  readonly config: MachineConfig;
+  readonly layout: Layout;
+  readonly mem: MemoryState;
+  /** Memory backend objects, in creation order. */
+  readonly backends: readonly MemoryBackend[];
+  /** Realized pc-dimms, in realize order (QEMU's object-tree order for queries that don't sort). */
+  readonly dimms: readonly Dimm[];
+  /** Counter for /machine/peripheral-anon/device[N]. */
+  readonly anonCount: number;
+  readonly acpi: AcpiState;
+  readonly irq: IrqState;
+  readonly qtest: QtestState;
+}
