@@ -1,0 +1,187 @@
+// The real-QEMU Backend: one paused qemu-system-x86_64 per scenario, driven over QMP and qtest.
+// Events and IRQ lines are attributed to the step that caused them with barriers, never sleeps: QEMU's
+// main loop is single-threaded and writes both sockets synchronously, so once a step's reply is in, a
+// cheap request on each channel (qtest `endianness`, QMP `query-status`) flushes everything the step caused.
+
+import type { QmpEvent } from '../../engine/effects';
+import type { Backend, QmpCommand, StartResult, StepResult } from '../types';
+import { ScenarioError } from '../types';
+import { describeExit, firstErrorLine, QemuProcess, qemuAvailable, QEMU_NOT_FOUND } from './process';
+import { QmpClient } from './qmp-client';
+import { QtestClient } from './qtest-client';
+
+export { qemuAvailable, kvmAvailable, livePids, QEMU_NOT_FOUND } from './process';
+export { qtestLineProblem } from './qtest-client';
+
+export interface QemuBackendOptions {
+  /** Per-request time-out (QMP command, qtest line, barrier), default 10 s. */
+  readonly timeoutMs?: number;
+  /** Time-out for QEMU to come up (sockets + QMP greeting), default 10 s. */
+  readonly startTimeoutMs?: number;
+}
+
+export class QemuBackend implements Backend {
+  readonly name = 'qemu' as const;
+  private proc: QemuProcess | undefined;
+  private qmpClient: QmpClient | undefined;
+  private qtestClient: QtestClient | undefined;
+  private readonly timeoutMs: number;
+  private readonly startTimeoutMs: number;
+  private failure: Error | undefined;
+
+  constructor(options: QemuBackendOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.startTimeoutMs = options.startTimeoutMs ?? 10_000;
+  }
+
+  /** PID of the running QEMU, if any. */
+  get pid(): number | undefined {
+    return this.proc?.pid;
+  }
+
+  /** The accelerator actually used ('kvm' only when asked for and /dev/kvm exists). */
+  get accel(): 'tcg' | 'kvm' | undefined {
+    return this.proc?.accel;
+  }
+
+  /** QEMU's stderr so far. */
+  get stderr(): string {
+    return this.proc?.stderr ?? '';
+  }
+
+  async start(machine: string): Promise<StartResult> {
+    if (this.proc) throw new ScenarioError('qemu backend: start() called twice; close() first');
+    if (!qemuAvailable()) throw new ScenarioError(QEMU_NOT_FOUND);
+    const proc = await QemuProcess.spawn(machine);
+    this.proc = proc;
+    try {
+      if (!(await proc.waitForSockets(this.startTimeoutMs))) return await this.startupFailure(proc);
+      const onClose = () => this.deathError();
+      try {
+        this.qmpClient = await QmpClient.connect(proc.qmpPath, this.startTimeoutMs, onClose);
+      } catch (e) {
+        // QEMU refuses most bad command lines after creating its sockets: the greeting never comes.
+        const exited = await Promise.race([proc.exited.then(() => true), delay(this.startTimeoutMs).then(() => false)]);
+        if (exited) return await this.startupFailure(proc);
+        throw e;
+      }
+      this.qtestClient = await QtestClient.connect(proc.qtestPath, this.startTimeoutMs, onClose);
+      return { ok: true };
+    } catch (e) {
+      const err = this.withStderr(e as Error);
+      await this.close();
+      throw err;
+    }
+  }
+
+  async qmp(command: QmpCommand): Promise<StepResult> {
+    if (!command || typeof command.execute !== 'string') throw new ScenarioError('a qmp step needs `execute`');
+    const { qmp, qtest } = this.running();
+    return this.guard(async () => {
+      const reply = await qmp.execute(command);
+      if (command.execute === 'quit' && 'return' in reply) {
+        await Promise.race([this.proc!.exited, delay(this.timeoutMs)]);
+        return this.result(reply, qmp.takeEvents(), qtest.takeIrqs());
+      }
+      await this.barriers();
+      return this.result(reply, qmp.takeEvents(), qtest.takeIrqs());
+    });
+  }
+
+  async qtest(line: string): Promise<StepResult> {
+    const { qmp, qtest } = this.running();
+    // Validation errors (ScenarioError) leave QEMU running: the line was never sent.
+    const response = await qtest.request(line).catch((e: Error) => {
+      if (e instanceof ScenarioError) throw e;
+      return this.guard(() => Promise.reject(e));
+    });
+    return this.guard(async () => {
+      await this.barriers();
+      return this.result(response, qmp.takeEvents(), qtest.takeIrqs());
+    });
+  }
+
+  async hmp(commandLine: string): Promise<StepResult> {
+    if (typeof commandLine !== 'string') throw new ScenarioError('an hmp step must be a string');
+    const { qmp, qtest } = this.running();
+    return this.guard(async () => {
+      const reply = await qmp.execute({ execute: 'human-monitor-command', arguments: { 'command-line': commandLine } });
+      await this.barriers();
+      const text = 'return' in reply ? reply.return : reply;
+      return this.result(text, qmp.takeEvents(), qtest.takeIrqs());
+    });
+  }
+
+  async close(): Promise<void> {
+    this.qmpClient?.close();
+    this.qtestClient?.close();
+    this.qmpClient = undefined;
+    this.qtestClient = undefined;
+    const proc = this.proc;
+    this.proc = undefined;
+    if (proc) await proc.kill();
+  }
+
+  // -------------------------------------------------------------------------------------------------
+
+  private result(reply: unknown, events: QmpEvent[], irqs: string[]): StepResult {
+    return { reply, events, irqs };
+  }
+
+  /** One request on each channel, issued after the step's reply: flushes its events and IRQ lines. */
+  private async barriers(): Promise<void> {
+    const { qmp, qtest } = this.running();
+    const [status] = await Promise.all([qmp.execute({ execute: 'query-status' }), qtest.request('endianness')]);
+    if ('error' in status) throw new Error(`QMP barrier failed: ${status.error.desc}`);
+  }
+
+  private running(): { qmp: QmpClient; qtest: QtestClient } {
+    if (this.failure) throw this.failure;
+    if (!this.proc || !this.qmpClient || !this.qtestClient) throw new ScenarioError('qemu backend: not started');
+    if (!this.proc.alive) throw this.deathError();
+    return { qmp: this.qmpClient, qtest: this.qtestClient };
+  }
+
+  /** Run a step; on any failure (time-out, QEMU died) kill QEMU and throw a clear error with its stderr. */
+  private async guard<T>(f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (e) {
+      if (e instanceof ScenarioError) throw e;
+      const proc = this.proc;
+      // Give a dying QEMU a moment to finish so its exit status and last words are known.
+      if (proc) await Promise.race([proc.exited, delay(2000)]);
+      const err = proc && !proc.alive ? this.deathError() : this.withStderr(e as Error);
+      this.failure = err;
+      await this.close();
+      throw err;
+    }
+  }
+
+  private deathError(): Error {
+    const proc = this.proc;
+    if (!proc) return new Error('QEMU is not running');
+    const status = proc.status ? describeExit(proc.status) : 'still running';
+    return new Error(`QEMU (pid ${proc.pid}) died: ${status}; stderr: ${proc.stderr.trim() || '(empty)'}`);
+  }
+
+  private withStderr(e: Error): Error {
+    const stderr = this.proc?.stderr.trim();
+    if (!stderr || e.message.includes(stderr)) return e;
+    const err = new Error(`${e.message}; QEMU stderr: ${stderr}`);
+    err.name = e.name;
+    return err;
+  }
+
+  private async startupFailure(proc: QemuProcess): Promise<StartResult> {
+    const status = await proc.exited;
+    this.proc = undefined;
+    const line = firstErrorLine(proc.stderr);
+    if (status.code === 1 && line) return { ok: false, error: line };
+    throw new Error(`QEMU (pid ${proc.pid}) failed to start: ${describeExit(status)}; stderr: ${proc.stderr.trim() || '(empty)'}`);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
