@@ -1,0 +1,201 @@
+// The replay scenario (YAML) and transcript (JSON) formats of DESIGN.md "Replay", and the runner that
+// turns one into the other on any Backend. Integers are read as bigint so 2^64-1 survives.
+
+import * as fs from 'node:fs';
+import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type { QmpEvent } from '../engine/effects';
+import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/types';
+import { ScenarioError } from '../backends/types';
+
+// ---------------------------------------------------------------------------------------------------
+// Types
+
+export type QmpStep = { readonly qmp: QmpCommand };
+export type QtestStep = { readonly qtest: string };
+export type HmpStep = { readonly hmp: string };
+/** libvirt steps (`virsh attach-device` / `detach-device` XML); passed through, run by the libvirt runner. */
+export type AttachStep = { readonly attach: unknown };
+export type DetachStep = { readonly detach: unknown };
+export type QemuStep = QmpStep | QtestStep | HmpStep;
+export type ReplayStep = QemuStep | AttachStep | DetachStep;
+export type StepKind = 'qmp' | 'qtest' | 'hmp' | 'attach' | 'detach';
+export const STEP_KINDS: readonly StepKind[] = ['qmp', 'qtest', 'hmp', 'attach', 'detach'];
+
+export interface ReplayScenario {
+  /** Where it was loaded from, for messages (not part of the format). */
+  readonly file?: string;
+  /** qemu-system-x86_64 options; absent in a libvirt scenario. */
+  readonly machine?: string;
+  /** libvirt domain (another engineer's work), passed through as given. */
+  readonly domain?: unknown;
+  readonly steps: readonly ReplayStep[];
+  /** 1-based source line of each step, when known. */
+  readonly stepLines?: readonly (number | undefined)[];
+}
+
+export type TranscriptStep =
+  | { readonly qmp: QmpCommand; readonly reply: unknown; readonly events: readonly QmpEvent[]; readonly irqs: readonly string[] }
+  | { readonly qtest: string; readonly reply: unknown; readonly events: readonly QmpEvent[]; readonly irqs: readonly string[] }
+  | { readonly hmp: string; readonly reply: unknown; readonly events: readonly QmpEvent[]; readonly irqs: readonly string[] };
+
+export interface Transcript {
+  readonly machine: string;
+  readonly startup: StartResult;
+  readonly steps: readonly TranscriptStep[];
+}
+
+export function stepKind(step: ReplayStep): StepKind {
+  return STEP_KINDS.find((k) => k in step)!;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Loading and validation
+
+export function loadReplayScenario(file: string): ReplayScenario {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ScenarioError(`cannot read scenario: ${(e as Error).message}`, file);
+  }
+  return parseReplayScenario(text, file);
+}
+
+const TOP_KEYS = new Set(['machine', 'domain', 'steps']);
+
+export function parseReplayScenario(text: string, file = '<scenario>'): ReplayScenario {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { intAsBigInt: true, lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineOf = (node: unknown): number | undefined => {
+    const range = (node as YamlNode | undefined)?.range;
+    return range ? lineCounter.linePos(range[0]).line : undefined;
+  };
+  const at = (line?: number) => (line ? `${file}:${line}` : file);
+
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const line = e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line;
+    throw new ScenarioError(`malformed YAML: ${e.message.split('\n')[0]}`, at(line));
+  }
+  const root = doc.contents;
+  if (!isMap(root)) throw new ScenarioError('a replay scenario must be a mapping with `machine` and `steps`', at(lineOf(root)));
+  const top = doc.toJS({ mapAsMap: false }) as Record<string, unknown>;
+
+  for (const key of Object.keys(top)) {
+    if (!TOP_KEYS.has(key)) {
+      const pair = root.items.find((p) => (p.key as { value?: unknown })?.value === key);
+      throw new ScenarioError(`unknown key '${key}' (expected machine, domain, steps)`, at(lineOf(pair?.key)));
+    }
+  }
+  const hasMachine = top.machine !== undefined && top.machine !== null;
+  const hasDomain = top.domain !== undefined && top.domain !== null;
+  if (!hasMachine && !hasDomain) throw new ScenarioError('missing `machine` (qemu-system-x86_64 options)', file);
+  if (hasMachine && typeof top.machine !== 'string') {
+    throw new ScenarioError('`machine` must be a string of qemu-system-x86_64 options', at(lineOf(root.get('machine', true))));
+  }
+  if (hasMachine && hasDomain) throw new ScenarioError('give either `machine` or `domain`, not both', file);
+
+  const stepsNode = root.get('steps', true);
+  const stepsJs = top.steps ?? [];
+  if (!Array.isArray(stepsJs)) throw new ScenarioError('`steps` must be a list', at(lineOf(stepsNode)));
+  const stepNodes = isSeq(stepsNode) ? stepsNode.items : [];
+
+  const steps: ReplayStep[] = [];
+  const stepLines: (number | undefined)[] = [];
+  stepsJs.forEach((raw: unknown, i: number) => {
+    const line = lineOf(stepNodes[i]);
+    const where = `${at(line)}: step ${i + 1}`;
+    steps.push(validateStep(raw, where));
+    stepLines.push(line);
+  });
+
+  return {
+    file,
+    ...(hasMachine ? { machine: top.machine as string } : { domain: top.domain }),
+    steps,
+    stepLines,
+  };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function validateStep(raw: unknown, where: string): ReplayStep {
+  if (!isPlainObject(raw)) throw new ScenarioError('a step must be a mapping with one of qmp, qtest, hmp, attach, detach', where);
+  const keys = Object.keys(raw);
+  const unknown = keys.filter((k) => !(STEP_KINDS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    throw new ScenarioError(`unknown step kind '${unknown[0]}' (expected qmp, qtest, hmp, attach or detach)`, where);
+  }
+  if (keys.length === 0) throw new ScenarioError('empty step (expected one of qmp, qtest, hmp, attach, detach)', where);
+  if (keys.length > 1) throw new ScenarioError(`a step has exactly one kind, got ${keys.join(' and ')}`, where);
+  const kind = keys[0] as StepKind;
+  const value = raw[kind];
+  switch (kind) {
+    case 'qmp': {
+      if (!isPlainObject(value)) throw new ScenarioError('a qmp step must be a mapping {execute, arguments?}', where);
+      if (typeof value.execute !== 'string' || value.execute === '') {
+        throw new ScenarioError('a qmp step needs `execute` (the command name)', where);
+      }
+      const extra = Object.keys(value).filter((k) => k !== 'execute' && k !== 'arguments');
+      if (extra.length > 0) throw new ScenarioError(`a qmp step has only execute and arguments, got '${extra[0]}'`, where);
+      if ('arguments' in value && !isPlainObject(value.arguments)) {
+        throw new ScenarioError('qmp `arguments` must be a mapping', where);
+      }
+      return { qmp: value as unknown as QmpCommand };
+    }
+    case 'qtest':
+    case 'hmp':
+      if (typeof value !== 'string') throw new ScenarioError(`a ${kind} step must be a string (one command line)`, where);
+      return kind === 'qtest' ? { qtest: value } : { hmp: value };
+    case 'attach':
+      return { attach: value };
+    case 'detach':
+      return { detach: value };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Running
+
+/**
+ * Run a scenario on a backend and produce its transcript (DESIGN "Replay"). The backend is started and
+ * always closed. Startup refusal gives `steps: []`. libvirt scenarios (`domain`, attach/detach) are not
+ * runnable here.
+ */
+export async function runReplay(backend: Backend, scenario: ReplayScenario): Promise<Transcript> {
+  const file = scenario.file ?? '<scenario>';
+  if (scenario.machine === undefined) {
+    throw new ScenarioError('a `domain` scenario needs the libvirt runner, not a QEMU backend', file);
+  }
+  scenario.steps.forEach((s, i) => {
+    const kind = stepKind(s);
+    if (kind === 'attach' || kind === 'detach') {
+      const line = scenario.stepLines?.[i];
+      throw new ScenarioError(`'${kind}' steps need the libvirt runner`, `${line ? `${file}:${line}` : file}: step ${i + 1}`);
+    }
+  });
+  const machine = scenario.machine;
+  try {
+    const startup = await backend.start(machine);
+    if (!startup.ok) return { machine, startup: { ok: false, error: startup.error }, steps: [] };
+    const steps: TranscriptStep[] = [];
+    for (const step of scenario.steps as readonly QemuStep[]) {
+      let r: StepResult;
+      if ('qmp' in step) {
+        r = await backend.qmp(step.qmp);
+        steps.push({ qmp: step.qmp, reply: r.reply, events: r.events, irqs: r.irqs });
+      } else if ('qtest' in step) {
+        r = await backend.qtest(step.qtest);
+        steps.push({ qtest: step.qtest, reply: r.reply, events: r.events, irqs: r.irqs });
+      } else {
+        r = await backend.hmp(step.hmp);
+        steps.push({ hmp: step.hmp, reply: r.reply, events: r.events, irqs: r.irqs });
+      }
+    }
+    return { machine, startup: { ok: true }, steps };
+  } finally {
+    await backend.close();
+  }
+}
