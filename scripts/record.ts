@@ -1,0 +1,50 @@
+// Re-record replay transcripts from real QEMU (see scripts/record.sh for usage).
+// For each scenario YAML given, run it on the qemu backend and write NAME.qemu.json next to it,
+// pretty-printed like /work/shared/examples/replay/*.qemu.json. Exit 1 if any scenario fails to run.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { QemuBackend, qemuAvailable, QEMU_NOT_FOUND } from '../backends/qemu';
+import { prettyJson } from '../cli/json';
+import { loadReplayScenario, runReplay } from '../cli/replay-format';
+
+function expand(args: string[]): string[] {
+  const files: string[] = [];
+  for (const a of args) {
+    if (fs.existsSync(a) && fs.statSync(a).isDirectory()) {
+      for (const f of fs.readdirSync(a).sort()) if (f.endsWith('.yaml')) files.push(path.join(a, f));
+    } else {
+      files.push(a);
+    }
+  }
+  return files;
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  if (args.length === 0) {
+    console.error('usage: scripts/record.sh SCENARIO.yaml|DIR...');
+    return 2;
+  }
+  if (!qemuAvailable()) {
+    console.error(QEMU_NOT_FOUND);
+    return 2;
+  }
+  let failed = 0;
+  for (const file of expand(args)) {
+    const out = file.replace(/\.ya?ml$/, '') + '.qemu.json';
+    const started = Date.now();
+    try {
+      const transcript = await runReplay(new QemuBackend(), loadReplayScenario(file));
+      fs.writeFileSync(out, prettyJson(transcript));
+      const status = transcript.startup.ok ? `${transcript.steps.length} steps` : `startup refused: ${transcript.startup.error}`;
+      console.log(`recorded ${out} (${status}, ${Date.now() - started} ms)`);
+    } catch (e) {
+      failed++;
+      console.error(`FAILED ${file}: ${(e as Error).message}`);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+main().then((code) => process.exit(code));
