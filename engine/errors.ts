@@ -41,6 +41,8 @@ export const E = {
   parameterMissing: (name: string) => generic('parameter-missing', `Parameter '${name}' is missing`),
   parameterType: (name: string, type: string) => generic('parameter-type', `Parameter '${name}' expects ${type}`),
   invalidParameter: (name: string) => generic('invalid-parameter', `Invalid parameter '${name}'`),
+  invalidParameterType: (name: string, type: string) => generic('invalid-parameter-type', `Invalid parameter type for '${name}', expected: ${type}`),
+  parameterUnexpected: (name: string) => generic('parameter-unexpected', `Parameter '${name}' is unexpected`),
   deviceNotFound: (id: string) => ({ code: 'device-not-found', class: 'DeviceNotFound' as const, desc: `Device '${id}' not found` }),
   duplicateDeviceId: (id: string) => generic('duplicate-device-id', `Duplicate device ID '${id}'`),
   propertyNotFound: (driver: string, prop: string) => generic('property-not-found', `Property '${driver}.${prop}' not found`),
@@ -89,4 +91,14 @@ export type ErrorCode = ReturnType<(typeof E)[keyof typeof E]>['code'];
 /** Prefix a start-up error caused by one option, as QEMU's error location does (`-device pc-dimm,...: `). */
 export function atOption(option: string, err: QemuError): QemuError {
   return { ...err, desc: `${option}: ${err.desc}` };
+}
+
+/**
+ * Thrown (never returned) when a request is valid QEMU but outside what the model models: answering it
+ * with an invented reply would be a lie, so the scenario fails with this message instead.
+ */
+export class ModelLimit extends Error {
+  constructor(message: string) {
+    super(`not modelled: ${message}`);
+  }
 }

@@ -1,0 +1,85 @@
+// The model backend: the pure engine behind the Backend interface. It keeps the state history so
+// steps and reports can show the machine before and after each action.
+
+import type { Backend, QmpCommand, StartResult, StepResult } from '../types';
+import { ScenarioError } from '../types';
+import type { MachineState } from '../../engine/state';
+import { buildFromCommandLine } from '../../engine/machine/build';
+import { reduce, type Action, type ReduceResult } from '../../engine/reduce';
+import { ModelLimit } from '../../engine/errors';
+
+export interface HistoryEntry {
+  readonly action: Action;
+  readonly before: MachineState;
+  readonly result: ReduceResult;
+}
+
+export class ModelBackend implements Backend {
+  readonly name = 'model' as const;
+  private current?: MachineState;
+  private readonly log: HistoryEntry[] = [];
+  /** Start-up warnings QEMU would print on stderr. */
+  warnings: readonly string[] = [];
+
+  /** The current engine state (model-only observations: trace, KVM slots under TCG, internals). */
+  get state(): MachineState {
+    if (!this.current) throw new ScenarioError('the machine has not been started');
+    return this.current;
+  }
+
+  get started(): boolean {
+    return this.current !== undefined;
+  }
+
+  get history(): readonly HistoryEntry[] {
+    return this.log;
+  }
+
+  async start(machine: string): Promise<StartResult> {
+    return this.startSync(machine);
+  }
+
+  startSync(machine: string): StartResult {
+    const r = buildFromCommandLine(machine);
+    if (!r.ok) {
+      if (r.kind === 'unsupported') throw new ScenarioError(r.message, 'machine');
+      this.current = undefined;
+      return { ok: false, error: r.error.desc };
+    }
+    this.current = r.state;
+    this.warnings = r.warnings;
+    return { ok: true };
+  }
+
+  apply(action: Action): StepResult {
+    const before = this.state;
+    let result: ReduceResult;
+    try {
+      result = reduce(before, action);
+    } catch (e) {
+      if (e instanceof ModelLimit) throw new ScenarioError(e.message);
+      throw e;
+    }
+    this.log.push({ action, before, result });
+    this.current = result.state;
+    return { reply: result.reply, events: result.events, irqs: result.irqs, trace: result.trace };
+  }
+
+  async qmp(command: QmpCommand): Promise<StepResult> {
+    return this.apply({ kind: 'qmp', command });
+  }
+
+  async qtest(line: string): Promise<StepResult> {
+    return this.apply({ kind: 'qtest', line });
+  }
+
+  async hmp(commandLine: string): Promise<StepResult> {
+    const r = this.apply({ kind: 'qmp', command: { execute: 'human-monitor-command', arguments: { 'command-line': commandLine } } });
+    const reply = (r.reply as { return?: unknown }).return ?? r.reply;
+    return { ...r, reply };
+  }
+
+  async close(): Promise<void> {
+    this.current = undefined;
+  }
+}

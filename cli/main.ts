@@ -1,0 +1,141 @@
+// hotplug-scenarios: the command line. `replay` runs replay scenarios (DESIGN "Replay") on the model or
+// on real QEMU and prints the transcript; `diff` runs both and shows where they disagree.
+
+import type { Backend, StepResult } from '../backends/types';
+import { ScenarioError } from '../backends/types';
+import type { TraceEntry } from '../engine/effects';
+import { ModelBackend } from '../backends/model';
+import { loadReplayScenario, runReplay, type ReplayScenario, type Transcript } from './replay-format';
+import { stringifyJson } from './json';
+import { renderTranscript } from './render';
+
+const USAGE = `usage: hotplug-scenarios <command> [options]
+
+commands:
+  replay FILE.yaml... [--json] [--trace] [--backend model|qemu]
+        run replay scenarios and print their transcripts (--json: one JSON object per line,
+        the transcript format of DESIGN.md; --trace: add each step's causal path, model only)
+  diff FILE.yaml...
+        run each scenario on the model and on real QEMU and show the differences (exit 1 if any)
+  help  this text
+
+exit codes: 0 success, 1 differences found (diff), 2 bad input (scenario, options), 3 internal error`;
+
+interface Options {
+  json: boolean;
+  trace: boolean;
+  backend: 'model' | 'qemu';
+  files: string[];
+}
+
+function parseArgs(args: string[]): Options {
+  const o: Options = { json: false, trace: false, backend: 'model', files: [] };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--json') o.json = true;
+    else if (a === '--trace') o.trace = true;
+    else if (a === '--backend' || a.startsWith('--backend=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
+      if (v !== 'model' && v !== 'qemu') throw new ScenarioError(`--backend expects 'model' or 'qemu', got '${v ?? ''}'`);
+      o.backend = v;
+    } else if (a.startsWith('-')) throw new ScenarioError(`unknown option '${a}'\n\n${USAGE}`);
+    else o.files.push(a);
+  }
+  if (o.files.length === 0) throw new ScenarioError(`no scenario files given\n\n${USAGE}`);
+  if (o.trace && o.backend !== 'model') throw new ScenarioError('--trace is model-only: real QEMU has no causal trace');
+  return o;
+}
+
+export async function makeBackend(kind: 'model' | 'qemu'): Promise<Backend> {
+  if (kind === 'model') return new ModelBackend();
+  const { QemuBackend } = await import('../backends/qemu');
+  return new QemuBackend();
+}
+
+/** Wraps a backend to keep each step's trace, in order, for `--trace`. */
+class TraceRecorder implements Backend {
+  readonly traces: (readonly TraceEntry[] | undefined)[] = [];
+  constructor(private readonly inner: Backend) {}
+  get name() { return this.inner.name; }
+  start(m: string) { return this.inner.start(m); }
+  private keep(p: Promise<StepResult>) { return p.then((r) => { this.traces.push(r.trace); return r; }); }
+  qmp(c: Parameters<Backend['qmp']>[0]) { return this.keep(this.inner.qmp(c)); }
+  qtest(l: string) { return this.keep(this.inner.qtest(l)); }
+  hmp(l: string) { return this.keep(this.inner.hmp(l)); }
+  close() { return this.inner.close(); }
+}
+
+export async function runScenario(scenario: ReplayScenario, backend: Backend): Promise<{ transcript: Transcript; traces: TraceRecorder['traces'] }> {
+  const rec = new TraceRecorder(backend);
+  if (scenario.domain !== undefined) {
+    const { runLibvirtReplay } = await import('./libvirt-replay');
+    const transcript = (await runLibvirtReplay(rec, scenario)) as unknown as Transcript;
+    return { transcript, traces: rec.traces };
+  }
+  return { transcript: await runReplay(rec, scenario), traces: rec.traces };
+}
+
+function withTraces(t: Transcript, traces: TraceRecorder['traces']): unknown {
+  return { ...t, steps: t.steps.map((s, i) => ({ ...s, trace: (traces[i] ?? []).map((e) => ({ ...e })) })) };
+}
+
+async function replay(args: string[], out: (s: string) => void): Promise<number> {
+  const o = parseArgs(args);
+  // Load every file first: a malformed one stops the run before anything starts.
+  const scenarios = o.files.map((f) => loadReplayScenario(f));
+  for (const [i, scenario] of scenarios.entries()) {
+    const backend = await makeBackend(o.backend);
+    const { transcript, traces } = await runScenario(scenario, backend);
+    if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
+    else out(renderTranscript(o.files[i], transcript, traces));
+  }
+  return 0;
+}
+
+async function diff(args: string[], out: (s: string) => void): Promise<number> {
+  const { compareTranscripts } = await import('./compare');
+  const o = parseArgs(args);
+  const scenarios = o.files.map((f) => loadReplayScenario(f));
+  let differing = 0;
+  for (const [i, scenario] of scenarios.entries()) {
+    const model = (await runScenario(scenario, await makeBackend('model'))).transcript;
+    const qemu = (await runScenario(scenario, await makeBackend('qemu'))).transcript;
+    const diffs = compareTranscripts(qemu, model);
+    if (diffs.length === 0) out(`✓ ${o.files[i]}: model and QEMU agree`);
+    else {
+      differing++;
+      out(`✗ ${o.files[i]}: ${diffs.length} difference(s) (- QEMU, + model)`);
+      for (const d of diffs) out(String((d as { text?: string }).text ?? JSON.stringify(d)));
+    }
+  }
+  out(`${scenarios.length - differing} agree, ${differing} differ`);
+  return differing ? 1 : 0;
+}
+
+export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'replay':
+        return await replay(rest, out);
+      case 'diff':
+        return await diff(rest, out);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new ScenarioError(`unknown command '${command}'\n\n${USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      process.stderr.write(`hotplug-scenarios: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`hotplug-scenarios: internal error: ${(e as Error).message}\n`);
+    if (process.env.HOTPLUG_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    return 3;
+  }
+}

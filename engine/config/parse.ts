@@ -1,0 +1,275 @@
+// qemu-system-x86_64 command-line options → MachineConfig. Two kinds of failure:
+//  - `unsupported`: an option the model does not model (a scenario problem, never silently ignored);
+//  - `refused`: QEMU itself would refuse to start, with its message (machine_set_mem and friends).
+
+import type { BackendOption, DimmOption, MachineClassFlags, MachineConfig, MachineType, NumaNodeOption, Accel } from './types';
+import { E, type QemuError } from '../errors';
+import { MiB, parseQemuSize, U64_MAX } from '../units';
+
+export type ParseResult =
+  | { readonly ok: true; readonly config: MachineConfig }
+  | { readonly ok: false; readonly kind: 'refused'; readonly error: QemuError }
+  | { readonly ok: false; readonly kind: 'unsupported'; readonly message: string };
+
+const unsupported = (message: string): ParseResult => ({ ok: false, kind: 'unsupported', message });
+const refused = (error: QemuError): ParseResult => ({ ok: false, kind: 'refused', error });
+
+/** Split on whitespace; single or double quotes group (for values with spaces, which QEMU options rarely have). */
+export function tokenize(commandLine: string): string[] {
+  const out: string[] = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  for (let m = re.exec(commandLine); m; m = re.exec(commandLine)) out.push(m[1] ?? m[2] ?? m[3]);
+  return out;
+}
+
+/** QEMU's option syntax `a=b,c=d` with `,,` escaping a comma; a leading bare value is the implied key. */
+export function splitOpts(text: string, implied?: string): Array<[string, string]> {
+  const parts: string[] = [];
+  let cur = '';
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === ',') {
+      if (text[i + 1] === ',') { cur += ','; i++; continue; }
+      parts.push(cur); cur = '';
+    } else cur += text[i];
+  }
+  parts.push(cur);
+  return parts.map((p, i) => {
+    const eq = p.indexOf('=');
+    if (eq < 0) return i === 0 && implied ? [implied, p] : [p, 'on'];
+    return [p.slice(0, eq), p.slice(eq + 1)];
+  });
+}
+
+interface MachineName { type: MachineType; name: string; version: [number, number] }
+
+function resolveMachine(name: string): MachineName | undefined {
+  if (name === 'pc') return { type: 'pc', name: 'pc-i440fx-7.2', version: [7, 2] };
+  if (name === 'q35') return { type: 'q35', name: 'pc-q35-7.2', version: [7, 2] };
+  const m = /^pc-(i440fx|q35)-(\d+)\.(\d+)$/.exec(name);
+  if (!m) return undefined;
+  const version: [number, number] = [Number(m[2]), Number(m[3])];
+  const type: MachineType = m[1] === 'q35' ? 'q35' : 'pc';
+  const oldest = type === 'pc' ? [1, 4] : [2, 4];
+  const cmp = (a: [number, number], b: number[]) => a[0] - b[0] || a[1] - b[1];
+  if (cmp(version, oldest) < 0 || cmp(version, [7, 2]) > 0) return undefined;
+  return { type, name, version };
+}
+
+function machineFlags(m: MachineName): MachineClassFlags {
+  const le = (maj: number, min: number) => m.version[0] < maj || (m.version[0] === maj && m.version[1] <= min);
+  const pc = m.type === 'pc';
+  return {
+    hasReservedMemory: !(pc && le(2, 0)),
+    enforceAlignedDimm: !(pc && le(2, 1)),
+    brokenReservedEnd: le(2, 4),
+    gigabyteAlign: !(pc && le(1, 7)),
+    enforceAmd1TbHole: !le(7, 0),
+    autoEnableNumaWithMemhp: !le(2, 10),
+    autoEnableNumaWithMemdev: !le(5, 0),
+  };
+}
+
+const isIdentifier = (s: string) => /^[A-Za-z][A-Za-z0-9_.-]*$/.test(s);
+
+function parseInt64(text: string): bigint | undefined {
+  // QEMU parses integers with strtoll base 0: decimal, 0x hex, leading 0 octal.
+  const t = text.trim();
+  if (/^[-+]?0x[0-9a-f]+$/i.test(t)) return t.startsWith('-') ? -BigInt(t.slice(1)) : BigInt(t.replace('+', ''));
+  if (/^[-+]?0[0-7]+$/.test(t)) { const neg = t.startsWith('-'); const v = BigInt('0o' + t.replace(/^[-+]?0/, '')); return neg ? -v : v; }
+  if (/^[-+]?\d+$/.test(t)) return BigInt(t);
+  return undefined;
+}
+
+interface Acc {
+  machine?: MachineName;
+  maxRamBelow4g?: bigint;
+  acpi: boolean;
+  mem?: { size?: string; slots?: string; maxmem?: string; text: string };
+  backends: BackendOption[];
+  numa: NumaNodeOption[];
+  dimms: DimmOption[];
+  memhp: { PIIX4_PM?: boolean; 'ICH9-LPC'?: boolean };
+  accel: Accel;
+}
+
+function onOff(v: string): boolean | undefined {
+  if (v === 'on' || v === 'true' || v === 'yes') return true;
+  if (v === 'off' || v === 'false' || v === 'no') return false;
+  return undefined;
+}
+
+export function parseMachine(commandLine: string): ParseResult {
+  const tokens = tokenize(commandLine);
+  const acc: Acc = { acpi: true, backends: [], numa: [], dimms: [], memhp: {}, accel: 'tcg' };
+  for (let i = 0; i < tokens.length; i++) {
+    const opt = tokens[i];
+    if (!opt.startsWith('-')) return unsupported(`unexpected argument '${opt}' (options start with '-')`);
+    const name = opt.replace(/^--?/, '-');
+    const arg = tokens[i + 1];
+    const needsArg = ['-M', '-machine', '-m', '-object', '-numa', '-device', '-global', '-accel'];
+    if (!needsArg.includes(name)) return unsupported(`unsupported option '${opt}': the model understands ${needsArg.join(', ')}`);
+    if (arg === undefined) return unsupported(`option '${opt}' needs an argument`);
+    i++;
+    const r = applyOption(acc, name, arg);
+    if (r) return r;
+  }
+  return finish(acc, commandLine);
+}
+
+function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefined {
+  switch (name) {
+    case '-M':
+    case '-machine': {
+      for (const [k, v] of splitOpts(arg, 'type')) {
+        if (k === 'type') {
+          const m = resolveMachine(v);
+          if (!m) return unsupported(`unsupported machine '${v}': the model knows pc, q35, pc-i440fx-X.Y and pc-q35-X.Y (up to 7.2)`);
+          acc.machine = m;
+        } else if (k === 'max-ram-below-4g') {
+          const s = parseQemuSize(v);
+          if (s === undefined) return unsupported(`-M max-ram-below-4g: invalid size '${v}'`);
+          acc.maxRamBelow4g = s;
+        } else if (k === 'acpi') {
+          const b = onOff(v);
+          if (b === undefined) return unsupported(`-M acpi: expected on or off, got '${v}'`);
+          acc.acpi = b;
+        } else return unsupported(`unsupported machine property '${k}' in '-M ${arg}'`);
+      }
+      return undefined;
+    }
+    case '-m': {
+      const mem: NonNullable<Acc['mem']> = { text: arg };
+      for (const [k, v] of splitOpts(arg, 'size')) {
+        if (k === 'size' || k === 'slots' || k === 'maxmem') mem[k] = v;
+        else return unsupported(`unsupported -m property '${k}' in '-m ${arg}'`);
+      }
+      acc.mem = mem;
+      return undefined;
+    }
+    case '-object': {
+      const kv = splitOpts(arg, 'qom-type');
+      const type = kv[0][1];
+      if (type !== 'memory-backend-ram' && type !== 'memory-backend-memfd') {
+        return unsupported(`unsupported object type '${type}': the model knows memory-backend-ram and memory-backend-memfd`);
+      }
+      let id: string | undefined;
+      let size: bigint | undefined;
+      for (const [k, v] of kv.slice(1)) {
+        if (k === 'id') id = v;
+        else if (k === 'size') {
+          size = parseQemuSize(v);
+          if (size === undefined) return unsupported(`-object ${arg}: invalid size '${v}'`);
+        } else if (k === 'reserve' || k === 'prealloc' || k === 'share' || k === 'merge' || k === 'dump') {
+          if (onOff(v) === undefined) return unsupported(`-object ${arg}: '${k}' expects on or off`);
+        } else return unsupported(`unsupported property '${k}' in '-object ${arg}'`);
+      }
+      if (id === undefined) return unsupported(`-object ${arg}: 'id' is required`);
+      if (size === undefined) return unsupported(`-object ${arg}: 'size' is required`);
+      acc.backends.push({ type, id, size, text: arg });
+      return undefined;
+    }
+    case '-numa': {
+      const kv = splitOpts(arg, 'type');
+      if (kv[0][1] !== 'node') return unsupported(`unsupported -numa type '${kv[0][1]}': the model knows 'node'`);
+      let nodeid: number | undefined;
+      let memdev: string | undefined;
+      for (const [k, v] of kv.slice(1)) {
+        if (k === 'nodeid') {
+          if (!/^\d+$/.test(v)) return unsupported(`-numa ${arg}: nodeid must be a number`);
+          nodeid = Number(v);
+        } else if (k === 'memdev') memdev = v;
+        else if (k === 'cpus') continue;
+        else return unsupported(`unsupported property '${k}' in '-numa ${arg}'`);
+      }
+      acc.numa.push({ nodeid: nodeid ?? acc.numa.length, memdev, text: arg });
+      return undefined;
+    }
+    case '-device': {
+      const kv = splitOpts(arg, 'driver');
+      if (kv[0][1] !== 'pc-dimm') return unsupported(`unsupported device '${kv[0][1]}': the model knows pc-dimm`);
+      const d: { -readonly [K in keyof DimmOption]: DimmOption[K] } = { text: arg };
+      for (const [k, v] of kv.slice(1)) {
+        if (k === 'id' || k === 'memdev') d[k] = v;
+        else if (k === 'slot' || k === 'addr' || k === 'node') {
+          const n = parseInt64(v);
+          if (n === undefined) return unsupported(`-device ${arg}: '${k}' must be a number`);
+          d[k] = n;
+        } else return unsupported(`unsupported pc-dimm property '${k}' in '-device ${arg}'`);
+      }
+      acc.dimms.push(d);
+      return undefined;
+    }
+    case '-global': {
+      const m = /^(PIIX4_PM|ICH9-LPC)\.memory-hotplug-support=(\w+)$/.exec(arg);
+      const b = m ? onOff(m[2]) : undefined;
+      if (!m || b === undefined) return unsupported(`unsupported -global '${arg}': the model knows PIIX4_PM.memory-hotplug-support and ICH9-LPC.memory-hotplug-support`);
+      acc.memhp[m[1] as 'PIIX4_PM' | 'ICH9-LPC'] = b;
+      return undefined;
+    }
+    case '-accel': {
+      const kv = splitOpts(arg, 'accel');
+      const a = kv[0][1];
+      if (a !== 'tcg' && a !== 'kvm') return refused(E.invalidAccelerator(a));
+      if (kv.length > 1) return unsupported(`unsupported accelerator property in '-accel ${arg}'`);
+      acc.accel = a;
+      return undefined;
+    }
+  }
+  return unsupported(`unsupported option '${name}'`);
+}
+
+function finish(acc: Acc, commandLine: string): ParseResult {
+  const machine = acc.machine ?? resolveMachine('pc')!;
+  const flags = machineFlags(machine);
+  // machine_set_mem: suffix-less size means MiB; rounded up to 8 KiB.
+  let ramSize = 128n * MiB;
+  let ramSlots = 0n;
+  let maxramSize: bigint;
+  const mem = acc.mem;
+  if (mem?.size !== undefined) {
+    const s = parseQemuSize(mem.size, /\d$/.test(mem.size) ? 'M' : 'B');
+    if (s === undefined) return unsupported(`-m ${mem.text}: invalid size '${mem.size}'`);
+    if (s !== 0n) ramSize = s;
+  }
+  ramSize = ((ramSize + 8191n) / 8192n) * 8192n;
+  if (ramSize > U64_MAX) return refused(E.ramTooLarge());
+  let slotsGiven = false;
+  if (mem?.slots !== undefined) {
+    const n = parseInt64(mem.slots);
+    if (n === undefined || n < 0n) return unsupported(`-m ${mem.text}: invalid slots '${mem.slots}'`);
+    ramSlots = n;
+    slotsGiven = true;
+  }
+  if (mem?.maxmem !== undefined) {
+    const mx = parseQemuSize(mem.maxmem);
+    if (mx === undefined) return unsupported(`-m ${mem.text}: invalid maxmem '${mem.maxmem}'`);
+    if (mx < ramSize) return refused(E.maxmemBelowSize(mx, ramSize));
+    if (slotsGiven && ramSlots > 0n && mx === ramSize) return refused(E.maxmemEqualsSize(mx, ramSize));
+    maxramSize = mx;
+  } else {
+    if (slotsGiven) return refused(E.slotsWithoutMaxmem());
+    maxramSize = ramSize;
+  }
+  const memhpSupport = machine.type === 'pc' ? acc.memhp.PIIX4_PM ?? true : acc.memhp['ICH9-LPC'] ?? true;
+  return {
+    ok: true,
+    config: {
+      type: machine.type,
+      machineName: machine.name,
+      flags,
+      ramSize,
+      ramSlots,
+      maxramSize,
+      maxRamBelow4g: acc.maxRamBelow4g,
+      acpi: acc.acpi,
+      memoryHotplugSupport: memhpSupport,
+      accel: acc.accel,
+      backends: acc.backends,
+      numa: acc.numa,
+      dimms: acc.dimms,
+      commandLine,
+    },
+  };
+}
+
+export { isIdentifier, parseInt64 };

@@ -1,0 +1,43 @@
+// Memory backend objects (backends/hostmem*.c): object-add creates an unmapped RAM region named by the
+// object id; object-del refuses while a pc-dimm maps it.
+
+import type { MachineState, MemoryBackend } from '../state';
+import { E, type QemuError } from '../errors';
+import { createRegion, removeRegion } from '../memory/regions';
+import { MiB, KiB } from '../units';
+
+export type BackendType = MemoryBackend['type'];
+
+/** RAM block alignment: QEMU_VMALLOC_ALIGN (2 MiB) for anonymous RAM, the host page for memfd. */
+export const BACKEND_ALIGN: Readonly<Record<BackendType, bigint>> = {
+  'memory-backend-ram': 2n * MiB,
+  'memory-backend-memfd': 4n * KiB,
+};
+
+export type Result<S> = { readonly ok: true; readonly state: S } | { readonly ok: false; readonly error: QemuError };
+
+export function findBackend(state: MachineState, id: string): MemoryBackend | undefined {
+  return state.backends.find((b) => b.id === id);
+}
+
+export function addBackend(state: MachineState, type: BackendType, id: string, size: bigint, internal = false): Result<MachineState> {
+  if (size === 0n) return { ok: false, error: E.backendSizeZero(type) };
+  if (findBackend(state, id)) return { ok: false, error: E.duplicateObject(id) };
+  const backend: MemoryBackend = { id, type, size, align: BACKEND_ALIGN[type], mapped: internal, internal, region: id };
+  const regions = state.mem.regions[id] ? state.mem.regions : createRegion(state.mem.regions, { name: id, size, kind: 'ram', owner: `/objects/${id}` });
+  return { ok: true, state: { ...state, backends: [...state.backends, backend], mem: { ...state.mem, regions } } };
+}
+
+export function deleteBackend(state: MachineState, id: string): Result<MachineState> {
+  const b = findBackend(state, id);
+  if (!b) return { ok: false, error: E.objectNotFound(id) };
+  if (b.mapped) return { ok: false, error: E.objectInUse(id) };
+  return {
+    ok: true,
+    state: { ...state, backends: state.backends.filter((x) => x !== b), mem: { ...state.mem, regions: removeRegion(state.mem.regions, b.region) } },
+  };
+}
+
+export function setMapped(state: MachineState, id: string, mapped: boolean): MachineState {
+  return { ...state, backends: state.backends.map((b) => (b.id === id ? { ...b, mapped } : b)) };
+}

@@ -1,0 +1,74 @@
+// Slot and address choice for a pc-dimm (pc_dimm_get_free_slot, memory_device_get_free_addr):
+// pure functions of the realized devices, returning a value or QEMU's error.
+
+import type { Dimm } from '../state';
+import { E, type QemuError } from '../errors';
+import { alignUp } from '../units';
+
+export type Pick<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: QemuError };
+
+const ok = <T>(value: T): Pick<T> => ({ ok: true, value });
+const fail = <T>(error: QemuError): Pick<T> => ({ ok: false, error });
+
+/** `hint` is the slot property (-1 = unassigned). Range check first, then the occupancy bitmap. */
+export function chooseSlot(dimms: readonly Dimm[], hint: bigint, ramSlots: bigint): Pick<bigint> {
+  if ((hint < 0n || hint >= ramSlots) && hint !== -1n) return fail(E.invalidSlot(hint, ramSlots));
+  if (ramSlots <= 0n) return fail(E.noSlotsAllocated());
+  const used = new Set(dimms.map((d) => d.slot));
+  if (hint !== -1n) return used.has(hint) ? fail(E.slotBusy(hint)) : ok(hint);
+  for (let s = 0n; s < ramSlots; s++) if (!used.has(s)) return ok(s);
+  return fail(E.noFreeSlots());
+}
+
+export interface AddrRequest {
+  /** Device memory region [base, base+size); undefined when the machine has none. */
+  readonly deviceMemory?: { readonly base: bigint; readonly size: bigint };
+  readonly maxramSize: bigint;
+  readonly ramSize: bigint;
+  /** Explicit `addr` property; 0 means auto. */
+  readonly hint: bigint;
+  readonly align: bigint;
+  readonly size: bigint;
+  /** KVM only: whether another memory slot can still be had. */
+  readonly kvmSlotFree: boolean;
+}
+
+const U64 = 1n << 64n;
+
+/** First fit from the bottom over the address-sorted realized devices, in QEMU's order of checks. */
+export function chooseAddr(dimms: readonly Dimm[], r: AddrRequest): Pick<bigint> {
+  if (!r.deviceMemory || r.deviceMemory.size === 0n) return fail(E.deviceMemoryNotEnabled());
+  const asStart = r.deviceMemory.base;
+  const asEnd = asStart + r.deviceMemory.size; // exclusive
+  if (!r.kvmSlotFree) return fail(E.noKvmSlots());
+  const used = dimms.reduce((sum, d) => sum + d.size, 0n);
+  const total = r.maxramSize - r.ramSize;
+  if (used + r.size > total) return fail(E.notEnoughSpace(used, total));
+  const hinted = r.hint !== 0n;
+  if (hinted && r.hint % r.align !== 0n) return fail(E.addrUnaligned(r.align));
+  if (r.size % r.align !== 0n) return fail(E.sizeUnaligned(r.align));
+  let start: bigint;
+  if (hinted) {
+    const inside = r.size > 0n && r.hint + r.size <= U64 && r.hint >= asStart && r.hint + r.size <= asEnd;
+    if (!inside) return fail(E.addrOutOfRange(r.hint, r.size, asStart, r.deviceMemory.size));
+    start = r.hint;
+  } else {
+    start = alignUp(asStart, r.align);
+    if (start + r.size > U64 || r.size === 0n) return fail(E.deviceTooBig());
+  }
+  let empty = false;
+  const sorted = [...dimms].sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+  for (const d of sorted) {
+    const dEnd = d.addr + d.size;
+    if (d.addr < start + r.size && start < dEnd) {
+      if (hinted) return fail(E.addrConflict(d.id));
+      const next = alignUp(dEnd, r.align);
+      if (next >= U64 || next + r.size > U64) { empty = true; break; }
+      start = next;
+    } else if (d.addr >= start + r.size) {
+      break;
+    }
+  }
+  if (empty || start < asStart || start + r.size > asEnd) return fail(E.fragmented());
+  return ok(start);
+}

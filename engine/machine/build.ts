@@ -1,0 +1,94 @@
+// Machine start-up: command line → initial MachineState, with QEMU's start-up refusals in the order
+// QEMU meets them (machine_set_mem, backends, NUMA, pc_memory_init, then -device cold plug).
+
+import type { MachineConfig } from '../config/types';
+import type { MachineState } from '../state';
+import { parseMachine } from '../config/parse';
+import { E, atOption, type QemuError } from '../errors';
+import { computeLayout } from './layout';
+import { buildMemory } from './memory-map';
+import { initAcpi, initIrq } from '../acpi/init';
+import { addBackend } from '../devices/backends';
+import { addDevice } from '../devices/qdev';
+import { MiB } from '../units';
+import type { Effects } from '../effects';
+
+export type BuildResult =
+  | { readonly ok: true; readonly state: MachineState; readonly fx: Effects; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly kind: 'refused'; readonly error: QemuError }
+  | { readonly ok: false; readonly kind: 'unsupported'; readonly message: string };
+
+export function buildFromCommandLine(commandLine: string): BuildResult {
+  const parsed = parseMachine(commandLine);
+  if (!parsed.ok) return parsed;
+  return buildMachine(parsed.config);
+}
+
+const refused = (error: QemuError): BuildResult => ({ ok: false, kind: 'refused', error });
+
+export function buildMachine(config: MachineConfig): BuildResult {
+  // Backends are created before the board: duplicate ids and size 0 refuse first.
+  const seen = new Set<string>();
+  for (const b of config.backends) {
+    if (b.size === 0n) return refused(atOption(`-object ${b.text}`, E.backendSizeZero(b.type)));
+    if (seen.has(b.id)) return refused(atOption(`-object ${b.text}`, E.duplicateObject(b.id)));
+    seen.add(b.id);
+  }
+  // numa_complete_configuration: with -numa nodes, the nodes' memory must add up to -m.
+  const numaMemdevs = config.numa.filter((n) => n.memdev !== undefined);
+  if (config.numa.length > 0) {
+    for (const n of numaMemdevs) {
+      if (!config.backends.some((b) => b.id === n.memdev)) {
+        return { ok: false, kind: 'unsupported', message: `-numa ${n.text}: memdev '${n.memdev}' is not a -object memory backend` };
+      }
+    }
+    const total = numaMemdevs.reduce((s, n) => s + config.backends.find((b) => b.id === n.memdev)!.size, 0n);
+    if (total !== config.ramSize) return refused(E.numaTotalMismatch(total, config.ramSize));
+  } else if (config.backends.some((b) => b.id === 'pc.ram')) {
+    // create_default_memdev
+    return refused(E.reservedRamName('pc.ram'));
+  }
+  const laid = computeLayout(config);
+  if (!laid.ok) return refused(laid.error);
+  const layout = laid.layout;
+
+  const mem = buildMemory(config, layout);
+  let state: MachineState = {
+    config,
+    layout,
+    mem: mem.state,
+    backends: [],
+    dimms: [],
+    anonCount: 0,
+    acpi: initAcpi(config, layout),
+    irq: initIrq(config),
+    qtest: { levels: Array.from({ length: 24 }, () => 0) },
+  };
+  // The main RAM backend: pc.ram, or the -numa memdevs (mapped by the board, so never pluggable).
+  if (numaMemdevs.length === 0) {
+    const r = addBackend(state, 'memory-backend-ram', 'pc.ram', config.ramSize, true);
+    if (!r.ok) return refused(r.error);
+    state = r.state;
+  }
+  for (const b of config.backends) {
+    const internal = numaMemdevs.some((n) => n.memdev === b.id);
+    const r = addBackend(state, b.type, b.id, b.size, internal);
+    if (!r.ok) return refused(atOption(`-object ${b.text}`, r.error));
+    state = r.state;
+  }
+  let fx = mem.fx;
+  for (const d of config.dimms) {
+    const args: Array<[string, string]> = [];
+    if (d.memdev !== undefined) args.push(['memdev', d.memdev]);
+    if (d.slot !== undefined) args.push(['slot', d.slot.toString()]);
+    if (d.addr !== undefined) args.push(['addr', d.addr.toString()]);
+    if (d.node !== undefined) args.push(['node', d.node.toString()]);
+    const r = addDevice(state, { driver: 'pc-dimm', id: d.id, props: args }, false);
+    if (!r.ok) return refused(atOption(`-device ${d.text}`, r.error));
+    state = r.state;
+    fx = { ...fx, trace: [...fx.trace, ...r.fx.trace] };
+  }
+  return { ok: true, state, fx, warnings: layout.warnings };
+}
+
+export const DEFAULT_RAM = 128n * MiB;

@@ -1,0 +1,201 @@
+// The QMP facade: a command object in, QEMU's reply object out, over the pure engine. Argument
+// validation speaks QAPI's words ("Parameter 'x' is missing", "Invalid parameter type ..."), so a
+// malformed command gets the same answer from the model as from QEMU.
+
+import type { MachineState } from '../state';
+import { E, ModelLimit, type QemuError } from '../errors';
+import { NO_EFFECTS, trace, type Effects } from '../effects';
+import type { Outcome } from '../outcome';
+import { addBackend, deleteBackend } from '../devices/backends';
+import { addDevice } from '../devices/qdev';
+import { unplugRequest } from '../devices/unplug';
+import { isIdentifier } from '../config/parse';
+import {
+  deviceMemoryRegionSize, machineMemoryProperty, qint, queryMemoryDevices, queryMemorySizeSummary,
+} from '../selectors';
+import { queryAcpiOspmStatus } from '../acpi/ospm';
+import { hmp } from './hmp';
+
+export interface QmpCommandIn {
+  readonly execute?: unknown;
+  readonly arguments?: unknown;
+}
+
+/** What one reduced step produced. `state` is the input object itself when nothing changed. */
+export interface Reduced {
+  readonly state: MachineState;
+  readonly reply: unknown;
+  readonly fx: Effects;
+}
+
+export const qmpError = (e: QemuError) => ({ error: { class: e.class, desc: e.desc } });
+
+const answer = (state: MachineState, ret: unknown, fx: Effects = NO_EFFECTS): Reduced => ({ state, reply: { return: ret }, fx });
+const refused = (state: MachineState, e: QemuError, fx: Effects = NO_EFFECTS): Reduced => ({ state, reply: qmpError(e), fx });
+
+function fromOutcome(state: MachineState, o: Outcome<MachineState>): Reduced {
+  return o.ok ? answer(o.state, {}, o.fx) : refused(state, o.error, o.fx);
+}
+
+type Args = Readonly<Record<string, unknown>>;
+
+const isInt = (v: unknown): v is number | bigint => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
+
+/** QAPI string argument: missing or of another type is refused with QAPI's wording. */
+function str(args: Args, name: string): { ok: true; value: string } | { ok: false; error: QemuError } {
+  const v = args[name];
+  if (v === undefined) return { ok: false, error: E.parameterMissing(name) };
+  if (typeof v !== 'string') return { ok: false, error: E.invalidParameterType(name, 'string') };
+  return { ok: true, value: v };
+}
+
+/** QemuOpts conversion of a device_add argument (qemu_opts_from_qdict): numbers and booleans become text. */
+function optText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (isInt(v)) return v.toString();
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 'on' : 'off';
+  return undefined; // dicts, lists and null are dropped by the conversion
+}
+
+const BACKEND_BOOL_PROPS = new Set(['reserve', 'prealloc', 'share', 'merge', 'dump']);
+
+function objectAdd(state: MachineState, args: Args): Reduced {
+  const type = str(args, 'qom-type');
+  if (!type.ok) return refused(state, type.error);
+  const id = str(args, 'id');
+  if (!id.ok) return refused(state, id.error);
+  if (type.value !== 'memory-backend-ram' && type.value !== 'memory-backend-memfd') {
+    throw new ModelLimit(`object type '${type.value}' (the model knows memory-backend-ram and memory-backend-memfd)`);
+  }
+  if (!isIdentifier(id.value)) return refused(state, E.parameterType('id', 'an identifier'));
+  for (const [k, v] of Object.entries(args)) {
+    if (k === 'qom-type' || k === 'id' || k === 'size') continue;
+    if (BACKEND_BOOL_PROPS.has(k)) {
+      if (typeof v !== 'boolean') return refused(state, E.invalidParameterType(k, 'boolean'));
+      continue;
+    }
+    return refused(state, E.parameterUnexpected(k));
+  }
+  const size = args['size'];
+  if (size === undefined) return refused(state, E.parameterMissing('size'));
+  if (!isInt(size)) return refused(state, E.parameterType('size', 'uint64'));
+  let bytes = BigInt(size);
+  if (bytes >= 1n << 64n) return refused(state, E.parameterType('size', 'uint64'));
+  if (bytes < 0n) bytes += 1n << 64n; // QAPI accepts negatives for uint64 (backward compatibility)
+  if (bytes >= 1n << 63n) throw new ModelLimit(`a ${bytes}-byte backend (real QEMU aborts allocating it)`);
+  const r = addBackend(state, type.value, id.value, bytes);
+  const t = trace('user_creatable_add_type', `${type.value} ${id.value}`);
+  return r.ok ? answer(r.state, {}, t) : refused(state, r.error, t);
+}
+
+function objectDel(state: MachineState, args: Args): Reduced {
+  const id = str(args, 'id');
+  if (!id.ok) return refused(state, id.error);
+  const r = deleteBackend(state, id.value);
+  const t = trace('user_creatable_del', id.value);
+  return r.ok ? answer(r.state, {}, t) : refused(state, r.error, t);
+}
+
+function deviceAdd(state: MachineState, args: Args): Reduced {
+  const props: Array<[string, string]> = [];
+  let driver: string | undefined;
+  let id: string | undefined;
+  for (const [k, v] of Object.entries(args)) {
+    const text = optText(v);
+    if (text === undefined) continue;
+    if (k === 'driver') driver = text;
+    else if (k === 'id') id = text;
+    else props.push([k, text]);
+  }
+  return fromOutcome(state, addDevice(state, { driver, id, props }, true));
+}
+
+function deviceDel(state: MachineState, args: Args): Reduced {
+  const id = str(args, 'id');
+  if (!id.ok) return refused(state, id.error);
+  return fromOutcome(state, unplugRequest(state, id.value));
+}
+
+function machineTypeName(state: MachineState): string {
+  return `${state.config.machineName}-machine`;
+}
+
+function qomGet(state: MachineState, args: Args): Reduced {
+  const path = str(args, 'path');
+  if (!path.ok) return refused(state, path.error);
+  const prop = str(args, 'property');
+  if (!prop.ok) return refused(state, prop.error);
+  if (path.value === '/machine') {
+    if (prop.value === 'device-memory-region-size') return answer(state, qint(deviceMemoryRegionSize(state)));
+    if (prop.value === 'memory') return answer(state, machineMemoryProperty(state));
+    throw new ModelLimit(`qom-get of ${machineTypeName(state)} property '${prop.value}'`);
+  }
+  const m = /^\/machine\/peripheral\/([^/]+)$/.exec(path.value);
+  const dimm = m ? state.dimms.find((d) => d.id === m[1]) : undefined;
+  if (!dimm) {
+    if (m || path.value.startsWith('/machine/peripheral-anon/')) return refused(state, E.deviceNotFound(path.value));
+    throw new ModelLimit(`qom-get of path '${path.value}'`);
+  }
+  const props: Record<string, unknown> = {
+    addr: qint(dimm.addr), slot: qint(dimm.slot), node: qint(dimm.node), size: qint(dimm.size),
+    memdev: `/objects/${dimm.memdev}`, hotplugged: dimm.hotplugged, hotpluggable: true, realized: true, type: 'pc-dimm',
+  };
+  if (!(prop.value in props)) return refused(state, E.propertyNotFound('pc-dimm', prop.value));
+  return answer(state, props[prop.value]);
+}
+
+function qomList(state: MachineState, args: Args): Reduced {
+  const path = str(args, 'path');
+  if (!path.ok) return refused(state, path.error);
+  if (path.value !== '/machine/peripheral') throw new ModelLimit(`qom-list of '${path.value}'`);
+  const children = state.dimms.filter((d) => d.id !== undefined).map((d) => ({ name: d.id!, type: 'child<pc-dimm>' }));
+  return answer(state, [{ name: 'type', type: 'string' }, ...children]);
+}
+
+function humanMonitorCommand(state: MachineState, args: Args): Reduced {
+  const line = str(args, 'command-line');
+  if (!line.ok) return refused(state, line.error);
+  const r = hmp(state, line.value);
+  return { state: r.state, reply: { return: r.reply }, fx: r.fx };
+}
+
+type Handler = (state: MachineState, args: Args) => Reduced;
+
+const COMMANDS: Readonly<Record<string, Handler>> = {
+  qmp_capabilities: (s) => refused(s, { code: 'caps-done', class: 'CommandNotFound', desc: 'Capabilities negotiation is already complete, command ignored' }),
+  'query-status': (s) => answer(s, { status: 'prelaunch', singlestep: false, running: false }),
+  'object-add': objectAdd,
+  'object-del': objectDel,
+  device_add: deviceAdd,
+  device_del: deviceDel,
+  'query-memory-devices': (s) => answer(s, queryMemoryDevices(s)),
+  'query-memory-size-summary': (s) => answer(s, queryMemorySizeSummary(s)),
+  'query-acpi-ospm-status': (s) => {
+    const r = queryAcpiOspmStatus(s);
+    return r.ok ? answer(s, r.value) : refused(s, r.error);
+  },
+  'qom-get': qomGet,
+  'qom-list': qomList,
+  'human-monitor-command': humanMonitorCommand,
+};
+
+/** Commands QEMU has that the model does not answer (listed so they fail as "not modelled", not "not found"). */
+const UNMODELLED = new Set(['query-balloon', 'system_reset', 'cont', 'stop', 'quit', 'query-cpus-fast', 'query-hotpluggable-cpus', 'query-memdev', 'x-query-irq', 'query-machines', 'query-pci']);
+
+export function qmp(state: MachineState, command: QmpCommandIn): Reduced {
+  if (typeof command !== 'object' || command === null || typeof command.execute !== 'string') {
+    return refused(state, { code: 'qmp-malformed', class: 'GenericError', desc: "QMP input member 'execute' must be a string" });
+  }
+  const name = command.execute;
+  const handler = COMMANDS[name];
+  if (!handler) {
+    if (UNMODELLED.has(name)) throw new ModelLimit(`QMP command '${name}'`);
+    return refused(state, E.commandNotFound(name));
+  }
+  const args = command.arguments ?? {};
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+    return refused(state, { code: 'qmp-malformed', class: 'GenericError', desc: "QMP input member 'arguments' must be an object" });
+  }
+  return handler(state, args as Args);
+}

@@ -1,0 +1,44 @@
+// The engine's one entry point: reduce(state, action) → new state, QEMU's reply, events, IRQ lines and
+// the causal trace. Actions are QEMU's own languages (QMP, qtest, HMP). A refused action returns the very
+// state object it was given.
+
+import type { MachineState } from './state';
+import type { QmpEvent, TraceEntry } from './effects';
+import { qmp, type QmpCommandIn } from './protocol/qmp';
+import { qtestLine } from './protocol/qtest';
+import { hmp } from './protocol/hmp';
+
+export type Action =
+  | { readonly kind: 'qmp'; readonly command: QmpCommandIn }
+  | { readonly kind: 'qtest'; readonly line: string }
+  | { readonly kind: 'hmp'; readonly line: string };
+
+export interface ReduceResult {
+  readonly state: MachineState;
+  readonly reply: unknown;
+  /** False when QEMU refused (QMP error, qtest FAIL, HMP "Error:"); `state` is then the input. */
+  readonly ok: boolean;
+  readonly events: readonly QmpEvent[];
+  readonly irqs: readonly string[];
+  readonly trace: readonly TraceEntry[];
+}
+
+export function isRefusal(action: Action, reply: unknown): boolean {
+  switch (action.kind) {
+    case 'qmp':
+      return typeof reply === 'object' && reply !== null && 'error' in reply;
+    case 'qtest':
+      return typeof reply === 'string' && reply.startsWith('FAIL');
+    case 'hmp':
+      return typeof reply === 'string' && reply.startsWith('Error:');
+  }
+}
+
+export function reduce(state: MachineState, action: Action): ReduceResult {
+  const r =
+    action.kind === 'qmp' ? qmp(state, action.command)
+    : action.kind === 'qtest' ? qtestLine(state, action.line)
+    : hmp(state, action.line);
+  const ok = !isRefusal(action, r.reply);
+  return { state: ok ? r.state : state, reply: r.reply, ok, events: r.fx.events, irqs: r.fx.irqs, trace: r.fx.trace };
+}
