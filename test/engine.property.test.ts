@@ -1,0 +1,109 @@
+// Invariants of the engine under random hotplug sequences (fast-check). Operations are generated as
+// plain data and folded through reduce(), so a shrunk counterexample reads as a list of QMP/qtest steps.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { buildFromCommandLine } from '../engine/machine/build';
+import { reduce, type Action } from '../engine/reduce';
+import type { MachineState } from '../engine/state';
+import { MiB } from '../engine/units';
+
+const MACHINES = [
+  '-M pc -m 1G,slots=4,maxmem=8G',
+  '-M q35 -m 2G,slots=3,maxmem=6G',
+  '-M pc -m 512M,slots=8,maxmem=4G -object memory-backend-ram,id=r0,size=512M -numa node,nodeid=0,memdev=r0 -numa node,nodeid=1',
+];
+
+const id = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f');
+const sizeMiB = fc.constantFrom(0, 1, 2, 128, 256, 512, 1024, 1026, 2048, 4096);
+const op: fc.Arbitrary<Action> = fc.oneof(
+  fc.record({ id, size: sizeMiB, memfd: fc.boolean() }).map(({ id, size, memfd }) => ({
+    kind: 'qmp' as const,
+    command: { execute: 'object-add', arguments: { 'qom-type': memfd ? 'memory-backend-memfd' : 'memory-backend-ram', id: `m${id}`, size: BigInt(size) * MiB + (memfd && size === 1 ? 4096n : 0n) } },
+  })),
+  fc.record({ id, mem: id, slot: fc.option(fc.integer({ min: -2, max: 9 })), addrGiB: fc.option(fc.integer({ min: 0, max: 12 })), node: fc.option(fc.integer({ min: 0, max: 2 })) }).map(
+    ({ id, mem, slot, addrGiB, node }) => {
+      const args: Record<string, unknown> = { driver: 'pc-dimm', id: `d${id}`, memdev: `m${mem}` };
+      if (slot !== null) args.slot = slot;
+      if (addrGiB !== null) args.addr = BigInt(addrGiB) * 0x40000000n + 0x100000000n;
+      if (node !== null) args.node = node;
+      return { kind: 'qmp' as const, command: { execute: 'device_add', arguments: args } };
+    },
+  ),
+  id.map((id) => ({ kind: 'qmp' as const, command: { execute: 'device_del', arguments: { id: `d${id}` } } })),
+  id.map((id) => ({ kind: 'qmp' as const, command: { execute: 'object-del', arguments: { id: `m${id}` } } })),
+  fc.integer({ min: 0, max: 9 }).map((slot) => ({ kind: 'qtest' as const, line: `outl 0xa00 ${slot}` })),
+  fc.constant({ kind: 'qtest' as const, line: 'outb 0xa14 0x08' }),
+);
+
+function start(cmd: string): MachineState {
+  const r = buildFromCommandLine(cmd);
+  if (!r.ok) throw new Error(`machine ${cmd} did not start`);
+  return r.state;
+}
+
+function checkTopology(s: MachineState) {
+  const dm = s.layout.deviceMemory!;
+  const dimms = [...s.dimms].sort((a, b) => (a.addr < b.addr ? -1 : 1));
+  const slots = new Set<bigint>();
+  let used = 0n;
+  dimms.forEach((d, i) => {
+    assert.ok(d.addr >= dm.base && d.addr + d.size <= dm.base + dm.size, `DIMM ${d.id} outside device-memory`);
+    if (i > 0) assert.ok(dimms[i - 1].addr + dimms[i - 1].size <= d.addr, `DIMMs ${dimms[i - 1].id} and ${d.id} overlap`);
+    assert.ok(!slots.has(d.slot), `slot ${d.slot} used twice`);
+    assert.ok(d.slot >= 0n && d.slot < s.config.ramSlots, `slot ${d.slot} out of range`);
+    slots.add(d.slot);
+    used += d.size;
+    const backend = s.backends.find((b) => b.id === d.memdev);
+    assert.ok(backend?.mapped, `backend of ${d.id} not mapped`);
+  });
+  assert.ok(used <= s.config.maxramSize - s.config.ramSize, 'plugged memory exceeds maxmem - ram');
+  // Every mapped non-internal backend is used by exactly one DIMM.
+  for (const b of s.backends.filter((x) => x.mapped && !x.internal)) {
+    assert.equal(s.dimms.filter((d) => d.memdev === b.id).length, 1, `backend ${b.id} mapped without a DIMM`);
+  }
+}
+
+test('random hotplug sequences keep the topology sound, and refusals change nothing', () => {
+  fc.assert(
+    fc.property(fc.constantFrom(...MACHINES), fc.array(op, { maxLength: 25 }), (machine, ops) => {
+      let s = start(machine);
+      for (const action of ops) {
+        const r = reduce(s, action);
+        if (!r.ok) assert.equal(r.state, s, 'a refused action must return the very same state');
+        s = r.state;
+        checkTopology(s);
+      }
+    }),
+    { numRuns: 150 },
+  );
+});
+
+test('reduce is deterministic: the same action on the same state gives equal results', () => {
+  fc.assert(
+    fc.property(fc.constantFrom(...MACHINES), fc.array(op, { maxLength: 15 }), op, (machine, ops, last) => {
+      let s = start(machine);
+      for (const a of ops) s = reduce(s, a).state;
+      const x = reduce(s, last);
+      const y = reduce(s, last);
+      assert.deepEqual(x, y);
+    }),
+    { numRuns: 100 },
+  );
+});
+
+test('the input state is never mutated', () => {
+  fc.assert(
+    fc.property(fc.constantFrom(...MACHINES), fc.array(op, { maxLength: 15 }), (machine, ops) => {
+      let s = start(machine);
+      for (const a of ops) {
+        const snapshot = structuredClone(s);
+        reduce(s, a);
+        assert.deepEqual(s, snapshot);
+        s = reduce(s, a).state;
+      }
+    }),
+    { numRuns: 60 },
+  );
+});
