@@ -1,0 +1,31 @@
+// Readable unified diffs for assertion messages (console, Cucumber's html, our report).
+
+import { structuredPatch } from 'diff';
+
+/** A failed comparison: the message carries a unified diff (`--- expected` / `+++ actual`). */
+export class DiffError extends Error {
+  constructor(readonly title: string, readonly expected: string, readonly actual: string) {
+    super(`${title}\n${unifiedDiff(expected, actual)}`);
+    this.name = 'DiffError';
+  }
+}
+
+/** `--- expected` / `+++ actual` unified diff with 3 lines of context; '' when equal. */
+export function unifiedDiff(expected: string, actual: string, labels: [string, string] = ['expected', 'actual']): string {
+  const norm = (s: string) => (s.endsWith('\n') ? s : s + '\n');
+  if (norm(expected) === norm(actual)) return '';
+  const p = structuredPatch(labels[0], labels[1], norm(expected), norm(actual), '', '', { context: 3 });
+  const out = [`--- ${labels[0]}`, `+++ ${labels[1]}`];
+  for (const h of p.hunks) {
+    out.push(`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`);
+    for (const l of h.lines) if (!l.startsWith('\\')) out.push(l);
+  }
+  return out.join('\n');
+}
+
+/** Render rows as an aligned pipe table (Gherkin-like), for table diffs. */
+export function pipeTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
+  return all.map((r) => '| ' + r.map((v, c) => (v ?? '').padEnd(widths[c])).join(' | ') + ' |').join('\n');
+}

@@ -1,0 +1,64 @@
+// The machine snapshot the steps attach to each scenario (as JSON) and the reports draw. Built only from
+// what both backends answer (`info mtree -f`, `info mtree`, query-memory-devices, `info pic`, `info irq`,
+// GPE reads), so model and QEMU runs produce the same picture.
+
+export interface RangeView { start: bigint; end: bigint; prio: number; kind: string; name: string; offset: bigint }
+export interface DimmView { id?: string; slot: number; node: number; addr: bigint; size: bigint; memdev: string; hotplugged: boolean }
+
+export interface MemorySnapshot {
+  /** `before` (after start-up) or `after` (end of scenario). */
+  label: string;
+  ranges: RangeView[];
+  /** The device-memory container (inclusive end), when the machine has one. */
+  deviceMemory?: { start: bigint; end: bigint };
+  dimms: DimmView[];
+}
+
+export interface IrqChainSnapshot {
+  machine: 'pc' | 'q35';
+  /** GPE0 status/enable byte 0, undefined when the GPE block is not decoded (q35 before PMBASE). */
+  gpeSts?: number;
+  gpeEn?: number;
+  gpePort?: number;
+  /** GSI 9 level as reported by the intercepted IOAPIC input (`IRQ raise/lower 9`). */
+  sci?: number;
+  pic0?: { irr: number; imr: number; isr: number; elcr: number };
+  pic1?: { irr: number; imr: number; isr: number; elcr: number };
+  ioapicPin9?: { masked: boolean; trigger: string; entry: bigint; irr: boolean; remoteIrr: boolean };
+  /** Rising-edge counts from `info irq`, per provider. */
+  counts?: Record<string, Record<number, number>>;
+}
+
+export interface TimelineEntry {
+  /** Gherkin step text that caused it (empty for set-up the world did on its own). */
+  step: string;
+  kind: 'start' | 'qmp' | 'qtest' | 'hmp';
+  input: string;
+  reply: string;
+  events: string[];
+  irqs: string[];
+  trace: string[];
+  internal?: boolean;
+}
+
+export interface ScenarioTopology {
+  backend: string;
+  machine?: string;
+  startError?: string;
+  before?: MemorySnapshot;
+  after?: MemorySnapshot;
+  irq?: IrqChainSnapshot;
+  timeline: TimelineEntry[];
+}
+
+export const TOPOLOGY_MEDIA_TYPE = 'application/json';
+export const TOPOLOGY_FILE_NAME = 'hotplug-topology.json';
+
+/** JSON text with bigints as `0x…` strings tagged so they come back as bigint. */
+export function topologyToJson(t: ScenarioTopology): string {
+  return JSON.stringify(t, (_k, v) => (typeof v === 'bigint' ? `#big:${v.toString(16)}` : v));
+}
+
+export function topologyFromJson(text: string): ScenarioTopology {
+  return JSON.parse(text, (_k, v) => (typeof v === 'string' && v.startsWith('#big:') ? BigInt('0x' + v.slice(5)) : v));
+}

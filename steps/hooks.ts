@@ -1,0 +1,73 @@
+// Scenario life cycle: which step is running (Given/When/Then), the "an error must be asserted" rule,
+// the attachments for the reports, and closing the backend.
+
+import { After, BeforeStep, Before, Status, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import type * as messages from '@cucumber/messages';
+import { renderIrqChain } from '../reports/irq-chain';
+import { renderMemoryMap } from '../reports/memory-map';
+import { TOPOLOGY_FILE_NAME, TOPOLOGY_MEDIA_TYPE, topologyToJson, type ScenarioTopology } from '../reports/topology';
+import { irqSnapshot, memorySnapshot } from './snapshot';
+import type { HotplugWorld, StepType } from './world';
+
+/** Where a pickle step's doc string starts, for error messages that name the feature file and line. */
+function stepLocation(doc: messages.GherkinDocument, astId: string | undefined): { line: number; docStringLine?: number } | undefined {
+  const children = doc.feature?.children ?? [];
+  const steps: messages.Step[] = [];
+  for (const c of children) {
+    steps.push(...(c.background?.steps ?? []), ...(c.scenario?.steps ?? []));
+    for (const rc of c.rule?.children ?? []) steps.push(...(rc.background?.steps ?? []), ...(rc.scenario?.steps ?? []));
+  }
+  const s = steps.find((x) => x.id === astId);
+  return s ? { line: s.location.line, ...(s.docString ? { docStringLine: s.docString.location.line } : {}) } : undefined;
+}
+
+Before(function (this: HotplugWorld, { pickle }: ITestCaseHookParameter) {
+  this.needsFingerprint = pickle.steps.some((s) => /the machine is unchanged/.test(s.text));
+  this.uri = pickle.uri;
+});
+
+BeforeStep(function (this: HotplugWorld, { pickleStep, gherkinDocument }) {
+  const type = (pickleStep.type ?? 'Unknown') as StepType;
+  this.currentType = type;
+  this.currentStep = pickleStep.text;
+  this.stepLocation = stepLocation(gherkinDocument, pickleStep.astNodeIds[0]);
+  if (type !== 'Outcome') {
+    this.checkNoPendingError();
+    this.action = [];
+  }
+});
+
+After(async function (this: HotplugWorld, { result }: ITestCaseHookParameter) {
+  try {
+    if (this.attachmentsEnabled && (this.started || this.startError !== undefined)) {
+      const topo: ScenarioTopology = { backend: this.backendName, machine: this.machine, timeline: [], ...(this.startError !== undefined ? { startError: this.startError } : {}) };
+      this.currentType = 'Outcome';
+      this.currentStep = '';
+      if (this.started) {
+        topo.before = this.topologyBefore;
+        try { topo.after = await memorySnapshot(this, 'after'); } catch (e) { this.log(`memory map not available: ${(e as Error).message}`); }
+        try { topo.irq = await irqSnapshot(this); } catch (e) { this.log(`IRQ chain not available: ${(e as Error).message}`); }
+      }
+      topo.timeline = this.timeline();
+      for (const snap of [topo.before, topo.after]) {
+        if (snap) this.attach(Buffer.from(renderMemoryMap(snap)), { mediaType: 'image/svg+xml', fileName: `memory-map-${snap.label}.svg` });
+      }
+      if (topo.irq) this.attach(Buffer.from(renderIrqChain(topo.irq)), { mediaType: 'image/svg+xml', fileName: 'irq-chain.svg' });
+      const trace = topo.timeline.filter((t) => t.trace.length).map((t) => `# ${t.step || '(set-up)'}\n# ${t.input}\n${t.trace.join('\n')}`).join('\n\n');
+      if (trace) this.attach(trace, { mediaType: 'text/plain', fileName: 'trace.txt' });
+      if (topo.irq) {
+        const i = topo.irq;
+        const h = (v?: number) => (v === undefined ? 'not decoded' : '0x' + v.toString(16).padStart(2, '0'));
+        const dump = [`GPE0 STS ${h(i.gpeSts)}  EN ${h(i.gpeEn)}${i.gpePort ? `  (at 0x${i.gpePort.toString(16)})` : ''}`, `SCI (GSI 9) ${i.sci ?? '?'}`,
+          i.pic1 ? `pic1 (slave)  irr=${h(i.pic1.irr)} imr=${h(i.pic1.imr)} isr=${h(i.pic1.isr)} elcr=${h(i.pic1.elcr)}` : 'pic1 not read',
+          i.pic0 ? `pic0 (master) irr=${h(i.pic0.irr)} imr=${h(i.pic0.imr)} isr=${h(i.pic0.isr)} elcr=${h(i.pic0.elcr)}` : 'pic0 not read',
+          i.ioapicPin9 ? `ioapic pin 9  entry=0x${i.ioapicPin9.entry.toString(16).padStart(16, '0')} ${i.ioapicPin9.masked ? 'masked' : 'unmasked'} ${i.ioapicPin9.trigger} IRR=${i.ioapicPin9.irr ? 1 : 0}` : 'ioapic not read'].join('\n');
+        this.attach(dump, { mediaType: 'text/plain', fileName: 'registers.txt' });
+      }
+      this.attach(topologyToJson(topo), { mediaType: TOPOLOGY_MEDIA_TYPE, fileName: TOPOLOGY_FILE_NAME });
+    }
+  } finally {
+    await this.close();
+  }
+  if (result?.status === Status.PASSED) this.checkNoPendingError();
+});

@@ -1,0 +1,130 @@
+// Backends, hot-add and unplug requests: in words, as HMP-style lines, and as QMP JSON doc strings.
+
+import { Given, When } from '@cucumber/cucumber';
+import { parseJson } from '../cli/json';
+import type { QmpCommand } from '../backends/types';
+import { hmpLineToCommand, deviceAddArgs } from './hmp-args';
+import type { HotplugWorld } from './world';
+
+const num = (v: bigint): number | bigint => (v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
+
+async function objectAdd(world: HotplugWorld, type: string, id: string, size: bigint): Promise<void> {
+  await world.qmp({ execute: 'object-add', arguments: { 'qom-type': type, id, size: num(size) } });
+}
+
+/** The backend a worded hot-add creates for DIMM `id`: libvirt's naming, `mem<alias>`. */
+export const backendIdFor = (dimmId: string) => `mem${dimmId}`;
+
+async function hotAdd(world: HotplugWorld, size: bigint, type: string, id: string, extra: Record<string, unknown> = {}): Promise<void> {
+  await objectAdd(world, type, backendIdFor(id), size);
+  if (world.lastFailed) return;
+  await world.qmp({ execute: 'device_add', arguments: { driver: 'pc-dimm', id, memdev: backendIdFor(id), ...extra } });
+}
+
+// --- memory backends -------------------------------------------------------------------------------
+for (const pattern of ['a {size} {string} backend {string}', 'I add a {size} {string} backend {string}']) {
+  Given(pattern, async function (this: HotplugWorld, size: bigint, type: string, id: string) {
+    await objectAdd(this, type, id, size);
+  });
+}
+for (const pattern of ['a {size} backend {string}', 'I add a {size} backend {string}']) {
+  Given(pattern, async function (this: HotplugWorld, size: bigint, id: string) {
+    await objectAdd(this, 'memory-backend-ram', id, size);
+  });
+}
+Given('memory backends:', async function (this: HotplugWorld, table: { hashes(): Record<string, string>[] }) {
+  const { parseSize } = await import('../engine/units');
+  for (const row of table.hashes()) {
+    await objectAdd(this, row.type ?? 'memory-backend-ram', row.id, parseSize(row.size));
+    if (this.lastFailed) return;
+  }
+});
+When('I delete the backend {string}', async function (this: HotplugWorld, id: string) {
+  await this.qmp({ execute: 'object-del', arguments: { id } });
+});
+
+// --- hot-add in words ------------------------------------------------------------------------------
+Given('I hot-add a {size} {string} DIMM {string}', async function (this: HotplugWorld, size: bigint, type: string, id: string) {
+  await hotAdd(this, size, type, id);
+});
+Given('I hot-add a {size} DIMM {string}', async function (this: HotplugWorld, size: bigint, id: string) {
+  await hotAdd(this, size, 'memory-backend-ram', id);
+});
+Given('I hot-add a {size} DIMM {string} into slot {slot}', async function (this: HotplugWorld, size: bigint, id: string, slot: number) {
+  await hotAdd(this, size, 'memory-backend-ram', id, { slot });
+});
+Given('I hot-add a {size} DIMM {string} at {addr}', async function (this: HotplugWorld, size: bigint, id: string, addr: bigint) {
+  await hotAdd(this, size, 'memory-backend-ram', id, { addr: num(addr) });
+});
+Given('I hot-add a {size} DIMM {string} into slot {slot} at {addr}', async function (this: HotplugWorld, size: bigint, id: string, slot: number, addr: bigint) {
+  await hotAdd(this, size, 'memory-backend-ram', id, { slot, addr: num(addr) });
+});
+Given('I hot-add a {size} DIMM {string} on node {node}', async function (this: HotplugWorld, size: bigint, id: string, node: number) {
+  await hotAdd(this, size, 'memory-backend-ram', id, { node });
+});
+Given('I hot-add a {size} DIMM {string} with {string}', async function (this: HotplugWorld, size: bigint, id: string, opts: string) {
+  await hotAdd(this, size, 'memory-backend-ram', id, deviceAddArgs(`pc-dimm,${opts}`));
+});
+Given('I plug DIMM {string} with backend {string}', async function (this: HotplugWorld, id: string, memdev: string) {
+  await this.qmp({ execute: 'device_add', arguments: { driver: 'pc-dimm', id, memdev } });
+});
+
+// --- unplug -----------------------------------------------------------------------------------------
+for (const pattern of ['I request unplug of {string}', 'I unplug {string}']) {
+  When(pattern, async function (this: HotplugWorld, id: string) {
+    await this.qmp({ execute: 'device_del', arguments: { id } });
+  });
+}
+
+// --- HMP-style lines and QMP JSON ------------------------------------------------------------------
+async function runLine(world: HotplugWorld, line: string): Promise<void> {
+  const d = hmpLineToCommand(line);
+  if (d.kind === 'qmp') await world.qmp(d.command);
+  else await world.hmp(d.line);
+}
+
+Given('I run {string}', async function (this: HotplugWorld, line: string) {
+  await runLine(this, line);
+});
+
+Given('I run:', async function (this: HotplugWorld, lines: string) {
+  for (const line of lines.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))) {
+    await runLine(this, line);
+    if (this.lastFailed) return;
+  }
+});
+
+/** Parse a QMP doc string (one object, or an array of them), naming the feature file and line on errors. */
+export function parseQmpDocString(world: HotplugWorld, text: string): QmpCommand[] {
+  let value: unknown;
+  try {
+    value = parseJson(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)|\(char (\d+)\)/.exec(msg);
+    const offset = pos ? Number(pos[1] ?? pos[2]) : 0;
+    const line = (world.stepLocation?.docStringLine ?? 0) + 1 + text.slice(0, offset).split('\n').length - 1;
+    throw new Error(`${world.uri}:${line}: malformed JSON in the QMP doc string: ${msg}`);
+  }
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((c, i) => {
+    if (!c || typeof c !== 'object' || typeof (c as { execute?: unknown }).execute !== 'string') {
+      throw new Error(`${world.uri}:${(world.stepLocation?.docStringLine ?? 0) + 1}: QMP command ${i + 1} needs "execute": {"execute": "device_add", "arguments": {...}}`);
+    }
+    return c as QmpCommand;
+  });
+}
+
+Given('I send:', async function (this: HotplugWorld, json: string) {
+  for (const cmd of parseQmpDocString(this, json)) {
+    await this.qmp(cmd);
+    if (this.lastFailed) return;
+  }
+});
+
+Given('I send QMP {string}', async function (this: HotplugWorld, json: string) {
+  for (const cmd of parseQmpDocString(this, json)) {
+    await this.qmp(cmd);
+    if (this.lastFailed) return;
+  }
+});

@@ -1,0 +1,80 @@
+// Read-only snapshots of the machine through the backend's own languages, for "the machine is unchanged",
+// the memory maps and the IRQ chain in the reports. All reads are side-effect free (no selector writes).
+
+import { findTreeRegion, parseMemoryFlatView } from '../backends/mtree-parse';
+import { stringifyJson } from '../cli/json';
+import type { DimmView, IrqChainSnapshot, MemorySnapshot } from '../reports/topology';
+import { parseInfoIrq, parseInfoPic } from './info-parse';
+import { modelState } from './model-only';
+import type { Fingerprint, HotplugWorld } from './world';
+
+/** `query-memory-devices` rows (sorted by address, as QEMU returns them). */
+export async function memoryDevices(world: HotplugWorld, internal = true): Promise<DimmView[]> {
+  const r = await world.qmp({ execute: 'query-memory-devices' }, { internal });
+  const list = (r.reply as { return?: unknown[] }).return;
+  if (!Array.isArray(list)) throw new Error(`query-memory-devices answered ${stringifyJson(r.reply)}`);
+  return list.map((d) => {
+    const data = (d as { data: Record<string, unknown> }).data;
+    return {
+      ...(data.id !== undefined ? { id: String(data.id) } : {}),
+      slot: Number(data.slot),
+      node: Number(data.node),
+      addr: BigInt(data.addr as number | bigint),
+      size: BigInt(data.size as number | bigint),
+      memdev: String(data.memdev).replace(/^\/objects\//, ''),
+      hotplugged: data.hotplugged === true,
+    };
+  });
+}
+
+/** GPE0 STS/EN ports for the machine: pc fixed at 0xafe0, q35 PMBASE(0x600)+0x20 once programmed. */
+export function gpePorts(world: HotplugWorld): { sts: number; en: number } | undefined {
+  if (world.machineType === 'pc') return { sts: 0xafe0, en: 0xafe2 };
+  return world.pmProgrammed ? { sts: 0x620, en: 0x628 } : undefined;
+}
+
+export async function memorySnapshot(world: HotplugWorld, label: string): Promise<MemorySnapshot> {
+  const flat = await world.hmpText('info mtree -f', true);
+  const tree = await world.hmpText('info mtree', true);
+  const dm = findTreeRegion(tree, 'device-memory');
+  return {
+    label,
+    ranges: parseMemoryFlatView(flat).map(({ start, end, prio, kind, name, offset }) => ({ start, end, prio, kind, name, offset })),
+    ...(dm ? { deviceMemory: { start: dm.start, end: dm.end } } : {}),
+    dimms: await memoryDevices(world),
+  };
+}
+
+export async function irqSnapshot(world: HotplugWorld): Promise<IrqChainSnapshot> {
+  const snap: IrqChainSnapshot = { machine: world.machineType };
+  const ports = gpePorts(world);
+  if (ports) {
+    snap.gpePort = ports.sts;
+    snap.gpeSts = await world.portRead('b', ports.sts, true);
+    snap.gpeEn = await world.portRead('b', ports.en, true);
+  }
+  if (world.irqLevels.has(9) || world.history.some((e) => e.input === 'irq_intercept_in ioapic')) snap.sci = world.irqLevels.get(9) ?? 0;
+  try {
+    const pic = parseInfoPic(await world.hmpText('info pic', true));
+    const chip = (c?: { irr: number; imr: number; isr: number; elcr: number }) => (c ? { irr: c.irr, imr: c.imr, isr: c.isr, elcr: c.elcr } : undefined);
+    snap.pic0 = chip(pic.pics.pic0);
+    snap.pic1 = chip(pic.pics.pic1);
+    const p9 = pic.ioapic?.pins.find((p) => p.pin === 9);
+    if (p9 && pic.ioapic) snap.ioapicPin9 = { masked: p9.masked, trigger: p9.trigger, entry: p9.entry, irr: pic.ioapic.irr.includes(9), remoteIrr: pic.ioapic.remoteIrr.includes(9) };
+  } catch { /* drawn as unknown */ }
+  try { snap.counts = parseInfoIrq(await world.hmpText('info irq', true)); } catch { /* optional */ }
+  return snap;
+}
+
+/** Devices, the memory flat view and GPE0 status as text; plus the model's state object for an identity check. */
+export async function fingerprint(world: HotplugWorld): Promise<Fingerprint> {
+  const devices = (await world.qmp({ execute: 'query-memory-devices' }, { internal: true })).reply;
+  const flat = parseMemoryFlatView(await world.hmpText('info mtree -f', true)).map((r) => `${r.start.toString(16)}-${r.end.toString(16)} ${r.kind} ${r.name}${r.offset ? ' @' + r.offset.toString(16) : ''}`);
+  const ports = gpePorts(world);
+  const gpe = ports ? `GPE0 STS 0x${(await world.portRead('b', ports.sts, true)).toString(16)}` : 'GPE0 not decoded';
+  const objects = (await world.qmp({ execute: 'qom-list', arguments: { path: '/objects' } }, { internal: true })).reply;
+  const objs = (objects as { return?: { name: string }[] }).return?.map((o) => o.name).sort().join(' ') ?? stringifyJson(objects);
+  const text = [`query-memory-devices: ${stringifyJson(devices)}`, `objects: ${objs}`, gpe, 'flat view of AS "memory":', ...flat.map((l) => '  ' + l)].join('\n');
+  const state = modelState(world.backend);
+  return state === undefined ? { text } : { text, modelState: state };
+}

@@ -1,0 +1,282 @@
+// One World per scenario: the backend (the model by default, real QEMU with world parameter
+// {"backend":"qemu"}), the machine history and every reply, event and IRQ line. Steps call `qmp`, `qtest`
+// and `hmp` here; this class records, tracks IRQ levels and enforces "an error must be asserted".
+
+import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
+import type { Backend, QmpCommand, StepResult } from '../backends/types';
+import { stringifyJson } from '../cli/json';
+import type { QmpEvent } from '../engine/effects';
+import type { TimelineEntry } from '../reports/topology';
+
+export interface WorldParams {
+  /** `model` (default) or `qemu`. */
+  readonly backend?: 'model' | 'qemu';
+  /** Attach SVG memory maps and the topology JSON (default true). */
+  readonly attachments?: boolean;
+}
+
+export type Kind = 'start' | 'qmp' | 'qtest' | 'hmp';
+
+export interface Entry {
+  readonly kind: Kind;
+  /** The command as sent: QMP object, qtest line, HMP line, or the machine options. */
+  readonly input: QmpCommand | string;
+  readonly result: StepResult;
+  /** Gherkin text of the step that issued it. */
+  readonly step: string;
+  /** Issued by the world itself (IRQ intercept, fingerprints, report snapshots). */
+  readonly internal: boolean;
+}
+
+/** A refusal that a `Then it fails with ...` step has to claim. */
+export interface PendingError {
+  readonly where: string;
+  readonly errorClass?: string;
+  readonly desc: string;
+  checked: boolean;
+}
+
+export type StepType = 'Context' | 'Action' | 'Outcome' | 'Unknown';
+
+/** QMP reply `{"error": {...}}` → its class and desc. */
+export function qmpError(reply: unknown): { class: string; desc: string } | undefined {
+  if (reply && typeof reply === 'object' && 'error' in reply) {
+    const e = (reply as { error: { class: string; desc: string } }).error;
+    return { class: e.class, desc: e.desc };
+  }
+  return undefined;
+}
+
+/** A qtest reply `FAIL ...` is an error too. */
+export function qtestError(reply: unknown): string | undefined {
+  return typeof reply === 'string' && reply.startsWith('FAIL') ? reply : undefined;
+}
+
+export function describeInput(kind: Kind, input: QmpCommand | string): string {
+  return typeof input === 'string' ? input : stringifyJson(input);
+}
+
+export class HotplugWorld extends World<WorldParams> {
+  backend?: Backend;
+  /** `-M ...` options the machine was started with. */
+  machine?: string;
+  machineType: 'pc' | 'q35' = 'pc';
+  started = false;
+  startError?: string;
+  readonly history: Entry[] = [];
+  /** Entries of the current (or last) action step: what `Then it fails`, events and IRQ assertions read. */
+  action: Entry[] = [];
+  pending?: PendingError;
+  /** Level per IOAPIC input as reported by `IRQ raise/lower N` (the world intercepts at start). */
+  readonly irqLevels = new Map<number, number>();
+  /** q35: PMBASE and ACPI_EN were programmed (the GPE block is decoded). pc: PM I/O at 0xb000 enabled. */
+  pmProgrammed = false;
+  currentStep = '';
+  currentType: StepType = 'Unknown';
+  /** Feature file of the scenario, and the current step's line (and doc string line) in it. */
+  uri = '';
+  stepLocation?: { line: number; docStringLine?: number };
+  /** Fingerprint taken before the last action, for "the machine is unchanged". */
+  fingerprintBefore?: Fingerprint;
+  needsFingerprint = false;
+  /** Text and SVG snapshots for the report. */
+  topologyBefore?: import('../reports/topology').MemorySnapshot;
+
+  constructor(options: IWorldOptions<WorldParams>) {
+    super(options);
+  }
+
+  get backendName(): 'model' | 'qemu' {
+    return this.parameters.backend === 'qemu' ? 'qemu' : 'model';
+  }
+
+  /** The backend for this scenario, created on first use. */
+  getBackend(): Backend {
+    if (!this.backend) this.backend = createBackend(this.backendName);
+    return this.backend;
+  }
+
+  private record(kind: Kind, input: QmpCommand | string, result: StepResult, internal: boolean): Entry {
+    const entry: Entry = { kind, input, result, step: this.currentStep, internal };
+    if (!internal) this.lastFailed = false;
+    this.history.push(entry);
+    if (!internal && this.currentType !== 'Outcome') this.action.push(entry);
+    for (const line of result.irqs) {
+      const m = /^IRQ (raise|lower) (\d+)$/.exec(line);
+      if (m) this.irqLevels.set(Number(m[2]), m[1] === 'raise' ? 1 : 0);
+    }
+    return entry;
+  }
+
+  /** Start the machine. In a Given step a refusal fails the step; otherwise it is recorded for `Then`. */
+  async start(options: string): Promise<void> {
+    if (this.started) throw new Error(`the machine is already started (with "${this.machine}"); a scenario starts one machine`);
+    this.machine = options.trim();
+    this.machineType = /(?:^|\s)-(?:M|machine)\s+(?:type=)?(?:q35|pc-q35)/.test(this.machine) ? 'q35' : 'pc';
+    const res = await this.getBackend().start(this.machine);
+    this.record('start', this.machine, { reply: res.ok ? 'started' : res.error, events: [], irqs: [] }, false);
+    if (!res.ok) {
+      this.startError = res.error;
+      this.noteError('start-up', undefined, res.error);
+      return;
+    }
+    this.started = true;
+    // Observe GSI levels from the start: qtest reports `IRQ raise/lower N` on every level change.
+    await this.qtest('irq_intercept_in ioapic', { internal: true });
+    if (this.attachmentsEnabled) {
+      const { memorySnapshot } = await import('./snapshot');
+      this.topologyBefore = await memorySnapshot(this, 'before');
+    }
+  }
+
+  get attachmentsEnabled(): boolean {
+    return this.parameters.attachments !== false;
+  }
+
+  requireStarted(): void {
+    if (this.startError !== undefined) throw new Error(`the machine did not start: ${this.startError}`);
+    if (!this.started) throw new Error('no machine yet: start one first, e.g. Given a "pc" machine started with "-m 1G,slots=4,maxmem=8G"');
+  }
+
+  /** Value of the last worded register read ("the guest reads the slot's status"). */
+  lastRead?: number;
+
+  /** True when the last command of this step was refused (multi-command steps stop there). */
+  lastFailed = false;
+
+  private noteError(where: string, errorClass: string | undefined, desc: string): void {
+    this.lastFailed = true;
+    if (this.currentType === 'Context' || this.currentType === 'Outcome') {
+      const what = this.currentType === 'Context' ? 'a Given step' : 'a Then step';
+      throw new Error(`${where} failed in ${what}: ${errorClass ? errorClass + ': ' : ''}${desc}`);
+    }
+    this.checkNoPendingError();
+    this.pending = { where, errorClass, desc, checked: false };
+  }
+
+  /** Fail when an earlier refusal was never asserted (called before the next action and after the scenario). */
+  checkNoPendingError(): void {
+    if (this.pending && !this.pending.checked) {
+      const p = this.pending;
+      this.pending = undefined;
+      throw new Error(`${p.where} failed and no step asserted it: ${p.errorClass ? p.errorClass + ': ' : ''}${p.desc}\n` +
+        `Add "Then it fails with \"${p.desc}\"" (or "Then QEMU refuses to start with ...") after the step.`);
+    }
+  }
+
+  /** Before every command of an action, remember how the machine looked (only for scenarios that ask). */
+  private async beforeCommand(internal: boolean | undefined): Promise<void> {
+    if (internal || !this.needsFingerprint || this.currentType === 'Outcome') return;
+    const { fingerprint } = await import('./snapshot');
+    this.fingerprintBefore = await fingerprint(this);
+  }
+
+  async qmp(command: QmpCommand, opts: { internal?: boolean } = {}): Promise<StepResult> {
+    this.requireStarted();
+    await this.beforeCommand(opts.internal);
+    const res = await this.getBackend().qmp(command);
+    this.record('qmp', command, res, !!opts.internal);
+    const err = qmpError(res.reply);
+    if (err && !opts.internal) this.noteError(describeInput('qmp', command), err.class, err.desc);
+    return res;
+  }
+
+  async qtest(line: string, opts: { internal?: boolean } = {}): Promise<StepResult> {
+    this.requireStarted();
+    await this.beforeCommand(opts.internal);
+    const res = await this.getBackend().qtest(line);
+    this.record('qtest', line, res, !!opts.internal);
+    const err = qtestError(res.reply);
+    if (err && !opts.internal) this.noteError(line, undefined, err);
+    return res;
+  }
+
+  async hmp(line: string, opts: { internal?: boolean } = {}): Promise<StepResult> {
+    this.requireStarted();
+    await this.beforeCommand(opts.internal);
+    const res = await this.getBackend().hmp(line);
+    this.record('hmp', line, res, !!opts.internal);
+    const text = typeof res.reply === 'string' ? res.reply : '';
+    const err = qmpError(res.reply) ?? (/^Error: /.test(text) ? { class: 'GenericError', desc: text.replace(/^Error: /, '').trim() } : undefined);
+    if (err && !opts.internal) this.noteError(line, err.class, err.desc);
+    return res;
+  }
+
+  /** HMP text with \r\n normalised. */
+  async hmpText(line: string, internal = false): Promise<string> {
+    const r = await this.hmp(line, { internal });
+    if (typeof r.reply !== 'string') throw new Error(`${line}: expected text, got ${stringifyJson(r.reply)}`);
+    return r.reply.replace(/\r\n/g, '\n');
+  }
+
+  /** `inb`/`inw`/`inl` through qtest → the value (`OK 0x0008` → 8). */
+  async portRead(width: 'b' | 'w' | 'l', port: number, internal = false): Promise<number> {
+    const r = await this.qtest(`in${width} 0x${port.toString(16)}`, { internal });
+    const m = /^OK (0x[0-9a-f]+)$/i.exec(String(r.reply));
+    if (!m) throw new Error(`in${width} 0x${port.toString(16)} answered ${JSON.stringify(r.reply)}`);
+    return Number(m[1]);
+  }
+
+  async portWrite(width: 'b' | 'w' | 'l', port: number, value: number | bigint, internal = false): Promise<void> {
+    await this.qtest(`out${width} 0x${port.toString(16)} 0x${value.toString(16)}`, { internal });
+  }
+
+  /** All QMP events of the current action. */
+  get actionEvents(): QmpEvent[] {
+    return this.action.flatMap((e) => [...e.result.events]);
+  }
+
+  get actionIrqs(): string[] {
+    return this.action.flatMap((e) => [...e.result.irqs]);
+  }
+
+  get allEvents(): QmpEvent[] {
+    return this.history.flatMap((e) => [...e.result.events]);
+  }
+
+  /** The last non-internal entry of the current action. */
+  get lastEntry(): Entry | undefined {
+    return this.action[this.action.length - 1];
+  }
+
+  timeline(): TimelineEntry[] {
+    return this.history.map((e) => ({
+      step: e.step,
+      kind: e.kind,
+      input: describeInput(e.kind, e.input),
+      reply: clip(typeof e.result.reply === 'string' ? e.result.reply : stringifyJson(e.result.reply)),
+      events: e.result.events.map((v) => stringifyJson(v)),
+      irqs: [...e.result.irqs],
+      trace: (e.result.trace ?? []).map((t) => `${'  '.repeat(t.depth)}${t.fn}${t.note ? ` (${t.note})` : ''}`),
+      ...(e.internal ? { internal: true } : {}),
+    }));
+  }
+
+  async close(): Promise<void> {
+    await this.backend?.close();
+  }
+}
+
+/** What "the machine is unchanged" compares: devices, the memory flat view, GPE status (and the model's state object). */
+export interface Fingerprint {
+  readonly text: string;
+  readonly modelState?: unknown;
+}
+
+function clip(s: string, max = 6000): string {
+  return s.length > max ? s.slice(0, max) + `\n… (${s.length - max} more characters)` : s;
+}
+
+/** The backend by name; modules are loaded on demand so a run needs only the backend it uses. */
+export function createBackend(name: 'model' | 'qemu'): Backend {
+  if (name === 'qemu') {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { QemuBackend } = require('../backends/qemu') as { QemuBackend: new () => Backend };
+    return new QemuBackend();
+  }
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { ModelBackend } = require('../backends/model') as { ModelBackend: new () => Backend };
+  return new ModelBackend();
+}
+
+setWorldConstructor(HotplugWorld);
