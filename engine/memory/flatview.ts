@@ -1,0 +1,168 @@
+// FlatView rendering: turns a region tree into the sorted, disjoint list of ranges the guest actually sees.
+// Modelled on QEMU 7.2's softmmu/memory.c semantics (render, simplify, flat-view root selection, range
+// equality), written from the documented rules:
+//  - a disabled region hides itself and everything below it;
+//  - each region is clipped to its container's window;
+//  - an alias renders its target shifted by the alias offset;
+//  - subregions are rendered in list order (priority descending, newest first), and the first one to claim
+//    an address keeps it;
+//  - a terminating region (RAM/ROM/I/O) then fills only the holes its children left; a pure container fills
+//    nothing, so lower-priority siblings show through its empty parts;
+//  - afterwards, neighbours from the same region with contiguous offsets and equal attributes are merged.
+
+import type { Region, Regions } from './regions';
+import type { FlatRange } from './types';
+
+/** 2^64: the end of every address space, exclusive. */
+export const SPACE_END = 1n << 64n;
+
+interface Work {
+  start: bigint;
+  end: bigint;
+  region: string;
+  offsetInRegion: bigint;
+  readonly: boolean;
+}
+
+function regionOf(regions: Regions, id: string): Region {
+  const r = regions[id];
+  if (!r) throw new Error(`internal: unknown region '${id}'`);
+  return r;
+}
+
+/**
+ * Fill the parts of [clipStart, clipEnd) not yet covered by `view` with `region`.
+ * `view` is kept sorted; `base` is the absolute address of the region's offset 0.
+ */
+function fillGaps(view: Work[], region: Region, base: bigint, clipStart: bigint, clipEnd: bigint, readonly: boolean): void {
+  let pos = clipStart;
+  let i = 0;
+  while (pos < clipEnd) {
+    while (i < view.length && view[i].end <= pos) i++;
+    const next = i < view.length ? view[i] : undefined;
+    if (!next || next.start >= clipEnd) {
+      view.splice(i, 0, { start: pos, end: clipEnd, region: region.id, offsetInRegion: pos - base, readonly });
+      return;
+    }
+    if (pos < next.start) {
+      view.splice(i, 0, { start: pos, end: next.start, region: region.id, offsetInRegion: pos - base, readonly });
+      i++;
+    }
+    pos = next.end;
+    i++;
+  }
+}
+
+function render(regions: Regions, view: Work[], id: string, base: bigint, clipStart: bigint, clipEnd: bigint, readonly: boolean): void {
+  const r = regionOf(regions, id);
+  if (!r.enabled) return;
+  const start = base + r.addr;
+  const end = start + r.size;
+  const ro = readonly || r.readonly;
+  const cs = clipStart > start ? clipStart : start;
+  const ce = clipEnd < end ? clipEnd : end;
+  if (cs >= ce) return;
+  if (r.alias !== undefined) {
+    const target = regionOf(regions, r.alias);
+    // The target is rendered as if its container started at start - aliasOffset - target.addr.
+    render(regions, view, target.id, start - r.aliasOffset - target.addr, cs, ce, ro);
+    return;
+  }
+  for (const sub of r.subregions) render(regions, view, sub, start, cs, ce, ro);
+  if (r.terminates) fillGaps(view, r, start, cs, ce, ro);
+}
+
+function canMerge(a: Work, b: Work): boolean {
+  return a.end === b.start && a.region === b.region && a.offsetInRegion + (a.end - a.start) === b.offsetInRegion && a.readonly === b.readonly;
+}
+
+/** flatview_simplify: merge neighbours that continue the same region. */
+export function simplify(ranges: readonly FlatRange[]): FlatRange[] {
+  const out: Work[] = [];
+  for (const r of ranges) {
+    const last = out[out.length - 1];
+    if (last && canMerge(last, r)) last.end = r.end;
+    else out.push({ ...r });
+  }
+  return out.map(freezeRange);
+}
+
+function freezeRange(w: Work): FlatRange {
+  return Object.freeze({ start: w.start, end: w.end, region: w.region, offsetInRegion: w.offsetInRegion, readonly: w.readonly });
+}
+
+/**
+ * Render the address space rooted at `rootId` into its simplified flat view: sorted, disjoint, `end` exclusive.
+ * Pure: `regions` is not modified.
+ */
+export function renderFlatView(regions: Regions, rootId: string): FlatRange[] {
+  if (!regions[rootId]) return [];
+  const view: Work[] = [];
+  render(regions, view, rootId, 0n, 0n, SPACE_END, false);
+  return simplify(view);
+}
+
+/**
+ * memory_region_get_flatview_root: the region whose rendering is shared by every address space that reaches it.
+ * Skips a full-size, offset-0 alias to its target and a container's only enabled child when that child covers it
+ * from offset 0. Undefined when nothing is enabled (QEMU prints "Root memory region: (none)").
+ */
+export function flatViewRoot(regions: Regions, rootId: string): string | undefined {
+  let r: Region | undefined = regions[rootId];
+  while (r && r.enabled) {
+    if (r.alias !== undefined) {
+      const target: Region = regionOf(regions, r.alias);
+      if (r.aliasOffset === 0n && r.size >= target.size) {
+        r = target;
+        continue;
+      }
+      return r.id;
+    }
+    if (!r.terminates) {
+      const enabled: Region[] = r.subregions.map((s) => regionOf(regions, s)).filter((s) => s.enabled);
+      if (enabled.length === 0) return undefined;
+      if (enabled.length === 1 && enabled[0].addr === 0n && r.size >= enabled[0].size) {
+        r = enabled[0];
+        continue;
+      }
+    }
+    return r.id;
+  }
+  return undefined;
+}
+
+/** flatrange_equal: same region, placement, offset and attributes. */
+export function flatRangeEqual(a: FlatRange, b: FlatRange): boolean {
+  return a.start === b.start && a.end === b.end && a.region === b.region && a.offsetInRegion === b.offsetInRegion && a.readonly === b.readonly;
+}
+
+/** The symmetric difference QEMU's address_space_update_topology_pass walks: what to delete, add and keep. */
+export interface FlatDiff {
+  readonly removed: readonly FlatRange[];
+  readonly added: readonly FlatRange[];
+  readonly unchanged: readonly FlatRange[];
+}
+
+export function diffFlatViews(oldView: readonly FlatRange[], newView: readonly FlatRange[]): FlatDiff {
+  const removed: FlatRange[] = [];
+  const added: FlatRange[] = [];
+  const unchanged: FlatRange[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < oldView.length || j < newView.length) {
+    const o = i < oldView.length ? oldView[i] : undefined;
+    const n = j < newView.length ? newView[j] : undefined;
+    if (o && (!n || o.start < n.start || (o.start === n.start && !flatRangeEqual(o, n)))) {
+      removed.push(o);
+      i++;
+    } else if (o && n && flatRangeEqual(o, n)) {
+      unchanged.push(n);
+      i++;
+      j++;
+    } else if (n) {
+      added.push(n);
+      j++;
+    }
+  }
+  return { removed, added, unchanged };
+}

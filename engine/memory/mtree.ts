@@ -1,0 +1,165 @@
+// `info mtree` and `info mtree -f` text, byte for byte as QEMU 7.2's monitor returns it ("\r\n" line ends).
+//
+// Block order. QEMU walks GLib hash tables keyed by pointers, so the order of address-space blocks (tree) and
+// FlatView blocks (-f) changes from run to run. We print one fixed order per machine type, taken from the
+// fresh-machine captures in test/fixtures/mtree/{pc,q35}-canonical.*:
+//   tree, pc : I/O, i440FX, piix3-ide, PIIX3, PIIX4_PM, cpu-memory-0+memory, cpu-smm-0
+//   tree, q35: mch, ICH9-LPC, cpu-memory-0+memory, cpu-smm-0, I/O, ich9-ahci, ICH9-SMB
+//   -f,   pc : memory (+cpu-memory-0), bus masters, I/O, cpu-smm-0
+//   -f,   q35: bus masters, I/O, memory (+cpu-memory-0), cpu-smm-0
+// Address spaces not in these lists follow, in the state's order. Everything else follows QEMU's rules:
+// ASes sharing a root print together with names sorted; `memory-region:` blocks follow in the order their alias
+// targets were first met (disabled aliases included); FlatView numbers count printed blocks; AS lines within a
+// FlatView block follow address-space creation order.
+
+import { flatViewRoot } from './flatview';
+import { kvmHasMemory, KVM_AS_NAME } from './kvm';
+import { regionType, type Region, type Regions } from './regions';
+import type { AddressSpace, MemoryState } from './types';
+import { hexPad } from '../units';
+
+export interface MtreeOptions {
+  /** `-f`: flat views instead of the region tree. */
+  readonly flat: boolean;
+  readonly accel: 'tcg' | 'kvm';
+  /** `-D`: print disabled regions too, marked ` [disabled]` (tree only). */
+  readonly disabled?: boolean;
+}
+
+const EOL = '\r\n';
+const U64 = (1n << 64n) - 1n;
+
+const TREE_ORDER = {
+  pc: ['I/O', 'i440FX', 'piix3-ide', 'PIIX3', 'PIIX4_PM', 'memory', 'cpu-memory-0', 'cpu-smm-0'],
+  q35: ['mch', 'ICH9-LPC', 'memory', 'cpu-memory-0', 'cpu-smm-0', 'I/O', 'ich9-ahci', 'ICH9-SMB'],
+} as const;
+const FLAT_ORDER = {
+  pc: ['memory', 'cpu-memory-0', 'i440FX', 'PIIX3', 'piix3-ide', 'PIIX4_PM', 'I/O', 'cpu-smm-0'],
+  q35: ['mch', 'ICH9-LPC', 'ich9-ahci', 'ICH9-SMB', 'I/O', 'memory', 'cpu-memory-0', 'cpu-smm-0'],
+} as const;
+
+function machineKind(mem: MemoryState): 'pc' | 'q35' {
+  return mem.addressSpaces.some((a) => a.name === 'mch' || a.name === 'ICH9-LPC') ? 'q35' : 'pc';
+}
+
+/** Sort groups by the best rank of their members; unknown names keep their first-appearance order after. */
+function orderGroups<G>(groups: G[], names: (g: G) => readonly string[], order: readonly string[]): G[] {
+  const rank = (g: G): number => {
+    const ranks = names(g).map((n) => order.indexOf(n)).filter((i) => i >= 0);
+    return ranks.length ? Math.min(...ranks) : order.length;
+  };
+  return groups.map((g, i) => ({ g, i, r: rank(g) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.g);
+}
+
+const addr = (v: bigint): string => hexPad(v & U64, 16);
+const mrSize = (size: bigint): bigint => (size === 0n ? 0n : (size - 1n) & U64);
+
+class Printer {
+  readonly lines: string[] = [];
+  readonly aliasQueue: string[] = [];
+  constructor(readonly regions: Regions, readonly showDisabled: boolean) {}
+
+  region(id: string, level: number, base: bigint): void {
+    const mr = this.regions[id];
+    if (!mr) return;
+    const curStart = (base + mr.addr) & U64;
+    const curEnd = (curStart + mrSize(mr.size)) & U64;
+    const overflow = curStart < base || curEnd < curStart ? '[DETECTED OVERFLOW!] ' : '';
+    const indent = '  '.repeat(level);
+    const type = regionType(this.regions, id);
+    const dis = mr.enabled ? '' : ' [disabled]';
+    if (mr.alias !== undefined) {
+      if (!this.aliasQueue.includes(mr.alias)) this.aliasQueue.push(mr.alias);
+      if (mr.enabled || this.showDisabled) {
+        const target = this.regions[mr.alias];
+        this.lines.push(
+          `${overflow}${indent}${addr(curStart)}-${addr(curEnd)} (prio ${mr.priority}, ${type}): alias ${mr.name} @${target?.name ?? mr.alias} ` +
+            `${addr(mr.aliasOffset)}-${addr(mr.aliasOffset + mrSize(mr.size))}${dis}`,
+        );
+      }
+    } else if (mr.enabled || this.showDisabled) {
+      this.lines.push(`${overflow}${indent}${addr(curStart)}-${addr(curEnd)} (prio ${mr.priority}, ${type}): ${mr.name}${dis}`);
+    }
+    // Children by address, then priority (higher first), then list order.
+    const queue: Region[] = [];
+    for (const subId of mr.subregions) {
+      const sub = this.regions[subId];
+      if (!sub) continue;
+      const at = queue.findIndex((q) => sub.addr < q.addr || (sub.addr === q.addr && sub.priority > q.priority));
+      if (at < 0) queue.push(sub);
+      else queue.splice(at, 0, sub);
+    }
+    for (const sub of queue) this.region(sub.id, level + 1, curStart);
+  }
+}
+
+function treeText(mem: MemoryState, showDisabled: boolean): string {
+  const p = new Printer(mem.regions, showDisabled);
+  const groups: { root: string; ases: AddressSpace[] }[] = [];
+  for (const as of mem.addressSpaces) {
+    const g = groups.find((x) => x.root === as.root);
+    if (g) g.ases.push(as);
+    else groups.push({ root: as.root, ases: [as] });
+  }
+  const ordered = orderGroups(groups, (g) => g.ases.map((a) => a.name), TREE_ORDER[machineKind(mem)]);
+  for (const g of ordered) {
+    const names = g.ases.map((a) => a.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const n of names) p.lines.push(`address-space: ${n}`);
+    p.region(g.root, 1, 0n);
+    p.lines.push('');
+  }
+  for (let i = 0; i < p.aliasQueue.length; i++) {
+    const id = p.aliasQueue[i];
+    p.lines.push(`memory-region: ${mem.regions[id]?.name ?? id}`);
+    p.region(id, 1, 0n);
+    p.lines.push('');
+  }
+  return p.lines.map((l) => l + EOL).join('');
+}
+
+function flatText(mem: MemoryState, accel: 'tcg' | 'kvm'): string {
+  const regions = mem.regions;
+  const groups: { key: string; physmr?: string; ases: AddressSpace[] }[] = [];
+  for (const as of mem.addressSpaces) {
+    const physmr = flatViewRoot(regions, as.root);
+    const key = physmr ?? '';
+    const g = groups.find((x) => x.key === key);
+    if (g) g.ases.push(as);
+    else groups.push({ key, physmr, ases: [as] });
+  }
+  const ordered = orderGroups(groups, (g) => g.ases.map((a) => a.name), FLAT_ORDER[machineKind(mem)]);
+  const out: string[] = [];
+  ordered.forEach((g, n) => {
+    out.push(`FlatView #${n}`);
+    for (const as of g.ases) {
+      const root = regions[as.root];
+      const aliasNote = root?.alias !== undefined ? `, alias ${regions[root.alias]?.name ?? root.alias}` : '';
+      out.push(` AS "${as.name}", root: ${root?.name ?? as.root}${aliasNote}`);
+    }
+    out.push(` Root memory region: ${g.physmr !== undefined ? regions[g.physmr]?.name ?? g.physmr : '(none)'}`);
+    const ranges = g.physmr === undefined ? [] : mem.flat[g.ases[0].root] ?? [];
+    if (ranges.length === 0) {
+      out.push('  No rendered FlatView', '');
+      return;
+    }
+    for (const r of ranges) {
+      const mr = regions[r.region];
+      const type = r.readonly ? 'rom' : mr ? regionType(regions, r.region) : 'i/o';
+      const offset = r.offsetInRegion !== 0n ? ` @${addr(r.offsetInRegion)}` : '';
+      let line = `  ${addr(r.start)}-${addr(r.start + mrSize(r.end - r.start))} (prio ${mr?.priority ?? 0}, ${type}): ${mr?.name ?? r.region}${offset}`;
+      if (accel === 'kvm') {
+        for (const as of g.ases) {
+          if (as.name === KVM_AS_NAME && kvmHasMemory(mem, r.start, r.end - r.start)) line += ' KVM';
+        }
+      }
+      out.push(line);
+    }
+    out.push('');
+  });
+  return out.map((l) => l + EOL).join('');
+}
+
+/** HMP `info mtree` (`opts.flat` = `-f`) for every address space of the model. */
+export function infoMtree(mem: MemoryState, opts: MtreeOptions): string {
+  return opts.flat ? flatText(mem, opts.accel) : treeText(mem, opts.disabled ?? false);
+}

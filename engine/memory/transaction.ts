@@ -1,0 +1,89 @@
+// memory_region_transaction_begin/commit as pure state transitions. A change to the region tree is applied as
+// one transaction: at the outermost commit every address space's flat view is regenerated and compared with
+// the last committed one range by range (deletions first, then additions), and the KVM listener of AS
+// "memory" turns that difference into slot deletions and additions.
+
+import { done, merge, nest, NO_EFFECTS, trace, type Effects, type Transition } from '../effects';
+import { kvmApplyDiff, KVM_AS_NAME } from './kvm';
+import { diffFlatViews, renderFlatView, type FlatDiff } from './flatview';
+import type { Regions } from './regions';
+import type { FlatRange, MemoryState } from './types';
+
+export type MemAccel = 'tcg' | 'kvm';
+
+/** An empty memory state with the given address spaces (regions to be created by transactions). */
+export function emptyMemory(addressSpaces: MemoryState['addressSpaces'] = []): MemoryState {
+  return { regions: {}, addressSpaces, txDepth: 0, pending: false, flat: {}, kvmSlots: [] };
+}
+
+/** memory_region_transaction_begin. */
+export function beginTx(mem: MemoryState): MemoryState {
+  return { ...mem, txDepth: mem.txDepth + 1 };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function describe(d: FlatDiff): string {
+  const parts: string[] = [];
+  if (d.added.length) parts.push(`+${plural(d.added.length, 'range')}`);
+  if (d.removed.length) parts.push(`-${plural(d.removed.length, 'range')}`);
+  return parts.length ? parts.join(', ') : 'unchanged';
+}
+
+/** Regenerate every view and run the listeners: the body of the outermost commit. */
+function regenerate(mem: MemoryState, accel: MemAccel): Transition<MemoryState> {
+  const flat: Record<string, readonly FlatRange[]> = {};
+  for (const as of mem.addressSpaces) {
+    if (!(as.root in flat)) flat[as.root] = Object.freeze(renderFlatView(mem.regions, as.root));
+  }
+  const notes: string[] = [];
+  let kvmSlots = mem.kvmSlots;
+  let kvmFx: Effects = NO_EFFECTS;
+  const seen = new Set<string>();
+  for (const as of mem.addressSpaces) {
+    const diff = diffFlatViews(mem.flat[as.root] ?? [], flat[as.root]);
+    if (as.name === KVM_AS_NAME) {
+      notes.unshift(`flat view: ${describe(diff)}`);
+      if (accel === 'kvm') {
+        const res = kvmApplyDiff(mem.regions, kvmSlots, diff.removed, diff.added);
+        kvmSlots = res.slots;
+        kvmFx = merge(kvmFx, res.fx);
+      }
+    } else if (!seen.has(as.root) && (diff.added.length || diff.removed.length)) {
+      notes.push(`${as.name} flat view: ${describe(diff)}`);
+    }
+    seen.add(as.root);
+  }
+  if (notes.length === 0) notes.push('flat view: unchanged');
+  const fx = merge(trace('memory_region_transaction_commit', notes.join('; ')), nest(kvmFx, 0));
+  return done({ ...mem, flat, kvmSlots, pending: false }, fx);
+}
+
+/** memory_region_transaction_commit: at depth 0 with an update pending, views are regenerated. */
+export function commitTx(mem: MemoryState, accel: MemAccel): Transition<MemoryState> {
+  if (mem.txDepth <= 0) throw new Error('internal: memory_region_transaction_commit without begin');
+  const depth = mem.txDepth - 1;
+  const next = { ...mem, txDepth: depth };
+  if (depth > 0 || !mem.pending) return done(next);
+  return regenerate(next, accel);
+}
+
+/**
+ * Apply `change` to the region tree as one memory_region_transaction. Inside an outer begin (txDepth > 0) the
+ * change is only recorded (pending); otherwise it is committed at once. A change that returns the very same
+ * tree commits nothing and leaves the state untouched.
+ */
+export function memTransaction(mem: MemoryState, change: (r: Regions) => Regions, accel: MemAccel): Transition<MemoryState> {
+  const regions = change(mem.regions);
+  if (regions === mem.regions) return done(mem);
+  if (mem.txDepth > 0) return done({ ...mem, regions, pending: true });
+  return regenerate({ ...mem, regions, pending: false }, accel);
+}
+
+/** The flat view last committed for an address space (by AS name), or [] when unknown. */
+export function committedFlatView(mem: MemoryState, asName: string): readonly FlatRange[] {
+  const as = mem.addressSpaces.find((a) => a.name === asName);
+  return as ? mem.flat[as.root] ?? [] : [];
+}
