@@ -1,0 +1,310 @@
+// The initial memory region tree of `qemu-system-x86_64 -M pc|q35 -nodefaults -S` (QEMU 7.2), built from what
+// the real binary shows in `info mtree -D` (fixtures in test/fixtures/mtree/) and the set-up rules of the facts
+// file §1.6. The tree is built in the same sequence of memory transactions QEMU goes through while the machine
+// is created, because KVM slot ids depend on that history (facts §3.6):
+//   1. everything static, with the main RAM mapped below 4 GiB (PAM aliases still disabled)  → RAM slot 0
+//   2. RAM above 4 GiB                                                                        → its own slot
+//   3. firmware: pc.rom, isa-bios and pc.bios in the PCI window (only pc.bios shows)          → ROM slot
+//   4. q35 only: smram-open-high mapped enabled, then disabled (a slot taken and freed)
+//   5. the PAM "pci" aliases enabled at once: RAM below 1 MiB is split around pc.rom/isa-bios
+// Port I/O regions come from a table of facts (the real `info mtree` output).
+
+import type { MachineConfig } from '../config/types';
+import { done, then, type Transition } from '../effects';
+import { addSubregion, createRegion, setAddress, setEnabled, type Region, type RegionKind, type Regions } from '../memory/regions';
+import { emptyMemory, memTransaction, type MemAccel } from '../memory/transaction';
+import type { AddressSpace, MemoryState } from '../memory/types';
+import type { Layout } from './layout';
+
+// ---- Region ids other modules rely on ----
+export const SYSTEM_ID = 'system';
+export const IO_ID = 'io';
+export const PCI_ID = 'pci';
+export const DEVICE_MEMORY_ID = 'device-memory';
+/** Main RAM: the `pc.ram` backend region, or (NUMA memdevs) the `pc.ram` container holding the backends. */
+export const MAIN_RAM_ID = 'pc.ram';
+export const RAM_BELOW_4G_ID = 'ram-below-4g';
+export const RAM_ABOVE_4G_ID = 'ram-above-4g';
+/** PIIX4 PM block (pc): disabled container at 0 holding acpi-evt/acpi-cnt/acpi-tmr. */
+export const PIIX4_PM_ID = 'piix4-pm';
+/** ICH9 PM block (q35): disabled container at 0 holding acpi-evt/-cnt/-tmr, acpi-gpe0 (+0x20), acpi-smi, sm-tco. */
+export const ICH9_PM_ID = 'ich9-pm';
+/** GPE0 block: pc at 0xafe0 in `io`; q35 at +0x20 inside ich9-pm. */
+export const ACPI_GPE0_ID = 'acpi-gpe0';
+export const ACPI_MEM_HOTPLUG_ID = 'acpi-mem-hotplug';
+export const ACPI_EVT_ID = 'acpi-evt';
+export const ACPI_CNT_ID = 'acpi-cnt';
+export const ACPI_TMR_ID = 'acpi-tmr';
+export const SMRAM_ID = 'smram';
+export const PAM_COUNT = 13;
+/** The PAM alias that is enabled after reset (`pam-pci` over the PCI window), block n (0 = 0xf0000, 1.. = 0xc0000 + 16K*(n-1)). */
+export const pamPciId = (n: number): string => `pam-pci#${n}`;
+
+export const ACPI_MEMORY_HOTPLUG_BASE = 0x0a00n;
+export const ACPI_MEMORY_HOTPLUG_LEN = 0x18n;
+
+const U64_SPAN = 1n << 64n;
+const GiB4 = 0x100000000n;
+const BIOS_SIZE = 0x40000n; // bios-256k.bin
+const ISA_BIOS_SIZE = 0x20000n;
+const PC_ROM_BASE = 0xc0000n;
+const PC_ROM_SIZE = 0x20000n;
+const SMRAM_C_BASE = 0xa0000n;
+const SMRAM_C_SIZE = 0x20000n;
+const SMBASE_ADDR = 0x30000n;
+const SMBASE_SIZE = 0x20000n;
+const HIGH_SMRAM = 0xfeda0000n;
+
+/** [port, size, priority, name] of a port region; `children` go inside it; names duplicate across entries. */
+type Port = readonly [number, number, number, string];
+
+const PC_PORTS: readonly Port[] = [
+  [0x0, 0x8, 0, 'dma-chan'], [0x8, 0x8, 0, 'dma-cont'], [0x20, 0x2, 0, 'pic'], [0x40, 0x4, 0, 'pit'],
+  [0x60, 0x1, 0, 'i8042-data'], [0x61, 0x1, 0, 'pcspk'], [0x64, 0x1, 0, 'i8042-cmd'], [0x70, 0x2, 0, 'rtc'],
+  [0x7e, 0x2, 0, 'kvmvapic'], [0x80, 0x1, 0, 'ioport80'], [0x81, 0x3, 0, 'dma-page'], [0x87, 0x1, 0, 'dma-page'],
+  [0x89, 0x3, 0, 'dma-page'], [0x8f, 0x1, 0, 'dma-page'], [0x92, 0x1, 0, 'port92'], [0xa0, 0x2, 0, 'pic'],
+  [0xb2, 0x2, 0, 'apm-io'], [0xc0, 0x10, 0, 'dma-chan'], [0xd0, 0x10, 0, 'dma-cont'], [0xf0, 0x1, 0, 'ioportF0'],
+  [0x170, 0x8, 0, 'ide'], [0x1f0, 0x8, 0, 'ide'], [0x376, 0x1, 0, 'ide'], [0x3f1, 0x5, 0, 'fdc'],
+  [0x3f6, 0x1, 0, 'ide'], [0x3f7, 0x1, 0, 'fdc'], [0x4d0, 0x1, 0, 'elcr'], [0x4d1, 0x1, 0, 'elcr'],
+  [0x510, 0x2, 0, 'fwcfg'], [0x514, 0x8, 0, 'fwcfg.dma'],
+  [0xcf8, 0x4, 0, 'pci-conf-idx'], [0xcf9, 0x1, 1, 'piix3-reset-control'], [0xcfc, 0x4, 0, 'pci-conf-data'],
+  [0x5658, 0x1, 0, 'vmport'],
+];
+/** PIIX4_PM's fixed ports (absent without ACPI). */
+const PC_ACPI_PORTS: readonly Port[] = [
+  [0xae00, 0x18, 0, 'acpi-pci-hotplug'], [0xaf00, 0x20, 0, 'acpi-cpu-hotplug'], [0xafe0, 0x4, 0, 'acpi-gpe0'],
+  [0xb100, 0x40, 0, 'pm-smbus'],
+];
+const Q35_PORTS: readonly Port[] = [
+  [0x0, 0x8, 0, 'dma-chan'], [0x8, 0x8, 0, 'dma-cont'], [0x20, 0x2, 0, 'pic'], [0x40, 0x4, 0, 'pit'],
+  [0x60, 0x1, 0, 'i8042-data'], [0x61, 0x1, 0, 'pcspk'], [0x64, 0x1, 0, 'i8042-cmd'], [0x70, 0x2, 0, 'rtc'],
+  [0x7e, 0x2, 0, 'kvmvapic'], [0x80, 0x1, 0, 'ioport80'], [0x81, 0x3, 0, 'dma-page'], [0x87, 0x1, 0, 'dma-page'],
+  [0x89, 0x3, 0, 'dma-page'], [0x8f, 0x1, 0, 'dma-page'], [0x92, 0x1, 0, 'port92'], [0xa0, 0x2, 0, 'pic'],
+  [0xb2, 0x2, 0, 'apm-io'], [0xc0, 0x10, 0, 'dma-chan'], [0xd0, 0x10, 0, 'dma-cont'], [0xf0, 0x1, 0, 'ioportF0'],
+  [0x4d0, 0x1, 0, 'elcr'], [0x4d1, 0x1, 0, 'elcr'], [0x510, 0x2, 0, 'fwcfg'], [0x514, 0x8, 0, 'fwcfg.dma'],
+  [0xcc0, 0x18, 0, 'acpi-pci-hotplug'], [0xcd8, 0x20, 0, 'acpi-cpu-hotplug'],
+  [0xcf8, 0x4, 0, 'pci-conf-idx'], [0xcf9, 0x1, 1, 'lpc-reset-control'], [0xcfc, 0x4, 0, 'pci-conf-data'],
+  [0x5658, 0x1, 0, 'vmport'],
+];
+const PIIX4_PM_BLOCK: { size: number; children: readonly Port[] } = {
+  size: 0x40,
+  children: [[0x0, 0x4, 0, 'acpi-evt'], [0x4, 0x2, 0, 'acpi-cnt'], [0x8, 0x4, 0, 'acpi-tmr']],
+};
+const ICH9_PM_BLOCK: { size: number; children: readonly Port[] } = {
+  size: 0x80,
+  children: [
+    [0x0, 0x4, 0, 'acpi-evt'], [0x4, 0x2, 0, 'acpi-cnt'], [0x8, 0x4, 0, 'acpi-tmr'], [0x20, 0x10, 0, 'acpi-gpe0'],
+    [0x30, 0x8, 0, 'acpi-smi'], [0x60, 0x20, 0, 'sm-tco'],
+  ],
+};
+/** Names of in-kernel irqchip devices under KVM. */
+const KVM_NAMES: Readonly<Record<string, string>> = {
+  pic: 'kvm-pic', pit: 'kvm-pit', elcr: 'kvm-elcr', ioapic: 'kvm-ioapic', 'apic-msi': 'kvm-apic-msi',
+};
+
+const BUS_MASTERS = { pc: ['i440FX', 'PIIX3', 'piix3-ide', 'PIIX4_PM'], q35: ['mch', 'ICH9-LPC', 'ich9-ahci', 'ICH9-SMB'] } as const;
+
+// ---- A tiny builder over the pure region mutators ----
+interface Spec {
+  readonly id: string;
+  readonly name: string;
+  readonly size: bigint;
+  readonly kind: RegionKind;
+  readonly alias?: string;
+  readonly aliasOffset?: bigint;
+  readonly enabled?: boolean;
+  readonly priority?: number;
+  /** memory_region_set_readonly on an alias (isa-bios, pam-rom). */
+  readonly readonlyAlias?: boolean;
+}
+
+function create(r: Regions, s: Spec): Regions {
+  const next = createRegion(r, { id: s.id, name: s.name, size: s.size, kind: s.kind, alias: s.alias, aliasOffset: s.aliasOffset, enabled: s.enabled, priority: s.priority });
+  if (!s.readonlyAlias) return next;
+  const made: Region = { ...next[s.id], readonly: true };
+  return { ...next, [s.id]: made };
+}
+
+function map(r: Regions, parent: string, addr: bigint, s: Spec): Regions {
+  return addSubregion(create(r, s), parent, addr, s.id, s.priority ?? 0);
+}
+
+function portIds(ports: readonly Port[]): string[] {
+  const count = new Map<string, number>();
+  for (const p of ports) count.set(p[3], (count.get(p[3]) ?? 0) + 1);
+  return ports.map((p) => (count.get(p[3])! > 1 ? `${p[3]}@0x${p[0].toString(16)}` : p[3]));
+}
+
+function mapPorts(r: Regions, parent: string, ports: readonly Port[], accel: MemAccel): Regions {
+  const ids = portIds(ports);
+  let out = r;
+  ports.forEach(([port, size, prio, name], i) => {
+    const shown = accel === 'kvm' ? KVM_NAMES[name] ?? name : name;
+    out = map(out, parent, BigInt(port), { id: ids[i], name: shown, size: BigInt(size), kind: 'io', priority: prio });
+  });
+  return out;
+}
+
+function isNumaBacked(config: MachineConfig): boolean {
+  return config.numa.length > 0 && config.numa.every((n) => n.memdev !== undefined);
+}
+
+/** Main RAM, memory backends and the static part of both address spaces (transaction 1). */
+function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regions {
+  return (r0) => {
+    const accel = config.accel;
+    const q35 = config.type === 'q35';
+    let r = r0;
+    // Root regions.
+    r = create(r, { id: SYSTEM_ID, name: 'system', size: U64_SPAN, kind: 'container' });
+    r = create(r, { id: IO_ID, name: 'io', size: 0x10000n, kind: 'io' });
+
+    // Memory backends (unmapped until a pc-dimm or a NUMA node uses them); region id = object id.
+    for (const b of config.backends) r = create(r, { id: b.id, name: b.id, size: b.size, kind: 'ram' });
+    // Main RAM: the pc.ram backend, or a pc.ram container of the NUMA memdevs in node order.
+    if (isNumaBacked(config)) {
+      r = create(r, { id: MAIN_RAM_ID, name: 'pc.ram', size: config.ramSize, kind: 'container' });
+      let off = 0n;
+      for (const node of [...config.numa].sort((a, b) => a.nodeid - b.nodeid)) {
+        const dev = node.memdev!;
+        if (!r[dev]) continue;
+        r = addSubregion(r, MAIN_RAM_ID, off, dev, 0);
+        off += r[dev].size;
+      }
+    } else {
+      r = create(r, { id: MAIN_RAM_ID, name: 'pc.ram', size: config.ramSize, kind: 'ram' });
+    }
+
+    // The PCI window (empty for now) behind everything.
+    r = map(r, SYSTEM_ID, 0n, { id: PCI_ID, name: 'pci', size: U64_SPAN, kind: 'container', priority: -1 });
+    // Interrupt controllers and timers.
+    r = map(r, SYSTEM_ID, 0xfec00000n, { id: 'ioapic', name: accel === 'kvm' ? 'kvm-ioapic' : 'ioapic', size: 0x1000n, kind: 'io' });
+    r = map(r, SYSTEM_ID, 0xfed00000n, { id: 'hpet', name: 'hpet', size: 0x400n, kind: 'io' });
+    r = map(r, SYSTEM_ID, 0xfee00000n, { id: 'apic-msi', name: accel === 'kvm' ? 'kvm-apic-msi' : 'apic-msi', size: 0x100000n, kind: 'io', priority: 4096 });
+
+    // Host bridge: SMRAM window, SMRAM as seen by SMM, PAM aliases (all disabled until reset programs them).
+    r = map(r, SYSTEM_ID, SMRAM_C_BASE, { id: 'smram-region', name: 'smram-region', size: SMRAM_C_SIZE, kind: 'io', alias: PCI_ID, aliasOffset: SMRAM_C_BASE, priority: 1 });
+    if (q35) {
+      r = create(r, { id: SMRAM_ID, name: 'smram', size: GiB4, kind: 'container' });
+      r = map(r, SMRAM_ID, SMRAM_C_BASE, { id: 'smram-low', name: 'smram-low', size: SMRAM_C_SIZE, kind: 'ram', alias: MAIN_RAM_ID, aliasOffset: SMRAM_C_BASE, enabled: false });
+      r = map(r, SMRAM_ID, HIGH_SMRAM, { id: 'smram-high', name: 'smram-high', size: SMRAM_C_SIZE, kind: 'ram', alias: MAIN_RAM_ID, aliasOffset: SMRAM_C_BASE, enabled: false });
+      r = map(r, SYSTEM_ID, layout.below4g, { id: 'tseg-blackhole', name: 'tseg-blackhole', size: 0n, kind: 'io', priority: 1, enabled: false });
+      r = map(r, SMRAM_ID, layout.below4g, { id: 'tseg-window', name: 'tseg-window', size: 0n, kind: 'ram', alias: MAIN_RAM_ID, aliasOffset: layout.below4g, enabled: false });
+      r = map(r, SYSTEM_ID, SMBASE_ADDR, { id: 'smbase-blackhole', name: 'smbase-blackhole', size: SMBASE_SIZE, kind: 'io', priority: 1, enabled: false });
+      r = map(r, SMRAM_ID, SMBASE_ADDR, { id: 'smbase-window', name: 'smbase-window', size: SMBASE_SIZE, kind: 'ram', alias: MAIN_RAM_ID, aliasOffset: SMBASE_ADDR, enabled: false });
+    } else {
+      r = create(r, { id: SMRAM_ID, name: 'smram', size: GiB4, kind: 'container', enabled: false });
+      r = map(r, SMRAM_ID, SMRAM_C_BASE, { id: 'smram-low', name: 'smram-low', size: SMRAM_C_SIZE, kind: 'ram', alias: MAIN_RAM_ID, aliasOffset: SMRAM_C_BASE });
+    }
+    for (let n = 0; n < PAM_COUNT; n++) {
+      const [start, size] = n === 0 ? [0xf0000n, 0x10000n] : [0xc0000n + BigInt(n - 1) * 0x4000n, 0x4000n];
+      const common = { size, aliasOffset: start, enabled: false, priority: 1 } as const;
+      r = map(r, SYSTEM_ID, start, { ...common, id: pamPciId(n), name: 'pam-pci', kind: 'io', alias: PCI_ID });
+      r = map(r, SYSTEM_ID, start, { ...common, id: `pam-rom#${n}`, name: 'pam-rom', kind: 'ram', alias: MAIN_RAM_ID, readonlyAlias: true });
+      r = map(r, SYSTEM_ID, start, { ...common, id: `pam-pci-ram#${n}`, name: 'pam-pci', kind: 'ram', alias: MAIN_RAM_ID });
+      r = map(r, SYSTEM_ID, start, { ...common, id: `pam-ram#${n}`, name: 'pam-ram', kind: 'ram', alias: MAIN_RAM_ID });
+    }
+
+    // Device memory.
+    if (layout.deviceMemory) {
+      r = map(r, SYSTEM_ID, layout.deviceMemory.base, { id: DEVICE_MEMORY_ID, name: 'device-memory', size: layout.deviceMemory.size, kind: 'container' });
+    }
+
+    // CPU 0 address spaces under TCG: a root holding SMRAM (prio 1) over all of system memory.
+    if (accel === 'tcg') {
+      r = create(r, { id: 'cpu0.as-root', name: 'memory', size: U64_SPAN, kind: 'container' });
+      r = map(r, 'cpu0.as-root', 0n, { id: 'cpu0.as-mem', name: 'memory', size: U64_SPAN, kind: 'container', alias: SYSTEM_ID });
+      r = map(r, 'cpu0.as-root', 0n, { id: 'cpu0.smram', name: 'smram', size: GiB4, kind: 'container', alias: SMRAM_ID, priority: 1 });
+    }
+
+    // PCI bus-master address spaces: bus mastering is off, so each alias of system memory is disabled.
+    for (const as of busMasters(config)) {
+      r = create(r, { id: `bm:${as}`, name: 'bus master container', size: U64_SPAN, kind: 'container' });
+      r = map(r, `bm:${as}`, 0n, { id: `bm:${as}:alias`, name: 'bus master', size: U64_SPAN, kind: 'container', alias: SYSTEM_ID, enabled: false });
+    }
+
+    // Port I/O.
+    const pmAcpi = config.type === 'q35' || config.acpi;
+    r = mapPorts(r, IO_ID, q35 ? Q35_PORTS : PC_PORTS, accel);
+    r = map(r, 'rtc', 0n, { id: 'rtc-index', name: 'rtc-index', size: 1n, kind: 'io' });
+    if (!q35 && config.acpi) r = mapPorts(r, IO_ID, PC_ACPI_PORTS, accel);
+    if (config.ramSlots > 0n && config.memoryHotplugSupport && config.acpi) {
+      r = map(r, IO_ID, ACPI_MEMORY_HOTPLUG_BASE, { id: ACPI_MEM_HOTPLUG_ID, name: 'acpi-mem-hotplug', size: ACPI_MEMORY_HOTPLUG_LEN, kind: 'io' });
+    }
+    if (pmAcpi) {
+      // Added last so that, at port 0, it precedes dma-chan in the list (newest first among equals).
+      const block = q35 ? ICH9_PM_BLOCK : PIIX4_PM_BLOCK;
+      const id = q35 ? ICH9_PM_ID : PIIX4_PM_ID;
+      r = create(r, { id, name: id, size: BigInt(block.size), kind: 'container', enabled: false });
+      r = mapPorts(r, id, block.children, accel);
+      r = addSubregion(r, IO_ID, 0n, id, 0);
+    }
+
+    // Main RAM below 4 GiB.
+    r = map(r, SYSTEM_ID, 0n, { id: RAM_BELOW_4G_ID, name: 'ram-below-4g', size: layout.below4g, kind: 'ram', alias: MAIN_RAM_ID, aliasOffset: 0n });
+    return r;
+  };
+}
+
+function busMasters(config: MachineConfig): readonly string[] {
+  if (config.type === 'q35') return BUS_MASTERS.q35;
+  return config.acpi ? BUS_MASTERS.pc : BUS_MASTERS.pc.filter((n) => n !== 'PIIX4_PM');
+}
+
+function addressSpaces(config: MachineConfig): AddressSpace[] {
+  const list: AddressSpace[] = [{ name: 'memory', root: SYSTEM_ID }, { name: 'I/O', root: IO_ID }, { name: 'cpu-memory-0', root: SYSTEM_ID }];
+  if (config.accel === 'tcg') list.push({ name: 'cpu-smm-0', root: 'cpu0.as-root' });
+  for (const as of busMasters(config)) list.push({ name: as, root: `bm:${as}` });
+  return list;
+}
+
+/** The initial memory state of a freshly created (paused) machine, with the commit trace of its construction. */
+export function buildMemory(config: MachineConfig, layout: Layout): Transition<MemoryState> {
+  const accel = config.accel;
+  let t = memTransaction(emptyMemory(addressSpaces(config)), staticTree(config, layout), accel);
+  if (layout.above4g > 0n) {
+    t = then(t, (m) =>
+      memTransaction(m, (r) => map(r, SYSTEM_ID, layout.aboveStart, {
+        id: RAM_ABOVE_4G_ID, name: 'ram-above-4g', size: layout.above4g, kind: 'ram', alias: MAIN_RAM_ID, aliasOffset: layout.below4g,
+      }), accel));
+  }
+  t = then(t, (m) =>
+    memTransaction(m, (r0) => {
+      let r = map(r0, PCI_ID, PC_ROM_BASE, { id: 'pc.rom', name: 'pc.rom', size: PC_ROM_SIZE, kind: 'rom', priority: 1 });
+      r = create(r, { id: 'pc.bios', name: 'pc.bios', size: BIOS_SIZE, kind: 'rom' });
+      r = map(r, PCI_ID, 0x100000n - ISA_BIOS_SIZE, {
+        id: 'isa-bios', name: 'isa-bios', size: ISA_BIOS_SIZE, kind: 'rom', alias: 'pc.bios', aliasOffset: BIOS_SIZE - ISA_BIOS_SIZE, priority: 1, readonlyAlias: true,
+      });
+      return addSubregion(r, PCI_ID, GiB4 - BIOS_SIZE, 'pc.bios', 0);
+    }, accel));
+  if (config.type === 'q35') {
+    t = then(t, (m) => memTransaction(m, (r) => map(r, SYSTEM_ID, HIGH_SMRAM, {
+      id: 'smram-open-high', name: 'smram-open-high', size: SMRAM_C_SIZE, kind: 'ram', alias: MAIN_RAM_ID, aliasOffset: SMRAM_C_BASE, priority: 1,
+    }), accel));
+    t = then(t, (m) => memTransaction(m, (r) => setEnabled(r, 'smram-open-high', false), accel));
+  }
+  t = then(t, (m) => memTransaction(m, (r0) => {
+    let r = r0;
+    for (let n = 0; n < PAM_COUNT; n++) r = setEnabled(r, pamPciId(n), true);
+    return r;
+  }, accel));
+  return t;
+}
+
+/** Which PM block this machine has: `piix4-pm` (pc), `ich9-pm` (q35), or none (pc without ACPI). */
+export function pmBlockId(mem: MemoryState): string | undefined {
+  if (mem.regions[ICH9_PM_ID]) return ICH9_PM_ID;
+  if (mem.regions[PIIX4_PM_ID]) return PIIX4_PM_ID;
+  return undefined;
+}
+
+/**
+ * The guest programs the PM I/O base (PIIX4: PCI config 0x40 & 0xffc0, enable bit 0x80; ICH9: PMBASE, enabled
+ * when non-zero and ACPI_EN): enable/disable the PM block and move it, in one transaction (enable, then move,
+ * as pm_io_space_update / ich9_pm_iospace_update do). Works for both machine types; a no-op without PM block.
+ */
+export function setPmBase(mem: MemoryState, base: bigint, enabled: boolean, accel: MemAccel = 'tcg'): Transition<MemoryState> {
+  const id = pmBlockId(mem);
+  if (!id) return done(mem);
+  return memTransaction(mem, (r) => setAddress(setEnabled(r, id, enabled), id, base), accel);
+}
