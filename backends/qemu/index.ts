@@ -44,6 +44,11 @@ export class QemuBackend implements Backend {
     return this.proc?.accel;
   }
 
+  /** The private temp dir holding QEMU's sockets (removed when QEMU is gone). */
+  get tempDir(): string | undefined {
+    return this.proc?.dir;
+  }
+
   /** QEMU's stderr so far. */
   get stderr(): string {
     return this.proc?.stderr ?? '';
@@ -58,14 +63,14 @@ export class QemuBackend implements Backend {
       if (!(await proc.waitForSockets(this.startTimeoutMs))) return await this.startupFailure(proc);
       const onClose = () => this.deathError();
       try {
-        this.qmpClient = await QmpClient.connect(proc.qmpPath, this.startTimeoutMs, onClose);
+        this.qmpClient = await QmpClient.connect(proc.qmpPath, this.startTimeoutMs, onClose, this.timeoutMs);
       } catch (e) {
         // QEMU refuses most bad command lines after creating its sockets: the greeting never comes.
         const exited = await Promise.race([proc.exited.then(() => true), delay(this.startTimeoutMs).then(() => false)]);
         if (exited) return await this.startupFailure(proc);
         throw e;
       }
-      this.qtestClient = await QtestClient.connect(proc.qtestPath, this.startTimeoutMs, onClose);
+      this.qtestClient = await QtestClient.connect(proc.qtestPath, this.startTimeoutMs, onClose, this.timeoutMs);
       return { ok: true };
     } catch (e) {
       const err = this.withStderr(e as Error);

@@ -39,12 +39,18 @@ export class QmpClient {
   }
 
   /**
-   * Connect, read the greeting and negotiate capabilities. `describeClose` builds the error used when
-   * the connection drops (e.g. QEMU died: its stderr and exit status).
+   * Connect, read the greeting and negotiate capabilities within `timeoutMs`. `describeClose` builds the
+   * error used when the connection drops (e.g. QEMU died: its stderr and exit status). Each later
+   * command times out after `requestTimeoutMs`.
    */
-  static async connect(socketPath: string, timeoutMs: number, describeClose?: () => Error): Promise<QmpClient> {
+  static async connect(
+    socketPath: string,
+    timeoutMs: number,
+    describeClose?: () => Error,
+    requestTimeoutMs = timeoutMs,
+  ): Promise<QmpClient> {
     const socket = net.createConnection(socketPath);
-    const client = new QmpClient(socket, timeoutMs);
+    const client = new QmpClient(socket, requestTimeoutMs);
     client.onClosed = describeClose;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`QMP greeting not received within ${timeoutMs} ms`)), timeoutMs);

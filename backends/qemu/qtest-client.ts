@@ -131,7 +131,12 @@ export class QtestClient {
     socket.on('close', () => this.fail(this.describeClose?.() ?? new Error('qtest connection closed')));
   }
 
-  static async connect(socketPath: string, timeoutMs: number, describeClose?: () => Error): Promise<QtestClient> {
+  static async connect(
+    socketPath: string,
+    timeoutMs: number,
+    describeClose?: () => Error,
+    requestTimeoutMs = timeoutMs,
+  ): Promise<QtestClient> {
     const socket = net.createConnection(socketPath);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -147,7 +152,7 @@ export class QtestClient {
         reject(e);
       });
     });
-    return new QtestClient(socket, timeoutMs, describeClose);
+    return new QtestClient(socket, requestTimeoutMs, describeClose);
   }
 
   /** Send one request line (validated first) and wait for its response line. */
