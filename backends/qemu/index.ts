@@ -57,6 +57,7 @@ export class QemuBackend implements Backend {
   async start(machine: string): Promise<StartResult> {
     if (this.proc) throw new ScenarioError('qemu backend: start() called twice; close() first');
     if (!qemuAvailable()) throw new ScenarioError(QEMU_NOT_FOUND);
+    this.failure = undefined;
     const proc = await QemuProcess.spawn(machine);
     this.proc = proc;
     try {
