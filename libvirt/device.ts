@@ -1,0 +1,112 @@
+// `<memory model='dimm'>` device XML → a memory device definition, with libvirt 9.0's parse order and
+// wording (virDomainMemoryDefParseXML, virDomainMemoryTargetDefParseXML, virDomainDeviceInfoParseXML).
+// Pure.
+
+import { ScenarioError } from '../backends/types';
+import { LE, type LibvirtError } from './errors';
+import { child, childrenNamed, DEVICE_DOC, parseXml, xpathString, type XmlElement } from './xml';
+import { parseMemoryKiB } from './scaled';
+
+export type DeviceAddress =
+  | { readonly type: 'dimm'; readonly slot: number; readonly base: bigint }
+  | { readonly type: 'other'; readonly name: string; readonly attrs: Readonly<Record<string, string>> };
+
+export interface MemoryDeviceDef {
+  readonly model: 'dimm';
+  /** KiB, as libvirt stores it (rounded up to KiB at parse, to 1 MiB at hotplug, 2 MiB at start-up). */
+  readonly sizeKiB: bigint;
+  /** -1 when `<node>` is absent (libvirt's "not specified"). */
+  readonly targetNode: number;
+  /** `base` 0 = not given. */
+  readonly address?: DeviceAddress;
+  /** Only kept where libvirt keeps it (live definitions; detach matching). */
+  readonly alias?: string;
+}
+
+export type DeviceParse = { readonly ok: true; readonly device: MemoryDeviceDef } | { readonly ok: false; readonly error: LibvirtError };
+
+const MODELS = ['dimm', 'nvdimm', 'virtio-pmem', 'virtio-mem', 'sgx-epc'];
+const ADDRESS_TYPES = ['pci', 'drive', 'virtio-serial', 'ccid', 'usb', 'spapr-vio', 'ccw', 'virtio-mmio', 'isa', 'dimm', 'unassigned'];
+
+/** virXMLPropUInt, base 10 or 16 (`0x` optional for 16). */
+function propUInt(el: XmlElement, attr: string, base: 10 | 16, required: boolean, max: bigint): { ok: true; value?: bigint } | { ok: false; error: LibvirtError } {
+  const v = el.attrs[attr];
+  if (v === undefined) return required ? { ok: false, error: LE.missingAttr(attr, el.name) } : { ok: true };
+  const re = base === 10 ? /^[ \t\n]*\+?(\d+)$/ : /^[ \t\n]*\+?(?:0[xX])?([0-9a-fA-F]+)$/;
+  const m = re.exec(v);
+  if (!m) return { ok: false, error: LE.invalidAttrUInt(attr, el.name, v) };
+  const n = base === 10 ? BigInt(m[1]) : BigInt('0x' + m[1]);
+  if (n > max) return { ok: false, error: LE.invalidAttrUInt(attr, el.name, v) };
+  return { ok: true, value: n };
+}
+
+/** A `<memory>` element (device XML root or a child of `<devices>`). `keepAlias`: live parse (detach). */
+export function memoryDeviceFromElement(el: XmlElement, keepAlias: boolean): DeviceParse {
+  const model = el.attrs.model;
+  if (model === undefined) return { ok: false, error: LE.missingAttr('model', 'memory') };
+  if (!MODELS.includes(model)) return { ok: false, error: LE.invalidAttrEnum('model', 'memory', model) };
+  if (model !== 'dimm') throw new ScenarioError(`memory model '${model}' is not modelled (only 'dimm')`);
+  for (const a of ['access', 'discard']) {
+    if (el.attrs[a] !== undefined) throw new ScenarioError(`<memory ${a}='...'> is not modelled`);
+  }
+  const source = child(el, 'source');
+  if (source && source.children.length > 0) {
+    throw new ScenarioError(`<memory><source> with ${source.children.map((c) => `<${c.name}>`).join(', ')} is not modelled (memory-backend-ram only)`);
+  }
+  const target = child(el, 'target');
+  if (!target) return { ok: false, error: LE.missingTarget() };
+  // <node>: virXPathInt → absent = -1, unparsable or negative = error
+  let targetNode = -1;
+  const nodeText = xpathString(target, 'node');
+  if (nodeText !== undefined) {
+    const m = /^[ \t\n]*([-+]?\d+)$/.exec(nodeText);
+    const n = m ? Number(m[1]) : NaN;
+    if (!m || !Number.isSafeInteger(n) || n < 0 || n > 0x7fffffff) return { ok: false, error: LE.invalidNode() };
+    targetNode = n;
+  }
+  const sizeEl = child(target, 'size');
+  const size = parseMemoryKiB(sizeEl ? xpathString(target, 'size') : undefined, sizeEl?.attrs.unit, './size', true);
+  if (!size.ok) return size;
+  // device info: alias, address
+  let alias: string | undefined;
+  const aliasEl = child(el, 'alias');
+  if (keepAlias && aliasEl?.attrs.name) alias = aliasEl.attrs.name;
+  else if (aliasEl?.attrs.name?.startsWith('ua-')) throw new ScenarioError('user aliases (ua-...) are not modelled');
+  let address: DeviceAddress | undefined;
+  const addrEl = child(el, 'address');
+  if (addrEl) {
+    const type = addrEl.attrs.type;
+    if (type === undefined) return { ok: false, error: LE.noAddressType() };
+    if (!ADDRESS_TYPES.includes(type)) return { ok: false, error: LE.unknownAddressType(type) };
+    if (type === 'dimm') {
+      const slot = propUInt(addrEl, 'slot', 10, true, 0xffffffffn);
+      if (!slot.ok) return slot;
+      const base = propUInt(addrEl, 'base', 16, false, (1n << 64n) - 1n);
+      if (!base.ok) return base;
+      address = { type: 'dimm', slot: Number(slot.value), base: base.value ?? 0n };
+    } else if (type !== 'unassigned') {
+      address = { type: 'other', name: type, attrs: addrEl.attrs };
+    }
+  }
+  for (const c of el.children) {
+    if (!['source', 'target', 'alias', 'address'].includes(c.name)) throw new ScenarioError(`<memory><${c.name}> is not modelled`);
+  }
+  for (const c of target.children) {
+    if (!['size', 'node'].includes(c.name)) throw new ScenarioError(`<memory><target><${c.name}> is not modelled`);
+  }
+  if (childrenNamed(target, 'size').length > 1 || childrenNamed(target, 'node').length > 1) {
+    throw new ScenarioError('<memory><target> with repeated <size> or <node> is not modelled');
+  }
+  return {
+    ok: true,
+    device: { model: 'dimm', sizeKiB: size.value!, targetNode, ...(address ? { address } : {}), ...(alias ? { alias } : {}) },
+  };
+}
+
+/** Device XML as given to attach-device / detach-device (virDomainDeviceDefParse). */
+export function parseMemoryDeviceXml(xml: string, opts: { keepAlias: boolean }): DeviceParse {
+  const doc = parseXml(xml, DEVICE_DOC);
+  if (!doc.ok) return doc;
+  if (doc.root.name !== 'memory') throw new ScenarioError(`device <${doc.root.name}> is not modelled: only <memory model='dimm'> can be attached or detached`);
+  return memoryDeviceFromElement(doc.root, opts.keepAlias);
+}
