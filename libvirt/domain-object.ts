@@ -43,7 +43,8 @@ export type StartupResult = { readonly ok: true } | { readonly ok: false; readon
 export interface LibvirtDomainOptions {
   /**
    * Start QEMU with libvirt's default devices that show in its QMP (balloon0, usb, q35 root ports).
-   * Default: on for the real QEMU backend; on the model only once it knows those devices.
+   * Default: on for the real QEMU backend, and on any backend that declares
+   * `libvirtDefaultDevices = true` (the model, once it understands those `-device` options).
    */
   readonly defaultDevices?: boolean;
 }
@@ -97,7 +98,7 @@ export class LibvirtDomain {
   private readonly defaultDevices: boolean;
 
   constructor(readonly backend: Backend, options: LibvirtDomainOptions = {}) {
-    this.defaultDevices = options.defaultDevices ?? backend.name === 'qemu';
+    this.defaultDevices = options.defaultDevices ?? (backend.name === 'qemu' || (backend as { libvirtDefaultDevices?: boolean }).libvirtDefaultDevices === true);
   }
 
   /** The pure part of `virsh define`: errors, or the definition and the QEMU options start will use. */
