@@ -94,3 +94,8 @@ Then('the machine is unchanged', async function (this: HotplugWorld) {
     throw new Error('the model returned a new state object for a refused command (it must return the very same state)');
   }
 });
+
+Then('the event {word} is not emitted', function (this: HotplugWorld, name: string) {
+  const hit = this.actionEvents.find((e) => e.event === name);
+  if (hit) throw new Error(`expected no ${name} event from the last action, got ${stringifyJson(hit)}`);
+});
