@@ -14,7 +14,7 @@ Feature: RAM split and the device-memory region
       | pc            | 1G,slots=2,maxmem=4G     | 0x100000000 | 0x23fffffff  |
       | pc            | 4G,slots=4,maxmem=8G     | 0x140000000 | 0x33fffffff  |
       | pc            | 3584M,slots=2,maxmem=64G | 0x140000000 | 0x10dfffffff |
-      | pc            | 1G,maxmem=8G             | 0x100000000 | 0x2ffffffff  |
+      | pc            | 1G,maxmem=8G             | 0x100000000 | 0x2bfffffff  |
       | q35           | 3G,slots=4,maxmem=16G    | 0x140000000 | 0x57fffffff  |
       | q35           | 4G,slots=4,maxmem=8G     | 0x180000000 | 0x37fffffff  |
       | q35           | 1G,slots=8,maxmem=16G    | 0x100000000 | 0x6bfffffff  |

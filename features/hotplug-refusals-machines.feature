@@ -44,3 +44,12 @@ Feature: Machines that cannot take a DIMM at all
     And I hot-add a 1536M DIMM "d1"
     When I hot-add a 512M DIMM "d2"
     Then it fails with "not enough space, currently 0xc0000000 in use of total space for memory devices 0xc0000000"
+
+  Scenario: memory too fragmented by explicit addresses
+    Given a "pc" machine started with "-m 1G,slots=4,maxmem=8G"
+    And I hot-add a 2M DIMM "f0" at 0x180000000
+    And I hot-add a 2M DIMM "f2" at 0x240000000
+    And I hot-add a 2M DIMM "f3" at 0x300000000
+    When I hot-add a 3584M DIMM "f4"
+    Then it fails with "could not find position in guest address space for memory device - memory fragmented due to alignments"
+    And the machine is unchanged

@@ -82,10 +82,3 @@ Feature: Refused hot-adds, with QEMU's exact message
     When I run "device_add pc-dimm,id=d5,memdev=memd0"
     Then it fails with "no free slots available"
     And the machine is unchanged
-
-  Scenario: memory too fragmented by explicit addresses
-    Given I hot-add a 2M DIMM "f0" at 0x180000000
-    And I hot-add a 2M DIMM "f2" at 0x240000000
-    And I hot-add a 2M DIMM "f3" at 0x300000000
-    When I hot-add a 3584M DIMM "f4"
-    Then it fails with "could not find position in guest address space for memory device - memory fragmented due to alignments"

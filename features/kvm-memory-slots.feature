@@ -48,3 +48,11 @@ Feature: KVM memory slots
     When I hot-add a 256M DIMM "d0" into slot 2
     Then it fails with "invalid slot number 2, valid range is [0-1]"
     And there are 5 KVM memory slots
+
+  Scenario: the new flat range becomes a memory slot after the transaction commits
+    When I hot-add a 1G DIMM "d0"
+    Then the trace passes through, in order:
+      """
+      memory_region_transaction_commit
+      kvm_region_add
+      """

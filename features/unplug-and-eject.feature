@@ -104,6 +104,7 @@ Feature: Unplug request and the guest's eject
     When the machine is reset
     Then the event DEVICE_DELETED is not emitted
     And DIMM "d0" is in slot 0 at 0x100000000
+    And slot 0 is "enabled, inserting, removing"
 
   Scenario: guest RAM in a DIMM is real memory, gone after the eject
     When qtest runs "writeq 0x100000000 0x1122334455667788"

@@ -72,9 +72,13 @@ export async function fingerprint(world: HotplugWorld): Promise<Fingerprint> {
   const flat = parseMemoryFlatView(await world.hmpText('info mtree -f', true)).map((r) => `${r.start.toString(16)}-${r.end.toString(16)} ${r.kind} ${r.name}${r.offset ? ' @' + r.offset.toString(16) : ''}`);
   const ports = gpePorts(world);
   const gpe = ports ? `GPE0 STS 0x${(await world.portRead('b', ports.sts, true)).toString(16)}` : 'GPE0 not decoded';
-  const objects = (await world.qmp({ execute: 'qom-list', arguments: { path: '/objects' } }, { internal: true })).reply;
-  const objs = (objects as { return?: { name: string }[] }).return?.map((o) => o.name).sort().join(' ') ?? stringifyJson(objects);
-  const text = [`query-memory-devices: ${stringifyJson(devices)}`, `objects: ${objs}`, gpe, 'flat view of AS "memory":', ...flat.map((l) => '  ' + l)].join('\n');
   const state = modelState(world.backend);
+  // The model's state object covers the backend objects; on QEMU list them (the model does not answer qom-list).
+  let objs = '';
+  if (state === undefined) {
+    const objects = (await world.qmp({ execute: 'qom-list', arguments: { path: '/objects' } }, { internal: true })).reply;
+    objs = (objects as { return?: { name: string }[] }).return?.map((o) => o.name).sort().join(' ') ?? stringifyJson(objects);
+  }
+  const text = [`query-memory-devices: ${stringifyJson(devices)}`, ...(objs ? [`objects: ${objs}`] : []), gpe, 'flat view of AS "memory":', ...flat.map((l) => '  ' + l)].join('\n');
   return state === undefined ? { text } : { text, modelState: state };
 }
