@@ -239,8 +239,9 @@ export class HotplugWorld extends World<WorldParams> {
     return this.action[this.action.length - 1];
   }
 
+  /** What the scenario sent (the world's own reads are left out to keep reports small). */
   timeline(): TimelineEntry[] {
-    return this.history.map((e) => ({
+    return this.history.filter((e) => !e.internal).map((e) => ({
       step: e.step,
       kind: e.kind,
       input: describeInput(e.kind, e.input),
@@ -263,7 +264,7 @@ export interface Fingerprint {
   readonly modelState?: unknown;
 }
 
-function clip(s: string, max = 6000): string {
+function clip(s: string, max = 1500): string {
   return s.length > max ? s.slice(0, max) + `\n… (${s.length - max} more characters)` : s;
 }
 

@@ -1,0 +1,145 @@
+// Our report page: one self-contained HTML file (no network). A summary table with filters, then per
+// scenario a timeline of its steps with the commands they sent, the memory map before/after, the IRQ chain
+// from GPE bit 3 to the i8259s and the IOAPIC, the trace, and the diff of a failed expectation.
+// Everything that comes from feature files, backends or QEMU is escaped.
+
+import { esc } from './escape';
+import { renderIrqChain } from './irq-chain';
+import { renderMemoryMap } from './memory-map';
+import type { RunSummary, ScenarioRun, StepRun } from './messages';
+import type { TimelineEntry } from './topology';
+
+const STATUS_CLASS: Record<string, string> = { PASSED: 'passed', FAILED: 'failed', SKIPPED: 'skipped', UNDEFINED: 'undefined', AMBIGUOUS: 'failed', PENDING: 'skipped', UNKNOWN: 'skipped' };
+
+/** Failure messages: diff lines coloured, the rest as text. */
+export function renderMessage(message: string): string {
+  const lines = message.split('\n');
+  const inDiff = lines.some((l) => l.startsWith('--- expected'));
+  const body = lines.map((l) => {
+    if (inDiff && (l.startsWith('+++') || l.startsWith('---'))) return `<span class="dh">${esc(l)}</span>`;
+    if (inDiff && l.startsWith('@@')) return `<span class="dhunk">${esc(l)}</span>`;
+    if (inDiff && l.startsWith('+')) return `<span class="add">${esc(l)}</span>`;
+    if (inDiff && l.startsWith('-')) return `<span class="del">${esc(l)}</span>`;
+    if (/^\s+at /.test(l)) return `<span class="stack">${esc(l)}</span>`;
+    return esc(l);
+  }).join('\n');
+  return `<pre class="message${inDiff ? ' diff' : ''}">${body}</pre>`;
+}
+
+/** Assign the world's timeline entries to the steps that issued them, in order. */
+export function timelineByStep(steps: readonly StepRun[], timeline: readonly TimelineEntry[]): TimelineEntry[][] {
+  const out: TimelineEntry[][] = steps.map(() => []);
+  let cursor = 0;
+  for (const t of timeline) {
+    if (t.internal || !t.step) continue;
+    let i = steps.findIndex((s, k) => k >= cursor && !s.hook && s.text === t.step);
+    if (i < 0) i = steps.findIndex((s) => !s.hook && s.text === t.step);
+    if (i < 0) continue;
+    cursor = i;
+    out[i].push(t);
+  }
+  return out;
+}
+
+function renderCommand(t: TimelineEntry): string {
+  const kind = t.kind === 'start' ? 'start' : t.kind;
+  return `<div class="cmd"><span class="kind">${esc(kind)}</span> <code>${esc(t.input)}</code>` +
+    `<div class="reply">→ <code>${esc(t.reply.length > 400 ? t.reply.slice(0, 400) + ' …' : t.reply)}</code></div>` +
+    (t.events.length ? `<div class="events">events: ${t.events.map((e) => `<code>${esc(e)}</code>`).join(' ')}</div>` : '') +
+    (t.irqs.length ? `<div class="irqs">IRQ: ${t.irqs.map((e) => `<code class="irq">${esc(e)}</code>`).join(' ')}</div>` : '') +
+    (t.trace.length ? `<details class="trace"><summary>trace (${t.trace.length})</summary><pre>${esc(t.trace.join('\n'))}</pre></details>` : '') + '</div>';
+}
+
+function renderScenario(s: ScenarioRun, idx: number): string {
+  const topo = s.topology;
+  const byStep = topo ? timelineByStep(s.steps, topo.timeline) : s.steps.map(() => []);
+  const steps = s.steps.map((st, i) => {
+    if (st.hook && st.status === 'PASSED') return '';
+    return `<li class="step ${STATUS_CLASS[st.status] ?? 'skipped'}"><div class="st"><span class="badge">${esc(st.status.toLowerCase())}</span> ` +
+      `<b>${esc(st.keyword)}</b> ${esc(st.hook ? 'After hook' : st.text)} <span class="dur">${st.durationMs.toFixed(1)} ms</span></div>` +
+      (st.argument ? `<pre class="arg">${esc(st.argument)}</pre>` : '') +
+      byStep[i].map(renderCommand).join('') +
+      (st.message ? renderMessage(st.message) : '') + '</li>';
+  }).join('');
+  const maps = topo && (topo.before || topo.after)
+    ? `<div class="maps">${[topo.before, topo.after].filter(Boolean).map((m) => `<figure>${renderMemoryMap(m!)}</figure>`).join('')}</div>` : '';
+  const irq = topo?.irq ? `<figure class="irq">${renderIrqChain(topo.irq)}</figure>` : '';
+  const trace = topo ? topo.timeline.filter((t) => t.trace.length && !t.internal) : [];
+  const traceHtml = trace.length ? `<details class="trace-all"><summary>trace of the scenario</summary><pre>${esc(trace.map((t) => `# ${t.step}\n# ${t.input}\n${t.trace.join('\n')}`).join('\n\n'))}</pre></details>` : '';
+  return `<section class="scenario ${STATUS_CLASS[s.status] ?? ''}" id="s${idx}" data-status="${esc(STATUS_CLASS[s.status] ?? 'skipped')}">` +
+    `<h2><span class="badge">${esc(s.status.toLowerCase())}</span> ${esc(s.name)}</h2>` +
+    `<p class="where">${esc(s.feature)} — <code>${esc(s.uri)}${s.line ? ':' + s.line : ''}</code> ${s.tags.map((t) => `<span class="tag">${esc(t)}</span>`).join(' ')}` +
+    `${topo ? ` — backend <b>${esc(topo.backend)}</b>, machine <code>${esc(topo.machine ?? '')}</code>` : ''}</p>` +
+    `<ol class="timeline">${steps}</ol>${maps}${irq}${traceHtml}</section>`;
+}
+
+export function renderReport(run: RunSummary, title = 'hotplug-scenarios report'): string {
+  const count = (st: string) => run.scenarios.filter((s) => (STATUS_CLASS[s.status] ?? 'skipped') === st).length;
+  const tags = [...new Set(run.scenarios.flatMap((s) => s.tags))].sort();
+  const rows = run.scenarios.map((s, i) => `<tr class="scenario-row" data-status="${esc(STATUS_CLASS[s.status] ?? 'skipped')}" data-tags="${esc(s.tags.join(' '))}" data-text="${esc((s.feature + ' ' + s.name).toLowerCase())}">` +
+    `<td><span class="badge ${STATUS_CLASS[s.status] ?? ''}">${esc(s.status.toLowerCase())}</span></td><td>${esc(s.feature)}</td><td><a href="#s${i}">${esc(s.name)}</a></td>` +
+    `<td>${s.tags.map((t) => `<span class="tag">${esc(t)}</span>`).join(' ')}</td><td class="num">${s.durationMs.toFixed(1)}</td></tr>`).join('\n');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>${esc(title)}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:0;color:#222;background:#fafafa}
+header{background:#263238;color:#fff;padding:12px 20px}header h1{margin:0;font-size:20px}
+.counts span{margin-right:14px}.counts .failed{color:#ff8a80}.counts .passed{color:#b9f6ca}
+main{padding:12px 20px}
+.filters{margin:8px 0;display:flex;gap:8px;align-items:center;flex-wrap:wrap}
+.filters button{border:1px solid #999;background:#fff;padding:3px 10px;border-radius:12px;cursor:pointer}
+.filters button.active{background:#263238;color:#fff}
+table#summary{border-collapse:collapse;width:100%;background:#fff;font-size:13px}
+#summary th,#summary td{border-bottom:1px solid #eee;padding:4px 8px;text-align:left}#summary td.num{text-align:right}
+.badge{display:inline-block;padding:0 6px;border-radius:8px;font-size:11px;background:#ccc;color:#000}
+.passed .badge,.badge.passed{background:#c8e6c9}.failed .badge,.badge.failed{background:#ffcdd2}.undefined .badge,.badge.undefined{background:#fff59d}
+.tag{font-size:11px;color:#455a64;background:#eceff1;border-radius:6px;padding:0 4px}
+section.scenario{background:#fff;border:1px solid #ddd;border-left:6px solid #9e9e9e;margin:16px 0;padding:8px 14px}
+section.scenario.passed{border-left-color:#43a047}section.scenario.failed{border-left-color:#e53935}
+section.scenario h2{font-size:16px;margin:4px 0}.where{font-size:12px;color:#555;margin:2px 0 8px}
+ol.timeline{list-style:none;padding-left:0;margin:0}
+li.step{border-left:3px solid #ddd;padding:2px 8px;margin:3px 0}li.step.failed{border-left-color:#e53935;background:#fff5f5}
+li.step.passed{border-left-color:#a5d6a7}li.step.skipped{color:#888}
+.dur{color:#999;font-size:11px}.cmd{font-size:12px;margin:2px 0 2px 18px}.cmd .kind{color:#6a1b9a;font-weight:bold}
+.reply{color:#333;margin-left:12px}.events code{background:#e3f2fd}.irq{background:#fff3e0}
+pre{background:#f5f5f5;padding:6px;overflow:auto;font-size:12px;margin:4px 0}
+pre.message{background:#fff0f0;border:1px solid #f3c0c0}.diff .add{color:#1b5e20;background:#e8f5e9;display:block}
+.diff .del{color:#b71c1c;background:#ffebee;display:block}.dh{font-weight:bold}.dhunk{color:#6a1b9a}.stack{color:#999}
+.maps{display:flex;flex-wrap:wrap;gap:10px}figure{margin:6px 0}
+.hidden{display:none}
+</style></head><body>
+<header><h1>${esc(title)}</h1><div class="counts"><span>${run.scenarios.length} scenarios</span><span class="passed">${count('passed')} passed</span><span class="failed">${count('failed')} failed</span>` +
+    `<span>${count('undefined')} undefined</span><span>${count('skipped')} skipped</span><span>${(run.durationMs / 1000).toFixed(2)} s</span></div></header>
+<main>
+<div class="filters" id="filters"><b>Show:</b>
+<button data-filter="all" class="active">all</button><button data-filter="failed">failed</button><button data-filter="passed">passed</button><button data-filter="undefined">undefined</button><button data-filter="skipped">skipped</button>
+<label>tag <select id="tag"><option value="">any</option>${tags.map((t) => `<option value="${esc(t)}">${esc(t)}</option>`).join('')}</select></label>
+<label>search <input id="search" type="search" placeholder="feature or scenario"></label></div>
+<table id="summary"><thead><tr><th>status</th><th>feature</th><th>scenario</th><th>tags</th><th>ms</th></tr></thead><tbody>
+${rows}
+</tbody></table>
+${run.scenarios.map(renderScenario).join('\n')}
+</main>
+<script>
+(function(){
+  var status='all';
+  function apply(){
+    var tag=document.getElementById('tag').value, q=document.getElementById('search').value.toLowerCase();
+    var rows=document.querySelectorAll('tr.scenario-row');
+    for(var i=0;i<rows.length;i++){
+      var r=rows[i], ok=(status==='all'||r.getAttribute('data-status')===status)&&(!tag||(' '+r.getAttribute('data-tags')+' ').indexOf(' '+tag+' ')>=0)&&(!q||r.getAttribute('data-text').indexOf(q)>=0);
+      r.classList.toggle('hidden',!ok);
+      var sec=document.getElementById('s'+i); if(sec) sec.classList.toggle('hidden',!ok);
+    }
+  }
+  var bs=document.querySelectorAll('#filters button');
+  for(var i=0;i<bs.length;i++){bs[i].addEventListener('click',function(e){status=e.target.getAttribute('data-filter');for(var j=0;j<bs.length;j++)bs[j].classList.toggle('active',bs[j]===e.target);apply();});}
+  document.getElementById('tag').addEventListener('change',apply);
+  document.getElementById('search').addEventListener('input',apply);
+})();
+</script>
+</body></html>
+`;
+}

@@ -1,0 +1,134 @@
+// Read Cucumber's message stream (NDJSON) into one record per scenario run: its steps with status,
+// duration and error message, and the topology JSON our After hook attached.
+
+import type * as messages from '@cucumber/messages';
+import { TOPOLOGY_FILE_NAME, topologyFromJson, type ScenarioTopology } from './topology';
+
+export interface StepRun {
+  keyword: string;
+  text: string;
+  status: string;
+  durationMs: number;
+  message?: string;
+  /** Doc string or data table of the step, as text. */
+  argument?: string;
+  hook?: boolean;
+}
+
+export interface ScenarioRun {
+  id: string;
+  feature: string;
+  featureDescription: string;
+  uri: string;
+  line?: number;
+  name: string;
+  tags: string[];
+  status: string;
+  durationMs: number;
+  steps: StepRun[];
+  topology?: ScenarioTopology;
+}
+
+export interface RunSummary {
+  scenarios: ScenarioRun[];
+  startedAt?: number;
+  durationMs: number;
+  success: boolean;
+}
+
+const ms = (d?: messages.Duration) => (d ? d.seconds * 1000 + d.nanos / 1e6 : 0);
+const ts = (t?: messages.Timestamp) => (t ? t.seconds * 1000 + t.nanos / 1e6 : 0);
+const RANK: Record<string, number> = { FAILED: 6, AMBIGUOUS: 5, UNDEFINED: 4, PENDING: 3, SKIPPED: 2, UNKNOWN: 1, PASSED: 0 };
+
+/** Parse NDJSON text. Throws with the line number on a malformed line. */
+export function parseNdjson(text: string, where = 'messages'): messages.Envelope[] {
+  return text.split('\n').filter((l) => l.trim()).map((l, i) => {
+    try { return JSON.parse(l) as messages.Envelope; } catch (e) { throw new Error(`${where}:${i + 1}: not a JSON message: ${(e as Error).message}`); }
+  });
+}
+
+export function readRun(envelopes: readonly messages.Envelope[]): RunSummary {
+  const docs = new Map<string, messages.GherkinDocument>();
+  const pickles = new Map<string, messages.Pickle>();
+  const testCases = new Map<string, messages.TestCase>();
+  const runs = new Map<string, ScenarioRun & { testCaseId: string; stepIndex: Map<string, number> }>();
+  const stepNodes = new Map<string, { keyword: string; line: number }>();
+  const scenarioLines = new Map<string, number>();
+  const hooks = new Set<string>();
+  let started: number | undefined;
+  let finished = 0;
+  let success = true;
+
+  for (const env of envelopes) {
+    if (env.gherkinDocument) {
+      const d = env.gherkinDocument;
+      if (d.uri) docs.set(d.uri, d);
+      const visit = (children: readonly messages.FeatureChild[] | readonly messages.RuleChild[]) => {
+        for (const c of children) {
+          const sc = (c as messages.FeatureChild).scenario ?? undefined;
+          const bg = (c as messages.FeatureChild).background ?? undefined;
+          for (const s of [...(sc?.steps ?? []), ...(bg?.steps ?? [])]) stepNodes.set(s.id, { keyword: s.keyword.trim(), line: s.location.line });
+          if (sc) {
+            scenarioLines.set(sc.id, sc.location.line);
+            for (const ex of sc.examples) for (const row of ex.tableBody) scenarioLines.set(row.id, row.location.line);
+          }
+          const rule = (c as messages.FeatureChild).rule;
+          if (rule) visit(rule.children);
+        }
+      };
+      visit(d.feature?.children ?? []);
+    } else if (env.pickle) pickles.set(env.pickle.id, env.pickle);
+    else if (env.hook) hooks.add(env.hook.id);
+    else if (env.testCase) testCases.set(env.testCase.id, env.testCase);
+    else if (env.testRunStarted) started = ts(env.testRunStarted.timestamp);
+    else if (env.testRunFinished) { finished = ts(env.testRunFinished.timestamp); success = env.testRunFinished.success; }
+    else if (env.testCaseStarted) {
+      const tc = testCases.get(env.testCaseStarted.testCaseId);
+      const p = tc && pickles.get(tc.pickleId);
+      if (!tc || !p) continue;
+      const doc = docs.get(p.uri);
+      const stepIndex = new Map<string, number>();
+      const steps: StepRun[] = tc.testSteps.map((ts, i) => {
+        stepIndex.set(ts.id, i);
+        if (ts.pickleStepId) {
+          const ps = p.steps.find((s) => s.id === ts.pickleStepId)!;
+          const node = stepNodes.get(ps.astNodeIds[0]);
+          const arg = ps.argument?.docString ? ps.argument.docString.content
+            : ps.argument?.dataTable ? ps.argument.dataTable.rows.map((r) => '| ' + r.cells.map((c) => c.value).join(' | ') + ' |').join('\n') : undefined;
+          return { keyword: node?.keyword ?? '*', text: ps.text, status: 'UNKNOWN', durationMs: 0, ...(arg !== undefined ? { argument: arg } : {}) };
+        }
+        return { keyword: 'Hook', text: ts.hookId ? 'hook' : '', status: 'UNKNOWN', durationMs: 0, hook: true };
+      });
+      const exampleLine = p.astNodeIds.length > 1 ? scenarioLines.get(p.astNodeIds[p.astNodeIds.length - 1]) : undefined;
+      runs.set(env.testCaseStarted.id, {
+        id: env.testCaseStarted.id, testCaseId: tc.id, stepIndex,
+        feature: doc?.feature?.name ?? p.uri, featureDescription: (doc?.feature?.description ?? '').trim(),
+        uri: p.uri, line: exampleLine ?? scenarioLines.get(p.astNodeIds[0]),
+        name: p.name, tags: p.tags.map((t) => t.name), status: 'UNKNOWN', durationMs: 0, steps,
+      });
+    } else if (env.testStepFinished) {
+      const r = runs.get(env.testStepFinished.testCaseStartedId);
+      const i = r?.stepIndex.get(env.testStepFinished.testStepId);
+      if (!r || i === undefined) continue;
+      const res = env.testStepFinished.testStepResult;
+      r.steps[i].status = res.status;
+      r.steps[i].durationMs = ms(res.duration);
+      if (res.message) r.steps[i].message = res.message;
+    } else if (env.attachment) {
+      const a = env.attachment;
+      const r = a.testCaseStartedId ? runs.get(a.testCaseStartedId) : undefined;
+      if (r && a.fileName === TOPOLOGY_FILE_NAME) {
+        const text = a.contentEncoding === 'BASE64' ? Buffer.from(a.body, 'base64').toString('utf8') : a.body;
+        try { r.topology = topologyFromJson(text); } catch { /* a broken attachment is shown as missing */ }
+      }
+    } else if (env.testCaseFinished) {
+      const r = runs.get(env.testCaseFinished.testCaseStartedId);
+      if (!r) continue;
+      if (env.testCaseFinished.willBeRetried) { runs.delete(r.id); continue; }
+      r.status = r.steps.reduce((acc, s) => (RANK[s.status] > RANK[acc] ? s.status : acc), 'PASSED');
+      r.durationMs = r.steps.reduce((a, s) => a + s.durationMs, 0);
+    }
+  }
+  const scenarios = [...runs.values()].map(({ testCaseId: _t, stepIndex: _s, ...rest }) => rest);
+  return { scenarios, ...(started !== undefined ? { startedAt: started } : {}), durationMs: started !== undefined && finished ? finished - started : 0, success };
+}

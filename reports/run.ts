@@ -1,0 +1,35 @@
+// `npm run scenarios [-- cucumber options]`: run the bundled suite (model by default) with Cucumber's
+// progress bar and summary, write Cucumber's html, JUnit XML and message stream to reports/out/, then build
+// our topology report reports/out/index.html. Exits with Cucumber's exit code.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { buildReport } from './build';
+
+const args = process.argv.slice(2);
+const profile = (() => {
+  const i = args.findIndex((a) => a === '-p' || a === '--profile');
+  return i >= 0 ? args[i + 1] : 'default';
+})();
+const outDir = profile === 'qemu' ? 'reports/out/qemu' : 'reports/out';
+mkdirSync(outDir, { recursive: true });
+rmSync(`${outDir}/messages.ndjson`, { force: true });
+
+const bin = require('node:path').join(require('node:path').dirname(require.resolve('@cucumber/cucumber/package.json')), 'bin', 'cucumber.js');
+const res = spawnSync(process.execPath, [bin, ...args], { stdio: 'inherit' });
+const code = res.status ?? 1;
+
+if (existsSync(`${outDir}/messages.ndjson`)) {
+  try {
+    const run = buildReport(`${outDir}/messages.ndjson`, `${outDir}/index.html`, `hotplug-scenarios (${profile === 'qemu' ? 'real QEMU' : 'model'})`);
+    const bad = run.scenarios.filter((s) => s.status !== 'PASSED');
+    console.log(`\nReports in ${outDir}/: cucumber.html, junit.xml, messages.ndjson, index.html (topology report)`);
+    if (bad.length) {
+      console.log(`${bad.length} scenario(s) did not pass:`);
+      for (const s of bad) console.log(`  ${s.status.toLowerCase().padEnd(9)} ${s.uri}${s.line ? ':' + s.line : ''}  ${s.name}`);
+    }
+  } catch (e) {
+    console.error(`could not build the topology report: ${(e as Error).message}`);
+  }
+}
+process.exit(code);
