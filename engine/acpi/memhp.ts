@@ -1,0 +1,141 @@
+// The ACPI memory-hotplug register block at 0x0a00 (hw/acpi/memory_hotplug.c): slot selector, the selected
+// DIMM's address/size/node, sticky flags, _OST reporting and the guest's eject. Also the plug, unplug-request
+// and unplug callbacks the pc-dimm code calls (acpi_memory_plug_cb & co).
+
+import type { Dimm, MachineState } from '../state';
+import { done, event, merge, nest, trace, type Effects, type Transition } from '../effects';
+import { unplugDimm } from '../devices/unplug';
+import { ACPI_MEMORY_HOTPLUG_STATUS, acpiSendEvent } from './gpe';
+import type { MemHotplugState, MemSlotStatus } from './types';
+
+export const ACPI_MEMORY_HOTPLUG_BASE = 0x0a00;
+export const MEMORY_HOTPLUG_IO_LEN = 0x18;
+
+export const EMPTY_SLOT: MemSlotStatus = Object.freeze({ enabled: false, inserting: false, removing: false, ostEvent: 0, ostStatus: 0 });
+
+function withSlot(state: MachineState, slot: number, f: (s: MemSlotStatus) => MemSlotStatus): MachineState {
+  const memhp = state.acpi.memhp!;
+  const slots = memhp.slots.map((s, i) => (i === slot ? f(s) : s));
+  return { ...state, acpi: { ...state.acpi, memhp: { ...memhp, slots } } };
+}
+
+/** The pc-dimm currently attached to a slot (`mdev->dimm`). */
+export function slotDimm(state: MachineState, slot: number): Dimm | undefined {
+  const s = state.acpi.memhp?.slots[slot];
+  if (!s?.dimm) return undefined;
+  return state.dimms.find((d) => d.path === s.dimm) ?? state.dimms.find((d) => d.slot === BigInt(slot));
+}
+
+/**
+ * acpi_memory_slot_status: the slot's state, or the error QEMU reports for a slot beyond dev_count
+ * (only reachable when the block is absent or the slot is out of range).
+ */
+function slotIndex(state: MachineState, slot: bigint): { ok: true; index: number } | { ok: false; why: string } {
+  const memhp = state.acpi.memhp;
+  const n = BigInt(memhp?.slots.length ?? 0);
+  if (!memhp || slot < 0n || slot >= n) {
+    const d = state.dimms.find((x) => x.slot === slot);
+    return { ok: false, why: `acpi_memory_slot_status: device [${d?.path ?? '?'}] returned invalid memory slot[${slot}]` };
+  }
+  return { ok: true, index: Number(slot) };
+}
+
+/** acpi_memory_plug_cb: attach, enable; a hot-plugged DIMM also gets the insert flag and GPE 0x08. */
+export function acpiMemoryPlug(state: MachineState, slot: bigint, hotplugged: boolean): Transition<MachineState> {
+  const idx = slotIndex(state, slot);
+  const fx0 = trace('acpi_memory_plug_cb', `slot ${slot}${hotplugged ? '' : ' (cold plug: no event)'}`);
+  if (!idx.ok) return done(state, merge(fx0, trace('error', idx.why, 1)));
+  const dimm = state.dimms.find((d) => d.slot === slot);
+  const next = withSlot(state, idx.index, (s) => ({ ...s, dimm: dimm?.path, enabled: true, inserting: hotplugged ? true : s.inserting }));
+  if (!hotplugged) return done(next, fx0);
+  const ev = acpiSendEvent(next, ACPI_MEMORY_HOTPLUG_STATUS, 1);
+  return { state: ev.state, fx: merge(fx0, ev.fx) };
+}
+
+/** acpi_memory_unplug_request_cb: removing flag and GPE 0x08 (again on every device_del). */
+export function acpiMemoryUnplugRequest(state: MachineState, slot: bigint): Transition<MachineState> {
+  const idx = slotIndex(state, slot);
+  const fx0 = trace('acpi_memory_unplug_request_cb', `slot ${slot}`);
+  if (!idx.ok) return done(state, merge(fx0, trace('error', idx.why, 1)));
+  const next = withSlot(state, idx.index, (s) => ({ ...s, removing: true }));
+  const ev = acpiSendEvent(next, ACPI_MEMORY_HOTPLUG_STATUS, 1);
+  return { state: ev.state, fx: merge(fx0, ev.fx) };
+}
+
+/** acpi_memory_unplug_cb: only `enabled` and the DIMM link are cleared; inserting/removing stay. */
+export function acpiMemoryUnplug(state: MachineState, slot: bigint): Transition<MachineState> {
+  const idx = slotIndex(state, slot);
+  const fx0 = trace('acpi_memory_unplug_cb', `slot ${slot}`);
+  if (!idx.ok) return done(state, merge(fx0, trace('error', idx.why, 1)));
+  return done(withSlot(state, idx.index, (s) => ({ ...EMPTY_SLOT, inserting: s.inserting, removing: s.removing, ostEvent: s.ostEvent, ostStatus: s.ostStatus })), fx0);
+}
+
+/** ACPIOSTInfo as QEMU builds it for a slot (key order of the QMP output). */
+export function ostInfo(state: MachineState, slot: number): Record<string, unknown> {
+  const s = state.acpi.memhp!.slots[slot];
+  const dimm = slotDimm(state, slot);
+  const info: Record<string, unknown> = {};
+  if (dimm?.id !== undefined) info.device = dimm.id;
+  info.source = s.ostEvent;
+  info.status = s.ostStatus;
+  info.slot = String(slot);
+  info['slot-type'] = 'DIMM';
+  return info;
+}
+
+/** acpi_memory_hotplug_read(offset, size): the value before truncation to `size` bytes (uint32). */
+export function memhpRead(state: MachineState, offset: number): number {
+  const memhp = state.acpi.memhp;
+  if (!memhp) return 0xffffffff;
+  if (memhp.selector >= memhp.slots.length) return 0;
+  const s = memhp.slots[memhp.selector];
+  const dimm = slotDimm(state, memhp.selector);
+  const lo = (v: bigint | undefined) => Number((v ?? 0n) & 0xffffffffn);
+  const hi = (v: bigint | undefined) => Number(((v ?? 0n) >> 32n) & 0xffffffffn);
+  switch (offset) {
+    case 0x00: return lo(dimm?.addr);
+    case 0x04: return hi(dimm?.addr);
+    case 0x08: return lo(dimm?.size);
+    case 0x0c: return hi(dimm?.size);
+    case 0x10: return lo(dimm?.node);
+    case 0x14: return (s.enabled ? 1 : 0) | (s.inserting ? 2 : 0) | (s.removing ? 4 : 0);
+    default: return 0xffffffff;
+  }
+}
+
+/** acpi_memory_hotplug_write(offset, data, size). */
+export function memhpWrite(state: MachineState, offset: number, data: number): Transition<MachineState> {
+  const memhp = state.acpi.memhp;
+  if (!memhp || memhp.slots.length === 0) return done(state);
+  data = data >>> 0;
+  const sel = memhp.selector;
+  if (offset !== 0 && sel >= memhp.slots.length) {
+    return done(state, trace('mhp_acpi_invalid_slot_selected', `selector ${sel}`));
+  }
+  const setMemhp = (m: MemHotplugState): MachineState => ({ ...state, acpi: { ...state.acpi, memhp: m } });
+  switch (offset) {
+    case 0x00:
+      return done(setMemhp({ ...memhp, selector: data }), trace('mhp_acpi_write_slot', `selector ${data}`));
+    case 0x04:
+      return done(withSlot(state, sel, (s) => ({ ...s, ostEvent: data })), trace('mhp_acpi_write_ost_ev', `slot ${sel} event 0x${data.toString(16)}`));
+    case 0x08: {
+      const next = withSlot(state, sel, (s) => ({ ...s, ostStatus: data }));
+      const fx = merge(trace('mhp_acpi_write_ost_status', `slot ${sel} status 0x${data.toString(16)}`), event('ACPI_DEVICE_OST', { info: ostInfo(next, sel) }));
+      return done(next, fx);
+    }
+    case 0x14: {
+      const s = memhp.slots[sel];
+      if (data & 2) return done(withSlot(state, sel, (x) => ({ ...x, inserting: false })), trace('mhp_acpi_clear_insert_evt', `slot ${sel}`));
+      if (data & 4) return done(withSlot(state, sel, (x) => ({ ...x, removing: false })), trace('mhp_acpi_clear_remove_evt', `slot ${sel}`));
+      if (data & 8) {
+        if (!s.enabled) return done(state, trace('mhp_acpi_ejecting_invalid_slot', `slot ${sel}`));
+        const fx0: Effects = trace('acpi_memory_hotplug_write', `eject slot ${sel} → hotplug_handler_unplug`);
+        const u = unplugDimm(state, BigInt(sel));
+        return { state: u.state, fx: merge(fx0, merge(nest(u.fx, 1), trace('mhp_acpi_pc_dimm_deleted', `slot ${sel}`))) };
+      }
+      return done(state);
+    }
+    default:
+      return done(state);
+  }
+}

@@ -1,0 +1,72 @@
+// The 24 GSI lines (hw/i386/x86.c gsi_handler): GSI n < 16 goes to i8259 IRQ n and IOAPIC input n,
+// 16..23 to the IOAPIC only. A qtest `irq_intercept_in` on the IOAPIC sits in front of its inputs and
+// reports `IRQ raise N` / `IRQ lower N` whenever an input's level differs from qtest's per-pin cache.
+
+import type { MachineState, QtestState } from '../state';
+import { done, irqLine, merge, trace, type Effects, type Transition } from '../effects';
+import { picSetIrq, resetPicChip } from './i8259';
+import { ioapicSetIrq, resetIoapic } from './ioapic';
+import { KVM_IOAPIC_VERSION, kvmIoapicInput, kvmPicSetIrq } from './kvm';
+import { GSI_NUM_PINS, ISA_NUM_IRQS, type IrqState } from './types';
+
+/** Reset state of the interrupt controllers. TCG: the PIT's start-up raise of IRQ 0 is already counted. */
+export function initialIrqState(mode: 'tcg' | 'kvm'): IrqState {
+  const zeros = (n: number) => Array.from({ length: n }, () => 0);
+  const pitRaised = (n: number) => zeros(n).map((_, i) => (mode === 'tcg' && i === 0 ? 1 : 0));
+  return {
+    mode,
+    gsi: pitRaised(GSI_NUM_PINS),
+    pic: [resetPicChip(true), resetPicChip(false)],
+    ioapic: resetIoapic(mode === 'kvm' ? KVM_IOAPIC_VERSION : 0x20),
+    picStats: { level: pitRaised(ISA_NUM_IRQS), count: pitRaised(ISA_NUM_IRQS) },
+    ioapicStats: { level: pitRaised(GSI_NUM_PINS), count: pitRaised(GSI_NUM_PINS) },
+  };
+}
+
+function interceptsIoapicInputs(q: QtestState): boolean {
+  return q.intercept?.kind === 'in' && q.intercept.target === 'ioapic';
+}
+
+/** The IOAPIC's input n, through the qtest intercept when one is installed (qtest_irq_handler). */
+export function ioapicInput(state: MachineState, n: number, level: number, depth: number): Transition<MachineState> {
+  const t = state.irq.mode === 'kvm' ? kvmIoapicInput(state.irq, n, level, depth + 1) : ioapicSetIrq(state.irq, n, level, depth + 1);
+  let next: MachineState = { ...state, irq: t.state };
+  let fx: Effects = t.fx;
+  if (interceptsIoapicInputs(state.qtest)) {
+    fx = merge(trace('qtest_irq_handler', `pin ${n} level ${level}`, depth), fx);
+    const cached = state.qtest.levels[n] ?? 0;
+    if (cached !== level) {
+      const levels = Array.from({ length: Math.max(GSI_NUM_PINS, state.qtest.levels.length) }, (_, i) => state.qtest.levels[i] ?? 0);
+      levels[n] = level;
+      next = { ...next, qtest: { ...state.qtest, levels } };
+      fx = merge(fx, irqLine(`IRQ ${level ? 'raise' : 'lower'} ${n}`));
+    }
+  }
+  return { state: next, fx };
+}
+
+/** qemu_set_irq(x86ms->gsi[n], level) → gsi_handler. */
+export function setGsi(state: MachineState, n: number, level: number, depth = 0): Transition<MachineState> {
+  if (n < 0 || n >= GSI_NUM_PINS) return done(state);
+  level = level ? 1 : 0;
+  const gsi = [...state.irq.gsi];
+  gsi[n] = level;
+  let cur: MachineState = { ...state, irq: { ...state.irq, gsi } };
+  let fx: Effects = trace('gsi_handler', `gsi ${n} level ${level}`, depth);
+  if (n < ISA_NUM_IRQS) {
+    const p = cur.irq.mode === 'kvm'
+      ? kvmPicSetIrq(cur.irq, n, level, depth + 1)
+      : picSetIrq(cur.irq, n < 8 ? 0 : 1, n & 7, level, true, depth + 1);
+    cur = { ...cur, irq: p.state };
+    fx = merge(fx, p.fx);
+  }
+  const io = ioapicInput(cur, n, level, depth + 1);
+  return { state: io.state, fx: merge(fx, io.fx) };
+}
+
+/** Convenience: the current level of GSI n. */
+export function gsiLevel(state: MachineState, n: number): number {
+  return state.irq.gsi[n] ?? 0;
+}
+
+

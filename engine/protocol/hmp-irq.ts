@@ -1,0 +1,56 @@
+// HMP `info pic` and `info irq` in QEMU 7.2's exact text (\r\n line ends, as human-monitor-command
+// returns it). Providers print in object-tree order: the IOAPIC, then the slave PIC (pic1), then the master.
+
+import type { MachineState } from '../state';
+import type { IoapicState, PicState } from '../irq/types';
+import { GSI_NUM_PINS } from '../irq/types';
+
+const DELIVERY = ['fixed', 'lowest', 'SMI', '...', 'NMI', 'INIT', '...', 'extINT'];
+const hex2 = (v: number) => v.toString(16).padStart(2, '0');
+const padEnd = (s: string, n: number) => s.padEnd(n, ' ');
+
+function irrDump(name: string, bitmap: number): string {
+  let s = padEnd(name, 10) + ' ';
+  if (bitmap === 0) return s + '(none)\r\n';
+  for (let i = 0; i < GSI_NUM_PINS; i++) if (bitmap & (1 << i)) s += padEnd(String(i), 2) + ' ';
+  return s + '\r\n';
+}
+
+export function ioapicInfo(io: IoapicState): string {
+  let out = `ioapic0: ver=0x${io.version.toString(16)} id=0x${hex2(io.id)} sel=0x${hex2(io.ioregsel)}`;
+  // (ioregsel - 0x10) >> 1 printed with %u: selectors below 0x10 wrap around.
+  out += io.ioregsel ? ` (redir[${((io.ioregsel - 0x10) >> 1) >>> 0}])\r\n` : '\r\n';
+  let remote = 0;
+  for (let i = 0; i < GSI_NUM_PINS; i++) {
+    const e = io.redtbl[i];
+    const logical = (e >> 11n) & 1n;
+    const dest = (e >> 56n) & (logical ? 0xffn : 0xfn);
+    const vec = Number(e & 0xffn);
+    const level = (e >> 15n) & 1n;
+    out += `  pin ${padEnd(String(i), 2)} 0x${e.toString(16).padStart(16, '0')} dest=${dest.toString(16)}`
+      + ` vec=${padEnd(String(vec), 3)} ${(e >> 13n) & 1n ? 'active-lo' : 'active-hi'} ${padEnd(level ? 'level' : 'edge', 5)}`
+      + ` ${padEnd((e >> 16n) & 1n ? 'masked' : '', 6)} ${padEnd(DELIVERY[Number((e >> 8n) & 7n)], 6)} ${logical ? 'logical' : 'physical'}\r\n`;
+    if (level && (e >> 14n) & 1n) remote |= 1 << i;
+  }
+  return out + irrDump('  IRR', io.irr) + irrDump('  Remote IRR', remote);
+}
+
+function picLine(s: PicState): string {
+  return `pic${s.master ? 0 : 1}: irr=${hex2(s.irr)} imr=${hex2(s.imr)} isr=${hex2(s.isr)} hprio=${s.priorityAdd}`
+    + ` irq_base=${hex2(s.irqBase)} rr_sel=${s.readRegSelect} elcr=${hex2(s.elcr)} fnm=${s.specialFullyNestedMode}\r\n`;
+}
+
+/** `info pic`. */
+export function infoPic(state: MachineState): string {
+  const irq = state.irq;
+  return ioapicInfo(irq.ioapic) + picLine(irq.pic[1]) + picLine(irq.pic[0]);
+}
+
+/** `info irq`: rising-edge counts per provider (the slave PIC reports none of its own). */
+export function infoIrq(state: MachineState): string {
+  const irq = state.irq;
+  const kvm = irq.mode === 'kvm';
+  const block = (name: string, counts: readonly number[]) =>
+    `IRQ statistics for ${name}:\r\n` + counts.map((c, i) => (c > 0 ? `${String(i).padStart(2, ' ')}: ${c}\r\n` : '')).join('');
+  return block(kvm ? 'kvm-ioapic' : 'ioapic', irq.ioapicStats.count) + block(kvm ? 'kvm-i8259' : 'isa-i8259', irq.picStats.count);
+}
