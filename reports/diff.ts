@@ -4,8 +4,8 @@ import { structuredPatch } from 'diff';
 
 /** A failed comparison: the message carries a unified diff (`--- expected` / `+++ actual`). */
 export class DiffError extends Error {
-  constructor(readonly title: string, readonly expected: string, readonly actual: string) {
-    super(`${title}\n${unifiedDiff(expected, actual)}`);
+  constructor(readonly title: string, readonly expectedText: string, readonly actualText: string) {
+    super(`${title}\n${unifiedDiff(expectedText, actualText)}`);
     this.name = 'DiffError';
   }
 }

@@ -113,7 +113,13 @@ export class HotplugWorld extends World<WorldParams> {
     if (this.started) throw new Error(`the machine is already started (with "${this.machine}"); a scenario starts one machine`);
     this.machine = options.trim();
     this.machineType = /(?:^|\s)-(?:M|machine)\s+(?:type=)?(?:q35|pc-q35)/.test(this.machine) ? 'q35' : 'pc';
-    const res = await this.getBackend().start(this.machine);
+    let res: Awaited<ReturnType<Backend['start']>>;
+    try {
+      res = await this.getBackend().start(this.machine);
+    } catch (e) {
+      // Not QEMU's answer but a problem with the options (unsupported, malformed): name the feature line.
+      throw new Error(`${this.uri}${this.stepLocation ? ':' + this.stepLocation.line : ''}: ${(e as Error).message}`);
+    }
     this.record('start', this.machine, { reply: res.ok ? 'started' : res.error, events: [], irqs: [] }, false);
     if (!res.ok) {
       this.startError = res.error;

@@ -1,0 +1,177 @@
+// Report tests: diff rendering, escaping of everything that comes from feature files, the SVG renderers,
+// the message-stream reader, and the report page in a real browser (Debian's chromium via playwright-core),
+// which also saves docs/report.png for the README.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { unifiedDiff } from '../reports/diff';
+import { renderMessage, renderReport, timelineByStep } from '../reports/html';
+import { renderIrqChain } from '../reports/irq-chain';
+import { renderMemoryMap } from '../reports/memory-map';
+import { parseNdjson, readRun, type RunSummary } from '../reports/messages';
+import { topologyFromJson, topologyToJson, type MemorySnapshot } from '../reports/topology';
+
+const ROOT = join(__dirname, '..');
+
+const snapshot: MemorySnapshot = {
+  label: 'after',
+  ranges: [
+    { start: 0n, end: 0xbffffn, prio: 0, kind: 'ram', name: 'pc.ram', offset: 0n },
+    { start: 0xfffc0000n, end: 0xffffffffn, prio: 0, kind: 'rom', name: 'pc.bios', offset: 0n },
+    { start: 0x100000000n, end: 0x13fffffffn, prio: 0, kind: 'ram', name: 'mem<0>', offset: 0n },
+  ],
+  deviceMemory: { start: 0x100000000n, end: 0x3bfffffffn },
+  dimms: [{ id: 'd<script>', slot: 0, node: 1, addr: 0x100000000n, size: 0x40000000n, memdev: 'mem<0>', hotplugged: true }],
+};
+
+test('unified diff: headers, hunk and +/- lines', () => {
+  assert.equal(unifiedDiff('a\nb\nc', 'a\nB\nc'), '--- expected\n+++ actual\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c');
+  assert.equal(unifiedDiff('same', 'same\n'), '');
+});
+
+test('memory map SVG: DIMM with slot and node, free gap, escaped names', () => {
+  const svg = renderMemoryMap(snapshot);
+  assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" class="memory-map"/);
+  assert.match(svg, /slot 0 · node 1/);
+  assert.match(svg, /free 10G/);
+  assert.ok(!svg.includes('<script>'));
+  assert.ok(svg.includes('d&lt;script&gt;'));
+});
+
+test('IRQ chain SVG: levels of GPE, SCI, i8259 pins and IOAPIC', () => {
+  const svg = renderIrqChain({ machine: 'pc', gpeSts: 8, gpeEn: 8, gpePort: 0xafe0, sci: 1, pic0: { irr: 4, imr: 0, isr: 0, elcr: 0 }, pic1: { irr: 2, imr: 0, isr: 0, elcr: 0 }, ioapicPin9: { masked: true, trigger: 'edge', entry: 0x10000n, irr: false, remoteIrr: false } });
+  assert.match(svg, /class="node sci" data-level="1"/);
+  assert.match(svg, /class="node pic1" data-level="1"/);
+  assert.match(svg, /class="node ioapic" data-level="0"/);
+  assert.match(svg, /masked edge/);
+});
+
+test('topology JSON keeps bigints', () => {
+  const t = topologyFromJson(topologyToJson({ backend: 'model', after: snapshot, timeline: [] }));
+  assert.equal(t.after!.dimms[0].size, 0x40000000n);
+});
+
+test('failure messages: diff lines coloured, everything escaped', () => {
+  const html = renderMessage('devices differ <b>\n--- expected\n+++ actual\n@@ -1 +1 @@\n-| <d0> |\n+| d1 |');
+  assert.match(html, /<span class="del">-\| &lt;d0&gt; \|<\/span>/);
+  assert.match(html, /<span class="add">\+\| d1 \|<\/span>/);
+  assert.ok(html.includes('devices differ &lt;b&gt;'));
+});
+
+test('commands are assigned to the steps that sent them, in order', () => {
+  const steps = [{ keyword: 'When', text: 'x', status: 'PASSED', durationMs: 0 }, { keyword: 'When', text: 'x', status: 'PASSED', durationMs: 0 }];
+  const mk = (input: string) => ({ step: 'x', kind: 'qtest' as const, input, reply: 'OK', events: [], irqs: [], trace: [] });
+  const by = timelineByStep(steps, [mk('a'), mk('b')]);
+  assert.deepEqual(by.map((l) => l.map((t) => t.input)), [['a', 'b'], []]);
+});
+
+/** Run a small suite through cucumber-js with the real steps and return the parsed run and report HTML. */
+function runSuite(): { run: RunSummary; html: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'report-test-'));
+  writeFileSync(join(dir, 'demo.feature'), [
+    'Feature: Memory hotplug on a pc machine <script>alert(1)</script>',
+    '  Hot-add, GPE and a failing expectation.',
+    '',
+    '  Background:',
+    '    Given a "pc" machine started with "-m 1G,slots=4,maxmem=8G"',
+    '',
+    '  @plug',
+    '  Scenario: two DIMMs, then the guest enables GPE bit 3',
+    '    When I hot-add a 1G DIMM "dimm0"',
+    '    And I hot-add a 512M DIMM "dimm1" on node 0',
+    '    And the guest enables GPE bit 3',
+    '    Then SCI is high',
+    '    And the memory devices are:',
+    '      | id    | slot | addr        |',
+    '      | dimm0 | 0    | 0x100000000 |',
+    '      | dimm1 | 1    | 0x140000000 |',
+    '',
+    '  @refusal',
+    '  Scenario: a wrong expectation <img src=x onerror=alert(1)>',
+    '    When I hot-add a 1G DIMM "d0"',
+    '    Then the memory devices are:',
+    '      | id | slot | addr        |',
+    '      | d0 | 2    | 0x140000000 |',
+    '',
+  ].join('\n'));
+  writeFileSync(join(dir, 'cucumber.json'), JSON.stringify({
+    default: { requireModule: ['ts-node/register'], require: [join(ROOT, 'steps/**/*.ts')], format: [`message:${join(dir, 'messages.ndjson')}`, `html:${join(dir, 'cucumber.html')}`] },
+  }));
+  const bin = join(dirname(require.resolve('@cucumber/cucumber/package.json')), 'bin', 'cucumber.js');
+  spawnSync(process.execPath, [bin, '--config', relative(ROOT, join(dir, 'cucumber.json')), join(dir, 'demo.feature')], { cwd: ROOT, encoding: 'utf8' });
+  const run = readRun(parseNdjson(readFileSync(join(dir, 'messages.ndjson'), 'utf8')));
+  const html = renderReport(run);
+  writeFileSync(join(dir, 'index.html'), html);
+  return { run, html, dir };
+}
+
+const suite = runSuite();
+
+test('message stream → scenarios with steps, status and the attached topology', () => {
+  const [plug, wrong] = suite.run.scenarios;
+  assert.equal(plug.status, 'PASSED');
+  assert.equal(wrong.status, 'FAILED');
+  assert.equal(plug.topology?.after?.dimms.length, 2);
+  assert.equal(plug.topology?.irq?.sci, 1);
+  assert.ok(wrong.steps.some((s) => s.message?.includes('-| d0 | 2    | 0x140000000 |')));
+  assert.throws(() => parseNdjson('{"a":1}\nnot json\n', 'm.ndjson'), /m\.ndjson:2: not a JSON message/);
+});
+
+test('report HTML escapes feature text and shows the diff of the failure', () => {
+  assert.ok(!suite.html.includes('<script>alert(1)</script>'));
+  assert.ok(!suite.html.includes('<img src=x'));
+  assert.ok(suite.html.includes('a wrong expectation &lt;img src=x onerror=alert(1)&gt;'));
+  assert.match(suite.html, /<span class="del">-\| d0 \| 2    \| 0x140000000 \|<\/span>/);
+  assert.match(suite.html, /<span class="add">\+\| d0 \| 0    \| 0x100000000 \|<\/span>/);
+});
+
+test('Cucumber\'s own html report embeds the SVG attachments as images', () => {
+  const html = readFileSync(join(suite.dir, 'cucumber.html'), 'utf8');
+  assert.ok(html.includes('image/svg+xml'));
+  assert.ok(html.includes('memory-map-after.svg'));
+});
+
+const CHROMIUM = '/usr/bin/chromium';
+
+test('the report page in a real browser: elements, filters, screenshot', { skip: !existsSync(CHROMIUM) && 'Debian chromium not installed (apt-get install -y chromium)' }, async () => {
+  const { chromium } = await import('playwright-core');
+  // A fresh profile directory per run (playwright wants it as launchPersistentContext's first argument).
+  const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-')), {
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 1100 },
+  });
+  try {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url()); });
+    const dialogs: string[] = [];
+    page.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss(); });
+    await page.goto('file://' + join(suite.dir, 'index.html'));
+    assert.equal(await page.locator('table#summary tr.scenario-row').count(), 2);
+    assert.equal(await page.locator('section.scenario').count(), 2);
+    assert.equal(await page.locator('section.scenario.passed svg.memory-map').count(), 2);
+    assert.equal(await page.locator('section.scenario.passed svg.irq-chain').count(), 1);
+    assert.equal(await page.locator('section.scenario.passed svg.irq-chain g.sci[data-level="1"]').count(), 1);
+    assert.equal(await page.locator('section.scenario.passed g.dimm').count(), 2);
+    assert.equal(await page.locator('section.scenario.failed pre.message.diff span.del').count(), 1);
+    assert.ok((await page.locator('section.scenario.passed .cmd').count()) >= 5);
+    await page.click('button[data-filter="failed"]');
+    assert.equal(await page.locator('tr.scenario-row:not(.hidden)').count(), 1);
+    assert.equal(await page.locator('section.scenario:not(.hidden)').getAttribute('data-status'), 'failed');
+    await page.click('button[data-filter="all"]');
+    await page.fill('#search', 'two dimms');
+    assert.equal(await page.locator('tr.scenario-row:not(.hidden)').count(), 1);
+    await page.fill('#search', '');
+    assert.deepEqual(dialogs, [], 'no script from the feature file ran');
+    assert.deepEqual(requests, [], 'the page is self-contained');
+    mkdirSync(join(ROOT, 'docs'), { recursive: true });
+    await page.locator('section.scenario.passed').screenshot({ path: join(ROOT, 'docs', 'report.png') });
+  } finally {
+    await browser.close();
+  }
+});
