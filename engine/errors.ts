@@ -3,7 +3,7 @@
 
 import { hex } from './units';
 
-export type ErrorClass = 'GenericError' | 'DeviceNotFound' | 'CommandNotFound';
+export type ErrorClass = 'GenericError' | 'DeviceNotFound' | 'CommandNotFound' | 'DeviceNotActive';
 
 export interface QemuError {
   readonly code: string;

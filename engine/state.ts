@@ -6,6 +6,7 @@ import type { Layout } from './machine/layout';
 import type { MemoryState } from './memory/types';
 import type { AcpiState } from './acpi/types';
 import type { IrqState } from './irq/types';
+import type { GHash } from './qom/ghash';
 
 export interface MemoryBackend {
   readonly id: string;
@@ -33,11 +34,23 @@ export interface Dimm {
   readonly hotplugged: boolean;
 }
 
+/** Guest RAM written through qtest: a sparse overlay of bytes keyed by RAM block (pc.ram or a DIMM's memdev). */
+export interface RamExtent {
+  readonly block: string;
+  readonly offset: bigint;
+  /** Bytes written, or a fill value repeated `len` times (memset). */
+  readonly bytes?: readonly number[];
+  readonly fill?: number;
+  readonly len: bigint;
+}
+
 export interface QtestState {
   /** `irq_intercept_in` target ('ioapic') or undefined. */
   readonly intercept?: { readonly kind: 'in' | 'out'; readonly target: string };
   /** Per-pin level cache qtest keeps to report only changes (24 IOAPIC pins). */
   readonly levels: readonly number[];
+  /** Written guest RAM; absent until the first write. */
+  readonly ram?: readonly RamExtent[];
 }
 
 export interface MachineState {
@@ -48,6 +61,8 @@ export interface MachineState {
   readonly backends: readonly MemoryBackend[];
   /** Realized pc-dimms, in realize order (QEMU's object-tree order for queries that don't sort). */
   readonly dimms: readonly Dimm[];
+  /** The children of /machine/peripheral as QEMU's hash table holds them (qom-list prints its order). */
+  readonly peripheral: GHash;
   /** Counter for /machine/peripheral-anon/device[N]. */
   readonly anonCount: number;
   readonly acpi: AcpiState;

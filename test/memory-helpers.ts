@@ -37,6 +37,7 @@ export function config(type: 'pc' | 'q35', o: MachineOpts): MachineConfig {
     backends,
     numa,
     dimms: [],
+    passiveDevices: [],
     commandLine: '',
   };
 }

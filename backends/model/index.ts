@@ -16,6 +16,8 @@ export interface HistoryEntry {
 
 export class ModelBackend implements Backend {
   readonly name = 'model' as const;
+  /** The model accepts libvirt's default -device options (balloon, USB, root ports) as QOM children. */
+  readonly libvirtDefaultDevices = true;
   private current?: MachineState;
   private readonly log: HistoryEntry[] = [];
   /** Start-up warnings QEMU would print on stderr. */

@@ -2,7 +2,8 @@
 //  - `unsupported`: an option the model does not model (a scenario problem, never silently ignored);
 //  - `refused`: QEMU itself would refuse to start, with its message (machine_set_mem and friends).
 
-import type { BackendOption, DimmOption, MachineClassFlags, MachineConfig, MachineType, NumaNodeOption, Accel } from './types';
+import type { BackendOption, DimmOption, MachineClassFlags, MachineConfig, MachineType, NumaNodeOption, Accel, PassiveDeviceOption, PassiveDriver } from './types';
+import { PASSIVE_DEVICES } from './types';
 import { E, type QemuError } from '../errors';
 import { MiB, parseQemuSize, U64_MAX } from '../units';
 
@@ -88,6 +89,7 @@ interface Acc {
   backends: BackendOption[];
   numa: NumaNodeOption[];
   dimms: DimmOption[];
+  passive: PassiveDeviceOption[];
   memhp: { PIIX4_PM?: boolean; 'ICH9-LPC'?: boolean };
   accel: Accel;
 }
@@ -100,7 +102,7 @@ function onOff(v: string): boolean | undefined {
 
 export function parseMachine(commandLine: string): ParseResult {
   const tokens = tokenize(commandLine);
-  const acc: Acc = { acpi: true, backends: [], numa: [], dimms: [], memhp: {}, accel: 'tcg' };
+  const acc: Acc = { acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, accel: 'tcg' };
   for (let i = 0; i < tokens.length; i++) {
     const opt = tokens[i];
     if (!opt.startsWith('-')) return unsupported(`unexpected argument '${opt}' (options start with '-')`);
@@ -186,8 +188,15 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
     }
     case '-device': {
       const kv = splitOpts(arg, 'driver');
-      if (kv[0][1] !== 'pc-dimm') return unsupported(`unsupported device '${kv[0][1]}': the model knows pc-dimm`);
-      const d: { -readonly [K in keyof DimmOption]: DimmOption[K] } = { text: arg };
+      if ((PASSIVE_DEVICES as readonly string[]).includes(kv[0][1])) {
+        const allowed = new Set(['id', 'bus', 'addr', 'port', 'chassis', 'multifunction']);
+        const bad = kv.slice(1).find(([k]) => !allowed.has(k));
+        if (bad) return unsupported(`unsupported property '${bad[0]}' in '-device ${arg}'`);
+        acc.passive.push({ driver: kv[0][1] as PassiveDriver, id: kv.find(([k]) => k === 'id')?.[1], text: arg, position: acc.dimms.length + acc.passive.length });
+        return undefined;
+      }
+      if (kv[0][1] !== 'pc-dimm') return unsupported(`unsupported device '${kv[0][1]}': the model knows pc-dimm (and libvirt's default ${PASSIVE_DEVICES.join(', ')})`);
+      const d: { -readonly [K in keyof DimmOption]: DimmOption[K] } = { text: arg, position: acc.dimms.length + acc.passive.length };
       for (const [k, v] of kv.slice(1)) {
         if (k === 'id' || k === 'memdev') d[k] = v;
         else if (k === 'slot' || k === 'addr' || k === 'node') {
@@ -267,6 +276,7 @@ function finish(acc: Acc, commandLine: string): ParseResult {
       backends: acc.backends,
       numa: acc.numa,
       dimms: acc.dimms,
+      passiveDevices: acc.passive,
       commandLine,
     },
   };

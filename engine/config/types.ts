@@ -37,6 +37,22 @@ export interface DimmOption {
   readonly node?: bigint;
   /** The option text as given (`pc-dimm,id=d0,...`), for QEMU's `-device ...: ` error prefix. */
   readonly text: string;
+  /** Position among all -device options (QEMU creates them in command-line order). */
+  readonly position: number;
+}
+
+/**
+ * Devices libvirt adds to every domain (balloon, USB controller, PCIe root ports). The model keeps them as
+ * QOM children (qom-list, query-balloon) without modelling their hardware: they touch no memory hotplug path.
+ */
+export const PASSIVE_DEVICES = ['virtio-balloon-pci', 'piix3-usb-uhci', 'qemu-xhci', 'pcie-root-port'] as const;
+export type PassiveDriver = (typeof PASSIVE_DEVICES)[number];
+
+export interface PassiveDeviceOption {
+  readonly driver: PassiveDriver;
+  readonly id?: string;
+  readonly text: string;
+  readonly position: number;
 }
 
 export interface MachineConfig {
@@ -58,6 +74,7 @@ export interface MachineConfig {
   readonly backends: readonly BackendOption[];
   readonly numa: readonly NumaNodeOption[];
   readonly dimms: readonly DimmOption[];
+  readonly passiveDevices: readonly PassiveDeviceOption[];
   /** The command line as given. */
   readonly commandLine: string;
 }

@@ -10,6 +10,7 @@ import { addSubregion } from '../memory/regions';
 import { memTransaction } from '../memory/transaction';
 import { acpiMemoryPlug } from '../acpi/memhp';
 import { hex } from '../units';
+import { ghashInsert } from '../qom/ghash';
 import { findBackend, setMapped } from './backends';
 import { chooseAddr, chooseSlot } from './placement';
 
@@ -91,7 +92,12 @@ export function plugDimm(state: MachineState, req: DimmRequest, hotplugged: bool
     hotplugged,
   };
   let next: MachineState = setMapped(state, backend.id, true);
-  next = { ...next, dimms: [...next.dimms, dimm], anonCount: req.id === undefined ? next.anonCount + 1 : next.anonCount };
+  next = {
+    ...next,
+    dimms: [...next.dimms, dimm],
+    peripheral: req.id === undefined ? next.peripheral : ghashInsert(next.peripheral, req.id),
+    anonCount: req.id === undefined ? next.anonCount + 1 : next.anonCount,
+  };
 
   // pc_memory_plug → memory_device_plug: map the backend's region inside device-memory.
   const base = state.layout.deviceMemory!.base;

@@ -41,7 +41,9 @@ export function addDevice(state: MachineState, req: DeviceAddRequest, hotplugged
   }
   if (req.id !== undefined) {
     if (!isIdentifier(req.id)) return refuse(E.parameterType('id', 'an identifier'), t);
-    if (state.dimms.some((d) => d.id === req.id)) return refuse(E.duplicateDeviceId(req.id), t);
+    if (state.dimms.some((d) => d.id === req.id) || state.config.passiveDevices.some((d) => d.id === req.id)) {
+      return refuse(E.duplicateDeviceId(req.id), t);
+    }
   }
   const dimm: { -readonly [K in keyof DimmRequest]: DimmRequest[K] } = { id: req.id, slot: -1n, addr: 0n, node: 0n };
   for (const [key, value] of req.props) {

@@ -10,6 +10,7 @@ import { delSubregion } from '../memory/regions';
 import { memTransaction } from '../memory/transaction';
 import { acpiMemoryUnplug, acpiMemoryUnplugRequest } from '../acpi/memhp';
 import { setMapped } from './backends';
+import { ghashRemove } from '../qom/ghash';
 import { DEVICE_MEMORY_REGION } from './pc-dimm';
 
 /** qmp_device_del → qdev_unplug → pc_memory_unplug_request. Repeats are accepted and re-raise the GPE. */
@@ -37,7 +38,11 @@ export function unplugDimm(state: MachineState, slot: bigint): Transition<Machin
   fx = merge(fx, nest(tx.fx, 2));
   next = { ...next, mem: tx.state };
   next = setMapped(next, dimm.memdev, false);
-  next = { ...next, dimms: next.dimms.filter((d) => d !== dimm) };
+  next = {
+    ...next,
+    dimms: next.dimms.filter((d) => d !== dimm),
+    peripheral: dimm.id === undefined ? next.peripheral : ghashRemove(next.peripheral, dimm.id),
+  };
   fx = merge(fx, trace('qdev_unrealize', `slot ${slot} freed, memdev ${dimm.memdev} unmapped`, 1));
   const data = dimm.id !== undefined ? { device: dimm.id, path: dimm.path } : { path: dimm.path };
   fx = merge(fx, merge(trace('object_unparent', 'DEVICE_DELETED', 1), event('DEVICE_DELETED', data)));

@@ -11,6 +11,7 @@ import { initAcpi, initIrq } from '../acpi/init';
 import { addBackend } from '../devices/backends';
 import { addDevice } from '../devices/qdev';
 import { MiB } from '../units';
+import { emptyGHash, ghashInsert } from '../qom/ghash';
 import type { Effects } from '../effects';
 
 export type BuildResult =
@@ -59,6 +60,7 @@ export function buildMachine(config: MachineConfig): BuildResult {
     mem: mem.state,
     backends: [],
     dimms: [],
+    peripheral: emptyGHash(),
     anonCount: 0,
     acpi: initAcpi(config, layout),
     irq: initIrq(config),
@@ -77,7 +79,15 @@ export function buildMachine(config: MachineConfig): BuildResult {
     state = r.state;
   }
   let fx = mem.fx;
+  // -device options are created in command-line order; DIMMs join /machine/peripheral when realized.
+  const passiveFirst = config.passiveDevices.filter((p) => p.id !== undefined);
+  const insertPassiveBefore = (position: number) => {
+    while (passiveFirst.length && passiveFirst[0].position < position) {
+      state = { ...state, peripheral: ghashInsert(state.peripheral, passiveFirst.shift()!.id!) };
+    }
+  };
   for (const d of config.dimms) {
+    insertPassiveBefore(d.position);
     const args: Array<[string, string]> = [];
     if (d.memdev !== undefined) args.push(['memdev', d.memdev]);
     if (d.slot !== undefined) args.push(['slot', d.slot.toString()]);
@@ -88,6 +98,7 @@ export function buildMachine(config: MachineConfig): BuildResult {
     state = r.state;
     fx = { ...fx, trace: [...fx.trace, ...r.fx.trace] };
   }
+  insertPassiveBefore(Number.MAX_SAFE_INTEGER);
   return { ok: true, state, fx, warnings: layout.warnings };
 }
 

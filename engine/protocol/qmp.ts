@@ -11,8 +11,10 @@ import { addDevice } from '../devices/qdev';
 import { unplugRequest } from '../devices/unplug';
 import { isIdentifier } from '../config/parse';
 import {
-  deviceMemoryRegionSize, machineMemoryProperty, qint, queryMemoryDevices, queryMemorySizeSummary,
+  deviceMemoryRegionSize, machineMemoryProperty, pluggedMemory, qint, queryMemoryDevices, queryMemorySizeSummary,
 } from '../selectors';
+import { ich9PmBase, piix4PmBase } from '../acpi/pci-config';
+import { ghashKeys } from '../qom/ghash';
 import { queryAcpiOspmStatus } from '../acpi/ospm';
 import { hmp } from './hmp';
 
@@ -129,8 +131,10 @@ function qomGet(state: MachineState, args: Args): Reduced {
   if (path.value === '/machine') {
     if (prop.value === 'device-memory-region-size') return answer(state, qint(deviceMemoryRegionSize(state)));
     if (prop.value === 'memory') return answer(state, machineMemoryProperty(state));
+    if (prop.value === 'acpi-device') return answer(state, acpiDevicePath(state));
     throw new ModelLimit(`qom-get of ${machineTypeName(state)} property '${prop.value}'`);
   }
+  if (path.value === acpiDevicePath(state)) return acpiDeviceProperty(state, prop.value);
   const m = /^\/machine\/peripheral\/([^/]+)$/.exec(path.value);
   const dimm = m ? state.dimms.find((d) => d.id === m[1]) : undefined;
   if (!dimm) {
@@ -149,8 +153,42 @@ function qomList(state: MachineState, args: Args): Reduced {
   const path = str(args, 'path');
   if (!path.ok) return refused(state, path.error);
   if (path.value !== '/machine/peripheral') throw new ModelLimit(`qom-list of '${path.value}'`);
-  const children = state.dimms.filter((d) => d.id !== undefined).map((d) => ({ name: d.id!, type: 'child<pc-dimm>' }));
+  // qmp_qom_list prepends while iterating: the class property `type` (iterated last) comes first, then the
+  // children in reverse hash-table order.
+  const typeOf = (name: string) => {
+    const passive = state.config.passiveDevices.find((d) => d.id === name);
+    return passive ? `child<${passive.driver}>` : 'child<pc-dimm>';
+  };
+  const children = ghashKeys(state.peripheral).reverse().map((name) => ({ name, type: typeOf(name) }));
   return answer(state, [{ name: 'type', type: 'string' }, ...children]);
+}
+
+/** query-balloon: `actual` is the guest's memory size (boot RAM plus plugged DIMMs) while no guest driver runs. */
+function queryBalloon(state: MachineState): Reduced {
+  if (!state.config.passiveDevices.some((d) => d.driver === 'virtio-balloon-pci')) {
+    return refused(state, { code: 'no-balloon', class: 'DeviceNotActive', desc: 'No balloon device has been activated' });
+  }
+  return answer(state, { actual: qint(state.config.ramSize + pluggedMemory(state)) });
+}
+
+/** The ACPI device's QOM path (/machine/unattached/device[N], fixed by the board's creation order). */
+export function acpiDevicePath(state: MachineState): string {
+  return state.config.type === 'pc' ? '/machine/unattached/device[18]' : '/machine/unattached/device[2]';
+}
+
+function acpiDeviceProperty(state: MachineState, prop: string): Reduced {
+  const pc = state.config.type === 'pc';
+  // PIIX4 keeps the programmed PMBASE even while disabled; ICH9's is 0 until ACPI_EN.
+  const pmIoBase = pc ? piix4PmBase(state.acpi)?.base ?? 0 : ich9PmBase(state.acpi);
+  const props: Record<string, unknown> = {
+    gpe0_blk: pc ? 0xafe0 : pmIoBase + 0x20,
+    gpe0_blk_len: pc ? 4 : 16,
+    sci_int: 9,
+    pm_io_base: pmIoBase,
+    'memory-hotplug-support': state.config.memoryHotplugSupport,
+  };
+  if (!(prop in props)) throw new ModelLimit(`qom-get of ACPI device property '${prop}'`);
+  return answer(state, props[prop]);
 }
 
 function humanMonitorCommand(state: MachineState, args: Args): Reduced {
@@ -164,6 +202,7 @@ type Handler = (state: MachineState, args: Args) => Reduced;
 
 const COMMANDS: Readonly<Record<string, Handler>> = {
   qmp_capabilities: (s) => refused(s, { code: 'caps-done', class: 'CommandNotFound', desc: 'Capabilities negotiation is already complete, command ignored' }),
+  'query-balloon': queryBalloon,
   'query-status': (s) => answer(s, { status: 'prelaunch', singlestep: false, running: false }),
   'object-add': objectAdd,
   'object-del': objectDel,
@@ -181,7 +220,7 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
 };
 
 /** Commands QEMU has that the model does not answer (listed so they fail as "not modelled", not "not found"). */
-const UNMODELLED = new Set(['query-balloon', 'system_reset', 'cont', 'stop', 'quit', 'query-cpus-fast', 'query-hotpluggable-cpus', 'query-memdev', 'x-query-irq', 'query-machines', 'query-pci']);
+const UNMODELLED = new Set(['system_reset', 'cont', 'stop', 'quit', 'query-cpus-fast', 'query-hotpluggable-cpus', 'query-memdev', 'x-query-irq', 'query-machines', 'query-pci']);
 
 export function qmp(state: MachineState, command: QmpCommandIn): Reduced {
   if (typeof command !== 'object' || command === null || typeof command.execute !== 'string') {

@@ -24,17 +24,10 @@ export interface QtestResult {
 // ---------------------------------------------------------------------------------------------------
 // Guest RAM contents: a sparse overlay of written bytes, keyed by RAM block (pc.ram or the DIMM's memdev).
 
-export interface RamExtent {
-  readonly block: string;
-  readonly offset: bigint;
-  /** Bytes written, or a fill value repeated `len` times (memset). */
-  readonly bytes?: readonly number[];
-  readonly fill?: number;
-  readonly len: bigint;
-}
-
-/** QtestState plus the written guest RAM (kept beside the intercept state; absent until the first write). */
-export type QtestStateWithRam = QtestState & { readonly ram?: readonly RamExtent[] };
+import type { RamExtent } from '../state';
+export type { RamExtent };
+/** Kept as an alias: the written guest RAM now lives in QtestState itself. */
+export type QtestStateWithRam = QtestState;
 
 /** Largest buffer `read`/`write`/`memset`/`b64*` accept in the model (QEMU allocates `len` bytes). */
 export const MAX_BUFFER = 16n << 20n;

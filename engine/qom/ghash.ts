@@ -1,0 +1,96 @@
+// A GLib GHashTable of string keys, as data, so that listings QEMU prints in hash-table order (qom-list of
+// a container's children) come out in the same order. Emulates glib 2.74: g_str_hash (djb2 over signed
+// chars), index = (hash * 11) mod prime in 32-bit arithmetic, quadratic probing with tombstones, and the
+// resize rules. Iteration visits buckets in index order.
+
+const TOMBSTONE = 1;
+/** g_hash_table's prime moduli, indexed by shift. */
+const PRIME_MOD = [1, 2, 3, 7, 13, 31, 61, 127, 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521];
+const MIN_SHIFT = 3;
+
+export interface GHash {
+  readonly shift: number;
+  /** Bucket contents: a key, TOMBSTONE (1) or null (unused). */
+  readonly buckets: readonly (string | typeof TOMBSTONE | null)[];
+  readonly nnodes: number;
+  readonly noccupied: number;
+}
+
+export function gStrHash(key: string): number {
+  let h = 5381;
+  for (const byte of Buffer.from(key, 'utf8')) {
+    const c = byte < 128 ? byte : byte - 256;
+    h = (Math.imul(h, 33) + c) >>> 0;
+  }
+  return h;
+}
+
+export function emptyGHash(): GHash {
+  return { shift: MIN_SHIFT, buckets: Array.from({ length: 1 << MIN_SHIFT }, () => null), nnodes: 0, noccupied: 0 };
+}
+
+function indexOf(shift: number, key: string): number {
+  let h = gStrHash(key);
+  if (h < 2) h = 2;
+  return (Math.imul(h, 11) >>> 0) % PRIME_MOD[shift];
+}
+
+/** Bucket of `key`, or where it would go (the first tombstone on its probe path, else the first unused). */
+function lookup(t: GHash, key: string): { index: number; found: boolean } {
+  const mask = (1 << t.shift) - 1;
+  let i = indexOf(t.shift, key);
+  let step = 0;
+  let tomb = -1;
+  while (t.buckets[i] !== null) {
+    if (t.buckets[i] === key) return { index: i, found: true };
+    if (t.buckets[i] === TOMBSTONE && tomb < 0) tomb = i;
+    step++;
+    i = (i + step) & mask;
+  }
+  return { index: tomb >= 0 ? tomb : i, found: false };
+}
+
+function closestShift(n: number): number {
+  let i = 0;
+  for (; n; i++) n >>= 1;
+  return i;
+}
+
+function resize(t: GHash): GHash {
+  const shift = Math.max(closestShift(Math.floor(t.nnodes * 1.333)), MIN_SHIFT);
+  let fresh: GHash = { shift, buckets: Array.from({ length: 1 << shift }, () => null), nnodes: 0, noccupied: 0 };
+  for (const k of t.buckets) if (typeof k === 'string') fresh = place(fresh, k);
+  return fresh;
+}
+
+function place(t: GHash, key: string): GHash {
+  const { index } = lookup(t, key);
+  const buckets = [...t.buckets];
+  const wasTomb = buckets[index] === TOMBSTONE;
+  buckets[index] = key;
+  return { ...t, buckets, nnodes: t.nnodes + 1, noccupied: t.noccupied + (wasTomb ? 0 : 1) };
+}
+
+function maybeResize(t: GHash): GHash {
+  const size = 1 << t.shift;
+  if ((size > t.nnodes * 4 && size > 1 << MIN_SHIFT) || size <= t.noccupied + Math.floor(t.noccupied / 16)) return resize(t);
+  return t;
+}
+
+export function ghashInsert(t: GHash, key: string): GHash {
+  if (lookup(t, key).found) return t;
+  return maybeResize(place(t, key));
+}
+
+export function ghashRemove(t: GHash, key: string): GHash {
+  const { index, found } = lookup(t, key);
+  if (!found) return t;
+  const buckets = [...t.buckets];
+  buckets[index] = TOMBSTONE;
+  return maybeResize({ ...t, buckets, nnodes: t.nnodes - 1 });
+}
+
+/** Keys in g_hash_table_iter order. */
+export function ghashKeys(t: GHash): string[] {
+  return t.buckets.filter((k): k is string => typeof k === 'string');
+}
