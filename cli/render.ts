@@ -12,7 +12,10 @@ export function renderTrace(trace: readonly TraceEntry[]): string {
 }
 
 export function renderTranscript(file: string, t: Transcript, traces: readonly (readonly TraceEntry[] | undefined)[] = []): string {
-  const out: string[] = [`# ${file}`, `machine: ${t.machine}`];
+  const rec = t as unknown as { machine?: string; domain?: string };
+  const out: string[] = [`# ${file}`];
+  if (rec.machine !== undefined) out.push(`machine: ${rec.machine}`);
+  else out.push(`domain: ${String(rec.domain ?? '').split('\n')[0].trim()} …`);
   if (!t.startup.ok) {
     out.push(`startup refused: ${t.startup.error}`);
     return out.join('\n') + '\n';
@@ -20,7 +23,7 @@ export function renderTranscript(file: string, t: Transcript, traces: readonly (
   out.push('startup: ok');
   t.steps.forEach((s, i) => {
     const rec = s as unknown as Record<string, unknown>;
-    const kind = ['qmp', 'qtest', 'hmp', 'attach', 'detach'].find((k) => k in rec)!;
+    const kind = ['attach', 'detach', 'qmp', 'qtest', 'hmp'].find((k) => k in rec)!;
     const req = typeof rec[kind] === 'string' ? (rec[kind] as string) : stringifyJson(rec[kind]);
     out.push('', `[${i + 1}] ${kind}> ${req}`);
     const reply = typeof s.reply === 'string' ? s.reply.replace(/\r\n/g, '\n').replace(/\n$/, '') : stringifyJson(s.reply);
