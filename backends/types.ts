@@ -21,7 +21,7 @@ export interface StepResult {
 export type StartResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
 
 export interface Backend {
-  readonly name: 'model' | 'qemu';
+  readonly name: 'model' | 'qemu' | 'diff';
   /** Start a machine from qemu-system-x86_64 options (`-M pc -m 1G,slots=4,maxmem=8G ...`). */
   start(machine: string): Promise<StartResult>;
   qmp(command: QmpCommand): Promise<StepResult>;

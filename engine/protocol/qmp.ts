@@ -15,6 +15,7 @@ import {
 } from '../selectors';
 import { ich9PmBase, piix4PmBase } from '../acpi/pci-config';
 import { ghashKeys } from '../qom/ghash';
+import { systemReset } from '../machine/reset';
 import { queryAcpiOspmStatus } from '../acpi/ospm';
 import { hmp } from './hmp';
 
@@ -203,6 +204,10 @@ type Handler = (state: MachineState, args: Args) => Reduced;
 const COMMANDS: Readonly<Record<string, Handler>> = {
   qmp_capabilities: (s) => refused(s, { code: 'caps-done', class: 'CommandNotFound', desc: 'Capabilities negotiation is already complete, command ignored' }),
   'query-balloon': queryBalloon,
+  system_reset: (s) => {
+    const r = systemReset(s);
+    return answer(r.state, {}, r.fx);
+  },
   'query-status': (s) => answer(s, { status: 'prelaunch', singlestep: false, running: false }),
   'object-add': objectAdd,
   'object-del': objectDel,
@@ -220,7 +225,7 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
 };
 
 /** Commands QEMU has that the model does not answer (listed so they fail as "not modelled", not "not found"). */
-const UNMODELLED = new Set(['system_reset', 'cont', 'stop', 'quit', 'query-cpus-fast', 'query-hotpluggable-cpus', 'query-memdev', 'x-query-irq', 'query-machines', 'query-pci']);
+const UNMODELLED = new Set(['cont', 'stop', 'quit', 'query-cpus-fast', 'query-hotpluggable-cpus', 'query-memdev', 'x-query-irq', 'query-machines', 'query-pci']);
 
 export function qmp(state: MachineState, command: QmpCommandIn): Reduced {
   if (typeof command !== 'object' || command === null || typeof command.execute !== 'string') {

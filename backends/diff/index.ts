@@ -1,0 +1,63 @@
+// The diff backend: every request goes to the model and to a real QEMU; the first step where their answers
+// differ (reply, events or IRQ lines; `info mtree -f` by its AS "memory" block) fails with a readable diff.
+// Scenarios then assert on the model's answers, so one run checks the scenario and the model together.
+
+import type { Backend, QmpCommand, StartResult, StepResult } from '../types';
+import { ModelBackend } from '../model';
+import { QemuBackend } from '../qemu';
+import { compareTranscripts, formatDifferences } from '../../cli/compare';
+import type { MachineState } from '../../engine/state';
+
+export class DivergenceError extends Error {
+  constructor(readonly request: string, readonly diffText: string) {
+    super(`model and QEMU disagree on ${request} (- QEMU, + model):\n${diffText}`);
+  }
+}
+
+type Kind = 'qmp' | 'qtest' | 'hmp';
+
+export class DiffBackend implements Backend {
+  readonly name = 'diff' as const;
+  readonly libvirtDefaultDevices = true;
+  readonly model = new ModelBackend();
+  readonly qemu = new QemuBackend();
+  /** Steps compared so far, for reports. */
+  compared = 0;
+
+  get state(): MachineState {
+    return this.model.state;
+  }
+
+  async start(machine: string): Promise<StartResult> {
+    const [q, m] = [await this.qemu.start(machine), await this.model.start(machine)];
+    const diffs = compareTranscripts({ startup: q }, { startup: m });
+    if (diffs.length) throw new DivergenceError(`start-up with '${machine}'`, formatDifferences(diffs));
+    return m;
+  }
+
+  private async both(kind: Kind, request: unknown, run: (b: Backend) => Promise<StepResult>): Promise<StepResult> {
+    const q = await run(this.qemu);
+    const m = await run(this.model);
+    const step = (r: StepResult) => ({ [kind]: request, reply: r.reply, events: r.events, irqs: r.irqs });
+    const diffs = compareTranscripts({ steps: [step(q)] }, { steps: [step(m)] });
+    this.compared++;
+    if (diffs.length) throw new DivergenceError(typeof request === 'string' ? request : JSON.stringify(request, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)), formatDifferences(diffs));
+    return m;
+  }
+
+  qmp(command: QmpCommand): Promise<StepResult> {
+    return this.both('qmp', command, (b) => b.qmp(command));
+  }
+
+  qtest(line: string): Promise<StepResult> {
+    return this.both('qtest', line, (b) => b.qtest(line));
+  }
+
+  hmp(commandLine: string): Promise<StepResult> {
+    return this.both('hmp', commandLine, (b) => b.hmp(commandLine));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.model.close(), this.qemu.close()]);
+  }
+}
