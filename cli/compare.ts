@@ -73,10 +73,40 @@ function compareSteps(i: number, e: Record<string, unknown>, a: Record<string, u
     } else if (e.reply !== a.reply) {
       out.push(diffOf(i, 'reply', e.reply, a.reply));
     }
+  } else if (kind === 'hmp' && isMtreeTree(e.hmp) && typeof e.reply === 'string' && typeof a.reply === 'string') {
+    const er = memoryTreeLines(e.reply);
+    const ar = memoryTreeLines(a.reply);
+    if (er && ar ? er.join('\n') !== ar.join('\n') : e.reply !== a.reply) {
+      const d = er && ar ? diffOf(i, 'reply', er.join('\n') + '\n', ar.join('\n') + '\n') : diffOf(i, 'reply', e.reply, a.reply);
+      out.push({ ...d, message: `steps[${i}].reply: the address-space: memory tree of info mtree differs` });
+    }
   } else if (!jsonEqual(e.reply, a.reply)) {
     out.push(diffOf(i, 'reply', e.reply, a.reply));
   }
   for (const f of ['events', 'irqs']) if (!jsonEqual(e[f], a[f])) out.push(diffOf(i, f, e[f], a[f]));
+  return out;
+}
+
+/** Whether an HMP command line is plain `info mtree` (the region trees, no flags). */
+export function isMtreeTree(commandLine: unknown): boolean {
+  if (typeof commandLine !== 'string') return false;
+  const w = commandLine.trim().split(/\s+/);
+  return w[0] === 'info' && w[1] === 'mtree' && w.length === 2;
+}
+
+/**
+ * The tree printed under `address-space: memory` in `info mtree` (QEMU orders the other address spaces
+ * unstably from run to run), trimmed of line ends; undefined if absent.
+ */
+export function memoryTreeLines(text: string): string[] | undefined {
+  const lines = text.split(/\r?\n/);
+  const at = lines.findIndex((l) => l === 'address-space: memory');
+  if (at < 0) return undefined;
+  const out: string[] = [];
+  for (const l of lines.slice(at + 1)) {
+    if (l.trim() === '') break;
+    out.push(l);
+  }
   return out;
 }
 

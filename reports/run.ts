@@ -11,7 +11,8 @@ const profile = (() => {
   const i = args.findIndex((a) => a === '-p' || a === '--profile');
   return i >= 0 ? args[i + 1] : 'default';
 })();
-const outDir = profile === 'qemu' ? 'reports/out/qemu' : 'reports/out';
+const outDir = profile === 'qemu' || profile === 'diff' ? `reports/out/${profile}` : 'reports/out';
+const TITLES: Record<string, string> = { qemu: 'real QEMU', diff: 'model vs real QEMU' };
 mkdirSync(outDir, { recursive: true });
 rmSync(`${outDir}/messages.ndjson`, { force: true });
 
@@ -21,7 +22,7 @@ const code = res.status ?? 1;
 
 if (existsSync(`${outDir}/messages.ndjson`)) {
   try {
-    const run = buildReport(`${outDir}/messages.ndjson`, `${outDir}/index.html`, `hotplug-scenarios (${profile === 'qemu' ? 'real QEMU' : 'model'})`);
+    const run = buildReport(`${outDir}/messages.ndjson`, `${outDir}/index.html`, `hotplug-scenarios (${TITLES[profile] ?? 'model'})`);
     const bad = run.scenarios.filter((s) => s.status !== 'PASSED');
     console.log(`\nReports in ${outDir}/: cucumber.html, junit.xml, messages.ndjson, index.html (topology report)`);
     if (bad.length) {

@@ -4,9 +4,9 @@
 import type { Backend } from '../backends/types';
 import type { MachineState } from '../engine/state';
 
-/** The engine state behind a model backend, or undefined on real QEMU. */
+/** The engine state behind a model backend (or the diff backend's model), or undefined on real QEMU. */
 export function modelState(backend: Backend | undefined): MachineState | undefined {
-  if (!backend || backend.name !== 'model') return undefined;
+  if (!backend || backend.name === 'qemu') return undefined;
   return (backend as unknown as { state?: MachineState }).state;
 }
 

@@ -10,7 +10,7 @@ import type { TimelineEntry } from '../reports/topology';
 
 export interface WorldParams {
   /** `model` (default) or `qemu`. */
-  readonly backend?: 'model' | 'qemu';
+  readonly backend?: 'model' | 'qemu' | 'diff';
   /** Attach SVG memory maps and the topology JSON (default true). */
   readonly attachments?: boolean;
 }
@@ -86,8 +86,9 @@ export class HotplugWorld extends World<WorldParams> {
     super(options);
   }
 
-  get backendName(): 'model' | 'qemu' {
-    return this.parameters.backend === 'qemu' ? 'qemu' : 'model';
+  get backendName(): 'model' | 'qemu' | 'diff' {
+    const b = this.parameters.backend;
+    return b === 'qemu' || b === 'diff' ? b : 'model';
   }
 
   /** The backend for this scenario, created on first use. */
@@ -275,7 +276,12 @@ function clip(s: string, max = 1500): string {
 }
 
 /** The backend by name; modules are loaded on demand so a run needs only the backend it uses. */
-export function createBackend(name: 'model' | 'qemu'): Backend {
+export function createBackend(name: 'model' | 'qemu' | 'diff'): Backend {
+  if (name === 'diff') {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { DiffBackend } = require('../backends/diff') as { DiffBackend: new () => Backend };
+    return new DiffBackend();
+  }
   if (name === 'qemu') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { QemuBackend } = require('../backends/qemu') as { QemuBackend: new () => Backend };

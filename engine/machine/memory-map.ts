@@ -146,7 +146,8 @@ function mapPorts(r: Regions, parent: string, ports: readonly Port[], accel: Mem
 }
 
 function isNumaBacked(config: MachineConfig): boolean {
-  return config.numa.length > 0 && config.numa.every((n) => n.memdev !== undefined);
+  // numa_complete_configuration: any node with a memdev puts main RAM in memdev mode (memory-less nodes add nothing).
+  return config.numa.some((n) => n.memdev !== undefined);
 }
 
 /** Main RAM, memory backends and the static part of both address spaces (transaction 1). */
@@ -166,8 +167,8 @@ function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regi
       r = create(r, { id: MAIN_RAM_ID, name: 'pc.ram', size: config.ramSize, kind: 'container' });
       let off = 0n;
       for (const node of [...config.numa].sort((a, b) => a.nodeid - b.nodeid)) {
-        const dev = node.memdev!;
-        if (!r[dev]) continue;
+        const dev = node.memdev;
+        if (dev === undefined || !r[dev]) continue;
         r = addSubregion(r, MAIN_RAM_ID, off, dev, 0);
         off += r[dev].size;
       }
