@@ -24,6 +24,8 @@ if (existsSync(`${outDir}/messages.ndjson`)) {
   try {
     const run = buildReport(`${outDir}/messages.ndjson`, `${outDir}/index.html`, `hotplug-scenarios (${TITLES[profile] ?? 'model'})`);
     const bad = run.scenarios.filter((s) => s.status !== 'PASSED');
+    // A plain closing line CI tools read: "scenarios: N passed, N failed".
+    console.log(`\nscenarios: ${run.scenarios.length - bad.length} passed, ${bad.length} failed`);
     console.log(`\nReports in ${outDir}/: cucumber.html, junit.xml, messages.ndjson, index.html (topology report)`);
     if (bad.length) {
       console.log(`${bad.length} scenario(s) did not pass:`);
