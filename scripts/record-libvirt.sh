@@ -12,7 +12,7 @@
 # Scenarios without a guest eject during detach-device take 5 s more each (libvirt's real unplug wait).
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
-recorder=${RECORD_LIBVIRT_REPLAY:-/work/shared/tools/record-libvirt-replay.py}
+recorder=${RECORD_LIBVIRT_REPLAY:-$here/../shared/tools/record-libvirt-replay.py}
 opts=""
 files=""
 for a in "$@"; do

@@ -1,6 +1,6 @@
 // Re-record replay transcripts from real QEMU (see scripts/record.sh for usage).
 // For each scenario YAML given, run it on the qemu backend and write NAME.qemu.json next to it,
-// pretty-printed like /work/shared/examples/replay/*.qemu.json. Exit 1 if any scenario fails to run.
+// pretty-printed like the shared examples (../shared/examples/replay/*.qemu.json). Exit 1 if any scenario fails to run.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
