@@ -1,6 +1,6 @@
 // Report tests: diff rendering, escaping of everything that comes from feature files, the SVG renderers,
 // the message-stream reader, and the report page in a real browser (Debian's chromium via playwright-core),
-// which also saves docs/report.png for the README.
+// which also saves a screenshot to reports/out/report.png (UPDATE_SCREENSHOT=1 writes docs/report.png for the README).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -170,7 +170,9 @@ test('the report page in a real browser: elements, filters, screenshot', { skip:
     assert.deepEqual(dialogs, [], 'no script from the feature file ran');
     assert.deepEqual(requests, [], 'the page is self-contained');
     mkdirSync(join(ROOT, 'docs'), { recursive: true });
-    await page.locator('section.scenario.passed').screenshot({ path: join(ROOT, 'docs', 'report.png') });
+    const shot = process.env.UPDATE_SCREENSHOT === '1' ? join(ROOT, 'docs', 'report.png') : join(ROOT, 'reports', 'out', 'report.png');
+    mkdirSync(dirname(shot), { recursive: true });
+    await page.locator('section.scenario.passed').screenshot({ path: shot });
   } finally {
     await browser.close();
   }
