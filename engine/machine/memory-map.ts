@@ -63,15 +63,16 @@ const PC_PORTS: readonly Port[] = [
   [0x60, 0x1, 0, 'i8042-data'], [0x61, 0x1, 0, 'pcspk'], [0x64, 0x1, 0, 'i8042-cmd'], [0x70, 0x2, 0, 'rtc'],
   [0x7e, 0x2, 0, 'kvmvapic'], [0x80, 0x1, 0, 'ioport80'], [0x81, 0x3, 0, 'dma-page'], [0x87, 0x1, 0, 'dma-page'],
   [0x89, 0x3, 0, 'dma-page'], [0x8f, 0x1, 0, 'dma-page'], [0x92, 0x1, 0, 'port92'], [0xa0, 0x2, 0, 'pic'],
-  [0xb2, 0x2, 0, 'apm-io'], [0xc0, 0x10, 0, 'dma-chan'], [0xd0, 0x10, 0, 'dma-cont'], [0xf0, 0x1, 0, 'ioportF0'],
+  [0xc0, 0x10, 0, 'dma-chan'], [0xd0, 0x10, 0, 'dma-cont'], [0xf0, 0x1, 0, 'ioportF0'],
   [0x170, 0x8, 0, 'ide'], [0x1f0, 0x8, 0, 'ide'], [0x376, 0x1, 0, 'ide'], [0x3f1, 0x5, 0, 'fdc'],
   [0x3f6, 0x1, 0, 'ide'], [0x3f7, 0x1, 0, 'fdc'], [0x4d0, 0x1, 0, 'elcr'], [0x4d1, 0x1, 0, 'elcr'],
   [0x510, 0x2, 0, 'fwcfg'], [0x514, 0x8, 0, 'fwcfg.dma'],
   [0xcf8, 0x4, 0, 'pci-conf-idx'], [0xcf9, 0x1, 1, 'piix3-reset-control'], [0xcfc, 0x4, 0, 'pci-conf-data'],
   [0x5658, 0x1, 0, 'vmport'],
 ];
-/** PIIX4_PM's fixed ports (absent without ACPI). */
+/** PIIX4_PM's fixed ports, APM included (absent without ACPI: observed with -M pc,acpi=off). */
 const PC_ACPI_PORTS: readonly Port[] = [
+  [0xb2, 0x2, 0, 'apm-io'],
   [0xae00, 0x18, 0, 'acpi-pci-hotplug'], [0xaf00, 0x20, 0, 'acpi-cpu-hotplug'], [0xafe0, 0x4, 0, 'acpi-gpe0'],
   [0xb100, 0x40, 0, 'pm-smbus'],
 ];
@@ -229,7 +230,8 @@ function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regi
     r = mapPorts(r, IO_ID, q35 ? Q35_PORTS : PC_PORTS, accel);
     r = map(r, 'rtc', 0n, { id: 'rtc-index', name: 'rtc-index', size: 1n, kind: 'io' });
     if (!q35 && config.acpi) r = mapPorts(r, IO_ID, PC_ACPI_PORTS, accel);
-    if (config.ramSlots > 0n && config.memoryHotplugSupport && config.acpi) {
+    // The block belongs to the ACPI PM device: ICH9-LPC exists even with acpi=off, PIIX4_PM does not.
+    if (config.ramSlots > 0n && config.memoryHotplugSupport && pmAcpi) {
       r = map(r, IO_ID, ACPI_MEMORY_HOTPLUG_BASE, { id: ACPI_MEM_HOTPLUG_ID, name: 'acpi-mem-hotplug', size: ACPI_MEMORY_HOTPLUG_LEN, kind: 'io' });
     }
     if (pmAcpi) {
