@@ -12,6 +12,9 @@ import { renderTranscript } from './render';
 const USAGE = `usage: hotplug-scenarios <command> [options]
 
 commands:
+  run [cucumber-js options]
+        run the bundled Gherkin suite (features/) on the model and write reports/out/
+        (-p qemu: on real QEMU; -p diff: model and QEMU side by side)
   replay FILE.yaml... [--json] [--trace] [--backend model|qemu]
         run replay scenarios and print their transcripts (--json: one JSON object per line,
         the transcript format of DESIGN.md; --trace: add each step's causal path, model only)
@@ -113,6 +116,15 @@ async function diff(args: string[], out: (s: string) => void): Promise<number> {
   return differing ? 1 : 0;
 }
 
+/** `run`: the Gherkin suite through reports/run.ts (Cucumber + our reports), with its exit code. */
+function runSuite(args: string[]): number {
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  const path = require('node:path') as typeof import('node:path');
+  const root = path.join(__dirname, '..');
+  const r = spawnSync(process.execPath, ['--require', 'ts-node/register', path.join(root, 'reports', 'run.ts'), ...args], { stdio: 'inherit', cwd: root });
+  return r.status ?? 3;
+}
+
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -121,6 +133,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         return await replay(rest, out);
       case 'diff':
         return await diff(rest, out);
+      case 'run':
+        return runSuite(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -1,0 +1,91 @@
+// The command line as a user meets it: transcripts on stdout, clear errors with exit code 2 for bad input,
+// never a stack trace for a user mistake.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseJson } from '../cli/json';
+
+const BIN = join(__dirname, '..', 'bin', 'hotplug-scenarios.js');
+const dir = mkdtempSync(join(tmpdir(), 'hs-cli-'));
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+function scenario(name: string, text: string): string {
+  const f = join(dir, name);
+  writeFileSync(f, text);
+  return f;
+}
+const noStack = (s: string) => assert.doesNotMatch(s, /^\s+at .+:\d+:\d+\)?$/m, 'a stack trace was printed');
+
+test('replay --json prints one transcript object per line, in file order', () => {
+  const a = join(__dirname, 'replay/examples/refused-slot.yaml');
+  const b = join(__dirname, 'replay/examples/startup-refused.yaml');
+  const r = run('replay', a, b, '--json');
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.trimEnd().split('\n');
+  assert.equal(lines.length, 2);
+  const [t1, t2] = lines.map((l) => parseJson(l) as Record<string, unknown>);
+  assert.deepEqual(Object.keys(t1), ['machine', 'startup', 'steps']);
+  assert.equal(t1.machine, '-M q35 -m 1G,slots=2,maxmem=3G');
+  assert.deepEqual(t2, { machine: '-M pc -m 512M,slots=2', startup: { ok: false, error: 'slots specified but no max-size' }, steps: [] });
+});
+
+test('replay --trace adds the causal path of each step', () => {
+  const r = run('replay', join(__dirname, 'replay/examples/plug-one-dimm-pc.yaml'), '--json', '--trace');
+  assert.equal(r.code, 0, r.err);
+  const t = parseJson(r.out) as { steps: Array<{ trace: Array<{ fn: string }> }> };
+  assert.ok(t.steps[1].trace.some((e) => e.fn === 'pc_dimm_pre_plug'));
+  assert.ok(t.steps[1].trace.some((e) => e.fn === 'acpi_send_event'));
+});
+
+test('the readable rendering shows requests, replies and events', () => {
+  const r = run('replay', join(__dirname, 'replay/examples/gpe-sci-and-eject-pc.yaml'));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /\[5\] qtest> outb 0xafe2 0x08\n {4}< OK\n {4}irq: IRQ raise 9/);
+  assert.match(r.out, /event: \{"event":"DEVICE_DELETED","data":\{"device":"dimm1","path":"\/machine\/peripheral\/dimm1"\}\}/);
+});
+
+const badInputs: Array<[string, string, RegExp]> = [
+  ['bad-yaml.yaml', 'machine: -M pc\nsteps:\n  - qmp: {execute: [\n', /bad-yaml\.yaml/],
+  ['unknown-kind.yaml', 'machine: -M pc\nsteps:\n  - qmpp: {execute: query-status}\n', /unknown-kind\.yaml:3: step 1: unknown step kind 'qmpp'/],
+  ['no-execute.yaml', 'machine: -M pc\nsteps:\n  - qmp: {arguments: {}}\n', /no-execute\.yaml.*step 1/],
+  ['no-machine.yaml', 'steps: []\n', /no-machine\.yaml/],
+  ['two-kinds.yaml', 'machine: -M pc\nsteps:\n  - {qtest: endianness, hmp: info pic}\n', /two-kinds\.yaml.*step 1/],
+  ['unsupported.yaml', 'machine: -M pc -smp 4\nsteps: []\n', /unsupported option '-smp'/],
+  ['unmodelled.yaml', 'machine: -M pc\nsteps:\n  - qmp: {execute: query-pci}\n', /not modelled: QMP command 'query-pci'/],
+];
+for (const [name, text, message] of badInputs) {
+  test(`bad input is refused clearly: ${name}`, () => {
+    const r = run('replay', scenario(name, text));
+    assert.equal(r.code, 2, `exit code ${r.code}: ${r.err}`);
+    assert.match(r.err, message);
+    assert.match(r.err, /^hotplug-scenarios: /);
+    noStack(r.err);
+    assert.equal(r.out, '', 'nothing is printed for a scenario that failed to load');
+  });
+}
+
+test('a missing file, an unknown option or command is exit code 2 with usage', () => {
+  for (const args of [['replay', join(dir, 'nope.yaml')], ['replay', '--frobnicate', 'x.yaml'], ['frobnicate'], ['replay']]) {
+    const r = run(...args);
+    assert.equal(r.code, 2, args.join(' '));
+    noStack(r.err);
+  }
+  assert.match(run('replay', '--frobnicate', 'x.yaml').err, /unknown option '--frobnicate'/);
+  assert.match(run('help').out, /usage: hotplug-scenarios/);
+});
+
+test('a malformed qtest line gets QEMU-style FAIL from the model, not a crash', () => {
+  const f = scenario('bad-qtest.yaml', 'machine: -M pc\nsteps:\n  - qtest: inb\n  - qtest: outb 0x10000 1\n');
+  const r = run('replay', f, '--json');
+  assert.equal(r.code, 0, r.err);
+  const t = parseJson(r.out) as { steps: Array<{ reply: string }> };
+  assert.match(t.steps[0].reply, /^FAIL /);
+  assert.match(t.steps[1].reply, /^FAIL /);
+});
