@@ -3,6 +3,7 @@
 // sizes through the one units module, booleans for on/off, strings otherwise. A value that does not fit its
 // type is passed on as the string it was, so the backend answers with QEMU's own type error.
 
+import { splitOptParts } from '../engine/config/parse';
 import type { QmpCommand } from '../backends/types';
 import { parseQemuSize } from '../engine/units';
 
@@ -20,16 +21,7 @@ const TYPES: Readonly<Record<string, Readonly<Record<string, PropType>>>> = {
 
 /** Split a QemuOpts string: `a=1,b=x,,y` (`,,` is an escaped comma); a leading bare word is the implied key. */
 export function splitOpts(text: string, impliedKey: string): [string, string][] {
-  const parts: string[] = [];
-  let cur = '';
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === ',') {
-      if (text[i + 1] === ',') { cur += ','; i++; continue; }
-      parts.push(cur); cur = '';
-    } else cur += text[i];
-  }
-  parts.push(cur);
-  return parts.map((p, i) => {
+  return splitOptParts(text).map((p, i): [string, string] => {
     const eq = p.indexOf('=');
     if (eq < 0) {
       if (i === 0) return [impliedKey, p];

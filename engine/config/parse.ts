@@ -23,8 +23,8 @@ export function tokenize(commandLine: string): string[] {
   return out;
 }
 
-/** QEMU's option syntax `a=b,c=d` with `,,` escaping a comma; a leading bare value is the implied key. */
-export function splitOpts(text: string, implied?: string): Array<[string, string]> {
+/** The comma-separated parts of a QemuOpts string, `,,` being an escaped comma. */
+export function splitOptParts(text: string): string[] {
   const parts: string[] = [];
   let cur = '';
   for (let i = 0; i < text.length; i++) {
@@ -34,7 +34,12 @@ export function splitOpts(text: string, implied?: string): Array<[string, string
     } else cur += text[i];
   }
   parts.push(cur);
-  return parts.map((p, i) => {
+  return parts;
+}
+
+/** QEMU's option syntax `a=b,c=d` with `,,` escaping a comma; a leading bare value is the implied key. */
+export function splitOpts(text: string, implied?: string): Array<[string, string]> {
+  return splitOptParts(text).map((p, i) => {
     const eq = p.indexOf('=');
     if (eq < 0) return i === 0 && implied ? [implied, p] : [p, 'on'];
     return [p.slice(0, eq), p.slice(eq + 1)];

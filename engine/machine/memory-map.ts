@@ -11,7 +11,7 @@
 
 import type { MachineConfig } from '../config/types';
 import { done, then, type Transition } from '../effects';
-import { addSubregion, createRegion, setAddress, setEnabled, type Region, type RegionKind, type Regions } from '../memory/regions';
+import { addSubregion, createRegion, setAddress, setEnabled, type Region, type RegionKind, type RegionSpec, type Regions } from '../memory/regions';
 import { emptyMemory, memTransaction, type MemAccel } from '../memory/transaction';
 import type { AddressSpace, MemoryState } from '../memory/types';
 import type { Layout } from './layout';
@@ -106,21 +106,12 @@ const KVM_NAMES: Readonly<Record<string, string>> = {
 const BUS_MASTERS = { pc: ['i440FX', 'PIIX3', 'piix3-ide', 'PIIX4_PM'], q35: ['mch', 'ICH9-LPC', 'ich9-ahci', 'ICH9-SMB'] } as const;
 
 // ---- A tiny builder over the pure region mutators ----
-interface Spec {
-  readonly id: string;
-  readonly name: string;
-  readonly size: bigint;
-  readonly kind: RegionKind;
-  readonly alias?: string;
-  readonly aliasOffset?: bigint;
-  readonly enabled?: boolean;
-  readonly priority?: number;
-  /** memory_region_set_readonly on an alias (isa-bios, pam-rom). */
-  readonly readonlyAlias?: boolean;
-}
+/** A region to create here: always with an explicit id; `readonlyAlias` = memory_region_set_readonly on an alias (isa-bios, pam-rom). */
+type Spec = RegionSpec & { readonly id: string; readonly readonlyAlias?: boolean };
 
 function create(r: Regions, s: Spec): Regions {
-  const next = createRegion(r, { id: s.id, name: s.name, size: s.size, kind: s.kind, alias: s.alias, aliasOffset: s.aliasOffset, enabled: s.enabled, priority: s.priority });
+  const { readonlyAlias: _ro, ...spec } = s;
+  const next = createRegion(r, spec);
   if (!s.readonlyAlias) return next;
   const made: Region = { ...next[s.id], readonly: true };
   return { ...next, [s.id]: made };
