@@ -97,7 +97,8 @@ export class HotplugWorld extends World<WorldParams> {
     return this.backend;
   }
 
-  private record(kind: Kind, input: QmpCommand | string, result: StepResult, internal: boolean): Entry {
+  /** Record one exchange (public for layers that talk to the backend themselves, e.g. steps/libvirt-world.ts). */
+  record(kind: Kind, input: QmpCommand | string, result: StepResult, internal: boolean): Entry {
     const entry: Entry = { kind, input, result, step: this.currentStep, internal };
     if (!internal) this.lastFailed = false;
     this.history.push(entry);
@@ -151,7 +152,8 @@ export class HotplugWorld extends World<WorldParams> {
   /** True when the last command of this step was refused (multi-command steps stop there). */
   lastFailed = false;
 
-  private noteError(where: string, errorClass: string | undefined, desc: string): void {
+  /** A refusal: fails a Given/Then step, else is kept for `Then it fails with ...` (public for steps/libvirt-world.ts). */
+  noteError(where: string, errorClass: string | undefined, desc: string): void {
     this.lastFailed = true;
     if (this.currentType === 'Context' || this.currentType === 'Outcome') {
       const what = this.currentType === 'Context' ? 'a Given step' : 'a Then step';

@@ -1,0 +1,198 @@
+// The libvirt side of a scenario: one LibvirtDomain per world (held in a WeakMap, so world.ts stays
+// unaware of libvirt), on the world's backend (model, real QEMU or both in lockstep).
+//
+// - Every QMP command libvirt sends and every guest qtest line of the recorder's guest stand-in is recorded
+//   in the world's history as an ordinary exchange, so events, IRQ lines and the report timeline work as for
+//   any other step; the commands libvirt sent in the current action are also kept for "libvirt sent ...".
+// - Once the domain runs, the world's backend is swapped for a view that sends the scenario's own QMP,
+//   qtest and HMP through the domain (`virsh qemu-monitor-command`, the qtest socket beside libvirt), so
+//   libvirt reacts to what they cause (a guest eject → DEVICE_DELETED → object-del + query-balloon).
+// - A virsh refusal (define, start, attach, detach) goes through the world's error rule: it fails a Given
+//   step, and after a When it must be claimed by `Then it fails with ...` or `Then virsh fails with:`.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LibvirtDomain, type OperationResult, type VirshOutput } from '../libvirt';
+import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/types';
+import { fingerprint } from './snapshot';
+import type { HotplugWorld } from './world';
+
+/** Where `a domain defined by the file "x.xml"` and `I attach the device file "x.xml"` look. */
+export const DOMAIN_DIR = path.join(__dirname, '..', 'features', 'domains');
+
+export interface VirshRun {
+  /** e.g. `virsh attach-device hp-pc dimm-seed.xml --live` (for messages and the report). */
+  readonly command: string;
+  readonly output: VirshOutput;
+}
+
+export class LibvirtScenario {
+  domain?: LibvirtDomain;
+  /** The backend the domain talks to (the world's backend before the swap). */
+  raw?: Backend;
+  /** Off while a pass-through runs: the world records that exchange itself. */
+  recording = true;
+  /** QMP libvirt sent during the current action (attach, detach, reactions to pass-through traffic). */
+  actionQmp: QmpCommand[] = [];
+  /** virsh commands of the current action, in order. */
+  actionVirsh: VirshRun[] = [];
+  /** The live XML before the first libvirt operation of the current action. */
+  liveXmlBefore?: string;
+  /** The domain's name once defined. */
+  name = '';
+
+  /** A new action step begins. */
+  resetAction(): void {
+    this.actionQmp = [];
+    this.actionVirsh = [];
+    this.liveXmlBefore = undefined;
+  }
+
+  get lastVirsh(): VirshRun | undefined {
+    return this.actionVirsh[this.actionVirsh.length - 1];
+  }
+}
+
+const scenarios = new WeakMap<HotplugWorld, LibvirtScenario>();
+
+/** The libvirt state of this world (created on first use). */
+export function libvirt(world: HotplugWorld): LibvirtScenario {
+  let s = scenarios.get(world);
+  if (!s) {
+    s = new LibvirtScenario();
+    scenarios.set(world, s);
+  }
+  return s;
+}
+
+/** The running domain, or a clear error naming the step to add. */
+export function requireDomain(world: HotplugWorld): LibvirtDomain {
+  const s = scenarios.get(world);
+  if (!s?.domain) throw new Error('no libvirt domain: define one first, e.g. Given a domain defined by the file "pc.xml"');
+  if (!s.domain.live) {
+    throw new Error(world.startError !== undefined || world.pending ? 'the domain did not start (see the refusal above)' : 'the domain is not running');
+  }
+  return s.domain;
+}
+
+export function readDomainFile(world: HotplugWorld, name: string): string {
+  const file = path.resolve(DOMAIN_DIR, name);
+  if (!fs.existsSync(file)) {
+    throw new Error(`${world.uri}${world.stepLocation ? ':' + world.stepLocation.line : ''}: no file ${path.relative(process.cwd(), file)} (domain and device files live in features/domains/)`);
+  }
+  return fs.readFileSync(file, 'utf8');
+}
+
+/** The text after virsh's `error: Failed to <verb> ...` line, without the first `error: ` (what `it fails with` compares). */
+export function refusalText(out: VirshOutput): string {
+  const rest = out.lines.slice(1);
+  return rest.join('\n').replace(/^error: /, '');
+}
+
+/** The lines the transcripts record for a refusal (the `Failed to ...` line left out, except for start). */
+export function transcriptError(out: VirshOutput): string | undefined {
+  return 'error' in out.reply ? out.reply.error : undefined;
+}
+
+function noteVirsh(world: HotplugWorld, s: LibvirtScenario, command: string, output: VirshOutput): void {
+  s.actionVirsh.push({ command, output });
+  world.log(`$ ${command}\n${output.lines.join('\n')}\n[exit ${output.exitCode}]`);
+  if (output.exitCode !== 0) {
+    // A QEMU start-up failure under libvirt was already noted by world.start; virsh's message replaces it.
+    if (world.pending && !world.pending.checked && world.pending.where === 'start-up') world.pending = undefined;
+    world.noteError(command, undefined, refusalText(output));
+  }
+}
+
+/** The backend LibvirtDomain sees: the world's backend, each exchange recorded in the world's history. */
+function recordingBackend(world: HotplugWorld, s: LibvirtScenario, raw: Backend): Backend {
+  const rec = async (kind: 'qmp' | 'qtest' | 'hmp', input: QmpCommand | string, run: () => Promise<StepResult>): Promise<StepResult> => {
+    const r = await run();
+    if (s.recording) world.record(kind, input, r, false);
+    return r;
+  };
+  const view = {
+    name: raw.name,
+    libvirtDefaultDevices: (raw as { libvirtDefaultDevices?: boolean }).libvirtDefaultDevices,
+    // The world starts the machine: machine type, history, IRQ intercept, the report's "before" snapshot.
+    async start(options: string): Promise<StartResult> {
+      await world.start(options);
+      return world.started ? { ok: true } : { ok: false, error: world.startError ?? 'QEMU did not start' };
+    },
+    qmp: (cmd: QmpCommand) => rec('qmp', cmd, () => raw.qmp(cmd)),
+    qtest: (line: string) => rec('qtest', line, () => raw.qtest(line)),
+    hmp: (line: string) => rec('hmp', line, () => raw.hmp(line)),
+    close: () => raw.close(),
+  };
+  return view as Backend;
+}
+
+/** The world's backend once the domain runs: the scenario's own commands go through libvirt. */
+function throughDomain(s: LibvirtScenario, dom: LibvirtDomain, raw: Backend): Backend {
+  const pass = async (run: () => ReturnType<LibvirtDomain['qmp']>): Promise<StepResult> => {
+    s.recording = false;
+    try {
+      const r = await run();
+      s.actionQmp.push(...r.qmp);
+      return { reply: r.reply, events: r.events, irqs: r.irqs };
+    } finally {
+      s.recording = true;
+    }
+  };
+  return new Proxy(raw, {
+    get(target, prop) {
+      if (prop === 'qmp') return (cmd: QmpCommand) => pass(() => dom.qmp(cmd));
+      if (prop === 'qtest') return (line: string) => pass(() => dom.qtest(line));
+      if (prop === 'hmp') return (line: string) => pass(() => dom.hmp(line));
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+/** `virsh define FILE` + `virsh start --paused NAME` on the world's backend. */
+export async function defineAndStart(world: HotplugWorld, xml: string, file: string): Promise<void> {
+  const s = libvirt(world);
+  if (s.domain) throw new Error('a scenario defines one domain');
+  const raw = world.getBackend();
+  s.raw = raw;
+  const dom = new LibvirtDomain(recordingBackend(world, s, raw));
+  s.domain = dom;
+  const defined = dom.define(xml, file);
+  const name = dom.persistent?.name ?? '';
+  s.name = name;
+  noteVirsh(world, s, `virsh define ${file}`, defined);
+  if (defined.exitCode !== 0) return;
+  const started = await dom.start();
+  noteVirsh(world, s, `virsh start --paused ${name}`, started);
+  if (started.exitCode !== 0) return;
+  world.backend = throughDomain(s, dom, raw);
+}
+
+async function beforeOperation(world: HotplugWorld, s: LibvirtScenario, dom: LibvirtDomain): Promise<void> {
+  if (s.liveXmlBefore === undefined) s.liveXmlBefore = dom.liveXml();
+  if (world.needsFingerprint && world.currentType !== 'Outcome') world.fingerprintBefore = await fingerprint(world);
+}
+
+function afterOperation(world: HotplugWorld, s: LibvirtScenario, command: string, r: OperationResult): void {
+  s.actionQmp.push(...r.qmp);
+  noteVirsh(world, s, command, r.virsh);
+}
+
+/** `virsh attach-device NAME FILE --live`. */
+export async function attach(world: HotplugWorld, xml: string, file = 'device.xml'): Promise<void> {
+  const dom = requireDomain(world);
+  const s = libvirt(world);
+  await beforeOperation(world, s, dom);
+  const r = await dom.attach(xml, file);
+  afterOperation(world, s, `virsh attach-device ${s.name} ${file} --live`, r);
+}
+
+/** `virsh detach-device NAME FILE --live`; `guestEjects`: the guest stand-in ejects while libvirt waits. */
+export async function detach(world: HotplugWorld, xml: string, guestEjects: boolean, file = 'device.xml'): Promise<void> {
+  const dom = requireDomain(world);
+  const s = libvirt(world);
+  await beforeOperation(world, s, dom);
+  const r = await dom.detach(xml, { guestEjects }, file);
+  afterOperation(world, s, `virsh detach-device ${s.name} ${file} --live`, r);
+}
