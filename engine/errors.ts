@@ -48,6 +48,8 @@ export const E = {
   propertyNotFound: (driver: string, prop: string) => generic('property-not-found', `Property '${driver}.${prop}' not found`),
   propertyNotWritable: (driver: string, prop: string) => generic('property-not-writable', `Property '${driver}.${prop}' is not writable`),
   driverMissing: () => generic('driver-missing', "Parameter 'driver' is missing"),
+  busNotFound: (bus: string) => generic('bus-not-found', `Bus '${bus}' not found`),
+  busWrongType: (driver: string, busType: string) => generic('bus-wrong-type', `Device '${driver}' can't go on ${busType} bus`),
   invalidDriver: (driver: string) => generic('invalid-driver', `'${driver}' is not a valid device model name`),
 
   // --- backends (object-add / object-del) ---

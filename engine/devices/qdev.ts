@@ -1,9 +1,10 @@
-// qdev_device_add for the one device the model knows: driver and id checks, then properties in the
-// order given (QEMU 7.2 turns QMP arguments into QemuOpts strings, so every value is parsed from text),
-// then realize. Property errors therefore come before any pre_plug check (e.g. an unknown memdev).
+// qdev_device_add for the one device the model knows: driver, bus and id checks, then properties in QDict
+// order (QEMU 7.2 turns QMP arguments into QemuOpts strings, so every value is parsed from text), then
+// realize. Property errors therefore come before any pre_plug check (e.g. an unknown memdev).
 
 import type { MachineState } from '../state';
-import { E, ModelLimit } from '../errors';
+import { E, ModelLimit, type QemuError } from '../errors';
+import { qdictOrder } from '../qom/qdict';
 import { trace } from '../effects';
 import { refuse, type Outcome } from '../outcome';
 import { isIdentifier, parseInt64 } from '../config/parse';
@@ -13,12 +14,15 @@ import { plugDimm, type DimmRequest } from './pc-dimm';
 export interface DeviceAddRequest {
   readonly driver?: string;
   readonly id?: string;
-  /** Remaining properties as QemuOpts key/value strings, in the order given. */
+  /**
+   * Remaining properties as QemuOpts key/value strings, in QemuOpts order (a repeated key: the last value
+   * wins). QEMU applies them in QDict order (see qom/qdict.ts), which is what decides between two errors.
+   */
   readonly props: ReadonlyArray<readonly [string, string]>;
 }
 
 /** Real QEMU devices the model does not model: refusing them with QEMU's words would be a lie. */
-const KNOWN_UNMODELLED = new Set(['nvdimm', 'virtio-mem-pci', 'virtio-pmem-pci', 'virtio-balloon-pci', 'e1000', 'virtio-net-pci']);
+export const KNOWN_UNMODELLED = new Set(['nvdimm', 'virtio-mem-pci', 'virtio-pmem-pci', 'virtio-balloon-pci', 'e1000', 'virtio-net-pci']);
 
 const U32_MAX = (1n << 32n) - 1n;
 const U64 = 1n << 64n;
@@ -32,6 +36,29 @@ function parseU64(text: string): bigint | undefined {
   return v >= U64 ? undefined : v;
 }
 
+/** The buses of a -nodefaults pc / q35 board (`info qtree`), by name → QOM type. */
+function boardBuses(state: MachineState): ReadonlyMap<string, string> {
+  const m = new Map<string, string>([['main-system-bus', 'System'], ['isa.0', 'ISA'], ['i2c', 'i2c-bus']]);
+  if (state.config.type === 'pc') {
+    m.set('pci.0', 'PCI');
+    for (const n of [0, 1]) m.set(`ide.${n}`, 'IDE');
+  } else {
+    m.set('pcie.0', 'PCIE');
+    for (const n of [0, 1, 2, 3, 4, 5]) m.set(`ide.${n}`, 'IDE');
+  }
+  return m;
+}
+
+/** qbus_find for a `bus` argument, then the bus-type check: pc-dimm has no bus type, so every bus refuses it. */
+function busError(state: MachineState, driver: string, path: string): QemuError {
+  const first = path.split('/')[0];
+  if (path.startsWith('/') || path.includes('/') || first === 'floppy-bus.0') throw new ModelLimit(`device_add bus path '${path}'`);
+  const type = boardBuses(state).get(first);
+  if (type !== undefined) return E.busWrongType(driver, type);
+  if (state.config.passiveDevices.length > 0) throw new ModelLimit(`device_add bus '${path}' next to -device ${state.config.passiveDevices[0].driver}`);
+  return E.busNotFound(first);
+}
+
 export function addDevice(state: MachineState, req: DeviceAddRequest, hotplugged: boolean): Outcome<MachineState> {
   const t = trace('qdev_device_add', req.driver);
   if (req.driver === undefined) return refuse(E.driverMissing(), t);
@@ -39,14 +66,21 @@ export function addDevice(state: MachineState, req: DeviceAddRequest, hotplugged
     if (KNOWN_UNMODELLED.has(req.driver)) throw new ModelLimit(`device '${req.driver}' (the model knows pc-dimm)`);
     return refuse(E.invalidDriver(req.driver), t);
   }
+  // qemu_opts_to_qdict: one entry per key, the last value given.
+  const values = new Map<string, string>();
+  for (const [k, v] of req.props) values.set(k, v);
+  const bus = values.get('bus');
+  if (bus !== undefined) return refuse(busError(state, req.driver, bus), t);
   if (req.id !== undefined) {
     if (!isIdentifier(req.id)) return refuse(E.parameterType('id', 'an identifier'), t);
     if (state.dimms.some((d) => d.id === req.id) || state.config.passiveDevices.some((d) => d.id === req.id)) {
       return refuse(E.duplicateDeviceId(req.id), t);
     }
   }
+  const ordered = qdictOrder(['id', ...req.props.map(([k]) => k)]).filter((k) => k !== 'id' && values.has(k));
   const dimm: { -readonly [K in keyof DimmRequest]: DimmRequest[K] } = { id: req.id, slot: -1n, addr: 0n, node: 0n };
-  for (const [key, value] of req.props) {
+  const inQdictOrder = ordered.map((k) => [k, values.get(k)!] as const);
+  for (const [key, value] of inQdictOrder) {
     switch (key) {
       case 'memdev': {
         if (!findBackend(state, value)) return refuse(E.memdevUnknown(value), t);

@@ -15,6 +15,7 @@ import {
 } from '../selectors';
 import { ich9PmBase, piix4PmBase } from '../acpi/pci-config';
 import { ghashKeys } from '../qom/ghash';
+import { qdictOrder } from '../qom/qdict';
 import { systemReset } from '../machine/reset';
 import { queryAcpiOspmStatus } from '../acpi/ospm';
 import { hmp } from './hmp';
@@ -101,14 +102,17 @@ function objectDel(state: MachineState, args: Args): Reduced {
 }
 
 function deviceAdd(state: MachineState, args: Args): Reduced {
+  // qemu_opts_from_qdict: the id (only a string one) is checked when the QemuOpts are created, before
+  // anything else; the other entries become QemuOpts in QDict order (non-scalar values are dropped).
+  const id = typeof args['id'] === 'string' ? args['id'] : undefined;
+  if (id !== undefined && !isIdentifier(id)) return refused(state, E.parameterType('id', 'an identifier'));
   const props: Array<[string, string]> = [];
   let driver: string | undefined;
-  let id: string | undefined;
-  for (const [k, v] of Object.entries(args)) {
-    const text = optText(v);
+  for (const k of qdictOrder(Object.keys(args))) {
+    if (k === 'id') continue;
+    const text = optText(args[k]);
     if (text === undefined) continue;
     if (k === 'driver') driver = text;
-    else if (k === 'id') id = text;
     else props.push([k, text]);
   }
   return fromOutcome(state, addDevice(state, { driver, id, props }, true));

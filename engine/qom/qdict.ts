@@ -1,0 +1,26 @@
+// QEMU's QDict iteration order, as data: 512 buckets chosen by tdb_hash (qobject/qdict.c), visited in
+// bucket order, each bucket a list with the newest entry first. Properties set from a QDict (device_add,
+// object_set_properties_from_qdict) are therefore applied in this order, not in the order they were given.
+
+const QDICT_BUCKET_MAX = 512;
+
+/** tdb_hash over the key's bytes, in 32-bit unsigned arithmetic. */
+export function tdbHash(key: string): number {
+  const bytes = Buffer.from(key, 'utf8');
+  let value = Math.imul(0x238f13af, bytes.length) >>> 0;
+  for (let i = 0; i < bytes.length; i++) value = (value + ((bytes[i] << ((i * 5) % 24)) >>> 0)) >>> 0;
+  return (Math.imul(1103515243, value) + 12345) >>> 0;
+}
+
+export const qdictBucket = (key: string): number => tdbHash(key) % QDICT_BUCKET_MAX;
+
+/**
+ * Keys inserted in `insertionOrder` (a repeated key keeps its first place: qdict_put replaces the value in
+ * place), listed in qdict_first/qdict_next order.
+ */
+export function qdictOrder(insertionOrder: readonly string[]): string[] {
+  const seen: string[] = [];
+  for (const k of insertionOrder) if (!seen.includes(k)) seen.push(k);
+  // Newest first inside a bucket: a stable sort of the reversed insertion order by bucket.
+  return seen.reverse().map((k, i) => ({ k, i, b: qdictBucket(k) })).sort((x, y) => x.b - y.b || x.i - y.i).map((e) => e.k);
+}
