@@ -20,9 +20,12 @@ commands:
         the transcript format of DESIGN.md; --trace: add each step's causal path, model only)
   diff FILE.yaml...
         run each scenario on the model and on real QEMU and show the differences (exit 1 if any)
+  fuzz [--runs N] [--seed S] [--steps N] [--machine pc|q35|any] [--out DIR] [--kvm] [--path P]
+        random scenarios on the model and on real QEMU; a difference is shrunk, written to DIR
+        (default fuzz-out/) as a replay file and shown (exit 1); no qemu-system-x86_64: exit 2
   help  this text
 
-exit codes: 0 success, 1 differences found (diff), 2 bad input (scenario, options), 3 internal error`;
+exit codes: 0 success, 1 differences found (diff, fuzz), 2 bad input (scenario, options), 3 internal error`;
 
 interface Options {
   json: boolean;
@@ -133,6 +136,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         return await replay(rest, out);
       case 'diff':
         return await diff(rest, out);
+      case 'fuzz':
+        return await (await import('./fuzz')).fuzzCommand(rest, out);
       case 'run':
         return runSuite(rest);
       case undefined:

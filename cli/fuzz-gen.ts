@@ -1,0 +1,460 @@
+// The scenario generator of `hotplug-scenarios fuzz`. fast-check draws plain *intents* (small records of
+// small integers: "add a DIMM, pick the 1st free backend, an explicit slot"), and `interpret` turns them into
+// concrete replay steps against a tiny shadow of the machine (which backends and DIMMs exist, which slots are
+// used, what the guest has selected or programmed). So commands depend on the state without fast-check's
+// model-based `commands` machinery: when shrinking drops an intent, the later ones are re-interpreted and still
+// name things that exist. Every integer shrinks toward 0, which is always the plainest, most meaningful choice.
+// The shadow is deliberately approximate: a wrong guess only turns a step into a refusal, which QEMU referees too.
+
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import type { QmpCommand } from '../backends/types';
+import type { QemuStep } from './replay-format';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+/** Guest RAM + every memory backend created stays at or below this (the host has to back it). */
+export const HOST_BUDGET = 4 * GiB;
+/** Device memory starts at 4 GiB for every generated machine (RAM ≤ 2 GiB fits below 4 GiB on pc and q35). */
+const DEVICE_MEMORY_BASE = 0x1_0000_0000;
+
+// ---------------------------------------------------------------------------------------------------
+// Machines
+
+export interface MachineSpec {
+  readonly type: 'pc' | 'q35';
+  readonly ramMiB: number;
+  /** 0: a plain `-m SIZE` (no hotplug possible). */
+  readonly slots: number;
+  readonly maxmemMiB: number;
+  /** Two NUMA nodes, node 1 without memory. */
+  readonly numa: boolean;
+  /** `-global PIIX4_PM|ICH9-LPC.memory-hotplug-support=off`. */
+  readonly hotplugOff: boolean;
+  readonly kvm: boolean;
+}
+
+export interface GenOptions {
+  readonly machine: 'pc' | 'q35' | 'any';
+  /** Maximum number of intents (a few intents become 2-4 steps). */
+  readonly maxSteps: number;
+  /** Whether `-accel kvm` may be generated. */
+  readonly kvm: boolean;
+}
+
+const rare = (a: fc.Arbitrary<boolean>) => fc.oneof({ withCrossShrink: true }, { weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: a });
+
+export function machineArb(o: GenOptions): fc.Arbitrary<MachineSpec> {
+  const type = o.machine === 'any' ? fc.constantFrom<'pc' | 'q35'>('pc', 'q35') : fc.constant(o.machine);
+  return fc
+    .record({
+      type,
+      ramMiB: fc.constantFrom(1024, 512, 2048),
+      slots: fc.oneof({ withCrossShrink: true }, { weight: 12, arbitrary: fc.constantFrom(2, 4, 1, 8, 3) }, { weight: 1, arbitrary: fc.constant(0) }),
+      extraMiB: fc.constantFrom(2048, 1024, 3072, 512, 4096),
+      numa: rare(fc.constant(true)),
+      hotplugOff: fc.oneof({ withCrossShrink: true }, { weight: 15, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+      kvm: o.kvm ? fc.boolean() : fc.constant(false),
+    })
+    .map(({ extraMiB, ...m }) => ({ ...m, maxmemMiB: m.ramMiB + extraMiB }));
+}
+
+const size = (mib: number) => (mib % 1024 === 0 ? `${mib / 1024}G` : `${mib}M`);
+
+export function machineLine(m: MachineSpec): string {
+  const parts = [`-M ${m.type}`, m.slots === 0 ? `-m ${size(m.ramMiB)}` : `-m ${size(m.ramMiB)},slots=${m.slots},maxmem=${size(m.maxmemMiB)}`];
+  if (m.numa) parts.push(`-object memory-backend-ram,id=ram0,size=${size(m.ramMiB)} -numa node,nodeid=0,memdev=ram0 -numa node,nodeid=1`);
+  if (m.hotplugOff) parts.push(`-global ${m.type === 'pc' ? 'PIIX4_PM' : 'ICH9-LPC'}.memory-hotplug-support=off`);
+  if (m.kvm) parts.push('-accel kvm');
+  return parts.join(' ');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Intents: what a step means, as small shrinkable integers, before it meets the state.
+
+export type Intent =
+  | { readonly t: 'object-add'; readonly size: number; readonly memfd: boolean; readonly dup: boolean; readonly bad: number }
+  | { readonly t: 'object-del'; readonly pick: number; readonly missing: boolean }
+  /** A plain hot-add, or one with one (rarely two) twists: see TWISTS. */
+  | { readonly t: 'device_add'; readonly twist: number; readonly twist2: number; readonly pick: number }
+  | { readonly t: 'device_del'; readonly pick: number; readonly missing: boolean }
+  | { readonly t: 'query'; readonly which: number }
+  | { readonly t: 'system_reset' }
+  | { readonly t: 'select'; readonly slot: number; readonly width: number }
+  | { readonly t: 'mhp-read'; readonly offset: number; readonly width: number }
+  | { readonly t: 'mhp-flags'; readonly value: number; readonly width: number; readonly pick: number }
+  | { readonly t: 'eject'; readonly pick: number }
+  | { readonly t: 'ost'; readonly reg: number; readonly value: number }
+  | { readonly t: 'gpe'; readonly op: number; readonly width: number; readonly offset: number }
+  | { readonly t: 'pm-enable' }
+  | { readonly t: 'intercept' }
+  | { readonly t: 'pic'; readonly op: number; readonly value: number }
+  | { readonly t: 'ioapic'; readonly op: number; readonly index: number; readonly value: number }
+  | { readonly t: 'ram'; readonly op: number; readonly offset: number; readonly pick: number }
+  | { readonly t: 'hmp'; readonly which: number };
+
+/**
+ * What a device_add varies from the plain hot-add (an id, the first free backend, automatic slot and address):
+ * [field, choice] in the interpreter's terms. Some twists are valid (an explicit free slot, the first-fit
+ * address, node 0), most are refusals, one at a time so a refusal names its cause.
+ */
+const TWISTS: ReadonlyArray<readonly [keyof DeviceChoices, number]> = [
+  ['id', 0], ['id', 1], ['id', 2], ['id', 3], ['mem', 1], ['mem', 2], ['mem', 3], ['slot', 1], ['slot', 2], ['slot', 3],
+  ['slot', 4], ['slot', 5], ['addr', 1], ['addr', 2], ['addr', 3], ['addr', 4], ['addr', 5], ['node', 1], ['node', 2],
+  ['node', 3], ['node', 4], ['extra', 1], ['extra', 2], ['extra', 3],
+];
+
+interface DeviceChoices { id: number; mem: number; slot: number; addr: number; node: number; extra: number }
+
+const nat = (max: number) => fc.integer({ min: 0, max });
+const width = nat(2);
+
+export function intentArb(): fc.Arbitrary<Intent> {
+  const w = (weight: number, arbitrary: fc.Arbitrary<Intent>) => ({ weight, arbitrary });
+  return fc.oneof(
+    w(6, fc.record({ t: fc.constant('object-add' as const), size: fc.oneof({ withCrossShrink: true }, { weight: 8, arbitrary: nat(3) }, { weight: 1, arbitrary: nat(7) }), memfd: rare(fc.constant(true)), dup: rare(fc.constant(true)), bad: fc.oneof({ withCrossShrink: true }, { weight: 12, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: nat(4) }) })),
+    w(1, fc.record({ t: fc.constant('object-del' as const), pick: nat(3), missing: rare(fc.constant(true)) })),
+    w(7, fc.record({ t: fc.constant('device_add' as const), twist: wnat(TWISTS.length - 1), twist2: fc.oneof({ withCrossShrink: true }, { weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: nat(TWISTS.length - 1) }), pick: nat(3) })),
+    w(2, fc.record({ t: fc.constant('device_del' as const), pick: nat(3), missing: rare(fc.constant(true)) })),
+    w(2, fc.record({ t: fc.constant('query' as const), which: nat(2) })),
+    w(1, fc.record({ t: fc.constant('system_reset' as const) })),
+    w(2, fc.record({ t: fc.constant('select' as const), slot: nat(9), width })),
+    w(3, fc.record({ t: fc.constant('mhp-read' as const), offset: nat(0x17), width })),
+    w(2, fc.record({ t: fc.constant('mhp-flags' as const), value: nat(7), width, pick: nat(3) })),
+    w(2, fc.record({ t: fc.constant('eject' as const), pick: nat(3) })),
+    w(1, fc.record({ t: fc.constant('ost' as const), reg: nat(1), value: nat(5) })),
+    w(3, fc.record({ t: fc.constant('gpe' as const), op: nat(7), width, offset: nat(3) })),
+    w(1, fc.record({ t: fc.constant('pm-enable' as const) })),
+    w(1, fc.record({ t: fc.constant('intercept' as const) })),
+    w(2, fc.record({ t: fc.constant('pic' as const), op: nat(PIC_OPS.length - 1), value: nat(PIC_VALUES.length - 1) })),
+    w(2, fc.record({ t: fc.constant('ioapic' as const), op: nat(3), index: nat(IOAPIC_INDEXES.length - 1), value: nat(IOAPIC_VALUES.length - 1) })),
+    w(1, fc.record({ t: fc.constant('ram' as const), op: nat(3), offset: nat(3), pick: nat(3) })),
+    w(2, fc.record({ t: fc.constant('hmp' as const), which: nat(HMP.length - 1) })),
+  );
+}
+
+/** Mostly 0 (the plain choice), sometimes a variant: keeps refusals a minority without losing them. */
+function wnat(max: number): fc.Arbitrary<number> {
+  return fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: nat(max) });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The shadow and the interpreter.
+
+interface ShadowBackend { readonly id: string; readonly size: number; readonly memfd: boolean; usedBy?: string }
+interface ShadowDimm { readonly id: string | undefined; readonly memdev: string; readonly slot: number; readonly addr: number; readonly size: number }
+
+interface Shadow {
+  readonly m: MachineSpec;
+  backends: ShadowBackend[];
+  dimms: ShadowDimm[];
+  hostBytes: number;
+  nextBackend: number;
+  nextDimm: number;
+  /** q35: PMBASE/ACPI_EN programmed (GPE0 at 0x620); pc: the PIIX4 PM I/O block enabled (PM1 at 0xb000). */
+  pmEnabled: boolean;
+}
+
+const SIZES_MIB = [256, 128, 512, 1024, 2, 1, 0, 3];
+const HMP = ['info mtree -f', 'info pic', 'info irq', 'info memory-devices', 'info numa'];
+const QUERIES = ['query-memory-devices', 'query-memory-size-summary', 'query-acpi-ospm-status'];
+const FLAG_VALUES = [0x08, 0x02, 0x04, 0x01, 0x0c, 0x0a, 0xff, 0x00];
+const OST_VALUES = [1, 3, 0, 0x100, 0x80, 0xffffffff];
+const PIC_OPS = [
+  'inb 0xa0', 'inb 0x20', 'inb 0x21', 'inb 0xa1', 'outb 0xa0 0x0a', 'outb 0xa0 0x0b', 'outb 0x20 0x0a', 'outb 0x20 0x0b',
+  'outb 0xa1 V', 'outb 0x21 V', 'inb 0x4d0', 'inb 0x4d1', 'outb 0x4d1 V', 'outb 0x4d0 V', 'inw 0x4d0', 'outb 0xa0 0x20',
+  'outb 0x20 0x20', 'ICW',
+];
+const PIC_VALUES = [0x02, 0x00, 0xff, 0xfd, 0x0e, 0xf8];
+const IOAPIC_INDEXES = [0x22, 0x23, 0x00, 0x01, 0x02, 0x12, 0x13, 0x10, 0x2e, 0x2f, 0x40];
+const IOAPIC_VALUES = [0x8030, 0x00, 0x10000, 0x18030, 0x30, 0xffffffff, 0x0f000000];
+
+const hex = (n: number) => `0x${n.toString(16)}`;
+const hex2 = (n: number) => `0x${n.toString(16).padStart(2, '0')}`;
+const IN = ['inb', 'inw', 'inl'];
+const OUT = ['outb', 'outw', 'outl'];
+const MASK = [0xff, 0xffff, 0xffffffff];
+
+function alignOf(b: ShadowBackend): number {
+  return b.memfd ? 4096 : 2 * MiB;
+}
+
+function roundUp(n: number, a: number): number {
+  return Math.ceil(n / a) * a;
+}
+
+function hotplugPossible(s: Shadow): boolean {
+  return s.m.slots > 0 && !s.m.hotplugOff;
+}
+
+/** First fit in device memory, as QEMU places DIMMs (approximately: the shadow only needs a good guess). */
+function firstFit(s: Shadow, bytes: number, align: number): number | undefined {
+  const end = DEVICE_MEMORY_BASE + (s.m.maxmemMiB - s.m.ramMiB) * MiB + s.m.slots * GiB;
+  let at = DEVICE_MEMORY_BASE;
+  for (const d of [...s.dimms].sort((a, b) => a.addr - b.addr)) {
+    if (roundUp(at, align) + bytes <= d.addr) break;
+    at = Math.max(at, d.addr + d.size);
+  }
+  at = roundUp(at, align);
+  return at + bytes <= end ? at : undefined;
+}
+
+function freeSlot(s: Shadow): number | undefined {
+  for (let i = 0; i < s.m.slots; i++) if (!s.dimms.some((d) => d.slot === i)) return i;
+  return undefined;
+}
+
+function pick<T>(xs: readonly T[], i: number): T | undefined {
+  return xs.length === 0 ? undefined : xs[i % xs.length];
+}
+
+function qmp(execute: string, args?: Record<string, unknown>): QemuStep {
+  return { qmp: (args ? { execute, arguments: args } : { execute }) as QmpCommand };
+}
+const qtest = (line: string): QemuStep => ({ qtest: line });
+
+/** GPE0 block: pc 0xafe0 (STS 2 bytes, EN 2 bytes), q35 PMBASE 0x600 + 0x20 (STS 8 bytes, EN 8 bytes). */
+function gpeBase(s: Shadow): { sts: number; en: number } {
+  return s.m.type === 'pc' ? { sts: 0xafe0, en: 0xafe2 } : { sts: 0x620, en: 0x628 };
+}
+
+function pmEnableSteps(s: Shadow): QemuStep[] {
+  return s.m.type === 'pc'
+    ? ['outl 0xcf8 0x80000b40', 'outl 0xcfc 0xb001', 'outl 0xcf8 0x80000b80', 'outb 0xcfc 0x01'].map(qtest)
+    : ['outl 0xcf8 0x8000f840', 'outl 0xcfc 0x601', 'outl 0xcf8 0x8000f844', 'outb 0xcfc 0x80'].map(qtest);
+}
+
+function step(s: Shadow, it: Intent): QemuStep[] {
+  switch (it.t) {
+    case 'object-add': {
+      let mib = SIZES_MIB[it.size];
+      if (s.hostBytes + mib * MiB > HOST_BUDGET) mib = 128;
+      if (s.hostBytes + mib * MiB > HOST_BUDGET) mib = 2;
+      if (s.hostBytes + mib * MiB > HOST_BUDGET) mib = 0; // over the host budget: a refusal (size 0) instead
+      const existing = it.dup ? pick(s.backends, it.size) : undefined;
+      const id = existing ? existing.id : `m${s.nextBackend}`;
+      const type = it.memfd ? 'memory-backend-memfd' : 'memory-backend-ram';
+      // memfd backends are 4 KiB-aligned: give them an odd size now and then.
+      const bytes = it.memfd && mib === 1 ? MiB + 4096 : mib * MiB;
+      const args: Record<string, unknown> = { 'qom-type': type, id, size: bytes };
+      if (it.bad === 1) args.size = `${mib}M`; // wrong type: a string where QMP wants an integer
+      else if (it.bad === 2) delete args.size;
+      else if (it.bad === 3) args.id = `1${id}`; // not an identifier
+      else if (it.bad === 4) args.size = true; // another wrong type
+      const ok = it.bad === 0 && !existing && bytes > 0;
+      if (ok) {
+        s.backends.push({ id, size: bytes, memfd: it.memfd });
+        s.hostBytes += bytes;
+        s.nextBackend++;
+      }
+      return [qmp('object-add', args)];
+    }
+    case 'object-del': {
+      const b = it.missing ? undefined : pick(s.backends.filter((x) => !x.usedBy), it.pick) ?? pick(s.backends, it.pick);
+      if (b && !b.usedBy) {
+        s.backends = s.backends.filter((x) => x !== b);
+        s.hostBytes -= b.size;
+      }
+      return [qmp('object-del', { id: b ? b.id : 'nope' })];
+    }
+    case 'device_add': {
+      const c: DeviceChoices = { id: 0, mem: 0, slot: 0, addr: 0, node: 0, extra: 0 };
+      for (const [field, choice] of [TWISTS[it.twist], TWISTS[it.twist2]]) c[field] = Math.max(c[field], choice);
+      const it2 = { ...c, pick: it.pick };
+      const free = s.backends.filter((b) => !b.usedBy);
+      const busy = s.backends.filter((b) => b.usedBy);
+      const args: Record<string, unknown> = { driver: it2.extra === 3 ? 'pc-dimmm' : 'pc-dimm' };
+      let ok = hotplugPossible(s) && it2.extra === 0;
+      // id: fresh, duplicate, anonymous (only where it should work: QEMU counts refused anonymous devices), bad
+      let id: string | undefined = `d${s.nextDimm}`;
+      const dup = pick(s.dimms.filter((d) => d.id), it2.pick);
+      if (it2.id === 1 && dup) {
+        id = dup.id;
+        ok = false;
+      } else if (it2.id === 3) {
+        id = `-d${s.nextDimm}`;
+        ok = false;
+      }
+      // memdev: a free backend, a busy one, an unknown id, none
+      let backend: ShadowBackend | undefined;
+      // No free backend for a plain device_add: create one first, so most device_adds are meaningful.
+      const pre: QemuStep[] = [];
+      if (it2.mem === 0 && free.length === 0 && s.hostBytes + 256 * MiB <= HOST_BUDGET) {
+        pre.push(...step(s, { t: 'object-add', size: 0, memfd: false, dup: false, bad: 0 }));
+        free.push(s.backends[s.backends.length - 1]);
+      }
+      if (it2.mem === 0 || it2.mem === 1) {
+        backend = it2.mem === 1 ? pick(busy, it2.pick) ?? pick(free, it2.pick) : pick(free, it2.pick) ?? pick(busy, it2.pick);
+        if (!backend || backend.usedBy) ok = false;
+      } else ok = false;
+      const memdev = it2.mem === 2 ? 'nope' : it2.mem === 3 ? undefined : backend ? backend.id : `m${s.nextBackend}`;
+      // slot: auto, the lowest free, a busy one, one past the end, -1, a string
+      const lowest = freeSlot(s);
+      let slot: number | undefined;
+      if (it2.slot === 1) slot = lowest ?? 0;
+      else if (it2.slot === 2) slot = pick(s.dimms, it2.pick)?.slot ?? lowest ?? 0;
+      else if (it2.slot === 3) slot = s.m.slots;
+      else if (it2.slot === 4) slot = -1;
+      if (lowest === undefined || (slot !== undefined && (slot < 0 || slot >= s.m.slots || s.dimms.some((d) => d.slot === slot)))) ok = false;
+      // addr: auto, the first fit, a misaligned one, beyond device memory, below it, a string
+      const bytes = backend?.size ?? 0;
+      const fit = backend ? firstFit(s, bytes, alignOf(backend)) : undefined;
+      let addr: number | string | undefined;
+      if (it2.addr === 1) addr = fit ?? DEVICE_MEMORY_BASE + it2.pick * 256 * MiB;
+      else if (it2.addr === 2) addr = (fit ?? DEVICE_MEMORY_BASE) + 4096 * (1 + it2.pick);
+      else if (it2.addr === 3) addr = DEVICE_MEMORY_BASE + (s.m.maxmemMiB - s.m.ramMiB) * MiB + s.m.slots * GiB;
+      else if (it2.addr === 4) addr = 0x8000_0000;
+      else if (it2.addr === 5) addr = hex(fit ?? DEVICE_MEMORY_BASE);
+      if (fit === undefined || (it2.addr >= 2 && it2.addr <= 4)) ok = false;
+      if (bytes === 0 || (backend && bytes % alignOf(backend) !== 0)) ok = false;
+      const plugged = s.dimms.reduce((n, d) => n + d.size, 0);
+      if (plugged + bytes > (s.m.maxmemMiB - s.m.ramMiB) * MiB) ok = false;
+      // node: none, 0, 1, 5, a string
+      const node = [undefined, 0, 1, 5, 'one'][it2.node];
+      if (node === 'one' || node === 5 || (node === 1 && !s.m.numa)) ok = false;
+      // Anonymous devices only where the shadow expects success (a refused one shifts QEMU's numbering).
+      if (it2.id === 2 && ok) id = undefined;
+
+      if (id !== undefined) args.id = id;
+      if (memdev !== undefined) args.memdev = memdev;
+      if (slot !== undefined) args.slot = it2.slot === 5 ? 'x' : slot;
+      else if (it2.slot === 5) args.slot = 'x';
+      if (it2.slot === 5) ok = false;
+      if (addr !== undefined) args.addr = addr;
+      if (node !== undefined) args.node = node;
+      if (it2.extra === 1) args.size = bytes;
+      else if (it2.extra === 2) args.colour = 'blue';
+      if (ok && backend) {
+        backend.usedBy = id ?? '(anonymous)';
+        s.dimms.push({ id, memdev: backend.id, slot: slot ?? lowest!, addr: typeof addr === 'number' ? addr : fit!, size: bytes });
+        s.nextDimm++;
+      }
+      return [...pre, qmp('device_add', args)];
+    }
+    case 'device_del': {
+      const d = it.missing ? undefined : pick(s.dimms.filter((x) => x.id), it.pick);
+      // The DIMM stays until the guest ejects it.
+      return [qmp('device_del', { id: d?.id ?? (it.pick % 2 ? pick(s.backends, 0)?.id ?? 'nope' : 'nope') })];
+    }
+    case 'query':
+      return [qmp(QUERIES[it.which])];
+    case 'system_reset':
+      s.pmEnabled = false;
+      return [qmp('system_reset')];
+    case 'select':
+      return [qtest(`${OUT[it.width]} 0xa00 ${it.slot}`)];
+    case 'mhp-read': {
+      const size = [1, 2, 4][it.width];
+      const off = Math.min(it.offset, 0x18 - size);
+      return [qtest(`${IN[it.width]} ${hex(0xa00 + off)}`)];
+    }
+    case 'mhp-flags': {
+      const d = pick(s.dimms, it.pick);
+      const v = FLAG_VALUES[it.value];
+      const out = [qtest(`outl 0xa00 ${d?.slot ?? 0}`), qtest(`${OUT[it.width]} 0xa14 ${hex2(v)}`)];
+      if (v === 0x08 && d) eject(s, d);
+      return out;
+    }
+    case 'eject': {
+      const d = pick(s.dimms, it.pick);
+      if (d) eject(s, d);
+      return [qtest(`outl 0xa00 ${d?.slot ?? 0}`), qtest('outb 0xa14 0x08')];
+    }
+    case 'ost':
+      return [qtest(`outl ${it.reg ? '0xa08' : '0xa04'} ${hex(OST_VALUES[it.value])}`)];
+    case 'gpe': {
+      const g = gpeBase(s);
+      const out: QemuStep[] = s.m.type === 'q35' && !s.pmEnabled && it.offset !== 3 ? pmEnableSteps(s) : [];
+      if (out.length) s.pmEnabled = true;
+      const pm1 = s.m.type === 'pc' ? 0xb000 : 0x600;
+      switch (it.op) {
+        case 0: out.push(qtest(`${IN[it.width]} ${hex(g.sts)}`)); break;
+        case 1: out.push(qtest(`outb ${hex(g.en)} 0x08`)); break;
+        case 2: out.push(qtest(`outb ${hex(g.sts)} 0x08`)); break;
+        case 3: out.push(qtest(`${IN[it.width]} ${hex(g.en)}`)); break;
+        case 4: out.push(qtest(`${OUT[it.width]} ${hex(g.en)} ${hex(MASK[it.width])}`)); break;
+        case 5: out.push(qtest(`${OUT[it.width]} ${hex(g.sts)} ${hex(MASK[it.width])}`)); break;
+        case 6: out.push(qtest(`inb ${hex(g.sts + it.offset)}`)); break;
+        default: out.push(qtest(`inw ${hex(pm1 + 2 * (it.offset % 3))}`)); // PM1 STS/EN/CNT
+      }
+      return out;
+    }
+    case 'pm-enable':
+      s.pmEnabled = true;
+      return pmEnableSteps(s);
+    case 'intercept':
+      return [qtest('irq_intercept_in ioapic')];
+    case 'pic': {
+      const op = PIC_OPS[it.op];
+      if (op === 'ICW') return ['outb 0xa0 0x11', 'outb 0xa1 0x70', 'outb 0xa1 0x02', 'outb 0xa1 0x01'].map(qtest);
+      return [qtest(op.replace('V', hex2(PIC_VALUES[it.value])))];
+    }
+    case 'ioapic': {
+      const sel = `writel 0xfec00000 ${hex2(IOAPIC_INDEXES[it.index])}`;
+      switch (it.op) {
+        case 0: return [qtest(sel), qtest('readl 0xfec00010')];
+        case 1: return [qtest(sel), qtest(`writel 0xfec00010 ${hex(IOAPIC_VALUES[it.value])}`)];
+        case 2: return [qtest('readl 0xfec00000')];
+        default: return [qtest('readb 0xfec00000')];
+      }
+    }
+    case 'ram': {
+      const d = pick(s.dimms, it.pick);
+      const at = (d?.addr ?? DEVICE_MEMORY_BASE) + [0, 8, 4096, 2 * MiB][it.offset];
+      switch (it.op) {
+        case 0: return [qtest(`readq ${hex(at)}`)];
+        case 1: return [qtest(`writeq ${hex(at)} 0x1122334455667788`)];
+        case 2: return [qtest(`writel ${hex(at)} 0xdeadbeef`), qtest(`readl ${hex(at)}`)];
+        default: return [qtest(`read ${hex(at)} 8`)];
+      }
+    }
+    case 'hmp':
+      return [{ hmp: HMP[it.which] }];
+  }
+}
+
+function eject(s: Shadow, d: ShadowDimm): void {
+  s.dimms = s.dimms.filter((x) => x !== d);
+  const b = s.backends.find((x) => x.id === d.memdev);
+  if (b) b.usedBy = undefined;
+}
+
+export interface GeneratedScenario {
+  readonly machine: string;
+  readonly steps: readonly QemuStep[];
+}
+
+/** Turn a machine and intents into a concrete scenario (deterministic; never more than `maxSteps` steps). */
+export function interpret(m: MachineSpec, intents: readonly Intent[], maxSteps = Infinity): GeneratedScenario {
+  const s: Shadow = { m, backends: [], dimms: [], hostBytes: m.ramMiB * MiB, nextBackend: 0, nextDimm: 0, pmEnabled: false };
+  const steps: QemuStep[] = [];
+  for (const it of intents) {
+    const more = step(s, it);
+    if (steps.length + more.length > maxSteps && steps.length > 0) break;
+    steps.push(...more);
+  }
+  return { machine: machineLine(m), steps };
+}
+
+export function scenarioArb(o: GenOptions): fc.Arbitrary<GeneratedScenario> {
+  return fc
+    .tuple(machineArb(o), fc.array(intentArb(), { minLength: 1, maxLength: o.maxSteps }))
+    .map(([m, intents]) => interpret(m, intents, o.maxSteps));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// YAML, in the style of the recorded scenarios (one flow mapping per QMP step).
+
+export function scenarioYaml(sc: GeneratedScenario, comment?: string): string {
+  const scalar = (v: unknown) => stringify(v, { lineWidth: 0 }).trimEnd();
+  const lines: string[] = [];
+  if (comment) for (const l of comment.split('\n')) lines.push(l ? `# ${l}` : '#');
+  lines.push(`machine: ${scalar(sc.machine)}`);
+  lines.push(sc.steps.length ? 'steps:' : 'steps: []');
+  for (const st of sc.steps) {
+    if ('qmp' in st) lines.push(`  - qmp: ${stringify(st.qmp, { collectionStyle: 'flow', flowCollectionPadding: false, lineWidth: 0 }).trimEnd()}`);
+    else if ('qtest' in st) lines.push(`  - qtest: ${scalar(st.qtest)}`);
+    else lines.push(`  - hmp: ${scalar(st.hmp)}`);
+  }
+  return lines.join('\n') + '\n';
+}
