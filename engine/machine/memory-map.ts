@@ -211,9 +211,9 @@ function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regi
     }
 
     // PCI bus-master address spaces: bus mastering is off, so each alias of system memory is disabled.
-    for (const as of busMasters(config)) {
-      r = create(r, { id: `bm:${as}`, name: 'bus master container', size: U64_SPAN, kind: 'container' });
-      r = map(r, `bm:${as}`, 0n, { id: `bm:${as}:alias`, name: 'bus master', size: U64_SPAN, kind: 'container', alias: SYSTEM_ID, enabled: false });
+    for (const { root } of busMasters(config)) {
+      r = create(r, { id: root, name: 'bus master container', size: U64_SPAN, kind: 'container' });
+      r = map(r, root, 0n, { id: `${root}:alias`, name: 'bus master', size: U64_SPAN, kind: 'container', alias: SYSTEM_ID, enabled: false });
     }
 
     // Port I/O.
@@ -240,15 +240,20 @@ function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regi
   };
 }
 
-function busMasters(config: MachineConfig): readonly string[] {
-  if (config.type === 'q35') return BUS_MASTERS.q35;
-  return config.acpi ? BUS_MASTERS.pc : BUS_MASTERS.pc.filter((n) => n !== 'PIIX4_PM');
+/** Every PCI function's bus-master address space (named by its type), the board's first, then -device ones. */
+function busMasters(config: MachineConfig): readonly AddressSpace[] {
+  const board = config.type === 'q35' ? BUS_MASTERS.q35 : config.acpi ? BUS_MASTERS.pc : BUS_MASTERS.pc.filter((n) => n !== 'PIIX4_PM');
+  const devices = [...config.passiveDevices].sort((a, b) => a.position - b.position);
+  return [
+    ...board.map((name) => ({ name, root: `bm:${name}` })),
+    ...devices.map((d, i) => ({ name: d.driver, root: `bm:${d.driver}#${i}` })),
+  ];
 }
 
 function addressSpaces(config: MachineConfig): AddressSpace[] {
   const list: AddressSpace[] = [{ name: 'memory', root: SYSTEM_ID }, { name: 'I/O', root: IO_ID }, { name: 'cpu-memory-0', root: SYSTEM_ID }];
   if (config.accel === 'tcg') list.push({ name: 'cpu-smm-0', root: 'cpu0.as-root' });
-  for (const as of busMasters(config)) list.push({ name: as, root: `bm:${as}` });
+  list.push(...busMasters(config));
   return list;
 }
 
@@ -282,7 +287,23 @@ export function buildMemory(config: MachineConfig, layout: Layout): Transition<M
     for (let n = 0; n < PAM_COUNT; n++) r = setEnabled(r, pamPciId(n), true);
     return r;
   }, accel));
+  const bridges = config.passiveDevices.filter((d) => d.driver === 'pcie-root-port');
+  if (bridges.length) t = then(t, (m) => memTransaction(m, (r) => bridges.reduce(bridgeWindows, r), accel));
   return t;
+}
+
+/**
+ * A PCI bridge (libvirt's pcie-root-port) maps its forwarding windows into the parent bus as aliases of its
+ * secondary bus: empty (size 0) until firmware programs the bridge, so they show in `info mtree` but never in
+ * a flat view. pci_bridge_region_init adds the prefetchable window before the plain one, so the latter prints
+ * first among equals.
+ */
+function bridgeWindows(r0: Regions, _bridge: unknown, n: number): Regions {
+  let r = create(r0, { id: `pci_bridge_pci#${n}`, name: 'pci_bridge_pci', size: U64_SPAN, kind: 'container' });
+  r = create(r, { id: `pci_bridge_io#${n}`, name: 'pci_bridge_io', size: 0x100000000n, kind: 'container' });
+  r = map(r, IO_ID, 0n, { id: `pci_bridge_io_alias#${n}`, name: 'pci_bridge_io', size: 0n, kind: 'io', alias: `pci_bridge_io#${n}`, priority: 1 });
+  r = map(r, PCI_ID, 0n, { id: `pci_bridge_pref_mem#${n}`, name: 'pci_bridge_pref_mem', size: 0n, kind: 'io', alias: `pci_bridge_pci#${n}`, priority: 1 });
+  return map(r, PCI_ID, 0n, { id: `pci_bridge_mem#${n}`, name: 'pci_bridge_mem', size: 0n, kind: 'io', alias: `pci_bridge_pci#${n}`, priority: 1 });
 }
 
 /** Which PM block this machine has: `piix4-pm` (pc), `ich9-pm` (q35), or none (pc without ACPI). */
