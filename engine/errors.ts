@@ -40,10 +40,12 @@ export const E = {
   commandNotFound: (cmd: string) => ({ code: 'command-not-found', class: 'CommandNotFound' as const, desc: `The command ${cmd} has not been found` }),
   parameterMissing: (name: string) => generic('parameter-missing', `Parameter '${name}' is missing`),
   parameterType: (name: string, type: string) => generic('parameter-type', `Parameter '${name}' expects ${type}`),
+  parameterValue: (name: string, value: string) => generic('parameter-value', `Parameter '${name}' does not accept value '${value}'`),
   invalidParameter: (name: string) => generic('invalid-parameter', `Invalid parameter '${name}'`),
   invalidParameterType: (name: string, type: string) => generic('invalid-parameter-type', `Invalid parameter type for '${name}', expected: ${type}`),
   parameterUnexpected: (name: string) => generic('parameter-unexpected', `Parameter '${name}' is unexpected`),
   deviceNotFound: (id: string) => ({ code: 'device-not-found', class: 'DeviceNotFound' as const, desc: `Device '${id}' not found` }),
+  notHotpluggableDevice: (id: string) => generic('not-hotpluggable-device', `${id} is not a hotpluggable device`),
   duplicateDeviceId: (id: string) => generic('duplicate-device-id', `Duplicate device ID '${id}'`),
   propertyNotFound: (driver: string, prop: string) => generic('property-not-found', `Property '${driver}.${prop}' not found`),
   propertyNotWritable: (driver: string, prop: string) => generic('property-not-writable', `Property '${driver}.${prop}' is not writable`),
@@ -58,6 +60,8 @@ export const E = {
   objectInUse: (id: string) => generic('object-in-use', `object '${id}' is in use, can not be deleted`),
   objectNotFound: (id: string) => generic('object-not-found', `object '${id}' not found`),
   invalidObjectType: (type: string) => generic('invalid-object-type', `invalid object type: ${type}`),
+  backingStoreMismatch: (fileSize: bigint, size: bigint) =>
+    generic('backing-store-mismatch', `backing store size ${hex(fileSize)} does not match 'size' option ${hex(size)}`),
   cannotAllocate: (id: string) => generic('cannot-allocate', `cannot set up guest memory '${id}': Cannot allocate memory`),
 
   // --- pc-dimm pre_plug / realize (in QEMU's check order) ---

@@ -14,6 +14,8 @@ export const BACKEND_ALIGN: Readonly<Record<BackendType, bigint>> = {
   'memory-backend-memfd': 4n * KiB,
 };
 
+const HOST_PAGE = 4n * KiB;
+
 export type Result<S> = { readonly ok: true; readonly state: S } | { readonly ok: false; readonly error: QemuError };
 
 export function findBackend(state: MachineState, id: string): MemoryBackend | undefined {
@@ -23,6 +25,10 @@ export function findBackend(state: MachineState, id: string): MemoryBackend | un
 export function addBackend(state: MachineState, type: BackendType, id: string, size: bigint, internal = false): Result<MachineState> {
   if (size === 0n) return { ok: false, error: E.backendSizeZero(type) };
   if (findBackend(state, id)) return { ok: false, error: E.duplicateObject(id) };
+  // qemu_ram_alloc_from_fd: the memfd has the requested size, the RAM block is page-aligned.
+  if (type === 'memory-backend-memfd' && size % HOST_PAGE !== 0n) {
+    return { ok: false, error: E.backingStoreMismatch(size, ((size + HOST_PAGE - 1n) / HOST_PAGE) * HOST_PAGE) };
+  }
   const backend: MemoryBackend = { id, type, size, align: BACKEND_ALIGN[type], mapped: internal, internal, region: id };
   const regions = state.mem.regions[id] ? state.mem.regions : createRegion(state.mem.regions, { name: id, size, kind: 'ram', owner: `/objects/${id}` });
   return { ok: true, state: { ...state, backends: [...state.backends, backend], mem: { ...state.mem, regions } } };

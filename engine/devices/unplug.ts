@@ -3,7 +3,8 @@
 // region leaves device-memory, the slot is freed, the backend unmapped and DEVICE_DELETED emitted.
 
 import type { MachineState } from '../state';
-import { E } from '../errors';
+import { E, ModelLimit } from '../errors';
+import { PERIPHERAL, resolvePathAt } from '../qom/tree';
 import { event, merge, nest, trace, type Effects, type Transition } from '../effects';
 import { refuse, succeed, type Outcome } from '../outcome';
 import { delSubregion } from '../memory/regions';
@@ -15,9 +16,13 @@ import { DEVICE_MEMORY_REGION } from './pc-dimm';
 
 /** qmp_device_del → qdev_unplug → pc_memory_unplug_request. Repeats are accepted and re-raise the GPE. */
 export function unplugRequest(state: MachineState, id: string): Outcome<MachineState> {
-  const dimm = state.dimms.find((d) => d.id === id);
-  if (!dimm) return refuse(E.deviceNotFound(id), trace('qmp_device_del', `no device '${id}' under /machine/peripheral`));
-  let fx: Effects = merge(trace('qmp_device_del', id), trace('qdev_unplug', undefined, 1));
+  // find_device_state: the id is a QOM path relative to /machine/peripheral (or absolute).
+  const node = resolvePathAt(state, PERIPHERAL, id);
+  if (!node) return refuse(E.deviceNotFound(id), trace('qmp_device_del', `no device '${id}' under /machine/peripheral`));
+  if (node.kind === 'passive') throw new ModelLimit(`device_del of ${node.driver}`);
+  if (node.kind !== 'dimm') return refuse(E.notHotpluggableDevice(id), trace('qmp_device_del', `'${id}' is not a device`));
+  const dimm = node.dimm;
+  let fx: Effects = merge(trace('qmp_device_del', dimm.id ?? dimm.path), trace('qdev_unplug', undefined, 1));
   if (!state.config.acpi) return refuse(E.acpiMissing(), merge(fx, trace('pc_memory_unplug_request', undefined, 2)));
   fx = merge(fx, trace('pc_memory_unplug_request', `slot ${dimm.slot}`, 2));
   const r = acpiMemoryUnplugRequest(state, dimm.slot);

@@ -4,12 +4,12 @@
 import type { MachineState } from '../state';
 import { ModelLimit } from '../errors';
 import { NO_EFFECTS, type Effects } from '../effects';
-import { splitOpts } from '../config/parse';
-import { parseQemuSize } from '../units';
+import { isIdentifier, splitOpts } from '../config/parse';
 import { infoMemoryDevices, infoNuma } from '../selectors';
 import { infoMtree } from '../memory/mtree';
 import { infoIrq, infoPic } from './hmp-irq';
-import { addBackend, deleteBackend } from '../devices/backends';
+import { deleteBackend } from '../devices/backends';
+import { objectAdd } from '../devices/object-add';
 import { addDevice } from '../devices/qdev';
 import { unplugRequest } from '../devices/unplug';
 
@@ -39,9 +39,39 @@ function info(state: MachineState, args: string[]): HmpResult {
     case 'irq':
       return text(state, infoIrq(state));
     default:
+      if (what !== undefined && !HMP_INFO_COMMANDS.has(what)) return text(state, `unknown command: 'info ${what}'\r\n`);
       throw new ModelLimit(`HMP 'info ${what ?? ''}'`);
   }
 }
+
+/** Every HMP command name of QEMU 7.2 (hmp-commands.hx, `|` separating aliases): others are unknown. */
+const HMP_COMMANDS = new Set((
+  'help ? commit quit q exit_preconfig block_resize block_stream block_job_set_speed block_job_cancel block_job_complete ' +
+  'block_job_pause block_job_resume eject drive_del change screendump logfile trace-event trace-file log savevm loadvm ' +
+  'delvm singlestep stop s cont c system_wakeup gdbserver x xp gpa2hva gpa2hpa gva2gpa print p i o sendkey sync-profile ' +
+  'system_reset system_powerdown sum device_add device_del cpu mouse_move mouse_button mouse_set wavcapture stopcapture ' +
+  'memsave pmemsave boot_set nmi ringbuf_write ringbuf_read announce_self migrate migrate_cancel migrate_continue ' +
+  'migrate_incoming migrate_recover migrate_pause migrate_set_capability migrate_set_parameter migrate_start_postcopy ' +
+  'x_colo_lost_heartbeat client_migrate_info dump-guest-memory dump-skeys migration_mode snapshot_blkdev ' +
+  'snapshot_blkdev_internal snapshot_delete_blkdev_internal drive_mirror drive_backup drive_add pcie_aer_inject_error ' +
+  'netdev_add netdev_del object_add object_del hostfwd_add hostfwd_remove balloon set_link watchdog_action ' +
+  'nbd_server_start nbd_server_add nbd_server_remove nbd_server_stop mce getfd closefd block_set_io_throttle set_password ' +
+  'expire_password chardev-add chardev-change chardev-remove chardev-send-break qemu-io qom-list qom-get qom-set ' +
+  'replay_break replay_delete_break replay_seek calc_dirty_rate set_vcpu_dirty_limit cancel_vcpu_dirty_limit info dumpdtb'
+).split(' '));
+
+/** The `info` sub-commands of QEMU 7.2 (hmp-commands-info.hx). */
+const HMP_INFO_COMMANDS = new Set((
+  'version network chardev block blockstats block-jobs registers lapic cpus history irq pic rdma pci tlb mem mtree jit ' +
+  'opcount sync-profile kvm numa usb usbhost profile capture snapshots status mice vnc spice name uuid usernet migrate ' +
+  'migrate_capabilities migrate_parameters balloon qtree qdm qom-tree roms trace-events tpm memdev memory-devices ' +
+  'iothreads rocker rocker-ports rocker-of-dpa-flows rocker-of-dpa-groups skeys cmma dump ramblock hotpluggable-cpus ' +
+  'vm-generation-id memory_size_summary sev replay dirty_rate vcpu_dirty_limit sgx via stats virtio virtio-status ' +
+  'virtio-queue-status virtio-vhost-queue-status virtio-queue-element'
+).split(' '));
+
+/** A required string argument (args_type `s`) that is missing. */
+const stringExpected = (state: MachineState, cmd: string) => text(state, `${cmd}: string expected\r\nTry "help ${cmd}" for more information\r\n`);
 
 export function hmp(state: MachineState, line: string): HmpResult {
   const words = line.trim().split(/\s+/);
@@ -50,7 +80,10 @@ export function hmp(state: MachineState, line: string): HmpResult {
     case 'info':
       return info(state, rest);
     case 'device_add': {
-      const kv = splitOpts(rest.join(' '), 'driver');
+      const kv = rest.length ? splitOpts(rest.join(' '), 'driver') : [];
+      // The `O` argument is parsed into QemuOpts first: a bad id is reported there (on stderr, not here).
+      const optsId = kv.find(([k]) => k === 'id')?.[1];
+      if (optsId !== undefined && !isIdentifier(optsId)) return text(state, 'Try "help device_add" for more information\r\n');
       const driver = kv.find(([k]) => k === 'driver')?.[1];
       const id = kv.find(([k]) => k === 'id')?.[1];
       const props = kv.filter(([k]) => k !== 'driver' && k !== 'id');
@@ -58,25 +91,28 @@ export function hmp(state: MachineState, line: string): HmpResult {
       return r.ok ? text(r.state, '', r.fx) : text(state, errorLine(r.error.desc), r.fx);
     }
     case 'device_del': {
+      if (rest[0] === undefined) return stringExpected(state, cmd);
       const r = unplugRequest(state, rest[0] ?? '');
       return r.ok ? text(r.state, '', r.fx) : text(state, errorLine(r.error.desc), r.fx);
     }
     case 'object_add': {
+      if (rest[0] === undefined) return stringExpected(state, cmd);
+      // user_creatable_parse_str: keyval_parse with the implied key qom-type, then the QAPI visit.
       const kv = splitOpts(rest.join(' '), 'qom-type');
-      const get = (k: string) => kv.find(([key]) => key === k)?.[1];
-      const type = get('qom-type');
-      if (type !== 'memory-backend-ram' && type !== 'memory-backend-memfd') throw new ModelLimit(`HMP object_add of '${type}'`);
-      const size = parseQemuSize(get('size') ?? '');
-      if (size === undefined) throw new ModelLimit(`HMP object_add size '${get('size')}'`);
-      const r = addBackend(state, type, get('id') ?? '', size);
-      return r.ok ? text(r.state, '') : text(state, errorLine(r.error.desc));
+      const args: Record<string, string> = {};
+      for (const [k, v] of kv) args[k] = v;
+      const r = objectAdd(state, { mode: 'keyval', args, order: kv.map(([k]) => k) });
+      if (r.ok) return text(r.state, '');
+      return text(state, errorLine(r.error.desc) + (r.hint ? `${r.hint}\r\n` : ''));
     }
     case 'object_del': {
+      if (rest[0] === undefined) return stringExpected(state, cmd);
       const r = deleteBackend(state, rest[0] ?? '');
       return r.ok ? text(r.state, '') : text(state, errorLine(r.error.desc));
     }
     default:
       if (cmd === undefined || cmd === '') return text(state, '');
+      if (!HMP_COMMANDS.has(cmd)) return text(state, `unknown command: '${cmd}'\r\n`);
       throw new ModelLimit(`HMP command '${cmd}'`);
   }
 }

@@ -6,7 +6,8 @@ import type { MachineState } from '../state';
 import { E, ModelLimit, type QemuError } from '../errors';
 import { NO_EFFECTS, trace, type Effects } from '../effects';
 import type { Outcome } from '../outcome';
-import { addBackend, deleteBackend } from '../devices/backends';
+import { deleteBackend } from '../devices/backends';
+import { objectAdd as addObject } from '../devices/object-add';
 import { addDevice } from '../devices/qdev';
 import { unplugRequest } from '../devices/unplug';
 import { isIdentifier } from '../config/parse';
@@ -16,6 +17,7 @@ import {
 import { ich9PmBase, piix4PmBase } from '../acpi/pci-config';
 import { ghashKeys } from '../qom/ghash';
 import { qdictOrder } from '../qom/qdict';
+import { PERIPHERAL, resolvePathAt } from '../qom/tree';
 import { systemReset } from '../machine/reset';
 import { queryAcpiOspmStatus } from '../acpi/ospm';
 import { hmp } from './hmp';
@@ -62,35 +64,10 @@ function optText(v: unknown): string | undefined {
   return undefined; // dicts, lists and null are dropped by the conversion
 }
 
-const BACKEND_BOOL_PROPS = new Set(['reserve', 'prealloc', 'share', 'merge', 'dump']);
-
 function objectAdd(state: MachineState, args: Args): Reduced {
-  const type = str(args, 'qom-type');
-  if (!type.ok) return refused(state, type.error);
-  const id = str(args, 'id');
-  if (!id.ok) return refused(state, id.error);
-  if (type.value !== 'memory-backend-ram' && type.value !== 'memory-backend-memfd') {
-    throw new ModelLimit(`object type '${type.value}' (the model knows memory-backend-ram and memory-backend-memfd)`);
-  }
-  if (!isIdentifier(id.value)) return refused(state, E.parameterType('id', 'an identifier'));
-  for (const [k, v] of Object.entries(args)) {
-    if (k === 'qom-type' || k === 'id' || k === 'size') continue;
-    if (BACKEND_BOOL_PROPS.has(k)) {
-      if (typeof v !== 'boolean') return refused(state, E.invalidParameterType(k, 'boolean'));
-      continue;
-    }
-    return refused(state, E.parameterUnexpected(k));
-  }
-  const size = args['size'];
-  if (size === undefined) return refused(state, E.parameterMissing('size'));
-  if (!isInt(size)) return refused(state, E.parameterType('size', 'uint64'));
-  let bytes = BigInt(size);
-  if (bytes >= 1n << 64n) return refused(state, E.parameterType('size', 'uint64'));
-  if (bytes < 0n) bytes += 1n << 64n; // QAPI accepts negatives for uint64 (backward compatibility)
-  if (bytes >= 1n << 63n) throw new ModelLimit(`a ${bytes}-byte backend (real QEMU aborts allocating it)`);
-  const r = addBackend(state, type.value, id.value, bytes);
-  const t = trace('user_creatable_add_type', `${type.value} ${id.value}`);
-  return r.ok ? answer(r.state, {}, t) : refused(state, r.error, t);
+  const r = addObject(state, { mode: 'json', args, order: Object.keys(args) });
+  if (!r.ok) return refused(state, r.error);
+  return answer(r.state, {}, trace('user_creatable_add_type', `${r.type} ${r.id}`));
 }
 
 function objectDel(state: MachineState, args: Args): Reduced {
@@ -140,15 +117,20 @@ function qomGet(state: MachineState, args: Args): Reduced {
     throw new ModelLimit(`qom-get of ${machineTypeName(state)} property '${prop.value}'`);
   }
   if (path.value === acpiDevicePath(state)) return acpiDeviceProperty(state, prop.value);
-  const m = /^\/machine\/peripheral\/([^/]+)$/.exec(path.value);
-  const dimm = m ? state.dimms.find((d) => d.id === m[1]) : undefined;
-  if (!dimm) {
-    if (m || path.value.startsWith('/machine/peripheral-anon/')) return refused(state, E.deviceNotFound(path.value));
-    throw new ModelLimit(`qom-get of path '${path.value}'`);
+  // object_resolve_path_type: a relative path is a partial path, searched for in the whole tree.
+  if (!path.value.startsWith('/')) throw new ModelLimit(`qom-get of the partial path '${path.value}'`);
+  const node = resolvePathAt(state, PERIPHERAL, path.value);
+  if (!node) return refused(state, E.deviceNotFound(path.value));
+  if (node.kind === 'backend') {
+    if (prop.value === 'size') return answer(state, qint(node.backend.size));
+    throw new ModelLimit(`qom-get of ${node.backend.type} property '${prop.value}'`);
   }
+  if (node.kind !== 'dimm') throw new ModelLimit(`qom-get of path '${path.value}'`);
+  const dimm = node.dimm;
   const props: Record<string, unknown> = {
     addr: qint(dimm.addr), slot: qint(dimm.slot), node: qint(dimm.node), size: qint(dimm.size),
     memdev: `/objects/${dimm.memdev}`, hotplugged: dimm.hotplugged, hotpluggable: true, realized: true, type: 'pc-dimm',
+    parent_bus: '',
   };
   if (!(prop.value in props)) return refused(state, E.propertyNotFound('pc-dimm', prop.value));
   return answer(state, props[prop.value]);

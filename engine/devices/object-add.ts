@@ -1,0 +1,111 @@
+// object-add / object_add / -object of a memory backend, in QEMU 7.2's order: the QAPI visit of
+// ObjectOptions (qom-type, id, then the branch's members in schema order, then "unexpected" leftovers in
+// GHashTable order), then user_creatable_add_type (id syntax, properties, the child under /objects, and
+// completion, where a memfd's size is checked against its page-aligned RAM block).
+
+import type { MachineState } from '../state';
+import { E, ModelLimit, type QemuError } from '../errors';
+import { isIdentifier } from '../config/parse';
+import { emptyGHash, ghashInsert, ghashKeys, ghashRemove } from '../qom/ghash';
+import { qdictOrder } from '../qom/qdict';
+import { parseQemuSize } from '../units';
+import { addBackend, type BackendType } from './backends';
+
+/** QAPI's ObjectType enum (qapi/qom.json): any other qom-type is refused by the visitor. */
+const OBJECT_TYPES = new Set([
+  'authz-list', 'authz-listfile', 'authz-pam', 'authz-simple', 'can-bus', 'can-host-socketcan', 'colo-compare',
+  'cryptodev-backend', 'cryptodev-backend-builtin', 'cryptodev-backend-lkcf', 'cryptodev-vhost-user', 'dbus-vmstate',
+  'filter-buffer', 'filter-dump', 'filter-mirror', 'filter-redirector', 'filter-replay', 'filter-rewriter',
+  'input-barrier', 'input-linux', 'iothread', 'main-loop', 'memory-backend-epc', 'memory-backend-file',
+  'memory-backend-memfd', 'memory-backend-ram', 'pef-guest', 'pr-manager-helper', 'qtest', 'rng-builtin', 'rng-egd',
+  'rng-random', 'secret', 'secret_keyring', 'sev-guest', 'thread-context', 's390-pv-guest', 'throttle-group',
+  'tls-creds-anon', 'tls-creds-psk', 'tls-creds-x509', 'tls-cipher-suites', 'x-remote-object',
+]);
+
+/** MemoryBackendProperties, then MemoryBackendMemfdProperties' own members, in schema order. */
+const BACKEND_MEMBERS = ['dump', 'host-nodes', 'merge', 'policy', 'prealloc', 'prealloc-threads', 'prealloc-context', 'share', 'reserve', 'size', 'x-use-canonical-path-for-ramblock-id'];
+const MEMFD_MEMBERS = ['hugetlb', 'hugetlbsize', 'seal'];
+/** Members the model accepts without modelling them (they change nothing it shows). */
+const BOOL_MEMBERS = new Set(['dump', 'merge', 'prealloc', 'share', 'reserve', 'seal', 'hugetlb']);
+
+/** `json`: QMP arguments (typed JSON values); `keyval`: HMP object_add text (every value a string). */
+export type ObjectAddInput = { readonly mode: 'json' | 'keyval'; readonly args: Readonly<Record<string, unknown>>; readonly order: readonly string[] };
+
+export type ObjectAddResult =
+  | { readonly ok: true; readonly state: MachineState; readonly type: BackendType; readonly id: string }
+  | { readonly ok: false; readonly error: QemuError; readonly hint?: string };
+
+const fail = (error: QemuError, hint?: string): ObjectAddResult => ({ ok: false, error, hint });
+const ID_HINT = "Identifiers consist of letters, digits, '-', '.', '_', starting with a letter.";
+
+function visitStr(input: ObjectAddInput, name: string): { ok: true; value: string } | { ok: false; error: QemuError } {
+  const v = input.args[name];
+  if (v === undefined) return { ok: false, error: E.parameterMissing(name) };
+  if (typeof v !== 'string') return { ok: false, error: E.invalidParameterType(name, 'string') };
+  return { ok: true, value: v };
+}
+
+function visitBool(input: ObjectAddInput, name: string): QemuError | undefined {
+  const v = input.args[name];
+  if (input.mode === 'json') return typeof v === 'boolean' ? undefined : E.invalidParameterType(name, 'boolean');
+  return typeof v === 'string' && ['on', 'yes', 'true', 'y', 'off', 'no', 'false', 'n'].includes(v) ? undefined : E.parameterType(name, "'on' or 'off'");
+}
+
+function visitSize(input: ObjectAddInput): { ok: true; value: bigint } | { ok: false; error: QemuError } {
+  const v = input.args['size'];
+  if (v === undefined) return { ok: false, error: E.parameterMissing('size') };
+  if (input.mode === 'keyval') {
+    const s = typeof v === 'string' && !/^\s*-/.test(v) ? parseQemuSize(v) : undefined;
+    return s === undefined ? { ok: false, error: E.parameterType('size', 'size') } : { ok: true, value: s };
+  }
+  if (!(typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)))) return { ok: false, error: E.parameterType('size', 'uint64') };
+  const n = BigInt(v);
+  if (n >= 1n << 64n || n < -(1n << 63n)) return { ok: false, error: E.parameterType('size', 'uint64') };
+  return { ok: true, value: n < 0n ? n + (1n << 64n) : n }; // negatives accepted for uint64 (backward compatibility)
+}
+
+export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAddResult {
+  // The visitor's table of not-yet-visited keys, filled in QDict order.
+  let unvisited = emptyGHash();
+  for (const k of qdictOrder(input.order)) unvisited = ghashInsert(unvisited, k);
+  const visit = (k: string) => { unvisited = ghashRemove(unvisited, k); };
+
+  const type = visitStr(input, 'qom-type');
+  if (!type.ok) return fail(type.error);
+  visit('qom-type');
+  if (!OBJECT_TYPES.has(type.value)) return fail(E.parameterValue('qom-type', type.value));
+  const id = visitStr(input, 'id');
+  if (!id.ok) return fail(id.error);
+  visit('id');
+  if (type.value !== 'memory-backend-ram' && type.value !== 'memory-backend-memfd') {
+    throw new ModelLimit(`object type '${type.value}' (the model knows memory-backend-ram and memory-backend-memfd)`);
+  }
+  let size = 0n;
+  for (const m of [...BACKEND_MEMBERS, ...(type.value === 'memory-backend-memfd' ? MEMFD_MEMBERS : [])]) {
+    if (m === 'size') {
+      const s = visitSize(input);
+      if (!s.ok) return fail(s.error);
+      size = s.value;
+    } else if (input.args[m] === undefined) {
+      continue;
+    } else if (BOOL_MEMBERS.has(m)) {
+      const e = visitBool(input, m);
+      if (e) return fail(e);
+      const v = input.args[m];
+      if (m === 'hugetlb' && (v === true || (typeof v === 'string' && ['on', 'yes', 'true', 'y'].includes(v)))) {
+        throw new ModelLimit(`object-add of a hugetlb memfd (its alignment is the host's huge page size)`);
+      }
+    } else {
+      throw new ModelLimit(`object-add member '${m}' of ${type.value}`);
+    }
+    visit(m);
+  }
+  const leftover = ghashKeys(unvisited)[0];
+  if (leftover !== undefined) return fail(E.parameterUnexpected(leftover));
+
+  // user_creatable_add_type
+  if (!isIdentifier(id.value)) return fail(E.parameterType('id', 'an identifier'), ID_HINT);
+  if (size >= 1n << 63n) throw new ModelLimit(`a ${size}-byte backend (real QEMU aborts allocating it)`);
+  const r = addBackend(state, type.value, id.value, size);
+  return r.ok ? { ok: true, state: r.state, type: type.value, id: id.value } : fail(r.error);
+}
