@@ -50,7 +50,7 @@ export function machineArb(o: GenOptions): fc.Arbitrary<MachineSpec> {
     .record({
       type,
       ramMiB: fc.constantFrom(1024, 512, 2048),
-      slots: fc.oneof({ withCrossShrink: true }, { weight: 12, arbitrary: fc.constantFrom(2, 4, 1, 8, 3) }, { weight: 1, arbitrary: fc.constant(0) }),
+      slots: fc.oneof({ withCrossShrink: true }, { weight: 12, arbitrary: fc.constantFrom(2, 4, 1, 8, 3, 5, 6, 7) }, { weight: 1, arbitrary: fc.constant(0) }),
       extraMiB: fc.constantFrom(2048, 1024, 3072, 512, 4096),
       numa: rare(fc.constant(true)),
       hotplugOff: fc.oneof({ withCrossShrink: true }, { weight: 15, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
@@ -78,11 +78,14 @@ export type Intent =
   /** A plain hot-add, or one with one (rarely two) twists: see TWISTS. */
   | { readonly t: 'device_add'; readonly twist: number; readonly twist2: number; readonly pick: number }
   | { readonly t: 'device_del'; readonly pick: number; readonly missing: boolean }
+  /** device_del and the guest's side of it: select, clear the remove event, _OST, eject. */
+  | { readonly t: 'unplug'; readonly pick: number; readonly guest: number }
   | { readonly t: 'query'; readonly which: number }
   | { readonly t: 'system_reset' }
   | { readonly t: 'select'; readonly slot: number; readonly width: number }
   | { readonly t: 'mhp-read'; readonly offset: number; readonly width: number }
   | { readonly t: 'mhp-flags'; readonly value: number; readonly width: number; readonly pick: number }
+  | { readonly t: 'mhp-write'; readonly offset: number; readonly value: number; readonly width: number }
   | { readonly t: 'eject'; readonly pick: number }
   | { readonly t: 'ost'; readonly reg: number; readonly value: number }
   | { readonly t: 'gpe'; readonly op: number; readonly width: number; readonly offset: number }
@@ -116,12 +119,14 @@ export function intentArb(): fc.Arbitrary<Intent> {
     w(1, fc.record({ t: fc.constant('object-del' as const), pick: nat(3), missing: rare(fc.constant(true)) })),
     w(7, fc.record({ t: fc.constant('device_add' as const), twist: wnat(TWISTS.length - 1), twist2: fc.oneof({ withCrossShrink: true }, { weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: nat(TWISTS.length - 1) }), pick: nat(3) })),
     w(2, fc.record({ t: fc.constant('device_del' as const), pick: nat(3), missing: rare(fc.constant(true)) })),
+    w(2, fc.record({ t: fc.constant('unplug' as const), pick: nat(3), guest: nat(2) })),
     w(2, fc.record({ t: fc.constant('query' as const), which: nat(2) })),
     w(1, fc.record({ t: fc.constant('system_reset' as const) })),
     w(2, fc.record({ t: fc.constant('select' as const), slot: nat(9), width })),
     w(3, fc.record({ t: fc.constant('mhp-read' as const), offset: nat(0x17), width })),
     w(2, fc.record({ t: fc.constant('mhp-flags' as const), value: nat(7), width, pick: nat(3) })),
     w(2, fc.record({ t: fc.constant('eject' as const), pick: nat(3) })),
+    w(1, fc.record({ t: fc.constant('mhp-write' as const), offset: nat(0x17), value: nat(FLAG_VALUES.length - 1), width })),
     w(1, fc.record({ t: fc.constant('ost' as const), reg: nat(1), value: nat(5) })),
     w(3, fc.record({ t: fc.constant('gpe' as const), op: nat(7), width, offset: nat(3) })),
     w(1, fc.record({ t: fc.constant('pm-enable' as const) })),
@@ -159,7 +164,7 @@ const SIZES_MIB = [256, 128, 512, 1024, 2, 1, 0, 3];
 const HMP = ['info mtree -f', 'info pic', 'info irq', 'info memory-devices', 'info numa'];
 const QUERIES = ['query-memory-devices', 'query-memory-size-summary', 'query-acpi-ospm-status'];
 const FLAG_VALUES = [0x08, 0x02, 0x04, 0x01, 0x0c, 0x0a, 0xff, 0x00];
-const OST_VALUES = [1, 3, 0, 0x100, 0x80, 0xffffffff];
+const OST_VALUES = [1, 3, 0, 0x103, 0x80, 0xffffffff];
 const PIC_OPS = [
   'inb 0xa0', 'inb 0x20', 'inb 0x21', 'inb 0xa1', 'outb 0xa0 0x0a', 'outb 0xa0 0x0b', 'outb 0x20 0x0a', 'outb 0x20 0x0b',
   'outb 0xa1 V', 'outb 0x21 V', 'inb 0x4d0', 'inb 0x4d1', 'outb 0x4d1 V', 'outb 0x4d0 V', 'inw 0x4d0', 'outb 0xa0 0x20',
@@ -336,6 +341,19 @@ function step(s: Shadow, it: Intent): QemuStep[] {
       // The DIMM stays until the guest ejects it.
       return [qmp('device_del', { id: d?.id ?? (it.pick % 2 ? pick(s.backends, 0)?.id ?? 'nope' : 'nope') })];
     }
+    case 'unplug': {
+      // Nothing to unplug: plug something first (when the machine can), so the unplug means something.
+      const pre = s.dimms.some((x) => x.id) || !hotplugPossible(s) ? [] : step(s, { t: 'device_add', twist: 0, twist2: 0, pick: 0 });
+      const d = pick(s.dimms.filter((x) => x.id), it.pick);
+      if (!d) return [...pre, qmp('device_del', { id: 'nope' })];
+      const out = [...pre, qmp('device_del', { id: d.id! })];
+      if (it.guest === 0) return out;
+      out.push(qtest(`outl 0xa00 ${d.slot}`));
+      if (it.guest === 2) out.push(qtest('outb 0xa14 0x04'), qtest('outl 0xa04 0x103'), qtest('outl 0xa08 0x80'));
+      out.push(qtest('outb 0xa14 0x08'));
+      eject(s, d);
+      return out;
+    }
     case 'query':
       return [qmp(QUERIES[it.which])];
     case 'system_reset':
@@ -354,6 +372,13 @@ function step(s: Shadow, it: Intent): QemuStep[] {
       const out = [qtest(`outl 0xa00 ${d?.slot ?? 0}`), qtest(`${OUT[it.width]} 0xa14 ${hex2(v)}`)];
       if (v === 0x08 && d) eject(s, d);
       return out;
+    }
+    case 'mhp-write': {
+      // Anywhere in the block, any width: read-only registers, the selector, unaligned pieces.
+      const size = [1, 2, 4][it.width];
+      const off = Math.min(it.offset, 0x18 - size);
+      // A write covering 0xa14 with bit 3 may eject: the shadow does not guess (a stale DIMM only makes a refusal).
+      return [qtest(`${OUT[it.width]} ${hex(0xa00 + off)} ${hex2(FLAG_VALUES[it.value])}`)];
     }
     case 'eject': {
       const d = pick(s.dimms, it.pick);
@@ -438,7 +463,7 @@ export function interpret(m: MachineSpec, intents: readonly Intent[], maxSteps =
 
 export function scenarioArb(o: GenOptions): fc.Arbitrary<GeneratedScenario> {
   return fc
-    .tuple(machineArb(o), fc.array(intentArb(), { minLength: 1, maxLength: o.maxSteps }))
+    .tuple(machineArb(o), fc.array(intentArb(), { minLength: 1, maxLength: o.maxSteps, size: 'max' }))
     .map(([m, intents]) => interpret(m, intents, o.maxSteps));
 }
 

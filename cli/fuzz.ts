@@ -314,7 +314,7 @@ export async function fuzzCommand(args: string[], out: (s: string) => void, err:
   const report = await fuzz({ ...o, maxSteps: o.steps, outDir: o.out, onProgress });
   if (tty) err.write('\r\x1b[K');
 
-  const machines = Object.entries(report.byMachine).map(([k, v]) => `${k} ${v}`).join(', ');
+  const machines = Object.entries(report.byMachine).sort().map(([k, v]) => `${k} ${v}`).join(', ');
   const rerun = `npx hotplug-scenarios fuzz --seed ${report.seed} --runs ${o.runs} --steps ${o.steps} --machine ${o.machine}${o.kvm ? ' --kvm' : ''}`;
   const notModelled = [...report.notModelled].map(([msg, n]) => `  not modelled (comparison stopped there, not a divergence): ${msg}${n ? ` (${n} scenario${n > 1 ? 's' : ''})` : ''}`);
   if (report.failure) {
