@@ -34,6 +34,9 @@ export const E = {
     generic('numa-total', `total memory for NUMA nodes (${hex(total)}) should equal RAM size (${hex(ram)})`),
   reservedRamName: (id: string) =>
     generic('reserved-ram-name', `object name '${id}' is reserved for the default RAM backend, it can't be used for any other purposes. Change the object's 'id' to something else`),
+  numaMaxNodes: (node: number) => generic('numa-max-nodes', `Max number of NUMA nodes reached: ${node}`),
+  numaDuplicateNode: (node: number) => generic('numa-duplicate-node', `Duplicate NUMA nodeid: ${node}`),
+  numaMemdevAmbiguous: (memdev: string) => generic('numa-memdev', `memdev=${memdev} is ambiguous`),
   invalidAccelerator: (name: string) => generic('invalid-accel', `invalid accelerator ${name}`),
 
   // --- QMP generic / qdev ---
@@ -46,6 +49,7 @@ export const E = {
   parameterUnexpected: (name: string) => generic('parameter-unexpected', `Parameter '${name}' is unexpected`),
   deviceNotFound: (id: string) => ({ code: 'device-not-found', class: 'DeviceNotFound' as const, desc: `Device '${id}' not found` }),
   notHotpluggableDevice: (id: string) => generic('not-hotpluggable-device', `${id} is not a hotpluggable device`),
+  duplicateOptsId: (id: string, list: 'object' | 'device') => generic('duplicate-opts-id', `Duplicate ID '${id}' for ${list}`),
   duplicateDeviceId: (id: string) => generic('duplicate-device-id', `Duplicate device ID '${id}'`),
   propertyNotFound: (driver: string, prop: string) => generic('property-not-found', `Property '${driver}.${prop}' not found`),
   propertyNotWritable: (driver: string, prop: string) => generic('property-not-writable', `Property '${driver}.${prop}' is not writable`),

@@ -4,7 +4,7 @@
 
 import type { BackendOption, DimmOption, MachineClassFlags, MachineConfig, MachineType, NumaNodeOption, Accel, PassiveDeviceOption, PassiveDriver } from './types';
 import { PASSIVE_DEVICES } from './types';
-import { E, type QemuError } from '../errors';
+import { E, atOption, type QemuError } from '../errors';
 import { MiB, parseQemuSize, U64_MAX } from '../units';
 
 export type ParseResult =
@@ -72,6 +72,9 @@ function machineFlags(m: MachineName): MachineClassFlags {
     enforceAmd1TbHole: !le(7, 0),
     autoEnableNumaWithMemhp: !le(2, 10),
     autoEnableNumaWithMemdev: !le(5, 0),
+    canonicalPathRamblockId: le(3, 1),
+    fwCfgDma: !le(2, 4),
+    ich9AcpiPciHotplug: !le(6, 0),
   };
 }
 
@@ -97,6 +100,8 @@ interface Acc {
   passive: PassiveDeviceOption[];
   memhp: { PIIX4_PM?: boolean; 'ICH9-LPC'?: boolean };
   accel: Accel;
+  /** Ids of the `object` and `device` QemuOpts lists: a repeated id is refused while the option is parsed. */
+  optIds: { object: Set<string>; device: Set<string> };
 }
 
 function onOff(v: string): boolean | undefined {
@@ -107,7 +112,7 @@ function onOff(v: string): boolean | undefined {
 
 export function parseMachine(commandLine: string): ParseResult {
   const tokens = tokenize(commandLine);
-  const acc: Acc = { acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, accel: 'tcg' };
+  const acc: Acc = { acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, accel: 'tcg', optIds: { object: new Set(), device: new Set() } };
   for (let i = 0; i < tokens.length; i++) {
     const opt = tokens[i];
     if (!opt.startsWith('-')) return unsupported(`unexpected argument '${opt}' (options start with '-')`);
@@ -121,6 +126,16 @@ export function parseMachine(commandLine: string): ParseResult {
     if (r) return r;
   }
   return finish(acc, commandLine);
+}
+
+/** qemu_opts_create: the id must be an identifier and new to its option list (checked at parse time). */
+function optsId(acc: Acc, list: 'object' | 'device', option: string, arg: string, kv: ReadonlyArray<readonly [string, string]>): ParseResult | undefined {
+  const id = kv.find(([k]) => k === 'id')?.[1];
+  if (id === undefined) return undefined;
+  if (!isIdentifier(id)) return refused(atOption(`${option} ${arg}`, E.parameterType('id', 'an identifier')));
+  if (acc.optIds[list].has(id)) return refused(atOption(`${option} ${arg}`, E.duplicateOptsId(id, list)));
+  acc.optIds[list].add(id);
+  return undefined;
 }
 
 function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefined {
@@ -156,6 +171,8 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
     case '-object': {
       const kv = splitOpts(arg, 'qom-type');
       const type = kv[0][1];
+      const idErr = optsId(acc, 'object', '-object', arg, kv);
+      if (idErr) return idErr;
       if (type !== 'memory-backend-ram' && type !== 'memory-backend-memfd') {
         return unsupported(`unsupported object type '${type}': the model knows memory-backend-ram and memory-backend-memfd`);
       }
@@ -170,8 +187,9 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
           if (onOff(v) === undefined) return unsupported(`-object ${arg}: '${k}' expects on or off`);
         } else return unsupported(`unsupported property '${k}' in '-object ${arg}'`);
       }
-      if (id === undefined) return unsupported(`-object ${arg}: 'id' is required`);
-      if (size === undefined) return unsupported(`-object ${arg}: 'size' is required`);
+      // The QAPI visit of ObjectOptions: id, then the members (size) in schema order.
+      if (id === undefined) return refused(atOption(`-object ${arg}`, E.parameterMissing('id')));
+      if (size === undefined) return refused(atOption(`-object ${arg}`, E.parameterMissing('size')));
       acc.backends.push({ type, id, size, text: arg });
       return undefined;
     }
@@ -193,6 +211,8 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
     }
     case '-device': {
       const kv = splitOpts(arg, 'driver');
+      const idErr = optsId(acc, 'device', '-device', arg, kv);
+      if (idErr) return idErr;
       if ((PASSIVE_DEVICES as readonly string[]).includes(kv[0][1])) {
         const allowed = new Set(['id', 'bus', 'addr', 'port', 'chassis', 'multifunction']);
         const bad = kv.slice(1).find(([k]) => !allowed.has(k));
@@ -201,14 +221,15 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
         return undefined;
       }
       if (kv[0][1] !== 'pc-dimm') return unsupported(`unsupported device '${kv[0][1]}': the model knows pc-dimm (and libvirt's default ${PASSIVE_DEVICES.join(', ')})`);
-      const d: { -readonly [K in keyof DimmOption]: DimmOption[K] } = { text: arg, position: acc.dimms.length + acc.passive.length };
+      const props = kv.slice(1).filter(([k]) => k !== 'id');
+      const d: { -readonly [K in keyof DimmOption]: DimmOption[K] } = { text: arg, position: acc.dimms.length + acc.passive.length, props };
+      // Property values are checked when the device is created (qdev_device_add), in QEMU's order.
       for (const [k, v] of kv.slice(1)) {
         if (k === 'id' || k === 'memdev') d[k] = v;
         else if (k === 'slot' || k === 'addr' || k === 'node') {
           const n = parseInt64(v);
-          if (n === undefined) return unsupported(`-device ${arg}: '${k}' must be a number`);
-          d[k] = n;
-        } else return unsupported(`unsupported pc-dimm property '${k}' in '-device ${arg}'`);
+          if (n !== undefined) d[k] = n;
+        }
       }
       acc.dimms.push(d);
       return undefined;

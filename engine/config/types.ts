@@ -13,6 +13,12 @@ export interface MachineClassFlags {
   readonly enforceAmd1TbHole: boolean;
   readonly autoEnableNumaWithMemhp: boolean;
   readonly autoEnableNumaWithMemdev: boolean;
+  /** hw_compat_3_1: file/memfd backends name their RAM region by the canonical path (`/objects/ID`). */
+  readonly canonicalPathRamblockId: boolean;
+  /** hw_compat_2_4 turns fw_cfg's DMA port (fwcfg.dma at 0x514) off. */
+  readonly fwCfgDma: boolean;
+  /** pc_compat_6_0: ICH9-LPC without ACPI PCI hotplug (no acpi-pci-hotplug at 0xcc0); q35 only. */
+  readonly ich9AcpiPciHotplug: boolean;
 }
 
 export interface BackendOption {
@@ -35,6 +41,8 @@ export interface DimmOption {
   readonly slot?: bigint;
   readonly addr?: bigint;
   readonly node?: bigint;
+  /** Every property but driver and id, as given (QEMU checks them when it creates the device). */
+  readonly props: ReadonlyArray<readonly [string, string]>;
   /** The option text as given (`pc-dimm,id=d0,...`), for QEMU's `-device ...: ` error prefix. */
   readonly text: string;
   /** Position among all -device options (QEMU creates them in command-line order). */

@@ -2,6 +2,7 @@
 // object id; object-del refuses while a pc-dimm maps it.
 
 import type { MachineState, MemoryBackend } from '../state';
+import type { MachineConfig } from '../config/types';
 import { E, type QemuError } from '../errors';
 import { createRegion, removeRegion } from '../memory/regions';
 import { MiB, KiB } from '../units';
@@ -18,6 +19,11 @@ const HOST_PAGE = 4n * KiB;
 
 export type Result<S> = { readonly ok: true; readonly state: S } | { readonly ok: false; readonly error: QemuError };
 
+/** host_memory_backend_get_name: the object id, or its canonical path where a compat property asks for it. */
+export function backendRegionName(config: MachineConfig, type: BackendType, id: string): string {
+  return type === 'memory-backend-memfd' && config.flags.canonicalPathRamblockId ? `/objects/${id}` : id;
+}
+
 export function findBackend(state: MachineState, id: string): MemoryBackend | undefined {
   return state.backends.find((b) => b.id === id);
 }
@@ -30,7 +36,7 @@ export function addBackend(state: MachineState, type: BackendType, id: string, s
     return { ok: false, error: E.backingStoreMismatch(size, ((size + HOST_PAGE - 1n) / HOST_PAGE) * HOST_PAGE) };
   }
   const backend: MemoryBackend = { id, type, size, align: BACKEND_ALIGN[type], mapped: internal, internal, region: id };
-  const regions = state.mem.regions[id] ? state.mem.regions : createRegion(state.mem.regions, { name: id, size, kind: 'ram', owner: `/objects/${id}` });
+  const regions = state.mem.regions[id] ? state.mem.regions : createRegion(state.mem.regions, { id, name: backendRegionName(state.config, type, id), size, kind: 'ram', owner: `/objects/${id}` });
   return { ok: true, state: { ...state, backends: [...state.backends, backend], mem: { ...state.mem, regions } } };
 }
 

@@ -28,21 +28,24 @@ export function buildFromCommandLine(commandLine: string): BuildResult {
 const refused = (error: QemuError): BuildResult => ({ ok: false, kind: 'refused', error });
 
 export function buildMachine(config: MachineConfig): BuildResult {
-  // Backends are created before the board: duplicate ids and size 0 refuse first.
-  const seen = new Set<string>();
+  // qemu_create_late_backends: memory backends are completed after the machine options (no option
+  // location any more, so no prefix). Ids were already checked while the options were parsed.
   for (const b of config.backends) {
-    if (b.size === 0n) return refused(atOption(`-object ${b.text}`, E.backendSizeZero(b.type)));
-    if (seen.has(b.id)) return refused(atOption(`-object ${b.text}`, E.duplicateObject(b.id)));
-    seen.add(b.id);
+    if (b.size === 0n) return refused(E.backendSizeZero(b.type));
+    if (b.type === 'memory-backend-memfd' && b.size % 4096n !== 0n) return refused(E.backingStoreMismatch(b.size, ((b.size + 4095n) / 4096n) * 4096n));
+  }
+  // parse_numa_opts: each -numa node in order, with its option as the error location.
+  const numaMemdevs = config.numa.filter((n) => n.memdev !== undefined);
+  const present = new Set<number>();
+  for (const n of config.numa) {
+    const at = (e: QemuError) => refused(atOption(`-numa ${n.text}`, e));
+    if (n.nodeid >= 128) return at(E.numaMaxNodes(n.nodeid));
+    if (present.has(n.nodeid)) return at(E.numaDuplicateNode(n.nodeid));
+    if (n.memdev !== undefined && !config.backends.some((b) => b.id === n.memdev)) return at(E.numaMemdevAmbiguous(n.memdev));
+    present.add(n.nodeid);
   }
   // numa_complete_configuration: with -numa nodes, the nodes' memory must add up to -m.
-  const numaMemdevs = config.numa.filter((n) => n.memdev !== undefined);
   if (config.numa.length > 0) {
-    for (const n of numaMemdevs) {
-      if (!config.backends.some((b) => b.id === n.memdev)) {
-        return { ok: false, kind: 'unsupported', message: `-numa ${n.text}: memdev '${n.memdev}' is not a -object memory backend` };
-      }
-    }
     const total = numaMemdevs.reduce((s, n) => s + config.backends.find((b) => b.id === n.memdev)!.size, 0n);
     if (total !== config.ramSize) return refused(E.numaTotalMismatch(total, config.ramSize));
   } else if (config.backends.some((b) => b.id === 'pc.ram')) {
@@ -88,12 +91,7 @@ export function buildMachine(config: MachineConfig): BuildResult {
   };
   for (const d of config.dimms) {
     insertPassiveBefore(d.position);
-    const args: Array<[string, string]> = [];
-    if (d.memdev !== undefined) args.push(['memdev', d.memdev]);
-    if (d.slot !== undefined) args.push(['slot', d.slot.toString()]);
-    if (d.addr !== undefined) args.push(['addr', d.addr.toString()]);
-    if (d.node !== undefined) args.push(['node', d.node.toString()]);
-    const r = addDevice(state, { driver: 'pc-dimm', id: d.id, props: args }, false);
+    const r = addDevice(state, { driver: 'pc-dimm', id: d.id, props: d.props }, false);
     if (!r.ok) return refused(atOption(`-device ${d.text}`, r.error));
     state = r.state;
     fx = { ...fx, trace: [...fx.trace, ...r.fx.trace] };

@@ -9,6 +9,7 @@
 //   5. the PAM "pci" aliases enabled at once: RAM below 1 MiB is split around pc.rom/isa-bios
 // Port I/O regions come from a table of facts (the real `info mtree` output).
 
+import { backendRegionName } from '../devices/backends';
 import type { MachineConfig } from '../config/types';
 import { done, then, type Transition } from '../effects';
 import { addSubregion, createRegion, setAddress, setEnabled, type Region, type RegionKind, type RegionSpec, type Regions } from '../memory/regions';
@@ -137,6 +138,14 @@ function mapPorts(r: Regions, parent: string, ports: readonly Port[], accel: Mem
   return out;
 }
 
+/**
+ * The main RAM region's id. Its name is always pc.ram; only a NUMA memdev that is itself called pc.ram
+ * (allowed: no default backend exists then) needs the container to take another id.
+ */
+function mainRamId(config: MachineConfig): string {
+  return isNumaBacked(config) && config.backends.some((b) => b.id === MAIN_RAM_ID) ? `${MAIN_RAM_ID}#container` : MAIN_RAM_ID;
+}
+
 function isNumaBacked(config: MachineConfig): boolean {
   // numa_complete_configuration: any node with a memdev puts main RAM in memdev mode (memory-less nodes add nothing).
   return config.numa.some((n) => n.memdev !== undefined);
@@ -153,19 +162,19 @@ function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regi
     r = create(r, { id: IO_ID, name: 'io', size: 0x10000n, kind: 'io' });
 
     // Memory backends (unmapped until a pc-dimm or a NUMA node uses them); region id = object id.
-    for (const b of config.backends) r = create(r, { id: b.id, name: b.id, size: b.size, kind: 'ram' });
+    for (const b of config.backends) r = create(r, { id: b.id, name: backendRegionName(config, b.type, b.id), size: b.size, kind: 'ram' });
     // Main RAM: the pc.ram backend, or a pc.ram container of the NUMA memdevs in node order.
     if (isNumaBacked(config)) {
-      r = create(r, { id: MAIN_RAM_ID, name: 'pc.ram', size: config.ramSize, kind: 'container' });
+      r = create(r, { id: mainRamId(config), name: 'pc.ram', size: config.ramSize, kind: 'container' });
       let off = 0n;
       for (const node of [...config.numa].sort((a, b) => a.nodeid - b.nodeid)) {
         const dev = node.memdev;
         if (dev === undefined || !r[dev]) continue;
-        r = addSubregion(r, MAIN_RAM_ID, off, dev, 0);
+        r = addSubregion(r, mainRamId(config), off, dev, 0);
         off += r[dev].size;
       }
     } else {
-      r = create(r, { id: MAIN_RAM_ID, name: 'pc.ram', size: config.ramSize, kind: 'ram' });
+      r = create(r, { id: mainRamId(config), name: 'pc.ram', size: config.ramSize, kind: 'ram' });
     }
 
     // The PCI window (empty for now) behind everything.
@@ -179,23 +188,23 @@ function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regi
     r = map(r, SYSTEM_ID, SMRAM_C_BASE, { id: 'smram-region', name: 'smram-region', size: SMRAM_C_SIZE, kind: 'io', alias: PCI_ID, aliasOffset: SMRAM_C_BASE, priority: 1 });
     if (q35) {
       r = create(r, { id: SMRAM_ID, name: 'smram', size: GiB4, kind: 'container' });
-      r = map(r, SMRAM_ID, SMRAM_C_BASE, { id: 'smram-low', name: 'smram-low', size: SMRAM_C_SIZE, kind: 'ram', alias: MAIN_RAM_ID, aliasOffset: SMRAM_C_BASE, enabled: false });
-      r = map(r, SMRAM_ID, HIGH_SMRAM, { id: 'smram-high', name: 'smram-high', size: SMRAM_C_SIZE, kind: 'ram', alias: MAIN_RAM_ID, aliasOffset: SMRAM_C_BASE, enabled: false });
+      r = map(r, SMRAM_ID, SMRAM_C_BASE, { id: 'smram-low', name: 'smram-low', size: SMRAM_C_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMRAM_C_BASE, enabled: false });
+      r = map(r, SMRAM_ID, HIGH_SMRAM, { id: 'smram-high', name: 'smram-high', size: SMRAM_C_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMRAM_C_BASE, enabled: false });
       r = map(r, SYSTEM_ID, layout.below4g, { id: 'tseg-blackhole', name: 'tseg-blackhole', size: 0n, kind: 'io', priority: 1, enabled: false });
-      r = map(r, SMRAM_ID, layout.below4g, { id: 'tseg-window', name: 'tseg-window', size: 0n, kind: 'ram', alias: MAIN_RAM_ID, aliasOffset: layout.below4g, enabled: false });
+      r = map(r, SMRAM_ID, layout.below4g, { id: 'tseg-window', name: 'tseg-window', size: 0n, kind: 'ram', alias: mainRamId(config), aliasOffset: layout.below4g, enabled: false });
       r = map(r, SYSTEM_ID, SMBASE_ADDR, { id: 'smbase-blackhole', name: 'smbase-blackhole', size: SMBASE_SIZE, kind: 'io', priority: 1, enabled: false });
-      r = map(r, SMRAM_ID, SMBASE_ADDR, { id: 'smbase-window', name: 'smbase-window', size: SMBASE_SIZE, kind: 'ram', alias: MAIN_RAM_ID, aliasOffset: SMBASE_ADDR, enabled: false });
+      r = map(r, SMRAM_ID, SMBASE_ADDR, { id: 'smbase-window', name: 'smbase-window', size: SMBASE_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMBASE_ADDR, enabled: false });
     } else {
       r = create(r, { id: SMRAM_ID, name: 'smram', size: GiB4, kind: 'container', enabled: false });
-      r = map(r, SMRAM_ID, SMRAM_C_BASE, { id: 'smram-low', name: 'smram-low', size: SMRAM_C_SIZE, kind: 'ram', alias: MAIN_RAM_ID, aliasOffset: SMRAM_C_BASE });
+      r = map(r, SMRAM_ID, SMRAM_C_BASE, { id: 'smram-low', name: 'smram-low', size: SMRAM_C_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMRAM_C_BASE });
     }
     for (let n = 0; n < PAM_COUNT; n++) {
       const [start, size] = n === 0 ? [0xf0000n, 0x10000n] : [0xc0000n + BigInt(n - 1) * 0x4000n, 0x4000n];
       const common = { size, aliasOffset: start, enabled: false, priority: 1 } as const;
       r = map(r, SYSTEM_ID, start, { ...common, id: pamPciId(n), name: 'pam-pci', kind: 'io', alias: PCI_ID });
-      r = map(r, SYSTEM_ID, start, { ...common, id: `pam-rom#${n}`, name: 'pam-rom', kind: 'ram', alias: MAIN_RAM_ID, readonlyAlias: true });
-      r = map(r, SYSTEM_ID, start, { ...common, id: `pam-pci-ram#${n}`, name: 'pam-pci', kind: 'ram', alias: MAIN_RAM_ID });
-      r = map(r, SYSTEM_ID, start, { ...common, id: `pam-ram#${n}`, name: 'pam-ram', kind: 'ram', alias: MAIN_RAM_ID });
+      r = map(r, SYSTEM_ID, start, { ...common, id: `pam-rom#${n}`, name: 'pam-rom', kind: 'ram', alias: mainRamId(config), readonlyAlias: true });
+      r = map(r, SYSTEM_ID, start, { ...common, id: `pam-pci-ram#${n}`, name: 'pam-pci', kind: 'ram', alias: mainRamId(config) });
+      r = map(r, SYSTEM_ID, start, { ...common, id: `pam-ram#${n}`, name: 'pam-ram', kind: 'ram', alias: mainRamId(config) });
     }
 
     // Device memory.
@@ -218,7 +227,9 @@ function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regi
 
     // Port I/O.
     const pmAcpi = config.type === 'q35' || config.acpi;
-    r = mapPorts(r, IO_ID, q35 ? Q35_PORTS : PC_PORTS, accel);
+    // Versioned machines: compat properties remove some fixed ports.
+    const absent = new Set([...(config.flags.fwCfgDma ? [] : ['fwcfg.dma']), ...(q35 && !config.flags.ich9AcpiPciHotplug ? ['acpi-pci-hotplug'] : [])]);
+    r = mapPorts(r, IO_ID, (q35 ? Q35_PORTS : PC_PORTS).filter((p) => !absent.has(p[3])), accel);
     r = map(r, 'rtc', 0n, { id: 'rtc-index', name: 'rtc-index', size: 1n, kind: 'io' });
     if (!q35 && config.acpi) r = mapPorts(r, IO_ID, PC_ACPI_PORTS, accel);
     // The block belongs to the ACPI PM device: ICH9-LPC exists even with acpi=off, PIIX4_PM does not.
@@ -235,7 +246,7 @@ function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regi
     }
 
     // Main RAM below 4 GiB.
-    r = map(r, SYSTEM_ID, 0n, { id: RAM_BELOW_4G_ID, name: 'ram-below-4g', size: layout.below4g, kind: 'ram', alias: MAIN_RAM_ID, aliasOffset: 0n });
+    r = map(r, SYSTEM_ID, 0n, { id: RAM_BELOW_4G_ID, name: 'ram-below-4g', size: layout.below4g, kind: 'ram', alias: mainRamId(config), aliasOffset: 0n });
     return r;
   };
 }
@@ -264,7 +275,7 @@ export function buildMemory(config: MachineConfig, layout: Layout): Transition<M
   if (layout.above4g > 0n) {
     t = then(t, (m) =>
       memTransaction(m, (r) => map(r, SYSTEM_ID, layout.aboveStart, {
-        id: RAM_ABOVE_4G_ID, name: 'ram-above-4g', size: layout.above4g, kind: 'ram', alias: MAIN_RAM_ID, aliasOffset: layout.below4g,
+        id: RAM_ABOVE_4G_ID, name: 'ram-above-4g', size: layout.above4g, kind: 'ram', alias: mainRamId(config), aliasOffset: layout.below4g,
       }), accel));
   }
   t = then(t, (m) =>
@@ -278,7 +289,7 @@ export function buildMemory(config: MachineConfig, layout: Layout): Transition<M
     }, accel));
   if (config.type === 'q35') {
     t = then(t, (m) => memTransaction(m, (r) => map(r, SYSTEM_ID, HIGH_SMRAM, {
-      id: 'smram-open-high', name: 'smram-open-high', size: SMRAM_C_SIZE, kind: 'ram', alias: MAIN_RAM_ID, aliasOffset: SMRAM_C_BASE, priority: 1,
+      id: 'smram-open-high', name: 'smram-open-high', size: SMRAM_C_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMRAM_C_BASE, priority: 1,
     }), accel));
     t = then(t, (m) => memTransaction(m, (r) => setEnabled(r, 'smram-open-high', false), accel));
   }
