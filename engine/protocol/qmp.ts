@@ -4,7 +4,7 @@
 
 import type { MachineState } from '../state';
 import { E, ModelLimit, type QemuError } from '../errors';
-import { NO_EFFECTS, trace, type Effects } from '../effects';
+import { NO_EFFECTS, trace, type Effects, merge, nest } from '../effects';
 import type { Outcome } from '../outcome';
 import { deleteBackend } from '../devices/backends';
 import { objectAdd as addObject } from '../devices/object-add';
@@ -92,7 +92,12 @@ function deviceAdd(state: MachineState, args: Args): Reduced {
     if (k === 'driver') driver = text;
     else props.push([k, text]);
   }
-  return fromOutcome(state, addDevice(state, { driver, id, props }, true));
+  return fromOutcome(state, under('qmp_device_add', addDevice(state, { driver, id, props }, true)));
+}
+
+/** Root a sub-call's trace under the QMP handler that QEMU enters first. */
+function under(fn: string, o: Outcome<MachineState>): Outcome<MachineState> {
+  return { ...o, fx: merge(trace(fn), nest(o.fx)) };
 }
 
 function deviceDel(state: MachineState, args: Args): Reduced {
