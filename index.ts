@@ -1,0 +1,19 @@
+// The library API, for tools that embed the model (a management layer predicting what a hotplug will do)
+// or drive the backends themselves. The CLI and the Gherkin steps use the same pieces.
+
+export { buildFromCommandLine, buildMachine, type BuildResult } from './engine/machine/build';
+export { reduce, type Action, type ReduceResult } from './engine/reduce';
+export type { MachineState, Dimm, MemoryBackend } from './engine/state';
+export { queryMemoryDevices, queryMemorySizeSummary, infoMemoryDevices, infoNuma } from './engine/selectors';
+export { renderFlatView } from './engine/memory/flatview';
+export { infoMtree } from './engine/memory/mtree';
+export { parseSize, formatSize, hex } from './engine/units';
+export { E as QemuErrors, type QemuError } from './engine/errors';
+export type { Backend, StepResult, QmpCommand } from './backends/types';
+export { ScenarioError } from './backends/types';
+export { ModelBackend } from './backends/model';
+export { QemuBackend, qemuAvailable } from './backends/qemu';
+export { DiffBackend, DivergenceError } from './backends/diff';
+export { LibvirtDomain } from './libvirt';
+export { loadReplayScenario, parseReplayScenario, runReplay, type ReplayScenario, type Transcript } from './cli/replay-format';
+export { compareTranscripts, formatDifferences } from './cli/compare';
