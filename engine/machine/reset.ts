@@ -1,6 +1,6 @@
 // system_reset (qemu_system_reset with the VM paused), as observed on QEMU 7.2.22:
-// - the PIT re-arms channel 0 first: IRQ 0 rises again (counted in `info irq`, `IRQ raise 0` through an
-//   intercept whose cache was low);
+// - the PIT re-arms channel 0 first: IRQ 0 falls and rises again (counted in `info irq`; through an intercept
+//   `IRQ raise 0`, preceded by `IRQ lower 0` when it was already high);
 // - the i8259 pair (ELCR cleared, IRR & ELCR) and the IOAPIC (entries masked) reset;
 // - PIIX4_PM disables its PM I/O block (PMBASE is kept), ICH9-LPC restores PMBASE/ACPI_CTRL (block off,
 //   SCI back on GSI 9);
@@ -23,9 +23,11 @@ function pitReraise(state: MachineState): Transition<MachineState> {
     count: s.count.map((c, i) => (i === 0 ? c + 1 : c)),
   });
   let next: MachineState = { ...state, irq: { ...state.irq, picStats: bump(state.irq.picStats), ioapicStats: bump(state.irq.ioapicStats) } };
-  let fx: Effects = trace('pit_reset', 'channel 0 output high: IRQ 0 rises');
+  // The channel's output drops and rises again: an intercept whose cache was high sees both edges.
+  let fx: Effects = trace('pit_reset', 'channel 0 output low, then high: IRQ 0 rises');
   const q = state.qtest;
-  if (q.intercept?.kind === 'in' && q.intercept.target === 'ioapic' && (q.levels[0] ?? 0) === 0) {
+  if (q.intercept?.kind === 'in' && q.intercept.target === 'ioapic') {
+    if ((q.levels[0] ?? 0) === 1) fx = merge(fx, irqLine('IRQ lower 0'));
     next = { ...next, qtest: { ...q, levels: q.levels.map((l, i) => (i === 0 ? 1 : l)) } };
     fx = merge(fx, irqLine('IRQ raise 0'));
   }
