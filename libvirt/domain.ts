@@ -9,7 +9,7 @@
 import { ScenarioError } from '../backends/types';
 import { LE, type LibvirtError } from './errors';
 import { memoryDeviceFromElement, type MemoryDeviceDef } from './device';
-import { child, childrenNamed, DOMAIN_DOC, parseXml, xpathString, type XmlElement } from './xml';
+import { child, childrenNamed, DOMAIN_DOC, parseXml, xpathString } from './xml';
 import { parseMemoryKiB, roundUp } from './scaled';
 
 export type MachineType = 'pc' | 'q35';

@@ -10,7 +10,6 @@ import { buildMemory } from './memory-map';
 import { initAcpi, initIrq } from '../acpi/init';
 import { addBackend } from '../devices/backends';
 import { addDevice } from '../devices/qdev';
-import { MiB } from '../units';
 import { emptyGHash, ghashInsert } from '../qom/ghash';
 import type { Effects } from '../effects';
 
@@ -100,4 +99,3 @@ export function buildMachine(config: MachineConfig): BuildResult {
   return { ok: true, state, fx, warnings: layout.warnings };
 }
 
-export const DEFAULT_RAM = 128n * MiB;

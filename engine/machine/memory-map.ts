@@ -12,7 +12,7 @@
 import { backendRegionName } from '../devices/backends';
 import type { MachineConfig } from '../config/types';
 import { done, then, type Transition } from '../effects';
-import { addSubregion, createRegion, setAddress, setEnabled, type Region, type RegionKind, type RegionSpec, type Regions } from '../memory/regions';
+import { addSubregion, createRegion, setAddress, setEnabled, type Region, type RegionSpec, type Regions } from '../memory/regions';
 import { emptyMemory, memTransaction, type MemAccel } from '../memory/transaction';
 import type { AddressSpace, MemoryState } from '../memory/types';
 import type { Layout } from './layout';
