@@ -16,6 +16,11 @@ export interface StepResult {
   readonly irqs: readonly string[];
   /** The causal path (model backend only). */
   readonly trace?: readonly TraceEntry[];
+  /**
+   * QEMU trace-point lines the step caused (`-trace`/`-D` log lines), only when the backend was asked for
+   * trace events; the model keeps exactly those its selection enables.
+   */
+  readonly traceEvents?: readonly string[];
 }
 
 export type StartResult = { readonly ok: true } | { readonly ok: false; readonly error: string };

@@ -8,6 +8,7 @@ import { ModelBackend } from '../backends/model';
 import { loadReplayScenario, runReplay, type ReplayScenario, type Transcript } from './replay-format';
 import { stringifyJson } from './json';
 import { renderTranscript } from './render';
+import { DEFAULT_TRACE_EVENTS, traceEventSelectionProblem } from '../engine/trace-events';
 
 const USAGE = `usage: hotplug-scenarios <command> [options]
 
@@ -15,10 +16,13 @@ commands:
   run [cucumber-js options]
         run the bundled Gherkin suite (features/) on the model and write reports/out/
         (-p qemu: on real QEMU; -p diff: model and QEMU side by side)
-  replay FILE.yaml... [--json] [--trace] [--backend model|qemu]
+  replay FILE.yaml... [--json] [--trace] [--trace-events[=PATTERN,...]] [--backend model|qemu]
         run replay scenarios and print their transcripts (--json: one JSON object per line,
-        the transcript format of DESIGN.md; --trace: add each step's causal path, model only)
-  diff FILE.yaml...
+        the transcript format of DESIGN.md; --trace: add each step's causal path, model only;
+        --trace-events: add each step's QEMU trace-event log lines, by default for
+        mhp_acpi_*,piix4_gpe_*,pic_set_irq,pic_ioport_read,pic_ioport_write,ioapic_set_irq,
+        ioapic_mem_read,ioapic_mem_write; =PATTERN,... selects others, as QEMU's -trace does)
+  diff FILE.yaml... [--trace-events[=PATTERN,...]]
         run each scenario on the model and on real QEMU and show the differences (exit 1 if any)
   fuzz [--runs N] [--seed S] [--steps N] [--machine pc|q35|any] [--out DIR] [--kvm] [--path P]
         random scenarios on the model and on real QEMU; a difference is shrunk, written to DIR
@@ -30,8 +34,18 @@ exit codes: 0 success, 1 differences found (diff, fuzz), 2 bad input (scenario, 
 interface Options {
   json: boolean;
   trace: boolean;
+  /** Trace-event patterns (`--trace-events[=P,...]`); undefined: no trace events. */
+  traceEvents?: readonly string[];
   backend: 'model' | 'qemu';
   files: string[];
+}
+
+/** `--trace-events` (the default set) or `--trace-events=P,...`; refused when the model cannot show them. */
+export function parseTraceEventsOption(a: string): readonly string[] {
+  const patterns = a.includes('=') ? a.slice(a.indexOf('=') + 1).split(',').map((p) => p.trim()) : [...DEFAULT_TRACE_EVENTS];
+  const problem = traceEventSelectionProblem(patterns);
+  if (problem) throw new ScenarioError(`--trace-events: ${problem}`);
+  return patterns;
 }
 
 function parseArgs(args: string[]): Options {
@@ -40,6 +54,7 @@ function parseArgs(args: string[]): Options {
     const a = args[i];
     if (a === '--json') o.json = true;
     else if (a === '--trace') o.trace = true;
+    else if (a === '--trace-events' || a.startsWith('--trace-events=')) o.traceEvents = parseTraceEventsOption(a);
     else if (a === '--backend' || a.startsWith('--backend=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       if (v !== 'model' && v !== 'qemu') throw new ScenarioError(`--backend expects 'model' or 'qemu', got '${v ?? ''}'`);
@@ -52,10 +67,10 @@ function parseArgs(args: string[]): Options {
   return o;
 }
 
-export async function makeBackend(kind: 'model' | 'qemu'): Promise<Backend> {
-  if (kind === 'model') return new ModelBackend();
+export async function makeBackend(kind: 'model' | 'qemu', traceEvents?: readonly string[]): Promise<Backend> {
+  if (kind === 'model') return new ModelBackend({ traceEvents });
   const { QemuBackend } = await import('../backends/qemu');
-  return new QemuBackend();
+  return new QemuBackend({ traceEvents });
 }
 
 /** Wraps a backend to keep each step's trace, in order, for `--trace`. */
@@ -91,7 +106,7 @@ async function replay(args: string[], out: (s: string) => void): Promise<number>
   // Load every file first: a malformed one stops the run before anything starts.
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   for (const [i, scenario] of scenarios.entries()) {
-    const backend = await makeBackend(o.backend);
+    const backend = await makeBackend(o.backend, o.traceEvents);
     const { transcript, traces } = await runScenario(scenario, backend);
     if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
     else out(renderTranscript(o.files[i], transcript, traces));
@@ -105,8 +120,8 @@ async function diff(args: string[], out: (s: string) => void): Promise<number> {
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   let differing = 0;
   for (const [i, scenario] of scenarios.entries()) {
-    const model = (await runScenario(scenario, await makeBackend('model'))).transcript;
-    const qemu = (await runScenario(scenario, await makeBackend('qemu'))).transcript;
+    const model = (await runScenario(scenario, await makeBackend('model', o.traceEvents))).transcript;
+    const qemu = (await runScenario(scenario, await makeBackend('qemu', o.traceEvents))).transcript;
     const diffs = compareTranscripts(qemu, model);
     if (diffs.length === 0) out(`✓ ${o.files[i]}: model and QEMU agree`);
     else {

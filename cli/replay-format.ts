@@ -33,10 +33,23 @@ export interface ReplayScenario {
   readonly stepLines?: readonly (number | undefined)[];
 }
 
+/** What every transcript step carries after its request; `trace-events` only with `--trace-events`. */
+export interface StepOutcome {
+  readonly reply: unknown;
+  readonly events: readonly QmpEvent[];
+  readonly irqs: readonly string[];
+  readonly 'trace-events'?: readonly string[];
+}
+
 export type TranscriptStep =
-  | { readonly qmp: QmpCommand; readonly reply: unknown; readonly events: readonly QmpEvent[]; readonly irqs: readonly string[] }
-  | { readonly qtest: string; readonly reply: unknown; readonly events: readonly QmpEvent[]; readonly irqs: readonly string[] }
-  | { readonly hmp: string; readonly reply: unknown; readonly events: readonly QmpEvent[]; readonly irqs: readonly string[] };
+  | ({ readonly qmp: QmpCommand } & StepOutcome)
+  | ({ readonly qtest: string } & StepOutcome)
+  | ({ readonly hmp: string } & StepOutcome);
+
+/** A step's outcome in the transcript's key order (reply, events, irqs, trace-events). */
+export function stepOutcome(r: StepResult): StepOutcome {
+  return { reply: r.reply, events: r.events, irqs: r.irqs, ...(r.traceEvents ? { 'trace-events': r.traceEvents } : {}) };
+}
 
 export interface Transcript {
   readonly machine: string;
@@ -185,13 +198,13 @@ export async function runReplay(backend: Backend, scenario: ReplayScenario): Pro
       let r: StepResult;
       if ('qmp' in step) {
         r = await backend.qmp(step.qmp);
-        steps.push({ qmp: step.qmp, reply: r.reply, events: r.events, irqs: r.irqs });
+        steps.push({ qmp: step.qmp, ...stepOutcome(r) });
       } else if ('qtest' in step) {
         r = await backend.qtest(step.qtest);
-        steps.push({ qtest: step.qtest, reply: r.reply, events: r.events, irqs: r.irqs });
+        steps.push({ qtest: step.qtest, ...stepOutcome(r) });
       } else {
         r = await backend.hmp(step.hmp);
-        steps.push({ hmp: step.hmp, reply: r.reply, events: r.events, irqs: r.irqs });
+        steps.push({ hmp: step.hmp, ...stepOutcome(r) });
       }
     }
     return { machine, startup: { ok: true }, steps };

@@ -7,6 +7,15 @@ import type { MachineState } from '../../engine/state';
 import { buildFromCommandLine } from '../../engine/machine/build';
 import { reduce, type Action, type ReduceResult } from '../../engine/reduce';
 import { ModelLimit } from '../../engine/errors';
+import { selectTraceEvents } from '../../engine/trace-events';
+
+export interface ModelBackendOptions {
+  /**
+   * Trace-event patterns (QEMU's `-trace` syntax) whose lines each step reports in `traceEvents`, as the
+   * qemu backend's log would; undefined: none (checked with checkTraceEventPatterns by the caller).
+   */
+  readonly traceEvents?: readonly string[];
+}
 
 export interface HistoryEntry {
   readonly action: Action;
@@ -22,6 +31,11 @@ export class ModelBackend implements Backend {
   private readonly log: HistoryEntry[] = [];
   /** Start-up warnings QEMU would print on stderr. */
   warnings: readonly string[] = [];
+  private readonly traceEvents?: readonly string[];
+
+  constructor(options: ModelBackendOptions = {}) {
+    this.traceEvents = options.traceEvents;
+  }
 
   /** The current engine state (model-only observations: trace, KVM slots under TCG, internals). */
   get state(): MachineState {
@@ -64,7 +78,8 @@ export class ModelBackend implements Backend {
     }
     this.log.push({ action, before, result });
     this.current = result.state;
-    return { reply: result.reply, events: result.events, irqs: result.irqs, trace: result.trace };
+    const selected = this.traceEvents ? { traceEvents: selectTraceEvents(result.traceEvents, this.traceEvents) } : {};
+    return { reply: result.reply, events: result.events, irqs: result.irqs, trace: result.trace, ...selected };
   }
 
   async qmp(command: QmpCommand): Promise<StepResult> {

@@ -3,6 +3,7 @@
 // main loop is single-threaded and writes both sockets synchronously, so once a step's reply is in, a
 // cheap request on each channel (qtest `endianness`, QMP `query-status`) flushes everything the step caused.
 
+import * as fs from 'node:fs';
 import type { QmpEvent } from '../../engine/effects';
 import type { Backend, QmpCommand, StartResult, StepResult } from '../types';
 import { ScenarioError } from '../types';
@@ -18,7 +19,15 @@ export interface QemuBackendOptions {
   readonly timeoutMs?: number;
   /** Time-out for QEMU to come up (sockets + QMP greeting), default 10 s. */
   readonly startTimeoutMs?: number;
+  /**
+   * Trace-event patterns (`-trace enable=PATTERN`, log backend, `-D` in the private dir): each step then
+   * reports the log lines written while it ran (start-up excluded) in `traceEvents`.
+   */
+  readonly traceEvents?: readonly string[];
 }
+
+/** The log backend's optional `PID@SECONDS.MICROS:` prefix (`-msg timestamp=on`), stripped from lines. */
+const LOG_PREFIX = /^\d+@\d+\.\d+:/;
 
 export class QemuBackend implements Backend {
   readonly name = 'qemu' as const;
@@ -28,10 +37,15 @@ export class QemuBackend implements Backend {
   private readonly timeoutMs: number;
   private readonly startTimeoutMs: number;
   private failure: Error | undefined;
+  private readonly traceEvents?: readonly string[];
+  /** Bytes of the trace log already attributed to earlier steps (or start-up). */
+  private traceOffset = 0;
+  private traceFd: number | undefined;
 
   constructor(options: QemuBackendOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.startTimeoutMs = options.startTimeoutMs ?? 10_000;
+    this.traceEvents = options.traceEvents;
   }
 
   /** PID of the running QEMU, if any. */
@@ -58,7 +72,7 @@ export class QemuBackend implements Backend {
     if (this.proc) throw new ScenarioError('qemu backend: start() called twice; close() first');
     if (!qemuAvailable()) throw new ScenarioError(QEMU_NOT_FOUND);
     this.failure = undefined;
-    const proc = await QemuProcess.spawn(machine);
+    const proc = await QemuProcess.spawn(machine, this.traceEvents);
     this.proc = proc;
     try {
       if (!(await proc.waitForSockets(this.startTimeoutMs))) return await this.startupFailure(proc);
@@ -72,6 +86,12 @@ export class QemuBackend implements Backend {
         throw e;
       }
       this.qtestClient = await QtestClient.connect(proc.qtestPath, this.startTimeoutMs, onClose, this.timeoutMs);
+      if (this.traceEvents) {
+        // Start-up's lines (device resets, the PIT) are not part of any step.
+        await this.barriers();
+        this.traceFd = fs.openSync(proc.traceLogPath, 'r');
+        this.traceOffset = fs.fstatSync(this.traceFd).size;
+      }
       return { ok: true };
     } catch (e) {
       const err = this.withStderr(e as Error);
@@ -119,6 +139,10 @@ export class QemuBackend implements Backend {
   }
 
   async close(): Promise<void> {
+    if (this.traceFd !== undefined) {
+      fs.closeSync(this.traceFd);
+      this.traceFd = undefined;
+    }
     this.qmpClient?.close();
     this.qtestClient?.close();
     this.qmpClient = undefined;
@@ -131,7 +155,23 @@ export class QemuBackend implements Backend {
   // -------------------------------------------------------------------------------------------------
 
   private result(reply: unknown, events: QmpEvent[], irqs: string[]): StepResult {
-    return { reply, events, irqs };
+    return this.traceEvents ? { reply, events, irqs, traceEvents: this.takeTraceLines() } : { reply, events, irqs };
+  }
+
+  /**
+   * The trace log's complete lines written since the last call. QEMU's log backend flushes every line and
+   * runs in the main loop, so after the barriers the step's lines are all in the file.
+   */
+  private takeTraceLines(): string[] {
+    if (this.traceFd === undefined) return [];
+    const size = fs.fstatSync(this.traceFd).size;
+    if (size <= this.traceOffset) return [];
+    const buf = Buffer.alloc(size - this.traceOffset);
+    fs.readSync(this.traceFd, buf, 0, buf.length, this.traceOffset);
+    const text = buf.toString('utf8');
+    const end = text.lastIndexOf('\n') + 1;
+    this.traceOffset += Buffer.byteLength(text.slice(0, end));
+    return text.slice(0, end).split('\n').filter((l) => l !== '').map((l) => l.replace(LOG_PREFIX, ''));
   }
 
   /** One request on each channel, issued after the step's reply: flushes its events and IRQ lines. */

@@ -3,7 +3,7 @@
 // only on changes and ORs it into the GSI selected by ACPI_CTRL (q35).
 
 import type { MachineState } from '../state';
-import { done, merge, trace, type Effects, type Transition } from '../effects';
+import { NO_EFFECTS, done, merge, trace, tracepoint, type Effects, type Transition } from '../effects';
 import { setGsi } from '../irq/gsi';
 import type { AcpiState } from './types';
 
@@ -89,6 +89,13 @@ export function gpeReadByte(acpi: AcpiState, offset: number): number {
   return 0;
 }
 
+/** PIIX4's gpe_readb (hw/acpi/piix4.c): acpi_gpe_ioport_readb, then trace_piix4_gpe_readb (QEMU 7.2). */
+export function gpeReadb(acpi: AcpiState, offset: number, width = 1): { readonly value: number; readonly fx: Effects } {
+  const value = gpeReadByte(acpi, offset);
+  const fx = acpi.device === 'piix4' ? tracepoint('piix4_gpe_readb', `addr: 0x${offset.toString(16)} width: ${width} ==> 0x${value.toString(16)}`) : NO_EFFECTS;
+  return { value, fx };
+}
+
 /** acpi_gpe_ioport_writeb (STS write-1-to-clear, EN plain) then acpi_update_sci. */
 export function gpeWriteByte(state: MachineState, offset: number, val: number): Transition<MachineState> {
   const acpi = state.acpi;
@@ -109,7 +116,8 @@ export function gpeWriteByte(state: MachineState, offset: number, val: number): 
   } else {
     return done(state);
   }
-  const fx = trace(acpi.device === 'piix4' ? 'gpe_writeb' : 'ich9_gpe_writeb', what);
+  const traced = acpi.device === 'piix4' ? tracepoint('piix4_gpe_writeb', `addr: 0x${offset.toString(16)} width: 1 <== 0x${val.toString(16)}`) : NO_EFFECTS;
+  const fx = merge(trace(acpi.device === 'piix4' ? 'gpe_writeb' : 'ich9_gpe_writeb', what), traced);
   const u = acpiUpdateSci({ ...state, acpi: next }, 1);
   return { state: u.state, fx: merge(fx, u.fx) };
 }
