@@ -4,6 +4,8 @@
 #
 #   scripts/record.sh test/replay/qemu test/replay/qemu-acpi        # every *.yaml in these folders
 #   scripts/record.sh test/replay/qemu/plug-auto-pc.yaml             # one scenario
+#   scripts/record.sh --trace-events test/replay/qemu               # with each step's trace-event lines
+#   scripts/record.sh --trace-events=pic_*,ioapic_* FILE.yaml        # another selection (QEMU -trace patterns)
 #
 # For each scenario NAME.yaml it writes NAME.qemu.json next to it (pretty-printed, one-space indent).
 # Exit status: 0 all recorded, 1 some scenario failed to run, 2 usage error or QEMU missing.

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { QemuBackend, qemuAvailable, QEMU_NOT_FOUND } from '../backends/qemu';
 import { prettyJson } from '../cli/json';
 import { loadReplayScenario, runReplay } from '../cli/replay-format';
+import { parseTraceEventsOption } from '../cli/main';
 
 function expand(args: string[]): string[] {
   const files: string[] = [];
@@ -21,9 +22,19 @@ function expand(args: string[]): string[] {
 }
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  if (args.length === 0) {
-    console.error('usage: scripts/record.sh SCENARIO.yaml|DIR...');
+  const all = process.argv.slice(2);
+  // --trace-events[=PATTERN,...]: record each step's trace-event log lines too (the default set without =).
+  const traceArg = all.find((a) => a === '--trace-events' || a.startsWith('--trace-events='));
+  const args = all.filter((a) => a !== traceArg);
+  if (args.length === 0 || args.some((a) => a.startsWith('--'))) {
+    console.error('usage: scripts/record.sh [--trace-events[=PATTERN,...]] SCENARIO.yaml|DIR...');
+    return 2;
+  }
+  let traceEvents: readonly string[] | undefined;
+  try {
+    traceEvents = traceArg ? parseTraceEventsOption(traceArg) : undefined;
+  } catch (e) {
+    console.error((e as Error).message);
     return 2;
   }
   if (!qemuAvailable()) {
@@ -35,7 +46,7 @@ async function main(): Promise<number> {
     const out = file.replace(/\.ya?ml$/, '') + '.qemu.json';
     const started = Date.now();
     try {
-      const transcript = await runReplay(new QemuBackend(), loadReplayScenario(file));
+      const transcript = await runReplay(new QemuBackend({ traceEvents }), loadReplayScenario(file));
       fs.writeFileSync(out, prettyJson(transcript));
       const status = transcript.startup.ok ? `${transcript.steps.length} steps` : `startup refused: ${transcript.startup.error}`;
       console.log(`recorded ${out} (${status}, ${Date.now() - started} ms)`);

@@ -227,12 +227,17 @@ export function elcrRead(irq: IrqState, chip: 0 | 1): number {
   return irq.pic[chip].elcr;
 }
 
-/** Device reset (pic_reset): ELCR cleared first, then pic_init_reset. */
-export function resetPic(irq: IrqState): IrqState {
-  let next = irq;
-  for (const chip of [0, 1] as const) {
-    const s = next.pic[chip];
-    next = withChip(next, chip, resetCommon({ ...s, elcr: 0 }));
+/**
+ * Device reset (pic_reset) of both chips, the slave first (qdev resets the ISA bus's children newest
+ * first): ELCR cleared, then pic_init_reset, whose pic_update_irq lowers the slave's INT output, i.e.
+ * pic_set_irq(master, 2, 0) (traced; its edge is then cleared by the master's own reset).
+ */
+export function resetPic(irq: IrqState): Transition<IrqState> {
+  let t: Transition<IrqState> = done(irq);
+  for (const chip of [1, 0] as const) {
+    const s = t.state.pic[chip];
+    const u = updateIrq(withChip(t.state, chip, resetCommon({ ...s, elcr: 0 })), chip, 1);
+    t = { state: u.state, fx: merge(t.fx, u.fx) };
   }
-  return next;
+  return t;
 }
