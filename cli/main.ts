@@ -122,9 +122,8 @@ async function diff(args: string[], out: (s: string) => void): Promise<number> {
 /** `run`: the Gherkin suite through reports/run.ts (Cucumber + our reports), with its exit code. */
 function runSuite(args: string[]): number {
   const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-  const path = require('node:path') as typeof import('node:path');
-  const root = path.join(__dirname, '..');
-  const r = spawnSync(process.execPath, ['--require', 'ts-node/register', path.join(root, 'reports', 'run.ts'), ...args], { stdio: 'inherit', cwd: root });
+  const { NODE_ARGS, REPO_ROOT } = require('../paths') as typeof import('../paths');
+  const r = spawnSync(process.execPath, [...NODE_ARGS, require.resolve('../reports/run'), ...args], { stdio: 'inherit', cwd: REPO_ROOT });
   return r.status ?? 3;
 }
 
