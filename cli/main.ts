@@ -167,16 +167,13 @@ const COMMANDS: Record<string, Command> = {
 };
 
 function version(): string {
-  const path = require('node:path') as typeof import('node:path');
   const { readFileSync } = require('node:fs') as typeof import('node:fs');
-  for (const up of ['..', '../..']) {
-    try {
-      return (JSON.parse(readFileSync(path.join(__dirname, up, 'package.json'), 'utf8')) as { version: string }).version;
-    } catch {
-      /* try the next level (dist/cli/ when compiled) */
-    }
+  const { repoPath } = require('../paths') as typeof import('../paths');
+  try {
+    return (JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
   }
-  return 'unknown';
 }
 
 export function usage(): string {

@@ -101,7 +101,7 @@ test('every command has --help (exit 0) listing its options; --version prints th
   }
   assert.match(run('replay', '-h').out, /--backend NAME/);
   assert.match(run('fuzz', '--help').out, /--runs N/);
-  const pkg = JSON.parse(require('node:fs').readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(require('node:fs').readFileSync(repoPath('package.json'), 'utf8')) as { version: string };
   const v = run('--version');
   assert.equal(v.code, 0);
   assert.equal(v.out.trim(), pkg.version);
