@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { QemuBackend, qemuAvailable, QEMU_NOT_FOUND } from '../backends/qemu';
 import { prettyJson } from '../cli/json';
 import { loadReplayScenario, runReplay } from '../cli/replay-format';
-import { parseTraceEventsOption } from '../cli/main';
+import { TRACE_EVENTS_OPTION, traceEventPatterns } from '../cli/main';
 
 function expand(args: string[]): string[] {
   const files: string[] = [];
@@ -30,13 +30,13 @@ async function main(): Promise<number> {
     console.error('usage: scripts/record.sh [--trace-events[=PATTERN,...]] SCENARIO.yaml|DIR...');
     return 2;
   }
-  let traceEvents: readonly string[] | undefined;
-  try {
-    traceEvents = traceArg ? parseTraceEventsOption(traceArg) : undefined;
-  } catch (e) {
-    console.error((e as Error).message);
+  const value = traceArg?.includes('=') ? traceArg.slice(traceArg.indexOf('=') + 1) : traceArg ? true : undefined;
+  const problem = typeof value === 'string' ? TRACE_EVENTS_OPTION.check(value) : undefined;
+  if (problem) {
+    console.error(`--trace-events expects ${problem}`);
     return 2;
   }
+  const traceEvents = traceEventPatterns(value);
   if (!qemuAvailable()) {
     console.error(QEMU_NOT_FOUND);
     return 2;
