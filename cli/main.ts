@@ -56,9 +56,9 @@ export const TRACE_EVENTS_OPTION = {
   type: 'boolean',
   optionalValue: true,
   value: 'PATTERN,...',
-  help: "add each step's QEMU trace-event log lines (\"trace-events\"); alone: the default set " +
-    'mhp_acpi_*, piix4_gpe_*, pic_set_irq, pic_ioport_read, pic_ioport_write, ioapic_set_irq, ioapic_mem_read, ' +
-    "ioapic_mem_write; =PATTERN,... selects others as QEMU's -trace does (events the model cannot fire are refused)",
+  help: "add each step's QEMU trace-event log lines; alone: mhp_acpi_*, piix4_gpe_*, pic_set_irq,\n" +
+    '                                pic_ioport_read/write, ioapic_set_irq, ioapic_mem_read/write; =PATTERN,... as\n' +
+    "                                QEMU's -trace (events the model cannot fire are refused)",
   check: (v: string) => {
     const problem = traceEventSelectionProblem(v.split(',').map((x) => x.trim()));
     return problem ? `events the model fires (${problem})` : undefined;

@@ -6,6 +6,7 @@ import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 
 import type { QmpEvent } from '../engine/effects';
 import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/types';
 import { ScenarioError } from '../backends/types';
+import { DEFAULT_TRACE_EVENTS } from '../engine/trace-events';
 
 // ---------------------------------------------------------------------------------------------------
 // Types
@@ -45,6 +46,15 @@ export type TranscriptStep =
   | ({ readonly qmp: QmpCommand } & StepOutcome)
   | ({ readonly qtest: string } & StepOutcome)
   | ({ readonly hmp: string } & StepOutcome);
+
+/**
+ * The trace-event selection a recorded transcript was made with: the default set when its steps carry
+ * `trace-events` (the corpus is recorded with `scripts/record.sh --trace-events`), else none.
+ */
+export function recordedTraceEvents(transcript: unknown): readonly string[] | undefined {
+  const steps = (transcript as { steps?: unknown })?.steps;
+  return Array.isArray(steps) && steps.some((s) => typeof s === 'object' && s !== null && 'trace-events' in s) ? DEFAULT_TRACE_EVENTS : undefined;
+}
 
 /** A step's outcome in the transcript's key order (reply, events, irqs, trace-events). */
 export function stepOutcome(r: StepResult): StepOutcome {
