@@ -7,6 +7,7 @@ import type { Backend, QmpCommand, StepResult } from '../backends/types';
 import { stringifyJson } from '../cli/json';
 import type { QmpEvent } from '../engine/effects';
 import type { TimelineEntry } from '../reports/topology';
+import { DEFAULT_TRACE_EVENTS } from '../engine/trace-events';
 
 export interface WorldParams {
   /** `model` (default) or `qemu`. */
@@ -239,6 +240,11 @@ export class HotplugWorld extends World<WorldParams> {
     return this.action.flatMap((e) => [...e.result.irqs]);
   }
 
+  /** The QEMU trace-event lines of the current action (default set), in order. */
+  get actionTraceEvents(): string[] {
+    return this.action.flatMap((e) => [...(e.result.traceEvents ?? [])]);
+  }
+
   get allEvents(): QmpEvent[] {
     return this.history.flatMap((e) => [...e.result.events]);
   }
@@ -258,6 +264,7 @@ export class HotplugWorld extends World<WorldParams> {
       events: e.result.events.map((v) => stringifyJson(v)),
       irqs: [...e.result.irqs],
       trace: (e.result.trace ?? []).map((t) => `${'  '.repeat(t.depth)}${t.fn}${t.note ? ` (${t.note})` : ''}`),
+      ...(e.result.traceEvents?.length ? { traceEvents: [...e.result.traceEvents] } : {}),
       ...(e.internal ? { internal: true } : {}),
     }));
   }
@@ -277,21 +284,25 @@ function clip(s: string, max = 1500): string {
   return s.length > max ? s.slice(0, max) + `\n… (${s.length - max} more characters)` : s;
 }
 
-/** The backend by name; modules are loaded on demand so a run needs only the backend it uses. */
+/**
+ * The backend by name; modules are loaded on demand so a run needs only the backend it uses. Every backend
+ * reports the default trace-event set (`the trace events were:`); the diff backend compares them too.
+ */
 export function createBackend(name: 'model' | 'qemu' | 'diff'): Backend {
+  const options = { traceEvents: DEFAULT_TRACE_EVENTS };
   if (name === 'diff') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { DiffBackend } = require('../backends/diff') as { DiffBackend: new () => Backend };
-    return new DiffBackend();
+    const { DiffBackend } = require('../backends/diff') as { DiffBackend: new (o: typeof options) => Backend };
+    return new DiffBackend(options);
   }
   if (name === 'qemu') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { QemuBackend } = require('../backends/qemu') as { QemuBackend: new () => Backend };
-    return new QemuBackend();
+    const { QemuBackend } = require('../backends/qemu') as { QemuBackend: new (o: typeof options) => Backend };
+    return new QemuBackend(options);
   }
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { ModelBackend } = require('../backends/model') as { ModelBackend: new () => Backend };
-  return new ModelBackend();
+  const { ModelBackend } = require('../backends/model') as { ModelBackend: new (o: typeof options) => Backend };
+  return new ModelBackend(options);
 }
 
 setWorldConstructor(HotplugWorld);

@@ -1,5 +1,5 @@
 // The diff backend: every request goes to the model and to a real QEMU; the first step where their answers
-// differ (reply, events or IRQ lines; `info mtree -f` by its AS "memory" block) fails with a readable diff.
+// differ (reply, events, IRQ lines or trace events; `info mtree -f` by its AS "memory" block) fails with a readable diff.
 // Scenarios then assert on the model's answers, so one run checks the scenario and the model together.
 
 import type { Backend, QmpCommand, StartResult, StepResult } from '../types';
@@ -7,6 +7,7 @@ import { ModelBackend } from '../model';
 import { QemuBackend } from '../qemu';
 import { compareTranscripts, formatDifferences } from '../../cli/compare';
 import type { MachineState } from '../../engine/state';
+import { stepOutcome } from '../../cli/replay-format';
 
 export class DivergenceError extends Error {
   constructor(readonly request: string, readonly diffText: string) {
@@ -16,13 +17,23 @@ export class DivergenceError extends Error {
 
 type Kind = 'qmp' | 'qtest' | 'hmp';
 
+export interface DiffBackendOptions {
+  /** Trace-event patterns both sides report and the comparison includes (undefined: none). */
+  readonly traceEvents?: readonly string[];
+}
+
 export class DiffBackend implements Backend {
   readonly name = 'diff' as const;
   readonly libvirtDefaultDevices = true;
-  readonly model = new ModelBackend();
-  readonly qemu = new QemuBackend();
+  readonly model: ModelBackend;
+  readonly qemu: QemuBackend;
   /** Steps compared so far, for reports. */
   compared = 0;
+
+  constructor(options: DiffBackendOptions = {}) {
+    this.model = new ModelBackend({ traceEvents: options.traceEvents });
+    this.qemu = new QemuBackend({ traceEvents: options.traceEvents });
+  }
 
   get state(): MachineState {
     return this.model.state;
@@ -38,7 +49,7 @@ export class DiffBackend implements Backend {
   private async both(kind: Kind, request: unknown, run: (b: Backend) => Promise<StepResult>): Promise<StepResult> {
     const q = await run(this.qemu);
     const m = await run(this.model);
-    const step = (r: StepResult) => ({ [kind]: request, reply: r.reply, events: r.events, irqs: r.irqs });
+    const step = (r: StepResult) => ({ [kind]: request, ...stepOutcome(r) });
     const diffs = compareTranscripts({ steps: [step(q)] }, { steps: [step(m)] });
     this.compared++;
     if (diffs.length) throw new DivergenceError(typeof request === 'string' ? request : JSON.stringify(request, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)), formatDifferences(diffs));
