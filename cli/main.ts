@@ -15,11 +15,13 @@ commands:
   run [cucumber-js options]
         run the bundled Gherkin suite (features/) on the model and write reports/out/
         (-p qemu: on real QEMU; -p diff: model and QEMU side by side)
-  replay FILE.yaml... [--json] [--trace] [--backend model|qemu]
+  replay FILE.yaml... [--json] [--trace] [--backend model|qemu] [--raw-qemu]
         run replay scenarios and print their transcripts (--json: one JSON object per line,
         the transcript format of DESIGN.md; --trace: add each step's causal path, model only)
-  diff FILE.yaml...
+  diff FILE.yaml... [--raw-qemu]
         run each scenario on the model and on real QEMU and show the differences (exit 1 if any)
+        --raw-qemu (or HOTPLUG_SCENARIOS_RAW_QEMU=1): let real QEMU receive commands and options the
+        model does not model (by default they are refused before QEMU sees them: only for trusted files)
   fuzz [--runs N] [--seed S] [--steps N] [--machine pc|q35|any] [--out DIR] [--kvm] [--path P]
         random scenarios on the model and on real QEMU; a difference is shrunk, written to DIR
         (default fuzz-out/) as a replay file and shown (exit 1); no qemu-system-x86_64: exit 2
@@ -31,15 +33,18 @@ interface Options {
   json: boolean;
   trace: boolean;
   backend: 'model' | 'qemu';
+  /** Raw access to real QEMU (unmodelled commands and options go through). */
+  rawQemu: boolean;
   files: string[];
 }
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { json: false, trace: false, backend: 'model', files: [] };
+  const o: Options = { json: false, trace: false, backend: 'model', rawQemu: false, files: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--json') o.json = true;
     else if (a === '--trace') o.trace = true;
+    else if (a === '--raw-qemu') o.rawQemu = true;
     else if (a === '--backend' || a.startsWith('--backend=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       if (v !== 'model' && v !== 'qemu') throw new ScenarioError(`--backend expects 'model' or 'qemu', got '${v ?? ''}'`);
@@ -52,10 +57,10 @@ function parseArgs(args: string[]): Options {
   return o;
 }
 
-export async function makeBackend(kind: 'model' | 'qemu'): Promise<Backend> {
+export async function makeBackend(kind: 'model' | 'qemu', rawQemu = false): Promise<Backend> {
   if (kind === 'model') return new ModelBackend();
-  const { QemuBackend } = await import('../backends/qemu');
-  return new QemuBackend();
+  const { QemuBackend, rawQemuFromEnv } = await import('../backends/qemu');
+  return new QemuBackend({ raw: rawQemu || rawQemuFromEnv() });
 }
 
 /** Wraps a backend to keep each step's trace, in order, for `--trace`. */
@@ -91,7 +96,7 @@ async function replay(args: string[], out: (s: string) => void): Promise<number>
   // Load every file first: a malformed one stops the run before anything starts.
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   for (const [i, scenario] of scenarios.entries()) {
-    const backend = await makeBackend(o.backend);
+    const backend = await makeBackend(o.backend, o.rawQemu);
     const { transcript, traces } = await runScenario(scenario, backend);
     if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
     else out(renderTranscript(o.files[i], transcript, traces));
@@ -106,7 +111,7 @@ async function diff(args: string[], out: (s: string) => void): Promise<number> {
   let differing = 0;
   for (const [i, scenario] of scenarios.entries()) {
     const model = (await runScenario(scenario, await makeBackend('model'))).transcript;
-    const qemu = (await runScenario(scenario, await makeBackend('qemu'))).transcript;
+    const qemu = (await runScenario(scenario, await makeBackend('qemu', o.rawQemu))).transcript;
     const diffs = compareTranscripts(qemu, model);
     if (diffs.length === 0) out(`✓ ${o.files[i]}: model and QEMU agree`);
     else {
