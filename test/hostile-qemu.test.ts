@@ -10,12 +10,13 @@ import { describe, it } from 'node:test';
 import { qemuAvailable, QemuBackend, QEMU_NOT_FOUND } from '../backends/qemu';
 import { ScenarioError } from '../backends/types';
 import { loadReplayScenario, runReplay } from '../cli/replay-format';
+import { repoPath } from '../paths';
 import { checkHmp, checkMachine, checkQmp, checkQtest } from '../engine/protocol/allowlist';
 import { MODELLED_QMP_COMMANDS } from '../engine/protocol/qmp';
 import { MODELLED_HMP_COMMANDS, MODELLED_HMP_INFO } from '../engine/protocol/hmp';
 
-const HOSTILE = path.join(__dirname, 'hostile');
-const BIN = path.join(__dirname, '..', 'bin', 'hotplug-scenarios.js');
+const HOSTILE = repoPath('test', 'hostile');
+const BIN = repoPath('bin', 'hotplug-scenarios.js');
 const SKIP = qemuAvailable() ? false : `${QEMU_NOT_FOUND} (skipping the real-QEMU tests)`;
 
 function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -62,7 +63,7 @@ describe('the allowlist (pure)', () => {
   });
 
   it('allows every step of every recorded referee transcript', () => {
-    const root = path.join(__dirname, 'replay');
+    const root = repoPath('test', 'replay');
     for (const dir of fs.readdirSync(root)) {
       for (const f of fs.readdirSync(path.join(root, dir)).filter((n) => n.endsWith('.yaml'))) {
         const s = loadReplayScenario(path.join(root, dir, f));
