@@ -11,10 +11,10 @@ import { renderTranscript } from './render';
 import { commandHelp, integerAtLeast, parseCommand, type CommandSpec, type Parsed } from './args';
 import { DEFAULT_TRACE_EVENTS, traceEventSelectionProblem } from '../engine/trace-events';
 
-export async function makeBackend(kind: 'model' | 'qemu', traceEvents?: readonly string[]): Promise<Backend> {
-  if (kind === 'model') return new ModelBackend({ traceEvents });
-  const { QemuBackend } = await import('../backends/qemu');
-  return new QemuBackend({ traceEvents });
+export async function makeBackend(kind: 'model' | 'qemu', opts: { rawQemu?: boolean; traceEvents?: readonly string[] } = {}): Promise<Backend> {
+  if (kind === 'model') return new ModelBackend({ traceEvents: opts.traceEvents });
+  const { QemuBackend, rawQemuFromEnv } = await import('../backends/qemu');
+  return new QemuBackend({ raw: opts.rawQemu || rawQemuFromEnv(), traceEvents: opts.traceEvents });
 }
 
 /** Wraps a backend to keep each step's trace, in order, for `--trace`. */
@@ -70,6 +70,8 @@ interface ReplayOptions {
   trace: boolean;
   traceEvents?: readonly string[];
   backend: 'model' | 'qemu';
+  /** Raw access to real QEMU (unmodelled commands and options go through). */
+  rawQemu: boolean;
   files: readonly string[];
 }
 
@@ -79,6 +81,7 @@ function replayOptions(p: Parsed): ReplayOptions {
     trace: p.values.trace === true,
     traceEvents: traceEventPatterns(p.values['trace-events']),
     backend: (p.values.backend as 'model' | 'qemu' | undefined) ?? 'model',
+    rawQemu: p.values['raw-qemu'] === true,
     files: p.positionals,
   };
   if (o.trace && o.backend !== 'model') throw new ScenarioError('replay: --trace is model-only: real QEMU has no causal trace');
@@ -90,7 +93,7 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
   // Load every file first: a malformed one stops the run before anything starts.
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   for (const [i, scenario] of scenarios.entries()) {
-    const backend = await makeBackend(o.backend, o.traceEvents);
+    const backend = await makeBackend(o.backend, { rawQemu: o.rawQemu, traceEvents: o.traceEvents });
     const { transcript, traces } = await runScenario(scenario, backend);
     if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
     else out(renderTranscript(o.files[i], transcript, traces));
@@ -100,12 +103,12 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
 
 async function diff(p: Parsed, out: (s: string) => void): Promise<number> {
   const { compareTranscripts, formatDifferences } = await import('./compare');
-  const o = { files: p.positionals, traceEvents: traceEventPatterns(p.values['trace-events']) };
+  const o = { files: p.positionals, rawQemu: p.values['raw-qemu'] === true, traceEvents: traceEventPatterns(p.values['trace-events']) };
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   let differing = 0;
   for (const [i, scenario] of scenarios.entries()) {
-    const model = (await runScenario(scenario, await makeBackend('model', o.traceEvents))).transcript;
-    const qemu = (await runScenario(scenario, await makeBackend('qemu', o.traceEvents))).transcript;
+    const model = (await runScenario(scenario, await makeBackend('model', { traceEvents: o.traceEvents }))).transcript;
+    const qemu = (await runScenario(scenario, await makeBackend('qemu', { rawQemu: o.rawQemu, traceEvents: o.traceEvents }))).transcript;
     const diffs = compareTranscripts(qemu, model);
     if (diffs.length === 0) out(`✓ ${o.files[i]}: model and QEMU agree`);
     else {
@@ -161,6 +164,8 @@ const COMMANDS: Record<string, Command> = {
         trace: { type: 'boolean', help: "add each step's causal path (model only)" },
         'trace-events': TRACE_EVENTS_OPTION,
         backend: { type: 'string', value: 'NAME', choices: ['model', 'qemu'], help: 'where to run (default model)' },
+        'raw-qemu': { type: 'boolean', help: 'let real QEMU receive commands and options the model does not model (trusted files only;\n' +
+          'also HOTPLUG_SCENARIOS_RAW_QEMU=1); by default they are refused before QEMU sees them' },
       },
     },
     run: replay,
@@ -171,7 +176,11 @@ const COMMANDS: Record<string, Command> = {
       args: 'FILE.yaml...',
       summary: 'Run each replay scenario on the model and on real QEMU and show the differences (exit 1 if any).',
       minArgs: 1,
-      options: { 'trace-events': TRACE_EVENTS_OPTION },
+      options: {
+        'trace-events': TRACE_EVENTS_OPTION,
+        'raw-qemu': { type: 'boolean', help: 'let real QEMU receive commands and options the model does not model (trusted files only;\n' +
+          'also HOTPLUG_SCENARIOS_RAW_QEMU=1); by default they are refused before QEMU sees them' },
+      },
     },
     run: diff,
   },

@@ -4,7 +4,7 @@
 
 import type { Backend, QmpCommand, StartResult, StepResult } from '../types';
 import { ModelBackend } from '../model';
-import { QemuBackend } from '../qemu';
+import { QemuBackend, type QemuBackendOptions } from '../qemu';
 import { compareTranscripts, formatDifferences } from '../../cli/compare';
 import type { MachineState } from '../../engine/state';
 import { stepOutcome } from '../../cli/replay-format';
@@ -30,9 +30,9 @@ export class DiffBackend implements Backend {
   /** Steps compared so far, for reports. */
   compared = 0;
 
-  constructor(options: DiffBackendOptions = {}) {
+  constructor(options: DiffBackendOptions & QemuBackendOptions = {}) {
     this.model = new ModelBackend({ traceEvents: options.traceEvents });
-    this.qemu = new QemuBackend({ traceEvents: options.traceEvents });
+    this.qemu = new QemuBackend(options);
   }
 
   get state(): MachineState {
