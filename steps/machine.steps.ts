@@ -3,6 +3,7 @@
 import { Given, Then } from '@cucumber/cucumber';
 import { machineFromFile, machineFromYaml } from './machine-yaml';
 import type { HotplugWorld } from './world';
+import { docString } from './step-args';
 
 const MACHINES = ['pc', 'q35'];
 
@@ -16,6 +17,7 @@ Given('a machine (is )started with {string}', async function (this: HotplugWorld
 });
 
 Given('a machine (is )started with:', async function (this: HotplugWorld, yaml: string) {
+  yaml = docString(yaml);
   const line = (this.stepLocation?.docStringLine ?? 0) + 1;
   await this.start(machineFromYaml(yaml, this.uri, line));
 });

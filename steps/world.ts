@@ -98,11 +98,12 @@ export class HotplugWorld extends World<WorldParams> {
   }
 
   /** Record one exchange (public for layers that talk to the backend themselves, e.g. steps/libvirt-world.ts). */
-  record(kind: Kind, input: QmpCommand | string, result: StepResult, internal: boolean): Entry {
+  record(kind: Kind, input: QmpCommand | string, result: StepResult, internal: boolean, cleanup = false): Entry {
     const entry: Entry = { kind, input, result, step: this.currentStep, internal };
     if (!internal) this.lastFailed = false;
     this.history.push(entry);
-    if (!internal && this.currentType !== 'Outcome') this.action.push(entry);
+    // A cleanup is shown in the timeline but is not the action's outcome ("the reply is", events, IRQ lines).
+    if (!internal && !cleanup && this.currentType !== 'Outcome') this.action.push(entry);
     for (const line of result.irqs) {
       const m = /^IRQ (raise|lower) (\d+)$/.exec(line);
       if (m) this.irqLevels.set(Number(m[2]), m[1] === 'raise' ? 1 : 0);
@@ -173,20 +174,26 @@ export class HotplugWorld extends World<WorldParams> {
     }
   }
 
-  /** Before every command of an action, remember how the machine looked (only for scenarios that ask). */
+  /**
+   * Before the first command of an action step, remember how the machine looked (only for scenarios that
+   * ask): "the machine is unchanged" covers everything the step did, e.g. the backend a worded hot-add made.
+   */
   private async beforeCommand(internal: boolean | undefined): Promise<void> {
-    if (internal || !this.needsFingerprint || this.currentType === 'Outcome') return;
+    if (internal || !this.needsFingerprint || this.currentType === 'Outcome' || this.action.length > 0) return;
     const { fingerprint } = await import('./snapshot');
     this.fingerprintBefore = await fingerprint(this);
   }
 
-  async qmp(command: QmpCommand, opts: { internal?: boolean } = {}): Promise<StepResult> {
+  /** `cleanup`: a step undoing its own partial work after a refusal (recorded, shown, never an error of its own). */
+  async qmp(command: QmpCommand, opts: { internal?: boolean; cleanup?: boolean } = {}): Promise<StepResult> {
     this.requireStarted();
     await this.beforeCommand(opts.internal);
+    const failed = this.lastFailed;
     const res = await this.getBackend().qmp(command);
-    this.record('qmp', command, res, !!opts.internal);
+    this.record('qmp', command, res, !!opts.internal, !!opts.cleanup);
     const err = qmpError(res.reply);
-    if (err && !opts.internal) this.noteError(describeInput('qmp', command), err.class, err.desc);
+    if (opts.cleanup) this.lastFailed = failed;
+    else if (err && !opts.internal) this.noteError(describeInput('qmp', command), err.class, err.desc);
     return res;
   }
 

@@ -139,3 +139,45 @@ test('malformed YAML and JSON doc strings and unknown options name the feature f
   assert.match(r.out, /scratch\.feature:1[23]: malformed JSON in the QMP doc string/);
   assert.match(r.out, /scratch\.feature:15: .*unsupported option '-frobnicate'/);
 });
+
+test('a step given the wrong argument shape says what it expected (doc string vs data table)', () => {
+  const r = runCucumber([
+    'Feature: f',
+    '  Scenario: table for a doc string',
+    '    Given a "pc" machine started with "-m 1G,slots=4,maxmem=8G"',
+    '    When I hot-add a 1G DIMM "d0"',
+    '    Then the trace passes through, in order:',
+    '      | pc_dimm_pre_plug |',
+    '      | acpi_send_event  |',
+    '  Scenario: doc string for a table',
+    '    Given a "pc" machine started with "-m 1G,slots=4,maxmem=8G"',
+    '    When I hot-add a 1G DIMM "d0"',
+    '    Then the memory devices are:',
+    '      """',
+    '      id slot',
+    '      """',
+    '',
+  ].join('\n'));
+  assert.equal(r.code, 1);
+  assert.doesNotMatch(r.out, /TypeError/);
+  assert.match(r.out, /this step takes a doc string under it, not a data table/);
+  assert.match(r.out, /this step takes a data table under it, not a doc string/);
+});
+
+test('"the machine is unchanged" covers every command of the action step, not just the last one', () => {
+  const r = runCucumber([
+    'Feature: f',
+    '  Scenario: a step that adds a backend, then is refused',
+    '    Given a "pc" machine started with "-m 1G,slots=4,maxmem=8G"',
+    '    When I run:',
+    '      """',
+    '      object_add memory-backend-ram,id=m0,size=256M',
+    '      device_add pc-dimm,id=d0,memdev=m0,slot=9',
+    '      """',
+    '    Then it fails with "invalid slot number 9, valid range is [0-3]"',
+    '    And the machine is unchanged',
+    '',
+  ].join('\n'));
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /the refused command changed the machine[\s\S]*\+objects: m0/);
+});
