@@ -22,10 +22,12 @@ const where = (w: HotplugWorld) => `${w.uri}:${w.stepLocation?.docStringLine ?? 
 Given('a domain (is )defined by:', async function (this: HotplugWorld, xml: string) {
   xml = docString(xml);
   await defineAndStart(this, xml, 'domain.xml');
+  return this.skipReason ? 'skipped' : undefined;
 });
 
 Given('a domain (is )defined by the file {string}', async function (this: HotplugWorld, file: string) {
   await defineAndStart(this, readDomainFile(this, file), file);
+  return this.skipReason ? 'skipped' : undefined;
 });
 
 // --- attach / detach -----------------------------------------------------------------------------------

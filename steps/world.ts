@@ -3,7 +3,7 @@
 // and `hmp` here; this class records, tracks IRQ levels and enforces "an error must be asserted".
 
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
-import type { Backend, QmpCommand, StepResult } from '../backends/types';
+import { BackendUnavailable, type Backend, type QmpCommand, type StepResult } from '../backends/types';
 import { stringifyJson } from '../cli/json';
 import type { QmpEvent } from '../engine/effects';
 import type { TimelineEntry } from '../reports/topology';
@@ -111,8 +111,14 @@ export class HotplugWorld extends World<WorldParams> {
     return entry;
   }
 
-  /** Start the machine. In a Given step a refusal fails the step; otherwise it is recorded for `Then`. */
-  async start(options: string): Promise<void> {
+  /** Why this scenario cannot run on this host's backend (e.g. `-accel kvm` without /dev/kvm): it is skipped. */
+  skipReason?: string;
+
+  /**
+   * Start the machine. In a Given step a refusal fails the step; otherwise it is recorded for `Then`.
+   * Returns 'skipped' when the backend cannot run the scenario here; a step returns that to Cucumber.
+   */
+  async start(options: string): Promise<'skipped' | undefined> {
     if (this.started) throw new Error(`the machine is already started (with "${this.machine}"); a scenario starts one machine`);
     this.machine = options.trim();
     this.machineType = /(?:^|\s)-(?:M|machine)\s+(?:type=)?(?:q35|pc-q35)/.test(this.machine) ? 'q35' : 'pc';
@@ -120,6 +126,11 @@ export class HotplugWorld extends World<WorldParams> {
     try {
       res = await this.getBackend().start(this.machine);
     } catch (e) {
+      if (e instanceof BackendUnavailable) {
+        this.skipReason = e.message;
+        this.log(`skipped: ${e.message}`);
+        return 'skipped';
+      }
       // Not QEMU's answer but a problem with the options (unsupported, malformed): name the feature line.
       throw new Error(`${this.uri}${this.stepLocation ? ':' + this.stepLocation.line : ''}: ${(e as Error).message}`);
     }
@@ -127,7 +138,7 @@ export class HotplugWorld extends World<WorldParams> {
     if (!res.ok) {
       this.startError = res.error;
       this.noteError('start-up', undefined, res.error);
-      return;
+      return undefined;
     }
     this.started = true;
     // Observe GSI levels from the start: qtest reports `IRQ raise/lower N` on every level change.
@@ -136,6 +147,7 @@ export class HotplugWorld extends World<WorldParams> {
       const { memorySnapshot } = await import('./snapshot');
       this.topologyBefore = await memorySnapshot(this, 'before');
     }
+    return undefined;
   }
 
   get attachmentsEnabled(): boolean {
