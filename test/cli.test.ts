@@ -8,8 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseJson } from '../cli/json';
+import { repoPath } from '../paths';
 
-const BIN = join(__dirname, '..', 'bin', 'hotplug-scenarios.js');
+const BIN = repoPath('bin', 'hotplug-scenarios.js');
 const dir = mkdtempSync(join(tmpdir(), 'hs-cli-'));
 
 function run(...args: string[]) {
@@ -24,8 +25,8 @@ function scenario(name: string, text: string): string {
 const noStack = (s: string) => assert.doesNotMatch(s, /^\s+at .+:\d+:\d+\)?$/m, 'a stack trace was printed');
 
 test('replay --json prints one transcript object per line, in file order', () => {
-  const a = join(__dirname, 'replay/examples/refused-slot.yaml');
-  const b = join(__dirname, 'replay/examples/startup-refused.yaml');
+  const a = repoPath('test', 'replay/examples/refused-slot.yaml');
+  const b = repoPath('test', 'replay/examples/startup-refused.yaml');
   const r = run('replay', a, b, '--json');
   assert.equal(r.code, 0, r.err);
   const lines = r.out.trimEnd().split('\n');
@@ -37,7 +38,7 @@ test('replay --json prints one transcript object per line, in file order', () =>
 });
 
 test('replay --trace adds the causal path of each step', () => {
-  const r = run('replay', join(__dirname, 'replay/examples/plug-one-dimm-pc.yaml'), '--json', '--trace');
+  const r = run('replay', repoPath('test', 'replay/examples/plug-one-dimm-pc.yaml'), '--json', '--trace');
   assert.equal(r.code, 0, r.err);
   const t = parseJson(r.out) as { steps: Array<{ trace: Array<{ fn: string }> }> };
   assert.ok(t.steps[1].trace.some((e) => e.fn === 'pc_dimm_pre_plug'));
@@ -45,7 +46,7 @@ test('replay --trace adds the causal path of each step', () => {
 });
 
 test('the readable rendering shows requests, replies and events', () => {
-  const r = run('replay', join(__dirname, 'replay/examples/gpe-sci-and-eject-pc.yaml'));
+  const r = run('replay', repoPath('test', 'replay/examples/gpe-sci-and-eject-pc.yaml'));
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /\[5\] qtest> outb 0xafe2 0x08\n {4}< OK\n {4}irq: IRQ raise 9/);
   assert.match(r.out, /event: \{"event":"DEVICE_DELETED","data":\{"device":"dimm1","path":"\/machine\/peripheral\/dimm1"\}\}/);
@@ -100,7 +101,7 @@ test('every command has --help (exit 0) listing its options; --version prints th
   }
   assert.match(run('replay', '-h').out, /--backend NAME/);
   assert.match(run('fuzz', '--help').out, /--runs N/);
-  const pkg = JSON.parse(require('node:fs').readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(require('node:fs').readFileSync(repoPath('package.json'), 'utf8')) as { version: string };
   const v = run('--version');
   assert.equal(v.code, 0);
   assert.equal(v.out.trim(), pkg.version);
