@@ -229,7 +229,7 @@ test('-accel kvm on real QEMU without KVM: the scenario is skipped with the reas
     assert.match(renderReport(run), /-accel kvm needs KVM, and \/nonexistent\/kvm is missing/);
     const cli = spawnSync(process.execPath, [join(ROOT, 'bin', 'hotplug-scenarios.js'), 'replay', '--backend', 'qemu', join(ROOT, 'test/replay/qemu-kvm/kvm-plug-query-pc.yaml')], { encoding: 'utf8' });
     assert.equal(cli.status, 2, cli.stderr);
-    assert.match(cli.stderr, /^hotplug-scenarios: -accel kvm needs KVM/);
+    assert.match(cli.stderr, /^hotplug-scenarios: .*kvm-plug-query-pc\.yaml: machine: -accel kvm needs KVM/);
   } finally {
     if (saved === undefined) delete process.env.HOTPLUG_KVM_DEVICE;
     else process.env.HOTPLUG_KVM_DEVICE = saved;
