@@ -8,6 +8,7 @@ import { ModelBackend } from '../backends/model';
 import { loadReplayScenario, runReplay, type ReplayScenario, type Transcript } from './replay-format';
 import { stringifyJson } from './json';
 import { renderTranscript } from './render';
+import { LIBVIRT_VERSION_NAMES } from '../libvirt/versions';
 
 const USAGE = `usage: hotplug-scenarios <command> [options]
 
@@ -15,9 +16,10 @@ commands:
   run [cucumber-js options]
         run the bundled Gherkin suite (features/) on the model and write reports/out/
         (-p qemu: on real QEMU; -p diff: model and QEMU side by side)
-  replay FILE.yaml... [--json] [--trace] [--backend model|qemu]
+  replay FILE.yaml... [--json] [--trace] [--backend model|qemu] [--libvirt-version 9.0|11.3]
         run replay scenarios and print their transcripts (--json: one JSON object per line,
-        the transcript format of DESIGN.md; --trace: add each step's causal path, model only)
+        the transcript format of DESIGN.md; --trace: add each step's causal path, model only;
+        --libvirt-version: the libvirt of \`domain\` scenarios without a libvirt-version: key, default 9.0)
   diff FILE.yaml...
         run each scenario on the model and on real QEMU and show the differences (exit 1 if any)
   fuzz [--runs N] [--seed S] [--steps N] [--machine pc|q35|any] [--out DIR] [--kvm] [--path P]
@@ -31,6 +33,8 @@ interface Options {
   json: boolean;
   trace: boolean;
   backend: 'model' | 'qemu';
+  /** libvirt version for `domain` scenarios without their own `libvirt-version:`. */
+  libvirtVersion?: string;
   files: string[];
 }
 
@@ -44,6 +48,12 @@ function parseArgs(args: string[]): Options {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       if (v !== 'model' && v !== 'qemu') throw new ScenarioError(`--backend expects 'model' or 'qemu', got '${v ?? ''}'`);
       o.backend = v;
+    } else if (a === '--libvirt-version' || a.startsWith('--libvirt-version=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
+      if (!(LIBVIRT_VERSION_NAMES as readonly string[]).includes(v ?? '')) {
+        throw new ScenarioError(`--libvirt-version expects ${LIBVIRT_VERSION_NAMES.join(' or ')}, got '${v ?? ''}'`);
+      }
+      o.libvirtVersion = v;
     } else if (a.startsWith('-')) throw new ScenarioError(`unknown option '${a}'\n\n${USAGE}`);
     else o.files.push(a);
   }
@@ -71,10 +81,16 @@ class TraceRecorder implements Backend {
   close() { return this.inner.close(); }
 }
 
-export async function runScenario(scenario: ReplayScenario, backend: Backend): Promise<{ transcript: Transcript; traces: TraceRecorder['traces'] }> {
+export interface RunOptions {
+  /** libvirt version of `domain` scenarios without their own key. */
+  readonly libvirtVersion?: string;
+}
+
+export async function runScenario(scenario: ReplayScenario, backend: Backend, options: RunOptions = {}): Promise<{ transcript: Transcript; traces: TraceRecorder['traces'] }> {
   if (scenario.domain !== undefined) {
     const { runLibvirtReplay } = await import('./libvirt-replay');
-    const transcript = (await runLibvirtReplay(backend, scenario)) as unknown as Transcript;
+    const libvirt = options.libvirtVersion !== undefined ? { libvirt: options.libvirtVersion } : {};
+    const transcript = (await runLibvirtReplay(backend, scenario, libvirt)) as unknown as Transcript;
     // libvirt steps make several backend calls each: per-step traces would not line up, so none are kept.
     return { transcript, traces: [] };
   }
@@ -92,7 +108,7 @@ async function replay(args: string[], out: (s: string) => void): Promise<number>
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   for (const [i, scenario] of scenarios.entries()) {
     const backend = await makeBackend(o.backend);
-    const { transcript, traces } = await runScenario(scenario, backend);
+    const { transcript, traces } = await runScenario(scenario, backend, o);
     if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
     else out(renderTranscript(o.files[i], transcript, traces));
   }
@@ -105,8 +121,8 @@ async function diff(args: string[], out: (s: string) => void): Promise<number> {
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   let differing = 0;
   for (const [i, scenario] of scenarios.entries()) {
-    const model = (await runScenario(scenario, await makeBackend('model'))).transcript;
-    const qemu = (await runScenario(scenario, await makeBackend('qemu'))).transcript;
+    const model = (await runScenario(scenario, await makeBackend('model'), o)).transcript;
+    const qemu = (await runScenario(scenario, await makeBackend('qemu'), o)).transcript;
     const diffs = compareTranscripts(qemu, model);
     if (diffs.length === 0) out(`✓ ${o.files[i]}: model and QEMU agree`);
     else {
