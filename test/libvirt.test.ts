@@ -14,6 +14,7 @@ import {
 } from '../libvirt';
 import { ScenarioError } from '../backends/types';
 import { parseJson, stringifyJson } from '../cli/json';
+import { repoPath } from '../paths';
 
 const dom = (o: { machine?: string; max?: string; cells?: string; devices?: string; memory?: number; vcpu?: number } = {}) =>
   `<domain type='qemu'>\n  <name>hp</name>\n  <memory unit='KiB'>${o.memory ?? 1048576}</memory>\n  ${o.max ?? "<maxMemory slots='4' unit='KiB'>8388608</maxMemory>"}\n  <vcpu>${o.vcpu ?? 1}</vcpu>\n  <os><type arch='x86_64' machine='${o.machine ?? 'pc'}'>hvm</type></os>\n  <features><acpi/></features>\n  ${o.cells ?? "<cpu><numa><cell id='0' cpus='0' memory='1048576' unit='KiB'/></numa></cpu>"}\n  <devices>\n    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n${o.devices ?? ''}  </devices>\n</domain>\n`;
@@ -190,8 +191,8 @@ test('live XML carries alias, dimm address and the totals', () => {
 
 /** The recorded corpora: libvirt 9.0 on QEMU 7.2, libvirt 11.3 on QEMU 10.0 (scripts/record-libvirt.sh --libvirt-version V). */
 const CORPORA = [
-  { version: '9.0', qemu: '7.2', dir: path.join(__dirname, 'libvirt') },
-  { version: '11.3', qemu: '10.0', dir: path.join(__dirname, 'libvirt-11.3') },
+  { version: '9.0', qemu: '7.2', dir: repoPath('test', 'libvirt') },
+  { version: '11.3', qemu: '10.0', dir: repoPath('test', 'libvirt-11.3') },
 ] as const;
 const yamlIn = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
 
