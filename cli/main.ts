@@ -11,10 +11,10 @@ import { renderTranscript } from './render';
 import { commandHelp, integerAtLeast, parseCommand, type CommandSpec, type Parsed } from './args';
 import { LIBVIRT_VERSION_NAMES } from '../libvirt/versions';
 
-export async function makeBackend(kind: 'model' | 'qemu'): Promise<Backend> {
+export async function makeBackend(kind: 'model' | 'qemu', rawQemu = false): Promise<Backend> {
   if (kind === 'model') return new ModelBackend();
-  const { QemuBackend } = await import('../backends/qemu');
-  return new QemuBackend();
+  const { QemuBackend, rawQemuFromEnv } = await import('../backends/qemu');
+  return new QemuBackend({ raw: rawQemu || rawQemuFromEnv() });
 }
 
 /** Wraps a backend to keep each step's trace, in order, for `--trace`. */
@@ -57,12 +57,14 @@ interface ReplayOptions {
   backend: 'model' | 'qemu';
   /** libvirt version for `domain` scenarios without their own `libvirt-version:`. */
   libvirtVersion?: string;
+  /** Raw access to real QEMU (unmodelled commands and options go through). */
+  rawQemu: boolean;
   files: readonly string[];
 }
 
 function replayOptions(p: Parsed): ReplayOptions {
   const o: ReplayOptions = {
-    json: p.values.json === true, trace: p.values.trace === true, backend: (p.values.backend as 'model' | 'qemu' | undefined) ?? 'model', files: p.positionals,
+    json: p.values.json === true, trace: p.values.trace === true, backend: (p.values.backend as 'model' | 'qemu' | undefined) ?? 'model', rawQemu: p.values['raw-qemu'] === true, files: p.positionals,
     ...(typeof p.values['libvirt-version'] === 'string' ? { libvirtVersion: p.values['libvirt-version'] } : {}),
   };
   if (o.trace && o.backend !== 'model') throw new ScenarioError('replay: --trace is model-only: real QEMU has no causal trace');
@@ -74,7 +76,7 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
   // Load every file first: a malformed one stops the run before anything starts.
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   for (const [i, scenario] of scenarios.entries()) {
-    const backend = await makeBackend(o.backend);
+    const backend = await makeBackend(o.backend, o.rawQemu);
     const { transcript, traces } = await runScenario(scenario, backend, o);
     if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
     else out(renderTranscript(o.files[i], transcript, traces));
@@ -84,12 +86,12 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
 
 async function diff(p: Parsed, out: (s: string) => void): Promise<number> {
   const { compareTranscripts, formatDifferences } = await import('./compare');
-  const o = { files: p.positionals, ...(typeof p.values['libvirt-version'] === 'string' ? { libvirtVersion: p.values['libvirt-version'] } : {}) };
+  const o = { files: p.positionals, rawQemu: p.values['raw-qemu'] === true, ...(typeof p.values['libvirt-version'] === 'string' ? { libvirtVersion: p.values['libvirt-version'] } : {}) };
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   let differing = 0;
   for (const [i, scenario] of scenarios.entries()) {
     const model = (await runScenario(scenario, await makeBackend('model'), o)).transcript;
-    const qemu = (await runScenario(scenario, await makeBackend('qemu'), o)).transcript;
+    const qemu = (await runScenario(scenario, await makeBackend('qemu', o.rawQemu), o)).transcript;
     const diffs = compareTranscripts(qemu, model);
     if (diffs.length === 0) out(`✓ ${o.files[i]}: model and QEMU agree`);
     else {
@@ -150,6 +152,8 @@ const COMMANDS: Record<string, Command> = {
         trace: { type: 'boolean', help: "add each step's causal path (model only)" },
         backend: { type: 'string', value: 'NAME', choices: ['model', 'qemu'], help: 'where to run (default model)' },
         'libvirt-version': LIBVIRT_VERSION_OPTION,
+        'raw-qemu': { type: 'boolean', help: 'let real QEMU receive commands and options the model does not model (trusted files only;\n' +
+          'also HOTPLUG_SCENARIOS_RAW_QEMU=1); by default they are refused before QEMU sees them' },
       },
     },
     run: replay,
@@ -160,7 +164,11 @@ const COMMANDS: Record<string, Command> = {
       args: 'FILE.yaml...',
       summary: 'Run each replay scenario on the model and on real QEMU and show the differences (exit 1 if any).',
       minArgs: 1,
-      options: { 'libvirt-version': LIBVIRT_VERSION_OPTION },
+      options: {
+        'libvirt-version': LIBVIRT_VERSION_OPTION,
+        'raw-qemu': { type: 'boolean', help: 'let real QEMU receive commands and options the model does not model (trusted files only;\n' +
+          'also HOTPLUG_SCENARIOS_RAW_QEMU=1); by default they are refused before QEMU sees them' },
+      },
     },
     run: diff,
   },
