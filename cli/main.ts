@@ -86,17 +86,25 @@ function withTraces(t: Transcript, traces: TraceRecorder['traces']): unknown {
   return { ...t, steps: t.steps.map((s, i) => ({ ...s, trace: (traces[i] ?? []).map((e) => ({ ...e })) })) };
 }
 
-async function replay(args: string[], out: (s: string) => void): Promise<number> {
+async function replay(args: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const o = parseArgs(args);
-  // Load every file first: a malformed one stops the run before anything starts.
-  const scenarios = o.files.map((f) => loadReplayScenario(f));
-  for (const [i, scenario] of scenarios.entries()) {
-    const backend = await makeBackend(o.backend);
-    const { transcript, traces } = await runScenario(scenario, backend);
-    if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
-    else out(renderTranscript(o.files[i], transcript, traces));
+  // Each file on its own: one that stops (malformed, not modelled) gets an error line naming the file and
+  // the step, every other file still prints its transcript, and the exit code says something stopped.
+  let stopped = 0;
+  for (const file of o.files) {
+    try {
+      const scenario = loadReplayScenario(file);
+      const backend = await makeBackend(o.backend);
+      const { transcript, traces } = await runScenario(scenario, backend);
+      if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
+      else out(renderTranscript(file, transcript, traces));
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      stopped++;
+      err(`hotplug-scenarios: ${e.message.startsWith(file) ? '' : `${file}: `}${e.message}`);
+    }
   }
-  return 0;
+  return stopped ? 2 : 0;
 }
 
 async function diff(args: string[], out: (s: string) => void): Promise<number> {
@@ -128,12 +136,16 @@ function runSuite(args: string[]): number {
   return r.status ?? 3;
 }
 
-export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
+export async function main(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(s + '\n'),
+  err: (s: string) => void = (s) => process.stderr.write(s + '\n'),
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'replay':
-        return await replay(rest, out);
+        return await replay(rest, out, err);
       case 'diff':
         return await diff(rest, out);
       case 'fuzz':

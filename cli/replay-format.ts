@@ -181,21 +181,34 @@ export async function runReplay(backend: Backend, scenario: ReplayScenario): Pro
     const startup = await backend.start(machine);
     if (!startup.ok) return { machine, startup: { ok: false, error: startup.error }, steps: [] };
     const steps: TranscriptStep[] = [];
-    for (const step of scenario.steps as readonly QemuStep[]) {
-      let r: StepResult;
-      if ('qmp' in step) {
-        r = await backend.qmp(step.qmp);
-        steps.push({ qmp: step.qmp, reply: r.reply, events: r.events, irqs: r.irqs });
-      } else if ('qtest' in step) {
-        r = await backend.qtest(step.qtest);
-        steps.push({ qtest: step.qtest, reply: r.reply, events: r.events, irqs: r.irqs });
-      } else {
-        r = await backend.hmp(step.hmp);
-        steps.push({ hmp: step.hmp, reply: r.reply, events: r.events, irqs: r.irqs });
+    for (const [i, step] of (scenario.steps as readonly QemuStep[]).entries()) {
+      try {
+        steps.push(await runStep(backend, step));
+      } catch (e) {
+        // A step the backend cannot run ("not modelled: ...") is reported with the file and the step.
+        if (e instanceof ScenarioError && e.where === undefined) {
+          const line = scenario.stepLines?.[i];
+          throw new ScenarioError(e.message, `${line ? `${file}:${line}` : file}: step ${i + 1}`);
+        }
+        throw e;
       }
     }
     return { machine, startup: { ok: true }, steps };
   } finally {
     await backend.close();
   }
+}
+
+async function runStep(backend: Backend, step: QemuStep): Promise<TranscriptStep> {
+  let r: StepResult;
+  if ('qmp' in step) {
+    r = await backend.qmp(step.qmp);
+    return { qmp: step.qmp, reply: r.reply, events: r.events, irqs: r.irqs };
+  }
+  if ('qtest' in step) {
+    r = await backend.qtest(step.qtest);
+    return { qtest: step.qtest, reply: r.reply, events: r.events, irqs: r.irqs };
+  }
+  r = await backend.hmp(step.hmp);
+  return { hmp: step.hmp, reply: r.reply, events: r.events, irqs: r.irqs };
 }
