@@ -75,6 +75,7 @@ function machineFlags(m: MachineName): MachineClassFlags {
     canonicalPathRamblockId: le(3, 1),
     fwCfgDma: !le(2, 4),
     ich9AcpiPciHotplug: !le(6, 0),
+    ioapicVersion: le(2, 7) ? 0x11 : 0x20,
   };
 }
 

@@ -19,6 +19,8 @@ export interface MachineClassFlags {
   readonly fwCfgDma: boolean;
   /** pc_compat_6_0: ICH9-LPC without ACPI PCI hotplug (no acpi-pci-hotplug at 0xcc0); q35 only. */
   readonly ich9AcpiPciHotplug: boolean;
+  /** pc_compat_2_7: the (TCG) IOAPIC is version 0x11 instead of 0x20 (no EOI register). */
+  readonly ioapicVersion: number;
 }
 
 export interface BackendOption {
