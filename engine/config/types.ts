@@ -27,6 +27,8 @@ export interface BackendOption {
   readonly type: BackendType;
   readonly id: string;
   readonly size: bigint;
+  /** Boolean properties given on the command line (share, merge, dump, prealloc, reserve). */
+  readonly bools?: Readonly<Record<string, boolean>>;
   /** The option text as given, for error prefixes. */
   readonly text: string;
 }
@@ -78,6 +80,8 @@ export interface MachineConfig {
   readonly maxramSize: bigint;
   readonly maxRamBelow4g?: bigint;
   readonly acpi: boolean;
+  /** `acpi=on|off` as given (qom-get shows "auto" otherwise). */
+  readonly acpiOption?: 'on' | 'off';
   /** PIIX4_PM / ICH9-LPC `memory-hotplug-support`. */
   readonly memoryHotplugSupport: boolean;
   readonly accel: Accel;

@@ -9,7 +9,7 @@ import { isIdentifier } from '../config/parse';
 import { emptyGHash, ghashInsert, ghashKeys, ghashRemove } from '../qom/ghash';
 import { qdictOrder } from '../qom/qdict';
 import { parseQemuSize } from '../units';
-import { addBackend, type BackendType } from './backends';
+import { addBackend, backendProps, type BackendType } from './backends';
 
 /** QAPI's ObjectType enum (qapi/qom.json): any other qom-type is refused by the visitor. */
 const OBJECT_TYPES = new Set([
@@ -81,6 +81,7 @@ export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAdd
     throw new ModelLimit(`object type '${type.value}' (the model knows memory-backend-ram and memory-backend-memfd)`);
   }
   let size = 0n;
+  const bools: Record<string, boolean> = {};
   for (const m of [...BACKEND_MEMBERS, ...(type.value === 'memory-backend-memfd' ? MEMFD_MEMBERS : [])]) {
     if (m === 'size') {
       const s = visitSize(input);
@@ -92,6 +93,7 @@ export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAdd
       const e = visitBool(input, m);
       if (e) return fail(e);
       const v = input.args[m];
+      bools[m] = v === true || (typeof v === 'string' && ['on', 'yes', 'true', 'y'].includes(v));
       if (m === 'hugetlb' && (v === true || (typeof v === 'string' && ['on', 'yes', 'true', 'y'].includes(v)))) {
         throw new ModelLimit(`object-add of a hugetlb memfd (its alignment is the host's huge page size)`);
       }
@@ -106,6 +108,6 @@ export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAdd
   // user_creatable_add_type
   if (!isIdentifier(id.value)) return fail(E.parameterType('id', 'an identifier'), ID_HINT);
   if (size >= 1n << 63n) throw new ModelLimit(`a ${size}-byte backend (real QEMU aborts allocating it)`);
-  const r = addBackend(state, type.value, id.value, size);
+  const r = addBackend(state, type.value, id.value, size, false, backendProps(type.value, bools));
   return r.ok ? { ok: true, state: r.state, type: type.value, id: id.value } : fail(r.error);
 }
