@@ -92,10 +92,10 @@ test('a malformed qtest line gets QEMU-style FAIL from the model, not a crash', 
 });
 
 test('replay: a file that stops (not modelled, malformed) still lets every other file print its transcript', () => {
-  const a = join(__dirname, 'replay/examples/refused-slot.yaml');
+  const a = repoPath('test', 'replay/examples/refused-slot.yaml');
   const stops = scenario('stops.yaml', 'machine: -M pc -m 1G\nsteps:\n  - qmp: {execute: query-status}\n  - hmp: info jit\n');
   const bad = scenario('bad.yaml', 'machine: -M pc -m 1G\nsteps:\n  - frob: 1\n');
-  const b = join(__dirname, 'replay/examples/startup-refused.yaml');
+  const b = repoPath('test', 'replay/examples/startup-refused.yaml');
   const r = run('replay', a, stops, bad, b, '--json');
   assert.equal(r.code, 2);
   const lines = r.out.trimEnd().split('\n');
