@@ -10,10 +10,10 @@ import { stringifyJson } from './json';
 import { renderTranscript } from './render';
 import { commandHelp, integerAtLeast, parseCommand, type CommandSpec, type Parsed } from './args';
 
-export async function makeBackend(kind: 'model' | 'qemu'): Promise<Backend> {
+export async function makeBackend(kind: 'model' | 'qemu', rawQemu = false): Promise<Backend> {
   if (kind === 'model') return new ModelBackend();
-  const { QemuBackend } = await import('../backends/qemu');
-  return new QemuBackend();
+  const { QemuBackend, rawQemuFromEnv } = await import('../backends/qemu');
+  return new QemuBackend({ raw: rawQemu || rawQemuFromEnv() });
 }
 
 /** Wraps a backend to keep each step's trace, in order, for `--trace`. */
@@ -48,11 +48,13 @@ interface ReplayOptions {
   json: boolean;
   trace: boolean;
   backend: 'model' | 'qemu';
+  /** Raw access to real QEMU (unmodelled commands and options go through). */
+  rawQemu: boolean;
   files: readonly string[];
 }
 
 function replayOptions(p: Parsed): ReplayOptions {
-  const o: ReplayOptions = { json: p.values.json === true, trace: p.values.trace === true, backend: (p.values.backend as 'model' | 'qemu' | undefined) ?? 'model', files: p.positionals };
+  const o: ReplayOptions = { json: p.values.json === true, trace: p.values.trace === true, backend: (p.values.backend as 'model' | 'qemu' | undefined) ?? 'model', rawQemu: p.values['raw-qemu'] === true, files: p.positionals };
   if (o.trace && o.backend !== 'model') throw new ScenarioError('replay: --trace is model-only: real QEMU has no causal trace');
   return o;
 }
@@ -65,7 +67,7 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
   for (const file of o.files) {
     try {
       const scenario = loadReplayScenario(file);
-      const backend = await makeBackend(o.backend);
+      const backend = await makeBackend(o.backend, o.rawQemu);
       const { transcript, traces } = await runScenario(scenario, backend);
       if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
       else out(renderTranscript(file, transcript, traces));
@@ -80,12 +82,12 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
 
 async function diff(p: Parsed, out: (s: string) => void): Promise<number> {
   const { compareTranscripts, formatDifferences } = await import('./compare');
-  const o = { files: p.positionals };
+  const o = { files: p.positionals, rawQemu: p.values['raw-qemu'] === true };
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   let differing = 0;
   for (const [i, scenario] of scenarios.entries()) {
     const model = (await runScenario(scenario, await makeBackend('model'))).transcript;
-    const qemu = (await runScenario(scenario, await makeBackend('qemu'))).transcript;
+    const qemu = (await runScenario(scenario, await makeBackend('qemu', o.rawQemu))).transcript;
     const diffs = compareTranscripts(qemu, model);
     if (diffs.length === 0) out(`✓ ${o.files[i]}: model and QEMU agree`);
     else {
@@ -140,6 +142,8 @@ const COMMANDS: Record<string, Command> = {
         json: { type: 'boolean', help: 'one JSON transcript object per line (the transcript format, docs/replay.md)' },
         trace: { type: 'boolean', help: "add each step's causal path (model only)" },
         backend: { type: 'string', value: 'NAME', choices: ['model', 'qemu'], help: 'where to run (default model)' },
+        'raw-qemu': { type: 'boolean', help: 'let real QEMU receive commands and options the model does not model (trusted files only;\n' +
+          'also HOTPLUG_SCENARIOS_RAW_QEMU=1); by default they are refused before QEMU sees them' },
       },
     },
     run: replay,
@@ -150,7 +154,10 @@ const COMMANDS: Record<string, Command> = {
       args: 'FILE.yaml...',
       summary: 'Run each replay scenario on the model and on real QEMU and show the differences (exit 1 if any).',
       minArgs: 1,
-      options: {},
+      options: {
+        'raw-qemu': { type: 'boolean', help: 'let real QEMU receive commands and options the model does not model (trusted files only;\n' +
+          'also HOTPLUG_SCENARIOS_RAW_QEMU=1); by default they are refused before QEMU sees them' },
+      },
     },
     run: diff,
   },

@@ -178,20 +178,13 @@ export async function runReplay(backend: Backend, scenario: ReplayScenario): Pro
   });
   const machine = scenario.machine;
   try {
-    const startup = await backend.start(machine);
+    const startup = await atStep(`${file}: machine`, () => backend.start(machine));
     if (!startup.ok) return { machine, startup: { ok: false, error: startup.error }, steps: [] };
     const steps: TranscriptStep[] = [];
     for (const [i, step] of (scenario.steps as readonly QemuStep[]).entries()) {
-      try {
-        steps.push(await runStep(backend, step));
-      } catch (e) {
-        // A step the backend cannot run ("not modelled: ...") is reported with the file and the step.
-        if (e instanceof ScenarioError && e.where === undefined) {
-          const line = scenario.stepLines?.[i];
-          throw new ScenarioError(e.message, `${line ? `${file}:${line}` : file}: step ${i + 1}`);
-        }
-        throw e;
-      }
+      const line = scenario.stepLines?.[i];
+      const where = `${line ? `${file}:${line}` : file}: step ${i + 1}`;
+      steps.push(await atStep(where, () => runStep(backend, step)));
     }
     return { machine, startup: { ok: true }, steps };
   } finally {
@@ -199,16 +192,25 @@ export async function runReplay(backend: Backend, scenario: ReplayScenario): Pro
   }
 }
 
+/** Run one step; a scenario problem (refused or malformed request) is reported with its file and step. */
+export async function atStep<T>(where: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof ScenarioError && e.where === undefined) throw new ScenarioError(e.message, where);
+    throw e;
+  }
+}
+
 async function runStep(backend: Backend, step: QemuStep): Promise<TranscriptStep> {
-  let r: StepResult;
   if ('qmp' in step) {
-    r = await backend.qmp(step.qmp);
+    const r = await backend.qmp(step.qmp);
     return { qmp: step.qmp, reply: r.reply, events: r.events, irqs: r.irqs };
   }
   if ('qtest' in step) {
-    r = await backend.qtest(step.qtest);
+    const r = await backend.qtest(step.qtest);
     return { qtest: step.qtest, reply: r.reply, events: r.events, irqs: r.irqs };
   }
-  r = await backend.hmp(step.hmp);
+  const r = await backend.hmp(step.hmp);
   return { hmp: step.hmp, reply: r.reply, events: r.events, irqs: r.irqs };
 }
