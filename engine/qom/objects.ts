@@ -39,7 +39,7 @@ export function escapeRegionName(name: string): string {
 
 /** The region name of a backend's RAM (its id, or `/objects/ID` where a compat property asks for it). */
 function regionName(state: MachineState, b: MemoryBackend): string {
-  return state.mem.regions[b.region]?.name ?? b.id;
+  return state.mem.regions.get(b.region)?.name ?? b.id;
 }
 
 const BACKEND_CLASS_PROPS: ReadonlyArray<readonly [string, string]> = [

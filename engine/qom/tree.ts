@@ -54,7 +54,7 @@ function child(state: MachineState, node: QomNode, part: string, where: string):
       return b ? { kind: 'backend', backend: b } : undefined;
     }
     case 'backend': {
-      const region = state.mem.regions[node.backend.region]?.name ?? node.backend.id;
+      const region = state.mem.regions.get(node.backend.region)?.name ?? node.backend.id;
       return part === `${region.replace(/\//g, '\\x2f')}[0]` ? { kind: 'opaque', path: `/objects/${node.backend.id}/${part}`, type: 'memory-region' } : undefined;
     }
     case 'passive':
