@@ -123,7 +123,7 @@ export class LibvirtDomain {
     const failed = `Failed to start domain '${this.def.name}'`;
     const s = startDomain(this.def);
     if (!s.ok) return virshFailure(failed, s.error, true);
-    const options = this.defaultDevices && s.deviceOptions ? `${s.qemuOptions} ${s.deviceOptions}` : s.qemuOptions;
+    const options = this.defaultDevices && s.deviceOptions ? s.commandLine : s.qemuOptions;
     const r = await this.backend.start(options);
     if (!r.ok) return virshFailure(failed, LE.processExited(r.error), true);
     this.liveDef = s.live;

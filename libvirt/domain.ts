@@ -9,8 +9,9 @@
 import { ScenarioError } from '../backends/types';
 import { LE, type LibvirtError } from './errors';
 import { memoryDeviceFromElement, type MemoryDeviceDef } from './device';
-import { child, childrenNamed, DOMAIN_DOC, parseXml, xpathString } from './xml';
+import { child, childrenNamed, DOMAIN_DOC, parseXml, xpathString, type XmlElement } from './xml';
 import { parseMemoryKiB, roundUp } from './scaled';
+import { deviceOptionText, domainDevices, type DeviceSet } from './devices';
 
 export type MachineType = 'pc' | 'q35';
 
@@ -43,12 +44,32 @@ export interface DomainDef {
   readonly balloon: boolean;
   /** The default USB controller (`piix3-uhci` on pc, `qemu-xhci` on q35) vs `model='none'`. */
   readonly usb: boolean;
+  /** Every other device: aliases, PCI addresses, -device options (libvirt/devices.ts). */
+  readonly devices?: DeviceSet;
+  /** Top-level elements carried as given (printed back by the XML writer). */
+  readonly carriedTop?: readonly XmlElement[];
+  /** `<os>`, `<features>`, `<cpu>` as given (printed back). */
+  readonly osEl?: XmlElement;
+  readonly featuresEl?: XmlElement;
+  readonly cpuEl?: XmlElement;
 }
 
 export type Defined = { readonly ok: true; readonly def: DomainDef } | { readonly ok: false; readonly error: LibvirtError };
 
-const IGNORED_TOP = new Set(['uuid', 'title', 'description', 'metadata', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'pm', 'genid']);
-const IGNORED_DEVICES = new Set(['emulator', 'input', 'audio', 'graphics', 'video', 'serial', 'console']);
+/** Top-level elements that change nothing QEMU shows a memory-hotplug scenario: carried as given. */
+const IGNORED_TOP = new Set([
+  'uuid', 'title', 'description', 'metadata', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'on_lockfailure', 'pm', 'genid',
+  'iothreads', 'iothreadids', 'cputune', 'numatune', 'resource', 'sysinfo', 'seclabel', 'idmap', 'blkiotune', 'memtune',
+  'keywrap', 'perf', 'vcpus', 'bootloader', 'bootloader_args',
+]);
+/** <features> children carried (their QEMU options touch no memory region of the model: vmport only drops an I/O port). */
+const CARRIED_FEATURES = new Set(['acpi', 'apic', 'pae', 'vmport', 'hyperv', 'kvm', 'pmu', 'hap', 'privnet', 'viridian', 'ioapic', 'vmcoreinfo', 'htm', 'msrs', 'pvspinlock', 'gic']);
+/** <os> children carried. */
+const CARRIED_OS = new Set(['type', 'boot', 'bootmenu', 'smbios', 'bios']);
+/** <cpu> children carried besides <numa>. */
+const CARRIED_CPU = new Set(['numa', 'model', 'vendor', 'topology', 'feature', 'cache', 'maxphysaddr']);
+/** <memoryBacking> children with no effect on what the model shows. */
+const CARRIED_MEMORY_BACKING = new Set(['nosharepages', 'locked']);
 
 /** i440fx machine versions QEMU 7.2 has (1.4 ... 7.2) and q35 ones (2.4 ... 7.2). */
 function machineVersionExists(kind: MachineType, major: number, minor: number): boolean {
@@ -106,10 +127,13 @@ export function defineDomain(xml: string): Defined {
     throw new ScenarioError(`<domain type='${type}'> is not modelled (qemu or kvm)`);
   }
   for (const c of root.children) {
-    if (!['name', 'memory', 'currentMemory', 'maxMemory', 'vcpu', 'os', 'features', 'cpu', 'devices'].includes(c.name) && !IGNORED_TOP.has(c.name)) {
+    if (c.name === 'memoryBacking') {
+      for (const b of c.children) if (!CARRIED_MEMORY_BACKING.has(b.name)) throw new ScenarioError(`<memoryBacking><${b.name}> is not modelled`);
+    } else if (!['name', 'memory', 'currentMemory', 'maxMemory', 'vcpu', 'os', 'features', 'cpu', 'devices'].includes(c.name) && !IGNORED_TOP.has(c.name)) {
       throw new ScenarioError(`domain element <${c.name}> is not modelled`);
     }
   }
+  const carriedTop = root.children.filter((c) => IGNORED_TOP.has(c.name) || c.name === 'memoryBacking');
   const name = xpathString(root, 'name');
   if (name === undefined) return { ok: false, error: LE.missingName() };
 
@@ -134,17 +158,22 @@ export function defineDomain(xml: string): Defined {
   if (!osType) throw new ScenarioError('a domain without <os><type> is not modelled');
   if (osType.text.trim() !== 'hvm') return { ok: false, error: LE.unknownOsType(osType.text.trim()) };
   if ((osType.attrs.arch ?? 'x86_64') !== 'x86_64') throw new ScenarioError(`arch '${osType.attrs.arch}' is not modelled (x86_64)`);
-  for (const c of os!.children) if (c.name !== 'type' && c.name !== 'boot') throw new ScenarioError(`<os><${c.name}> is not modelled`);
+  for (const c of os!.children) if (!CARRIED_OS.has(c.name)) throw new ScenarioError(`<os><${c.name}> is not modelled`);
+  if (os!.attrs.firmware !== undefined) throw new ScenarioError(`<os firmware='${os!.attrs.firmware}'> is not modelled`);
   const machineChoice = classifyMachine(osType.attrs.machine ?? 'pc');
 
   const features = child(root, 'features');
-  for (const f of features?.children ?? []) if (f.name !== 'acpi' && f.name !== 'apic' && f.name !== 'pae') throw new ScenarioError(`<features><${f.name}/> is not modelled`);
+  for (const f of features?.children ?? []) {
+    if (f.name === 'smm' && (f.attrs.state ?? 'on') === 'on') continue;
+    if (!CARRIED_FEATURES.has(f.name)) throw new ScenarioError(`<features><${f.name}/> is not modelled`);
+  }
   const acpi = !!(features && child(features, 'acpi'));
 
   // <cpu><numa>
   const cells: NumaCell[] = [];
   const cpu = child(root, 'cpu');
-  for (const c of cpu?.children ?? []) if (c.name !== 'numa') throw new ScenarioError(`<cpu><${c.name}> is not modelled`);
+  for (const c of cpu?.children ?? []) if (!CARRIED_CPU.has(c.name)) throw new ScenarioError(`<cpu><${c.name}> is not modelled`);
+  if (cpu?.attrs.mode !== undefined && cpu.attrs.mode !== 'custom') throw new ScenarioError(`<cpu mode='${cpu.attrs.mode}'> is not modelled under TCG (custom)`);
   const numa = cpu && child(cpu, 'numa');
   let numaCpuCount = 0;
   let numaMaxCpu = -1;
@@ -163,6 +192,7 @@ export function defineDomain(xml: string): Defined {
       const mem = parseMemoryKiB(el.attrs.memory === '' ? undefined : el.attrs.memory, el.attrs.unit, './@memory', true);
       if (!mem.ok) return mem;
       for (const a of Object.keys(el.attrs)) if (!['id', 'cpus', 'memory', 'unit'].includes(a)) throw new ScenarioError(`<cell ${a}=...> is not modelled`);
+      for (const c of el.children) throw new ScenarioError(`<cell><${c.name}> is not modelled`);
       numaCpuCount += cpus.length;
       numaMaxCpu = Math.max(numaMaxCpu, ...cpus);
       byId[id] = { id, ...(el.attrs.cpus !== undefined ? { cpus: el.attrs.cpus } : {}), memKiB: mem.value! };
@@ -175,29 +205,33 @@ export function defineDomain(xml: string): Defined {
   // <devices>
   const devices = child(root, 'devices');
   const mems: MemoryDeviceDef[] = [];
-  let balloon = true;
-  let usb = true;
   let emulator = '/usr/bin/qemu-system-x86_64';
+  const others: XmlElement[] = [];
   for (const d of devices?.children ?? []) {
     if (d.name === 'memory') {
       const m = memoryDeviceFromElement(d, false);
       if (!m.ok) return m;
       mems.push(m.device);
-    } else if (d.name === 'memballoon') {
-      const model = d.attrs.model;
-      if (model === undefined) return { ok: false, error: LE.missingAttr('model', 'memballoon') };
-      if (model !== 'virtio' && model !== 'none') throw new ScenarioError(`<memballoon model='${model}'> is not modelled`);
-      balloon = model === 'virtio';
-    } else if (d.name === 'controller' && d.attrs.type === 'usb') {
-      if (d.attrs.model !== 'none') throw new ScenarioError(`<controller type='usb' model='${d.attrs.model ?? ''}'> is not modelled (default or none)`);
-      usb = false;
     } else if (d.name === 'emulator') {
       emulator = d.text.trim();
       if (emulator !== '/usr/bin/qemu-system-x86_64') throw new ScenarioError(`emulator '${emulator}' is not modelled`);
-    } else if (!IGNORED_DEVICES.has(d.name)) {
-      throw new ScenarioError(`device <${d.name}> is not modelled`);
+    } else {
+      others.push(d);
     }
   }
+  const clock = child(root, 'clock');
+  for (const t of clock ? childrenNamed(clock, 'timer') : []) {
+    if (!['rtc', 'pit', 'hpet', 'kvmclock', 'hypervclock', 'tsc'].includes(t.attrs.name ?? '')) throw new ScenarioError(`<clock><timer name='${t.attrs.name ?? ''}'> is not modelled`);
+  }
+  const hpet = !(clock && childrenNamed(clock, 'timer').some((t) => t.attrs.name === 'hpet' && t.attrs.present === 'no'));
+  let deviceSet: DeviceSet | undefined;
+  if (machineChoice.type) {
+    const ds = domainDevices(others, machineChoice.type, hpet);
+    if (!ds.ok) return ds;
+    deviceSet = ds.set;
+  }
+  const balloon = deviceSet?.balloon ?? true;
+  const usb = deviceSet?.usb ?? true;
 
   // --- post-parse: machine, memory (virDomainDefPostParseMemory with ABI_UPDATE) ---
   const numaKiB = cells.reduce((s, c) => s + c.memKiB, 0n);
@@ -235,6 +269,7 @@ export function defineDomain(xml: string): Defined {
   const def: DomainDef = {
     name, virtType: type, emulator, machine: machineChoice.canonical, machineType: machineChoice.type, acpi,
     totalKiB, curBalloonKiB, maxMemoryKiB: maxKiB, slots: slotCount, vcpus, cells, mems: assigned, balloon, usb,
+    ...(deviceSet ? { devices: deviceSet } : {}), carriedTop, osEl: os!, ...(features ? { featuresEl: features } : {}), ...(cpu ? { cpuEl: cpu } : {}),
   };
 
   // --- validation: qemuValidateDomainDef, then each device (virDomainMemoryDefValidate) ---
@@ -326,8 +361,10 @@ export interface Started {
   readonly live: DomainDef;
   /** The QEMU options the engine understands (DESIGN's `machine:` syntax). */
   readonly qemuOptions: string;
-  /** The options of libvirt's default devices that matter to its QMP (balloon, USB, PCIe root ports). */
+  /** The options of libvirt's other devices (controllers, disks, NICs, balloon, ...), in its order. */
   readonly deviceOptions: string;
+  /** The whole command line in libvirt's order: machine and memory, controllers, memory devices, other devices. */
+  readonly commandLine: string;
 }
 
 /** qemuDomainAlignMemorySizes + qemuBuildCommandLine (the memory-relevant part). */
@@ -349,8 +386,14 @@ export function startDomain(def: DomainDef): Started | { readonly ok: false; rea
   });
   const hotplug = mems.reduce((s, m) => s + m.sizeKiB, 0n);
   const totalKiB = initial + hotplug;
+  if (def.devices?.usesNetworkDriver) return { ok: false, error: LE.noNetworkDriver() };
   const live: DomainDef = { ...def, cells, maxMemoryKiB, mems, totalKiB, curBalloonKiB: totalKiB };
-  return { ok: true, live, qemuOptions: qemuOptions(live, initial), deviceOptions: deviceOptions(live) };
+  const base = qemuOptions(live, initial, false);
+  const dimms = dimmOptions(live);
+  const ctl = (live.devices?.controllers ?? []).map(deviceOptionText);
+  const rest = (live.devices?.others ?? []).map(deviceOptionText);
+  const commandLine = [base, ...ctl, ...dimms, ...rest].join(' ');
+  return { ok: true, live, qemuOptions: qemuOptions(live, initial, true), deviceOptions: deviceOptions(live), commandLine };
 }
 
 function kib(v: bigint): string {
@@ -359,15 +402,22 @@ function kib(v: bigint): string {
   return `${v}K`;
 }
 
-function qemuOptions(def: DomainDef, initial: bigint): string {
+function qemuOptions(def: DomainDef, initial: bigint, withDimms: boolean): string {
   const o: string[] = [];
   o.push(`-M ${def.machineType}${def.acpi ? '' : ',acpi=off'}`);
   o.push(`-accel ${def.virtType === 'kvm' ? 'kvm' : 'tcg'}`);
+  if (def.devices && !def.devices.hpet) o.push('-no-hpet');
   o.push(`-m ${kib(initial)}${def.maxMemoryKiB > 0n ? `,slots=${def.slots},maxmem=${kib(def.maxMemoryKiB)}` : ''}`);
   for (const c of def.cells) {
     o.push(`-object memory-backend-ram,id=ram-node${c.id},size=${c.memKiB * 1024n}`);
     o.push(`-numa node,nodeid=${c.id},memdev=ram-node${c.id}`);
   }
+  if (withDimms) o.push(...dimmOptions(def));
+  return o.join(' ');
+}
+
+function dimmOptions(def: DomainDef): string[] {
+  const o: string[] = [];
   for (const m of def.mems) {
     if (m.address?.type !== 'dimm' || !m.alias) continue;
     o.push(`-object memory-backend-ram,id=mem${m.alias},size=${m.sizeKiB * 1024n}`);
@@ -375,28 +425,11 @@ function qemuOptions(def: DomainDef, initial: bigint): string {
     const addr = m.address.base !== 0n ? `,addr=${m.address.base}` : '';
     o.push(`-device pc-dimm${node},memdev=mem${m.alias},id=${m.alias},slot=${m.address.slot}${addr}`);
   }
-  return o.join(' ');
+  return o;
 }
 
-/**
- * libvirt's default devices as QEMU options, as libvirt 9.0 writes them (ids, buses, addresses). On q35
- * each PCI device sits behind its own pcie-root-port, plus one spare root port (pci.1 ... pci.N+1).
- */
+/** libvirt's devices other than memory devices as QEMU options (libvirt/devices.ts), in libvirt's order. */
 function deviceOptions(def: DomainDef): string {
-  const o: string[] = [];
-  const pci: [string, string][] = [];
-  if (def.usb) pci.push(def.machineType === 'q35' ? ['qemu-xhci', 'usb'] : ['piix3-usb-uhci', 'usb']);
-  if (def.balloon) pci.push(['virtio-balloon-pci', 'balloon0']);
-  if (def.machineType === 'q35') {
-    if (pci.length === 0) return '';
-    for (let i = 1; i <= pci.length + 1; i++) {
-      const fn = i - 1;
-      o.push(`-device pcie-root-port,port=${7 + i},chassis=${i},id=pci.${i},bus=pcie.0${fn === 0 ? ',multifunction=on' : ''},addr=0x1${fn === 0 ? '' : `.0x${fn}`}`);
-    }
-    pci.forEach(([driver, id], i) => o.push(`-device ${driver},id=${id},bus=pci.${i + 1},addr=0x0`));
-  } else {
-    // pc: USB is function 2 of the PIIX3 (slot 1), the balloon takes the next free slot
-    for (const [driver, id] of pci) o.push(`-device ${driver},id=${id},bus=pci.0,addr=${id === 'usb' ? '0x1.0x2' : '0x2'}`);
-  }
-  return o.join(' ');
+  if (!def.devices) return '';
+  return [...def.devices.controllers, ...def.devices.others].map(deviceOptionText).join(' ');
 }

@@ -102,7 +102,8 @@ test('define refusals, in libvirt order and wording', () => {
   assert.equal(defineError(dom({ devices: `    ${dimm(524288, null)}\n` })), 'unsupported configuration: target NUMA node needs to be specified for memory device');
   assert.equal(defineError(dom({ max: '', devices: `    ${dimm(524288)}\n` })), "unsupported configuration: cannot use/hotplug a memory device when domain 'maxMemory' is not defined");
   assert.equal(defineError(dom({ cells: "<cpu><numa><cell id='0' cpus='0-1' memory='1048576' unit='KiB'/></numa></cpu>" })), 'internal error: Number of CPUs in <numa> exceeds the <vcpu> count');
-  assert.throws(() => defineDomain(dom({ devices: "    <interface type='network'/>\n" })), ScenarioError);
+  assert.throws(() => defineDomain(dom({ devices: "    <interface type='vhostuser'/>\n" })), ScenarioError);
+  assert.throws(() => defineDomain(dom({ devices: "    <hostdev mode='subsystem' type='pci'/>\n" })), /device <hostdev> is not modelled/);
 });
 
 test('the seed attach: slot 0, alias dimm0, exactly the QMP libvirt sends', () => {
