@@ -21,6 +21,10 @@ export interface MemoryDeviceDef {
   readonly address?: DeviceAddress;
   /** Only kept where libvirt keeps it (live definitions; detach matching). */
   readonly alias?: string;
+  /** `<source><nodemask>`: the host nodes of its backend (host-nodes, policy from <numatune>). */
+  readonly sourceNodes?: readonly number[];
+  /** `<source><pagesize>` in KiB: a hugepage-backed memory-backend-file. */
+  readonly pagesizeKiB?: bigint;
 }
 
 export type DeviceParse = { readonly ok: true; readonly device: MemoryDeviceDef } | { readonly ok: false; readonly error: LibvirtError };
@@ -50,8 +54,18 @@ export function memoryDeviceFromElement(el: XmlElement, keepAlias: boolean): Dev
     if (el.attrs[a] !== undefined) throw new ScenarioError(`<memory ${a}='...'> is not modelled`);
   }
   const source = child(el, 'source');
-  if (source && source.children.length > 0) {
-    throw new ScenarioError(`<memory><source> with ${source.children.map((c) => `<${c.name}>`).join(', ')} is not modelled (memory-backend-ram only)`);
+  let sourceNodes: number[] | undefined;
+  let pagesizeKiB: bigint | undefined;
+  for (const c of source?.children ?? []) {
+    if (c.name === 'nodemask') {
+      const nodes = parseNodeset(c.text.trim());
+      if (!nodes) throw new ScenarioError(`<source><nodemask>${c.text}</nodemask> is not modelled`);
+      sourceNodes = nodes;
+    } else if (c.name === 'pagesize') {
+      const ps = parseMemoryKiB(c.text.trim(), c.attrs.unit, './pagesize', true);
+      if (!ps.ok) return ps;
+      pagesizeKiB = ps.value;
+    } else throw new ScenarioError(`<memory><source><${c.name}> is not modelled (nodemask, pagesize)`);
   }
   const target = child(el, 'target');
   if (!target) return { ok: false, error: LE.missingTarget() };
@@ -99,8 +113,25 @@ export function memoryDeviceFromElement(el: XmlElement, keepAlias: boolean): Dev
   }
   return {
     ok: true,
-    device: { model: 'dimm', sizeKiB: size.value!, targetNode, ...(address ? { address } : {}), ...(alias ? { alias } : {}) },
+    device: {
+      model: 'dimm', sizeKiB: size.value!, targetNode, ...(address ? { address } : {}), ...(alias ? { alias } : {}),
+      ...(sourceNodes ? { sourceNodes } : {}), ...(pagesizeKiB !== undefined ? { pagesizeKiB } : {}),
+    },
   };
+}
+
+/** A libvirt nodeset (`0`, `1-3`, `0,2-3`, `^1` is not modelled) → sorted node numbers. */
+export function parseNodeset(text: string): number[] | undefined {
+  const out = new Set<number>();
+  for (const part of text.split(',')) {
+    const m = /^\s*(\d+)(?:\s*-\s*(\d+))?\s*$/.exec(part);
+    if (!m) return undefined;
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    if (b < a || b > 1023) return undefined;
+    for (let i = a; i <= b; i++) out.add(i);
+  }
+  return [...out].sort((x, y) => x - y);
 }
 
 /** Device XML as given to attach-device / detach-device (virDomainDeviceDefParse). */

@@ -476,8 +476,9 @@ export function domainDevices(devices: readonly XmlElement[], machine: MachineKi
       const id = `ide0-${bus}-${unit}`;
       others.push({ driver: d.device === 'cdrom' ? 'ide-cd' : 'ide-hd', id, bus: `ide.${bus}`, props: [['unit', String(unit)]], ...(d.device === 'disk' ? { blockdev: drive(id) } : {}) });
     } else if (d.bus === 'sata') {
+      // libvirt's SATA drive address: bus 0, unit = the disk's index (QEMU bus ide.<unit> of the AHCI)
       const bus = d.idx % 6;
-      const id = `sata0-${bus}-0`;
+      const id = `sata0-0-${bus}`;
       others.push({ driver: d.device === 'cdrom' ? 'ide-cd' : 'ide-hd', id, bus: `ide.${bus}`, ...(d.device === 'disk' ? { blockdev: drive(id) } : {}) });
     } else {
       const unit = d.idx % 7;

@@ -106,7 +106,7 @@ export class LibvirtDomain {
     const d = defineDomain(xml);
     if (!d.ok) return d;
     const s = startDomain(d.def);
-    return s.ok ? { ok: true as const, def: d.def, live: s.live, qemuOptions: s.qemuOptions, deviceOptions: s.deviceOptions } : s;
+    return s.ok ? { ok: true as const, def: d.def, live: s.live, qemuOptions: s.qemuOptions, deviceOptions: s.deviceOptions, commandLine: s.commandLine } : s;
   }
 
   /** `virsh define FILE`. */

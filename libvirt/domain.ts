@@ -8,7 +8,7 @@
 
 import { ScenarioError } from '../backends/types';
 import { LE, type LibvirtError } from './errors';
-import { memoryDeviceFromElement, type MemoryDeviceDef } from './device';
+import { memoryDeviceFromElement, parseNodeset, type MemoryDeviceDef } from './device';
 import { child, childrenNamed, DOMAIN_DOC, parseXml, xpathString, type XmlElement } from './xml';
 import { parseMemoryKiB, roundUp } from './scaled';
 import { deviceOptionText, domainDevices, type DeviceSet } from './devices';
@@ -44,6 +44,8 @@ export interface DomainDef {
   readonly balloon: boolean;
   /** The default USB controller (`piix3-uhci` on pc, `qemu-xhci` on q35) vs `model='none'`. */
   readonly usb: boolean;
+  /** `<numatune>`: the default memory mode/nodeset and per-cell `<memnode>`s. */
+  readonly numatune?: Numatune;
   /** Every other device: aliases, PCI addresses, -device options (libvirt/devices.ts). */
   readonly devices?: DeviceSet;
   /** Top-level elements carried as given (printed back by the XML writer). */
@@ -52,6 +54,25 @@ export interface DomainDef {
   readonly osEl?: XmlElement;
   readonly featuresEl?: XmlElement;
   readonly cpuEl?: XmlElement;
+}
+
+export type NumaMode = 'strict' | 'preferred' | 'interleave' | 'restrictive';
+export interface Numatune {
+  readonly mode?: NumaMode;
+  readonly nodeset?: readonly number[];
+  readonly memnodes: readonly { readonly cellid: number; readonly mode: NumaMode; readonly nodeset: readonly number[] }[];
+}
+
+/** The host the referee recordings were made on: one NUMA node (0), no hugetlbfs mount (host facts, as data). */
+export const REFEREE_HOST = { numaNodes: [0] as readonly number[], hugetlbfs: false } as const;
+
+/** host-nodes / policy of a memory backend for guest cell `cell` (qemuBuildMemoryBackendProps), or none. */
+export function backendNumaProps(def: DomainDef, cell: number, sourceNodes?: readonly number[]): { hostNodes: readonly number[]; policy: string } | undefined {
+  const memnode = def.numatune?.memnodes.find((m) => m.cellid === cell);
+  const mode = memnode?.mode ?? def.numatune?.mode ?? 'strict';
+  const nodes = sourceNodes ?? memnode?.nodeset ?? def.numatune?.nodeset;
+  if (!nodes || mode === 'restrictive') return undefined;
+  return { hostNodes: nodes, policy: mode === 'strict' ? 'bind' : mode };
 }
 
 export type Defined = { readonly ok: true; readonly def: DomainDef } | { readonly ok: false; readonly error: LibvirtError };
@@ -223,6 +244,23 @@ export function defineDomain(xml: string): Defined {
   for (const t of clock ? childrenNamed(clock, 'timer') : []) {
     if (!['rtc', 'pit', 'hpet', 'kvmclock', 'hypervclock', 'tsc'].includes(t.attrs.name ?? '')) throw new ScenarioError(`<clock><timer name='${t.attrs.name ?? ''}'> is not modelled`);
   }
+  let numatune: Numatune | undefined;
+  const nt = child(root, 'numatune');
+  if (nt) {
+    const modes = ['strict', 'preferred', 'interleave', 'restrictive'];
+    const mem = child(nt, 'memory');
+    if (mem && (mem.attrs.placement ?? 'static') !== 'static') throw new ScenarioError(`<numatune><memory placement='${mem.attrs.placement}'> is not modelled (static)`);
+    if (mem?.attrs.mode && !modes.includes(mem.attrs.mode)) throw new ScenarioError(`<numatune><memory mode='${mem.attrs.mode}'> is not modelled`);
+    const nodeset = mem?.attrs.nodeset !== undefined ? parseNodeset(mem.attrs.nodeset) : undefined;
+    if (mem?.attrs.nodeset !== undefined && !nodeset) throw new ScenarioError(`<numatune><memory nodeset='${mem.attrs.nodeset}'> is not modelled`);
+    const memnodes = childrenNamed(nt, 'memnode').map((m) => {
+      const ns = parseNodeset(m.attrs.nodeset ?? '');
+      if (!ns || m.attrs.cellid === undefined) throw new ScenarioError(`<memnode cellid='${m.attrs.cellid ?? ''}' nodeset='${m.attrs.nodeset ?? ''}'> is not modelled`);
+      return { cellid: Number(m.attrs.cellid), mode: (m.attrs.mode ?? 'strict') as NumaMode, nodeset: ns };
+    });
+    for (const c of nt.children) if (c.name !== 'memory' && c.name !== 'memnode') throw new ScenarioError(`<numatune><${c.name}> is not modelled`);
+    numatune = { ...(mem?.attrs.mode ? { mode: mem.attrs.mode as NumaMode } : {}), ...(nodeset ? { nodeset } : {}), memnodes };
+  }
   const hpet = !(clock && childrenNamed(clock, 'timer').some((t) => t.attrs.name === 'hpet' && t.attrs.present === 'no'));
   let deviceSet: DeviceSet | undefined;
   if (machineChoice.type) {
@@ -269,7 +307,7 @@ export function defineDomain(xml: string): Defined {
   const def: DomainDef = {
     name, virtType: type, emulator, machine: machineChoice.canonical, machineType: machineChoice.type, acpi,
     totalKiB, curBalloonKiB, maxMemoryKiB: maxKiB, slots: slotCount, vcpus, cells, mems: assigned, balloon, usb,
-    ...(deviceSet ? { devices: deviceSet } : {}), carriedTop, osEl: os!, ...(features ? { featuresEl: features } : {}), ...(cpu ? { cpuEl: cpu } : {}),
+    ...(deviceSet ? { devices: deviceSet } : {}), ...(numatune ? { numatune } : {}), carriedTop, osEl: os!, ...(features ? { featuresEl: features } : {}), ...(cpu ? { cpuEl: cpu } : {}),
   };
 
   // --- validation: qemuValidateDomainDef, then each device (virDomainMemoryDefValidate) ---
@@ -387,6 +425,10 @@ export function startDomain(def: DomainDef): Started | { readonly ok: false; rea
   const hotplug = mems.reduce((s, m) => s + m.sizeKiB, 0n);
   const totalKiB = initial + hotplug;
   if (def.devices?.usesNetworkDriver) return { ok: false, error: LE.noNetworkDriver() };
+  const hostNodes = [...(def.numatune?.nodeset ?? []), ...(def.numatune?.memnodes.flatMap((m) => m.nodeset) ?? []), ...def.mems.flatMap((m) => m.sourceNodes ?? [])];
+  const missing = hostNodes.find((n) => !REFEREE_HOST.numaNodes.includes(n));
+  if (missing !== undefined) return { ok: false, error: LE.hostNodeUnavailable(missing) };
+  if (def.mems.some((m) => m.pagesizeKiB !== undefined)) return { ok: false, error: LE.noHugetlbfs() };
   const live: DomainDef = { ...def, cells, maxMemoryKiB, mems, totalKiB, curBalloonKiB: totalKiB };
   const base = qemuOptions(live, initial, false);
   const dimms = dimmOptions(live);
@@ -420,7 +462,8 @@ function dimmOptions(def: DomainDef): string[] {
   const o: string[] = [];
   for (const m of def.mems) {
     if (m.address?.type !== 'dimm' || !m.alias) continue;
-    o.push(`-object memory-backend-ram,id=mem${m.alias},size=${m.sizeKiB * 1024n}`);
+    const numa = backendNumaProps(def, m.targetNode, m.sourceNodes);
+    o.push(`-object memory-backend-ram,id=mem${m.alias},size=${m.sizeKiB * 1024n}${numa ? `${numa.hostNodes.map((n) => `,host-nodes=${n}`).join('')},policy=${numa.policy}` : ''}`);
     const node = m.targetNode >= 0 ? `,node=${m.targetNode}` : '';
     const addr = m.address.base !== 0n ? `,addr=${m.address.base}` : '';
     o.push(`-device pc-dimm${node},memdev=mem${m.alias},id=${m.alias},slot=${m.address.slot}${addr}`);

@@ -113,5 +113,7 @@ export const LE = {
   processExited: (qemuError: string) => err('process-exited', 'INTERNAL_ERROR', 'QEMU', `process exited while connecting to monitor: qemu-system-x86_64: ${qemuError}`),
   /** The referee's private libvirtd loads only the QEMU driver (shared/reference recipe §2 f). */
   noNetworkDriver: () => err('no-network-driver', 'NO_CONNECT', 'NONE', 'no connection driver available for network:///system'),
+  hostNodeUnavailable: (node: number) => err('host-node-unavailable', 'CONFIG_UNSUPPORTED', 'QEMU', `NUMA node ${node} is unavailable`),
+  noHugetlbfs: () => err('no-hugetlbfs', 'INTERNAL_ERROR', 'QEMU', 'hugetlbfs filesystem is not mounted or disabled by administrator config'),
   alignOverflow: (what: string) => err('align-overflow', 'CONFIG_UNSUPPORTED', 'QEMU', `${what} overflowed after alignment`),
 } as const;

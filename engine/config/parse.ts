@@ -190,6 +190,10 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
           if (size === undefined) return unsupported(`-object ${arg}: invalid size '${v}'`);
         } else if (k === 'reserve' || k === 'prealloc' || k === 'share' || k === 'merge' || k === 'dump') {
           if (onOff(v) === undefined) return unsupported(`-object ${arg}: '${k}' expects on or off`);
+        } else if (k === 'host-nodes' || k === 'policy') {
+          // host NUMA binding (libvirt's <numatune>): the host's memory policy is not modelled, nothing the guest sees
+          if (k === 'host-nodes' && !/^\d+(-\d+)?$/.test(v)) return unsupported(`-object ${arg}: host-nodes '${v}'`);
+          if (k === 'policy' && !['default', 'preferred', 'bind', 'interleave'].includes(v)) return unsupported(`-object ${arg}: policy '${v}'`);
         } else return unsupported(`unsupported property '${k}' in '-object ${arg}'`);
       }
       // The QAPI visit of ObjectOptions: id, then the members (size) in schema order.
