@@ -25,6 +25,9 @@ export interface MemoryDeviceDef {
   readonly sourceNodes?: readonly number[];
   /** `<source><pagesize>` in KiB: a hugepage-backed memory-backend-file. */
   readonly pagesizeKiB?: bigint;
+  /** `access=` / `discard=` of the device (a memory-backend-file). */
+  readonly access?: 'shared' | 'private';
+  readonly discard?: boolean;
 }
 
 export type DeviceParse = { readonly ok: true; readonly device: MemoryDeviceDef } | { readonly ok: false; readonly error: LibvirtError };
@@ -50,9 +53,10 @@ export function memoryDeviceFromElement(el: XmlElement, keepAlias: boolean): Dev
   if (model === undefined) return { ok: false, error: LE.missingAttr('model', 'memory') };
   if (!MODELS.includes(model)) return { ok: false, error: LE.invalidAttrEnum('model', 'memory', model) };
   if (model !== 'dimm') throw new ScenarioError(`memory model '${model}' is not modelled (only 'dimm')`);
-  for (const a of ['access', 'discard']) {
-    if (el.attrs[a] !== undefined) throw new ScenarioError(`<memory ${a}='...'> is not modelled`);
-  }
+  const access = el.attrs.access;
+  if (access !== undefined && access !== 'shared' && access !== 'private') return { ok: false, error: LE.invalidAttrEnum('access', 'memory', access) };
+  const discardAttr = el.attrs.discard;
+  if (discardAttr !== undefined && discardAttr !== 'yes' && discardAttr !== 'no') return { ok: false, error: LE.invalidAttrEnum('discard', 'memory', discardAttr) };
   const source = child(el, 'source');
   let sourceNodes: number[] | undefined;
   let pagesizeKiB: bigint | undefined;
@@ -116,6 +120,7 @@ export function memoryDeviceFromElement(el: XmlElement, keepAlias: boolean): Dev
     device: {
       model: 'dimm', sizeKiB: size.value!, targetNode, ...(address ? { address } : {}), ...(alias ? { alias } : {}),
       ...(sourceNodes ? { sourceNodes } : {}), ...(pagesizeKiB !== undefined ? { pagesizeKiB } : {}),
+      ...(access ? { access: access as 'shared' | 'private' } : {}), ...(discardAttr ? { discard: discardAttr === 'yes' } : {}),
     },
   };
 }

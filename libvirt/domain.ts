@@ -12,6 +12,7 @@ import { memoryDeviceFromElement, parseNodeset, type MemoryDeviceDef } from './d
 import { child, childrenNamed, DOMAIN_DOC, parseXml, xpathString, type XmlElement } from './xml';
 import { parseMemoryKiB, roundUp } from './scaled';
 import { deviceOptionText, domainDevices, type DeviceSet } from './devices';
+import { memoryBackend, type BackendHost, type CellMemoryAttrs, type MemoryBackingDef } from './memory-backend';
 
 export type MachineType = 'pc' | 'q35';
 
@@ -44,6 +45,11 @@ export interface DomainDef {
   readonly balloon: boolean;
   /** The default USB controller (`piix3-uhci` on pc, `qemu-xhci` on q35) vs `model='none'`. */
   readonly usb: boolean;
+  /** `<memoryBacking>` (hugepages, source, access, discard, allocation). */
+  readonly memoryBacking?: MemoryBackingDef;
+  /** Per cell: memAccess, discard. */
+  readonly cellAttrs?: readonly CellMemoryAttrs[];
+  readonly arch?: 'x86_64' | 'i686';
   /** `<numatune>`: the default memory mode/nodeset and per-cell `<memnode>`s. */
   readonly numatune?: Numatune;
   /** Every other device: aliases, PCI addresses, -device options (libvirt/devices.ts). */
@@ -65,6 +71,11 @@ export interface Numatune {
 
 /** The host the referee recordings were made on: one NUMA node (0), no hugetlbfs mount (host facts, as data). */
 export const REFEREE_HOST = { numaNodes: [0] as readonly number[], hugetlbfs: false } as const;
+
+/** libvirt's backend host facts on the referee: no hugetlbfs mount, memory_backing_dir, the short name `1-NAME`. */
+export function refereeBackendHost(name: string): BackendHost {
+  return { hugetlbfs: new Map(), memoryBackingDir: '/var/lib/libvirt/qemu/ram', shortName: `1-${name}` };
+}
 
 /** host-nodes / policy of a memory backend for guest cell `cell` (qemuBuildMemoryBackendProps), or none. */
 export function backendNumaProps(def: DomainDef, cell: number, sourceNodes?: readonly number[]): { hostNodes: readonly number[]; policy: string } | undefined {
@@ -149,12 +160,34 @@ export function defineDomain(xml: string): Defined {
   }
   for (const c of root.children) {
     if (c.name === 'memoryBacking') {
-      for (const b of c.children) if (!CARRIED_MEMORY_BACKING.has(b.name)) throw new ScenarioError(`<memoryBacking><${b.name}> is not modelled`);
+      for (const b of c.children) if (!CARRIED_MEMORY_BACKING.has(b.name) && !['hugepages', 'source', 'access', 'discard', 'allocation'].includes(b.name)) throw new ScenarioError(`<memoryBacking><${b.name}> is not modelled`);
     } else if (!['name', 'memory', 'currentMemory', 'maxMemory', 'vcpu', 'os', 'features', 'cpu', 'devices'].includes(c.name) && !IGNORED_TOP.has(c.name)) {
       throw new ScenarioError(`domain element <${c.name}> is not modelled`);
     }
   }
   const carriedTop = root.children.filter((c) => IGNORED_TOP.has(c.name) || c.name === 'memoryBacking');
+  const mb = child(root, 'memoryBacking');
+  let memoryBacking: MemoryBackingDef | undefined;
+  if (mb) {
+    const hp = child(mb, 'hugepages');
+    const hugepages = hp
+      ? childrenNamed(hp, 'page').map((p) => {
+          const size = p.attrs.size !== undefined ? parseMemoryKiB(p.attrs.size, p.attrs.unit, './@size', true) : undefined;
+          if (size && !size.ok) throw new ScenarioError(`<hugepages><page size='${p.attrs.size}'> is not modelled`);
+          const nodeset = p.attrs.nodeset !== undefined ? parseNodeset(p.attrs.nodeset) : undefined;
+          if (p.attrs.nodeset !== undefined && !nodeset) throw new ScenarioError(`<hugepages><page nodeset='${p.attrs.nodeset}'> is not modelled`);
+          return { ...(size?.ok ? { sizeKiB: size.value } : {}), ...(nodeset ? { nodeset } : {}) };
+        })
+      : undefined;
+    const source = child(mb, 'source')?.attrs.type;
+    if (source !== undefined && !['file', 'anonymous', 'memfd'].includes(source)) throw new ScenarioError(`<memoryBacking><source type='${source}'> is not modelled`);
+    const access = child(mb, 'access')?.attrs.mode;
+    if (access !== undefined && access !== 'shared' && access !== 'private') throw new ScenarioError(`<memoryBacking><access mode='${access}'> is not modelled`);
+    memoryBacking = {
+      ...(hugepages ? { hugepages } : {}), ...(source ? { source: source as 'file' } : {}), ...(access ? { access: access as 'shared' } : {}),
+      ...(child(mb, 'discard') ? { discard: true } : {}), ...(child(mb, 'allocation')?.attrs.mode === 'immediate' ? { allocationImmediate: true } : {}),
+    };
+  }
   const name = xpathString(root, 'name');
   if (name === undefined) return { ok: false, error: LE.missingName() };
 
@@ -178,7 +211,9 @@ export function defineDomain(xml: string): Defined {
   const osType = os && child(os, 'type');
   if (!osType) throw new ScenarioError('a domain without <os><type> is not modelled');
   if (osType.text.trim() !== 'hvm') return { ok: false, error: LE.unknownOsType(osType.text.trim()) };
-  if ((osType.attrs.arch ?? 'x86_64') !== 'x86_64') throw new ScenarioError(`arch '${osType.attrs.arch}' is not modelled (x86_64)`);
+  // i686 guests run on the same pc/q35 boards (qemu-system-i386; libvirt's own test inputs use it)
+  const arch = osType.attrs.arch ?? 'x86_64';
+  if (arch !== 'x86_64' && arch !== 'i686') throw new ScenarioError(`arch '${arch}' is not modelled (x86_64, i686)`);
   for (const c of os!.children) if (!CARRIED_OS.has(c.name)) throw new ScenarioError(`<os><${c.name}> is not modelled`);
   if (os!.attrs.firmware !== undefined) throw new ScenarioError(`<os firmware='${os!.attrs.firmware}'> is not modelled`);
   const machineChoice = classifyMachine(osType.attrs.machine ?? 'pc');
@@ -196,6 +231,7 @@ export function defineDomain(xml: string): Defined {
   for (const c of cpu?.children ?? []) if (!CARRIED_CPU.has(c.name)) throw new ScenarioError(`<cpu><${c.name}> is not modelled`);
   if (cpu?.attrs.mode !== undefined && cpu.attrs.mode !== 'custom') throw new ScenarioError(`<cpu mode='${cpu.attrs.mode}'> is not modelled under TCG (custom)`);
   const numa = cpu && child(cpu, 'numa');
+  const cellAttrs: CellMemoryAttrs[] = [];
   let numaCpuCount = 0;
   let numaMaxCpu = -1;
   if (numa) {
@@ -212,7 +248,12 @@ export function defineDomain(xml: string): Defined {
       const cpus = el.attrs.cpus !== undefined ? parseCpus(el.attrs.cpus) : [];
       const mem = parseMemoryKiB(el.attrs.memory === '' ? undefined : el.attrs.memory, el.attrs.unit, './@memory', true);
       if (!mem.ok) return mem;
-      for (const a of Object.keys(el.attrs)) if (!['id', 'cpus', 'memory', 'unit'].includes(a)) throw new ScenarioError(`<cell ${a}=...> is not modelled`);
+      for (const a of Object.keys(el.attrs)) if (!['id', 'cpus', 'memory', 'unit', 'memAccess', 'discard'].includes(a)) throw new ScenarioError(`<cell ${a}=...> is not modelled`);
+      const memAccess = el.attrs.memAccess;
+      if (memAccess !== undefined && memAccess !== 'shared' && memAccess !== 'private') return { ok: false, error: LE.invalidAttrEnum('memAccess', 'cell', memAccess) };
+      const discard = el.attrs.discard;
+      if (discard !== undefined && discard !== 'yes' && discard !== 'no') return { ok: false, error: LE.invalidAttrEnum('discard', 'cell', discard) };
+      cellAttrs[id] = { ...(memAccess ? { memAccess: memAccess as 'shared' } : {}), ...(discard ? { discard: discard === 'yes' } : {}) };
       for (const c of el.children) throw new ScenarioError(`<cell><${c.name}> is not modelled`);
       numaCpuCount += cpus.length;
       numaMaxCpu = Math.max(numaMaxCpu, ...cpus);
@@ -235,7 +276,7 @@ export function defineDomain(xml: string): Defined {
       mems.push(m.device);
     } else if (d.name === 'emulator') {
       emulator = d.text.trim();
-      if (emulator !== '/usr/bin/qemu-system-x86_64') throw new ScenarioError(`emulator '${emulator}' is not modelled`);
+      if (emulator !== '/usr/bin/qemu-system-x86_64' && !(arch === 'i686' && emulator === '/usr/bin/qemu-system-i386')) throw new ScenarioError(`emulator '${emulator}' is not modelled`);
     } else {
       others.push(d);
     }
@@ -307,7 +348,8 @@ export function defineDomain(xml: string): Defined {
   const def: DomainDef = {
     name, virtType: type, emulator, machine: machineChoice.canonical, machineType: machineChoice.type, acpi,
     totalKiB, curBalloonKiB, maxMemoryKiB: maxKiB, slots: slotCount, vcpus, cells, mems: assigned, balloon, usb,
-    ...(deviceSet ? { devices: deviceSet } : {}), ...(numatune ? { numatune } : {}), carriedTop, osEl: os!, ...(features ? { featuresEl: features } : {}), ...(cpu ? { cpuEl: cpu } : {}),
+    ...(deviceSet ? { devices: deviceSet } : {}), ...(numatune ? { numatune } : {}), carriedTop,
+    ...(memoryBacking ? { memoryBacking } : {}), ...(cellAttrs.some((a) => a && Object.keys(a).length > 0) ? { cellAttrs } : {}), ...(arch !== 'x86_64' ? { arch: arch as 'i686' } : {}), osEl: os!, ...(features ? { featuresEl: features } : {}), ...(cpu ? { cpuEl: cpu } : {}),
   };
 
   // --- validation: qemuValidateDomainDef, then each device (virDomainMemoryDefValidate) ---
@@ -411,9 +453,10 @@ export function startDomain(def: DomainDef): Started | { readonly ok: false; rea
   const cells = def.cells.map((c, i) => {
     const mem = roundUp(c.memKiB, MiB_KiB);
     initial += mem;
-    if (mem > MAX_KiB) throw new ScenarioError(`memory size of NUMA node '${i}' overflowed after alignment`);
     return { ...c, memKiB: mem };
   });
+  const overflowed = cells.findIndex((c) => c.memKiB > MAX_KiB);
+  if (overflowed >= 0) return { ok: false, error: LE.alignOverflow(`memory size of NUMA node '${overflowed}'`) };
   if (initial === 0n) initial = roundUp(initialKiB(def), MiB_KiB);
   if (initial > MAX_KiB) return { ok: false, error: LE.alignOverflow('initial memory size') };
   const maxMemoryKiB = roundUp(def.maxMemoryKiB, MiB_KiB);
@@ -425,10 +468,28 @@ export function startDomain(def: DomainDef): Started | { readonly ok: false; rea
   const hotplug = mems.reduce((s, m) => s + m.sizeKiB, 0n);
   const totalKiB = initial + hotplug;
   if (def.devices?.usesNetworkDriver) return { ok: false, error: LE.noNetworkDriver() };
-  const hostNodes = [...(def.numatune?.nodeset ?? []), ...(def.numatune?.memnodes.flatMap((m) => m.nodeset) ?? []), ...def.mems.flatMap((m) => m.sourceNodes ?? [])];
-  const missing = hostNodes.find((n) => !REFEREE_HOST.numaNodes.includes(n));
+  // qemuProcessPrepareDomain checks <numatune>'s host nodes; building each backend checks hugetlbfs, then the
+  // DIMM's own <nodemask> (the referee host: node 0 only, no hugetlbfs mount).
+  const tuneNodes = [...(def.numatune?.nodeset ?? []), ...(def.numatune?.memnodes.flatMap((m) => m.nodeset) ?? [])];
+  const missing = tuneNodes.find((n) => !REFEREE_HOST.numaNodes.includes(n));
   if (missing !== undefined) return { ok: false, error: LE.hostNodeUnavailable(missing) };
-  if (def.mems.some((m) => m.pagesizeKiB !== undefined)) return { ok: false, error: LE.noHugetlbfs() };
+  const host = refereeBackendHost(def.name);
+  const backends: { id: string; alias: string; cell: number; sizeBytes: bigint; dimm?: MemoryDeviceDef }[] = [
+    ...cells.map((c) => ({ id: `ram-node${c.id}`, alias: `ram-node${c.id}`, cell: c.id, sizeBytes: c.memKiB * 1024n })),
+    ...mems.map((m) => ({ id: `mem${m.alias ?? ''}`, alias: m.alias ?? '', cell: m.targetNode, sizeBytes: m.sizeKiB * 1024n, dimm: m })),
+  ];
+  for (const b of backends) {
+    const r = memoryBackend(def, b, host);
+    if (!r.ok) return { ok: false, error: LE.noHugetlbfs() };
+    const bad = b.dimm?.sourceNodes?.find((n) => !REFEREE_HOST.numaNodes.includes(n));
+    if (bad !== undefined) return { ok: false, error: LE.hostNodeUnavailable(bad) };
+    if (r.backend.qomType !== 'memory-backend-ram') throw new ScenarioError(`${b.id}: a ${r.backend.qomType} (memory access/discard/<source type='file'>) is not modelled by the engine`);
+  }
+  if (cells.length === 0 && def.memoryBacking && (def.memoryBacking.hugepages || def.memoryBacking.access || def.memoryBacking.source === 'file' || def.memoryBacking.discard)) {
+    const r = memoryBackend(def, { id: 'pc.ram', alias: 'pc.ram', cell: -1, sizeBytes: initial * 1024n }, host);
+    if (!r.ok) return { ok: false, error: LE.noHugetlbfs() };
+    throw new ScenarioError(`pc.ram: a ${r.backend.qomType} main RAM is not modelled by the engine`);
+  }
   const live: DomainDef = { ...def, cells, maxMemoryKiB, mems, totalKiB, curBalloonKiB: totalKiB };
   const base = qemuOptions(live, initial, false);
   const dimms = dimmOptions(live);
