@@ -4,7 +4,7 @@
 
 import type { Backend, QmpCommand, StartResult, StepResult } from '../types';
 import { ModelBackend } from '../model';
-import { QemuBackend } from '../qemu';
+import { QemuBackend, type QemuBackendOptions } from '../qemu';
 import { compareTranscripts, formatDifferences } from '../../cli/compare';
 import type { MachineState } from '../../engine/state';
 
@@ -20,9 +20,13 @@ export class DiffBackend implements Backend {
   readonly name = 'diff' as const;
   readonly libvirtDefaultDevices = true;
   readonly model = new ModelBackend();
-  readonly qemu = new QemuBackend();
+  readonly qemu: QemuBackend;
   /** Steps compared so far, for reports. */
   compared = 0;
+
+  constructor(qemuOptions: QemuBackendOptions = {}) {
+    this.qemu = new QemuBackend(qemuOptions);
+  }
 
   get state(): MachineState {
     return this.model.state;
