@@ -84,6 +84,10 @@ export class HotplugWorld extends World<WorldParams> {
 
   constructor(options: IWorldOptions<WorldParams>) {
     super(options);
+    // Cucumber's html report renders `log` attachments (text/x.cucumber.log+plain) as HTML: virsh output or an
+    // XML parse error quoting a domain name like `<img src=x onerror=...>` would run as script when the report
+    // is opened. Everything a step logs is attached as plain text instead, which every report shows as text.
+    (this as { log: (text: string) => void }).log = (text: string) => this.attach(String(text), { mediaType: 'text/plain', fileName: 'log.txt' });
   }
 
   get backendName(): 'model' | 'qemu' | 'diff' {
