@@ -14,6 +14,8 @@ export interface WorldParams {
   readonly backend?: 'model' | 'qemu' | 'diff';
   /** Attach SVG memory maps and the topology JSON (default true). */
   readonly attachments?: boolean;
+  /** The libvirt version of the libvirt steps (`9.0`, `11.3`; default: the QEMU version's pair, 9.0 on 7.2). */
+  readonly libvirtVersion?: string;
 }
 
 export type Kind = 'start' | 'qmp' | 'qtest' | 'hmp';
