@@ -13,7 +13,9 @@ import type { Backend, QmpCommand, StepResult } from '../backends/types';
 import { ScenarioError } from '../backends/types';
 import { ModelBackend } from '../backends/model';
 import { compareTranscripts, formatDifferences, type Difference } from './compare';
-import { parseReplayScenario, runReplay, type QemuStep, type Transcript } from './replay-format';
+import { parseReplayScenario, qemuVersionOption, runReplay, type QemuStep, type Transcript } from './replay-format';
+import type { StartOptions } from '../backends/types';
+import type { QemuVersion } from '../engine/versions';
 import { scenarioArb, scenarioYaml, type GeneratedScenario, type GenOptions } from './fuzz-gen';
 
 export interface FuzzOptions extends GenOptions {
@@ -27,6 +29,8 @@ export interface FuzzOptions extends GenOptions {
   /** The referee (default: real QEMU). */
   readonly makeReference?: () => Promise<Backend> | Backend;
   readonly onProgress?: (p: FuzzProgress) => void;
+  /** The QEMU release both sides run (written as `qemu-version:` into the scenarios; default 7.2). */
+  readonly qemuVersion?: QemuVersion;
 }
 
 export interface FuzzProgress {
@@ -74,7 +78,7 @@ class Counting implements Backend {
   answered = 0;
   constructor(private readonly inner: Backend) {}
   get name() { return this.inner.name; }
-  start(m: string) { return this.inner.start(m); }
+  start(m: string, o?: StartOptions) { return this.inner.start(m, o); }
   private count(p: Promise<StepResult>) { return p.then((r) => { this.answered++; return r; }); }
   qmp(c: QmpCommand) { return this.count(this.inner.qmp(c)); }
   qtest(l: string) { return this.count(this.inner.qtest(l)); }
@@ -102,7 +106,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
 
   /** Run one scenario on both; `count` adds it to the statistics (not for shrink/trim attempts). */
   async function runBoth(sc: GeneratedScenario, count: boolean): Promise<Outcome> {
-    const yaml = scenarioYaml(sc);
+    const yaml = scenarioYaml(o.qemuVersion ? { ...sc, qemuVersion: o.qemuVersion } : sc);
     const hit = cache.get(yaml);
     if (hit) return hit;
     // Through YAML and back: exactly what the written file will replay.
@@ -181,7 +185,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
     ...(outcome.kind === 'differ' ? outcome.diffs.map((d) => d.message) : [outcome.error.split('\n')[0]]),
     'Replay it with: npx hotplug-scenarios diff FILE',
   ].join('\n');
-  const yaml = scenarioYaml(trimmed, header);
+  const yaml = scenarioYaml(o.qemuVersion ? { ...trimmed, qemuVersion: o.qemuVersion } : trimmed, header);
   fs.mkdirSync(o.outDir, { recursive: true });
   const file = path.join(o.outDir, `divergence-${o.seed}-${details.counterexamplePath.replace(/:/g, '-')}.yaml`);
   fs.writeFileSync(file, yaml);
@@ -231,7 +235,7 @@ async function trim(
 // ---------------------------------------------------------------------------------------------------
 // The command
 
-export const FUZZ_USAGE = `  fuzz [--runs N] [--seed S] [--steps N] [--machine pc|q35|any] [--out DIR] [--kvm] [--path P]
+export const FUZZ_USAGE = `  fuzz [--runs N] [--seed S] [--steps N] [--machine pc|q35|any] [--out DIR] [--kvm] [--path P] [--qemu-version 7.2|10.0]
         generate random scenarios, run each on the model and on real QEMU; on a difference shrink it,
         write the minimal scenario to DIR (default fuzz-out/) and show the diff (exit 1)`;
 
@@ -243,6 +247,7 @@ interface CliOptions {
   out: string;
   kvm: boolean;
   path?: string;
+  qemuVersion?: QemuVersion;
 }
 
 function parseFuzzArgs(args: string[]): CliOptions {
@@ -279,6 +284,7 @@ function parseFuzzArgs(args: string[]): CliOptions {
         break;
       }
       case '--kvm': o.kvm = true; break;
+      case '--qemu-version': o.qemuVersion = qemuVersionOption(value()); break;
       default: throw new ScenarioError(`fuzz: unknown ${args[i].startsWith('-') ? 'option' : 'argument'} '${args[i]}'\n\nusage:\n${FUZZ_USAGE}`);
     }
   }
@@ -289,9 +295,9 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export async function fuzzCommand(args: string[], out: (s: string) => void, err: NodeJS.WriteStream = process.stderr): Promise<number> {
   const o = parseFuzzArgs(args);
-  const { qemuAvailable, kvmAvailable, QEMU_NOT_FOUND } = await import('../backends/qemu');
-  if (!qemuAvailable()) {
-    err.write(`hotplug-scenarios fuzz: ${QEMU_NOT_FOUND}; fuzzing needs real QEMU as the referee\n`);
+  const { qemuAvailable, kvmAvailable, qemuInstall } = await import('../backends/qemu');
+  if (!qemuAvailable(o.qemuVersion)) {
+    err.write(`hotplug-scenarios fuzz: ${qemuInstall(o.qemuVersion).notFound}; fuzzing needs real QEMU as the referee\n`);
     return 2;
   }
   if (o.kvm && !kvmAvailable()) throw new ScenarioError('--kvm: /dev/kvm is not available (or not readable and writable) here');
@@ -315,7 +321,7 @@ export async function fuzzCommand(args: string[], out: (s: string) => void, err:
   if (tty) err.write('\r\x1b[K');
 
   const machines = Object.entries(report.byMachine).sort().map(([k, v]) => `${k} ${v}`).join(', ');
-  const rerun = `npx hotplug-scenarios fuzz --seed ${report.seed} --runs ${o.runs} --steps ${o.steps} --machine ${o.machine}${o.kvm ? ' --kvm' : ''}`;
+  const rerun = `npx hotplug-scenarios fuzz --seed ${report.seed} --runs ${o.runs} --steps ${o.steps} --machine ${o.machine}${o.kvm ? ' --kvm' : ''}${o.qemuVersion ? ` --qemu-version ${o.qemuVersion}` : ''}`;
   const notModelled = [...report.notModelled].map(([msg, n]) => `  not modelled (comparison stopped there, not a divergence): ${msg}${n ? ` (${n} scenario${n > 1 ? 's' : ''})` : ''}`);
   if (report.failure) {
     const f = report.failure;

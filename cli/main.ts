@@ -1,11 +1,12 @@
 // hotplug-scenarios: the command line. `replay` runs replay scenarios (DESIGN "Replay") on the model or
 // on real QEMU and prints the transcript; `diff` runs both and shows where they disagree.
 
-import type { Backend, StepResult } from '../backends/types';
+import type { Backend, StartOptions, StepResult } from '../backends/types';
+import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../engine/versions';
 import { ScenarioError } from '../backends/types';
 import type { TraceEntry } from '../engine/effects';
 import { ModelBackend } from '../backends/model';
-import { loadReplayScenario, runReplay, type ReplayScenario, type Transcript } from './replay-format';
+import { loadReplayScenario, qemuVersionOption, runReplay, type ReplayScenario, type Transcript } from './replay-format';
 import { stringifyJson } from './json';
 import { renderTranscript } from './render';
 
@@ -15,12 +16,13 @@ commands:
   run [cucumber-js options]
         run the bundled Gherkin suite (features/) on the model and write reports/out/
         (-p qemu: on real QEMU; -p diff: model and QEMU side by side)
-  replay FILE.yaml... [--json] [--trace] [--backend model|qemu]
+  replay FILE.yaml... [--json] [--trace] [--backend model|qemu] [--qemu-version 7.2|10.0]
         run replay scenarios and print their transcripts (--json: one JSON object per line,
-        the transcript format of DESIGN.md; --trace: add each step's causal path, model only)
-  diff FILE.yaml...
+        the transcript format of the README; --trace: add each step's causal path, model only;
+        --qemu-version: the QEMU release for files without a \`qemu-version:\` key, default 7.2)
+  diff FILE.yaml... [--qemu-version 7.2|10.0]
         run each scenario on the model and on real QEMU and show the differences (exit 1 if any)
-  fuzz [--runs N] [--seed S] [--steps N] [--machine pc|q35|any] [--out DIR] [--kvm] [--path P]
+  fuzz [--runs N] [--seed S] [--steps N] [--machine pc|q35|any] [--out DIR] [--kvm] [--path P] [--qemu-version 7.2|10.0]
         random scenarios on the model and on real QEMU; a difference is shrunk, written to DIR
         (default fuzz-out/) as a replay file and shown (exit 1); no qemu-system-x86_64: exit 2
   help  this text
@@ -28,6 +30,7 @@ commands:
 exit codes: 0 success, 1 differences found (diff, fuzz), 2 bad input (scenario, options), 3 internal error`;
 
 interface Options {
+  qemuVersion: QemuVersion;
   json: boolean;
   trace: boolean;
   backend: 'model' | 'qemu';
@@ -35,11 +38,15 @@ interface Options {
 }
 
 function parseArgs(args: string[]): Options {
-  const o: Options = { json: false, trace: false, backend: 'model', files: [] };
+  const o: Options = { qemuVersion: DEFAULT_QEMU_VERSION, json: false, trace: false, backend: 'model', files: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--json') o.json = true;
     else if (a === '--trace') o.trace = true;
+    else if (a === '--qemu-version' || a.startsWith('--qemu-version=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
+      o.qemuVersion = qemuVersionOption(v ?? '', '--qemu-version');
+    }
     else if (a === '--backend' || a.startsWith('--backend=')) {
       const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
       if (v !== 'model' && v !== 'qemu') throw new ScenarioError(`--backend expects 'model' or 'qemu', got '${v ?? ''}'`);
@@ -52,10 +59,11 @@ function parseArgs(args: string[]): Options {
   return o;
 }
 
-export async function makeBackend(kind: 'model' | 'qemu'): Promise<Backend> {
-  if (kind === 'model') return new ModelBackend();
+/** A backend of this kind for this QEMU release (a scenario's own `qemu-version:` still wins at start). */
+export async function makeBackend(kind: 'model' | 'qemu', qemuVersion: QemuVersion = DEFAULT_QEMU_VERSION): Promise<Backend> {
+  if (kind === 'model') return new ModelBackend({ qemuVersion });
   const { QemuBackend } = await import('../backends/qemu');
-  return new QemuBackend();
+  return new QemuBackend({ qemuVersion });
 }
 
 /** Wraps a backend to keep each step's trace, in order, for `--trace`. */
@@ -63,7 +71,7 @@ class TraceRecorder implements Backend {
   readonly traces: (readonly TraceEntry[] | undefined)[] = [];
   constructor(private readonly inner: Backend) {}
   get name() { return this.inner.name; }
-  start(m: string) { return this.inner.start(m); }
+  start(m: string, o?: StartOptions) { return this.inner.start(m, o); }
   private keep(p: Promise<StepResult>) { return p.then((r) => { this.traces.push(r.trace); return r; }); }
   qmp(c: Parameters<Backend['qmp']>[0]) { return this.keep(this.inner.qmp(c)); }
   qtest(l: string) { return this.keep(this.inner.qtest(l)); }
@@ -91,7 +99,7 @@ async function replay(args: string[], out: (s: string) => void): Promise<number>
   // Load every file first: a malformed one stops the run before anything starts.
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   for (const [i, scenario] of scenarios.entries()) {
-    const backend = await makeBackend(o.backend);
+    const backend = await makeBackend(o.backend, o.qemuVersion);
     const { transcript, traces } = await runScenario(scenario, backend);
     if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
     else out(renderTranscript(o.files[i], transcript, traces));
@@ -105,8 +113,8 @@ async function diff(args: string[], out: (s: string) => void): Promise<number> {
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   let differing = 0;
   for (const [i, scenario] of scenarios.entries()) {
-    const model = (await runScenario(scenario, await makeBackend('model'))).transcript;
-    const qemu = (await runScenario(scenario, await makeBackend('qemu'))).transcript;
+    const model = (await runScenario(scenario, await makeBackend('model', o.qemuVersion))).transcript;
+    const qemu = (await runScenario(scenario, await makeBackend('qemu', o.qemuVersion))).transcript;
     const diffs = compareTranscripts(qemu, model);
     if (diffs.length === 0) out(`✓ ${o.files[i]}: model and QEMU agree`);
     else {

@@ -116,6 +116,7 @@ function qomGet(state: MachineState, args: Args): Reduced {
   const prop = str(args, 'property');
   if (!prop.ok) return refused(state, prop.error);
   if (path.value === '/machine') {
+    if (state.config.qemu.removedMachineProperties.includes(prop.value)) return refused(state, E.propertyNotFound(machineTypeName(state), prop.value));
     if (prop.value === 'device-memory-region-size') return answer(state, qint(deviceMemoryRegionSize(state)));
     if (prop.value === 'memory') return answer(state, machineMemoryProperty(state));
     if (prop.value === 'acpi-device') return answer(state, acpiDevicePath(state));
