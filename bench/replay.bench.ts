@@ -7,8 +7,9 @@ import { performance } from 'node:perf_hooks';
 import { loadReplayScenario, runReplay, type ReplayScenario } from '../cli/replay-format';
 import { ModelBackend } from '../backends/model';
 import type { Backend } from '../backends/types';
+import { repoPath } from '../paths';
 
-const ROOT = path.join(__dirname, '..', 'test', 'replay');
+const ROOT = repoPath('test', 'replay');
 const scenarios: ReplayScenario[] = ['qemu', 'qemu-acpi']
   .flatMap((d) => fs.readdirSync(path.join(ROOT, d)).filter((f) => f.endsWith('.yaml')).map((f) => path.join(ROOT, d, f)))
   .map((f) => loadReplayScenario(f));

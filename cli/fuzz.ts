@@ -13,7 +13,8 @@ import type { Backend, QmpCommand, StepResult } from '../backends/types';
 import { ScenarioError } from '../backends/types';
 import { ModelBackend } from '../backends/model';
 import { compareTranscripts, formatDifferences, type Difference } from './compare';
-import { parseReplayScenario, qemuVersionOption, runReplay, type QemuStep, type Transcript } from './replay-format';
+import { parseReplayScenario, runReplay, type QemuStep, type Transcript } from './replay-format';
+import type { Parsed } from './args';
 import type { StartOptions } from '../backends/types';
 import type { QemuVersion } from '../engine/versions';
 import { scenarioArb, scenarioYaml, type GeneratedScenario, type GenOptions } from './fuzz-gen';
@@ -235,10 +236,6 @@ async function trim(
 // ---------------------------------------------------------------------------------------------------
 // The command
 
-export const FUZZ_USAGE = `  fuzz [--runs N] [--seed S] [--steps N] [--machine pc|q35|any] [--out DIR] [--kvm] [--path P] [--qemu-version 7.2|10.0]
-        generate random scenarios, run each on the model and on real QEMU; on a difference shrink it,
-        write the minimal scenario to DIR (default fuzz-out/) and show the diff (exit 1)`;
-
 interface CliOptions {
   runs: number;
   seed: number;
@@ -250,51 +247,25 @@ interface CliOptions {
   qemuVersion?: QemuVersion;
 }
 
-function parseFuzzArgs(args: string[]): CliOptions {
-  const o: CliOptions = { runs: 50, seed: Math.floor(Math.random() * 0x7fffffff), steps: 12, machine: 'any', out: 'fuzz-out', kvm: false };
-  const int = (name: string, v: string | undefined, min: number) => {
-    if (v === undefined || !/^-?\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
-      throw new ScenarioError(`${name} expects an integer ≥ ${min}, got '${v ?? ''}'`);
-    }
-    return Number(v);
+/** The options of `fuzz`, parsed and checked by the table in cli/main.ts. */
+function fuzzOptions(p: Parsed): CliOptions {
+  const v = p.values;
+  return {
+    runs: v.runs !== undefined ? Number(v.runs) : 50,
+    seed: v.seed !== undefined ? Number(v.seed) | 0 : Math.floor(Math.random() * 0x7fffffff),
+    steps: v.steps !== undefined ? Number(v.steps) : 12,
+    machine: (v.machine as CliOptions['machine'] | undefined) ?? 'any',
+    out: (v.out as string | undefined) || 'fuzz-out',
+    kvm: v.kvm === true,
+    ...(v.path !== undefined ? { path: v.path as string } : {}),
+    ...(v['qemu-version'] !== undefined ? { qemuVersion: v['qemu-version'] as QemuVersion } : {}),
   };
-  for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
-    const value = () => inline ?? args[++i];
-    switch (flag) {
-      case '--runs': o.runs = int('--runs', value(), 1); break;
-      case '--seed': o.seed = int('--seed', value(), -0x80000000) | 0; break;
-      case '--steps': o.steps = int('--steps', value(), 1); break;
-      case '--machine': {
-        const v = value();
-        if (v !== 'pc' && v !== 'q35' && v !== 'any') throw new ScenarioError(`--machine expects pc, q35 or any, got '${v ?? ''}'`);
-        o.machine = v;
-        break;
-      }
-      case '--out': {
-        const v = value();
-        if (!v) throw new ScenarioError('--out expects a directory');
-        o.out = v;
-        break;
-      }
-      case '--path': {
-        const v = value();
-        if (!v || !/^\d+(:\d+)*$/.test(v)) throw new ScenarioError(`--path expects a fast-check path like 12:0:3, got '${v ?? ''}'`);
-        o.path = v;
-        break;
-      }
-      case '--kvm': o.kvm = true; break;
-      case '--qemu-version': o.qemuVersion = qemuVersionOption(value()); break;
-      default: throw new ScenarioError(`fuzz: unknown ${args[i].startsWith('-') ? 'option' : 'argument'} '${args[i]}'\n\nusage:\n${FUZZ_USAGE}`);
-    }
-  }
-  return o;
 }
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-export async function fuzzCommand(args: string[], out: (s: string) => void, err: NodeJS.WriteStream = process.stderr): Promise<number> {
-  const o = parseFuzzArgs(args);
+export async function fuzzCommand(p: Parsed, out: (s: string) => void, err: NodeJS.WriteStream = process.stderr): Promise<number> {
+  const o = fuzzOptions(p);
   const { qemuAvailable, kvmAvailable, qemuInstall } = await import('../backends/qemu');
   if (!qemuAvailable(o.qemuVersion)) {
     err.write(`hotplug-scenarios fuzz: ${qemuInstall(o.qemuVersion).notFound}; fuzzing needs real QEMU as the referee\n`);

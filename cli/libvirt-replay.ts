@@ -5,7 +5,7 @@
 
 import { ScenarioError, type Backend, type QmpCommand } from '../backends/types';
 import { LibvirtDomain, type LibvirtDomainOptions } from '../libvirt/domain-object';
-import type { ReplayScenario } from './replay-format';
+import { atStep, type ReplayScenario } from './replay-format';
 
 export interface LibvirtTranscript {
   readonly domain: string;
@@ -29,34 +29,36 @@ export async function runLibvirtReplay(backend: Backend, scenario: ReplayScenari
   const domain = scenario.domain;
   const dom = new LibvirtDomain(backend, options);
   try {
-    const startup = await dom.defineAndStart(domain);
+    const startup = await atStep(`${file}: domain`, () => dom.defineAndStart(domain));
     if (!startup.ok) return { domain, startup, steps: [] };
     const steps: Record<string, unknown>[] = [];
     for (const [n, step] of scenario.steps.entries()) {
       const where = `${file}: step ${n}`;
       const s = step as Record<string, unknown>;
-      if ('attach' in s) {
-        if (typeof s.attach !== 'string') throw new ScenarioError('attach must be an XML string', where);
-        const r = await dom.attach(s.attach, `step${n}.xml`);
-        steps.push({ attach: s.attach, reply: r.reply, qmp: r.qmp, events: r.events, irqs: r.irqs });
-      } else if ('detach' in s) {
-        const { xml, guestEjects } = detachArg(s.detach, where);
-        const r = await dom.detach(xml, { guestEjects }, `step${n}.xml`);
-        steps.push({ detach: s.detach, reply: r.reply, qmp: r.qmp, events: r.events, irqs: r.irqs });
-      } else if ('qtest' in s) {
-        const r = await dom.qtest(s.qtest as string);
-        steps.push({ qtest: s.qtest, reply: r.reply, qmp: r.qmp, events: r.events, irqs: r.irqs });
-      } else if ('hmp' in s) {
-        const r = await dom.hmp(s.hmp as string);
-        steps.push({ hmp: s.hmp, reply: r.reply, qmp: r.qmp, events: r.events, irqs: r.irqs });
-      } else if ('qmp' in s) {
-        // virsh qemu-monitor-command: the command is libvirt's only traffic (the recorder checks it), so a
-        // qmp step has no separate "qmp" list.
-        const r = await dom.qmp(s.qmp as QmpCommand);
-        steps.push({ qmp: s.qmp, reply: stripId(r.reply), events: r.events, irqs: r.irqs });
-      } else {
-        throw new ScenarioError(`unknown step kind '${Object.keys(s)[0]}' (attach, detach, qmp, qtest, hmp)`, where);
-      }
+      await atStep(where, async () => {
+        if ('attach' in s) {
+          if (typeof s.attach !== 'string') throw new ScenarioError('attach must be an XML string', where);
+          const r = await dom.attach(s.attach, `step${n}.xml`);
+          steps.push({ attach: s.attach, reply: r.reply, qmp: r.qmp, events: r.events, irqs: r.irqs });
+        } else if ('detach' in s) {
+          const { xml, guestEjects } = detachArg(s.detach, where);
+          const r = await dom.detach(xml, { guestEjects }, `step${n}.xml`);
+          steps.push({ detach: s.detach, reply: r.reply, qmp: r.qmp, events: r.events, irqs: r.irqs });
+        } else if ('qtest' in s) {
+          const r = await dom.qtest(s.qtest as string);
+          steps.push({ qtest: s.qtest, reply: r.reply, qmp: r.qmp, events: r.events, irqs: r.irqs });
+        } else if ('hmp' in s) {
+          const r = await dom.hmp(s.hmp as string);
+          steps.push({ hmp: s.hmp, reply: r.reply, qmp: r.qmp, events: r.events, irqs: r.irqs });
+        } else if ('qmp' in s) {
+          // virsh qemu-monitor-command: the command is libvirt's only traffic (the recorder checks it), so a
+          // qmp step has no separate "qmp" list.
+          const r = await dom.qmp(s.qmp as QmpCommand);
+          steps.push({ qmp: s.qmp, reply: stripId(r.reply), events: r.events, irqs: r.irqs });
+        } else {
+          throw new ScenarioError(`unknown step kind '${Object.keys(s)[0]}' (attach, detach, qmp, qtest, hmp)`, where);
+        }
+      });
     }
     return { domain, startup, steps };
   } finally {

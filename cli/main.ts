@@ -2,68 +2,20 @@
 // on real QEMU and prints the transcript; `diff` runs both and shows where they disagree.
 
 import type { Backend, StartOptions, StepResult } from '../backends/types';
-import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../engine/versions';
+import { DEFAULT_QEMU_VERSION, QEMU_VERSIONS, type QemuVersion } from '../engine/versions';
 import { ScenarioError } from '../backends/types';
 import type { TraceEntry } from '../engine/effects';
 import { ModelBackend } from '../backends/model';
-import { loadReplayScenario, qemuVersionOption, runReplay, type ReplayScenario, type Transcript } from './replay-format';
+import { loadReplayScenario, runReplay, type ReplayScenario, type Transcript } from './replay-format';
 import { stringifyJson } from './json';
 import { renderTranscript } from './render';
-
-const USAGE = `usage: hotplug-scenarios <command> [options]
-
-commands:
-  run [cucumber-js options]
-        run the bundled Gherkin suite (features/) on the model and write reports/out/
-        (-p qemu: on real QEMU; -p diff: model and QEMU side by side)
-  replay FILE.yaml... [--json] [--trace] [--backend model|qemu] [--qemu-version 7.2|10.0]
-        run replay scenarios and print their transcripts (--json: one JSON object per line,
-        the transcript format of the README; --trace: add each step's causal path, model only;
-        --qemu-version: the QEMU release for files without a \`qemu-version:\` key, default 7.2)
-  diff FILE.yaml... [--qemu-version 7.2|10.0]
-        run each scenario on the model and on real QEMU and show the differences (exit 1 if any)
-  fuzz [--runs N] [--seed S] [--steps N] [--machine pc|q35|any] [--out DIR] [--kvm] [--path P] [--qemu-version 7.2|10.0]
-        random scenarios on the model and on real QEMU; a difference is shrunk, written to DIR
-        (default fuzz-out/) as a replay file and shown (exit 1); no qemu-system-x86_64: exit 2
-  help  this text
-
-exit codes: 0 success, 1 differences found (diff, fuzz), 2 bad input (scenario, options), 3 internal error`;
-
-interface Options {
-  qemuVersion: QemuVersion;
-  json: boolean;
-  trace: boolean;
-  backend: 'model' | 'qemu';
-  files: string[];
-}
-
-function parseArgs(args: string[]): Options {
-  const o: Options = { qemuVersion: DEFAULT_QEMU_VERSION, json: false, trace: false, backend: 'model', files: [] };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--json') o.json = true;
-    else if (a === '--trace') o.trace = true;
-    else if (a === '--qemu-version' || a.startsWith('--qemu-version=')) {
-      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
-      o.qemuVersion = qemuVersionOption(v ?? '', '--qemu-version');
-    }
-    else if (a === '--backend' || a.startsWith('--backend=')) {
-      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
-      if (v !== 'model' && v !== 'qemu') throw new ScenarioError(`--backend expects 'model' or 'qemu', got '${v ?? ''}'`);
-      o.backend = v;
-    } else if (a.startsWith('-')) throw new ScenarioError(`unknown option '${a}'\n\n${USAGE}`);
-    else o.files.push(a);
-  }
-  if (o.files.length === 0) throw new ScenarioError(`no scenario files given\n\n${USAGE}`);
-  if (o.trace && o.backend !== 'model') throw new ScenarioError('--trace is model-only: real QEMU has no causal trace');
-  return o;
-}
+import { commandHelp, integerAtLeast, parseCommand, type CommandSpec, type OptionSpec, type Parsed } from './args';
 
 /** A backend of this kind for this QEMU release (a scenario's own `qemu-version:` still wins at start). */
-export async function makeBackend(kind: 'model' | 'qemu', qemuVersion: QemuVersion = DEFAULT_QEMU_VERSION): Promise<Backend> {
+export async function makeBackend(kind: 'model' | 'qemu', rawQemu = false, qemuVersion: QemuVersion = DEFAULT_QEMU_VERSION): Promise<Backend> {
   if (kind === 'model') return new ModelBackend({ qemuVersion });
-  const { QemuBackend } = await import('../backends/qemu');
-  return new QemuBackend({ qemuVersion });
+  const { QemuBackend, rawQemuFromEnv } = await import('../backends/qemu');
+  return new QemuBackend({ raw: rawQemu || rawQemuFromEnv(), qemuVersion });
 }
 
 /** Wraps a backend to keep each step's trace, in order, for `--trace`. */
@@ -94,12 +46,37 @@ function withTraces(t: Transcript, traces: TraceRecorder['traces']): unknown {
   return { ...t, steps: t.steps.map((s, i) => ({ ...s, trace: (traces[i] ?? []).map((e) => ({ ...e })) })) };
 }
 
-async function replay(args: string[], out: (s: string) => void): Promise<number> {
-  const o = parseArgs(args);
+interface ReplayOptions {
+  /** The QEMU release for files without a `qemu-version:` key. */
+  qemuVersion: QemuVersion;
+  json: boolean;
+  trace: boolean;
+  backend: 'model' | 'qemu';
+  /** Raw access to real QEMU (unmodelled commands and options go through). */
+  rawQemu: boolean;
+  files: readonly string[];
+}
+
+/** `--qemu-version` (one line in each command's option table): the release for files that do not say. */
+export const QEMU_VERSION_OPTION: OptionSpec = {
+  type: 'string', value: 'V', choices: QEMU_VERSIONS,
+  help: `the QEMU release for scenarios without a qemu-version: key (default ${DEFAULT_QEMU_VERSION})`,
+};
+
+export const qemuVersionOf = (p: Parsed): QemuVersion => (p.values['qemu-version'] as QemuVersion | undefined) ?? DEFAULT_QEMU_VERSION;
+
+function replayOptions(p: Parsed): ReplayOptions {
+  const o: ReplayOptions = { qemuVersion: qemuVersionOf(p), json: p.values.json === true, trace: p.values.trace === true, backend: (p.values.backend as 'model' | 'qemu' | undefined) ?? 'model', rawQemu: p.values['raw-qemu'] === true, files: p.positionals };
+  if (o.trace && o.backend !== 'model') throw new ScenarioError('replay: --trace is model-only: real QEMU has no causal trace');
+  return o;
+}
+
+async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
+  const o = replayOptions(p);
   // Load every file first: a malformed one stops the run before anything starts.
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   for (const [i, scenario] of scenarios.entries()) {
-    const backend = await makeBackend(o.backend, o.qemuVersion);
+    const backend = await makeBackend(o.backend, o.rawQemu, o.qemuVersion);
     const { transcript, traces } = await runScenario(scenario, backend);
     if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
     else out(renderTranscript(o.files[i], transcript, traces));
@@ -107,14 +84,14 @@ async function replay(args: string[], out: (s: string) => void): Promise<number>
   return 0;
 }
 
-async function diff(args: string[], out: (s: string) => void): Promise<number> {
+async function diff(p: Parsed, out: (s: string) => void): Promise<number> {
   const { compareTranscripts, formatDifferences } = await import('./compare');
-  const o = parseArgs(args);
+  const o = { files: p.positionals, rawQemu: p.values['raw-qemu'] === true, qemuVersion: qemuVersionOf(p) };
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   let differing = 0;
   for (const [i, scenario] of scenarios.entries()) {
-    const model = (await runScenario(scenario, await makeBackend('model', o.qemuVersion))).transcript;
-    const qemu = (await runScenario(scenario, await makeBackend('qemu', o.qemuVersion))).transcript;
+    const model = (await runScenario(scenario, await makeBackend('model', false, o.qemuVersion))).transcript;
+    const qemu = (await runScenario(scenario, await makeBackend('qemu', o.rawQemu, o.qemuVersion))).transcript;
     const diffs = compareTranscripts(qemu, model);
     if (diffs.length === 0) out(`✓ ${o.files[i]}: model and QEMU agree`);
     else {
@@ -128,35 +105,139 @@ async function diff(args: string[], out: (s: string) => void): Promise<number> {
 }
 
 /** `run`: the Gherkin suite through reports/run.ts (Cucumber + our reports), with its exit code. */
-function runSuite(args: string[]): number {
+function runSuite(p: Parsed): number {
+  const args = p.rest;
   const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-  const path = require('node:path') as typeof import('node:path');
-  const root = path.join(__dirname, '..');
-  const r = spawnSync(process.execPath, ['--require', 'ts-node/register', path.join(root, 'reports', 'run.ts'), ...args], { stdio: 'inherit', cwd: root });
+  const { NODE_ARGS, REPO_ROOT } = require('../paths') as typeof import('../paths');
+  const r = spawnSync(process.execPath, [...NODE_ARGS, require.resolve('../reports/run'), ...args], { stdio: 'inherit', cwd: REPO_ROOT });
   return r.status ?? 3;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The commands. Each has a table of options (cli/args.ts); to add an option, add a line to its table and
+// read it from `p.values` in the handler. To add a command, add an entry here.
+
+interface Command {
+  readonly spec: CommandSpec;
+  readonly run: (p: Parsed, out: (s: string) => void) => Promise<number> | number;
+}
+
+const COMMANDS: Record<string, Command> = {
+  run: {
+    spec: {
+      name: 'run',
+      args: '[cucumber-js options] [FEATURE...]',
+      summary: 'Run the Gherkin features with Cucumber on the model and write reports/out/ (Cucumber\'s html,\n' +
+        'JUnit XML, message stream and the topology report index.html).',
+      details: 'Any other option goes to cucumber-js unchanged: -p qemu (real QEMU), -p diff (model and QEMU\n' +
+        'side by side), --tags, --name, --parallel N, --format, --dry-run, and feature files or FILE:LINE.',
+      options: {},
+      passThrough: true,
+    },
+    run: (p) => runSuite(p),
+  },
+  replay: {
+    spec: {
+      name: 'replay',
+      args: 'FILE.yaml...',
+      summary: 'Run replay scenarios and print their transcripts.',
+      minArgs: 1,
+      options: {
+        json: { type: 'boolean', help: 'one JSON transcript object per line (the transcript format, docs/replay.md)' },
+        trace: { type: 'boolean', help: "add each step's causal path (model only)" },
+        backend: { type: 'string', value: 'NAME', choices: ['model', 'qemu'], help: 'where to run (default model)' },
+        'qemu-version': QEMU_VERSION_OPTION,
+        'raw-qemu': { type: 'boolean', help: 'let real QEMU receive commands and options the model does not model (trusted files only;\n' +
+          'also HOTPLUG_SCENARIOS_RAW_QEMU=1); by default they are refused before QEMU sees them' },
+      },
+    },
+    run: replay,
+  },
+  diff: {
+    spec: {
+      name: 'diff',
+      args: 'FILE.yaml...',
+      summary: 'Run each replay scenario on the model and on real QEMU and show the differences (exit 1 if any).',
+      minArgs: 1,
+      options: {
+        'qemu-version': QEMU_VERSION_OPTION,
+        'raw-qemu': { type: 'boolean', help: 'let real QEMU receive commands and options the model does not model (trusted files only;\n' +
+          'also HOTPLUG_SCENARIOS_RAW_QEMU=1); by default they are refused before QEMU sees them' },
+      },
+    },
+    run: diff,
+  },
+  fuzz: {
+    spec: {
+      name: 'fuzz',
+      summary: 'Random scenarios on the model and on real QEMU; a difference is shrunk, written to the --out\n' +
+        'directory as a replay file and shown (exit 1); no qemu-system-x86_64: exit 2.',
+      maxArgs: 0,
+      options: {
+        runs: { type: 'string', value: 'N', check: integerAtLeast(1), help: 'scenarios to generate (default 50)' },
+        seed: { type: 'string', value: 'S', check: integerAtLeast(-0x80000000), help: 'random seed (default: random; printed to rerun)' },
+        steps: { type: 'string', value: 'N', check: integerAtLeast(1), help: 'most steps per scenario (default 12)' },
+        machine: { type: 'string', value: 'M', choices: ['pc', 'q35', 'any'], help: 'machine type (default any)' },
+        out: { type: 'string', value: 'DIR', help: 'where the minimal failing scenario is written (default fuzz-out/)' },
+        kvm: { type: 'boolean', help: 'run QEMU with -accel kvm (needs /dev/kvm)' },
+        'qemu-version': { ...QEMU_VERSION_OPTION, help: `the QEMU release of the model and of real QEMU (default ${DEFAULT_QEMU_VERSION})` },
+        path: { type: 'string', value: 'P', check: (v) => (/^\d+(:\d+)*$/.test(v) ? undefined : 'a fast-check path like 12:0:3'), help: 'replay one fast-check path (printed with a failure)' },
+      },
+    },
+    run: async (p, out) => (await import('./fuzz')).fuzzCommand(p, out),
+  },
+};
+
+function version(): string {
+  const { readFileSync } = require('node:fs') as typeof import('node:fs');
+  const { repoPath } = require('../paths') as typeof import('../paths');
+  try {
+    return (JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function usage(): string {
+  const rows = Object.values(COMMANDS).map(({ spec }) => `  ${spec.name}${spec.args ? ' ' + spec.args : ''}\n${spec.summary.replace(/^/gm, '        ')}`);
+  return [
+    'usage: hotplug-scenarios <command> [options]',
+    '',
+    'commands:',
+    ...rows,
+    "  help [COMMAND]\n        this text, or a command's options (also: hotplug-scenarios COMMAND --help)",
+    '',
+    'options: --version (the version), --help',
+    'exit codes: 0 success, 1 differences found (diff, fuzz) or failed scenarios (run), 2 bad input (scenario,',
+    'options), 3 internal error',
+  ].join('\n');
 }
 
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    switch (command) {
-      case 'replay':
-        return await replay(rest, out);
-      case 'diff':
-        return await diff(rest, out);
-      case 'fuzz':
-        return await (await import('./fuzz')).fuzzCommand(rest, out);
-      case 'run':
-        return runSuite(rest);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        out(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new ScenarioError(`unknown command '${command}'\n\n${USAGE}`);
+    if (command === undefined) {
+      out(usage());
+      return 2;
     }
+    if (command === '--version' || command === '-V' || command === 'version') {
+      out(version());
+      return 0;
+    }
+    if (command === 'help' || command === '--help' || command === '-h') {
+      const about = rest[0] !== undefined ? COMMANDS[rest[0]] : undefined;
+      if (rest[0] !== undefined && !about) throw new ScenarioError(`unknown command '${rest[0]}'\n\n${usage()}`);
+      out(about ? commandHelp(about.spec) : usage());
+      return 0;
+    }
+    const cmd = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!cmd) throw new ScenarioError(`unknown command '${command}'\n\n${usage()}`);
+    const p = parseCommand(cmd.spec, rest);
+    if (p.help) {
+      out(commandHelp(cmd.spec));
+      return 0;
+    }
+    return await cmd.run(p, out);
   } catch (e) {
     if (e instanceof ScenarioError) {
       process.stderr.write(`hotplug-scenarios: ${e.message}\n`);

@@ -193,24 +193,39 @@ export async function runReplay(backend: Backend, scenario: ReplayScenario): Pro
   });
   const machine = scenario.machine;
   try {
-    const startup = await backend.start(machine, scenario.qemuVersion !== undefined ? { qemuVersion: scenario.qemuVersion } : {});
+    const startup = await atStep(`${file}: machine`, () => backend.start(machine, scenario.qemuVersion !== undefined ? { qemuVersion: scenario.qemuVersion } : {}));
     if (!startup.ok) return { machine, startup: { ok: false, error: startup.error }, steps: [] };
     const steps: TranscriptStep[] = [];
-    for (const step of scenario.steps as readonly QemuStep[]) {
-      let r: StepResult;
-      if ('qmp' in step) {
-        r = await backend.qmp(step.qmp);
-        steps.push({ qmp: step.qmp, reply: r.reply, events: r.events, irqs: r.irqs });
-      } else if ('qtest' in step) {
-        r = await backend.qtest(step.qtest);
-        steps.push({ qtest: step.qtest, reply: r.reply, events: r.events, irqs: r.irqs });
-      } else {
-        r = await backend.hmp(step.hmp);
-        steps.push({ hmp: step.hmp, reply: r.reply, events: r.events, irqs: r.irqs });
-      }
+    for (const [i, step] of (scenario.steps as readonly QemuStep[]).entries()) {
+      const line = scenario.stepLines?.[i];
+      const where = `${line ? `${file}:${line}` : file}: step ${i + 1}`;
+      steps.push(await atStep(where, () => runStep(backend, step)));
     }
     return { machine, startup: { ok: true }, steps };
   } finally {
     await backend.close();
   }
+}
+
+/** Run one step; a scenario problem (refused or malformed request) is reported with its file and step. */
+export async function atStep<T>(where: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof ScenarioError && e.where === undefined) throw new ScenarioError(e.message, where);
+    throw e;
+  }
+}
+
+async function runStep(backend: Backend, step: QemuStep): Promise<TranscriptStep> {
+  if ('qmp' in step) {
+    const r = await backend.qmp(step.qmp);
+    return { qmp: step.qmp, reply: r.reply, events: r.events, irqs: r.irqs };
+  }
+  if ('qtest' in step) {
+    const r = await backend.qtest(step.qtest);
+    return { qtest: step.qtest, reply: r.reply, events: r.events, irqs: r.irqs };
+  }
+  const r = await backend.hmp(step.hmp);
+  return { hmp: step.hmp, reply: r.reply, events: r.events, irqs: r.irqs };
 }

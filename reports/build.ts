@@ -1,5 +1,5 @@
 // Build our report page from Cucumber's message stream:
-//   node --require ts-node/register reports/build.ts [messages.ndjson] [index.html]
+//   npm run build && node dist/reports/build.js [messages.ndjson] [index.html]
 
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';

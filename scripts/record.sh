@@ -12,4 +12,5 @@
 # Exit status: 0 all recorded, 1 some scenario failed to run, 2 usage error or QEMU missing.
 set -e
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-TS_NODE_PROJECT="$ROOT/tsconfig.json" exec node --require "$ROOT/node_modules/ts-node/register" "$ROOT/scripts/record.ts" "$@"
+node "$ROOT/scripts/build.js" --if-stale
+exec node --enable-source-maps "$ROOT/dist/scripts/record.js" "$@"

@@ -16,9 +16,10 @@ import { LibvirtDomain, type OperationResult, type VirshOutput } from '../libvir
 import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/types';
 import { fingerprint } from './snapshot';
 import type { HotplugWorld } from './world';
+import { repoPath } from '../paths';
 
 /** Where `a domain defined by the file "x.xml"` and `I attach the device file "x.xml"` look. */
-export const DOMAIN_DIR = path.join(__dirname, '..', 'features', 'domains');
+export const DOMAIN_DIR = repoPath('features', 'domains');
 
 export interface VirshRun {
   /** e.g. `virsh attach-device hp-pc dimm-seed.xml --live` (for messages and the report). */

@@ -8,8 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseJson } from '../cli/json';
+import { repoPath } from '../paths';
 
-const BIN = join(__dirname, '..', 'bin', 'hotplug-scenarios.js');
+const BIN = repoPath('bin', 'hotplug-scenarios.js');
 const dir = mkdtempSync(join(tmpdir(), 'hs-cli-'));
 
 function run(...args: string[]) {
@@ -24,8 +25,8 @@ function scenario(name: string, text: string): string {
 const noStack = (s: string) => assert.doesNotMatch(s, /^\s+at .+:\d+:\d+\)?$/m, 'a stack trace was printed');
 
 test('replay --json prints one transcript object per line, in file order', () => {
-  const a = join(__dirname, 'replay/examples/refused-slot.yaml');
-  const b = join(__dirname, 'replay/examples/startup-refused.yaml');
+  const a = repoPath('test', 'replay/examples/refused-slot.yaml');
+  const b = repoPath('test', 'replay/examples/startup-refused.yaml');
   const r = run('replay', a, b, '--json');
   assert.equal(r.code, 0, r.err);
   const lines = r.out.trimEnd().split('\n');
@@ -37,7 +38,7 @@ test('replay --json prints one transcript object per line, in file order', () =>
 });
 
 test('replay --trace adds the causal path of each step', () => {
-  const r = run('replay', join(__dirname, 'replay/examples/plug-one-dimm-pc.yaml'), '--json', '--trace');
+  const r = run('replay', repoPath('test', 'replay/examples/plug-one-dimm-pc.yaml'), '--json', '--trace');
   assert.equal(r.code, 0, r.err);
   const t = parseJson(r.out) as { steps: Array<{ trace: Array<{ fn: string }> }> };
   assert.ok(t.steps[1].trace.some((e) => e.fn === 'pc_dimm_pre_plug'));
@@ -45,7 +46,7 @@ test('replay --trace adds the causal path of each step', () => {
 });
 
 test('the readable rendering shows requests, replies and events', () => {
-  const r = run('replay', join(__dirname, 'replay/examples/gpe-sci-and-eject-pc.yaml'));
+  const r = run('replay', repoPath('test', 'replay/examples/gpe-sci-and-eject-pc.yaml'));
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /\[5\] qtest> outb 0xafe2 0x08\n {4}< OK\n {4}irq: IRQ raise 9/);
   assert.match(r.out, /event: \{"event":"DEVICE_DELETED","data":\{"device":"dimm1","path":"\/machine\/peripheral\/dimm1"\}\}/);
@@ -88,4 +89,49 @@ test('a malformed qtest line gets QEMU-style FAIL from the model, not a crash', 
   const t = parseJson(r.out) as { steps: Array<{ reply: string }> };
   assert.match(t.steps[0].reply, /^FAIL /);
   assert.match(t.steps[1].reply, /^FAIL /);
+});
+
+test('every command has --help (exit 0) listing its options; --version prints the package version', () => {
+  for (const cmd of ['run', 'replay', 'diff', 'fuzz']) {
+    const r = run(cmd, '--help');
+    assert.equal(r.code, 0, `${cmd} --help: ${r.err}`);
+    assert.match(r.out, new RegExp(`^usage: hotplug-scenarios ${cmd}`));
+    assert.match(r.out, /--help/);
+    assert.deepEqual(run('help', cmd).out, r.out, `help ${cmd}`);
+  }
+  assert.match(run('replay', '-h').out, /--backend NAME/);
+  assert.match(run('fuzz', '--help').out, /--runs N/);
+  const pkg = JSON.parse(require('node:fs').readFileSync(repoPath('package.json'), 'utf8')) as { version: string };
+  const v = run('--version');
+  assert.equal(v.code, 0);
+  assert.equal(v.out.trim(), pkg.version);
+});
+
+test('one error style for every command: exit 2, "hotplug-scenarios: COMMAND: what was wrong", usage, no stack', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['replay', '--backend', 'kvm', 'x.yaml'], /^hotplug-scenarios: replay: --backend expects model or qemu, got 'kvm'/],
+    [['replay', 'x.yaml', '--backend'], /^hotplug-scenarios: replay: --backend expects model or qemu, got nothing/],
+    [['replay', '--json=yes', 'x.yaml'], /^hotplug-scenarios: replay: --json takes no value/],
+    [['replay'], /^hotplug-scenarios: replay: expects FILE\.yaml\.\.\., got none/],
+    [['diff', '--json', 'x.yaml'], /^hotplug-scenarios: diff: unknown option '--json'/],
+    [['fuzz', '--runs', 'many'], /^hotplug-scenarios: fuzz: --runs expects an integer ≥ 1, got 'many'/],
+    [['fuzz', '--machine=arm'], /^hotplug-scenarios: fuzz: --machine expects pc, q35 or any, got 'arm'/],
+    [['fuzz', 'file.yaml'], /^hotplug-scenarios: fuzz: unknown argument 'file\.yaml'/],
+    [['help', 'frobnicate'], /^hotplug-scenarios: unknown command 'frobnicate'/],
+  ];
+  for (const [args, message] of cases) {
+    const r = run(...args);
+    assert.equal(r.code, 2, `${args.join(' ')}: exit ${r.code}`);
+    assert.match(r.err, message, args.join(' '));
+    assert.match(r.err, /usage: hotplug-scenarios/, args.join(' '));
+    noStack(r.err);
+  }
+});
+
+test('the parser hands options it does not know to cucumber-js unchanged, in order (run)', () => {
+  const { parseCommand } = require('../cli/args') as typeof import('../cli/args');
+  const spec = { name: 'run', summary: '', options: { watch: { type: 'boolean' as const, help: '' } }, passThrough: true };
+  const p = parseCommand(spec, ['-p', 'qemu', 'features/a.feature:12', '--watch', '--tags', '@plug and not @slow', '--name=x', '--', '--odd']);
+  assert.equal(p.values.watch, true);
+  assert.deepEqual(p.rest, ['-p', 'qemu', 'features/a.feature:12', '--tags', '@plug and not @slow', '--name=x', '--', '--odd']);
 });

@@ -4,12 +4,13 @@ import { qemuAvailable } from '../backends/qemu/process';
 import { DiffBackend, DivergenceError } from '../backends/diff';
 import { loadReplayScenario, runReplay } from '../cli/replay-format';
 import * as path from 'node:path';
+import { repoPath } from '../paths';
 
 const skip = qemuAvailable() ? false : 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)';
 
 test('the diff backend runs a recorded scenario on both and finds them equal', { skip }, async () => {
   const b = new DiffBackend();
-  const t = await runReplay(b, loadReplayScenario(path.join(__dirname, 'replay/examples/gpe-sci-and-eject-pc.yaml')));
+  const t = await runReplay(b, loadReplayScenario(repoPath('test', 'replay/examples/gpe-sci-and-eject-pc.yaml')));
   assert.equal(t.steps.length, 14);
   assert.equal(b.compared, 14);
   assert.deepEqual(t.steps[11].events, [{ event: 'DEVICE_DELETED', data: { device: 'dimm1', path: '/machine/peripheral/dimm1' } }]);

@@ -16,6 +16,7 @@ import { ModelBackend } from '../backends/model';
 import type { QmpCommand, StepResult } from '../backends/types';
 import { qemuAvailable } from '../backends/qemu/process';
 import { main } from '../cli/main';
+import { repoPath } from '../paths';
 
 const GEN: GenOptions = { machine: 'any', maxSteps: 12, kvm: false };
 const skipQemu = qemuAvailable() ? false : 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)';
@@ -123,7 +124,7 @@ test('fuzz: bad options exit 2 with a message; without qemu-system-x86_64 it say
   assert.match(errors.join(''), /--machine expects pc, q35 or any, got 'arm'/);
   assert.match(errors.join(''), /fuzz: unknown argument 'file.yaml'/);
 
-  const cli = path.join(__dirname, '..', 'bin', 'hotplug-scenarios.js');
+  const cli = repoPath('bin', 'hotplug-scenarios.js');
   const r = spawnSync(process.execPath, [cli, 'fuzz', '--runs', '1'], { env: { ...process.env, PATH: '/nonexistent' }, encoding: 'utf8' });
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /qemu-system-x86_64 not found: install it with `apt-get install qemu-system-x86`; fuzzing needs real QEMU/);

@@ -14,6 +14,7 @@ import {
 } from '../libvirt';
 import { ScenarioError } from '../backends/types';
 import { parseJson, stringifyJson } from '../cli/json';
+import { repoPath } from '../paths';
 
 const dom = (o: { machine?: string; max?: string; cells?: string; devices?: string; memory?: number; vcpu?: number } = {}) =>
   `<domain type='qemu'>\n  <name>hp</name>\n  <memory unit='KiB'>${o.memory ?? 1048576}</memory>\n  ${o.max ?? "<maxMemory slots='4' unit='KiB'>8388608</maxMemory>"}\n  <vcpu>${o.vcpu ?? 1}</vcpu>\n  <os><type arch='x86_64' machine='${o.machine ?? 'pc'}'>hvm</type></os>\n  <features><acpi/></features>\n  ${o.cells ?? "<cpu><numa><cell id='0' cpus='0' memory='1048576' unit='KiB'/></numa></cpu>"}\n  <devices>\n    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n${o.devices ?? ''}  </devices>\n</domain>\n`;
@@ -188,7 +189,7 @@ test('live XML carries alias, dimm address and the totals', () => {
 // ---------------------------------------------------------------------------------------------------
 // Referee: the recorded transcripts
 
-const DIR = path.join(__dirname, 'libvirt');
+const DIR = repoPath('test', 'libvirt');
 const recorded = fs.readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
 
 test('at least 20 recorded libvirt cases', () => {

@@ -8,6 +8,7 @@ import type { MemoryState } from '../engine/memory/types';
 import type { Transition } from '../engine/effects';
 import { GiB, MiB } from '../engine/units';
 import { qemuVersionData } from '../engine/versions';
+import { repoPath } from '../paths';
 
 export interface MachineOpts {
   readonly ram: bigint;
@@ -56,7 +57,7 @@ export function boot(type: 'pc' | 'q35', o: MachineOpts): Transition<MemoryState
 }
 
 export function fixture(name: string): string {
-  return readFileSync(join(__dirname, 'fixtures', 'mtree', name), 'utf8').replace(/\n/g, '\r\n');
+  return readFileSync(repoPath('test', 'fixtures', 'mtree', name), 'utf8').replace(/\n/g, '\r\n');
 }
 
 export { GiB, MiB };

@@ -11,6 +11,7 @@ import { DEVICE_MEMORY_ID, ICH9_PM_ID, IO_ID, PIIX4_PM_ID, SYSTEM_ID, setPmBase 
 import type { FlatRange, MemoryState } from '../engine/memory/types';
 import type { Transition } from '../engine/effects';
 import { boot, fixture, GiB, MiB } from './memory-helpers';
+import { repoPath } from '../paths';
 
 const S64 = 1n << 64n;
 
@@ -271,7 +272,7 @@ describe('info mtree: block contents vs the real binary', () => {
   test('replay example flatview-pc: AS "memory" range lines', async () => {
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const json = JSON.parse(readFileSync(join(__dirname, 'replay/examples/flatview-pc.qemu.json'), 'utf8'));
+    const json = JSON.parse(readFileSync(repoPath('test', 'replay/examples/flatview-pc.qemu.json'), 'utf8'));
     const real: string = json.steps[2].reply;
     const m = plug(boot('pc', { ram: 512n * MiB, slots: 1n, maxmem: GiB }), 'ram1', 256n * MiB, 0n, 'tcg').state;
     assert.equal(memoryBlock(infoMtree(m, { flat: true, accel: 'tcg' })), memoryBlock(real));

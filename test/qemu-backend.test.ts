@@ -1,7 +1,7 @@
 // The real-QEMU backend: event/IRQ attribution by barriers, start-up refusals, a QEMU that dies or hangs,
 // malformed qtest lines, process hygiene (no QEMU survives close() or a SIGINT), and a replay of every
 // recorded referee transcript (proving the recordings are reproducible).
-// Run: node --require ts-node/register --test test/qemu-backend.test.ts
+// Run: npm run build && node --enable-source-maps --test dist/test/qemu-backend.test.js
 
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
@@ -13,8 +13,9 @@ import { ScenarioError } from '../backends/types';
 import { compareTranscripts, formatDifferences } from '../cli/compare';
 import { parseJson } from '../cli/json';
 import { loadReplayScenario, runReplay } from '../cli/replay-format';
+import { NODE_ARGS, REPO_ROOT } from '../paths';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = REPO_ROOT;
 const SKIP = qemuAvailable() ? false : `${QEMU_NOT_FOUND} (skipping the real-QEMU tests)`;
 if (SKIP) console.log(`# SKIP qemu-backend tests: ${SKIP}`);
 
@@ -117,7 +118,7 @@ describe('qemu backend', { skip: SKIP }, () => {
   });
 
   it('reports a QEMU that exits by itself with its stderr', async () => {
-    const b = await started();
+    const b = await started(MACHINE, { raw: true }); // `quit` is not modelled: raw access only
     const pid = b.pid!;
     await assert.rejects(b.hmp('quit'), (e: Error) => /died: exit status 0/.test(e.message));
     await b.close();
@@ -167,7 +168,7 @@ describe('qemu backend', { skip: SKIP }, () => {
 
   it('kills its QEMU when the driving node process gets SIGINT', async () => {
     const script = `
-      const { QemuBackend } = require(${JSON.stringify(path.join(ROOT, 'backends/qemu'))});
+      const { QemuBackend } = require(${JSON.stringify(require.resolve('../backends/qemu'))});
       (async () => {
         const b = new QemuBackend();
         await b.start('-M pc -m 1G,slots=2,maxmem=2G');
@@ -175,7 +176,7 @@ describe('qemu backend', { skip: SKIP }, () => {
         console.log('PID ' + b.pid);
         setInterval(() => {}, 1000);   // a scenario that never ends
       })();`;
-    const child = spawn(process.execPath, ['--require', 'ts-node/register', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...NODE_ARGS, '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     const qemuPid = await new Promise<number>((resolve, reject) => {
       let out = '';
       child.stdout!.on('data', (d) => {

@@ -10,8 +10,9 @@ import { parseJson } from '../cli/json';
 import { compareTranscripts, formatDifferences } from '../cli/compare';
 import { ModelBackend } from '../backends/model';
 import { runScenario } from '../cli/main';
+import { repoPath } from '../paths';
 
-const ROOT = path.join(__dirname, 'replay');
+const ROOT = repoPath('test', 'replay');
 
 function recordings(): Array<{ yaml: string; json: string }> {
   const out: Array<{ yaml: string; json: string }> = [];

@@ -14,8 +14,9 @@ import { renderIrqChain } from '../reports/irq-chain';
 import { renderMemoryMap } from '../reports/memory-map';
 import { parseNdjson, readRun, type RunSummary } from '../reports/messages';
 import { topologyFromJson, topologyToJson, type MemorySnapshot } from '../reports/topology';
+import { REPO_ROOT, cucumberSupport } from '../paths';
 
-const ROOT = join(__dirname, '..');
+const ROOT = REPO_ROOT;
 
 const snapshot: MemorySnapshot = {
   label: 'after',
@@ -99,7 +100,7 @@ function runSuite(): { run: RunSummary; html: string; dir: string } {
     '',
   ].join('\n'));
   writeFileSync(join(dir, 'cucumber.json'), JSON.stringify({
-    default: { requireModule: ['ts-node/register'], require: [join(ROOT, 'steps/**/*.ts')], format: [`message:${join(dir, 'messages.ndjson')}`, `html:${join(dir, 'cucumber.html')}`] },
+    default: { ...cucumberSupport(), format: [`message:${join(dir, 'messages.ndjson')}`, `html:${join(dir, 'cucumber.html')}`] },
   }));
   const bin = join(dirname(require.resolve('@cucumber/cucumber/package.json')), 'bin', 'cucumber.js');
   spawnSync(process.execPath, [bin, '--config', relative(ROOT, join(dir, 'cucumber.json')), join(dir, 'demo.feature')], { cwd: ROOT, encoding: 'utf8' });

@@ -12,8 +12,9 @@ import { deviceAddArgs, hmpLineToCommand, objectAddArgs, splitOpts } from '../st
 import { parseInfoIrq, parseInfoPic } from '../steps/info-parse';
 import { machineFromYaml } from '../steps/machine-yaml';
 import { assertContainsBlock, assertTable } from '../steps/compare';
+import { REPO_ROOT, cucumberSupport, repoPath } from '../paths';
 
-const fixture = (name: string) => readFileSync(join(__dirname, '..', 'reports', 'fixtures', name), 'utf8');
+const fixture = (name: string) => readFileSync(repoPath('reports', 'fixtures', name), 'utf8');
 
 test('info mtree -f: the AS "memory" view is selected by its header, ranges as bigints', () => {
   const ranges = parseMemoryFlatView(fixture('pc-plugged-mtree-f.txt'));
@@ -76,13 +77,13 @@ test('table and block comparisons give unified diffs', () => {
 });
 
 // ---- through cucumber-js ------------------------------------------------------------------------------
-const ROOT = join(__dirname, '..');
+const ROOT = REPO_ROOT;
 
 function runCucumber(feature: string, extra: string[] = []): { code: number; out: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'steps-test-'));
   writeFileSync(join(dir, 'scratch.feature'), feature);
   writeFileSync(join(dir, 'cucumber.json'), JSON.stringify({
-    default: { requireModule: ['ts-node/register'], require: [join(ROOT, 'steps/**/*.ts')], format: ['progress', `message:${join(dir, 'messages.ndjson')}`], formatOptions: { printAttachments: false, snippetInterface: 'async-await' } },
+    default: { ...cucumberSupport(), format: ['progress', `message:${join(dir, 'messages.ndjson')}`], formatOptions: { printAttachments: false, snippetInterface: 'async-await' } },
   }));
   const bin = join(dirname(require.resolve('@cucumber/cucumber/package.json')), 'bin', 'cucumber.js');
   const r = spawnSync(process.execPath, [bin, '--config', relative(ROOT, join(dir, 'cucumber.json')), join(dir, 'scratch.feature'), ...extra], { cwd: ROOT, encoding: 'utf8' });

@@ -5,7 +5,7 @@
 import type { Backend, QmpCommand, StartOptions, StartResult, StepResult } from '../types';
 import type { QemuVersion } from '../../engine/versions';
 import { ModelBackend } from '../model';
-import { QemuBackend } from '../qemu';
+import { QemuBackend, type QemuBackendOptions } from '../qemu';
 import { compareTranscripts, formatDifferences } from '../../cli/compare';
 import type { MachineState } from '../../engine/state';
 
@@ -25,9 +25,9 @@ export class DiffBackend implements Backend {
   /** Steps compared so far, for reports. */
   compared = 0;
 
-  constructor(options: { readonly qemuVersion?: QemuVersion } = {}) {
-    this.model = new ModelBackend(options);
-    this.qemu = new QemuBackend(options);
+  constructor(qemuOptions: QemuBackendOptions = {}) {
+    this.model = new ModelBackend({ qemuVersion: qemuOptions.qemuVersion });
+    this.qemu = new QemuBackend(qemuOptions);
   }
 
   get state(): MachineState {

@@ -10,6 +10,7 @@ import { describeExit, firstErrorLine, QemuProcess, qemuAvailable, qemuInstall }
 import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../../engine/versions';
 import { QmpClient } from './qmp-client';
 import { QtestClient } from './qtest-client';
+import { checkHmp, checkMachine, checkQmp, checkQtest, type Verdict } from '../../engine/protocol/allowlist';
 
 export { qemuAvailable, kvmAvailable, livePids, QEMU_NOT_FOUND, qemuInstall, qemuEnvVar } from './process';
 export { qtestLineProblem } from './qtest-client';
@@ -21,6 +22,21 @@ export interface QemuBackendOptions {
   readonly startTimeoutMs?: number;
   /** The QEMU release to run when start() does not say (default 7.2). */
   readonly qemuVersion?: QemuVersion;
+  /**
+   * Raw access: send QMP commands, HMP lines, qtest commands and machine options the model does not model
+   * (default: the environment variable HOTPLUG_SCENARIOS_RAW_QEMU=1). Off, they are refused before QEMU
+   * sees them, since a scenario could otherwise run host commands through QEMU (`migrate` to `exec:`).
+   */
+  readonly raw?: boolean;
+}
+
+/** The opt-in for raw access to QEMU, as documented in the README. */
+export const RAW_QEMU_ENV = 'HOTPLUG_SCENARIOS_RAW_QEMU';
+export const rawQemuFromEnv = (): boolean => process.env[RAW_QEMU_ENV] === '1';
+
+/** The refusal of a request outside the allowlist (a ScenarioError: exit code 2, no stack trace). */
+export function notAllowed(what: string): ScenarioError {
+  return new ScenarioError(`not modelled: ${what}; refused before QEMU sees it (raw access to QEMU: --raw-qemu or ${RAW_QEMU_ENV}=1)`);
 }
 
 export class QemuBackend implements Backend {
@@ -33,11 +49,14 @@ export class QemuBackend implements Backend {
   private failure: Error | undefined;
   /** The release start() runs unless told otherwise. */
   readonly qemuVersion: QemuVersion;
+  private readonly raw: boolean;
+  private qomTypes = new Map<string, Promise<ReadonlySet<string>>>();
 
   constructor(options: QemuBackendOptions = {}) {
     this.qemuVersion = options.qemuVersion ?? DEFAULT_QEMU_VERSION;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.startTimeoutMs = options.startTimeoutMs ?? 10_000;
+    this.raw = options.raw ?? rawQemuFromEnv();
   }
 
   /** PID of the running QEMU, if any. */
@@ -68,8 +87,13 @@ export class QemuBackend implements Backend {
   async start(machine: string, options: StartOptions = {}): Promise<StartResult> {
     if (this.proc) throw new ScenarioError('qemu backend: start() called twice; close() first');
     const version = options.qemuVersion ?? this.qemuVersion;
+    if (!this.raw) {
+      const v = checkMachine(machine, version);
+      if (v.ok !== true) throw notAllowed(v.what);
+    }
     if (!qemuAvailable(version)) throw new ScenarioError(qemuInstall(version).notFound);
     this.failure = undefined;
+    this.qomTypes = new Map();
     const proc = await QemuProcess.spawn(machine, version);
     this.proc = proc;
     try {
@@ -95,6 +119,7 @@ export class QemuBackend implements Backend {
   async qmp(command: QmpCommand): Promise<StepResult> {
     if (!command || typeof command.execute !== 'string') throw new ScenarioError('a qmp step needs `execute`');
     const { qmp, qtest } = this.running();
+    await this.allow(checkQmp(command));
     return this.guard(async () => {
       const reply = await qmp.execute(command);
       if (command.execute === 'quit' && 'return' in reply) {
@@ -108,6 +133,7 @@ export class QemuBackend implements Backend {
 
   async qtest(line: string): Promise<StepResult> {
     const { qmp, qtest } = this.running();
+    if (typeof line === 'string') await this.allow(checkQtest(line));
     // Validation errors (ScenarioError) leave QEMU running: the line was never sent.
     const response = await qtest.request(line).catch((e: Error) => {
       if (e instanceof ScenarioError) throw e;
@@ -122,6 +148,7 @@ export class QemuBackend implements Backend {
   async hmp(commandLine: string): Promise<StepResult> {
     if (typeof commandLine !== 'string') throw new ScenarioError('an hmp step must be a string');
     const { qmp, qtest } = this.running();
+    await this.allow(checkHmp(commandLine));
     return this.guard(async () => {
       const reply = await qmp.execute({ execute: 'human-monitor-command', arguments: { 'command-line': commandLine } });
       await this.barriers();
@@ -144,6 +171,29 @@ export class QemuBackend implements Backend {
 
   private result(reply: unknown, events: QmpEvent[], irqs: string[]): StepResult {
     return { reply, events, irqs };
+  }
+
+  /** Refuse what the model does not model, unless raw access was asked for. */
+  private async allow(v: Verdict): Promise<void> {
+    if (this.raw || v.ok === true) return;
+    if (v.ok === false) throw notAllowed(v.what);
+    const types = await this.qemuTypes(v.implements);
+    if (types.has(v.name)) throw notAllowed(v.what);
+  }
+
+  /** QEMU's QOM type names implementing an interface (qom-list-types, asked once per machine). */
+  private qemuTypes(implementsType: string): Promise<ReadonlySet<string>> {
+    let p = this.qomTypes.get(implementsType);
+    if (!p) {
+      const { qmp } = this.running();
+      p = this.guard(async () => {
+        const r = await qmp.execute({ execute: 'qom-list-types', arguments: { implements: implementsType, abstract: true } });
+        if (!('return' in r) || !Array.isArray(r.return)) throw new Error(`qom-list-types failed: ${JSON.stringify(r)}`);
+        return new Set((r.return as { name: string }[]).map((t) => t.name));
+      });
+      this.qomTypes.set(implementsType, p);
+    }
+    return p;
   }
 
   /** One request on each channel, issued after the step's reply: flushes its events and IRQ lines. */

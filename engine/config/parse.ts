@@ -121,6 +121,7 @@ function onOff(v: string): boolean | undefined {
 export function parseMachine(commandLine: string, version: QemuVersion = DEFAULT_QEMU_VERSION): ParseResult {
   const tokens = tokenize(commandLine);
   const acc: Acc = { qemu: qemuVersionData(version), acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, accel: 'tcg', optIds: { object: new Set(), device: new Set() } };
+  let firstRefusal: ParseResult | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const opt = tokens[i];
     if (!opt.startsWith('-')) return unsupported(`unexpected argument '${opt}' (options start with '-')`);
@@ -130,10 +131,14 @@ export function parseMachine(commandLine: string, version: QemuVersion = DEFAULT
     if (!needsArg.includes(name)) return unsupported(`unsupported option '${opt}': the model understands ${needsArg.join(', ')}`);
     if (arg === undefined) return unsupported(`option '${opt}' needs an argument`);
     i++;
+    // QEMU refuses at the first bad option, but every later option is still checked for being modelled:
+    // a line with an unmodelled option is unsupported as a whole (the qemu backend's allowlist relies on it).
     const r = applyOption(acc, name, arg);
-    if (r) return r;
+    if (r && (r.ok || r.kind === 'unsupported')) return r;
+    firstRefusal ??= r;
   }
-  return finish(acc, commandLine);
+  const done = finish(acc, commandLine);
+  return firstRefusal && (done.ok || done.kind !== 'unsupported') ? firstRefusal : done;
 }
 
 /** qemu_opts_create: the id must be an identifier and new to its option list (checked at parse time). */
@@ -220,6 +225,8 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
     }
     case '-device': {
       const kv = splitOpts(arg, 'driver');
+      // QemuOpts keeps every value and qdev uses the last `driver=`: a second one would name another device.
+      if (kv.slice(1).some(([k]) => k === 'driver')) return unsupported(`'-device ${arg}' names the driver twice`);
       const idErr = optsId(acc, 'device', '-device', arg, kv);
       if (idErr) return idErr;
       if ((PASSIVE_DEVICES as readonly string[]).includes(kv[0][1])) {

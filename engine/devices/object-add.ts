@@ -12,7 +12,7 @@ import { parseQemuSize } from '../units';
 import { addBackend, type BackendType } from './backends';
 
 /** QAPI's ObjectType enum (qapi/qom.json): any other qom-type is refused by the visitor. */
-const OBJECT_TYPES = new Set([
+export const OBJECT_TYPES: ReadonlySet<string> = new Set([
   'authz-list', 'authz-listfile', 'authz-pam', 'authz-simple', 'can-bus', 'can-host-socketcan', 'colo-compare',
   'cryptodev-backend', 'cryptodev-backend-builtin', 'cryptodev-backend-lkcf', 'cryptodev-vhost-user', 'dbus-vmstate',
   'filter-buffer', 'filter-dump', 'filter-mirror', 'filter-redirector', 'filter-replay', 'filter-rewriter',
@@ -21,6 +21,9 @@ const OBJECT_TYPES = new Set([
   'rng-random', 'secret', 'secret_keyring', 'sev-guest', 'thread-context', 's390-pv-guest', 'throttle-group',
   'tls-creds-anon', 'tls-creds-psk', 'tls-creds-x509', 'tls-cipher-suites', 'x-remote-object',
 ]);
+
+/** The object types the model creates: the one list object-add and the qemu backend's allowlist use. */
+export const MODELLED_OBJECT_TYPES: readonly BackendType[] = ['memory-backend-ram', 'memory-backend-memfd'];
 
 /** MemoryBackendProperties, then MemoryBackendMemfdProperties' own members, in schema order. */
 const BACKEND_MEMBERS = ['dump', 'host-nodes', 'merge', 'policy', 'prealloc', 'prealloc-threads', 'prealloc-context', 'share', 'reserve', 'size', 'x-use-canonical-path-for-ramblock-id'];
@@ -77,8 +80,8 @@ export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAdd
   const id = visitStr(input, 'id');
   if (!id.ok) return fail(id.error);
   visit('id');
-  if (type.value !== 'memory-backend-ram' && type.value !== 'memory-backend-memfd') {
-    throw new ModelLimit(`object type '${type.value}' (the model knows memory-backend-ram and memory-backend-memfd)`);
+  if (!(MODELLED_OBJECT_TYPES as readonly string[]).includes(type.value)) {
+    throw new ModelLimit(`object type '${type.value}' (the model knows ${MODELLED_OBJECT_TYPES.join(' and ')})`);
   }
   let size = 0n;
   for (const m of [...BACKEND_MEMBERS, ...(type.value === 'memory-backend-memfd' ? MEMFD_MEMBERS : [])]) {
@@ -106,6 +109,7 @@ export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAdd
   // user_creatable_add_type
   if (!isIdentifier(id.value)) return fail(E.parameterType('id', 'an identifier'), ID_HINT);
   if (size >= 1n << 63n) throw new ModelLimit(`a ${size}-byte backend (real QEMU aborts allocating it)`);
-  const r = addBackend(state, type.value, id.value, size);
-  return r.ok ? { ok: true, state: r.state, type: type.value, id: id.value } : fail(r.error);
+  const backendType = type.value as BackendType;
+  const r = addBackend(state, backendType, id.value, size);
+  return r.ok ? { ok: true, state: r.state, type: backendType, id: id.value } : fail(r.error);
 }

@@ -21,6 +21,9 @@ export interface DeviceAddRequest {
   readonly props: ReadonlyArray<readonly [string, string]>;
 }
 
+/** The device the model plugs (device_add / -device): the qemu backend's allowlist uses the same constant. */
+export const MODELLED_DEVICE = 'pc-dimm';
+
 /** Real QEMU devices the model does not model: refusing them with QEMU's words would be a lie. */
 export const KNOWN_UNMODELLED = new Set(['nvdimm', 'virtio-mem-pci', 'virtio-pmem-pci', 'virtio-balloon-pci', 'e1000', 'virtio-net-pci']);
 
@@ -62,7 +65,7 @@ function busError(state: MachineState, driver: string, path: string): QemuError 
 export function addDevice(state: MachineState, req: DeviceAddRequest, hotplugged: boolean): Outcome<MachineState> {
   const t = trace('qdev_device_add', req.driver);
   if (req.driver === undefined) return refuse(E.driverMissing(), t);
-  if (req.driver !== 'pc-dimm') {
+  if (req.driver !== MODELLED_DEVICE) {
     if (KNOWN_UNMODELLED.has(req.driver)) throw new ModelLimit(`device '${req.driver}' (the model knows pc-dimm)`);
     return refuse(E.invalidDriver(req.driver), t);
   }

@@ -22,30 +22,32 @@ export interface HmpResult {
 const text = (state: MachineState, reply: string, fx: Effects = NO_EFFECTS): HmpResult => ({ state, reply, fx });
 const errorLine = (msg: string) => `Error: ${msg}\r\n`;
 
+type InfoHandler = (state: MachineState, flags: string[]) => HmpResult;
+
+/** The `info` sub-commands the model answers: the one list its dispatcher and the qemu backend's allowlist use. */
+const INFO: Readonly<Record<string, InfoHandler>> = {
+  mtree: (state, flags) => {
+    const unknown = flags.filter((f) => f !== '-f');
+    if (unknown.length) throw new ModelLimit(`'info mtree ${unknown.join(' ')}' (the model prints 'info mtree' and 'info mtree -f')`);
+    return text(state, infoMtree(state.mem, { flat: flags.includes('-f'), accel: state.config.accel }));
+  },
+  'memory-devices': (state) => text(state, infoMemoryDevices(state)),
+  numa: (state) => text(state, infoNuma(state)),
+  pic: (state) => text(state, infoPic(state)),
+  irq: (state) => text(state, infoIrq(state)),
+};
+
+export const MODELLED_HMP_INFO: readonly string[] = Object.keys(INFO);
+
 function info(state: MachineState, args: string[]): HmpResult {
   const [what, ...flags] = args;
-  switch (what) {
-    case 'mtree': {
-      const unknown = flags.filter((f) => f !== '-f');
-      if (unknown.length) throw new ModelLimit(`'info mtree ${unknown.join(' ')}' (the model prints 'info mtree' and 'info mtree -f')`);
-      return text(state, infoMtree(state.mem, { flat: flags.includes('-f'), accel: state.config.accel }));
-    }
-    case 'memory-devices':
-      return text(state, infoMemoryDevices(state));
-    case 'numa':
-      return text(state, infoNuma(state));
-    case 'pic':
-      return text(state, infoPic(state));
-    case 'irq':
-      return text(state, infoIrq(state));
-    default:
-      if (what !== undefined && !HMP_INFO_COMMANDS.has(what)) return text(state, `unknown command: 'info ${what}'\r\n`);
-      throw new ModelLimit(`HMP 'info ${what ?? ''}'`);
-  }
+  if (what !== undefined && Object.prototype.hasOwnProperty.call(INFO, what)) return INFO[what](state, flags);
+  if (what !== undefined && !HMP_INFO_COMMANDS.has(what)) return text(state, `unknown command: 'info ${what}'\r\n`);
+  throw new ModelLimit(`HMP 'info ${what ?? ''}'`);
 }
 
 /** Every HMP command name of QEMU 7.2 (hmp-commands.hx, `|` separating aliases): others are unknown. */
-const HMP_COMMANDS = new Set((
+export const HMP_COMMANDS: ReadonlySet<string> = new Set((
   'help ? commit quit q exit_preconfig block_resize block_stream block_job_set_speed block_job_cancel block_job_complete ' +
   'block_job_pause block_job_resume eject drive_del change screendump logfile trace-event trace-file log savevm loadvm ' +
   'delvm singlestep stop s cont c system_wakeup gdbserver x xp gpa2hva gpa2hpa gva2gpa print p i o sendkey sync-profile ' +
@@ -61,7 +63,7 @@ const HMP_COMMANDS = new Set((
 ).split(' '));
 
 /** The `info` sub-commands of QEMU 7.2 (hmp-commands-info.hx). */
-const HMP_INFO_COMMANDS = new Set((
+export const HMP_INFO_COMMANDS: ReadonlySet<string> = new Set((
   'version network chardev block blockstats block-jobs registers lapic cpus history irq pic rdma pci tlb mem mtree jit ' +
   'opcount sync-profile kvm numa usb usbhost profile capture snapshots status mice vnc spice name uuid usernet migrate ' +
   'migrate_capabilities migrate_parameters balloon qtree qdm qom-tree roms trace-events tpm memdev memory-devices ' +
@@ -73,46 +75,51 @@ const HMP_INFO_COMMANDS = new Set((
 /** A required string argument (args_type `s`) that is missing. */
 const stringExpected = (state: MachineState, cmd: string) => text(state, `${cmd}: string expected\r\nTry "help ${cmd}" for more information\r\n`);
 
+type HmpHandler = (state: MachineState, rest: string[], cmd: string) => HmpResult;
+
+/** The HMP commands the model answers: the one list its dispatcher and the qemu backend's allowlist use. */
+const COMMANDS: Readonly<Record<string, HmpHandler>> = {
+  info: (state, rest) => info(state, rest),
+  device_add: (state, rest) => {
+    const kv = rest.length ? splitOpts(rest.join(' '), 'driver') : [];
+    // The `O` argument is parsed into QemuOpts first: a bad id is reported there (on stderr, not here).
+    const optsId = kv.find(([k]) => k === 'id')?.[1];
+    if (optsId !== undefined && !isIdentifier(optsId)) return text(state, 'Try "help device_add" for more information\r\n');
+    const driver = kv.find(([k]) => k === 'driver')?.[1];
+    const id = kv.find(([k]) => k === 'id')?.[1];
+    const props = kv.filter(([k]) => k !== 'driver' && k !== 'id');
+    const r = addDevice(state, { driver, id, props }, true);
+    return r.ok ? text(r.state, '', r.fx) : text(state, errorLine(r.error.desc), r.fx);
+  },
+  device_del: (state, rest, cmd) => {
+    if (rest[0] === undefined) return stringExpected(state, cmd);
+    const r = unplugRequest(state, rest[0] ?? '');
+    return r.ok ? text(r.state, '', r.fx) : text(state, errorLine(r.error.desc), r.fx);
+  },
+  object_add: (state, rest, cmd) => {
+    if (rest[0] === undefined) return stringExpected(state, cmd);
+    // user_creatable_parse_str: keyval_parse with the implied key qom-type, then the QAPI visit.
+    const kv = splitOpts(rest.join(' '), 'qom-type');
+    const args: Record<string, string> = {};
+    for (const [k, v] of kv) args[k] = v;
+    const r = objectAdd(state, { mode: 'keyval', args, order: kv.map(([k]) => k) });
+    if (r.ok) return text(r.state, '');
+    return text(state, errorLine(r.error.desc) + (r.hint ? `${r.hint}\r\n` : ''));
+  },
+  object_del: (state, rest, cmd) => {
+    if (rest[0] === undefined) return stringExpected(state, cmd);
+    const r = deleteBackend(state, rest[0] ?? '');
+    return r.ok ? text(r.state, '') : text(state, errorLine(r.error.desc));
+  },
+};
+
+export const MODELLED_HMP_COMMANDS: readonly string[] = Object.keys(COMMANDS);
+
 export function hmp(state: MachineState, line: string): HmpResult {
   const words = line.trim().split(/\s+/);
   const [cmd, ...rest] = words;
-  switch (cmd) {
-    case 'info':
-      return info(state, rest);
-    case 'device_add': {
-      const kv = rest.length ? splitOpts(rest.join(' '), 'driver') : [];
-      // The `O` argument is parsed into QemuOpts first: a bad id is reported there (on stderr, not here).
-      const optsId = kv.find(([k]) => k === 'id')?.[1];
-      if (optsId !== undefined && !isIdentifier(optsId)) return text(state, 'Try "help device_add" for more information\r\n');
-      const driver = kv.find(([k]) => k === 'driver')?.[1];
-      const id = kv.find(([k]) => k === 'id')?.[1];
-      const props = kv.filter(([k]) => k !== 'driver' && k !== 'id');
-      const r = addDevice(state, { driver, id, props }, true);
-      return r.ok ? text(r.state, '', r.fx) : text(state, errorLine(r.error.desc), r.fx);
-    }
-    case 'device_del': {
-      if (rest[0] === undefined) return stringExpected(state, cmd);
-      const r = unplugRequest(state, rest[0] ?? '');
-      return r.ok ? text(r.state, '', r.fx) : text(state, errorLine(r.error.desc), r.fx);
-    }
-    case 'object_add': {
-      if (rest[0] === undefined) return stringExpected(state, cmd);
-      // user_creatable_parse_str: keyval_parse with the implied key qom-type, then the QAPI visit.
-      const kv = splitOpts(rest.join(' '), 'qom-type');
-      const args: Record<string, string> = {};
-      for (const [k, v] of kv) args[k] = v;
-      const r = objectAdd(state, { mode: 'keyval', args, order: kv.map(([k]) => k) });
-      if (r.ok) return text(r.state, '');
-      return text(state, errorLine(r.error.desc) + (r.hint ? `${r.hint}\r\n` : ''));
-    }
-    case 'object_del': {
-      if (rest[0] === undefined) return stringExpected(state, cmd);
-      const r = deleteBackend(state, rest[0] ?? '');
-      return r.ok ? text(r.state, '') : text(state, errorLine(r.error.desc));
-    }
-    default:
-      if (cmd === undefined || cmd === '') return text(state, '');
-      if (!HMP_COMMANDS.has(cmd)) return text(state, `unknown command: '${cmd}'\r\n`);
-      throw new ModelLimit(`HMP command '${cmd}'`);
-  }
+  if (cmd !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, cmd)) return COMMANDS[cmd](state, rest, cmd);
+  if (cmd === undefined || cmd === '') return text(state, '');
+  if (!HMP_COMMANDS.has(cmd)) return text(state, `unknown command: '${cmd}'\r\n`);
+  throw new ModelLimit(`HMP command '${cmd}'`);
 }

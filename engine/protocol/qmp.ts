@@ -193,6 +193,7 @@ function humanMonitorCommand(state: MachineState, args: Args): Reduced {
 
 type Handler = (state: MachineState, args: Args) => Reduced;
 
+/** The QMP commands the model answers: the one list its dispatcher and the qemu backend's allowlist use. */
 const COMMANDS: Readonly<Record<string, Handler>> = {
   qmp_capabilities: (s) => refused(s, { code: 'caps-done', class: 'CommandNotFound', desc: 'Capabilities negotiation is already complete, command ignored' }),
   'query-balloon': queryBalloon,
@@ -216,6 +217,8 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
   'human-monitor-command': humanMonitorCommand,
 };
 
+export const MODELLED_QMP_COMMANDS: readonly string[] = Object.keys(COMMANDS);
+
 /** Commands QEMU has that the model does not answer (listed so they fail as "not modelled", not "not found"). */
 const UNMODELLED = new Set(['cont', 'stop', 'quit', 'query-cpus-fast', 'query-hotpluggable-cpus', 'query-memdev', 'x-query-irq', 'query-machines', 'query-pci']);
 
@@ -224,7 +227,7 @@ export function qmp(state: MachineState, command: QmpCommandIn): Reduced {
     return refused(state, { code: 'qmp-malformed', class: 'GenericError', desc: "QMP input member 'execute' must be a string" });
   }
   const name = command.execute;
-  const handler = COMMANDS[name];
+  const handler = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!handler) {
     if (UNMODELLED.has(name)) throw new ModelLimit(`QMP command '${name}'`);
     return refused(state, E.commandNotFound(name));

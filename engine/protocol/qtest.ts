@@ -488,6 +488,19 @@ function run(state: MachineState, line: string): QtestResult {
   }
 }
 
+/**
+ * The qtest commands the model answers (the cases of `run`). `clock_step`/`clock_set` are answered as QEMU does
+ * without the qtest accelerator (an unknown command); the backends never use `-accel qtest`.
+ */
+export const MODELLED_QTEST_COMMANDS: readonly string[] = [
+  'irq_intercept_in', 'irq_intercept_out', 'set_irq_in', 'outb', 'outw', 'outl', 'inb', 'inw', 'inl',
+  'writeb', 'writew', 'writel', 'writeq', 'readb', 'readw', 'readl', 'readq', 'read', 'b64read', 'write', 'b64write',
+  'memset', 'endianness', 'clock_step', 'clock_set',
+];
+
+/** Every qtest command of QEMU 7.2 and 10.0 (system/qtest.c): a word outside this list is unknown to QEMU. */
+export const QEMU_QTEST_COMMANDS: readonly string[] = [...MODELLED_QTEST_COMMANDS, 'module_load', 'rtas', 'log'];
+
 /** One qtest request line → the model's response line (without "\n"), new state and effects. */
 export function qtestLine(state: MachineState, line: string): QtestResult {
   try {

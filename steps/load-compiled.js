@@ -1,0 +1,20 @@
+// What cucumber.yaml's `require` loads: the step library compiled into dist/steps/ (built first if a source
+// changed since the last build, so `npx cucumber-js` never runs stale steps), with stack traces and step
+// definition locations mapped back to the .ts sources. Plain JavaScript: it runs before anything is built.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+process.setSourceMapsEnabled(true);
+const root = path.join(__dirname, '..');
+require('../scripts/build.js').ensureBuilt(root);
+
+const files = [];
+(function walk(dir) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) walk(full);
+    else if (e.name.endsWith('.js')) files.push(full);
+  }
+})(path.join(root, 'dist', 'steps'));
+for (const f of files.sort()) require(f);
