@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { absoluteAddr, addSubregion, createRegion, delSubregion, type RegionKind, type Regions } from '../engine/memory/regions';
+import { absoluteAddr, addSubregion, createRegion, delSubregion, type RegionKind, Regions } from '../engine/memory/regions';
 import { renderFlatView } from '../engine/memory/flatview';
 
 const SPACE = 256;
@@ -34,7 +34,7 @@ const nodeArb: fc.Arbitrary<Node> = fc.record({
 
 /** Alias targets live outside the tree: a RAM block and an I/O region with a RAM child. */
 function base(): Regions {
-  let r = createRegion({}, { id: 'root', name: 'root', size: BigInt(SPACE), kind: 'container' });
+  let r = createRegion(Regions.EMPTY, { id: 'root', name: 'root', size: BigInt(SPACE), kind: 'container' });
   r = createRegion(r, { id: 'T0', name: 'T0', size: 128n, kind: 'ram' });
   r = createRegion(r, { id: 'T1', name: 'T1', size: 200n, kind: 'io' });
   r = createRegion(r, { id: 'T1c', name: 'T1c', size: 32n, kind: 'ram' });
@@ -51,7 +51,7 @@ function build(nodes: readonly Node[]): Regions {
       id, name: id, size: BigInt(n.size), kind: n.kind === 'alias' ? 'container' : n.kind, alias,
       aliasOffset: BigInt(n.aliasOffset), enabled: n.enabled, priority: n.prio,
     });
-    if (alias !== undefined && n.readonly) r = { ...r, [id]: { ...r[id], readonly: true } };
+    if (alias !== undefined && n.readonly) r = r.set({ ...r.get(id)!, readonly: true });
     r = addSubregion(r, parents[n.parent % parents.length], BigInt(n.addr), id, n.prio);
     if (alias === undefined) parents.push(id);
   });
@@ -62,13 +62,13 @@ interface Hit { region: string; offset: bigint; readonly: boolean }
 
 /** Who answers address `a`: first enabled child in list order, else the region itself if it terminates. */
 function resolve(r: Regions, id: string, baseAddr: bigint, a: bigint, ro: boolean): Hit | undefined {
-  const mr = r[id];
+  const mr = r.get(id)!;
   if (!mr.enabled) return undefined;
   const start = baseAddr + mr.addr;
   if (a < start || a >= start + mr.size) return undefined;
   const ro2 = ro || mr.readonly;
   if (mr.alias !== undefined) {
-    const t = r[mr.alias];
+    const t = r.get(mr.alias)!;
     return resolve(r, t.id, start - mr.aliasOffset - t.addr, a, ro2);
   }
   for (const sub of mr.subregions) {
@@ -79,8 +79,8 @@ function resolve(r: Regions, id: string, baseAddr: bigint, a: bigint, ro: boolea
 }
 
 function inTree(r: Regions, id: string): boolean {
-  let cur = r[id];
-  while (cur.container) cur = r[cur.container];
+  let cur = r.get(id)!;
+  while (cur.container) cur = r.get(cur.container)!;
   return cur.id === 'root';
 }
 
@@ -99,7 +99,7 @@ test('a flat view is sorted, disjoint, simplified, and each range lies inside an
           prev.offsetInRegion + (prev.end - prev.start) === fr.offsetInRegion;
         assert.ok(!mergeable, 'simplified');
       }
-      const mr = r[fr.region];
+      const mr = r.get(fr.region)!;
       assert.ok(mr.enabled && mr.terminates, 'content comes from an enabled terminating region');
       assert.ok(fr.offsetInRegion >= 0n && fr.offsetInRegion + (fr.end - fr.start) <= mr.size, 'inside the region');
       if (inTree(r, fr.region) && !Object.values(r).some((x) => x.alias !== undefined)) {
@@ -138,7 +138,7 @@ test('rendering is deterministic and leaves the tree untouched', () => {
 test('adding then deleting a subregion restores the same flat view', () => {
   fc.assert(fc.property(nodesArb, nodeArb, (nodes, extra) => {
     const r = build(nodes);
-    const parents = ['root', ...Object.keys(r).filter((id) => id.startsWith('n') && r[id].alias === undefined)];
+    const parents = ['root', ...Object.keys(r).filter((id) => id.startsWith('n') && r.get(id)!.alias === undefined)];
     const parent = parents[extra.parent % parents.length];
     let r2 = createRegion(r, { id: 'x', name: 'x', size: BigInt(extra.size), kind: extra.kind === 'alias' ? 'ram' : extra.kind, priority: extra.prio });
     r2 = addSubregion(r2, parent, BigInt(extra.addr), 'x', extra.prio);

@@ -2,7 +2,7 @@
 // `info mtree` text against captures of the real QEMU 7.2.22 binary (test/fixtures/mtree/).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { addSubregion, createRegion, delSubregion, setEnabled, type Regions } from '../engine/memory/regions';
+import { addSubregion, createRegion, delSubregion, setEnabled, Regions } from '../engine/memory/regions';
 import { renderFlatView, simplify, flatViewRoot } from '../engine/memory/flatview';
 import { beginTx, commitTx, emptyMemory, memTransaction } from '../engine/memory/transaction';
 import { infoMtree } from '../engine/memory/mtree';
@@ -21,7 +21,7 @@ function fr(start: bigint, end: bigint, region: string, offsetInRegion = 0n, rea
 
 /** A root container of 2^64 with the given children built by `f`. */
 function tree(f: (r: Regions) => Regions): Regions {
-  return f(createRegion({}, { id: 'root', name: 'root', size: S64, kind: 'container' }));
+  return f(createRegion(Regions.EMPTY, { id: 'root', name: 'root', size: S64, kind: 'container' }));
 }
 
 describe('renderFlatView', () => {
@@ -70,7 +70,7 @@ describe('renderFlatView', () => {
       r = createRegion(r, { id: 'ram', name: 'ram', size: 0x100000n, kind: 'ram' });
       r = createRegion(r, { id: 'isa', name: 'isa', size: 0x20000n, kind: 'rom', alias: 'bios', aliasOffset: 0x20000n, priority: 1 });
       r = createRegion(r, { id: 'ro', name: 'ro', size: 0x1000n, kind: 'ram', alias: 'ram', aliasOffset: 0x5000n, priority: 1 });
-      r = { ...r, ro: { ...r.ro, readonly: true } };
+      r = r.set({ ...r.get('ro')!, readonly: true });
       r = addSubregion(r, 'root', 0xe0000n, 'isa', 1);
       return addSubregion(r, 'root', 0x1000n, 'ro', 1);
     });
@@ -103,7 +103,7 @@ describe('renderFlatView', () => {
 });
 
 function plug(t: Transition<MemoryState>, id: string, size: bigint, offset: bigint, accel: 'tcg' | 'kvm'): Transition<MemoryState> {
-  const made = t.state.regions[id] ? t.state : { ...t.state, regions: createRegion(t.state.regions, { id, name: id, size, kind: 'ram' }) };
+  const made = t.state.regions.get(id)! ? t.state : { ...t.state, regions: createRegion(t.state.regions, { id, name: id, size, kind: 'ram' }) };
   return memTransaction(made, (r) => addSubregion(r, DEVICE_MEMORY_ID, offset, id, 0), accel);
 }
 
@@ -144,7 +144,7 @@ describe('transactions', () => {
   });
 
   test('emptyMemory starts with nothing', () => {
-    assert.deepEqual(emptyMemory(), { regions: {}, addressSpaces: [], txDepth: 0, pending: false, flat: {}, kvmSlots: [] });
+    assert.deepEqual(emptyMemory(), { regions: Regions.EMPTY, addressSpaces: [], txDepth: 0, pending: false, flat: {}, kvmSlots: [] });
   });
 });
 
@@ -286,7 +286,7 @@ describe('PM block (setPmBase)', () => {
     const io = t.state.flat[IO_ID];
     assert.ok(io.some((r) => r.region === 'acpi-evt' && r.start === 0x600n && r.end === 0x604n));
     assert.ok(io.some((r) => r.region === 'acpi-tmr' && r.start === 0x608n));
-    assert.equal(t.state.regions[PIIX4_PM_ID].addr, 0x600n);
+    assert.equal(t.state.regions.get(PIIX4_PM_ID)!.addr, 0x600n);
     assert.match(t.fx.trace[0].note ?? '', /I\/O flat view: \+/);
   });
 
@@ -296,6 +296,6 @@ describe('PM block (setPmBase)', () => {
     assert.ok(t.state.flat[IO_ID].some((r) => r.region === 'acpi-gpe0' && r.start === 0x620n && r.end === 0x630n));
     const off = setPmBase(t.state, 0x600n, false);
     assert.ok(!off.state.flat[IO_ID].some((r) => r.region === 'acpi-gpe0'));
-    assert.equal(off.state.regions[ICH9_PM_ID].enabled, false);
+    assert.equal(off.state.regions.get(ICH9_PM_ID)!.enabled, false);
   });
 });

@@ -36,7 +36,7 @@ export function addBackend(state: MachineState, type: BackendType, id: string, s
     return { ok: false, error: E.backingStoreMismatch(size, ((size + HOST_PAGE - 1n) / HOST_PAGE) * HOST_PAGE) };
   }
   const backend: MemoryBackend = { id, type, size, align: BACKEND_ALIGN[type], mapped: internal, internal, region: id };
-  const regions = state.mem.regions[id] ? state.mem.regions : createRegion(state.mem.regions, { id, name: backendRegionName(state.config, type, id), size, kind: 'ram', owner: `/objects/${id}` });
+  const regions = state.mem.regions.get(id) ? state.mem.regions : createRegion(state.mem.regions, { id, name: backendRegionName(state.config, type, id), size, kind: 'ram', owner: `/objects/${id}` });
   return { ok: true, state: { ...state, backends: [...state.backends, backend], mem: { ...state.mem, regions } } };
 }
 

@@ -114,8 +114,8 @@ function create(r: Regions, s: Spec): Regions {
   const { readonlyAlias: _ro, ...spec } = s;
   const next = createRegion(r, spec);
   if (!s.readonlyAlias) return next;
-  const made: Region = { ...next[s.id], readonly: true };
-  return { ...next, [s.id]: made };
+  const made: Region = { ...next.get(s.id)!, readonly: true };
+  return next.set(made);
 }
 
 function map(r: Regions, parent: string, addr: bigint, s: Spec): Regions {
@@ -169,9 +169,9 @@ function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regi
       let off = 0n;
       for (const node of [...config.numa].sort((a, b) => a.nodeid - b.nodeid)) {
         const dev = node.memdev;
-        if (dev === undefined || !r[dev]) continue;
+        if (dev === undefined || !r.get(dev)) continue;
         r = addSubregion(r, mainRamId(config), off, dev, 0);
-        off += r[dev].size;
+        off += r.get(dev)!.size;
       }
     } else {
       r = create(r, { id: mainRamId(config), name: 'pc.ram', size: config.ramSize, kind: 'ram' });
@@ -319,8 +319,8 @@ function bridgeWindows(r0: Regions, _bridge: unknown, n: number): Regions {
 
 /** Which PM block this machine has: `piix4-pm` (pc), `ich9-pm` (q35), or none (pc without ACPI). */
 export function pmBlockId(mem: MemoryState): string | undefined {
-  if (mem.regions[ICH9_PM_ID]) return ICH9_PM_ID;
-  if (mem.regions[PIIX4_PM_ID]) return PIIX4_PM_ID;
+  if (mem.regions.get(ICH9_PM_ID)) return ICH9_PM_ID;
+  if (mem.regions.get(PIIX4_PM_ID)) return PIIX4_PM_ID;
   return undefined;
 }
 

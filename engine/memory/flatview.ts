@@ -25,7 +25,7 @@ interface Work {
 }
 
 function regionOf(regions: Regions, id: string): Region {
-  const r = regions[id];
+  const r = regions.get(id);
   if (!r) throw new Error(`internal: unknown region '${id}'`);
   return r;
 }
@@ -96,10 +96,26 @@ function freezeRange(w: Work): FlatRange {
  * Pure: `regions` is not modified.
  */
 export function renderFlatView(regions: Regions, rootId: string): FlatRange[] {
-  if (!regions[rootId]) return [];
+  if (!regions.get(rootId)) return [];
   const view: Work[] = [];
   render(regions, view, rootId, 0n, 0n, SPACE_END, false);
   return simplify(view);
+}
+
+/**
+ * The unsimplified ranges of the address space rooted at `rootId` that fall inside [start, end): exactly the
+ * full rendering's ranges cut to that window (used to re-render only what a change touched).
+ */
+export function renderWindow(regions: Regions, rootId: string, start: bigint, end: bigint): FlatRange[] {
+  if (!regions.get(rootId)) return [];
+  const view: Work[] = [];
+  render(regions, view, rootId, 0n, start, end, false);
+  return view;
+}
+
+/** flatview_simplify's merge rule: `b` continues `a` (same region, contiguous offsets, same attributes). */
+export function continues(a: FlatRange, b: FlatRange): boolean {
+  return canMerge(a, b);
 }
 
 /**
@@ -108,7 +124,7 @@ export function renderFlatView(regions: Regions, rootId: string): FlatRange[] {
  * from offset 0. Undefined when nothing is enabled (QEMU prints "Root memory region: (none)").
  */
 export function flatViewRoot(regions: Regions, rootId: string): string | undefined {
-  let r: Region | undefined = regions[rootId];
+  let r: Region | undefined = regions.get(rootId);
   while (r && r.enabled) {
     if (r.alias !== undefined) {
       const target: Region = regionOf(regions, r.alias);
@@ -133,7 +149,7 @@ export function flatViewRoot(regions: Regions, rootId: string): string | undefin
 
 /** flatrange_equal: same region, placement, offset and attributes. */
 export function flatRangeEqual(a: FlatRange, b: FlatRange): boolean {
-  return a.start === b.start && a.end === b.end && a.region === b.region && a.offsetInRegion === b.offsetInRegion && a.readonly === b.readonly;
+  return a === b || a.start === b.start && a.end === b.end && a.region === b.region && a.offsetInRegion === b.offsetInRegion && a.readonly === b.readonly;
 }
 
 /** The symmetric difference QEMU's address_space_update_topology_pass walks: what to delete, add and keep. */

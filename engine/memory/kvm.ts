@@ -19,7 +19,7 @@ export const KVM_AS_NAME = 'memory';
 
 /** What a flat range would become as a slot, or undefined when KVM ignores it (MMIO, or nothing left after alignment). */
 export function slotShape(regions: Regions, range: FlatRange): { start: bigint; size: bigint; flags: number } | undefined {
-  const mr = regions[range.region];
+  const mr = regions.get(range.region);
   if (!mr) return undefined;
   const writable = !mr.readonly && !mr.romDevice;
   // Plain MMIO never gets a slot; a ROM device (read-only memory allowed) does, read-only.

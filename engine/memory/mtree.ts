@@ -60,7 +60,7 @@ class Printer {
   constructor(readonly regions: Regions, readonly showDisabled: boolean) {}
 
   region(id: string, level: number, base: bigint): void {
-    const mr = this.regions[id];
+    const mr = this.regions.get(id);
     if (!mr) return;
     const curStart = (base + mr.addr) & U64;
     const curEnd = (curStart + mrSize(mr.size)) & U64;
@@ -71,7 +71,7 @@ class Printer {
     if (mr.alias !== undefined) {
       if (!this.aliasQueue.includes(mr.alias)) this.aliasQueue.push(mr.alias);
       if (mr.enabled || this.showDisabled) {
-        const target = this.regions[mr.alias];
+        const target = this.regions.get(mr.alias);
         this.lines.push(
           `${overflow}${indent}${addr(curStart)}-${addr(curEnd)} (prio ${mr.priority}, ${type}): alias ${mr.name} @${target?.name ?? mr.alias} ` +
             `${addr(mr.aliasOffset)}-${addr(mr.aliasOffset + mrSize(mr.size))}${dis}`,
@@ -83,7 +83,7 @@ class Printer {
     // Children by address, then priority (higher first), then list order.
     const queue: Region[] = [];
     for (const subId of mr.subregions) {
-      const sub = this.regions[subId];
+      const sub = this.regions.get(subId);
       if (!sub) continue;
       const at = queue.findIndex((q) => sub.addr < q.addr || (sub.addr === q.addr && sub.priority > q.priority));
       if (at < 0) queue.push(sub);
@@ -110,7 +110,7 @@ function treeText(mem: MemoryState, showDisabled: boolean): string {
   }
   for (let i = 0; i < p.aliasQueue.length; i++) {
     const id = p.aliasQueue[i];
-    p.lines.push(`memory-region: ${mem.regions[id]?.name ?? id}`);
+    p.lines.push(`memory-region: ${mem.regions.get(id)?.name ?? id}`);
     p.region(id, 1, 0n);
     p.lines.push('');
   }
@@ -132,18 +132,18 @@ function flatText(mem: MemoryState, accel: 'tcg' | 'kvm'): string {
   ordered.forEach((g, n) => {
     out.push(`FlatView #${n}`);
     for (const as of g.ases) {
-      const root = regions[as.root];
-      const aliasNote = root?.alias !== undefined ? `, alias ${regions[root.alias]?.name ?? root.alias}` : '';
+      const root = regions.get(as.root);
+      const aliasNote = root?.alias !== undefined ? `, alias ${regions.get(root.alias)?.name ?? root.alias}` : '';
       out.push(` AS "${as.name}", root: ${root?.name ?? as.root}${aliasNote}`);
     }
-    out.push(` Root memory region: ${g.physmr !== undefined ? regions[g.physmr]?.name ?? g.physmr : '(none)'}`);
+    out.push(` Root memory region: ${g.physmr !== undefined ? regions.get(g.physmr)?.name ?? g.physmr : '(none)'}`);
     const ranges = g.physmr === undefined ? [] : mem.flat[g.ases[0].root] ?? [];
     if (ranges.length === 0) {
       out.push('  No rendered FlatView', '');
       return;
     }
     for (const r of ranges) {
-      const mr = regions[r.region];
+      const mr = regions.get(r.region);
       const type = r.readonly ? 'rom' : mr ? regionType(regions, r.region) : 'i/o';
       const offset = r.offsetInRegion !== 0n ? ` @${addr(r.offsetInRegion)}` : '';
       let line = `  ${addr(r.start)}-${addr(r.start + mrSize(r.end - r.start))} (prio ${mr?.priority ?? 0}, ${type}): ${mr?.name ?? r.region}${offset}`;

@@ -29,7 +29,100 @@ export interface Region {
   readonly owner?: string;
 }
 
-export type Regions = Readonly<Record<string, Region>>;
+/**
+ * The region table: an immutable map from id to Region with structural sharing. An update copies one small
+ * bucket and the bucket index (not the whole table), so a plug costs what it touches and successive states
+ * share almost all of their regions. `changedRegionIds` compares two versions in time proportional to what
+ * differs.
+ */
+export class Regions {
+  private static readonly BUCKETS = 64;
+  static readonly EMPTY: Regions = new Regions(Object.freeze(new Array<readonly Region[]>(Regions.BUCKETS).fill(Object.freeze([]))), 0);
+
+  private constructor(
+    /** Regions by hash of their id; each bucket is a small frozen array. */
+    readonly buckets: readonly (readonly Region[])[],
+    readonly size: number,
+  ) {
+    Object.freeze(this);
+  }
+
+  /** Bucket of an id (FNV-1a of its characters), remembered per id string. */
+  static bucketOf(id: string): number {
+    let k = bucketCache.get(id);
+    if (k === undefined) {
+      k = fnv(id) & (Regions.BUCKETS - 1);
+      if (bucketCache.size > 100_000) bucketCache.clear();
+      bucketCache.set(id, k);
+    }
+    return k;
+  }
+
+  get(id: string): Region | undefined {
+    const b = this.buckets[Regions.bucketOf(id)];
+    for (let i = 0; i < b.length; i++) if (b[i].id === id) return b[i];
+    return undefined;
+  }
+
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  /** A table with `r` under `r.id` (replacing the region of that id). */
+  set(r: Region): Regions {
+    const k = Regions.bucketOf(r.id);
+    const b = this.buckets[k];
+    const at = b.findIndex((x) => x.id === r.id);
+    if (at >= 0 && b[at] === r) return this;
+    const nb = at >= 0 ? b.map((x, i) => (i === at ? r : x)) : [...b, r];
+    const buckets = this.buckets.slice();
+    buckets[k] = Object.freeze(nb);
+    return new Regions(Object.freeze(buckets), this.size + (at >= 0 ? 0 : 1));
+  }
+
+  delete(id: string): Regions {
+    const k = Regions.bucketOf(id);
+    const b = this.buckets[k];
+    if (!b.some((x) => x.id === id)) return this;
+    const buckets = this.buckets.slice();
+    buckets[k] = Object.freeze(b.filter((x) => x.id !== id));
+    return new Regions(Object.freeze(buckets), this.size - 1);
+  }
+
+  *values(): IterableIterator<Region> {
+    for (const b of this.buckets) yield* b;
+  }
+
+  /** Build a table from regions (tests, tools). */
+  static of(regions: Iterable<Region> | Readonly<Record<string, Region>>): Regions {
+    let t = Regions.EMPTY;
+    const list = Symbol.iterator in regions ? (regions as Iterable<Region>) : Object.values(regions as Readonly<Record<string, Region>>);
+    for (const r of list) t = t.set(r);
+    return t;
+  }
+}
+
+const bucketCache = new Map<string, number>();
+
+function fnv(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** Ids whose region differs (added, removed or replaced) between two versions of the table. */
+export function changedRegionIds(a: Regions, b: Regions): string[] {
+  if (a === b) return [];
+  const out: string[] = [];
+  for (let k = 0; k < a.buckets.length; k++) {
+    const x = a.buckets[k];
+    const y = b.buckets[k];
+    if (x === y) continue;
+    for (const r of x) if (b.get(r.id) !== r) out.push(r.id);
+    for (const r of y) if (!x.includes(r) && !out.includes(r.id)) out.push(r.id);
+  }
+  return out;
+}
 
 export interface RegionSpec {
   readonly id?: string;
@@ -66,16 +159,15 @@ export function makeRegion(spec: RegionSpec): Region {
 
 export function createRegion(regions: Regions, spec: RegionSpec): Regions {
   const r = makeRegion(spec);
-  if (regions[r.id]) throw new Error(`internal: region id '${r.id}' exists`);
-  return { ...regions, [r.id]: r };
+  if (regions.has(r.id)) throw new Error(`internal: region id '${r.id}' exists`);
+  return regions.set(r);
 }
 
 export function removeRegion(regions: Regions, id: string): Regions {
-  const r = regions[id];
+  const r = regions.get(id);
   if (!r) return regions;
   if (r.container) throw new Error(`internal: region '${id}' is still mapped`);
-  const { [id]: _gone, ...rest } = regions;
-  return rest;
+  return regions.delete(id);
 }
 
 /**
@@ -83,69 +175,61 @@ export function removeRegion(regions: Regions, id: string): Regions {
  * so equal priorities put the newest first.
  */
 export function addSubregion(regions: Regions, containerId: string, offset: bigint, subId: string, priority?: number): Regions {
-  const container = regions[containerId];
-  const sub = regions[subId];
+  const container = regions.get(containerId);
+  const sub = regions.get(subId);
   if (!container || !sub) throw new Error(`internal: add_subregion ${containerId} <- ${subId}: unknown region`);
   if (sub.container) throw new Error(`internal: region '${subId}' already has a container`);
   const prio = priority ?? sub.priority;
   const list = container.subregions;
-  let at = list.findIndex((other) => regions[other].priority <= prio);
+  let at = list.findIndex((other) => regions.get(other)!.priority <= prio);
   if (at < 0) at = list.length;
   const subregions = [...list.slice(0, at), subId, ...list.slice(at)];
-  return {
-    ...regions,
-    [containerId]: { ...container, subregions },
-    [subId]: { ...sub, container: containerId, addr: offset, priority: prio },
-  };
+  return regions.set({ ...container, subregions }).set({ ...sub, container: containerId, addr: offset, priority: prio });
 }
 
 export function delSubregion(regions: Regions, containerId: string, subId: string): Regions {
-  const container = regions[containerId];
-  const sub = regions[subId];
+  const container = regions.get(containerId);
+  const sub = regions.get(subId);
   if (!container || !sub || sub.container !== containerId) {
     throw new Error(`internal: del_subregion ${containerId} -/- ${subId}: not a child`);
   }
   const { container: _c, ...unmapped } = sub;
-  return {
-    ...regions,
-    [containerId]: { ...container, subregions: container.subregions.filter((s) => s !== subId) },
-    [subId]: unmapped,
-  };
+  return regions.set({ ...container, subregions: container.subregions.filter((s) => s !== subId) }).set(unmapped);
 }
 
 export function setEnabled(regions: Regions, id: string, enabled: boolean): Regions {
-  const r = regions[id];
+  const r = regions.get(id);
   if (!r) throw new Error(`internal: set_enabled: unknown region '${id}'`);
   if (r.enabled === enabled) return regions;
-  return { ...regions, [id]: { ...r, enabled } };
+  return regions.set({ ...r, enabled });
 }
 
 /** memory_region_set_address: delete and re-add, which moves it to the front of its priority group. */
 export function setAddress(regions: Regions, id: string, addr: bigint): Regions {
-  const r = regions[id];
+  const r = regions.get(id);
   if (!r) throw new Error(`internal: set_address: unknown region '${id}'`);
-  if (r.addr === addr || !r.container) return r.addr === addr ? regions : { ...regions, [id]: { ...r, addr } };
+  if (r.addr === addr || !r.container) return r.addr === addr ? regions : regions.set({ ...r, addr });
   const container = r.container;
   return addSubregion(delSubregion(regions, container, id), container, addr, id, r.priority);
 }
 
 export function setAliasOffset(regions: Regions, id: string, offset: bigint): Regions {
-  const r = regions[id];
+  const r = regions.get(id);
   if (!r || r.alias === undefined) throw new Error(`internal: set_alias_offset: '${id}' is not an alias`);
-  return r.aliasOffset === offset ? regions : { ...regions, [id]: { ...r, aliasOffset: offset } };
+  return r.aliasOffset === offset ? regions : regions.set({ ...r, aliasOffset: offset });
 }
 
 /** Absolute address of a mapped region (sum of offsets up to its root). */
 export function absoluteAddr(regions: Regions, id: string): bigint {
   let addr = 0n;
-  for (let r: Region | undefined = regions[id]; r; r = r.container ? regions[r.container] : undefined) addr += r.addr;
+  for (let r: Region | undefined = regions.get(id); r; r = r.container ? regions.get(r.container) : undefined) addr += r.addr;
   return addr;
 }
 
 /** QEMU's memory_region_type: follow the alias chain; containers print as i/o. */
 export function regionType(regions: Regions, id: string): 'ram' | 'rom' | 'romd' | 'i/o' {
-  let r = regions[id];
-  while (r.alias !== undefined) r = regions[r.alias];
+  let r = regions.get(id)!;
+  while (r.alias !== undefined) r = regions.get(r.alias)!;
   if (r.romDevice) return 'romd';
   if (r.ram && r.readonly) return 'rom';
   if (r.ram) return 'ram';

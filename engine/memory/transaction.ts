@@ -5,15 +5,16 @@
 
 import { done, merge, nest, NO_EFFECTS, trace, type Effects, type Transition } from '../effects';
 import { kvmApplyDiff, KVM_AS_NAME } from './kvm';
-import { diffFlatViews, renderFlatView, type FlatDiff } from './flatview';
-import type { Regions } from './regions';
+import { diffFlatViews, type FlatDiff } from './flatview';
+import { updateFlatViews } from './flat-update';
+import { Regions } from './regions';
 import type { FlatRange, MemoryState } from './types';
 
 export type MemAccel = 'tcg' | 'kvm';
 
 /** An empty memory state with the given address spaces (regions to be created by transactions). */
 export function emptyMemory(addressSpaces: MemoryState['addressSpaces'] = []): MemoryState {
-  return { regions: {}, addressSpaces, txDepth: 0, pending: false, flat: {}, kvmSlots: [] };
+  return { regions: Regions.EMPTY, addressSpaces, txDepth: 0, pending: false, flat: {}, kvmSlots: [] };
 }
 
 /** memory_region_transaction_begin. */
@@ -32,12 +33,15 @@ function describe(d: FlatDiff): string {
   return parts.length ? parts.join(', ') : 'unchanged';
 }
 
+/** The region table each committed views object was rendered from. */
+const renderedFrom = new WeakMap<object, Regions>();
+
 /** Regenerate every view and run the listeners: the body of the outermost commit. */
 function regenerate(mem: MemoryState, accel: MemAccel): Transition<MemoryState> {
-  const flat: Record<string, readonly FlatRange[]> = {};
-  for (const as of mem.addressSpaces) {
-    if (!(as.root in flat)) flat[as.root] = Object.freeze(renderFlatView(mem.regions, as.root));
-  }
+  // Views last committed were rendered from renderedFrom(mem.flat): render only what changed since (a cache
+  // keyed by the views object; without it, e.g. on a cloned state, every view is rendered whole).
+  const flat = updateFlatViews(renderedFrom.get(mem.flat) ?? Regions.EMPTY, mem.regions, mem.addressSpaces.map((as) => as.root), renderedFrom.has(mem.flat) ? mem.flat : {});
+  renderedFrom.set(flat, mem.regions);
   const notes: string[] = [];
   let kvmSlots = mem.kvmSlots;
   let kvmFx: Effects = NO_EFFECTS;

@@ -1,0 +1,138 @@
+// The incremental flat-view update (engine/memory/flat-update.ts) against full rendering: random region trees
+// (containers, RAM/ROM/I/O, aliases, priorities, disabled regions, two address-space roots, one reaching the
+// other through an alias) changed step by step with the memory API's mutators; after every step each view
+// updated from the previous one must equal renderFlatView of the new tree, range for range.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { addSubregion, createRegion, delSubregion, setAddress, setAliasOffset, setEnabled, type RegionKind, Regions } from '../engine/memory/regions';
+import { renderFlatView } from '../engine/memory/flatview';
+import { updateFlatViews } from '../engine/memory/flat-update';
+import type { FlatRange } from '../engine/memory/types';
+
+const SPACE = 512n;
+const ROOTS = ['root', 'as2', 'io'];
+
+interface NodeSpec {
+  readonly kind: RegionKind | 'alias';
+  readonly parent: number;
+  readonly addr: number;
+  readonly size: number;
+  readonly prio: number;
+  readonly enabled: boolean;
+  readonly aliasOffset: number;
+  readonly mapped: boolean;
+}
+
+const nodeArb: fc.Arbitrary<NodeSpec> = fc.record({
+  kind: fc.constantFrom<RegionKind | 'alias'>('ram', 'rom', 'io', 'container', 'container', 'alias'),
+  parent: fc.nat(30),
+  addr: fc.integer({ min: 0, max: 480 }),
+  size: fc.integer({ min: 1, max: 200 }),
+  prio: fc.integer({ min: -1, max: 2 }),
+  enabled: fc.boolean(),
+  aliasOffset: fc.integer({ min: 0, max: 100 }),
+  mapped: fc.boolean(),
+});
+
+interface Op {
+  readonly kind: 'add' | 'del' | 'enable' | 'move' | 'alias-offset';
+  readonly pick: number;
+  readonly to: number;
+  readonly addr: number;
+  readonly prio: number;
+}
+
+const opArb: fc.Arbitrary<Op> = fc.record({
+  kind: fc.constantFrom<Op['kind']>('add', 'add', 'del', 'del', 'enable', 'move', 'alias-offset'),
+  pick: fc.nat(1000),
+  to: fc.nat(1000),
+  addr: fc.integer({ min: 0, max: 480 }),
+  prio: fc.integer({ min: -1, max: 2 }),
+});
+
+function build(nodes: readonly NodeSpec[]): Regions {
+  let r = createRegion(Regions.EMPTY, { id: 'root', name: 'root', size: SPACE, kind: 'container' });
+  r = createRegion(r, { id: 'io', name: 'io', size: 256n, kind: 'io' });
+  r = createRegion(r, { id: 'as2', name: 'as2', size: SPACE, kind: 'container' });
+  r = createRegion(r, { id: 'as2-root', name: 'as2-root', size: SPACE, kind: 'container', alias: 'root' });
+  r = addSubregion(r, 'as2', 0n, 'as2-root', 0);
+  const containers = ['root', 'as2'];
+  nodes.forEach((n, i) => {
+    const id = `n${i}`;
+    const alias = n.kind === 'alias' ? (i % 2 ? 'root' : 'io') : undefined;
+    r = createRegion(r, {
+      id, name: id, size: BigInt(n.size), kind: n.kind === 'alias' ? 'container' : n.kind, alias,
+      aliasOffset: BigInt(n.aliasOffset), enabled: n.enabled, priority: n.prio,
+    });
+    // Aliases of 'root' go into 'as2' or 'io' only, so no region contains itself.
+    const parents = alias === 'root' ? ['as2', 'io'] : [...containers, 'io'];
+    if (n.mapped) r = addSubregion(r, parents[n.parent % parents.length], BigInt(n.addr), id, n.prio);
+    if (n.kind === 'container' && n.mapped) containers.push(id);
+  });
+  return r;
+}
+
+/** Whether `a` is `b` or one of its ancestors (adding `a` under `b` would make a cycle). */
+function ancestorOrSelf(r: Regions, a: string, b: string): boolean {
+  for (let x = r.get(b); x; x = x.container ? r.get(x.container) : undefined) if (x.id === a) return true;
+  return false;
+}
+
+function apply(r: Regions, op: Op): Regions {
+  const all = [...r.values()].filter((x) => !ROOTS.includes(x.id) && x.id !== 'as2-root').sort((a, b) => (a.id < b.id ? -1 : 1));
+  if (all.length === 0) return r;
+  const x = all[op.pick % all.length];
+  switch (op.kind) {
+    case 'add': {
+      if (x.container) return r;
+      const hosts = [...r.values()].filter((h) => (h.alias === undefined && !h.ram) || h.id === 'io').map((h) => h.id).sort();
+      const host = hosts[op.to % hosts.length];
+      if (ancestorOrSelf(r, x.id, host)) return r;
+      if (x.alias === 'root' && host !== 'as2' && host !== 'io') return r;
+      return addSubregion(r, host, BigInt(op.addr), x.id, op.prio);
+    }
+    case 'del':
+      return x.container ? delSubregion(r, x.container, x.id) : r;
+    case 'enable':
+      return setEnabled(r, x.id, !x.enabled);
+    case 'move':
+      return setAddress(r, x.id, BigInt(op.addr));
+    case 'alias-offset':
+      return x.alias === undefined ? r : setAliasOffset(r, x.id, BigInt(op.addr % 100));
+  }
+}
+
+function full(r: Regions): Record<string, readonly FlatRange[]> {
+  return Object.fromEntries(ROOTS.map((root) => [root, renderFlatView(r, root)]));
+}
+
+test('updating flat views incrementally gives exactly the full rendering, step after step', () => {
+  fc.assert(
+    fc.property(fc.array(nodeArb, { maxLength: 24 }), fc.array(opArb, { minLength: 1, maxLength: 30 }), (nodes, ops) => {
+      let r = build(nodes);
+      let views = updateFlatViews(Regions.EMPTY, r, ROOTS, {});
+      assert.deepEqual(views, full(r));
+      for (const op of ops) {
+        const next = apply(r, op);
+        const updated = updateFlatViews(r, next, ROOTS, views);
+        assert.deepEqual({ ...updated }, full(next), `after ${JSON.stringify(op)}`);
+        for (const root of ROOTS) if (next === r) assert.equal(updated[root], views[root], 'nothing changed: the same view');
+        views = updated;
+        r = next;
+      }
+    }),
+    { numRuns: 400 },
+  );
+});
+
+test('a view no change reaches is kept as the same array', () => {
+  let r = build([]);
+  r = createRegion(r, { id: 'ram', name: 'ram', size: 64n, kind: 'ram' });
+  const views = updateFlatViews(Regions.EMPTY, r, ROOTS, {});
+  const next = addSubregion(r, 'io', 16n, 'ram', 0);
+  const updated = updateFlatViews(r, next, ROOTS, views);
+  assert.equal(updated.root, views.root);
+  assert.notEqual(updated.io, views.io);
+  assert.deepEqual(updated.io, renderFlatView(next, 'io'));
+});
