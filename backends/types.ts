@@ -44,3 +44,10 @@ export class ScenarioError extends Error {
     super(where ? `${where}: ${message}` : message);
   }
 }
+
+/**
+ * The backend cannot run this scenario on this host (a missing host feature such as /dev/kvm for
+ * `-accel kvm`). The command line refuses with it (exit 2); the step library skips the scenario and shows
+ * the message as the reason in every report.
+ */
+export class BackendUnavailable extends ScenarioError {}

@@ -69,7 +69,7 @@ After(async function (this: HotplugWorld, { result }: ITestCaseHookParameter) {
       if (topo.irq) {
         const i = topo.irq;
         const h = (v?: number) => (v === undefined ? 'not decoded' : '0x' + v.toString(16).padStart(2, '0'));
-        const dump = [`GPE0 STS ${h(i.gpeSts)}  EN ${h(i.gpeEn)}${i.gpePort ? `  (at 0x${i.gpePort.toString(16)})` : ''}`, `SCI (GSI 9) ${i.sci ?? '?'}`,
+        const dump = [`GPE0 STS ${h(i.gpeSts)}  EN ${h(i.gpeEn)}${i.gpePort ? `  (at 0x${i.gpePort.toString(16)})` : ''}`, `SCI (GSI ${i.sciGsi ?? 9}) ${i.sci ?? '?'}`,
           i.pic1 ? `pic1 (slave)  irr=${h(i.pic1.irr)} imr=${h(i.pic1.imr)} isr=${h(i.pic1.isr)} elcr=${h(i.pic1.elcr)}` : 'pic1 not read',
           i.pic0 ? `pic0 (master) irr=${h(i.pic0.irr)} imr=${h(i.pic0.imr)} isr=${h(i.pic0.isr)} elcr=${h(i.pic0.elcr)}` : 'pic0 not read',
           i.ioapicPin9 ? `ioapic pin 9  entry=0x${i.ioapicPin9.entry.toString(16).padStart(16, '0')} ${i.ioapicPin9.masked ? 'masked' : 'unmasked'} ${i.ioapicPin9.trigger} IRR=${i.ioapicPin9.irr ? 1 : 0}` : 'ioapic not read'].join('\n');

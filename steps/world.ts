@@ -3,7 +3,7 @@
 // and `hmp` here; this class records, tracks IRQ levels and enforces "an error must be asserted".
 
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
-import type { Backend, QmpCommand, StepResult } from '../backends/types';
+import { BackendUnavailable, type Backend, type QmpCommand, type StepResult } from '../backends/types';
 import { stringifyJson } from '../cli/json';
 import type { QmpEvent } from '../engine/effects';
 import type { TimelineEntry } from '../reports/topology';
@@ -108,11 +108,12 @@ export class HotplugWorld extends World<WorldParams> {
   }
 
   /** Record one exchange (public for layers that talk to the backend themselves, e.g. steps/libvirt-world.ts). */
-  record(kind: Kind, input: QmpCommand | string, result: StepResult, internal: boolean): Entry {
+  record(kind: Kind, input: QmpCommand | string, result: StepResult, internal: boolean, cleanup = false): Entry {
     const entry: Entry = { kind, input, result, step: this.currentStep, internal };
     if (!internal) this.lastFailed = false;
     this.history.push(entry);
-    if (!internal && this.currentType !== 'Outcome') this.action.push(entry);
+    // A cleanup is shown in the timeline but is not the action's outcome ("the reply is", events, IRQ lines).
+    if (!internal && !cleanup && this.currentType !== 'Outcome') this.action.push(entry);
     for (const line of result.irqs) {
       const m = /^IRQ (raise|lower) (\d+)$/.exec(line);
       if (m) this.irqLevels.set(Number(m[2]), m[1] === 'raise' ? 1 : 0);
@@ -120,8 +121,14 @@ export class HotplugWorld extends World<WorldParams> {
     return entry;
   }
 
-  /** Start the machine. In a Given step a refusal fails the step; otherwise it is recorded for `Then`. */
-  async start(options: string): Promise<void> {
+  /** Why this scenario cannot run on this host's backend (e.g. `-accel kvm` without /dev/kvm): it is skipped. */
+  skipReason?: string;
+
+  /**
+   * Start the machine. In a Given step a refusal fails the step; otherwise it is recorded for `Then`.
+   * Returns 'skipped' when the backend cannot run the scenario here; a step returns that to Cucumber.
+   */
+  async start(options: string): Promise<'skipped' | undefined> {
     if (this.started) throw new Error(`the machine is already started (with "${this.machine}"); a scenario starts one machine`);
     this.machine = options.trim();
     this.machineType = /(?:^|\s)-(?:M|machine)\s+(?:type=)?(?:q35|pc-q35)/.test(this.machine) ? 'q35' : 'pc';
@@ -129,6 +136,11 @@ export class HotplugWorld extends World<WorldParams> {
     try {
       res = await this.getBackend().start(this.machine);
     } catch (e) {
+      if (e instanceof BackendUnavailable) {
+        this.skipReason = e.message;
+        this.log(`skipped: ${e.message}`);
+        return 'skipped';
+      }
       // Not QEMU's answer but a problem with the options (unsupported, malformed): name the feature line.
       throw new Error(`${this.uri}${this.stepLocation ? ':' + this.stepLocation.line : ''}: ${(e as Error).message}`);
     }
@@ -136,7 +148,7 @@ export class HotplugWorld extends World<WorldParams> {
     if (!res.ok) {
       this.startError = res.error;
       this.noteError('start-up', undefined, res.error);
-      return;
+      return undefined;
     }
     this.started = true;
     // Observe GSI levels from the start: qtest reports `IRQ raise/lower N` on every level change.
@@ -145,6 +157,7 @@ export class HotplugWorld extends World<WorldParams> {
       const { memorySnapshot } = await import('./snapshot');
       this.topologyBefore = await memorySnapshot(this, 'before');
     }
+    return undefined;
   }
 
   get attachmentsEnabled(): boolean {
@@ -183,20 +196,26 @@ export class HotplugWorld extends World<WorldParams> {
     }
   }
 
-  /** Before every command of an action, remember how the machine looked (only for scenarios that ask). */
+  /**
+   * Before the first command of an action step, remember how the machine looked (only for scenarios that
+   * ask): "the machine is unchanged" covers everything the step did, e.g. the backend a worded hot-add made.
+   */
   private async beforeCommand(internal: boolean | undefined): Promise<void> {
-    if (internal || !this.needsFingerprint || this.currentType === 'Outcome') return;
+    if (internal || !this.needsFingerprint || this.currentType === 'Outcome' || this.action.length > 0) return;
     const { fingerprint } = await import('./snapshot');
     this.fingerprintBefore = await fingerprint(this);
   }
 
-  async qmp(command: QmpCommand, opts: { internal?: boolean } = {}): Promise<StepResult> {
+  /** `cleanup`: a step undoing its own partial work after a refusal (recorded, shown, never an error of its own). */
+  async qmp(command: QmpCommand, opts: { internal?: boolean; cleanup?: boolean } = {}): Promise<StepResult> {
     this.requireStarted();
     await this.beforeCommand(opts.internal);
+    const failed = this.lastFailed;
     const res = await this.getBackend().qmp(command);
-    this.record('qmp', command, res, !!opts.internal);
+    this.record('qmp', command, res, !!opts.internal, !!opts.cleanup);
     const err = qmpError(res.reply);
-    if (err && !opts.internal) this.noteError(describeInput('qmp', command), err.class, err.desc);
+    if (opts.cleanup) this.lastFailed = failed;
+    else if (err && !opts.internal) this.noteError(describeInput('qmp', command), err.class, err.desc);
     return res;
   }
 

@@ -64,7 +64,7 @@ export class QemuBackend implements Backend {
     return this.proc?.pid;
   }
 
-  /** The accelerator actually used ('kvm' only when asked for and /dev/kvm exists). */
+  /** The accelerator in use (`-accel kvm` without /dev/kvm is refused, never run as TCG). */
   get accel(): 'tcg' | 'kvm' | undefined {
     return this.proc?.accel;
   }

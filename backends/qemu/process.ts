@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ScenarioError } from '../types';
+import { BackendUnavailable, ScenarioError } from '../types';
 import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../../engine/versions';
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
@@ -69,9 +69,12 @@ export function qemuAvailable(version: QemuVersion = DEFAULT_QEMU_VERSION): bool
   return ok;
 }
 
+/** The KVM device checked for `-accel kvm` (HOTPLUG_KVM_DEVICE overrides /dev/kvm, e.g. to test a host without KVM). */
+export const kvmDevice = (): string => process.env.HOTPLUG_KVM_DEVICE || '/dev/kvm';
+
 export function kvmAvailable(): boolean {
   try {
-    fs.accessSync('/dev/kvm', fs.constants.R_OK | fs.constants.W_OK);
+    fs.accessSync(kvmDevice(), fs.constants.R_OK | fs.constants.W_OK);
     return true;
   } catch {
     return false;
@@ -151,8 +154,8 @@ export interface QemuCommandLine {
 }
 
 /**
- * The scenario's options plus the backend's own: paused (`-S`), TCG (or KVM when asked for and
- * /dev/kvm exists), no display, no default devices, QMP and qtest servers on UNIX sockets in `dir`.
+ * The scenario's options plus the backend's own: paused (`-S`), TCG (or KVM when asked for; refused with
+ * BackendUnavailable without /dev/kvm), no display, no default devices, QMP and qtest servers on UNIX sockets in `dir`.
  */
 export function buildCommandLine(machine: string, dir: string): QemuCommandLine {
   const words = splitOptions(machine);
@@ -163,7 +166,11 @@ export function buildCommandLine(machine: string, dir: string): QemuCommandLine 
     if (w === '-accel' || w === '--accel') {
       const v = words[++i];
       if (v !== 'tcg' && v !== 'kvm') throw new ScenarioError(`unsupported accelerator '${v ?? ''}' (use -accel tcg|kvm)`);
-      accel = v === 'kvm' && kvmAvailable() ? 'kvm' : 'tcg';
+      // Never a silent TCG run under a KVM label: without KVM the scenario cannot run here, and says so.
+      if (v === 'kvm' && !kvmAvailable()) {
+        throw new BackendUnavailable(`-accel kvm needs KVM, and ${kvmDevice()} is missing or not readable and writable on this host: not run on real QEMU`);
+      }
+      accel = v;
       continue;
     }
     if (RESERVED.has(w) || RESERVED.has(w.replace(/^--/, '-'))) {
