@@ -10,6 +10,7 @@ import { loadReplayScenario, runReplay, type ReplayScenario, type Transcript } f
 import { stringifyJson } from './json';
 import { renderTranscript } from './render';
 import { commandHelp, integerAtLeast, parseCommand, type CommandSpec, type OptionSpec, type Parsed } from './args';
+import { LIBVIRT_VERSION_NAMES } from '../libvirt/versions';
 
 /** A backend of this kind for this QEMU release (a scenario's own `qemu-version:` still wins at start). */
 export async function makeBackend(kind: 'model' | 'qemu', rawQemu = false, qemuVersion: QemuVersion = DEFAULT_QEMU_VERSION): Promise<Backend> {
@@ -31,10 +32,16 @@ class TraceRecorder implements Backend {
   close() { return this.inner.close(); }
 }
 
-export async function runScenario(scenario: ReplayScenario, backend: Backend): Promise<{ transcript: Transcript; traces: TraceRecorder['traces'] }> {
+export interface RunOptions {
+  /** libvirt version of `domain` scenarios without their own `libvirt-version:` key (default 9.0). */
+  readonly libvirtVersion?: string;
+}
+
+export async function runScenario(scenario: ReplayScenario, backend: Backend, options: RunOptions = {}): Promise<{ transcript: Transcript; traces: TraceRecorder['traces'] }> {
   if (scenario.domain !== undefined) {
     const { runLibvirtReplay } = await import('./libvirt-replay');
-    const transcript = (await runLibvirtReplay(backend, scenario)) as unknown as Transcript;
+    const libvirt = options.libvirtVersion !== undefined ? { libvirt: options.libvirtVersion } : {};
+    const transcript = (await runLibvirtReplay(backend, scenario, libvirt)) as unknown as Transcript;
     // libvirt steps make several backend calls each: per-step traces would not line up, so none are kept.
     return { transcript, traces: [] };
   }
@@ -52,6 +59,8 @@ interface ReplayOptions {
   json: boolean;
   trace: boolean;
   backend: 'model' | 'qemu';
+  /** libvirt version for `domain` scenarios without their own `libvirt-version:`. */
+  libvirtVersion?: string;
   /** Raw access to real QEMU (unmodelled commands and options go through). */
   rawQemu: boolean;
   files: readonly string[];
@@ -66,7 +75,11 @@ export const QEMU_VERSION_OPTION: OptionSpec = {
 export const qemuVersionOf = (p: Parsed): QemuVersion => (p.values['qemu-version'] as QemuVersion | undefined) ?? DEFAULT_QEMU_VERSION;
 
 function replayOptions(p: Parsed): ReplayOptions {
-  const o: ReplayOptions = { qemuVersion: qemuVersionOf(p), json: p.values.json === true, trace: p.values.trace === true, backend: (p.values.backend as 'model' | 'qemu' | undefined) ?? 'model', rawQemu: p.values['raw-qemu'] === true, files: p.positionals };
+  const o: ReplayOptions = {
+    qemuVersion: qemuVersionOf(p),
+    json: p.values.json === true, trace: p.values.trace === true, backend: (p.values.backend as 'model' | 'qemu' | undefined) ?? 'model', rawQemu: p.values['raw-qemu'] === true, files: p.positionals,
+    ...(typeof p.values['libvirt-version'] === 'string' ? { libvirtVersion: p.values['libvirt-version'] } : {}),
+  };
   if (o.trace && o.backend !== 'model') throw new ScenarioError('replay: --trace is model-only: real QEMU has no causal trace');
   return o;
 }
@@ -77,7 +90,7 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   for (const [i, scenario] of scenarios.entries()) {
     const backend = await makeBackend(o.backend, o.rawQemu, o.qemuVersion);
-    const { transcript, traces } = await runScenario(scenario, backend);
+    const { transcript, traces } = await runScenario(scenario, backend, o);
     if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
     else out(renderTranscript(o.files[i], transcript, traces));
   }
@@ -86,12 +99,12 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
 
 async function diff(p: Parsed, out: (s: string) => void): Promise<number> {
   const { compareTranscripts, formatDifferences } = await import('./compare');
-  const o = { files: p.positionals, rawQemu: p.values['raw-qemu'] === true, qemuVersion: qemuVersionOf(p) };
+  const o = { files: p.positionals, rawQemu: p.values['raw-qemu'] === true, qemuVersion: qemuVersionOf(p), ...(typeof p.values['libvirt-version'] === 'string' ? { libvirtVersion: p.values['libvirt-version'] } : {}) };
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   let differing = 0;
   for (const [i, scenario] of scenarios.entries()) {
-    const model = (await runScenario(scenario, await makeBackend('model', false, o.qemuVersion))).transcript;
-    const qemu = (await runScenario(scenario, await makeBackend('qemu', o.rawQemu, o.qemuVersion))).transcript;
+    const model = (await runScenario(scenario, await makeBackend('model', false, o.qemuVersion), o)).transcript;
+    const qemu = (await runScenario(scenario, await makeBackend('qemu', o.rawQemu, o.qemuVersion), o)).transcript;
     const diffs = compareTranscripts(qemu, model);
     if (diffs.length === 0) out(`✓ ${o.files[i]}: model and QEMU agree`);
     else {
@@ -116,6 +129,11 @@ function runSuite(p: Parsed): number {
 // ---------------------------------------------------------------------------------------------------
 // The commands. Each has a table of options (cli/args.ts); to add an option, add a line to its table and
 // read it from `p.values` in the handler. To add a command, add an entry here.
+
+const LIBVIRT_VERSION_OPTION = {
+  type: 'string', value: 'V', choices: LIBVIRT_VERSION_NAMES,
+  help: 'libvirt of `domain` scenarios without a libvirt-version: key (default 9.0)',
+} as const;
 
 interface Command {
   readonly spec: CommandSpec;
@@ -147,6 +165,7 @@ const COMMANDS: Record<string, Command> = {
         trace: { type: 'boolean', help: "add each step's causal path (model only)" },
         backend: { type: 'string', value: 'NAME', choices: ['model', 'qemu'], help: 'where to run (default model)' },
         'qemu-version': QEMU_VERSION_OPTION,
+        'libvirt-version': LIBVIRT_VERSION_OPTION,
         'raw-qemu': { type: 'boolean', help: 'let real QEMU receive commands and options the model does not model (trusted files only;\n' +
           'also HOTPLUG_SCENARIOS_RAW_QEMU=1); by default they are refused before QEMU sees them' },
       },
@@ -161,6 +180,7 @@ const COMMANDS: Record<string, Command> = {
       minArgs: 1,
       options: {
         'qemu-version': QEMU_VERSION_OPTION,
+        'libvirt-version': LIBVIRT_VERSION_OPTION,
         'raw-qemu': { type: 'boolean', help: 'let real QEMU receive commands and options the model does not model (trusted files only;\n' +
           'also HOTPLUG_SCENARIOS_RAW_QEMU=1); by default they are refused before QEMU sees them' },
       },

@@ -6,6 +6,7 @@ import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 
 import type { QmpEvent } from '../engine/effects';
 import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/types';
 import { ScenarioError } from '../backends/types';
+import { LIBVIRT_VERSION_NAMES } from '../libvirt/versions';
 import { isQemuVersion, QEMU_VERSIONS, type QemuVersion } from '../engine/versions';
 
 // ---------------------------------------------------------------------------------------------------
@@ -31,6 +32,8 @@ export interface ReplayScenario {
   readonly machine?: string;
   /** libvirt domain (another engineer's work), passed through as given. */
   readonly domain?: unknown;
+  /** `libvirt-version:` of a `domain` scenario (`9.0`, `11.3`); absent = the command line's or 9.0. */
+  readonly libvirtVersion?: string;
   readonly steps: readonly ReplayStep[];
   /** 1-based source line of each step, when known. */
   readonly stepLines?: readonly (number | undefined)[];
@@ -64,13 +67,21 @@ export function loadReplayScenario(file: string): ReplayScenario {
   return parseReplayScenario(text, file);
 }
 
-const TOP_KEYS = new Set(['qemu-version', 'machine', 'domain', 'steps']);
+const TOP_KEYS = new Set(['qemu-version', 'machine', 'domain', 'steps', 'libvirt-version']);
 
 /** A `--qemu-version` / `qemu-version:` value, checked: 7.2 or 10.0 (a YAML number 10.0 would read as 10). */
 export function qemuVersionOption(v: unknown, where?: string): QemuVersion {
   const text = typeof v === 'number' ? String(v) : v;
   if (isQemuVersion(text)) return text;
   throw new ScenarioError(`qemu-version must be ${QEMU_VERSIONS.map((x) => `"${x}"`).join(' or ')}, got ${typeof v === 'string' ? `'${v}'` : String(v)}`, where);
+}
+
+/** A version key's value: `"11.3"`, or a YAML number (`9.0` reads as 9, `11.3` as 11.3). */
+function versionText(v: unknown): string | undefined {
+  if (typeof v === 'string' && /^\d+\.\d+$/.test(v)) return v;
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return Number.isInteger(v) ? `${v}.0` : String(v);
+  if (typeof v === 'bigint') return `${v}.0`;
+  return undefined;
 }
 
 export function parseReplayScenario(text: string, file = '<scenario>'): ReplayScenario {
@@ -94,7 +105,7 @@ export function parseReplayScenario(text: string, file = '<scenario>'): ReplaySc
   for (const key of Object.keys(top)) {
     if (!TOP_KEYS.has(key)) {
       const pair = root.items.find((p) => (p.key as { value?: unknown })?.value === key);
-      throw new ScenarioError(`unknown key '${key}' (expected qemu-version, machine, domain, steps)`, at(lineOf(pair?.key)));
+      throw new ScenarioError(`unknown key '${key}' (expected qemu-version, machine, domain, steps, libvirt-version)`, at(lineOf(pair?.key)));
     }
   }
   const versionRaw = top['qemu-version'];
@@ -108,6 +119,15 @@ export function parseReplayScenario(text: string, file = '<scenario>'): ReplaySc
     throw new ScenarioError('`machine` must be a string of qemu-system-x86_64 options', at(lineOf(root.get('machine', true))));
   }
   if (hasMachine && hasDomain) throw new ScenarioError('give either `machine` or `domain`, not both', file);
+  let libvirtVersion: string | undefined;
+  if (top['libvirt-version'] !== undefined) {
+    const where = at(lineOf(root.get('libvirt-version', true)));
+    if (!hasDomain) throw new ScenarioError('`libvirt-version` belongs to a `domain` scenario', where);
+    libvirtVersion = versionText(top['libvirt-version']);
+    if (libvirtVersion === undefined || !(LIBVIRT_VERSION_NAMES as readonly string[]).includes(libvirtVersion)) {
+      throw new ScenarioError(`\`libvirt-version\` must be one of ${LIBVIRT_VERSION_NAMES.join(', ')}, got '${String(top['libvirt-version'])}'`, where);
+    }
+  }
 
   const stepsNode = root.get('steps', true);
   const stepsJs = top.steps ?? [];
@@ -127,6 +147,7 @@ export function parseReplayScenario(text: string, file = '<scenario>'): ReplaySc
     file,
     ...(qemuVersion !== undefined ? { qemuVersion } : {}),
     ...(hasMachine ? { machine: top.machine as string } : { domain: top.domain }),
+    ...(libvirtVersion !== undefined ? { libvirtVersion } : {}),
     steps,
     stepLines,
   };

@@ -12,7 +12,9 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Before, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import { LibvirtDomain, type OperationResult, type VirshOutput } from '../libvirt';
+import { libvirtVersion } from '../libvirt/versions';
 import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/types';
 import { fingerprint } from './snapshot';
 import type { HotplugWorld } from './world';
@@ -41,6 +43,8 @@ export class LibvirtScenario {
   liveXmlBefore?: string;
   /** The domain's name once defined. */
   name = '';
+  /** `Given libvirt 11.3 on QEMU 10.0`: this scenario's versions, over the world parameter. */
+  version?: string;
 
   /** A new action step begins. */
   resetAction(): void {
@@ -151,13 +155,19 @@ function throughDomain(s: LibvirtScenario, dom: LibvirtDomain, raw: Backend): Ba
   });
 }
 
+/** The libvirt version of this run (world parameter `libvirtVersion`, e.g. `-p libvirt-11.3`). */
+export function worldLibvirtVersion(world: HotplugWorld): { libvirt?: string } {
+  const v = scenarios.get(world)?.version ?? world.parameters.libvirtVersion;
+  return v !== undefined ? { libvirt: v } : {};
+}
+
 /** `virsh define FILE` + `virsh start --paused NAME` on the world's backend. */
 export async function defineAndStart(world: HotplugWorld, xml: string, file: string): Promise<void> {
   const s = libvirt(world);
   if (s.domain) throw new Error('a scenario defines one domain');
   const raw = world.getBackend();
   s.raw = raw;
-  const dom = new LibvirtDomain(recordingBackend(world, s, raw));
+  const dom = new LibvirtDomain(recordingBackend(world, s, raw), worldLibvirtVersion(world));
   s.domain = dom;
   const defined = dom.define(xml, file);
   const name = dom.persistent?.name ?? '';
@@ -198,3 +208,12 @@ export async function detach(world: HotplugWorld, xml: string, guestEjects: bool
   const r = await dom.detach(xml, { guestEjects }, file);
   afterOperation(world, s, `virsh detach-device ${s.name} ${file} --live`, r);
 }
+
+// Version-specific scenarios: `@libvirt-9.0` / `@libvirt-11.3` run only on that libvirt version (the
+// world parameter, default 9.0); elsewhere they are skipped, not failed.
+Before(function (this: HotplugWorld, { pickle }: ITestCaseHookParameter) {
+  const wanted = pickle.tags.map((t) => /^@libvirt-(\d+\.\d+)$/.exec(t.name)?.[1]).filter((v): v is string => v !== undefined);
+  if (wanted.length === 0) return undefined;
+  const running = libvirtVersion(this.parameters.libvirtVersion).name;
+  return wanted.includes(running) ? undefined : 'skipped';
+});

@@ -16,6 +16,8 @@ export interface WorldParams {
   readonly qemuVersion?: string;
   /** Attach SVG memory maps and the topology JSON (default true). */
   readonly attachments?: boolean;
+  /** The libvirt version of the libvirt steps (`9.0`, `11.3`; default: the QEMU version's pair, 9.0 on 7.2). */
+  readonly libvirtVersion?: string;
 }
 
 export type Kind = 'start' | 'qmp' | 'qtest' | 'hmp';
