@@ -1,7 +1,7 @@
 // The replay scenario (YAML) and transcript (JSON) formats of DESIGN.md "Replay", and the runner that
 // turns one into the other on any Backend. Integers are read as bigint so 2^64-1 survives.
 
-import * as fs from 'node:fs';
+import { FileRefusal, MiB, readRegularFile } from '../files';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { QmpEvent } from '../engine/effects';
 import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/types';
@@ -60,12 +60,16 @@ export function stepKind(step: ReplayStep): StepKind {
 export function loadReplayScenario(file: string): ReplayScenario {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularFile(file, MAX_SCENARIO_BYTES);
   } catch (e) {
-    throw new ScenarioError(`cannot read scenario: ${(e as Error).message}`, file);
+    if (e instanceof FileRefusal) throw new ScenarioError(`cannot read scenario: ${e.message}`);
+    throw e;
   }
   return parseReplayScenario(text, file);
 }
+
+/** A replay file is a few kilobytes; anything beyond this is refused unread. */
+export const MAX_SCENARIO_BYTES = 16 * MiB;
 
 const TOP_KEYS = new Set(['qemu-version', 'machine', 'domain', 'steps', 'libvirt-version']);
 
