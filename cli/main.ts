@@ -1,21 +1,27 @@
 // hotplug-scenarios: the command line. `replay` runs replay scenarios (DESIGN "Replay") on the model or
 // on real QEMU and prints the transcript; `diff` runs both and shows where they disagree.
 
-import type { Backend, StepResult } from '../backends/types';
+import type { Backend, StartOptions, StepResult } from '../backends/types';
+import { DEFAULT_QEMU_VERSION, QEMU_VERSIONS, type QemuVersion } from '../engine/versions';
 import { ScenarioError } from '../backends/types';
 import type { TraceEntry } from '../engine/effects';
 import { ModelBackend } from '../backends/model';
 import { loadReplayScenario, runReplay, type ReplayScenario, type Transcript } from './replay-format';
 import { stringifyJson } from './json';
 import { renderTranscript } from './render';
-import { commandHelp, integerAtLeast, parseCommand, type CommandSpec, type Parsed } from './args';
+import { commandHelp, integerAtLeast, parseCommand, type CommandSpec, type OptionSpec, type Parsed } from './args';
 import { DEFAULT_TRACE_EVENTS, traceEventSelectionProblem } from '../engine/trace-events';
 import { LIBVIRT_VERSION_NAMES } from '../libvirt/versions';
 
-export async function makeBackend(kind: 'model' | 'qemu', opts: { rawQemu?: boolean; traceEvents?: readonly string[] } = {}): Promise<Backend> {
-  if (kind === 'model') return new ModelBackend({ traceEvents: opts.traceEvents });
+/** A backend of this kind for this QEMU release (a scenario's own `qemu-version:` still wins at start). */
+export async function makeBackend(
+  kind: 'model' | 'qemu',
+  opts: { rawQemu?: boolean; traceEvents?: readonly string[]; qemuVersion?: QemuVersion } = {},
+): Promise<Backend> {
+  const qemuVersion = opts.qemuVersion ?? DEFAULT_QEMU_VERSION;
+  if (kind === 'model') return new ModelBackend({ qemuVersion, traceEvents: opts.traceEvents });
   const { QemuBackend, rawQemuFromEnv } = await import('../backends/qemu');
-  return new QemuBackend({ raw: opts.rawQemu || rawQemuFromEnv(), traceEvents: opts.traceEvents });
+  return new QemuBackend({ raw: opts.rawQemu || rawQemuFromEnv(), qemuVersion, traceEvents: opts.traceEvents });
 }
 
 /** Wraps a backend to keep each step's trace, in order, for `--trace`. */
@@ -23,7 +29,7 @@ class TraceRecorder implements Backend {
   readonly traces: (readonly TraceEntry[] | undefined)[] = [];
   constructor(private readonly inner: Backend) {}
   get name() { return this.inner.name; }
-  start(m: string) { return this.inner.start(m); }
+  start(m: string, o?: StartOptions) { return this.inner.start(m, o); }
   private keep(p: Promise<StepResult>) { return p.then((r) => { this.traces.push(r.trace); return r; }); }
   qmp(c: Parameters<Backend['qmp']>[0]) { return this.keep(this.inner.qmp(c)); }
   qtest(l: string) { return this.keep(this.inner.qtest(l)); }
@@ -73,6 +79,8 @@ export const TRACE_EVENTS_OPTION = {
 } as const;
 
 interface ReplayOptions {
+  /** The QEMU release for files without a `qemu-version:` key. */
+  qemuVersion: QemuVersion;
   json: boolean;
   trace: boolean;
   traceEvents?: readonly string[];
@@ -84,8 +92,17 @@ interface ReplayOptions {
   files: readonly string[];
 }
 
+/** `--qemu-version` (one line in each command's option table): the release for files that do not say. */
+export const QEMU_VERSION_OPTION: OptionSpec = {
+  type: 'string', value: 'V', choices: QEMU_VERSIONS,
+  help: `the QEMU release for scenarios without a qemu-version: key (default ${DEFAULT_QEMU_VERSION})`,
+};
+
+export const qemuVersionOf = (p: Parsed): QemuVersion => (p.values['qemu-version'] as QemuVersion | undefined) ?? DEFAULT_QEMU_VERSION;
+
 function replayOptions(p: Parsed): ReplayOptions {
   const o: ReplayOptions = {
+    qemuVersion: qemuVersionOf(p),
     json: p.values.json === true,
     trace: p.values.trace === true,
     traceEvents: traceEventPatterns(p.values['trace-events']),
@@ -106,7 +123,7 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
   for (const file of o.files) {
     try {
       const scenario = loadReplayScenario(file);
-      const backend = await makeBackend(o.backend, { rawQemu: o.rawQemu, traceEvents: o.traceEvents });
+      const backend = await makeBackend(o.backend, { rawQemu: o.rawQemu, traceEvents: o.traceEvents, qemuVersion: o.qemuVersion });
       const { transcript, traces } = await runScenario(scenario, backend, o);
       if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
       else out(renderTranscript(file, transcript, traces));
@@ -124,14 +141,15 @@ async function diff(p: Parsed, out: (s: string) => void): Promise<number> {
   const o = {
     files: p.positionals,
     rawQemu: p.values['raw-qemu'] === true,
+    qemuVersion: qemuVersionOf(p),
     traceEvents: traceEventPatterns(p.values['trace-events']),
     ...(typeof p.values['libvirt-version'] === 'string' ? { libvirtVersion: p.values['libvirt-version'] } : {}),
   };
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   let differing = 0;
   for (const [i, scenario] of scenarios.entries()) {
-    const model = (await runScenario(scenario, await makeBackend('model', { traceEvents: o.traceEvents }), o)).transcript;
-    const qemu = (await runScenario(scenario, await makeBackend('qemu', { rawQemu: o.rawQemu, traceEvents: o.traceEvents }), o)).transcript;
+    const model = (await runScenario(scenario, await makeBackend('model', { traceEvents: o.traceEvents, qemuVersion: o.qemuVersion }), o)).transcript;
+    const qemu = (await runScenario(scenario, await makeBackend('qemu', { rawQemu: o.rawQemu, traceEvents: o.traceEvents, qemuVersion: o.qemuVersion }), o)).transcript;
     const diffs = compareTranscripts(qemu, model);
     if (diffs.length === 0) out(`✓ ${o.files[i]}: model and QEMU agree`);
     else {
@@ -192,6 +210,7 @@ const COMMANDS: Record<string, Command> = {
         trace: { type: 'boolean', help: "add each step's causal path (model only)" },
         'trace-events': TRACE_EVENTS_OPTION,
         backend: { type: 'string', value: 'NAME', choices: ['model', 'qemu'], help: 'where to run (default model)' },
+        'qemu-version': QEMU_VERSION_OPTION,
         'libvirt-version': LIBVIRT_VERSION_OPTION,
         'raw-qemu': { type: 'boolean', help: 'let real QEMU receive commands and options the model does not model (trusted files only;\n' +
           'also HOTPLUG_SCENARIOS_RAW_QEMU=1); by default they are refused before QEMU sees them' },
@@ -207,6 +226,7 @@ const COMMANDS: Record<string, Command> = {
       minArgs: 1,
       options: {
         'trace-events': TRACE_EVENTS_OPTION,
+        'qemu-version': QEMU_VERSION_OPTION,
         'libvirt-version': LIBVIRT_VERSION_OPTION,
         'raw-qemu': { type: 'boolean', help: 'let real QEMU receive commands and options the model does not model (trusted files only;\n' +
           'also HOTPLUG_SCENARIOS_RAW_QEMU=1); by default they are refused before QEMU sees them' },
@@ -227,6 +247,7 @@ const COMMANDS: Record<string, Command> = {
         machine: { type: 'string', value: 'M', choices: ['pc', 'q35', 'any'], help: 'machine type (default any)' },
         out: { type: 'string', value: 'DIR', help: 'where the minimal failing scenario is written (default fuzz-out/)' },
         kvm: { type: 'boolean', help: 'run QEMU with -accel kvm (needs /dev/kvm)' },
+        'qemu-version': { ...QEMU_VERSION_OPTION, help: `the QEMU release of the model and of real QEMU (default ${DEFAULT_QEMU_VERSION})` },
         path: { type: 'string', value: 'P', check: (v) => (/^\d+(:\d+)*$/.test(v) ? undefined : 'a fast-check path like 12:0:3'), help: 'replay one fast-check path (printed with a failure)' },
       },
     },

@@ -4,9 +4,10 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { QemuBackend, qemuAvailable, QEMU_NOT_FOUND } from '../backends/qemu';
+import { QemuBackend, qemuAvailable, qemuInstall } from '../backends/qemu';
 import { prettyJson } from '../cli/json';
-import { loadReplayScenario, runReplay } from '../cli/replay-format';
+import { loadReplayScenario, qemuVersionOption, runReplay } from '../cli/replay-format';
+import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../engine/versions';
 import { TRACE_EVENTS_OPTION, traceEventPatterns } from '../cli/main';
 
 function expand(args: string[]): string[] {
@@ -22,14 +23,10 @@ function expand(args: string[]): string[] {
 }
 
 async function main(): Promise<number> {
-  const all = process.argv.slice(2);
+  const args = process.argv.slice(2);
   // --trace-events[=PATTERN,...]: record each step's trace-event log lines too (the default set without =).
-  const traceArg = all.find((a) => a === '--trace-events' || a.startsWith('--trace-events='));
-  const args = all.filter((a) => a !== traceArg);
-  if (args.length === 0 || args.some((a) => a.startsWith('--'))) {
-    console.error('usage: scripts/record.sh [--trace-events[=PATTERN,...]] SCENARIO.yaml|DIR...');
-    return 2;
-  }
+  const ti = args.findIndex((a) => a === '--trace-events' || a.startsWith('--trace-events='));
+  const traceArg = ti >= 0 ? args.splice(ti, 1)[0] : undefined;
   const value = traceArg?.includes('=') ? traceArg.slice(traceArg.indexOf('=') + 1) : traceArg ? true : undefined;
   const problem = typeof value === 'string' ? TRACE_EVENTS_OPTION.check(value) : undefined;
   if (problem) {
@@ -37,16 +34,32 @@ async function main(): Promise<number> {
     return 2;
   }
   const traceEvents = traceEventPatterns(value);
-  if (!qemuAvailable()) {
-    console.error(QEMU_NOT_FOUND);
+  let version: QemuVersion = DEFAULT_QEMU_VERSION;
+  const vi = args.findIndex((a) => a === '--qemu-version' || a.startsWith('--qemu-version='));
+  if (vi >= 0) {
+    const [flag] = args.splice(vi, 1);
+    version = qemuVersionOption(flag.includes('=') ? flag.slice(flag.indexOf('=') + 1) : args.splice(vi, 1)[0], '--qemu-version');
+  }
+  if (args.length === 0 || args.some((a) => a.startsWith('--'))) {
+    console.error('usage: scripts/record.sh [--qemu-version 7.2|10.0] [--trace-events[=PATTERN,...]] SCENARIO.yaml|DIR...');
     return 2;
   }
   let failed = 0;
+  const checked = new Set<QemuVersion>();
   for (const file of expand(args)) {
     const out = file.replace(/\.ya?ml$/, '') + '.qemu.json';
     const started = Date.now();
+    const scenario = loadReplayScenario(file);
+    const v = scenario.qemuVersion ?? version;
+    if (!checked.has(v)) {
+      if (!qemuAvailable(v)) {
+        console.error(qemuInstall(v).notFound);
+        return 2;
+      }
+      checked.add(v);
+    }
     try {
-      const transcript = await runReplay(new QemuBackend({ traceEvents }), loadReplayScenario(file));
+      const transcript = await runReplay(new QemuBackend({ qemuVersion: v, traceEvents }), scenario);
       fs.writeFileSync(out, prettyJson(transcript));
       const status = transcript.startup.ok ? `${transcript.steps.length} steps` : `startup refused: ${transcript.startup.error}`;
       console.log(`recorded ${out} (${status}, ${Date.now() - started} ms)`);

@@ -2,7 +2,8 @@
 // differ (reply, events, IRQ lines or trace events; `info mtree -f` by its AS "memory" block) fails with a readable diff.
 // Scenarios then assert on the model's answers, so one run checks the scenario and the model together.
 
-import type { Backend, QmpCommand, StartResult, StepResult } from '../types';
+import type { Backend, QmpCommand, StartOptions, StartResult, StepResult } from '../types';
+import type { QemuVersion } from '../../engine/versions';
 import { ModelBackend } from '../model';
 import { QemuBackend, type QemuBackendOptions } from '../qemu';
 import { compareTranscripts, formatDifferences } from '../../cli/compare';
@@ -31,7 +32,7 @@ export class DiffBackend implements Backend {
   compared = 0;
 
   constructor(options: DiffBackendOptions & QemuBackendOptions = {}) {
-    this.model = new ModelBackend({ traceEvents: options.traceEvents });
+    this.model = new ModelBackend({ qemuVersion: options.qemuVersion, traceEvents: options.traceEvents });
     this.qemu = new QemuBackend(options);
   }
 
@@ -39,8 +40,8 @@ export class DiffBackend implements Backend {
     return this.model.state;
   }
 
-  async start(machine: string): Promise<StartResult> {
-    const [q, m] = [await this.qemu.start(machine), await this.model.start(machine)];
+  async start(machine: string, options: StartOptions = {}): Promise<StartResult> {
+    const [q, m] = [await this.qemu.start(machine, options), await this.model.start(machine, options)];
     const diffs = compareTranscripts({ startup: q }, { startup: m });
     if (diffs.length) throw new DivergenceError(`start-up with '${machine}'`, formatDifferences(diffs));
     return m;

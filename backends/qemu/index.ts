@@ -5,14 +5,15 @@
 
 import * as fs from 'node:fs';
 import type { QmpEvent } from '../../engine/effects';
-import type { Backend, QmpCommand, StartResult, StepResult } from '../types';
+import type { Backend, QmpCommand, StartOptions, StartResult, StepResult } from '../types';
 import { ScenarioError } from '../types';
-import { describeExit, firstErrorLine, QemuProcess, qemuAvailable, QEMU_NOT_FOUND } from './process';
+import { describeExit, firstErrorLine, QemuProcess, qemuAvailable, qemuInstall } from './process';
+import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../../engine/versions';
 import { QmpClient } from './qmp-client';
 import { QtestClient } from './qtest-client';
 import { checkHmp, checkMachine, checkQmp, checkQtest, type Verdict } from '../../engine/protocol/allowlist';
 
-export { qemuAvailable, kvmAvailable, livePids, QEMU_NOT_FOUND } from './process';
+export { qemuAvailable, kvmAvailable, livePids, QEMU_NOT_FOUND, qemuInstall, qemuEnvVar } from './process';
 export { qtestLineProblem } from './qtest-client';
 
 export interface QemuBackendOptions {
@@ -20,6 +21,8 @@ export interface QemuBackendOptions {
   readonly timeoutMs?: number;
   /** Time-out for QEMU to come up (sockets + QMP greeting), default 10 s. */
   readonly startTimeoutMs?: number;
+  /** The QEMU release to run when start() does not say (default 7.2). */
+  readonly qemuVersion?: QemuVersion;
   /**
    * Trace-event patterns (`-trace enable=PATTERN`, log backend, `-D` in the private dir): each step then
    * reports the log lines written while it ran (start-up excluded) in `traceEvents`.
@@ -57,10 +60,13 @@ export class QemuBackend implements Backend {
   /** Bytes of the trace log already attributed to earlier steps (or start-up). */
   private traceOffset = 0;
   private traceFd: number | undefined;
+  /** The release start() runs unless told otherwise. */
+  readonly qemuVersion: QemuVersion;
   private readonly raw: boolean;
   private qomTypes = new Map<string, Promise<ReadonlySet<string>>>();
 
   constructor(options: QemuBackendOptions = {}) {
+    this.qemuVersion = options.qemuVersion ?? DEFAULT_QEMU_VERSION;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.startTimeoutMs = options.startTimeoutMs ?? 10_000;
     this.traceEvents = options.traceEvents;
@@ -87,16 +93,22 @@ export class QemuBackend implements Backend {
     return this.proc?.stderr ?? '';
   }
 
-  async start(machine: string): Promise<StartResult> {
+  /** The release of the running QEMU (or the default one before start). */
+  get version(): QemuVersion {
+    return this.proc?.version ?? this.qemuVersion;
+  }
+
+  async start(machine: string, options: StartOptions = {}): Promise<StartResult> {
     if (this.proc) throw new ScenarioError('qemu backend: start() called twice; close() first');
+    const version = options.qemuVersion ?? this.qemuVersion;
     if (!this.raw) {
-      const v = checkMachine(machine);
+      const v = checkMachine(machine, version);
       if (v.ok !== true) throw notAllowed(v.what);
     }
-    if (!qemuAvailable()) throw new ScenarioError(QEMU_NOT_FOUND);
+    if (!qemuAvailable(version)) throw new ScenarioError(qemuInstall(version).notFound);
     this.failure = undefined;
     this.qomTypes = new Map();
-    const proc = await QemuProcess.spawn(machine, this.traceEvents);
+    const proc = await QemuProcess.spawn(machine, version, this.traceEvents);
     this.proc = proc;
     try {
       if (!(await proc.waitForSockets(this.startTimeoutMs))) return await this.startupFailure(proc);

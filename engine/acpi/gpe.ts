@@ -89,11 +89,31 @@ export function gpeReadByte(acpi: AcpiState, offset: number): number {
   return 0;
 }
 
-/** PIIX4's gpe_readb (hw/acpi/piix4.c): acpi_gpe_ioport_readb, then trace_piix4_gpe_readb (QEMU 7.2). */
-export function gpeReadb(acpi: AcpiState, offset: number, width = 1): { readonly value: number; readonly fx: Effects } {
-  const value = gpeReadByte(acpi, offset);
-  const fx = acpi.device === 'piix4' ? tracepoint('piix4_gpe_readb', `addr: 0x${offset.toString(16)} width: ${width} ==> 0x${value.toString(16)}`) : NO_EFFECTS;
-  return { value, fx };
+/**
+ * The GPE0 block's trace points, per release: 7.2's PIIX4 accessors (gpe_readb/gpe_writeb in hw/acpi/piix4.c,
+ * pc only) or 10.0's acpi_gpe_ioport_readb/writeb in hw/acpi/core.c (pc and q35; STS and EN apart, the
+ * offset within each half, the value as %02x).
+ */
+function gpeTracepoint(state: MachineState, dir: 'read' | 'write', offset: number, value: number): Effects {
+  const acpi = state.acpi;
+  if (state.config.qemu.gpeTracepoints === 'piix4') {
+    if (acpi.device !== 'piix4') return NO_EFFECTS;
+    return dir === 'read'
+      ? tracepoint('piix4_gpe_readb', `addr: 0x${offset.toString(16)} width: 1 ==> 0x${value.toString(16)}`)
+      : tracepoint('piix4_gpe_writeb', `addr: 0x${offset.toString(16)} width: 1 <== 0x${value.toString(16)}`);
+  }
+  const half = acpi.gpeSts.length;
+  const [reg, addr] = offset < half ? ['sts', offset] : ['en', offset - half];
+  const v = (value & 0xff).toString(16).padStart(2, '0');
+  return dir === 'read'
+    ? tracepoint(`acpi_gpe_${reg}_ioport_readb`, `addr: 0x${addr.toString(16)} ==> 0x${v}`)
+    : tracepoint(`acpi_gpe_${reg}_ioport_writeb`, `addr: 0x${addr.toString(16)} <== 0x${v}`);
+}
+
+/** The GPE0 block's byte read (PIIX4 gpe_readb / ICH9's acpi_gpe_ioport_readb) with its trace point. */
+export function gpeReadb(state: MachineState, offset: number): { readonly value: number; readonly fx: Effects } {
+  const value = gpeReadByte(state.acpi, offset);
+  return { value, fx: gpeTracepoint(state, 'read', offset, value) };
 }
 
 /** acpi_gpe_ioport_writeb (STS write-1-to-clear, EN plain) then acpi_update_sci. */
@@ -116,7 +136,7 @@ export function gpeWriteByte(state: MachineState, offset: number, val: number): 
   } else {
     return done(state);
   }
-  const traced = acpi.device === 'piix4' ? tracepoint('piix4_gpe_writeb', `addr: 0x${offset.toString(16)} width: 1 <== 0x${val.toString(16)}`) : NO_EFFECTS;
+  const traced = gpeTracepoint(state, 'write', offset, val);
   const fx = merge(trace(acpi.device === 'piix4' ? 'gpe_writeb' : 'ich9_gpe_writeb', what), traced);
   const u = acpiUpdateSci({ ...state, acpi: next }, 1);
   return { state: u.state, fx: merge(fx, u.fx) };

@@ -129,7 +129,7 @@ function ioRegions(state: MachineState): Region[] {
   if (gpe) {
     out.push({
       name: 'acpi-gpe0', base: BigInt(gpe.base), size: BigInt(gpe.len), validMin: 1, validMax: 4, implMin: 1, implMax: 1,
-      read: (s, off, size) => { const r = gpeReadb(s.acpi, off, size); return { state: s, value: r.value, fx: r.fx }; },
+      read: (s, off) => { const r = gpeReadb(s, off); return { state: s, value: r.value, fx: r.fx }; },
       write: (s, off, _z, v) => gpeWriteByte(s, off, v),
     });
   }
