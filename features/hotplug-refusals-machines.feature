@@ -31,6 +31,8 @@ Feature: Machines that cannot take a DIMM at all
     And I hot-add a 256M DIMM "d0" into slot 1
     When I hot-add a 256M DIMM "d1" into slot 1
     Then it fails with "slot 1 is busy"
+    And the machine is unchanged
+    Given I add a 256M backend "memd1"
     When I run "device_add pc-dimm,id=d2,memdev=memd1,slot=2"
     Then it fails with "invalid slot number 2, valid range is [0-1]"
     When I run "device_add pc-dimm,id=d3,memdev=memd1"

@@ -82,3 +82,10 @@ Feature: Refused hot-adds, with QEMU's exact message
     When I run "device_add pc-dimm,id=d5,memdev=memd0"
     Then it fails with "no free slots available"
     And the machine is unchanged
+
+  Scenario: a refused hot-add in words deletes the backend it created, as libvirt does
+    When I hot-add a 256M DIMM "d9" into slot 9
+    Then it fails with "invalid slot number 9, valid range is [0-3]"
+    And the machine is unchanged
+    When I add a 256M backend "memd9"
+    Then it succeeds

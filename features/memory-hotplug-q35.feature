@@ -99,6 +99,23 @@ Feature: Memory hotplug on a q35 machine
     Then the event DEVICE_DELETED is emitted
     And there are no memory devices
 
+  Scenario: SCI steps follow the IRQ the firmware routes the SCI to (ICH9 ACPI_CTRL SCI_IRQ_SEL)
+    Given a "q35" machine started with "-m 1G,slots=2,maxmem=4G"
+    And the firmware enables the ACPI PM registers
+    And qtest runs:
+      """
+      outl 0xcf8 0x8000f844
+      outb 0xcfc 0x81
+      """
+    And I hot-add a 256M DIMM "d0"
+    When the guest enables GPE bit 3
+    Then the IRQ lines were "IRQ raise 10"
+    And SCI is high
+    And IRQ 9 is low
+    When the guest clears GPE status bit 3
+    Then IRQ 10 was lowered
+    And SCI is low
+
   Scenario: the SCI reaches the i8259s on q35 as on pc
     Given a "q35" machine started with "-m 1G,slots=2,maxmem=4G"
     And I hot-add a 256M DIMM "d0"

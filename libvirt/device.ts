@@ -6,6 +6,7 @@ import { ScenarioError } from '../backends/types';
 import { LE, type LibvirtError } from './errors';
 import { child, childrenNamed, DEVICE_DOC, parseXml, xpathString, type XmlElement } from './xml';
 import { parseMemoryKiB } from './scaled';
+import { LIBVIRT_9_0, type LibvirtVersion } from './versions';
 
 export type DeviceAddress =
   | { readonly type: 'dimm'; readonly slot: number; readonly base: bigint }
@@ -21,6 +22,13 @@ export interface MemoryDeviceDef {
   readonly address?: DeviceAddress;
   /** Only kept where libvirt keeps it (live definitions; detach matching). */
   readonly alias?: string;
+  /** `<source><nodemask>`: the host nodes of its backend (host-nodes, policy from <numatune>). */
+  readonly sourceNodes?: readonly number[];
+  /** `<source><pagesize>` in KiB: a hugepage-backed memory-backend-file. */
+  readonly pagesizeKiB?: bigint;
+  /** `access=` / `discard=` of the device (a memory-backend-file). */
+  readonly access?: 'shared' | 'private';
+  readonly discard?: boolean;
 }
 
 export type DeviceParse = { readonly ok: true; readonly device: MemoryDeviceDef } | { readonly ok: false; readonly error: LibvirtError };
@@ -41,17 +49,28 @@ function propUInt(el: XmlElement, attr: string, base: 10 | 16, required: boolean
 }
 
 /** A `<memory>` element (device XML root or a child of `<devices>`). `keepAlias`: live parse (detach). */
-export function memoryDeviceFromElement(el: XmlElement, keepAlias: boolean): DeviceParse {
+export function memoryDeviceFromElement(el: XmlElement, keepAlias: boolean, libvirt: LibvirtVersion = LIBVIRT_9_0): DeviceParse {
   const model = el.attrs.model;
   if (model === undefined) return { ok: false, error: LE.missingAttr('model', 'memory') };
   if (!MODELS.includes(model)) return { ok: false, error: LE.invalidAttrEnum('model', 'memory', model) };
   if (model !== 'dimm') throw new ScenarioError(`memory model '${model}' is not modelled (only 'dimm')`);
-  for (const a of ['access', 'discard']) {
-    if (el.attrs[a] !== undefined) throw new ScenarioError(`<memory ${a}='...'> is not modelled`);
-  }
+  const access = el.attrs.access;
+  if (access !== undefined && access !== 'shared' && access !== 'private') return { ok: false, error: LE.invalidAttrEnum('access', 'memory', access) };
+  const discardAttr = el.attrs.discard;
+  if (discardAttr !== undefined && discardAttr !== 'yes' && discardAttr !== 'no') return { ok: false, error: LE.invalidAttrEnum('discard', 'memory', discardAttr) };
   const source = child(el, 'source');
-  if (source && source.children.length > 0) {
-    throw new ScenarioError(`<memory><source> with ${source.children.map((c) => `<${c.name}>`).join(', ')} is not modelled (memory-backend-ram only)`);
+  let sourceNodes: number[] | undefined;
+  let pagesizeKiB: bigint | undefined;
+  for (const c of source?.children ?? []) {
+    if (c.name === 'nodemask') {
+      const nodes = parseNodeset(c.text.trim());
+      if (!nodes) throw new ScenarioError(`<source><nodemask>${c.text}</nodemask> is not modelled`);
+      sourceNodes = nodes;
+    } else if (c.name === 'pagesize') {
+      const ps = parseMemoryKiB(c.text.trim(), c.attrs.unit, './pagesize', true);
+      if (!ps.ok) return ps;
+      pagesizeKiB = ps.value;
+    } else throw new ScenarioError(`<memory><source><${c.name}> is not modelled (nodemask, pagesize)`);
   }
   const target = child(el, 'target');
   if (!target) return { ok: false, error: LE.missingTarget() };
@@ -76,8 +95,12 @@ export function memoryDeviceFromElement(el: XmlElement, keepAlias: boolean): Dev
   const addrEl = child(el, 'address');
   if (addrEl) {
     const type = addrEl.attrs.type;
-    if (type === undefined) return { ok: false, error: LE.noAddressType() };
-    if (!ADDRESS_TYPES.includes(type)) return { ok: false, error: LE.unknownAddressType(type) };
+    if (type === undefined) {
+      return { ok: false, error: libvirt.addressType.missing === 'internal-error' ? LE.noAddressType() : LE.missingAttr('type', 'address') };
+    }
+    if (!ADDRESS_TYPES.includes(type)) {
+      return { ok: false, error: libvirt.addressType.unknown === 'unsupported-configuration' ? LE.unknownAddressType(type) : LE.invalidAttrEnum('type', 'address', type) };
+    }
     if (type === 'dimm') {
       const slot = propUInt(addrEl, 'slot', 10, true, 0xffffffffn);
       if (!slot.ok) return slot;
@@ -99,14 +122,32 @@ export function memoryDeviceFromElement(el: XmlElement, keepAlias: boolean): Dev
   }
   return {
     ok: true,
-    device: { model: 'dimm', sizeKiB: size.value!, targetNode, ...(address ? { address } : {}), ...(alias ? { alias } : {}) },
+    device: {
+      model: 'dimm', sizeKiB: size.value!, targetNode, ...(address ? { address } : {}), ...(alias ? { alias } : {}),
+      ...(sourceNodes ? { sourceNodes } : {}), ...(pagesizeKiB !== undefined ? { pagesizeKiB } : {}),
+      ...(access ? { access: access as 'shared' | 'private' } : {}), ...(discardAttr ? { discard: discardAttr === 'yes' } : {}),
+    },
   };
 }
 
+/** A libvirt nodeset (`0`, `1-3`, `0,2-3`, `^1` is not modelled) → sorted node numbers. */
+export function parseNodeset(text: string): number[] | undefined {
+  const out = new Set<number>();
+  for (const part of text.split(',')) {
+    const m = /^\s*(\d+)(?:\s*-\s*(\d+))?\s*$/.exec(part);
+    if (!m) return undefined;
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    if (b < a || b > 1023) return undefined;
+    for (let i = a; i <= b; i++) out.add(i);
+  }
+  return [...out].sort((x, y) => x - y);
+}
+
 /** Device XML as given to attach-device / detach-device (virDomainDeviceDefParse). */
-export function parseMemoryDeviceXml(xml: string, opts: { keepAlias: boolean }): DeviceParse {
-  const doc = parseXml(xml, DEVICE_DOC);
+export function parseMemoryDeviceXml(xml: string, opts: { keepAlias: boolean }, libvirt: LibvirtVersion = LIBVIRT_9_0): DeviceParse {
+  const doc = parseXml(xml, DEVICE_DOC, libvirt.xmlErrors);
   if (!doc.ok) return doc;
   if (doc.root.name !== 'memory') throw new ScenarioError(`device <${doc.root.name}> is not modelled: only <memory model='dimm'> can be attached or detached`);
-  return memoryDeviceFromElement(doc.root, opts.keepAlias);
+  return memoryDeviceFromElement(doc.root, opts.keepAlias, libvirt);
 }

@@ -8,9 +8,12 @@
 
 import { ScenarioError } from '../backends/types';
 import { LE, type LibvirtError } from './errors';
-import { memoryDeviceFromElement, type MemoryDeviceDef } from './device';
-import { child, childrenNamed, DOMAIN_DOC, parseXml, xpathString } from './xml';
+import { memoryDeviceFromElement, parseNodeset, type MemoryDeviceDef } from './device';
+import { child, childrenNamed, DOMAIN_DOC, parseXml, xpathString, type XmlElement } from './xml';
 import { parseMemoryKiB, roundUp } from './scaled';
+import { deviceOptionText, domainDevices, type DeviceSet } from './devices';
+import { memoryBackend, type BackendHost, type CellMemoryAttrs, type MemoryBackingDef } from './memory-backend';
+import { libvirtVersion, pairedQemu, qemuMachineTypes, resolveMachineAlias, type LibvirtVersion, type QemuVersionName } from './versions';
 
 export type MachineType = 'pc' | 'q35';
 
@@ -21,10 +24,14 @@ export interface NumaCell {
 }
 
 export interface DomainDef {
+  /** The libvirt version whose behaviour this definition follows (libvirt/versions/). */
+  readonly libvirt: LibvirtVersion;
+  /** The QEMU it runs on (its machine types; the engine version). */
+  readonly qemu: QemuVersionName;
   readonly name: string;
   readonly virtType: 'qemu' | 'kvm';
   readonly emulator: string;
-  /** Canonical machine name (`pc` → `pc-i440fx-7.2`, `q35` → `pc-q35-7.2`). */
+  /** Canonical machine name (`pc` → `pc-i440fx-7.2` on QEMU 7.2, `pc-i440fx-10.0` on 10.0). */
   readonly machine: string;
   readonly machineType: MachineType;
   readonly acpi: boolean;
@@ -43,20 +50,63 @@ export interface DomainDef {
   readonly balloon: boolean;
   /** The default USB controller (`piix3-uhci` on pc, `qemu-xhci` on q35) vs `model='none'`. */
   readonly usb: boolean;
+  /** `<memoryBacking>` (hugepages, source, access, discard, allocation). */
+  readonly memoryBacking?: MemoryBackingDef;
+  /** Per cell: memAccess, discard. */
+  readonly cellAttrs?: readonly CellMemoryAttrs[];
+  readonly arch?: 'x86_64' | 'i686';
+  /** `<numatune>`: the default memory mode/nodeset and per-cell `<memnode>`s. */
+  readonly numatune?: Numatune;
+  /** Every other device: aliases, PCI addresses, -device options (libvirt/devices.ts). */
+  readonly devices?: DeviceSet;
+  /** Top-level elements carried as given (printed back by the XML writer). */
+  readonly carriedTop?: readonly XmlElement[];
+  /** `<os>`, `<features>`, `<cpu>` as given (printed back). */
+  readonly osEl?: XmlElement;
+  readonly featuresEl?: XmlElement;
+  readonly cpuEl?: XmlElement;
+}
+
+export type NumaMode = 'strict' | 'preferred' | 'interleave' | 'restrictive';
+export interface Numatune {
+  readonly mode?: NumaMode;
+  readonly nodeset?: readonly number[];
+  readonly memnodes: readonly { readonly cellid: number; readonly mode: NumaMode; readonly nodeset: readonly number[] }[];
+}
+
+/** The host the referee recordings were made on: one NUMA node (0), no hugetlbfs mount (host facts, as data). */
+export const REFEREE_HOST = { numaNodes: [0] as readonly number[], hugetlbfs: false } as const;
+
+/** libvirt's backend host facts on the referee: no hugetlbfs mount, memory_backing_dir, the short name `1-NAME`. */
+export function refereeBackendHost(name: string): BackendHost {
+  return { hugetlbfs: new Map(), memoryBackingDir: '/var/lib/libvirt/qemu/ram', shortName: `1-${name}` };
+}
+
+/** host-nodes / policy of a memory backend for guest cell `cell` (qemuBuildMemoryBackendProps), or none. */
+export function backendNumaProps(def: DomainDef, cell: number, sourceNodes?: readonly number[]): { hostNodes: readonly number[]; policy: string } | undefined {
+  const memnode = def.numatune?.memnodes.find((m) => m.cellid === cell);
+  const mode = memnode?.mode ?? def.numatune?.mode ?? 'strict';
+  const nodes = sourceNodes ?? memnode?.nodeset ?? def.numatune?.nodeset;
+  if (!nodes || mode === 'restrictive') return undefined;
+  return { hostNodes: nodes, policy: mode === 'strict' ? 'bind' : mode };
 }
 
 export type Defined = { readonly ok: true; readonly def: DomainDef } | { readonly ok: false; readonly error: LibvirtError };
 
-const IGNORED_TOP = new Set(['uuid', 'title', 'description', 'metadata', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'pm', 'genid']);
-const IGNORED_DEVICES = new Set(['emulator', 'input', 'audio', 'graphics', 'video', 'serial', 'console']);
-
-/** i440fx machine versions QEMU 7.2 has (1.4 ... 7.2) and q35 ones (2.4 ... 7.2). */
-function machineVersionExists(kind: MachineType, major: number, minor: number): boolean {
-  const v = major * 100 + minor;
-  const lo = kind === 'pc' ? 104 : 204;
-  const known = v >= lo && v <= 702 && (major < 7 ? minor <= (major === 2 ? 12 : major === 3 || major === 4 ? 2 : major === 5 ? 2 : major === 6 ? 2 : 7) : minor <= 2);
-  return known;
-}
+/** Top-level elements that change nothing QEMU shows a memory-hotplug scenario: carried as given. */
+const IGNORED_TOP = new Set([
+  'uuid', 'title', 'description', 'metadata', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'on_lockfailure', 'pm', 'genid',
+  'iothreads', 'iothreadids', 'cputune', 'numatune', 'resource', 'sysinfo', 'seclabel', 'idmap', 'blkiotune', 'memtune',
+  'keywrap', 'perf', 'vcpus', 'bootloader', 'bootloader_args',
+]);
+/** <features> children carried (their QEMU options touch no memory region of the model: vmport only drops an I/O port). */
+const CARRIED_FEATURES = new Set(['acpi', 'apic', 'pae', 'vmport', 'hyperv', 'kvm', 'pmu', 'hap', 'privnet', 'viridian', 'ioapic', 'vmcoreinfo', 'htm', 'msrs', 'pvspinlock', 'gic']);
+/** <os> children carried. */
+const CARRIED_OS = new Set(['type', 'boot', 'bootmenu', 'smbios', 'bios']);
+/** <cpu> children carried besides <numa>. */
+const CARRIED_CPU = new Set(['numa', 'model', 'vendor', 'topology', 'feature', 'cache', 'maxphysaddr']);
+/** <memoryBacking> children with no effect on what the model shows. */
+const CARRIED_MEMORY_BACKING = new Set(['nosharepages', 'locked']);
 
 interface MachineChoice {
   readonly type?: MachineType;
@@ -64,16 +114,14 @@ interface MachineChoice {
   readonly exists: boolean;
 }
 
-function classifyMachine(name: string): MachineChoice {
-  if (name === 'pc' || name === 'pc-i440fx-7.2') return { type: 'pc', canonical: 'pc-i440fx-7.2', exists: true };
-  if (name === 'q35' || name === 'pc-q35-7.2') return { type: 'q35', canonical: 'pc-q35-7.2', exists: true };
-  const m = /^pc-(i440fx|q35)-(\d+)\.(\d+)$/.exec(name);
-  if (m) {
-    const type: MachineType = m[1] === 'q35' ? 'q35' : 'pc';
-    return { type, canonical: name, exists: machineVersionExists(type, Number(m[2]), Number(m[3])) };
-  }
-  // libvirt treats `pc-<anything>`/`pc-0.x`/`pc-1.x` as i440fx by name; none of those exist in QEMU 7.2.
-  return { canonical: name, exists: false };
+/** The machine as libvirt resolves it on that QEMU: the alias' target, i440fx/q35 by name, and whether QEMU has it. */
+function classifyMachine(name: string, qemu: QemuVersionName): MachineChoice {
+  const canonical = resolveMachineAlias(name, qemu);
+  const exists = qemuMachineTypes(qemu).has(canonical);
+  if (canonical.startsWith('pc-q35-')) return { type: 'q35', canonical, exists };
+  if (canonical.startsWith('pc-i440fx-')) return { type: 'pc', canonical, exists };
+  // libvirt treats other `pc-<anything>` names as i440fx by name, but without a PCI bus; none exist in QEMU.
+  return { canonical, exists: false };
 }
 
 function uintText(text: string | undefined): number | undefined {
@@ -94,9 +142,18 @@ function parseCpus(text: string): number[] {
   return out;
 }
 
+export interface DefineOptions {
+  /** libvirt version (default 9.0). */
+  readonly libvirt?: LibvirtVersion | string;
+  /** QEMU version (default: the libvirt version's own, 7.2 for 9.0 and 10.0 for 11.3). */
+  readonly qemu?: string;
+}
+
 /** virDomainDefParseXML + post-parse + validation for `virsh define` (parse flags INACTIVE|ABI_UPDATE). */
-export function defineDomain(xml: string): Defined {
-  const doc = parseXml(xml, DOMAIN_DOC);
+export function defineDomain(xml: string, options: DefineOptions = {}): Defined {
+  const libvirt = libvirtVersion(options.libvirt);
+  const qemu = pairedQemu(libvirt, options.qemu);
+  const doc = parseXml(xml, DOMAIN_DOC, libvirt.xmlErrors);
   if (!doc.ok) return doc;
   const root = doc.root;
   if (root.name !== 'domain') return { ok: false, error: LE.rootElement('domain', root.name) };
@@ -106,9 +163,34 @@ export function defineDomain(xml: string): Defined {
     throw new ScenarioError(`<domain type='${type}'> is not modelled (qemu or kvm)`);
   }
   for (const c of root.children) {
-    if (!['name', 'memory', 'currentMemory', 'maxMemory', 'vcpu', 'os', 'features', 'cpu', 'devices'].includes(c.name) && !IGNORED_TOP.has(c.name)) {
+    if (c.name === 'memoryBacking') {
+      for (const b of c.children) if (!CARRIED_MEMORY_BACKING.has(b.name) && !['hugepages', 'source', 'access', 'discard', 'allocation'].includes(b.name)) throw new ScenarioError(`<memoryBacking><${b.name}> is not modelled`);
+    } else if (!['name', 'memory', 'currentMemory', 'maxMemory', 'vcpu', 'os', 'features', 'cpu', 'devices'].includes(c.name) && !IGNORED_TOP.has(c.name)) {
       throw new ScenarioError(`domain element <${c.name}> is not modelled`);
     }
+  }
+  const carriedTop = root.children.filter((c) => IGNORED_TOP.has(c.name) || c.name === 'memoryBacking');
+  const mb = child(root, 'memoryBacking');
+  let memoryBacking: MemoryBackingDef | undefined;
+  if (mb) {
+    const hp = child(mb, 'hugepages');
+    const hugepages = hp
+      ? childrenNamed(hp, 'page').map((p) => {
+          const size = p.attrs.size !== undefined ? parseMemoryKiB(p.attrs.size, p.attrs.unit, './@size', true) : undefined;
+          if (size && !size.ok) throw new ScenarioError(`<hugepages><page size='${p.attrs.size}'> is not modelled`);
+          const nodeset = p.attrs.nodeset !== undefined ? parseNodeset(p.attrs.nodeset) : undefined;
+          if (p.attrs.nodeset !== undefined && !nodeset) throw new ScenarioError(`<hugepages><page nodeset='${p.attrs.nodeset}'> is not modelled`);
+          return { ...(size?.ok ? { sizeKiB: size.value } : {}), ...(nodeset ? { nodeset } : {}) };
+        })
+      : undefined;
+    const source = child(mb, 'source')?.attrs.type;
+    if (source !== undefined && !['file', 'anonymous', 'memfd'].includes(source)) throw new ScenarioError(`<memoryBacking><source type='${source}'> is not modelled`);
+    const access = child(mb, 'access')?.attrs.mode;
+    if (access !== undefined && access !== 'shared' && access !== 'private') throw new ScenarioError(`<memoryBacking><access mode='${access}'> is not modelled`);
+    memoryBacking = {
+      ...(hugepages ? { hugepages } : {}), ...(source ? { source: source as 'file' } : {}), ...(access ? { access: access as 'shared' } : {}),
+      ...(child(mb, 'discard') ? { discard: true } : {}), ...(child(mb, 'allocation')?.attrs.mode === 'immediate' ? { allocationImmediate: true } : {}),
+    };
   }
   const name = xpathString(root, 'name');
   if (name === undefined) return { ok: false, error: LE.missingName() };
@@ -133,19 +215,27 @@ export function defineDomain(xml: string): Defined {
   const osType = os && child(os, 'type');
   if (!osType) throw new ScenarioError('a domain without <os><type> is not modelled');
   if (osType.text.trim() !== 'hvm') return { ok: false, error: LE.unknownOsType(osType.text.trim()) };
-  if ((osType.attrs.arch ?? 'x86_64') !== 'x86_64') throw new ScenarioError(`arch '${osType.attrs.arch}' is not modelled (x86_64)`);
-  for (const c of os!.children) if (c.name !== 'type' && c.name !== 'boot') throw new ScenarioError(`<os><${c.name}> is not modelled`);
-  const machineChoice = classifyMachine(osType.attrs.machine ?? 'pc');
+  // i686 guests run on the same pc/q35 boards (qemu-system-i386; libvirt's own test inputs use it)
+  const arch = osType.attrs.arch ?? 'x86_64';
+  if (arch !== 'x86_64' && arch !== 'i686') throw new ScenarioError(`arch '${arch}' is not modelled (x86_64, i686)`);
+  for (const c of os!.children) if (!CARRIED_OS.has(c.name)) throw new ScenarioError(`<os><${c.name}> is not modelled`);
+  if (os!.attrs.firmware !== undefined) throw new ScenarioError(`<os firmware='${os!.attrs.firmware}'> is not modelled`);
+  const machineChoice = classifyMachine(osType.attrs.machine ?? 'pc', qemu);
 
   const features = child(root, 'features');
-  for (const f of features?.children ?? []) if (f.name !== 'acpi' && f.name !== 'apic' && f.name !== 'pae') throw new ScenarioError(`<features><${f.name}/> is not modelled`);
+  for (const f of features?.children ?? []) {
+    if (f.name === 'smm' && (f.attrs.state ?? 'on') === 'on') continue;
+    if (!CARRIED_FEATURES.has(f.name)) throw new ScenarioError(`<features><${f.name}/> is not modelled`);
+  }
   const acpi = !!(features && child(features, 'acpi'));
 
   // <cpu><numa>
   const cells: NumaCell[] = [];
   const cpu = child(root, 'cpu');
-  for (const c of cpu?.children ?? []) if (c.name !== 'numa') throw new ScenarioError(`<cpu><${c.name}> is not modelled`);
+  for (const c of cpu?.children ?? []) if (!CARRIED_CPU.has(c.name)) throw new ScenarioError(`<cpu><${c.name}> is not modelled`);
+  if (cpu?.attrs.mode !== undefined && cpu.attrs.mode !== 'custom') throw new ScenarioError(`<cpu mode='${cpu.attrs.mode}'> is not modelled under TCG (custom)`);
   const numa = cpu && child(cpu, 'numa');
+  const cellAttrs: CellMemoryAttrs[] = [];
   let numaCpuCount = 0;
   let numaMaxCpu = -1;
   if (numa) {
@@ -162,7 +252,13 @@ export function defineDomain(xml: string): Defined {
       const cpus = el.attrs.cpus !== undefined ? parseCpus(el.attrs.cpus) : [];
       const mem = parseMemoryKiB(el.attrs.memory === '' ? undefined : el.attrs.memory, el.attrs.unit, './@memory', true);
       if (!mem.ok) return mem;
-      for (const a of Object.keys(el.attrs)) if (!['id', 'cpus', 'memory', 'unit'].includes(a)) throw new ScenarioError(`<cell ${a}=...> is not modelled`);
+      for (const a of Object.keys(el.attrs)) if (!['id', 'cpus', 'memory', 'unit', 'memAccess', 'discard'].includes(a)) throw new ScenarioError(`<cell ${a}=...> is not modelled`);
+      const memAccess = el.attrs.memAccess;
+      if (memAccess !== undefined && memAccess !== 'shared' && memAccess !== 'private') return { ok: false, error: LE.invalidAttrEnum('memAccess', 'cell', memAccess) };
+      const discard = el.attrs.discard;
+      if (discard !== undefined && discard !== 'yes' && discard !== 'no') return { ok: false, error: LE.invalidAttrEnum('discard', 'cell', discard) };
+      cellAttrs[id] = { ...(memAccess ? { memAccess: memAccess as 'shared' } : {}), ...(discard ? { discard: discard === 'yes' } : {}) };
+      for (const c of el.children) throw new ScenarioError(`<cell><${c.name}> is not modelled`);
       numaCpuCount += cpus.length;
       numaMaxCpu = Math.max(numaMaxCpu, ...cpus);
       byId[id] = { id, ...(el.attrs.cpus !== undefined ? { cpus: el.attrs.cpus } : {}), memKiB: mem.value! };
@@ -175,31 +271,65 @@ export function defineDomain(xml: string): Defined {
   // <devices>
   const devices = child(root, 'devices');
   const mems: MemoryDeviceDef[] = [];
-  let balloon = true;
-  let usb = true;
   let emulator = '/usr/bin/qemu-system-x86_64';
+  const others: XmlElement[] = [];
   for (const d of devices?.children ?? []) {
     if (d.name === 'memory') {
-      const m = memoryDeviceFromElement(d, false);
+      const m = memoryDeviceFromElement(d, false, libvirt);
       if (!m.ok) return m;
       mems.push(m.device);
-    } else if (d.name === 'memballoon') {
-      const model = d.attrs.model;
-      if (model === undefined) return { ok: false, error: LE.missingAttr('model', 'memballoon') };
-      if (model !== 'virtio' && model !== 'none') throw new ScenarioError(`<memballoon model='${model}'> is not modelled`);
-      balloon = model === 'virtio';
-    } else if (d.name === 'controller' && d.attrs.type === 'usb') {
-      if (d.attrs.model !== 'none') throw new ScenarioError(`<controller type='usb' model='${d.attrs.model ?? ''}'> is not modelled (default or none)`);
-      usb = false;
     } else if (d.name === 'emulator') {
       emulator = d.text.trim();
-      if (emulator !== '/usr/bin/qemu-system-x86_64') throw new ScenarioError(`emulator '${emulator}' is not modelled`);
-    } else if (!IGNORED_DEVICES.has(d.name)) {
-      throw new ScenarioError(`device <${d.name}> is not modelled`);
+      if (emulator !== '/usr/bin/qemu-system-x86_64' && !(arch === 'i686' && emulator === '/usr/bin/qemu-system-i386')) throw new ScenarioError(`emulator '${emulator}' is not modelled`);
+    } else {
+      others.push(d);
     }
   }
+  const clock = child(root, 'clock');
+  for (const t of clock ? childrenNamed(clock, 'timer') : []) {
+    if (!['rtc', 'pit', 'hpet', 'kvmclock', 'hypervclock', 'tsc'].includes(t.attrs.name ?? '')) throw new ScenarioError(`<clock><timer name='${t.attrs.name ?? ''}'> is not modelled`);
+  }
+  let numatune: Numatune | undefined;
+  const nt = child(root, 'numatune');
+  if (nt) {
+    const modes = ['strict', 'preferred', 'interleave', 'restrictive'];
+    const mem = child(nt, 'memory');
+    if (mem && (mem.attrs.placement ?? 'static') !== 'static') throw new ScenarioError(`<numatune><memory placement='${mem.attrs.placement}'> is not modelled (static)`);
+    if (mem?.attrs.mode && !modes.includes(mem.attrs.mode)) throw new ScenarioError(`<numatune><memory mode='${mem.attrs.mode}'> is not modelled`);
+    const nodeset = mem?.attrs.nodeset !== undefined ? parseNodeset(mem.attrs.nodeset) : undefined;
+    if (mem?.attrs.nodeset !== undefined && !nodeset) throw new ScenarioError(`<numatune><memory nodeset='${mem.attrs.nodeset}'> is not modelled`);
+    const memnodes = childrenNamed(nt, 'memnode').map((m) => {
+      const ns = parseNodeset(m.attrs.nodeset ?? '');
+      if (!ns || m.attrs.cellid === undefined) throw new ScenarioError(`<memnode cellid='${m.attrs.cellid ?? ''}' nodeset='${m.attrs.nodeset ?? ''}'> is not modelled`);
+      return { cellid: Number(m.attrs.cellid), mode: (m.attrs.mode ?? 'strict') as NumaMode, nodeset: ns };
+    });
+    for (const c of nt.children) if (c.name !== 'memory' && c.name !== 'memnode') throw new ScenarioError(`<numatune><${c.name}> is not modelled`);
+    numatune = { ...(mem?.attrs.mode ? { mode: mem.attrs.mode as NumaMode } : {}), ...(nodeset ? { nodeset } : {}), memnodes };
+  }
+  const hpet = !(clock && childrenNamed(clock, 'timer').some((t) => t.attrs.name === 'hpet' && t.attrs.present === 'no'));
+  let deviceSet: DeviceSet | undefined;
+  if (machineChoice.type) {
+    const ds = domainDevices(others, machineChoice.type, hpet);
+    if (!ds.ok) return ds;
+    deviceSet = ds.set;
+  }
+  const balloon = deviceSet?.balloon ?? true;
+  const usb = deviceSet?.usb ?? true;
 
-  // --- post-parse: machine, memory (virDomainDefPostParseMemory with ABI_UPDATE) ---
+  // --- post-parse: the driver's first (qemuDomainDefNumaAutoAdd), then memory (virDomainDefPostParseMemory with ABI_UPDATE) ---
+  const maxKiB = max.value ?? 0n;
+  const slotCount = slots ?? 0;
+  if (libvirt.define.numaAutoAdd && cells.length === 0 && (maxKiB > 0n || slotCount > 0)) {
+    // memory hotplug without <numa>: one node with what the memory devices leave of <memory>, and the
+    // devices without a node on it
+    let nodeKiB = total.value ?? 0n;
+    for (const [i, m] of mems.entries()) {
+      if (m.sizeKiB > nodeKiB) return { ok: false, error: LE.dimmsExceedTotal() };
+      nodeKiB -= m.sizeKiB;
+      if (m.targetNode === -1) mems[i] = { ...m, targetNode: 0 };
+    }
+    cells.push({ id: 0, cpus: vcpus === 1 ? '0' : `0-${vcpus - 1}`, memKiB: nodeKiB });
+  }
   const numaKiB = cells.reduce((s, c) => s + c.memKiB, 0n);
   const hotplugKiB = mems.reduce((s, m) => s + m.sizeKiB, 0n);
   let totalKiB = total.value ?? 0n;
@@ -208,9 +338,9 @@ export function defineDomain(xml: string): Defined {
   if (totalKiB - hotplugKiB === 0n) return { ok: false, error: LE.memorySizeMissing() };
   let curBalloonKiB = cur.value ?? 0n;
   if (curBalloonKiB > totalKiB || curBalloonKiB === 0n) curBalloonKiB = totalKiB;
-  const maxKiB = max.value ?? 0n;
-  const slotCount = slots ?? 0;
-  if ((maxKiB > 0n || slotCount > 0) && !(maxKiB > 0n && slotCount > 0)) return { ok: false, error: LE.maxMemoryAndSlots() };
+  if (libvirt.define.maxMemoryNeedsSlots) {
+    if ((maxKiB > 0n || slotCount > 0) && !(maxKiB > 0n && slotCount > 0)) return { ok: false, error: LE.maxMemoryAndSlots() };
+  } else if (maxKiB === 0n && slotCount > 0) return { ok: false, error: LE.maxMemoryForSlots() };
   if (maxKiB > 0n && maxKiB < totalKiB) return { ok: false, error: LE.maxMemoryBelowMemory() };
 
   // --- address assignment: PCI (a machine libvirt does not know as i440fx/q35 has no PCI bus), dimm slots ---
@@ -233,15 +363,14 @@ export function defineDomain(xml: string): Defined {
   }
 
   const def: DomainDef = {
-    name, virtType: type, emulator, machine: machineChoice.canonical, machineType: machineChoice.type, acpi,
+    libvirt, qemu, name, virtType: type, emulator, machine: machineChoice.canonical, machineType: machineChoice.type, acpi,
     totalKiB, curBalloonKiB, maxMemoryKiB: maxKiB, slots: slotCount, vcpus, cells, mems: assigned, balloon, usb,
+    ...(deviceSet ? { devices: deviceSet } : {}), ...(numatune ? { numatune } : {}), carriedTop,
+    ...(memoryBacking ? { memoryBacking } : {}), ...(cellAttrs.some((a) => a && Object.keys(a).length > 0) ? { cellAttrs } : {}), ...(arch !== 'x86_64' ? { arch: arch as 'i686' } : {}), osEl: os!, ...(features ? { featuresEl: features } : {}), ...(cpu ? { cpuEl: cpu } : {}),
   };
 
   // --- validation: qemuValidateDomainDef, then each device (virDomainMemoryDefValidate) ---
   if (!machineChoice.exists) return { ok: false, error: LE.machineNotSupported(emulator, machineChoice.canonical) };
-  if (machineChoice.canonical !== 'pc-i440fx-7.2' && machineChoice.canonical !== 'pc-q35-7.2') {
-    throw new ScenarioError(`machine '${machineChoice.canonical}' is not modelled (pc, q35, pc-i440fx-7.2, pc-q35-7.2)`);
-  }
   const hp = validateMemoryHotplug(def, undefined);
   if (hp) return { ok: false, error: hp };
   for (const m of def.mems) {
@@ -258,33 +387,65 @@ export function slotBitmap(mems: readonly MemoryDeviceDef[], slots: number): boo
   return map;
 }
 
-/** virDomainMemoryDefValidate: the target node against the guest's NUMA cells. */
+/**
+ * virDomainMemoryDefValidate (device validation: at define for each device, at attach against the live
+ * definition): the target node against the guest's NUMA cells; from libvirt 11 also the clash with the
+ * other devices (virDomainMemoryDefCheckConflict).
+ */
 export function validateMemoryDevice(def: DomainDef, mem: MemoryDeviceDef): LibvirtError | undefined {
   if (mem.targetNode !== -1) {
     if (def.cells.length === 0) return LE.noNumaForNode();
     if (mem.targetNode >= def.cells.length) return LE.nodeOutOfRange(mem.targetNode, def.cells.length);
   }
+  if (def.libvirt.memory.conflicts === 'address-ranges') return addressRangeConflict(def, mem);
   return undefined;
 }
 
-/** qemuDomainDefValidateMemoryHotplugDevice (dimm). */
+/**
+ * libvirt 11's clash check: the same slot as another dimm, else [base, base + size) overlapping another
+ * device that has a base (devices without a base never clash by address).
+ */
+function addressRangeConflict(def: DomainDef, mem: MemoryDeviceDef): LibvirtError | undefined {
+  const addr = mem.address?.type === 'dimm' ? mem.address : undefined;
+  const start = addr?.base ?? 0n;
+  if (!addr) return undefined;
+  const end = start + mem.sizeKiB * 1024n;
+  for (const o of def.mems) {
+    if (o === mem) continue;
+    const other = o.address?.type === 'dimm' ? o.address : undefined;
+    if (other && addr.slot === other.slot) return LE.slotBusy(addr.slot);
+    const oStart = other?.base ?? 0n;
+    if (start === 0n || oStart === 0n) continue;
+    const oEnd = oStart + o.sizeKiB * 1024n;
+    if ((start <= oStart && end > oStart) || (oStart <= start && oEnd > start)) return LE.addressOverlap(start, end, oStart);
+  }
+  return undefined;
+}
+
+/** qemuDomainDefValidateMemoryHotplugDevice (dimm); 9.0 also checks the clash here (qemuCheckMemoryDimmConflict). */
 function validateHotplugDevice(def: DomainDef, mem: MemoryDeviceDef, others: readonly MemoryDeviceDef[]): LibvirtError | undefined {
+  const v = def.libvirt.memory;
   if (mem.address && mem.address.type !== 'dimm') return LE.onlyDimmAddresses();
-  if (def.cells.length > 0 && mem.targetNode === -1) return LE.targetNodeRequired();
+  const nodeMissing = def.cells.length > 0 && mem.targetNode === -1;
+  if (v.targetNodeCheck === 'before-address' && nodeMissing) return LE.targetNodeRequired();
   if (mem.address?.type === 'dimm') {
     if (mem.address.slot >= def.slots) return LE.slotExceeds(mem.address.slot, def.slots);
-    // qemuCheckMemoryDimmConflict: per other device, slot first, then base
-    for (const o of others) {
-      if (o === mem || o.address?.type !== 'dimm') continue;
-      if (mem.address.slot === o.address.slot) return LE.slotBusy(mem.address.slot);
-      if (mem.address.base !== 0n && mem.address.base === o.address.base) return LE.baseBusy(mem.address.base);
+    if (v.conflicts === 'slot-then-base') {
+      // per other device, slot first, then base
+      for (const o of others) {
+        if (o === mem || o.address?.type !== 'dimm') continue;
+        if (mem.address.slot === o.address.slot) return LE.slotBusy(mem.address.slot);
+        if (mem.address.base !== 0n && mem.address.base === o.address.base) return LE.baseBusy(mem.address.base);
+      }
     }
   }
+  if (v.targetNodeCheck === 'after-address' && nodeMissing) return LE.targetNodeRequired();
   return undefined;
 }
 
 /** qemuDomainDefValidateMemoryHotplug(def, mem): at define/start (mem undefined) and at hotplug. */
 export function validateMemoryHotplug(def: DomainDef, mem: MemoryDeviceDef | undefined): LibvirtError | undefined {
+  const v = def.libvirt.memory;
   let nmems = def.mems.length;
   let hotplugKiB = 0n;
   if (mem) {
@@ -293,9 +454,9 @@ export function validateMemoryHotplug(def: DomainDef, mem: MemoryDeviceDef | und
     const e = validateHotplugDevice(def, mem, def.mems);
     if (e) return e;
   }
-  if (def.maxMemoryKiB === 0n) return nmems > 0 ? LE.noMaxMemory() : undefined;
+  if (def.maxMemoryKiB === 0n && def.slots === 0) return nmems > 0 ? LE.noMaxMemory() : undefined;
   if (def.cells.length === 0) return LE.numaRequired();
-  if (nmems > def.slots) return LE.countExceedsSlots(nmems, def.slots);
+  if (v.slotCount === 'device-count-first' && nmems > def.slots) return LE.countExceedsSlots(nmems, def.slots);
   for (const m of def.mems) {
     hotplugKiB += m.sizeKiB;
     if (!mem) {
@@ -303,6 +464,8 @@ export function validateMemoryHotplug(def: DomainDef, mem: MemoryDeviceDef | und
       if (e) return e;
     }
   }
+  // every memory device here is a dimm, and each needs a slot
+  if (v.slotCount === 'slots-needed-last' && nmems > def.slots) return LE.slotsNeededExceedSlots(nmems, def.slots);
   const space = def.maxMemoryKiB - initialKiB(def);
   if (hotplugKiB > space) return LE.hotplugSpace();
   return undefined;
@@ -326,8 +489,10 @@ export interface Started {
   readonly live: DomainDef;
   /** The QEMU options the engine understands (DESIGN's `machine:` syntax). */
   readonly qemuOptions: string;
-  /** The options of libvirt's default devices that matter to its QMP (balloon, USB, PCIe root ports). */
+  /** The options of libvirt's other devices (controllers, disks, NICs, balloon, ...), in its order. */
   readonly deviceOptions: string;
+  /** The whole command line in libvirt's order: machine and memory, controllers, memory devices, other devices. */
+  readonly commandLine: string;
 }
 
 /** qemuDomainAlignMemorySizes + qemuBuildCommandLine (the memory-relevant part). */
@@ -336,9 +501,10 @@ export function startDomain(def: DomainDef): Started | { readonly ok: false; rea
   const cells = def.cells.map((c, i) => {
     const mem = roundUp(c.memKiB, MiB_KiB);
     initial += mem;
-    if (mem > MAX_KiB) throw new ScenarioError(`memory size of NUMA node '${i}' overflowed after alignment`);
     return { ...c, memKiB: mem };
   });
+  const overflowed = cells.findIndex((c) => c.memKiB > MAX_KiB);
+  if (overflowed >= 0) return { ok: false, error: LE.alignOverflow(`memory size of NUMA node '${overflowed}'`) };
   if (initial === 0n) initial = roundUp(initialKiB(def), MiB_KiB);
   if (initial > MAX_KiB) return { ok: false, error: LE.alignOverflow('initial memory size') };
   const maxMemoryKiB = roundUp(def.maxMemoryKiB, MiB_KiB);
@@ -349,8 +515,36 @@ export function startDomain(def: DomainDef): Started | { readonly ok: false; rea
   });
   const hotplug = mems.reduce((s, m) => s + m.sizeKiB, 0n);
   const totalKiB = initial + hotplug;
+  if (def.devices?.usesNetworkDriver) return { ok: false, error: LE.noNetworkDriver() };
+  // qemuProcessPrepareDomain checks <numatune>'s host nodes; building each backend checks hugetlbfs, then the
+  // DIMM's own <nodemask> (the referee host: node 0 only, no hugetlbfs mount).
+  const tuneNodes = [...(def.numatune?.nodeset ?? []), ...(def.numatune?.memnodes.flatMap((m) => m.nodeset) ?? [])];
+  const missing = tuneNodes.find((n) => !REFEREE_HOST.numaNodes.includes(n));
+  if (missing !== undefined) return { ok: false, error: LE.hostNodeUnavailable(missing) };
+  const host = refereeBackendHost(def.name);
+  const backends: { id: string; alias: string; cell: number; sizeBytes: bigint; dimm?: MemoryDeviceDef }[] = [
+    ...cells.map((c) => ({ id: `ram-node${c.id}`, alias: `ram-node${c.id}`, cell: c.id, sizeBytes: c.memKiB * 1024n })),
+    ...mems.map((m) => ({ id: `mem${m.alias ?? ''}`, alias: m.alias ?? '', cell: m.targetNode, sizeBytes: m.sizeKiB * 1024n, dimm: m })),
+  ];
+  for (const b of backends) {
+    const r = memoryBackend(def, b, host);
+    if (!r.ok) return { ok: false, error: LE.noHugetlbfs() };
+    const bad = b.dimm?.sourceNodes?.find((n) => !REFEREE_HOST.numaNodes.includes(n));
+    if (bad !== undefined) return { ok: false, error: LE.hostNodeUnavailable(bad) };
+    if (r.backend.qomType !== 'memory-backend-ram') throw new ScenarioError(`${b.id}: a ${r.backend.qomType} (memory access/discard/<source type='file'>) is not modelled by the engine`);
+  }
+  if (cells.length === 0 && def.memoryBacking && (def.memoryBacking.hugepages || def.memoryBacking.access || def.memoryBacking.source === 'file' || def.memoryBacking.discard)) {
+    const r = memoryBackend(def, { id: 'pc.ram', alias: 'pc.ram', cell: -1, sizeBytes: initial * 1024n }, host);
+    if (!r.ok) return { ok: false, error: LE.noHugetlbfs() };
+    throw new ScenarioError(`pc.ram: a ${r.backend.qomType} main RAM is not modelled by the engine`);
+  }
   const live: DomainDef = { ...def, cells, maxMemoryKiB, mems, totalKiB, curBalloonKiB: totalKiB };
-  return { ok: true, live, qemuOptions: qemuOptions(live, initial), deviceOptions: deviceOptions(live) };
+  const base = qemuOptions(live, initial, false);
+  const dimms = dimmOptions(live);
+  const ctl = (live.devices?.controllers ?? []).map(deviceOptionText);
+  const rest = (live.devices?.others ?? []).map(deviceOptionText);
+  const commandLine = [base, ...ctl, ...dimms, ...rest].join(' ');
+  return { ok: true, live, qemuOptions: qemuOptions(live, initial, true), deviceOptions: deviceOptions(live), commandLine };
 }
 
 function kib(v: bigint): string {
@@ -359,44 +553,37 @@ function kib(v: bigint): string {
   return `${v}K`;
 }
 
-function qemuOptions(def: DomainDef, initial: bigint): string {
+function qemuOptions(def: DomainDef, initial: bigint, withDimms: boolean): string {
   const o: string[] = [];
-  o.push(`-M ${def.machineType}${def.acpi ? '' : ',acpi=off'}`);
+  // `-M pc` / `-M q35` when libvirt resolved the alias (the engine resolves it the same way on that QEMU)
+  const machine = def.machine === resolveMachineAlias(def.machineType, def.qemu) ? def.machineType : def.machine;
+  o.push(`-M ${machine}${def.acpi ? '' : ',acpi=off'}`);
   o.push(`-accel ${def.virtType === 'kvm' ? 'kvm' : 'tcg'}`);
+  if (def.devices && !def.devices.hpet) o.push('-no-hpet');
   o.push(`-m ${kib(initial)}${def.maxMemoryKiB > 0n ? `,slots=${def.slots},maxmem=${kib(def.maxMemoryKiB)}` : ''}`);
   for (const c of def.cells) {
     o.push(`-object memory-backend-ram,id=ram-node${c.id},size=${c.memKiB * 1024n}`);
     o.push(`-numa node,nodeid=${c.id},memdev=ram-node${c.id}`);
   }
+  if (withDimms) o.push(...dimmOptions(def));
+  return o.join(' ');
+}
+
+function dimmOptions(def: DomainDef): string[] {
+  const o: string[] = [];
   for (const m of def.mems) {
     if (m.address?.type !== 'dimm' || !m.alias) continue;
-    o.push(`-object memory-backend-ram,id=mem${m.alias},size=${m.sizeKiB * 1024n}`);
+    const numa = backendNumaProps(def, m.targetNode, m.sourceNodes);
+    o.push(`-object memory-backend-ram,id=mem${m.alias},size=${m.sizeKiB * 1024n}${numa ? `${numa.hostNodes.map((n) => `,host-nodes=${n}`).join('')},policy=${numa.policy}` : ''}`);
     const node = m.targetNode >= 0 ? `,node=${m.targetNode}` : '';
     const addr = m.address.base !== 0n ? `,addr=${m.address.base}` : '';
     o.push(`-device pc-dimm${node},memdev=mem${m.alias},id=${m.alias},slot=${m.address.slot}${addr}`);
   }
-  return o.join(' ');
+  return o;
 }
 
-/**
- * libvirt's default devices as QEMU options, as libvirt 9.0 writes them (ids, buses, addresses). On q35
- * each PCI device sits behind its own pcie-root-port, plus one spare root port (pci.1 ... pci.N+1).
- */
+/** libvirt's devices other than memory devices as QEMU options (libvirt/devices.ts), in libvirt's order. */
 function deviceOptions(def: DomainDef): string {
-  const o: string[] = [];
-  const pci: [string, string][] = [];
-  if (def.usb) pci.push(def.machineType === 'q35' ? ['qemu-xhci', 'usb'] : ['piix3-usb-uhci', 'usb']);
-  if (def.balloon) pci.push(['virtio-balloon-pci', 'balloon0']);
-  if (def.machineType === 'q35') {
-    if (pci.length === 0) return '';
-    for (let i = 1; i <= pci.length + 1; i++) {
-      const fn = i - 1;
-      o.push(`-device pcie-root-port,port=${7 + i},chassis=${i},id=pci.${i},bus=pcie.0${fn === 0 ? ',multifunction=on' : ''},addr=0x1${fn === 0 ? '' : `.0x${fn}`}`);
-    }
-    pci.forEach(([driver, id], i) => o.push(`-device ${driver},id=${id},bus=pci.${i + 1},addr=0x0`));
-  } else {
-    // pc: USB is function 2 of the PIIX3 (slot 1), the balloon takes the next free slot
-    for (const [driver, id] of pci) o.push(`-device ${driver},id=${id},bus=pci.0,addr=${id === 'usb' ? '0x1.0x2' : '0x2'}`);
-  }
-  return o.join(' ');
+  if (!def.devices) return '';
+  return [...def.devices.controllers, ...def.devices.others].map(deviceOptionText).join(' ');
 }

@@ -70,6 +70,7 @@ function renderScenario(s: ScenarioRun, idx: number): string {
     `<h2><span class="badge">${esc(s.status.toLowerCase())}</span> ${esc(s.name)}</h2>` +
     `<p class="where">${esc(s.feature)} — <code>${esc(s.uri)}${s.line ? ':' + s.line : ''}</code> ${s.tags.map((t) => `<span class="tag">${esc(t)}</span>`).join(' ')}` +
     `${topo ? ` — backend <b>${esc(topo.backend)}</b>, machine <code>${esc(topo.machine ?? '')}</code>` : ''}</p>` +
+    (s.notes?.length ? s.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('') : '') +
     `<ol class="timeline">${steps}</ol>${maps}${irq}${traceHtml}</section>`;
 }
 
@@ -108,7 +109,7 @@ pre{background:#f5f5f5;padding:6px;overflow:auto;font-size:12px;margin:4px 0}
 pre.message{background:#fff0f0;border:1px solid #f3c0c0}.diff .add{color:#1b5e20;background:#e8f5e9;display:block}
 .diff .del{color:#b71c1c;background:#ffebee;display:block}.dh{font-weight:bold}.dhunk{color:#6a1b9a}.stack{color:#999}
 .maps{display:flex;flex-wrap:wrap;gap:10px}figure{margin:6px 0}
-.hidden{display:none}
+.hidden{display:none}.note{background:#fffde7;border:1px solid #fff59d;padding:4px 8px;font-size:13px;white-space:pre-wrap}
 </style></head><body>
 <header><h1>${esc(title)}</h1><div class="counts"><span>${run.scenarios.length} scenarios</span><span class="passed">${count('passed')} passed</span><span class="failed">${count('failed')} failed</span>` +
     `<span>${count('undefined')} undefined</span><span>${count('skipped')} skipped</span><span>${(run.durationMs / 1000).toFixed(2)} s</span></div></header>

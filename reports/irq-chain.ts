@@ -29,22 +29,24 @@ export function renderIrqChain(s: IrqChainSnapshot): string {
   const sts3 = bit(s.gpeSts, 3);
   const en3 = bit(s.gpeEn, 3);
   const sci = s.sci === undefined ? (sts3 === undefined || en3 === undefined ? undefined : sts3 && en3) : s.sci === 1;
-  const slaveIrr = bit(s.pic1?.irr, 1);
+  const g = s.sciGsi ?? 9;
+  const viaPic = g >= 8 && g < 16; // GSI 8..15 are the slave i8259's pins 0..7; 16.. reach the IOAPIC only
+  const slaveIrr = viaPic ? bit(s.pic1?.irr, g - 8) : undefined;
   const masterIrr = bit(s.pic0?.irr, 2);
   const p9 = s.ioapicPin9;
   const port = s.gpePort === undefined ? (s.machine === 'q35' ? 'PMBASE+0x20' : '0xafe0') : '0x' + s.gpePort.toString(16);
   const parts = [
     box(8, 30, 150, 'GPE0 bit 3', [`STS ${h2(s.gpeSts)} @${port}`, `EN  ${h2(s.gpeEn)}`, `sts&en: ${sts3 === undefined || en3 === undefined ? '?' : sts3 && en3 ? '1' : '0'}`], sts3 === undefined || en3 === undefined ? undefined : sts3 && en3, 'gpe'),
     arrow(158, 55, 188, 55, sci),
-    box(190, 34, 110, 'SCI', [`level ${sci === undefined ? '?' : sci ? '1' : '0'}`, s.machine === 'q35' ? 'ICH9 ACPI_CTRL→9' : 'PIIX4 → GSI 9'], sci, 'sci'),
+    box(190, 34, 110, 'SCI', [`level ${sci === undefined ? '?' : sci ? '1' : '0'}`, s.machine === 'q35' ? `ICH9 ACPI_CTRL→${g}` : 'PIIX4 → GSI 9'], sci, 'sci'),
     arrow(300, 55, 330, 55, sci),
-    box(332, 34, 80, 'GSI 9', [`level ${sci === undefined ? '?' : sci ? '1' : '0'}`], sci, 'gsi'),
+    box(332, 34, 80, `GSI ${g}`, [`level ${sci === undefined ? '?' : sci ? '1' : '0'}`], sci, 'gsi'),
     arrow(412, 50, 450, 22, sci),
-    box(452, 4, 140, 'i8259 slave pin 1', [`irr ${h2(s.pic1?.irr)} imr ${h2(s.pic1?.imr)}`, `elcr ${h2(s.pic1?.elcr)}`], slaveIrr, 'pic1'),
+    box(452, 4, 140, viaPic ? `i8259 slave pin ${g - 8}` : 'i8259 (not wired)', [`irr ${h2(s.pic1?.irr)} imr ${h2(s.pic1?.imr)}`, `elcr ${h2(s.pic1?.elcr)}`], slaveIrr, 'pic1'),
     arrow(592, 22, 612, 22, slaveIrr),
     box(614, 4, 140, 'i8259 master pin 2', [`irr ${h2(s.pic0?.irr)} imr ${h2(s.pic0?.imr)}`, `elcr ${h2(s.pic0?.elcr)}`], masterIrr, 'pic0'),
     arrow(412, 62, 450, 88, sci),
-    box(452, 74, 200, 'IOAPIC pin 9', p9 ? [`${p9.masked ? 'masked' : 'unmasked'} ${p9.trigger}`, `IRR ${p9.irr ? '9' : '(none)'}  remote IRR ${p9.remoteIrr ? '9' : '(none)'}`] : ['not read'], p9 ? p9.irr : undefined, 'ioapic'),
+    box(452, 74, 200, `IOAPIC pin ${g}`, p9 ? [`${p9.masked ? 'masked' : 'unmasked'} ${p9.trigger}`, `IRR ${p9.irr ? g : '(none)'}  remote IRR ${p9.remoteIrr ? g : '(none)'}`] : ['not read'], p9 ? p9.irr : undefined, 'ioapic'),
   ];
   const counts = s.counts ? Object.entries(s.counts).map(([k, v]) => `${k}: ${Object.entries(v).map(([p, n]) => `${p}:${n}`).join(' ') || '-'}`).join('   ') : '';
   if (counts) parts.push(`<text x="8" y="136" font-size="10" fill="#333">${x('rising edges (info irq) — ' + counts)}</text>`);

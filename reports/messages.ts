@@ -4,6 +4,9 @@
 import type * as messages from '@cucumber/messages';
 import { TOPOLOGY_FILE_NAME, topologyFromJson, type ScenarioTopology } from './topology';
 
+/** What the world's `log` attaches as (text/plain: Cucumber's html report would render a log+plain one as HTML). */
+export const LOG_FILE_NAME = 'log.txt';
+
 export interface StepRun {
   keyword: string;
   text: string;
@@ -27,6 +30,8 @@ export interface ScenarioRun {
   durationMs: number;
   steps: StepRun[];
   topology?: ScenarioTopology;
+  /** The scenario's log lines (`this.log`), e.g. why it was skipped. */
+  notes?: string[];
 }
 
 export interface RunSummary {
@@ -117,7 +122,8 @@ export function readRun(envelopes: readonly messages.Envelope[]): RunSummary {
     } else if (env.attachment) {
       const a = env.attachment;
       const r = a.testCaseStartedId ? runs.get(a.testCaseStartedId) : undefined;
-      if (r && a.fileName === TOPOLOGY_FILE_NAME) {
+      if (r && (a.mediaType === 'text/x.cucumber.log+plain' || (a.mediaType === 'text/plain' && a.fileName === LOG_FILE_NAME))) (r.notes ??= []).push(a.contentEncoding === 'BASE64' ? Buffer.from(a.body, 'base64').toString('utf8') : a.body);
+      else if (r && a.fileName === TOPOLOGY_FILE_NAME) {
         const text = a.contentEncoding === 'BASE64' ? Buffer.from(a.body, 'base64').toString('utf8') : a.body;
         try { r.topology = topologyFromJson(text); } catch { /* a broken attachment is shown as missing */ }
       }
@@ -131,4 +137,21 @@ export function readRun(envelopes: readonly messages.Envelope[]): RunSummary {
   }
   const scenarios = [...runs.values()].map(({ testCaseId: _t, stepIndex: _s, ...rest }) => rest);
   return { scenarios, ...(started !== undefined ? { startedAt: started } : {}), durationMs: started !== undefined && finished ? finished - started : 0, success };
+}
+
+/** Cucumber's order of statuses in its summary ("3 scenarios (2 failed, 1 undefined)"). */
+const REPORT_ORDER = ['FAILED', 'AMBIGUOUS', 'UNDEFINED', 'PENDING', 'SKIPPED', 'PASSED', 'UNKNOWN'] as const;
+
+function countLine(statuses: readonly string[], type: string): string {
+  const total = statuses.length;
+  const parts = REPORT_ORDER.map((st) => [st, statuses.filter((s) => s === st).length] as const).filter(([, n]) => n > 0).map(([st, n]) => `${n} ${st.toLowerCase()}`);
+  return `${total} ${type}${total === 1 ? '' : 's'}${total > 0 ? ` (${parts.join(', ')})` : ''}`;
+}
+
+/** The run's counts as Cucumber's summary prints them: scenarios by their worst step, steps (hooks left out). */
+export function summaryLines(run: RunSummary): { scenarios: string; steps: string } {
+  return {
+    scenarios: countLine(run.scenarios.map((s) => s.status), 'scenario'),
+    steps: countLine(run.scenarios.flatMap((s) => s.steps.filter((st) => !st.hook).map((st) => st.status)), 'step'),
+  };
 }

@@ -5,14 +5,18 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { buildReport } from './build';
+import { summaryLines } from './messages';
 
 const args = process.argv.slice(2);
 const profile = (() => {
   const i = args.findIndex((a) => a === '-p' || a === '--profile');
   return i >= 0 ? args[i + 1] : 'default';
 })();
-const outDir = profile === 'qemu' || profile === 'diff' ? `reports/out/${profile}` : 'reports/out';
-const TITLES: Record<string, string> = { qemu: 'real QEMU', diff: 'model vs real QEMU' };
+const TITLES: Record<string, string> = {
+  qemu: 'real QEMU', diff: 'model vs real QEMU',
+  'model-10.0': 'model, QEMU 10.0', 'qemu-10.0': 'real QEMU 10.0', 'diff-10.0': 'model vs real QEMU 10.0',
+};
+const outDir = profile in TITLES ? `reports/out/${profile}` : 'reports/out';
 mkdirSync(outDir, { recursive: true });
 rmSync(`${outDir}/messages.ndjson`, { force: true });
 
@@ -24,12 +28,16 @@ if (existsSync(`${outDir}/messages.ndjson`)) {
   try {
     const run = buildReport(`${outDir}/messages.ndjson`, `${outDir}/index.html`, `hotplug-scenarios (${TITLES[profile] ?? 'model'})`);
     const bad = run.scenarios.filter((s) => s.status !== 'PASSED');
-    // A plain closing line CI tools read: "scenarios: N passed, N failed".
-    console.log(`\nscenarios: ${run.scenarios.length - bad.length} passed, ${bad.length} failed`);
+    // A plain closing line CI tools read, counted as Cucumber counts: "scenarios: 3 scenarios (2 failed, 1 undefined)".
+    const counts = summaryLines(run);
+    console.log(`\nscenarios: ${counts.scenarios}\nsteps: ${counts.steps}`);
     console.log(`\nReports in ${outDir}/: cucumber.html, junit.xml, messages.ndjson, index.html (topology report)`);
     if (bad.length) {
       console.log(`${bad.length} scenario(s) did not pass:`);
-      for (const s of bad) console.log(`  ${s.status.toLowerCase().padEnd(9)} ${s.uri}${s.line ? ':' + s.line : ''}  ${s.name}`);
+      for (const s of bad) {
+        console.log(`  ${s.status.toLowerCase().padEnd(9)} ${s.uri}${s.line ? ':' + s.line : ''}  ${s.name}`);
+        for (const n of s.notes ?? []) if (n.startsWith('skipped: ')) console.log(`            ${n}`);
+      }
     }
   } catch (e) {
     console.error(`could not build the topology report: ${(e as Error).message}`);

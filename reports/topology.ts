@@ -22,6 +22,8 @@ export interface IrqChainSnapshot {
   gpePort?: number;
   /** GSI 9 level as reported by the intercepted IOAPIC input (`IRQ raise/lower 9`). */
   sci?: number;
+  /** The GSI the SCI is routed to (pc 9; q35 by ICH9 ACPI_CTRL); 9 when absent. */
+  sciGsi?: number;
   pic0?: { irr: number; imr: number; isr: number; elcr: number };
   pic1?: { irr: number; imr: number; isr: number; elcr: number };
   ioapicPin9?: { masked: boolean; trigger: string; entry: bigint; irr: boolean; remoteIrr: boolean };

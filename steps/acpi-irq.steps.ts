@@ -5,7 +5,9 @@ import { Then } from '@cucumber/cucumber';
 import { parseInfoIrq, parseInfoPic } from './info-parse';
 import { gpe, MHP, pm1Base, programPmBase } from './guest.steps';
 import { assertTable } from './compare';
+import { sciRoute } from './snapshot';
 import type { HotplugWorld } from './world';
+import { dataTable } from './step-args';
 
 const h = (v: number) => '0x' + v.toString(16).padStart(2, '0');
 
@@ -69,9 +71,12 @@ Then('slot {slot} is {string}', async function (this: HotplugWorld, slot: number
 });
 
 // --- SCI and IRQ lines --------------------------------------------------------------------------------
-Then('SCI is {level}', function (this: HotplugWorld, level: number) {
-  const got = this.irqLevels.get(9) ?? 0;
-  if (got !== level) throw new Error(`SCI (GSI 9): expected ${level ? 'high' : 'low'}, it is ${got ? 'high' : 'low'} (IRQ lines so far: ${this.history.flatMap((e) => e.result.irqs).join(', ') || 'none'})`);
+// The SCI's line is the one the machine routes it to (pc: GSI 9; q35: ICH9 ACPI_CTRL SCI_IRQ_SEL).
+Then('SCI is {level}', async function (this: HotplugWorld, level: number) {
+  const route = await sciRoute(this);
+  if (route.gsi === undefined) throw new Error(`SCI: cannot tell its line: ${route.how}; assert the line instead ("IRQ N is ${level ? 'high' : 'low'}")`);
+  const got = this.irqLevels.get(route.gsi) ?? 0;
+  if (got !== level) throw new Error(`SCI (${route.how}): expected ${level ? 'high' : 'low'}, it is ${got ? 'high' : 'low'} (IRQ lines so far: ${this.history.flatMap((e) => e.result.irqs).join(', ') || 'none'})`);
 });
 
 Then('IRQ {int} is {level}', function (this: HotplugWorld, line: number, level: number) {
@@ -96,6 +101,7 @@ Then('the IRQ lines were {string}', function (this: HotplugWorld, expected: stri
 
 // --- i8259 and IOAPIC (`info pic`) ---------------------------------------------------------------------
 Then('the i8259s are:', async function (this: HotplugWorld, table: { raw(): string[][] }) {
+  dataTable(table);
   const pic = parseInfoPic(await this.hmpText('info pic'));
   const rows = table.raw().slice(1).map((r) => r[0]);
   const name = (chip: string) => ({ master: 'pic0', slave: 'pic1', pic0: 'pic0', pic1: 'pic1' }[chip] ?? chip);
@@ -137,6 +143,7 @@ Then('{string} counted {int} rising edge(s) on line {int}', async function (this
 });
 
 Then('the IRQ counts are:', async function (this: HotplugWorld, table: { raw(): string[][] }) {
+  dataTable(table);
   const stats = parseInfoIrq(await this.hmpText('info irq'));
   const rows = table.raw().slice(1);
   assertTable('info irq differs', table.raw(), rows.map(([p, l]) => ({ provider: p, line: l, count: stats[p]?.[Number(l)] ?? 0 })));

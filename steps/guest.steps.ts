@@ -6,6 +6,7 @@
 import { Given, Then } from '@cucumber/cucumber';
 import { gpePorts } from './snapshot';
 import type { HotplugWorld } from './world';
+import { docString } from './step-args';
 
 export const MHP_BASE = 0x0a00;
 export const MHP = { select: MHP_BASE + 0x00, ostEvent: MHP_BASE + 0x04, ostStatus: MHP_BASE + 0x08, flags: MHP_BASE + 0x14 } as const;
@@ -112,6 +113,7 @@ Given('qtest runs {string}', async function (this: HotplugWorld, line: string) {
   await this.qtest(line);
 });
 Given('qtest runs:', async function (this: HotplugWorld, lines: string) {
+  lines = docString(lines);
   for (const l of lines.split('\n').map((x) => x.trim()).filter((x) => x && !x.startsWith('#'))) {
     await this.qtest(l);
     if (this.lastFailed) return;

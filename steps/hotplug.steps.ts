@@ -5,6 +5,7 @@ import { parseJson } from '../cli/json';
 import type { QmpCommand } from '../backends/types';
 import { hmpLineToCommand, deviceAddArgs } from './hmp-args';
 import type { HotplugWorld } from './world';
+import { dataTable, docString } from './step-args';
 
 const num = (v: bigint): number | bigint => (v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
 
@@ -19,6 +20,9 @@ async function hotAdd(world: HotplugWorld, size: bigint, type: string, id: strin
   await objectAdd(world, type, backendIdFor(id), size);
   if (world.lastFailed) return;
   await world.qmp({ execute: 'device_add', arguments: { driver: 'pc-dimm', id, memdev: backendIdFor(id), ...extra } });
+  // A refused hot-add leaves nothing behind: the backend this step created is deleted again, as libvirt does
+  // when QEMU refuses the device (the refusal stays the step's outcome for "Then it fails with ...").
+  if (world.lastFailed) await world.qmp({ execute: 'object-del', arguments: { id: backendIdFor(id) } }, { cleanup: true });
 }
 
 // --- memory backends -------------------------------------------------------------------------------
@@ -33,6 +37,7 @@ for (const pattern of ['a {size} backend {string}', 'I add a {size} backend {str
   });
 }
 Given('memory backends:', async function (this: HotplugWorld, table: { hashes(): Record<string, string>[] }) {
+  dataTable(table);
   const { parseSize } = await import('../engine/units');
   for (const row of table.hashes()) {
     await objectAdd(this, row.type ?? 'memory-backend-ram', row.id, parseSize(row.size));
@@ -88,6 +93,7 @@ Given('I run {string}', async function (this: HotplugWorld, line: string) {
 });
 
 Given('I run:', async function (this: HotplugWorld, lines: string) {
+  lines = docString(lines);
   for (const line of lines.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))) {
     await runLine(this, line);
     if (this.lastFailed) return;
@@ -116,6 +122,7 @@ export function parseQmpDocString(world: HotplugWorld, text: string): QmpCommand
 }
 
 Given('I send:', async function (this: HotplugWorld, json: string) {
+  json = docString(json);
   for (const cmd of parseQmpDocString(this, json)) {
     await this.qmp(cmd);
     if (this.lastFailed) return;

@@ -9,7 +9,9 @@ import { DiffError } from '../reports/diff';
 import type { QmpCommand } from '../backends/types';
 import { attach, defineAndStart, detach, libvirt, readDomainFile, requireDomain, transcriptError, type VirshRun } from './libvirt-world';
 import { assertLiveXml } from './libvirt-xml';
+import { libvirtVersion } from '../libvirt/versions';
 import type { HotplugWorld } from './world';
+import { docString } from './step-args';
 
 BeforeStep(function (this: HotplugWorld, { pickleStep }) {
   if (pickleStep.type !== 'Outcome') libvirt(this).resetAction();
@@ -17,17 +19,30 @@ BeforeStep(function (this: HotplugWorld, { pickleStep }) {
 
 const where = (w: HotplugWorld) => `${w.uri}:${w.stepLocation?.docStringLine ?? w.stepLocation?.line ?? '?'}`;
 
+// --- versions ------------------------------------------------------------------------------------------
+Given(/^libvirt (\d+\.\d+) on QEMU (\d+\.\d+)$/, function (this: HotplugWorld, version: string, qemu: string) {
+  const v = libvirtVersion(version);
+  if (v.qemu !== qemu) throw new Error(`libvirt ${v.name} is modelled on QEMU ${v.qemu}, not ${qemu}`);
+  const s = libvirt(this);
+  if (s.domain) throw new Error('choose the versions before the domain is defined');
+  s.version = v.name;
+});
+
 // --- the domain ----------------------------------------------------------------------------------------
 Given('a domain (is )defined by:', async function (this: HotplugWorld, xml: string) {
+  xml = docString(xml);
   await defineAndStart(this, xml, 'domain.xml');
+  return this.skipReason ? 'skipped' : undefined;
 });
 
 Given('a domain (is )defined by the file {string}', async function (this: HotplugWorld, file: string) {
   await defineAndStart(this, readDomainFile(this, file), file);
+  return this.skipReason ? 'skipped' : undefined;
 });
 
 // --- attach / detach -----------------------------------------------------------------------------------
 When('I attach the device XML:', async function (this: HotplugWorld, xml: string) {
+  xml = docString(xml);
   await attach(this, xml);
 });
 
@@ -36,10 +51,12 @@ When('I attach the device file {string}', async function (this: HotplugWorld, fi
 });
 
 When('I detach the device XML:', async function (this: HotplugWorld, xml: string) {
+  xml = docString(xml);
   await detach(this, xml, false);
 });
 
 When('I detach the device XML while the guest ejects it:', async function (this: HotplugWorld, xml: string) {
+  xml = docString(xml);
   await detach(this, xml, true);
 });
 
@@ -70,6 +87,7 @@ Then('virsh prints {string}', function (this: HotplugWorld, line: string) {
 });
 
 Then('virsh fails with:', function (this: HotplugWorld, expected: string) {
+  expected = docString(expected);
   const v = lastVirsh(this);
   const got = transcriptError(v.output);
   if (got === undefined) throw new Error(`${v.command} succeeded (${v.output.lines.join(' / ')}), expected it to fail with:\n${expected}`);
@@ -97,6 +115,7 @@ function parseCommands(world: HotplugWorld, text: string): QmpCommand[] {
 const show = (cmds: readonly QmpCommand[]) => cmds.map((c) => stringifyJson(c)).join('\n');
 
 Then('libvirt sent these QMP commands:', function (this: HotplugWorld, text: string) {
+  text = docString(text);
   const exp = show(parseCommands(this, text));
   const act = show(libvirt(this).actionQmp);
   if (exp !== act) throw new DiffError('libvirt sent other QMP commands (compared exactly, in order)', exp, act || '(none)');
@@ -109,6 +128,7 @@ Then('libvirt sent no QMP command(s)', function (this: HotplugWorld) {
 
 // --- the live domain XML ----------------------------------------------------------------------------------
 Then('the live domain XML shows:', function (this: HotplugWorld, fragment: string) {
+  fragment = docString(fragment);
   assertLiveXml(fragment, requireDomain(this).liveXml(), where(this));
 });
 

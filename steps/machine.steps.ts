@@ -3,25 +3,27 @@
 import { Given, Then } from '@cucumber/cucumber';
 import { machineFromFile, machineFromYaml } from './machine-yaml';
 import type { HotplugWorld } from './world';
+import { docString } from './step-args';
 
 const MACHINES = ['pc', 'q35'];
 
 Given('a {string} machine (is )started with {string}', async function (this: HotplugWorld, type: string, options: string) {
   if (!MACHINES.includes(type) && !/^pc-(i440fx|q35)-/.test(type)) throw new Error(`unknown machine type "${type}" (expected "pc", "q35" or a versioned pc-i440fx-*/pc-q35-* name)`);
-  await this.start(`-M ${type} ${options}`);
+  return this.start(`-M ${type} ${options}`);
 });
 
 Given('a machine (is )started with {string}', async function (this: HotplugWorld, options: string) {
-  await this.start(options);
+  return this.start(options);
 });
 
 Given('a machine (is )started with:', async function (this: HotplugWorld, yaml: string) {
+  yaml = docString(yaml);
   const line = (this.stepLocation?.docStringLine ?? 0) + 1;
-  await this.start(machineFromYaml(yaml, this.uri, line));
+  return this.start(machineFromYaml(yaml, this.uri, line));
 });
 
 Given('the machine {string} (is )started', async function (this: HotplugWorld, name: string) {
-  await this.start(machineFromFile(name));
+  return this.start(machineFromFile(name));
 });
 
 Then('QEMU refuses to start with {string}', function (this: HotplugWorld, message: string) {

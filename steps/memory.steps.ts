@@ -7,10 +7,12 @@ import { formatSize, hex, parseSize } from '../engine/units';
 import { assertContainsBlock, assertTable, assertText } from './compare';
 import { memoryDevices } from './snapshot';
 import type { HotplugWorld } from './world';
+import { dataTable, docString } from './step-args';
 
 type Table = { raw(): string[][] };
 
 Then('the memory devices are:', async function (this: HotplugWorld, table: Table) {
+  dataTable(table);
   const devs = await memoryDevices(this, false);
   assertTable('query-memory-devices differs', table.raw(), devs.map((d) => ({ ...d, id: d.id ?? '' })));
 });
@@ -37,6 +39,7 @@ async function flatView(world: HotplugWorld, as = 'memory') {
 }
 
 Then('the flat view contains:', async function (this: HotplugWorld, table: Table) {
+  dataTable(table);
   const view = await flatView(this);
   const [header, ...rows] = table.raw();
   const nameCol = header.indexOf('name');
@@ -47,11 +50,13 @@ Then('the flat view contains:', async function (this: HotplugWorld, table: Table
 });
 
 Then('the flat view is:', async function (this: HotplugWorld, text: string) {
+  text = docString(text);
   const view = await flatView(this);
   assertText('flat view of AS "memory" differs', text, view.lines.join('\n'));
 });
 
 Then('the flat view of {string} is:', async function (this: HotplugWorld, as: string, text: string) {
+  text = docString(text);
   const view = await flatView(this, as);
   assertText(`flat view of AS "${as}" differs`, text, view.lines.join('\n'));
 });
@@ -69,11 +74,13 @@ Then('the flat view has no range named {string}', async function (this: HotplugW
 });
 
 Then('{string} shows:', async function (this: HotplugWorld, command: string, text: string) {
+  text = docString(text);
   if (!/^info /.test(command)) throw new Error(`"${command}": only HMP "info ..." commands can be shown`);
   assertContainsBlock(`"${command}" does not show the expected lines`, text, await this.hmpText(command));
 });
 
 Then('{string} is exactly:', async function (this: HotplugWorld, command: string, text: string) {
+  text = docString(text);
   if (!/^info /.test(command)) throw new Error(`"${command}": only HMP "info ..." commands can be compared`);
   assertText(`"${command}" differs`, text, await this.hmpText(command));
 });

@@ -6,8 +6,10 @@ import { hex } from '../engine/units';
 import { assertTable } from './compare';
 import { requireModelState } from './model-only';
 import type { HotplugWorld } from './world';
+import { dataTable, docString } from './step-args';
 
 Then('the KVM memory slots are:', function (this: HotplugWorld, table: { raw(): string[][] }) {
+  dataTable(table);
   const s = requireModelState(this.backend);
   const slots = [...s.mem.kvmSlots].sort((a, b) => a.as - b.as || a.id - b.id);
   assertTable('KVM memory slots differ', table.raw(), slots.map((k) => ({ slot: k.id, as: k.as, gpa: k.start, start: k.start, size: k.size, flags: '0x' + k.flags.toString(16), region: k.region })));
@@ -29,6 +31,7 @@ Then('the trace passes through {string}', function (this: HotplugWorld, fn: stri
 });
 
 Then('the trace passes through, in order:', function (this: HotplugWorld, text: string) {
+  text = docString(text);
   const t = actionTrace(this);
   const want = text.split('\n').map((l) => l.trim()).filter(Boolean);
   let i = 0;

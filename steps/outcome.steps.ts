@@ -7,6 +7,7 @@ import { fingerprint } from './snapshot';
 import { modelState } from './model-only';
 import { parseQmpDocString } from './hotplug.steps';
 import type { HotplugWorld } from './world';
+import { docString } from './step-args';
 
 function claimError(world: HotplugWorld, message: string, errorClass?: string): void {
   const p = world.pending;
@@ -36,6 +37,7 @@ Then('it succeeds', function (this: HotplugWorld) {
 });
 
 Then('the reply is:', function (this: HotplugWorld, expected: string) {
+  expected = docString(expected);
   const last = this.lastEntry;
   if (!last) throw new Error('no command was sent in the last action');
   if (typeof last.result.reply === 'string') {
@@ -55,6 +57,7 @@ Then('the reply is {string}', function (this: HotplugWorld, expected: string) {
 });
 
 Then('QMP {string} returns:', async function (this: HotplugWorld, json: string, expected: string) {
+  expected = docString(expected);
   const [cmd] = parseQmpDocString(this, json);
   const r = await this.qmp(cmd);
   const exp = prettyJson(parseJson(expected));
@@ -68,6 +71,7 @@ Then('the event {word} is emitted', function (this: HotplugWorld, name: string) 
 });
 
 Then('the event {word} is emitted with:', function (this: HotplugWorld, name: string, data: string) {
+  data = docString(data);
   const hits = this.actionEvents.filter((e) => e.event === name);
   if (!hits.length) throw new Error(`expected a ${name} event from the last action, got: ${this.actionEvents.map((e) => e.event).join(', ') || 'no events'}`);
   const exp = prettyJson(parseJson(data));
@@ -90,7 +94,9 @@ Then('the machine is unchanged', async function (this: HotplugWorld) {
   const stateNow = modelState(this.backend);
   const after = await fingerprint(this);
   if (before.text !== after.text) throw new DiffError('the refused command changed the machine', before.text, after.text);
-  if (before.modelState !== undefined && stateNow !== before.modelState) {
+  // One refused command must return the very state it was given (a step of several commands, e.g. a worded
+  // hot-add that deletes its backend again, is compared by what it shows, above).
+  if (before.modelState !== undefined && this.action.length === 1 && stateNow !== before.modelState) {
     throw new Error('the model returned a new state object for a refused command (it must return the very same state)');
   }
 });

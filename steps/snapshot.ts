@@ -6,6 +6,7 @@ import { stringifyJson } from '../cli/json';
 import type { DimmView, IrqChainSnapshot, MemorySnapshot } from '../reports/topology';
 import { parseInfoIrq, parseInfoPic } from './info-parse';
 import { modelState } from './model-only';
+import { ich9SciIrq } from '../engine/acpi/pci-config';
 import type { Fingerprint, HotplugWorld } from './world';
 
 /** `query-memory-devices` rows (sorted by address, as QEMU returns them). */
@@ -33,6 +34,24 @@ export function gpePorts(world: HotplugWorld): { sts: number; en: number } | und
   return world.pmProgrammed ? { sts: 0x620, en: 0x628 } : undefined;
 }
 
+/**
+ * The GSI the SCI is routed to. pc: PIIX4's SCI is wired to GSI 9. q35: ICH9-LPC's ACPI_CTRL (config 0x44 of
+ * 00:1f.0) SCI_IRQ_SEL picks 9, 10, 11, 20 or 21; the register is read through the PCI config ports and
+ * CONFIG_ADDRESS (0xcf8) is put back, so a guest's half-done config access is left as it was. The reserved
+ * encodings (3, 6, 7) leave the SCI where it was, which a register read cannot tell: `gsi` is undefined then.
+ */
+export async function sciRoute(world: HotplugWorld): Promise<{ gsi?: number; how: string }> {
+  if (world.machineType === 'pc') return { gsi: 9, how: 'PIIX4 SCI → GSI 9' };
+  const saved = await world.qtest('inl 0xcf8', { internal: true });
+  await world.portWrite('l', 0xcf8, 0x8000f844, true);
+  const ctrl = await world.portRead('b', 0xcfc, true);
+  const m = /^OK (0x[0-9a-f]+)$/i.exec(String(saved.reply));
+  if (m) await world.portWrite('l', 0xcf8, Number(m[1]), true);
+  const sel = ctrl & 7;
+  const gsi = ich9SciIrq(ctrl);
+  return gsi >= 0 ? { gsi, how: `ICH9 ACPI_CTRL SCI_IRQ_SEL=${sel} → GSI ${gsi}` } : { how: `ICH9 ACPI_CTRL SCI_IRQ_SEL=${sel} is reserved (QEMU keeps the previous route)` };
+}
+
 export async function memorySnapshot(world: HotplugWorld, label: string): Promise<MemorySnapshot> {
   const flat = await world.hmpText('info mtree -f', true);
   const tree = await world.hmpText('info mtree', true);
@@ -53,14 +72,18 @@ export async function irqSnapshot(world: HotplugWorld): Promise<IrqChainSnapshot
     snap.gpeSts = await world.portRead('b', ports.sts, true);
     snap.gpeEn = await world.portRead('b', ports.en, true);
   }
-  if (world.irqLevels.has(9) || world.history.some((e) => e.input === 'irq_intercept_in ioapic')) snap.sci = world.irqLevels.get(9) ?? 0;
+  const route = await sciRoute(world);
+  const gsi = route.gsi ?? 9;
+  snap.sciGsi = gsi;
+  if (world.irqLevels.has(gsi) || world.history.some((e) => e.input === 'irq_intercept_in ioapic')) snap.sci = world.irqLevels.get(gsi) ?? 0;
   try {
     const pic = parseInfoPic(await world.hmpText('info pic', true));
     const chip = (c?: { irr: number; imr: number; isr: number; elcr: number }) => (c ? { irr: c.irr, imr: c.imr, isr: c.isr, elcr: c.elcr } : undefined);
     snap.pic0 = chip(pic.pics.pic0);
     snap.pic1 = chip(pic.pics.pic1);
-    const p9 = pic.ioapic?.pins.find((p) => p.pin === 9);
-    if (p9 && pic.ioapic) snap.ioapicPin9 = { masked: p9.masked, trigger: p9.trigger, entry: p9.entry, irr: pic.ioapic.irr.includes(9), remoteIrr: pic.ioapic.remoteIrr.includes(9) };
+    // `ioapicPin9` keeps its name in the report data; it is the pin of the SCI's GSI.
+    const p9 = pic.ioapic?.pins.find((p) => p.pin === gsi);
+    if (p9 && pic.ioapic) snap.ioapicPin9 = { masked: p9.masked, trigger: p9.trigger, entry: p9.entry, irr: pic.ioapic.irr.includes(gsi), remoteIrr: pic.ioapic.remoteIrr.includes(gsi) };
   } catch { /* drawn as unknown */ }
   try { snap.counts = parseInfoIrq(await world.hmpText('info irq', true)); } catch { /* optional */ }
   return snap;
@@ -74,7 +97,7 @@ export async function fingerprint(world: HotplugWorld): Promise<Fingerprint> {
   const gpe = ports ? `GPE0 STS 0x${(await world.portRead('b', ports.sts, true)).toString(16)}` : 'GPE0 not decoded';
   const state = modelState(world.backend);
   // The model's state object covers the backend objects; on QEMU list them (the model does not answer qom-list).
-  let objs = '';
+  let objs = state?.backends.filter((b) => !b.internal).map((b) => b.id).sort().join(' ') ?? '';
   if (state === undefined) {
     const objects = (await world.qmp({ execute: 'qom-list', arguments: { path: '/objects' } }, { internal: true })).reply;
     objs = (objects as { return?: { name: string }[] }).return?.map((o) => o.name).sort().join(' ') ?? stringifyJson(objects);

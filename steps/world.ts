@@ -2,17 +2,23 @@
 // {"backend":"qemu"}), the machine history and every reply, event and IRQ line. Steps call `qmp`, `qtest`
 // and `hmp` here; this class records, tracks IRQ levels and enforces "an error must be asserted".
 
+import { LOG_FILE_NAME } from '../reports/messages';
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
-import type { Backend, QmpCommand, StepResult } from '../backends/types';
+import { BackendUnavailable, type Backend, type QmpCommand, type StepResult } from '../backends/types';
 import { stringifyJson } from '../cli/json';
 import type { QmpEvent } from '../engine/effects';
 import type { TimelineEntry } from '../reports/topology';
+import { DEFAULT_QEMU_VERSION, isQemuVersion, QEMU_VERSIONS, type QemuVersion } from '../engine/versions';
 
 export interface WorldParams {
   /** `model` (default) or `qemu`. */
   readonly backend?: 'model' | 'qemu' | 'diff';
+  /** The QEMU release the scenarios run on, model and real QEMU alike: "7.2" (default) or "10.0". */
+  readonly qemuVersion?: string;
   /** Attach SVG memory maps and the topology JSON (default true). */
   readonly attachments?: boolean;
+  /** The libvirt version of the libvirt steps (`9.0`, `11.3`; default: the QEMU version's pair, 9.0 on 7.2). */
+  readonly libvirtVersion?: string;
 }
 
 export type Kind = 'start' | 'qmp' | 'qtest' | 'hmp';
@@ -84,6 +90,10 @@ export class HotplugWorld extends World<WorldParams> {
 
   constructor(options: IWorldOptions<WorldParams>) {
     super(options);
+    // Cucumber's html report renders `log` attachments (text/x.cucumber.log+plain) as HTML: virsh output or an
+    // XML parse error quoting a domain name like `<img src=x onerror=...>` would run as script when the report
+    // is opened. Everything a step logs is attached as plain text instead, which every report shows as text.
+    (this as { log: (text: string) => void }).log = (text: string) => this.attach(String(text), { mediaType: 'text/plain', fileName: LOG_FILE_NAME });
   }
 
   get backendName(): 'model' | 'qemu' | 'diff' {
@@ -91,18 +101,26 @@ export class HotplugWorld extends World<WorldParams> {
     return b === 'qemu' || b === 'diff' ? b : 'model';
   }
 
+  /** The QEMU release of this run (world parameter `qemuVersion`, set by the *-10.0 profiles). */
+  get qemuVersion(): QemuVersion {
+    const v = this.parameters.qemuVersion ?? DEFAULT_QEMU_VERSION;
+    if (!isQemuVersion(v)) throw new Error(`world parameter qemuVersion must be one of ${QEMU_VERSIONS.join(', ')}, got '${v}'`);
+    return v;
+  }
+
   /** The backend for this scenario, created on first use. */
   getBackend(): Backend {
-    if (!this.backend) this.backend = createBackend(this.backendName);
+    if (!this.backend) this.backend = createBackend(this.backendName, this.qemuVersion);
     return this.backend;
   }
 
   /** Record one exchange (public for layers that talk to the backend themselves, e.g. steps/libvirt-world.ts). */
-  record(kind: Kind, input: QmpCommand | string, result: StepResult, internal: boolean): Entry {
+  record(kind: Kind, input: QmpCommand | string, result: StepResult, internal: boolean, cleanup = false): Entry {
     const entry: Entry = { kind, input, result, step: this.currentStep, internal };
     if (!internal) this.lastFailed = false;
     this.history.push(entry);
-    if (!internal && this.currentType !== 'Outcome') this.action.push(entry);
+    // A cleanup is shown in the timeline but is not the action's outcome ("the reply is", events, IRQ lines).
+    if (!internal && !cleanup && this.currentType !== 'Outcome') this.action.push(entry);
     for (const line of result.irqs) {
       const m = /^IRQ (raise|lower) (\d+)$/.exec(line);
       if (m) this.irqLevels.set(Number(m[2]), m[1] === 'raise' ? 1 : 0);
@@ -110,8 +128,14 @@ export class HotplugWorld extends World<WorldParams> {
     return entry;
   }
 
-  /** Start the machine. In a Given step a refusal fails the step; otherwise it is recorded for `Then`. */
-  async start(options: string): Promise<void> {
+  /** Why this scenario cannot run on this host's backend (e.g. `-accel kvm` without /dev/kvm): it is skipped. */
+  skipReason?: string;
+
+  /**
+   * Start the machine. In a Given step a refusal fails the step; otherwise it is recorded for `Then`.
+   * Returns 'skipped' when the backend cannot run the scenario here; a step returns that to Cucumber.
+   */
+  async start(options: string): Promise<'skipped' | undefined> {
     if (this.started) throw new Error(`the machine is already started (with "${this.machine}"); a scenario starts one machine`);
     this.machine = options.trim();
     this.machineType = /(?:^|\s)-(?:M|machine)\s+(?:type=)?(?:q35|pc-q35)/.test(this.machine) ? 'q35' : 'pc';
@@ -119,6 +143,11 @@ export class HotplugWorld extends World<WorldParams> {
     try {
       res = await this.getBackend().start(this.machine);
     } catch (e) {
+      if (e instanceof BackendUnavailable) {
+        this.skipReason = e.message;
+        this.log(`skipped: ${e.message}`);
+        return 'skipped';
+      }
       // Not QEMU's answer but a problem with the options (unsupported, malformed): name the feature line.
       throw new Error(`${this.uri}${this.stepLocation ? ':' + this.stepLocation.line : ''}: ${(e as Error).message}`);
     }
@@ -126,7 +155,7 @@ export class HotplugWorld extends World<WorldParams> {
     if (!res.ok) {
       this.startError = res.error;
       this.noteError('start-up', undefined, res.error);
-      return;
+      return undefined;
     }
     this.started = true;
     // Observe GSI levels from the start: qtest reports `IRQ raise/lower N` on every level change.
@@ -135,6 +164,7 @@ export class HotplugWorld extends World<WorldParams> {
       const { memorySnapshot } = await import('./snapshot');
       this.topologyBefore = await memorySnapshot(this, 'before');
     }
+    return undefined;
   }
 
   get attachmentsEnabled(): boolean {
@@ -173,20 +203,26 @@ export class HotplugWorld extends World<WorldParams> {
     }
   }
 
-  /** Before every command of an action, remember how the machine looked (only for scenarios that ask). */
+  /**
+   * Before the first command of an action step, remember how the machine looked (only for scenarios that
+   * ask): "the machine is unchanged" covers everything the step did, e.g. the backend a worded hot-add made.
+   */
   private async beforeCommand(internal: boolean | undefined): Promise<void> {
-    if (internal || !this.needsFingerprint || this.currentType === 'Outcome') return;
+    if (internal || !this.needsFingerprint || this.currentType === 'Outcome' || this.action.length > 0) return;
     const { fingerprint } = await import('./snapshot');
     this.fingerprintBefore = await fingerprint(this);
   }
 
-  async qmp(command: QmpCommand, opts: { internal?: boolean } = {}): Promise<StepResult> {
+  /** `cleanup`: a step undoing its own partial work after a refusal (recorded, shown, never an error of its own). */
+  async qmp(command: QmpCommand, opts: { internal?: boolean; cleanup?: boolean } = {}): Promise<StepResult> {
     this.requireStarted();
     await this.beforeCommand(opts.internal);
+    const failed = this.lastFailed;
     const res = await this.getBackend().qmp(command);
-    this.record('qmp', command, res, !!opts.internal);
+    this.record('qmp', command, res, !!opts.internal, !!opts.cleanup);
     const err = qmpError(res.reply);
-    if (err && !opts.internal) this.noteError(describeInput('qmp', command), err.class, err.desc);
+    if (opts.cleanup) this.lastFailed = failed;
+    else if (err && !opts.internal) this.noteError(describeInput('qmp', command), err.class, err.desc);
     return res;
   }
 
@@ -278,20 +314,21 @@ function clip(s: string, max = 1500): string {
 }
 
 /** The backend by name; modules are loaded on demand so a run needs only the backend it uses. */
-export function createBackend(name: 'model' | 'qemu' | 'diff'): Backend {
+export function createBackend(name: 'model' | 'qemu' | 'diff', qemuVersion: QemuVersion = DEFAULT_QEMU_VERSION): Backend {
+  type Ctor = new (o: { qemuVersion: QemuVersion }) => Backend;
   if (name === 'diff') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { DiffBackend } = require('../backends/diff') as { DiffBackend: new () => Backend };
-    return new DiffBackend();
+    const { DiffBackend } = require('../backends/diff') as { DiffBackend: Ctor };
+    return new DiffBackend({ qemuVersion });
   }
   if (name === 'qemu') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { QemuBackend } = require('../backends/qemu') as { QemuBackend: new () => Backend };
-    return new QemuBackend();
+    const { QemuBackend } = require('../backends/qemu') as { QemuBackend: Ctor };
+    return new QemuBackend({ qemuVersion });
   }
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { ModelBackend } = require('../backends/model') as { ModelBackend: new () => Backend };
-  return new ModelBackend();
+  const { ModelBackend } = require('../backends/model') as { ModelBackend: Ctor };
+  return new ModelBackend({ qemuVersion });
 }
 
 setWorldConstructor(HotplugWorld);

@@ -140,3 +140,98 @@ test('malformed YAML and JSON doc strings and unknown options name the feature f
   assert.match(r.out, /scratch\.feature:1[23]: malformed JSON in the QMP doc string/);
   assert.match(r.out, /scratch\.feature:15: .*unsupported option '-frobnicate'/);
 });
+
+test('a step given the wrong argument shape says what it expected (doc string vs data table)', () => {
+  const r = runCucumber([
+    'Feature: f',
+    '  Scenario: table for a doc string',
+    '    Given a "pc" machine started with "-m 1G,slots=4,maxmem=8G"',
+    '    When I hot-add a 1G DIMM "d0"',
+    '    Then the trace passes through, in order:',
+    '      | pc_dimm_pre_plug |',
+    '      | acpi_send_event  |',
+    '  Scenario: doc string for a table',
+    '    Given a "pc" machine started with "-m 1G,slots=4,maxmem=8G"',
+    '    When I hot-add a 1G DIMM "d0"',
+    '    Then the memory devices are:',
+    '      """',
+    '      id slot',
+    '      """',
+    '',
+  ].join('\n'));
+  assert.equal(r.code, 1);
+  assert.doesNotMatch(r.out, /TypeError/);
+  assert.match(r.out, /this step takes a doc string under it, not a data table/);
+  assert.match(r.out, /this step takes a data table under it, not a doc string/);
+});
+
+test('"the machine is unchanged" covers every command of the action step, not just the last one', () => {
+  const r = runCucumber([
+    'Feature: f',
+    '  Scenario: a step that adds a backend, then is refused',
+    '    Given a "pc" machine started with "-m 1G,slots=4,maxmem=8G"',
+    '    When I run:',
+    '      """',
+    '      object_add memory-backend-ram,id=m0,size=256M',
+    '      device_add pc-dimm,id=d0,memdev=m0,slot=9',
+    '      """',
+    '    Then it fails with "invalid slot number 9, valid range is [0-3]"',
+    '    And the machine is unchanged',
+    '',
+  ].join('\n'));
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /the refused command changed the machine[\s\S]*\+objects: m0/);
+});
+
+test('the closing summary counts failed, ambiguous, undefined, pending and skipped scenarios as Cucumber does', () => {
+  const extra = join(mkdtempSync(join(tmpdir(), 'steps-extra-')), 'extra.steps.js');
+  writeFileSync(extra, [
+    `const { Given } = require(${JSON.stringify(require.resolve('@cucumber/cucumber'))});`,
+    "Given('a step that is pending', function () { return 'pending'; });",
+    "Given('a step that is skipped', function () { return 'skipped'; });",
+    "Given('a twin step', function () {});",
+    "Given(/^a twin (step)$/, function () {});",
+  ].join('\n'));
+  const start = '    Given a "pc" machine started with "-m 1G,slots=4,maxmem=8G"';
+  const r = runCucumber(['Feature: f',
+    '  Scenario: passes', start,
+    '  Scenario: fails', start, '    Then there are no memory devices', '    When I hot-add a 1G DIMM "d0"', '    Then there are no memory devices',
+    '  Scenario: undefined', start, '    When I juggle the DIMMs', '    Then there are no memory devices',
+    '  Scenario: pending', start, '    Given a step that is pending',
+    '  Scenario: skipped', start, '    Given a step that is skipped',
+    '  Scenario: ambiguous', start, '    Given a twin step', ''].join('\n'), ['--require', extra]);
+  assert.equal(r.code, 1);
+  const { readRun, parseNdjson, summaryLines } = require('../reports/messages') as typeof import('../reports/messages');
+  const run = readRun(parseNdjson(readFileSync(join(r.dir, 'messages.ndjson'), 'utf8')));
+  const ours = summaryLines(run);
+  // eslint-disable-next-line no-control-regex
+  const plain = r.out.replace(/\x1b\[[0-9;]*m/g, '');
+  const cucumber = { scenarios: /^\d+ scenarios? \(.*\)$/m.exec(plain)?.[0], steps: /^\d+ steps? \(.*\)$/m.exec(plain)?.[0] };
+  assert.equal(ours.scenarios, '6 scenarios (1 failed, 1 ambiguous, 1 undefined, 1 pending, 1 skipped, 1 passed)');
+  assert.deepEqual(ours, cucumber);
+});
+
+test('-accel kvm on real QEMU without KVM: the scenario is skipped with the reason in the reports; replay refuses', { skip: require('../backends/qemu/process').qemuAvailable() ? false : 'qemu-system-x86_64 is not installed' }, () => {
+  const saved = process.env.HOTPLUG_KVM_DEVICE;
+  process.env.HOTPLUG_KVM_DEVICE = '/nonexistent/kvm';
+  try {
+    const r = runCucumber(['Feature: f',
+      '  Scenario: kvm', '    Given a "pc" machine started with "-m 1G,slots=2,maxmem=4G -accel kvm"', '    When I hot-add a 256M DIMM "d0"',
+      '  Scenario: tcg', '    Given a "pc" machine started with "-m 1G,slots=2,maxmem=4G"', ''].join('\n'), ['--world-parameters', '{"backend":"qemu"}']);
+    assert.equal(r.code, 0, r.out);
+    const { readRun, parseNdjson, summaryLines } = require('../reports/messages') as typeof import('../reports/messages');
+    const run = readRun(parseNdjson(readFileSync(join(r.dir, 'messages.ndjson'), 'utf8')));
+    assert.equal(summaryLines(run).scenarios, '2 scenarios (1 skipped, 1 passed)');
+    const kvm = run.scenarios.find((s) => s.name === 'kvm')!;
+    assert.equal(kvm.status, 'SKIPPED');
+    assert.match(kvm.notes?.join('\n') ?? '', /skipped: -accel kvm needs KVM, and \/nonexistent\/kvm is missing/);
+    const { renderReport } = require('../reports/html') as typeof import('../reports/html');
+    assert.match(renderReport(run), /-accel kvm needs KVM, and \/nonexistent\/kvm is missing/);
+    const cli = spawnSync(process.execPath, [join(ROOT, 'bin', 'hotplug-scenarios.js'), 'replay', '--backend', 'qemu', join(ROOT, 'test/replay/qemu-kvm/kvm-plug-query-pc.yaml')], { encoding: 'utf8' });
+    assert.equal(cli.status, 2, cli.stderr);
+    assert.match(cli.stderr, /^hotplug-scenarios: .*kvm-plug-query-pc\.yaml: machine: -accel kvm needs KVM/);
+  } finally {
+    if (saved === undefined) delete process.env.HOTPLUG_KVM_DEVICE;
+    else process.env.HOTPLUG_KVM_DEVICE = saved;
+  }
+});
