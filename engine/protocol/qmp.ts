@@ -16,7 +16,7 @@ import {
 } from '../selectors';
 import { qdictOrder } from '../qom/qdict';
 import { queryMemdev } from '../qom/objects';
-import { qomGet, qomList } from './qmp-qom';
+import { qomGet, qomList, qomSet } from './qmp-qom';
 import { systemReset } from '../machine/reset';
 import { queryAcpiOspmStatus } from '../acpi/ospm';
 import { hmp } from './hmp';
@@ -116,6 +116,16 @@ function qomGetCmd(state: MachineState, args: Args): Reduced {
   return r.ok ? answer(state, r.value) : refused(state, r.error);
 }
 
+function qomSetCmd(state: MachineState, args: Args): Reduced {
+  const path = str(args, 'path');
+  if (!path.ok) return refused(state, path.error);
+  const prop = str(args, 'property');
+  if (!prop.ok) return refused(state, prop.error);
+  if (!('value' in args)) return refused(state, E.parameterMissing('value'));
+  const r = qomSet(state, path.value, prop.value, args['value']);
+  return r.ok ? answer(r.state, {}) : refused(state, r.error);
+}
+
 function qomListCmd(state: MachineState, args: Args): Reduced {
   const path = str(args, 'path');
   if (!path.ok) return refused(state, path.error);
@@ -176,6 +186,7 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
   },
   'qom-get': qomGetCmd,
   'qom-list': qomListCmd,
+  'qom-set': qomSetCmd,
   'query-memdev': (s) => answer(s, queryMemdev(s)),
   'human-monitor-command': humanMonitorCommand,
 };
