@@ -39,7 +39,7 @@ export function qomList(state: MachineState, path: string): QomAnswer {
   if (!node) return { ok: false, error: E.deviceNotFound(path) };
   switch (node.kind) {
     case 'root':
-      return ok([TYPE, { name: 'objects', type: 'child<container>' }, { name: 'machine', type: `child<${machineTypeName(state)}>` }, { name: 'chardevs', type: 'child<container>' }]);
+      return ok([TYPE, ...state.config.qemu.monitor.rootChildren.map((name) => ({ name, type: name === 'machine' ? `child<${machineTypeName(state)}>` : 'child<container>' }))]);
     case 'machine':
       return ok(qomListMachine(state));
     case 'backend':
@@ -113,6 +113,7 @@ function acpiDeviceProperty(state: MachineState, prop: string): QomAnswer {
     'memory-hotplug-support': state.config.memoryHotplugSupport,
     type: pc ? 'PIIX4_PM' : 'ICH9-LPC',
   };
+  if (prop === 'memory-hotplug-support' && !pc && !state.config.qemu.ich9MemoryHotplugProperty) return { ok: false, error: E.propertyNotFound('ICH9-LPC', prop) };
   if (!(prop in props)) throw new ModelLimit(`qom-get of ACPI device property '${prop}'`);
   return ok(props[prop]);
 }
