@@ -76,8 +76,10 @@ export function requireDomain(world: HotplugWorld): LibvirtDomain {
   return s.domain;
 }
 
+/** A domain or device XML file: features/domains/ of the project running the features, then the bundled ones. */
 export function readDomainFile(world: HotplugWorld, name: string): string {
-  const file = path.resolve(DOMAIN_DIR, name);
+  const own = path.resolve('features', 'domains', name);
+  const file = fs.existsSync(own) ? own : path.resolve(DOMAIN_DIR, name);
   if (!fs.existsSync(file)) {
     throw new Error(`${world.uri}${world.stepLocation ? ':' + world.stepLocation.line : ''}: no file ${path.relative(process.cwd(), file)} (domain and device files live in features/domains/)`);
   }
