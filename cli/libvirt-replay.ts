@@ -27,7 +27,8 @@ export async function runLibvirtReplay(backend: Backend, scenario: ReplayScenari
   const file = scenario.file ?? '<scenario>';
   if (typeof scenario.domain !== 'string') throw new ScenarioError('`domain` must be a libvirt domain XML string', file);
   const domain = scenario.domain;
-  const dom = new LibvirtDomain(backend, options);
+  // the scenario's own `libvirt-version:` wins over the command line's
+  const dom = new LibvirtDomain(backend, { ...options, ...(scenario.libvirtVersion !== undefined ? { libvirt: scenario.libvirtVersion } : {}) });
   try {
     const startup = await atStep(`${file}: domain`, () => dom.defineAndStart(domain));
     if (!startup.ok) return { domain, startup, steps: [] };

@@ -9,6 +9,7 @@ import { loadReplayScenario, runReplay, type ReplayScenario, type Transcript } f
 import { stringifyJson } from './json';
 import { renderTranscript } from './render';
 import { commandHelp, integerAtLeast, parseCommand, type CommandSpec, type Parsed } from './args';
+import { LIBVIRT_VERSION_NAMES } from '../libvirt/versions';
 
 export async function makeBackend(kind: 'model' | 'qemu', rawQemu = false): Promise<Backend> {
   if (kind === 'model') return new ModelBackend();
@@ -29,10 +30,16 @@ class TraceRecorder implements Backend {
   close() { return this.inner.close(); }
 }
 
-export async function runScenario(scenario: ReplayScenario, backend: Backend): Promise<{ transcript: Transcript; traces: TraceRecorder['traces'] }> {
+export interface RunOptions {
+  /** libvirt version of `domain` scenarios without their own `libvirt-version:` key (default 9.0). */
+  readonly libvirtVersion?: string;
+}
+
+export async function runScenario(scenario: ReplayScenario, backend: Backend, options: RunOptions = {}): Promise<{ transcript: Transcript; traces: TraceRecorder['traces'] }> {
   if (scenario.domain !== undefined) {
     const { runLibvirtReplay } = await import('./libvirt-replay');
-    const transcript = (await runLibvirtReplay(backend, scenario)) as unknown as Transcript;
+    const libvirt = options.libvirtVersion !== undefined ? { libvirt: options.libvirtVersion } : {};
+    const transcript = (await runLibvirtReplay(backend, scenario, libvirt)) as unknown as Transcript;
     // libvirt steps make several backend calls each: per-step traces would not line up, so none are kept.
     return { transcript, traces: [] };
   }
@@ -48,38 +55,51 @@ interface ReplayOptions {
   json: boolean;
   trace: boolean;
   backend: 'model' | 'qemu';
+  /** libvirt version for `domain` scenarios without their own `libvirt-version:`. */
+  libvirtVersion?: string;
   /** Raw access to real QEMU (unmodelled commands and options go through). */
   rawQemu: boolean;
   files: readonly string[];
 }
 
 function replayOptions(p: Parsed): ReplayOptions {
-  const o: ReplayOptions = { json: p.values.json === true, trace: p.values.trace === true, backend: (p.values.backend as 'model' | 'qemu' | undefined) ?? 'model', rawQemu: p.values['raw-qemu'] === true, files: p.positionals };
+  const o: ReplayOptions = {
+    json: p.values.json === true, trace: p.values.trace === true, backend: (p.values.backend as 'model' | 'qemu' | undefined) ?? 'model', rawQemu: p.values['raw-qemu'] === true, files: p.positionals,
+    ...(typeof p.values['libvirt-version'] === 'string' ? { libvirtVersion: p.values['libvirt-version'] } : {}),
+  };
   if (o.trace && o.backend !== 'model') throw new ScenarioError('replay: --trace is model-only: real QEMU has no causal trace');
   return o;
 }
 
 async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
   const o = replayOptions(p);
-  // Load every file first: a malformed one stops the run before anything starts.
-  const scenarios = o.files.map((f) => loadReplayScenario(f));
-  for (const [i, scenario] of scenarios.entries()) {
-    const backend = await makeBackend(o.backend, o.rawQemu);
-    const { transcript, traces } = await runScenario(scenario, backend);
-    if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
-    else out(renderTranscript(o.files[i], transcript, traces));
+  // Each file on its own: one that stops (malformed, not modelled) gets an error line naming the file and
+  // the step on stderr, every other file still prints its transcript, and the exit code (2) says one stopped.
+  let stopped = 0;
+  for (const file of o.files) {
+    try {
+      const scenario = loadReplayScenario(file);
+      const backend = await makeBackend(o.backend, o.rawQemu);
+      const { transcript, traces } = await runScenario(scenario, backend, o);
+      if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
+      else out(renderTranscript(file, transcript, traces));
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      stopped++;
+      process.stderr.write(`hotplug-scenarios: ${e.message.startsWith(file) ? '' : `${file}: `}${e.message}\n`);
+    }
   }
-  return 0;
+  return stopped ? 2 : 0;
 }
 
 async function diff(p: Parsed, out: (s: string) => void): Promise<number> {
   const { compareTranscripts, formatDifferences } = await import('./compare');
-  const o = { files: p.positionals, rawQemu: p.values['raw-qemu'] === true };
+  const o = { files: p.positionals, rawQemu: p.values['raw-qemu'] === true, ...(typeof p.values['libvirt-version'] === 'string' ? { libvirtVersion: p.values['libvirt-version'] } : {}) };
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   let differing = 0;
   for (const [i, scenario] of scenarios.entries()) {
-    const model = (await runScenario(scenario, await makeBackend('model'))).transcript;
-    const qemu = (await runScenario(scenario, await makeBackend('qemu', o.rawQemu))).transcript;
+    const model = (await runScenario(scenario, await makeBackend('model'), o)).transcript;
+    const qemu = (await runScenario(scenario, await makeBackend('qemu', o.rawQemu), o)).transcript;
     const diffs = compareTranscripts(qemu, model);
     if (diffs.length === 0) out(`✓ ${o.files[i]}: model and QEMU agree`);
     else {
@@ -117,6 +137,11 @@ function watchSuite(cwd: string, args: readonly string[]): Promise<number> {
 // ---------------------------------------------------------------------------------------------------
 // The commands. Each has a table of options (cli/args.ts); to add an option, add a line to its table and
 // read it from `p.values` in the handler. To add a command, add an entry here.
+
+const LIBVIRT_VERSION_OPTION = {
+  type: 'string', value: 'V', choices: LIBVIRT_VERSION_NAMES,
+  help: 'libvirt of `domain` scenarios without a libvirt-version: key (default 9.0)',
+} as const;
 
 interface Command {
   readonly spec: CommandSpec;
@@ -169,6 +194,7 @@ const COMMANDS: Record<string, Command> = {
         json: { type: 'boolean', help: 'one JSON transcript object per line (the transcript format, docs/replay.md)' },
         trace: { type: 'boolean', help: "add each step's causal path (model only)" },
         backend: { type: 'string', value: 'NAME', choices: ['model', 'qemu'], help: 'where to run (default model)' },
+        'libvirt-version': LIBVIRT_VERSION_OPTION,
         'raw-qemu': { type: 'boolean', help: 'let real QEMU receive commands and options the model does not model (trusted files only;\n' +
           'also HOTPLUG_SCENARIOS_RAW_QEMU=1); by default they are refused before QEMU sees them' },
       },
@@ -182,6 +208,7 @@ const COMMANDS: Record<string, Command> = {
       summary: 'Run each replay scenario on the model and on real QEMU and show the differences (exit 1 if any).',
       minArgs: 1,
       options: {
+        'libvirt-version': LIBVIRT_VERSION_OPTION,
         'raw-qemu': { type: 'boolean', help: 'let real QEMU receive commands and options the model does not model (trusted files only;\n' +
           'also HOTPLUG_SCENARIOS_RAW_QEMU=1); by default they are refused before QEMU sees them' },
       },

@@ -1,11 +1,12 @@
 // The replay scenario (YAML) and transcript (JSON) formats of DESIGN.md "Replay", and the runner that
 // turns one into the other on any Backend. Integers are read as bigint so 2^64-1 survives.
 
-import * as fs from 'node:fs';
+import { FileRefusal, MiB, readRegularFile } from '../files';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { QmpEvent } from '../engine/effects';
 import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/types';
 import { ScenarioError } from '../backends/types';
+import { LIBVIRT_VERSION_NAMES } from '../libvirt/versions';
 
 // ---------------------------------------------------------------------------------------------------
 // Types
@@ -28,6 +29,8 @@ export interface ReplayScenario {
   readonly machine?: string;
   /** libvirt domain (another engineer's work), passed through as given. */
   readonly domain?: unknown;
+  /** `libvirt-version:` of a `domain` scenario (`9.0`, `11.3`); absent = the command line's or 9.0. */
+  readonly libvirtVersion?: string;
   readonly steps: readonly ReplayStep[];
   /** 1-based source line of each step, when known. */
   readonly stepLines?: readonly (number | undefined)[];
@@ -54,14 +57,26 @@ export function stepKind(step: ReplayStep): StepKind {
 export function loadReplayScenario(file: string): ReplayScenario {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularFile(file, MAX_SCENARIO_BYTES);
   } catch (e) {
-    throw new ScenarioError(`cannot read scenario: ${(e as Error).message}`, file);
+    if (e instanceof FileRefusal) throw new ScenarioError(`cannot read scenario: ${e.message}`);
+    throw e;
   }
   return parseReplayScenario(text, file);
 }
 
-const TOP_KEYS = new Set(['machine', 'domain', 'steps']);
+/** A replay file is a few kilobytes; anything beyond this is refused unread. */
+export const MAX_SCENARIO_BYTES = 16 * MiB;
+
+const TOP_KEYS = new Set(['machine', 'domain', 'steps', 'libvirt-version']);
+
+/** A version key's value: `"11.3"`, or a YAML number (`9.0` reads as 9, `11.3` as 11.3). */
+function versionText(v: unknown): string | undefined {
+  if (typeof v === 'string' && /^\d+\.\d+$/.test(v)) return v;
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return Number.isInteger(v) ? `${v}.0` : String(v);
+  if (typeof v === 'bigint') return `${v}.0`;
+  return undefined;
+}
 
 export function parseReplayScenario(text: string, file = '<scenario>'): ReplayScenario {
   const lineCounter = new LineCounter();
@@ -84,7 +99,7 @@ export function parseReplayScenario(text: string, file = '<scenario>'): ReplaySc
   for (const key of Object.keys(top)) {
     if (!TOP_KEYS.has(key)) {
       const pair = root.items.find((p) => (p.key as { value?: unknown })?.value === key);
-      throw new ScenarioError(`unknown key '${key}' (expected machine, domain, steps)`, at(lineOf(pair?.key)));
+      throw new ScenarioError(`unknown key '${key}' (expected machine, domain, steps, libvirt-version)`, at(lineOf(pair?.key)));
     }
   }
   const hasMachine = top.machine !== undefined && top.machine !== null;
@@ -94,6 +109,15 @@ export function parseReplayScenario(text: string, file = '<scenario>'): ReplaySc
     throw new ScenarioError('`machine` must be a string of qemu-system-x86_64 options', at(lineOf(root.get('machine', true))));
   }
   if (hasMachine && hasDomain) throw new ScenarioError('give either `machine` or `domain`, not both', file);
+  let libvirtVersion: string | undefined;
+  if (top['libvirt-version'] !== undefined) {
+    const where = at(lineOf(root.get('libvirt-version', true)));
+    if (!hasDomain) throw new ScenarioError('`libvirt-version` belongs to a `domain` scenario', where);
+    libvirtVersion = versionText(top['libvirt-version']);
+    if (libvirtVersion === undefined || !(LIBVIRT_VERSION_NAMES as readonly string[]).includes(libvirtVersion)) {
+      throw new ScenarioError(`\`libvirt-version\` must be one of ${LIBVIRT_VERSION_NAMES.join(', ')}, got '${String(top['libvirt-version'])}'`, where);
+    }
+  }
 
   const stepsNode = root.get('steps', true);
   const stepsJs = top.steps ?? [];
@@ -112,6 +136,7 @@ export function parseReplayScenario(text: string, file = '<scenario>'): ReplaySc
   return {
     file,
     ...(hasMachine ? { machine: top.machine as string } : { domain: top.domain }),
+    ...(libvirtVersion !== undefined ? { libvirtVersion } : {}),
     steps,
     stepLines,
   };

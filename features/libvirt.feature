@@ -575,6 +575,7 @@ Feature: libvirt 9.0 memory hotplug on top of QEMU 7.2
       Then it fails with "unsupported configuration: Attaching memory device with size '524288' would exceed domain's maxMemory config size '8388608'"
       And libvirt sent no QMP commands
 
+    @libvirt-9.0
     Scenario: slots: out of range, and a fifth DIMM when all four are used
       Given a domain defined by the file "pc.xml"
       When I attach the device XML:
@@ -619,8 +620,18 @@ Feature: libvirt 9.0 memory hotplug on top of QEMU 7.2
       Examples:
         | case                                    | address                       | error                                                                                               |
         | slot in use                             | slot='0'                      | unsupported configuration: memory device slot '0' is already being used by another memory device   |
-        | base in use                             | slot='1' base='0x100000000'   | unsupported configuration: memory device base '0x100000000' is already being used by another memory device |
         | slot checked before an unaligned base   | slot='0' base='0x100100000'   | unsupported configuration: memory device slot '0' is already being used by another memory device   |
+
+      @libvirt-9.0
+      Examples: libvirt 9.0 compares bases only
+        | case                                    | address                       | error                                                                                               |
+        | base in use                             | slot='1' base='0x100000000'   | unsupported configuration: memory device base '0x100000000' is already being used by another memory device |
+
+      @libvirt-11.3
+      Examples: libvirt 11.3 compares address ranges
+        | case                                    | address                       | error                                                                                               |
+        | base in use                             | slot='1' base='0x100000000'   | unsupported configuration: memory device address [0x100000000:0x120000000] overlaps with other memory device (0x100000000) |
+        | a base inside it                        | slot='1' base='0x110000000'   | unsupported configuration: memory device address [0x110000000:0x130000000] overlaps with other memory device (0x100000000) |
 
     Scenario Outline: device XML that libvirt cannot use: <case>
       Given a domain defined by the file "pc.xml"
@@ -638,11 +649,21 @@ Feature: libvirt 9.0 memory hotplug on top of QEMU 7.2
         | no target            | <memory model='dimm'/>                                                                                                                                     | XML error: missing <target> element for <memory> device                               |
         | no size              | <memory model='dimm'><target><node>0</node></target></memory>                                                                                              | XML error: missing element or attribute './size'                                      |
         | a pci address        | <memory model='dimm'><target><size unit='KiB'>524288</size><node>0</node></target><address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/></memory> | unsupported configuration: only 'dimm' addresses are supported for the pc-dimm device |
-        | an unknown address   | <memory model='dimm'><target><size unit='KiB'>524288</size><node>0</node></target><address type='bogus'/></memory>                                          | unsupported configuration: unknown address type 'bogus'                               |
         | a dimm address without slot | <memory model='dimm'><target><size unit='KiB'>524288</size><node>0</node></target><address type='dimm'/></memory>                                    | XML error: Missing required attribute 'slot' in element 'address'                     |
         | an unknown unit      | <memory model='dimm'><target><size unit='parsecs'>1</size><node>0</node></target></memory>                                                                 | invalid argument: unknown suffix 'parsecs'                                            |
         | a size that is not a number | <memory model='dimm'><target><size unit='KiB'>abc</size><node>0</node></target></memory>                                                            | XML error: Invalid value 'abc' for element or attribute './size'                      |
 
+      @libvirt-9.0
+      Examples: libvirt 9.0
+        | case                 | xml                                                                                                                | error                                                   |
+        | an unknown address   | <memory model='dimm'><target><size unit='KiB'>524288</size><node>0</node></target><address type='bogus'/></memory> | unsupported configuration: unknown address type 'bogus' |
+
+      @libvirt-11.3
+      Examples: libvirt 11.3
+        | case                 | xml                                                                                                                | error                                                                       |
+        | an unknown address   | <memory model='dimm'><target><size unit='KiB'>524288</size><node>0</node></target><address type='bogus'/></memory> | XML error: Invalid value for attribute 'type' in element 'address': 'bogus'. |
+
+    @libvirt-9.0
     Scenario: malformed device XML gets libxml2's message, context line and pointer
       Given a domain defined by the file "pc.xml"
       When I attach the device XML:
@@ -730,6 +751,7 @@ Feature: libvirt 9.0 memory hotplug on top of QEMU 7.2
       And the live domain XML is unchanged
       And the machine is unchanged
 
+    @libvirt-9.0
     Scenario: a base inside another DIMM is QEMU's refusal; a free base is accepted
       Given a domain defined by the file "pc.xml"
       And I attach the device file "devices/seed.xml"
@@ -755,6 +777,7 @@ Feature: libvirt 9.0 memory hotplug on top of QEMU 7.2
         | dimm0 | 0    | 0x100000000 | 2147483648 |
         | dimm1 | 1    | 0x180000000 | 536870912  |
 
+    @libvirt-9.0
     Scenario: an unaligned base on a free slot is QEMU's refusal
       Given a domain defined by the file "pc.xml"
       And I attach the device file "devices/dimm-512m.xml"
@@ -778,14 +801,19 @@ Feature: libvirt 9.0 memory hotplug on top of QEMU 7.2
 
       Examples:
         | case                                | file                   | error                                                                                        |
-        | maxMemory without a NUMA cell       | max-no-numa.xml        | unsupported configuration: At least one numa node has to be configured when enabling memory hotplug |
-        | maxMemory without slots             | max-no-slots.xml       | XML error: both maximum memory size and memory slot count must be specified                  |
         | maxMemory below memory              | max-below-memory.xml   | XML error: maximum memory size must be equal or greater than the actual memory size          |
         | five cold DIMMs for four slots      | five-dimms.xml         | internal error: failed to find an empty memory slot                                          |
         | an unknown machine type             | unknown-machine.xml    | XML error: No PCI buses available                                                            |
         | a cold DIMM on a missing node       | cold-dimm-bad-node.xml | can't add memory backend for guest node '3' as the guest has only '1' NUMA nodes configured  |
         | a cold DIMM without a node          | cold-dimm-no-node.xml  | unsupported configuration: target NUMA node needs to be specified for memory device          |
 
+      @libvirt-9.0
+      Examples: libvirt 9.0 (11.3 accepts both: features/libvirt-11.3.feature)
+        | case                                | file                   | error                                                                                        |
+        | maxMemory without a NUMA cell       | max-no-numa.xml        | unsupported configuration: At least one numa node has to be configured when enabling memory hotplug |
+        | maxMemory without slots             | max-no-slots.xml       | XML error: both maximum memory size and memory slot count must be specified                  |
+
+    @libvirt-9.0
     Scenario: virsh's error lines for a define refusal, as the transcript records them
       When a domain is defined by:
         """

@@ -6,6 +6,7 @@ import { ScenarioError } from '../backends/types';
 import { LE, type LibvirtError } from './errors';
 import { child, childrenNamed, DEVICE_DOC, parseXml, xpathString, type XmlElement } from './xml';
 import { parseMemoryKiB } from './scaled';
+import { LIBVIRT_9_0, type LibvirtVersion } from './versions';
 
 export type DeviceAddress =
   | { readonly type: 'dimm'; readonly slot: number; readonly base: bigint }
@@ -41,7 +42,7 @@ function propUInt(el: XmlElement, attr: string, base: 10 | 16, required: boolean
 }
 
 /** A `<memory>` element (device XML root or a child of `<devices>`). `keepAlias`: live parse (detach). */
-export function memoryDeviceFromElement(el: XmlElement, keepAlias: boolean): DeviceParse {
+export function memoryDeviceFromElement(el: XmlElement, keepAlias: boolean, libvirt: LibvirtVersion = LIBVIRT_9_0): DeviceParse {
   const model = el.attrs.model;
   if (model === undefined) return { ok: false, error: LE.missingAttr('model', 'memory') };
   if (!MODELS.includes(model)) return { ok: false, error: LE.invalidAttrEnum('model', 'memory', model) };
@@ -76,8 +77,12 @@ export function memoryDeviceFromElement(el: XmlElement, keepAlias: boolean): Dev
   const addrEl = child(el, 'address');
   if (addrEl) {
     const type = addrEl.attrs.type;
-    if (type === undefined) return { ok: false, error: LE.noAddressType() };
-    if (!ADDRESS_TYPES.includes(type)) return { ok: false, error: LE.unknownAddressType(type) };
+    if (type === undefined) {
+      return { ok: false, error: libvirt.addressType.missing === 'internal-error' ? LE.noAddressType() : LE.missingAttr('type', 'address') };
+    }
+    if (!ADDRESS_TYPES.includes(type)) {
+      return { ok: false, error: libvirt.addressType.unknown === 'unsupported-configuration' ? LE.unknownAddressType(type) : LE.invalidAttrEnum('type', 'address', type) };
+    }
     if (type === 'dimm') {
       const slot = propUInt(addrEl, 'slot', 10, true, 0xffffffffn);
       if (!slot.ok) return slot;
@@ -104,9 +109,9 @@ export function memoryDeviceFromElement(el: XmlElement, keepAlias: boolean): Dev
 }
 
 /** Device XML as given to attach-device / detach-device (virDomainDeviceDefParse). */
-export function parseMemoryDeviceXml(xml: string, opts: { keepAlias: boolean }): DeviceParse {
-  const doc = parseXml(xml, DEVICE_DOC);
+export function parseMemoryDeviceXml(xml: string, opts: { keepAlias: boolean }, libvirt: LibvirtVersion = LIBVIRT_9_0): DeviceParse {
+  const doc = parseXml(xml, DEVICE_DOC, libvirt.xmlErrors);
   if (!doc.ok) return doc;
   if (doc.root.name !== 'memory') throw new ScenarioError(`device <${doc.root.name}> is not modelled: only <memory model='dimm'> can be attached or detached`);
-  return memoryDeviceFromElement(doc.root, opts.keepAlias);
+  return memoryDeviceFromElement(doc.root, opts.keepAlias, libvirt);
 }

@@ -12,7 +12,7 @@
 import type { QmpEvent } from '../engine/effects';
 import { ScenarioError, type Backend, type QmpCommand, type StepResult } from '../backends/types';
 import { LE, type LibvirtError } from './errors';
-import { defineDomain, startDomain, type DomainDef } from './domain';
+import { defineDomain, startDomain, type DefineOptions, type DomainDef } from './domain';
 import {
   insertMemory, objectDel, planAttach, planDetach, QOM_LIST_PERIPHERAL, QUERY_BALLOON, QUERY_MEMORY_DEVICES,
   refreshFromQuery, removeMemory,
@@ -40,7 +40,7 @@ export interface PassThroughResult {
 
 export type StartupResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
 
-export interface LibvirtDomainOptions {
+export interface LibvirtDomainOptions extends DefineOptions {
   /**
    * Start QEMU with libvirt's default devices that show in its QMP (balloon0, usb, q35 root ports).
    * Default: on for the real QEMU backend, and on any backend that declares
@@ -96,14 +96,16 @@ export class LibvirtDomain {
   private def?: DomainDef;
   private liveDef?: DomainDef;
   private readonly defaultDevices: boolean;
+  private readonly versions: DefineOptions;
 
   constructor(readonly backend: Backend, options: LibvirtDomainOptions = {}) {
+    this.versions = { ...(options.libvirt !== undefined ? { libvirt: options.libvirt } : {}), ...(options.qemu !== undefined ? { qemu: options.qemu } : {}) };
     this.defaultDevices = options.defaultDevices ?? (backend.name === 'qemu' || (backend as { libvirtDefaultDevices?: boolean }).libvirtDefaultDevices === true);
   }
 
   /** The pure part of `virsh define`: errors, or the definition and the QEMU options start will use. */
-  static define(xml: string) {
-    const d = defineDomain(xml);
+  static define(xml: string, options: DefineOptions = {}) {
+    const d = defineDomain(xml, options);
     if (!d.ok) return d;
     const s = startDomain(d.def);
     return s.ok ? { ok: true as const, def: d.def, live: s.live, qemuOptions: s.qemuOptions, deviceOptions: s.deviceOptions } : s;
@@ -111,7 +113,7 @@ export class LibvirtDomain {
 
   /** `virsh define FILE`. */
   define(xml: string, file = 'domain.xml'): VirshOutput {
-    const d = defineDomain(xml);
+    const d = defineDomain(xml, this.versions);
     if (!d.ok) return virshFailure(`Failed to define domain from ${file}`, d.error);
     this.def = d.def;
     return virshSuccess(`Domain '${d.def.name}' defined from ${file}`);
@@ -127,6 +129,11 @@ export class LibvirtDomain {
     const r = await this.backend.start(options);
     if (!r.ok) return virshFailure(failed, LE.processExited(r.error), true);
     this.liveDef = s.live;
+    // qemuProcessLaunch ends with qemuDomainUpdateMemoryDeviceInfo: cold-plugged DIMMs learn their base
+    if (s.live.mems.length > 0) {
+      const q = await this.backend.qmp(QUERY_MEMORY_DEVICES);
+      this.liveDef = refreshFromQuery(this.liveDef, q.reply);
+    }
     return virshSuccess(`Domain '${this.def.name}' started`);
   }
 

@@ -11,6 +11,7 @@ import { LE, type LibvirtError } from './errors';
 import { memoryDeviceFromElement, type MemoryDeviceDef } from './device';
 import { child, childrenNamed, DOMAIN_DOC, parseXml, xpathString } from './xml';
 import { parseMemoryKiB, roundUp } from './scaled';
+import { libvirtVersion, pairedQemu, qemuMachineTypes, resolveMachineAlias, type LibvirtVersion, type QemuVersionName } from './versions';
 
 export type MachineType = 'pc' | 'q35';
 
@@ -21,10 +22,14 @@ export interface NumaCell {
 }
 
 export interface DomainDef {
+  /** The libvirt version whose behaviour this definition follows (libvirt/versions/). */
+  readonly libvirt: LibvirtVersion;
+  /** The QEMU it runs on (its machine types; the engine version). */
+  readonly qemu: QemuVersionName;
   readonly name: string;
   readonly virtType: 'qemu' | 'kvm';
   readonly emulator: string;
-  /** Canonical machine name (`pc` → `pc-i440fx-7.2`, `q35` → `pc-q35-7.2`). */
+  /** Canonical machine name (`pc` → `pc-i440fx-7.2` on QEMU 7.2, `pc-i440fx-10.0` on 10.0). */
   readonly machine: string;
   readonly machineType: MachineType;
   readonly acpi: boolean;
@@ -50,30 +55,20 @@ export type Defined = { readonly ok: true; readonly def: DomainDef } | { readonl
 const IGNORED_TOP = new Set(['uuid', 'title', 'description', 'metadata', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'pm', 'genid']);
 const IGNORED_DEVICES = new Set(['emulator', 'input', 'audio', 'graphics', 'video', 'serial', 'console']);
 
-/** i440fx machine versions QEMU 7.2 has (1.4 ... 7.2) and q35 ones (2.4 ... 7.2). */
-function machineVersionExists(kind: MachineType, major: number, minor: number): boolean {
-  const v = major * 100 + minor;
-  const lo = kind === 'pc' ? 104 : 204;
-  const known = v >= lo && v <= 702 && (major < 7 ? minor <= (major === 2 ? 12 : major === 3 || major === 4 ? 2 : major === 5 ? 2 : major === 6 ? 2 : 7) : minor <= 2);
-  return known;
-}
-
 interface MachineChoice {
   readonly type?: MachineType;
   readonly canonical: string;
   readonly exists: boolean;
 }
 
-function classifyMachine(name: string): MachineChoice {
-  if (name === 'pc' || name === 'pc-i440fx-7.2') return { type: 'pc', canonical: 'pc-i440fx-7.2', exists: true };
-  if (name === 'q35' || name === 'pc-q35-7.2') return { type: 'q35', canonical: 'pc-q35-7.2', exists: true };
-  const m = /^pc-(i440fx|q35)-(\d+)\.(\d+)$/.exec(name);
-  if (m) {
-    const type: MachineType = m[1] === 'q35' ? 'q35' : 'pc';
-    return { type, canonical: name, exists: machineVersionExists(type, Number(m[2]), Number(m[3])) };
-  }
-  // libvirt treats `pc-<anything>`/`pc-0.x`/`pc-1.x` as i440fx by name; none of those exist in QEMU 7.2.
-  return { canonical: name, exists: false };
+/** The machine as libvirt resolves it on that QEMU: the alias' target, i440fx/q35 by name, and whether QEMU has it. */
+function classifyMachine(name: string, qemu: QemuVersionName): MachineChoice {
+  const canonical = resolveMachineAlias(name, qemu);
+  const exists = qemuMachineTypes(qemu).has(canonical);
+  if (canonical.startsWith('pc-q35-')) return { type: 'q35', canonical, exists };
+  if (canonical.startsWith('pc-i440fx-')) return { type: 'pc', canonical, exists };
+  // libvirt treats other `pc-<anything>` names as i440fx by name, but without a PCI bus; none exist in QEMU.
+  return { canonical, exists: false };
 }
 
 function uintText(text: string | undefined): number | undefined {
@@ -94,9 +89,18 @@ function parseCpus(text: string): number[] {
   return out;
 }
 
+export interface DefineOptions {
+  /** libvirt version (default 9.0). */
+  readonly libvirt?: LibvirtVersion | string;
+  /** QEMU version (default: the libvirt version's own, 7.2 for 9.0 and 10.0 for 11.3). */
+  readonly qemu?: string;
+}
+
 /** virDomainDefParseXML + post-parse + validation for `virsh define` (parse flags INACTIVE|ABI_UPDATE). */
-export function defineDomain(xml: string): Defined {
-  const doc = parseXml(xml, DOMAIN_DOC);
+export function defineDomain(xml: string, options: DefineOptions = {}): Defined {
+  const libvirt = libvirtVersion(options.libvirt);
+  const qemu = pairedQemu(libvirt, options.qemu);
+  const doc = parseXml(xml, DOMAIN_DOC, libvirt.xmlErrors);
   if (!doc.ok) return doc;
   const root = doc.root;
   if (root.name !== 'domain') return { ok: false, error: LE.rootElement('domain', root.name) };
@@ -135,7 +139,7 @@ export function defineDomain(xml: string): Defined {
   if (osType.text.trim() !== 'hvm') return { ok: false, error: LE.unknownOsType(osType.text.trim()) };
   if ((osType.attrs.arch ?? 'x86_64') !== 'x86_64') throw new ScenarioError(`arch '${osType.attrs.arch}' is not modelled (x86_64)`);
   for (const c of os!.children) if (c.name !== 'type' && c.name !== 'boot') throw new ScenarioError(`<os><${c.name}> is not modelled`);
-  const machineChoice = classifyMachine(osType.attrs.machine ?? 'pc');
+  const machineChoice = classifyMachine(osType.attrs.machine ?? 'pc', qemu);
 
   const features = child(root, 'features');
   for (const f of features?.children ?? []) if (f.name !== 'acpi' && f.name !== 'apic' && f.name !== 'pae') throw new ScenarioError(`<features><${f.name}/> is not modelled`);
@@ -180,7 +184,7 @@ export function defineDomain(xml: string): Defined {
   let emulator = '/usr/bin/qemu-system-x86_64';
   for (const d of devices?.children ?? []) {
     if (d.name === 'memory') {
-      const m = memoryDeviceFromElement(d, false);
+      const m = memoryDeviceFromElement(d, false, libvirt);
       if (!m.ok) return m;
       mems.push(m.device);
     } else if (d.name === 'memballoon') {
@@ -199,7 +203,20 @@ export function defineDomain(xml: string): Defined {
     }
   }
 
-  // --- post-parse: machine, memory (virDomainDefPostParseMemory with ABI_UPDATE) ---
+  // --- post-parse: the driver's first (qemuDomainDefNumaAutoAdd), then memory (virDomainDefPostParseMemory with ABI_UPDATE) ---
+  const maxKiB = max.value ?? 0n;
+  const slotCount = slots ?? 0;
+  if (libvirt.define.numaAutoAdd && cells.length === 0 && (maxKiB > 0n || slotCount > 0)) {
+    // memory hotplug without <numa>: one node with what the memory devices leave of <memory>, and the
+    // devices without a node on it
+    let nodeKiB = total.value ?? 0n;
+    for (const [i, m] of mems.entries()) {
+      if (m.sizeKiB > nodeKiB) return { ok: false, error: LE.dimmsExceedTotal() };
+      nodeKiB -= m.sizeKiB;
+      if (m.targetNode === -1) mems[i] = { ...m, targetNode: 0 };
+    }
+    cells.push({ id: 0, cpus: vcpus === 1 ? '0' : `0-${vcpus - 1}`, memKiB: nodeKiB });
+  }
   const numaKiB = cells.reduce((s, c) => s + c.memKiB, 0n);
   const hotplugKiB = mems.reduce((s, m) => s + m.sizeKiB, 0n);
   let totalKiB = total.value ?? 0n;
@@ -208,9 +225,9 @@ export function defineDomain(xml: string): Defined {
   if (totalKiB - hotplugKiB === 0n) return { ok: false, error: LE.memorySizeMissing() };
   let curBalloonKiB = cur.value ?? 0n;
   if (curBalloonKiB > totalKiB || curBalloonKiB === 0n) curBalloonKiB = totalKiB;
-  const maxKiB = max.value ?? 0n;
-  const slotCount = slots ?? 0;
-  if ((maxKiB > 0n || slotCount > 0) && !(maxKiB > 0n && slotCount > 0)) return { ok: false, error: LE.maxMemoryAndSlots() };
+  if (libvirt.define.maxMemoryNeedsSlots) {
+    if ((maxKiB > 0n || slotCount > 0) && !(maxKiB > 0n && slotCount > 0)) return { ok: false, error: LE.maxMemoryAndSlots() };
+  } else if (maxKiB === 0n && slotCount > 0) return { ok: false, error: LE.maxMemoryForSlots() };
   if (maxKiB > 0n && maxKiB < totalKiB) return { ok: false, error: LE.maxMemoryBelowMemory() };
 
   // --- address assignment: PCI (a machine libvirt does not know as i440fx/q35 has no PCI bus), dimm slots ---
@@ -233,15 +250,12 @@ export function defineDomain(xml: string): Defined {
   }
 
   const def: DomainDef = {
-    name, virtType: type, emulator, machine: machineChoice.canonical, machineType: machineChoice.type, acpi,
+    libvirt, qemu, name, virtType: type, emulator, machine: machineChoice.canonical, machineType: machineChoice.type, acpi,
     totalKiB, curBalloonKiB, maxMemoryKiB: maxKiB, slots: slotCount, vcpus, cells, mems: assigned, balloon, usb,
   };
 
   // --- validation: qemuValidateDomainDef, then each device (virDomainMemoryDefValidate) ---
   if (!machineChoice.exists) return { ok: false, error: LE.machineNotSupported(emulator, machineChoice.canonical) };
-  if (machineChoice.canonical !== 'pc-i440fx-7.2' && machineChoice.canonical !== 'pc-q35-7.2') {
-    throw new ScenarioError(`machine '${machineChoice.canonical}' is not modelled (pc, q35, pc-i440fx-7.2, pc-q35-7.2)`);
-  }
   const hp = validateMemoryHotplug(def, undefined);
   if (hp) return { ok: false, error: hp };
   for (const m of def.mems) {
@@ -258,33 +272,65 @@ export function slotBitmap(mems: readonly MemoryDeviceDef[], slots: number): boo
   return map;
 }
 
-/** virDomainMemoryDefValidate: the target node against the guest's NUMA cells. */
+/**
+ * virDomainMemoryDefValidate (device validation: at define for each device, at attach against the live
+ * definition): the target node against the guest's NUMA cells; from libvirt 11 also the clash with the
+ * other devices (virDomainMemoryDefCheckConflict).
+ */
 export function validateMemoryDevice(def: DomainDef, mem: MemoryDeviceDef): LibvirtError | undefined {
   if (mem.targetNode !== -1) {
     if (def.cells.length === 0) return LE.noNumaForNode();
     if (mem.targetNode >= def.cells.length) return LE.nodeOutOfRange(mem.targetNode, def.cells.length);
   }
+  if (def.libvirt.memory.conflicts === 'address-ranges') return addressRangeConflict(def, mem);
   return undefined;
 }
 
-/** qemuDomainDefValidateMemoryHotplugDevice (dimm). */
+/**
+ * libvirt 11's clash check: the same slot as another dimm, else [base, base + size) overlapping another
+ * device that has a base (devices without a base never clash by address).
+ */
+function addressRangeConflict(def: DomainDef, mem: MemoryDeviceDef): LibvirtError | undefined {
+  const addr = mem.address?.type === 'dimm' ? mem.address : undefined;
+  const start = addr?.base ?? 0n;
+  if (!addr) return undefined;
+  const end = start + mem.sizeKiB * 1024n;
+  for (const o of def.mems) {
+    if (o === mem) continue;
+    const other = o.address?.type === 'dimm' ? o.address : undefined;
+    if (other && addr.slot === other.slot) return LE.slotBusy(addr.slot);
+    const oStart = other?.base ?? 0n;
+    if (start === 0n || oStart === 0n) continue;
+    const oEnd = oStart + o.sizeKiB * 1024n;
+    if ((start <= oStart && end > oStart) || (oStart <= start && oEnd > start)) return LE.addressOverlap(start, end, oStart);
+  }
+  return undefined;
+}
+
+/** qemuDomainDefValidateMemoryHotplugDevice (dimm); 9.0 also checks the clash here (qemuCheckMemoryDimmConflict). */
 function validateHotplugDevice(def: DomainDef, mem: MemoryDeviceDef, others: readonly MemoryDeviceDef[]): LibvirtError | undefined {
+  const v = def.libvirt.memory;
   if (mem.address && mem.address.type !== 'dimm') return LE.onlyDimmAddresses();
-  if (def.cells.length > 0 && mem.targetNode === -1) return LE.targetNodeRequired();
+  const nodeMissing = def.cells.length > 0 && mem.targetNode === -1;
+  if (v.targetNodeCheck === 'before-address' && nodeMissing) return LE.targetNodeRequired();
   if (mem.address?.type === 'dimm') {
     if (mem.address.slot >= def.slots) return LE.slotExceeds(mem.address.slot, def.slots);
-    // qemuCheckMemoryDimmConflict: per other device, slot first, then base
-    for (const o of others) {
-      if (o === mem || o.address?.type !== 'dimm') continue;
-      if (mem.address.slot === o.address.slot) return LE.slotBusy(mem.address.slot);
-      if (mem.address.base !== 0n && mem.address.base === o.address.base) return LE.baseBusy(mem.address.base);
+    if (v.conflicts === 'slot-then-base') {
+      // per other device, slot first, then base
+      for (const o of others) {
+        if (o === mem || o.address?.type !== 'dimm') continue;
+        if (mem.address.slot === o.address.slot) return LE.slotBusy(mem.address.slot);
+        if (mem.address.base !== 0n && mem.address.base === o.address.base) return LE.baseBusy(mem.address.base);
+      }
     }
   }
+  if (v.targetNodeCheck === 'after-address' && nodeMissing) return LE.targetNodeRequired();
   return undefined;
 }
 
 /** qemuDomainDefValidateMemoryHotplug(def, mem): at define/start (mem undefined) and at hotplug. */
 export function validateMemoryHotplug(def: DomainDef, mem: MemoryDeviceDef | undefined): LibvirtError | undefined {
+  const v = def.libvirt.memory;
   let nmems = def.mems.length;
   let hotplugKiB = 0n;
   if (mem) {
@@ -293,9 +339,9 @@ export function validateMemoryHotplug(def: DomainDef, mem: MemoryDeviceDef | und
     const e = validateHotplugDevice(def, mem, def.mems);
     if (e) return e;
   }
-  if (def.maxMemoryKiB === 0n) return nmems > 0 ? LE.noMaxMemory() : undefined;
+  if (def.maxMemoryKiB === 0n && def.slots === 0) return nmems > 0 ? LE.noMaxMemory() : undefined;
   if (def.cells.length === 0) return LE.numaRequired();
-  if (nmems > def.slots) return LE.countExceedsSlots(nmems, def.slots);
+  if (v.slotCount === 'device-count-first' && nmems > def.slots) return LE.countExceedsSlots(nmems, def.slots);
   for (const m of def.mems) {
     hotplugKiB += m.sizeKiB;
     if (!mem) {
@@ -303,6 +349,8 @@ export function validateMemoryHotplug(def: DomainDef, mem: MemoryDeviceDef | und
       if (e) return e;
     }
   }
+  // every memory device here is a dimm, and each needs a slot
+  if (v.slotCount === 'slots-needed-last' && nmems > def.slots) return LE.slotsNeededExceedSlots(nmems, def.slots);
   const space = def.maxMemoryKiB - initialKiB(def);
   if (hotplugKiB > space) return LE.hotplugSpace();
   return undefined;
@@ -361,7 +409,9 @@ function kib(v: bigint): string {
 
 function qemuOptions(def: DomainDef, initial: bigint): string {
   const o: string[] = [];
-  o.push(`-M ${def.machineType}${def.acpi ? '' : ',acpi=off'}`);
+  // `-M pc` / `-M q35` when libvirt resolved the alias (the engine resolves it the same way on that QEMU)
+  const machine = def.machine === resolveMachineAlias(def.machineType, def.qemu) ? def.machineType : def.machine;
+  o.push(`-M ${machine}${def.acpi ? '' : ',acpi=off'}`);
   o.push(`-accel ${def.virtType === 'kvm' ? 'kvm' : 'tcg'}`);
   o.push(`-m ${kib(initial)}${def.maxMemoryKiB > 0n ? `,slots=${def.slots},maxmem=${kib(def.maxMemoryKiB)}` : ''}`);
   for (const c of def.cells) {

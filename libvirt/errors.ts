@@ -53,8 +53,9 @@ const err = (key: string, code: LibvirtErrorCode, domain: LibvirtErrorDomain, me
 /** The catalogue (wording verified against real libvirt 9.0 where the recipe or test/libvirt has it). */
 export const LE = {
   // --- XML (virxml.c, libxml2 through catchXMLError) ---
-  xmlParse: (docName: string, line: number, message: string, context: string, pointer: string) =>
-    err('xml-parse', 'XML_DETAIL', 'XML', `${docName}:${line}: ${message}${context}\n${pointer}`),
+  /** `where`: `(device_definition):LINE` (libvirt 9.0) or `at line LINE` (11.3). */
+  xmlParse: (where: string, message: string, context: string, pointer: string) =>
+    err('xml-parse', 'XML_DETAIL', 'XML', `${where}: ${message}${context}\n${pointer}`),
   rootElement: (expected: string, got: string) => err('root-element', 'XML_ERROR', 'DOMAIN', `expecting root element of '${expected}', not '${got}'`),
   missingAttr: (attr: string, element: string) => err('missing-attr', 'XML_ERROR', 'XML', `Missing required attribute '${attr}' in element '${element}'`),
   invalidAttrEnum: (attr: string, element: string, value: string) =>
@@ -79,6 +80,8 @@ export const LE = {
   dimmsExceedTotal: () => err('dimms-exceed-total', 'XML_ERROR', 'DOMAIN', 'Total size of memory devices exceeds the total memory size'),
   memorySizeMissing: () => err('memory-missing', 'XML_ERROR', 'DOMAIN', 'Memory size must be specified via <memory> or in the <numa> configuration'),
   maxMemoryAndSlots: () => err('max-and-slots', 'XML_ERROR', 'DOMAIN', 'both maximum memory size and memory slot count must be specified'),
+  /** libvirt ≥ 10: `<maxMemory slots=...>` of size 0. */
+  maxMemoryForSlots: () => err('max-for-slots', 'XML_ERROR', 'DOMAIN', 'maximum memory size must be specified when specifying number of memory slots'),
   maxMemoryBelowMemory: () => err('max-below-memory', 'XML_ERROR', 'DOMAIN', 'maximum memory size must be equal or greater than the actual memory size'),
   unknownOsType: (t: string) => err('os-type', 'INTERNAL_ERROR', 'DOMAIN', `unknown OS type '${t}'`),
   machineNotSupported: (emulator: string, machine: string) =>
@@ -101,9 +104,15 @@ export const LE = {
   targetNodeRequired: () => err('target-node-required', 'CONFIG_UNSUPPORTED', 'QEMU', 'target NUMA node needs to be specified for memory device'),
   slotExceeds: (slot: number, slots: number) => err('slot-exceeds', 'CONFIG_UNSUPPORTED', 'QEMU', `memory device slot '${slot}' exceeds slots count '${slots}'`),
   slotBusy: (slot: number) => err('slot-busy', 'CONFIG_UNSUPPORTED', 'QEMU', `memory device slot '${slot}' is already being used by another memory device`),
+  /** libvirt ≥ 10 (virDomainMemoryDefCheckConflict): [start:end] in bytes, end exclusive. */
+  addressOverlap: (start: bigint, end: bigint, otherStart: bigint) =>
+    err('address-overlap', 'CONFIG_UNSUPPORTED', 'DOMAIN', `memory device address [0x${start.toString(16)}:0x${end.toString(16)}] overlaps with other memory device (0x${otherStart.toString(16)})`),
   baseBusy: (base: bigint) => err('base-busy', 'CONFIG_UNSUPPORTED', 'QEMU', `memory device base '0x${base.toString(16)}' is already being used by another memory device`),
   numaRequired: () => err('numa-required', 'CONFIG_UNSUPPORTED', 'QEMU', 'At least one numa node has to be configured when enabling memory hotplug'),
   countExceedsSlots: (count: number, slots: number) => err('count-exceeds-slots', 'CONFIG_UNSUPPORTED', 'QEMU', `memory device count '${count}' exceeds slots count '${slots}'`),
+  /** libvirt ≥ 10. */
+  slotsNeededExceedSlots: (count: number, slots: number) =>
+    err('count-exceeds-slots', 'CONFIG_UNSUPPORTED', 'QEMU', `count of memory devices requiring memory slots '${count}' exceeds slots count '${slots}'`),
   hotplugSpace: () => err('hotplug-space', 'CONFIG_UNSUPPORTED', 'QEMU', 'memory device total size exceeds hotplug space'),
   notPresent: (model: string) => err('not-present', 'DEVICE_MISSING', 'QEMU', `model '${model}' memory device not present in the domain configuration`),
   qemuCommand: (command: string, desc: string) => err('qemu-command', 'INTERNAL_ERROR', 'QEMU', `unable to execute QEMU command '${command}': ${desc}`),

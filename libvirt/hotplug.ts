@@ -1,5 +1,5 @@
 // attach-device / detach-device of `<memory model='dimm'>` on a running domain, as pure functions of the
-// live definition: libvirt 9.0's checks in its order, the slot from its own bitmap, the alias, and the
+// live definition: libvirt's checks in its order (the version's, live.libvirt), the slot from its own bitmap, the alias, and the
 // exact QMP it sends. The orchestration (domain-object.ts) only sends what these functions return.
 
 import type { QmpCommand } from '../backends/types';
@@ -36,13 +36,13 @@ export function freeSlot(live: DomainDef): number | undefined {
 /** Everything `virsh attach-device DOM FILE --live` decides before talking to QEMU. */
 export function planAttach(live: DomainDef, xml: string): Planned<AttachPlan> {
   // 1. parse (INACTIVE: non-user aliases are dropped), 2. device validation
-  const parsed = parseMemoryDeviceXml(xml, { keepAlias: false });
+  const parsed = parseMemoryDeviceXml(xml, { keepAlias: false }, live.libvirt);
   if (!parsed.ok) return parsed;
   let mem = parsed.device;
   const invalid = validateMemoryDevice(live, mem);
   if (invalid) return { ok: false, error: invalid };
   // 3. virDomainDefCompatibleDevice (sizes as given, KiB)
-  if (live.maxMemoryKiB === 0n) return { ok: false, error: LE.noMaxMemory() };
+  if (live.maxMemoryKiB === 0n && live.slots === 0) return { ok: false, error: LE.noMaxMemory() };
   if (live.totalKiB + mem.sizeKiB > live.maxMemoryKiB) return { ok: false, error: LE.exceedsMaxMemory(mem.sizeKiB, live.maxMemoryKiB) };
   // 4. qemuDomainAttachMemory: align to 1 MiB (not 2), validate, slot, alias
   mem = { ...mem, sizeKiB: roundUp(mem.sizeKiB, HOTPLUG_ALIGN_KiB) };
@@ -122,7 +122,7 @@ export function findMemory(live: DomainDef, match: MemoryDeviceDef): number {
 
 /** Everything `virsh detach-device DOM FILE --live` decides before talking to QEMU (no validation: SKIP_VALIDATE). */
 export function planDetach(live: DomainDef, xml: string): Planned<DetachPlan> {
-  const parsed = parseMemoryDeviceXml(xml, { keepAlias: true });
+  const parsed = parseMemoryDeviceXml(xml, { keepAlias: true }, live.libvirt);
   if (!parsed.ok) return parsed;
   const match = { ...parsed.device, sizeKiB: roundUp(parsed.device.sizeKiB, HOTPLUG_ALIGN_KiB) };
   const idx = findMemory(live, match);

@@ -26,13 +26,33 @@ export type XmlResult = { readonly ok: true; readonly root: XmlElement } | { rea
 export const DEVICE_DOC = '(device_definition)';
 export const DOMAIN_DOC = '(domain_definition)';
 
+/** How libvirt words a libxml2 error (a libvirt version's `xmlErrors`). */
+export interface XmlErrorStyle {
+  /** `(device_definition):LINE: ...` or `at line LINE: ...`. */
+  readonly location: 'document-name' | 'at-line';
+  /** At the end of the input: the empty line after it (`(null)`) or the last line of text. */
+  readonly contextAtEnd: 'empty' | 'last-line';
+}
+/** libvirt 9.0's wording (the default). */
+export const DOCUMENT_NAME_ERRORS: XmlErrorStyle = { location: 'document-name', contextAtEnd: 'empty' };
+
+interface XmlDoc {
+  readonly name: string;
+  readonly style: XmlErrorStyle;
+}
+
 const NAME = /[A-Za-z_:][-A-Za-z0-9._:]*/y;
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
 
-/** The input line around `cur` and the pointer under it, as libvirt's catchXMLError prints them. */
-export function errorContext(buf: string, cur: number): { context: string; pointer: string } {
+/**
+ * The input line around `cur` and the pointer under it, as libvirt's catchXMLError prints them.
+ * `contextAtEnd: 'last-line'` (libvirt ≥ 10): at the end of the input libvirt first steps back over the
+ * terminating NUL, so the context is the last line of text rather than the empty line after it.
+ */
+export function errorContext(buf: string, cur: number, contextAtEnd: XmlErrorStyle['contextAtEnd'] = 'empty'): { context: string; pointer: string } {
   const isEol = (i: number) => buf[i] === '\n' || buf[i] === '\r';
   let c = Math.min(cur, buf.length);
+  if (contextAtEnd === 'last-line' && c > 0 && c === buf.length) c--;
   while (c > 0 && isEol(c)) c--;
   while (c > 0 && !isEol(c)) c--;
   if (isEol(c)) c++;
@@ -52,10 +72,11 @@ function lineAt(buf: string, pos: number): number {
   return n;
 }
 
-function fatal(buf: string, docName: string, cur: number, message: string): LibvirtError {
-  const { context, pointer } = errorContext(buf, cur);
+function fatal(buf: string, doc: XmlDoc, cur: number, message: string): LibvirtError {
+  const { context, pointer } = errorContext(buf, cur, doc.style.contextAtEnd);
   // libxml2's messages end in "\n"; libvirt prints message + context, so the context starts a new line.
-  return LE.xmlParse(docName, lineAt(buf, cur), message, context, pointer);
+  const where = doc.style.location === 'document-name' ? `${doc.name}:${lineAt(buf, cur)}` : `at line ${lineAt(buf, cur)}`;
+  return LE.xmlParse(where, message, context, pointer);
 }
 
 /** Decode predefined entities and character references; undefined entities are reported. */
@@ -84,11 +105,11 @@ function decode(text: string): { ok: true; value: string } | { ok: false; entity
  * Scan for the first well-formedness error libxml2 would report, with its cursor position.
  * Returns undefined when the scanner finds nothing (the validator then has the last word).
  */
-function libxml2FirstError(buf: string, docName: string): LibvirtError | undefined {
+function libxml2FirstError(buf: string, doc: XmlDoc): LibvirtError | undefined {
   let i = 0;
   const blank = (ch: string | undefined) => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
   while (blank(buf[i])) i++;
-  if (i >= buf.length) return fatal(buf, docName, i, 'Document is empty\n');
+  if (i >= buf.length) return fatal(buf, doc, i, 'Document is empty\n');
   const stack: { name: string; line: number }[] = [];
   let rootClosed = false;
   while (i < buf.length) {
@@ -99,13 +120,13 @@ function libxml2FirstError(buf: string, docName: string): LibvirtError | undefin
           continue;
         }
         return rootClosed
-          ? fatal(buf, docName, i, 'Extra content at the end of the document\n')
-          : fatal(buf, docName, i, "Start tag expected, '<' not found\n");
+          ? fatal(buf, doc, i, 'Extra content at the end of the document\n')
+          : fatal(buf, doc, i, "Start tag expected, '<' not found\n");
       }
       const next = buf.indexOf('<', i);
       const end = next < 0 ? buf.length : next;
       const d = decode(buf.slice(i, end));
-      if (!d.ok) return fatal(buf, docName, i + d.end, `Entity '${d.entity}' not defined\n`);
+      if (!d.ok) return fatal(buf, doc, i + d.end, `Entity '${d.entity}' not defined\n`);
       i = end;
       continue;
     }
@@ -136,13 +157,13 @@ function libxml2FirstError(buf: string, docName: string): LibvirtError | undefin
       if (buf[j] !== '>') return undefined;
       j++;
       const open = stack.pop();
-      if (!open) return fatal(buf, docName, i, 'Extra content at the end of the document\n');
-      if (open.name !== m[0]) return fatal(buf, docName, j, `Opening and ending tag mismatch: ${open.name} line ${open.line} and ${m[0]}\n`);
+      if (!open) return fatal(buf, doc, i, 'Extra content at the end of the document\n');
+      if (open.name !== m[0]) return fatal(buf, doc, j, `Opening and ending tag mismatch: ${open.name} line ${open.line} and ${m[0]}\n`);
       i = j;
       if (stack.length === 0) rootClosed = true;
       continue;
     }
-    if (rootClosed && stack.length === 0) return fatal(buf, docName, i, 'Extra content at the end of the document\n');
+    if (rootClosed && stack.length === 0) return fatal(buf, doc, i, 'Extra content at the end of the document\n');
     NAME.lastIndex = i + 1;
     const m = NAME.exec(buf);
     if (!m) return undefined;
@@ -159,14 +180,14 @@ function libxml2FirstError(buf: string, docName: string): LibvirtError | undefin
     if (j >= buf.length) return undefined;
     const selfClosing = buf[j - 1] === '/';
     const d = decode(buf.slice(NAME.lastIndex, j));
-    if (!d.ok) return fatal(buf, docName, NAME.lastIndex + d.end, `Entity '${d.entity}' not defined\n`);
+    if (!d.ok) return fatal(buf, doc, NAME.lastIndex + d.end, `Entity '${d.entity}' not defined\n`);
     if (!selfClosing) stack.push({ name: m[0], line: lineAt(buf, i) });
     else if (stack.length === 0) rootClosed = true;
     i = j + 1;
   }
   if (stack.length > 0) {
     const open = stack[stack.length - 1];
-    return fatal(buf, docName, buf.length, `Premature end of data in tag ${open.name} line ${open.line}\n`);
+    return fatal(buf, doc, buf.length, `Premature end of data in tag ${open.name} line ${open.line}\n`);
   }
   return undefined;
 }
@@ -211,23 +232,24 @@ const parser = new XMLParser({
 });
 
 /** Parse a libvirt XML document safely; errors carry libvirt's wording where it has one. */
-export function parseXml(text: string, docName: string): XmlResult {
+export function parseXml(text: string, docName: string, style: XmlErrorStyle = DOCUMENT_NAME_ERRORS): XmlResult {
+  const doc: XmlDoc = { name: docName, style };
   const doctype = /<!(DOCTYPE|ENTITY)\b/i.exec(text);
   if (doctype) {
-    return { ok: false, error: fatal(text, docName, doctype.index, `${doctype[1].toUpperCase()} declarations are refused (no DTDs, no entity expansion)\n`) };
+    return { ok: false, error: fatal(text, doc, doctype.index, `${doctype[1].toUpperCase()} declarations are refused (no DTDs, no entity expansion)\n`) };
   }
-  const first = libxml2FirstError(text, docName);
+  const first = libxml2FirstError(text, doc);
   if (first) return { ok: false, error: first };
   const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (valid !== true) {
     const { line, col, msg } = valid.err;
     const lines = text.split('\n');
     const pos = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + Math.max(0, col - 1);
-    return { ok: false, error: fatal(text, docName, pos, `${msg}\n`) };
+    return { ok: false, error: fatal(text, doc, pos, `${msg}\n`) };
   }
   const nodes = parser.parse(text) as FxpNode[];
   const roots = nodes.map(toElement).filter((e): e is XmlElement => e !== undefined);
-  if (roots.length !== 1) return { ok: false, error: fatal(text, docName, text.length, 'Extra content at the end of the document\n') };
+  if (roots.length !== 1) return { ok: false, error: fatal(text, doc, text.length, 'Extra content at the end of the document\n') };
   return { ok: true, root: roots[0] };
 }
 

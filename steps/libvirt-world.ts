@@ -10,13 +10,16 @@
 // - A virsh refusal (define, start, attach, detach) goes through the world's error rule: it fails a Given
 //   step, and after a When it must be claimed by `Then it fails with ...` or `Then virsh fails with:`.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { Before, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import { LibvirtDomain, type OperationResult, type VirshOutput } from '../libvirt';
+import { libvirtVersion } from '../libvirt/versions';
 import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/types';
 import { fingerprint } from './snapshot';
 import type { HotplugWorld } from './world';
 import { repoPath } from '../paths';
+import { FileRefusal, MiB, readSuiteFile } from '../files';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /** Where `a domain defined by the file "x.xml"` and `I attach the device file "x.xml"` look. */
 export const DOMAIN_DIR = repoPath('features', 'domains');
@@ -41,6 +44,8 @@ export class LibvirtScenario {
   liveXmlBefore?: string;
   /** The domain's name once defined. */
   name = '';
+  /** `Given libvirt 11.3 on QEMU 10.0`: this scenario's versions, over the world parameter. */
+  version?: string;
 
   /** A new action step begins. */
   resetAction(): void {
@@ -78,12 +83,16 @@ export function requireDomain(world: HotplugWorld): LibvirtDomain {
 
 /** A domain or device XML file: features/domains/ of the project running the features, then the bundled ones. */
 export function readDomainFile(world: HotplugWorld, name: string): string {
-  const own = path.resolve('features', 'domains', name);
-  const file = fs.existsSync(own) ? own : path.resolve(DOMAIN_DIR, name);
-  if (!fs.existsSync(file)) {
-    throw new Error(`${world.uri}${world.stepLocation ? ':' + world.stepLocation.line : ''}: no file ${path.relative(process.cwd(), file)} (domain and device files live in features/domains/)`);
+  try {
+    // The project's own features/domains/ first (a project using this package as a dependency), then the bundled ones.
+    const own = path.resolve('features', 'domains');
+    const dir = fs.existsSync(path.join(own, name)) ? own : DOMAIN_DIR;
+    // virsh reads XML files of up to 10 MiB (VSH_MAX_XML_FILE).
+    return readSuiteFile(dir, name, 10 * MiB, 'features/domains/');
+  } catch (e) {
+    if (!(e instanceof FileRefusal)) throw e;
+    throw new Error(`${world.uri}${world.stepLocation ? ':' + world.stepLocation.line : ''}: ${e.message}`);
   }
-  return fs.readFileSync(file, 'utf8');
 }
 
 /** The text after virsh's `error: Failed to <verb> ...` line, without the first `error: ` (what `it fails with` compares). */
@@ -153,13 +162,19 @@ function throughDomain(s: LibvirtScenario, dom: LibvirtDomain, raw: Backend): Ba
   });
 }
 
+/** The libvirt version of this run (world parameter `libvirtVersion`, e.g. `-p libvirt-11.3`). */
+export function worldLibvirtVersion(world: HotplugWorld): { libvirt?: string } {
+  const v = scenarios.get(world)?.version ?? world.parameters.libvirtVersion;
+  return v !== undefined ? { libvirt: v } : {};
+}
+
 /** `virsh define FILE` + `virsh start --paused NAME` on the world's backend. */
 export async function defineAndStart(world: HotplugWorld, xml: string, file: string): Promise<void> {
   const s = libvirt(world);
   if (s.domain) throw new Error('a scenario defines one domain');
   const raw = world.getBackend();
   s.raw = raw;
-  const dom = new LibvirtDomain(recordingBackend(world, s, raw));
+  const dom = new LibvirtDomain(recordingBackend(world, s, raw), worldLibvirtVersion(world));
   s.domain = dom;
   const defined = dom.define(xml, file);
   const name = dom.persistent?.name ?? '';
@@ -200,3 +215,12 @@ export async function detach(world: HotplugWorld, xml: string, guestEjects: bool
   const r = await dom.detach(xml, { guestEjects }, file);
   afterOperation(world, s, `virsh detach-device ${s.name} ${file} --live`, r);
 }
+
+// Version-specific scenarios: `@libvirt-9.0` / `@libvirt-11.3` run only on that libvirt version (the
+// world parameter, default 9.0); elsewhere they are skipped, not failed.
+Before(function (this: HotplugWorld, { pickle }: ITestCaseHookParameter) {
+  const wanted = pickle.tags.map((t) => /^@libvirt-(\d+\.\d+)$/.exec(t.name)?.[1]).filter((v): v is string => v !== undefined);
+  if (wanted.length === 0) return undefined;
+  const running = libvirtVersion(this.parameters.libvirtVersion).name;
+  return wanted.includes(running) ? undefined : 'skipped';
+});

@@ -9,6 +9,7 @@ import { DiffError } from '../reports/diff';
 import type { QmpCommand } from '../backends/types';
 import { attach, defineAndStart, detach, libvirt, readDomainFile, requireDomain, transcriptError, type VirshRun } from './libvirt-world';
 import { assertLiveXml } from './libvirt-xml';
+import { libvirtVersion } from '../libvirt/versions';
 import type { HotplugWorld } from './world';
 import { docString } from './step-args';
 
@@ -17,6 +18,15 @@ BeforeStep(function (this: HotplugWorld, { pickleStep }) {
 });
 
 const where = (w: HotplugWorld) => `${w.uri}:${w.stepLocation?.docStringLine ?? w.stepLocation?.line ?? '?'}`;
+
+// --- versions ------------------------------------------------------------------------------------------
+Given(/^libvirt (\d+\.\d+) on QEMU (\d+\.\d+)$/, function (this: HotplugWorld, version: string, qemu: string) {
+  const v = libvirtVersion(version);
+  if (v.qemu !== qemu) throw new Error(`libvirt ${v.name} is modelled on QEMU ${v.qemu}, not ${qemu}`);
+  const s = libvirt(this);
+  if (s.domain) throw new Error('choose the versions before the domain is defined');
+  s.version = v.name;
+});
 
 // --- the domain ----------------------------------------------------------------------------------------
 Given('a domain (is )defined by:', async function (this: HotplugWorld, xml: string) {

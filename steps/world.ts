@@ -2,6 +2,7 @@
 // {"backend":"qemu"}), the machine history and every reply, event and IRQ line. Steps call `qmp`, `qtest`
 // and `hmp` here; this class records, tracks IRQ levels and enforces "an error must be asserted".
 
+import { LOG_FILE_NAME } from '../reports/messages';
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
 import { BackendUnavailable, type Backend, type QmpCommand, type StepResult } from '../backends/types';
 import { stringifyJson } from '../cli/json';
@@ -13,6 +14,8 @@ export interface WorldParams {
   readonly backend?: 'model' | 'qemu' | 'diff';
   /** Attach SVG memory maps and the topology JSON (default true). */
   readonly attachments?: boolean;
+  /** The libvirt version of the libvirt steps (`9.0`, `11.3`; default: the QEMU version's pair, 9.0 on 7.2). */
+  readonly libvirtVersion?: string;
 }
 
 export type Kind = 'start' | 'qmp' | 'qtest' | 'hmp';
@@ -84,6 +87,10 @@ export class HotplugWorld extends World<WorldParams> {
 
   constructor(options: IWorldOptions<WorldParams>) {
     super(options);
+    // Cucumber's html report renders `log` attachments (text/x.cucumber.log+plain) as HTML: virsh output or an
+    // XML parse error quoting a domain name like `<img src=x onerror=...>` would run as script when the report
+    // is opened. Everything a step logs is attached as plain text instead, which every report shows as text.
+    (this as { log: (text: string) => void }).log = (text: string) => this.attach(String(text), { mediaType: 'text/plain', fileName: LOG_FILE_NAME });
   }
 
   get backendName(): 'model' | 'qemu' | 'diff' {

@@ -189,12 +189,17 @@ test('live XML carries alias, dimm address and the totals', () => {
 // ---------------------------------------------------------------------------------------------------
 // Referee: the recorded transcripts
 
-const DIR = repoPath('test', 'libvirt');
-const recorded = fs.readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+/** The recorded corpora: libvirt 9.0 on QEMU 7.2, libvirt 11.3 on QEMU 10.0 (scripts/record-libvirt.sh --libvirt-version V). */
+const CORPORA = [
+  { version: '9.0', qemu: '7.2', dir: repoPath('test', 'libvirt') },
+  { version: '11.3', qemu: '10.0', dir: repoPath('test', 'libvirt-11.3') },
+] as const;
+const yamlIn = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
 
-test('at least 20 recorded libvirt cases', () => {
-  assert.ok(recorded.length >= 20);
-  for (const f of recorded) assert.ok(fs.existsSync(path.join(DIR, f.replace(/\.yaml$/, '.libvirt.json'))), f);
+test('at least 20 recorded libvirt 9.0 cases and 25 libvirt 11.3 ones, each with its transcript', () => {
+  assert.ok(yamlIn(CORPORA[0].dir).length >= 20);
+  assert.ok(yamlIn(CORPORA[1].dir).length >= 25);
+  for (const c of CORPORA) for (const f of yamlIn(c.dir)) assert.ok(fs.existsSync(path.join(c.dir, f.replace(/\.yaml$/, '.libvirt.json'))), f);
 });
 
 type BackendFactory = () => import('../backends/types').Backend;
@@ -212,21 +217,22 @@ function loadBackend(kind: 'model' | 'qemu'): BackendFactory | string {
   }
 }
 
-for (const kind of ['model', 'qemu'] as const) {
+for (const corpus of CORPORA) for (const kind of ['model', 'qemu'] as const) {
+  const { dir: DIR, version } = corpus;
   // On real QEMU whenever it is installed (CI installs it); LIBVIRT_QEMU=0 opts out.
   const wanted = kind === 'model' || (process.env.LIBVIRT_QEMU !== '0' && qemuAvailable());
   const factory = wanted ? loadBackend(kind) : `qemu-system-x86_64 is not installed (or LIBVIRT_QEMU=0)`;
-  for (const f of recorded) {
+  for (const f of yamlIn(DIR)) {
     // Scenarios that ask QEMU itself about libvirt's default devices (query-balloon, qom-list) need a model
     // that knows them; until the model backend declares libvirtDefaultDevices they are TODO on the model.
     const asksDevices = /"execute": "(query-balloon|qom-list)"/.test(fs.readFileSync(path.join(DIR, f), 'utf8'));
     const modelKnowsDevices = typeof factory !== 'string' && (factory() as { libvirtDefaultDevices?: boolean }).libvirtDefaultDevices === true;
     const todo = kind === 'model' && asksDevices && !modelKnowsDevices ? 'the model backend does not answer query-balloon / list balloon0, usb yet' : undefined;
-    test(`${kind}: ${f} matches real libvirt 9.0`, { skip: typeof factory === 'string' ? factory : false, todo }, async () => {
+    test(`${kind}: ${f} matches real libvirt ${version}`, { skip: typeof factory === 'string' ? factory : false, todo }, async () => {
       const { loadReplayScenario } = await import('../cli/replay-format');
       const { runLibvirtReplay } = await import('../cli/libvirt-replay');
       const scenario = loadReplayScenario(path.join(DIR, f));
-      const got = await runLibvirtReplay((factory as BackendFactory)(), scenario, kind === 'qemu' ? { defaultDevices: true } : {});
+      const got = await runLibvirtReplay((factory as BackendFactory)(), scenario, { libvirt: version, ...(kind === 'qemu' ? { defaultDevices: true } : {}) });
       const want = parseJson(fs.readFileSync(path.join(DIR, f.replace(/\.yaml$/, '.libvirt.json')), 'utf8')) as { startup: unknown; steps: unknown[] };
       const norm = (v: unknown) => parseJson(stringifyJson(v));
       const g = norm(got) as { startup: unknown; steps: unknown[] };

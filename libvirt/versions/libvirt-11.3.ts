@@ -1,0 +1,17 @@
+// libvirt 11.3.0 (Debian 13 trixie's, from bookworm-backports 11.3.0-2~bpo12+1) driving QEMU 10.0.2.
+// Each value differs from 9.0 and is pinned by a recording under test/libvirt-11.3/.
+
+import type { LibvirtVersion } from './types';
+
+export const LIBVIRT_11_3: LibvirtVersion = {
+  name: '11.3',
+  qemu: '10.0',
+  // xml-refusals: "error: at line 1: Premature end of data ..." and, at the end of the input, the last line
+  xmlErrors: { location: 'at-line', contextAtEnd: 'last-line' },
+  // xml-refusals, address-type: virXMLPropEnum(type, REQUIRED | NONZERO)
+  addressType: { missing: 'missing-attribute', unknown: 'invalid-attribute' },
+  // define-max-no-numa, numa-auto-add*: started with node 0; define-max-no-slots, max-no-slots-*: started
+  define: { numaAutoAdd: true, maxMemoryNeedsSlots: false },
+  // base-inside-dimm, busy-slot-base, overlap-*, define-overlap-cold; order-slot-before-node; slot-count
+  memory: { conflicts: 'address-ranges', targetNodeCheck: 'after-address', slotCount: 'slots-needed-last' },
+};

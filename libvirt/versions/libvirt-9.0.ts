@@ -1,0 +1,12 @@
+// libvirt 9.0.0 (Debian 12 bookworm, 9.0.0-4+deb12u2) driving QEMU 7.2: the reference the model started from.
+
+import type { LibvirtVersion } from './types';
+
+export const LIBVIRT_9_0: LibvirtVersion = {
+  name: '9.0',
+  qemu: '7.2',
+  xmlErrors: { location: 'document-name', contextAtEnd: 'empty' },
+  addressType: { missing: 'internal-error', unknown: 'unsupported-configuration' },
+  define: { numaAutoAdd: false, maxMemoryNeedsSlots: true },
+  memory: { conflicts: 'slot-then-base', targetNodeCheck: 'before-address', slotCount: 'device-count-first' },
+};
