@@ -12,9 +12,12 @@ const profile = (() => {
   const i = args.findIndex((a) => a === '-p' || a === '--profile');
   return i >= 0 ? args[i + 1] : 'default';
 })();
+const TITLES: Record<string, string> = {
+  default: 'model', qemu: 'real QEMU', diff: 'model vs real QEMU',
+  'model-10.0': 'model, QEMU 10.0', 'qemu-10.0': 'real QEMU 10.0', 'diff-10.0': 'model vs real QEMU 10.0',
+};
 // Each profile writes its reports to reports/out/<profile>/ (the default one to reports/out/), as cucumber.yaml says.
 const outDir = profile === 'default' ? 'reports/out' : `reports/out/${profile}`;
-const TITLES: Record<string, string> = { default: 'model', qemu: 'real QEMU', diff: 'model vs real QEMU' };
 mkdirSync(outDir, { recursive: true });
 rmSync(`${outDir}/messages.ndjson`, { force: true });
 
