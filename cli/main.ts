@@ -31,14 +31,19 @@ class TraceRecorder implements Backend {
 }
 
 export interface RunOptions {
-  /** libvirt version of `domain` scenarios without their own `libvirt-version:` key (default 9.0). */
+  /** libvirt version of `domain` scenarios without their own `libvirt-version:` key (default: the QEMU version's pair, 9.0). */
   readonly libvirtVersion?: string;
+  /** QEMU version given explicitly (`--qemu-version`); libvirt scenarios otherwise run on their libvirt's pair. */
+  readonly qemuVersion?: string;
 }
 
 export async function runScenario(scenario: ReplayScenario, backend: Backend, options: RunOptions = {}): Promise<{ transcript: Transcript; traces: TraceRecorder['traces'] }> {
   if (scenario.domain !== undefined) {
     const { runLibvirtReplay } = await import('./libvirt-replay');
-    const libvirt = options.libvirtVersion !== undefined ? { libvirt: options.libvirtVersion } : {};
+    const libvirt = {
+      ...(options.libvirtVersion !== undefined ? { libvirt: options.libvirtVersion } : {}),
+      ...(options.qemuVersion !== undefined ? { qemu: options.qemuVersion } : {}),
+    };
     const transcript = (await runLibvirtReplay(backend, scenario, libvirt)) as unknown as Transcript;
     // libvirt steps make several backend calls each: per-step traces would not line up, so none are kept.
     return { transcript, traces: [] };
@@ -190,7 +195,40 @@ const COMMANDS: Record<string, Command> = {
     },
     run: async (p, out) => (await import('./fuzz')).fuzzCommand(p, out),
   },
+  versions: {
+    spec: {
+      name: 'versions',
+      args: 'FILE...',
+      summary: 'The upgrade report: run each replay scenario (.yaml) or feature (.feature) on QEMU 7.2 / libvirt 9.0\n' +
+        'and on QEMU 10.0 / libvirt 11.3 and show, step by step, what differs (unified diffs).',
+      details: 'Replay scenarios are compared by their transcripts (replies, the QMP libvirt sent, events, IRQ lines);\n' +
+        "features by each step's outcome (passed, or failed with QEMU's or libvirt's words). The scenario's own\n" +
+        'qemu-version:/libvirt-version: keys are overridden. Exit 0 whether or not they differ.',
+      minArgs: 1,
+      options: {
+        json: { type: 'boolean', help: 'one JSON object per scenario and line (steps with before, after, same, diff)' },
+        backend: { type: 'string', value: 'NAME', choices: ['model', 'qemu'], help: 'the model (default) or the real binaries of both versions' },
+        html: { type: 'string', value: 'FILE', help: 'also write the HTML page (matrix + diffs) and FILE.json, which the topology\n' +
+          'report (npm run scenarios) shows as its upgrade section when written to reports/out/versions.html' },
+      },
+    },
+    run: async (p, out) => {
+      const { versionsCommand, checkVersionsFiles } = await import('./versions');
+      checkVersionsFiles(p.positionals);
+      const backend = (p.values.backend as 'model' | 'qemu' | undefined) ?? 'model';
+      return versionsCommand(
+        { backend, json: p.values.json === true, ...(typeof p.values.html === 'string' ? { html: p.values.html } : {}), files: p.positionals },
+        (kind, pair) => makeVersionedBackend(kind, pair.qemu),
+        out,
+      );
+    },
+  },
 };
+
+/** A backend of the given kind for one QEMU version. */
+async function makeVersionedBackend(kind: 'model' | 'qemu', _qemu: string): Promise<Backend> {
+  return makeBackend(kind);
+}
 
 function version(): string {
   const { readFileSync } = require('node:fs') as typeof import('node:fs');

@@ -11,7 +11,7 @@ import { LE, type LibvirtError } from './errors';
 import { memoryDeviceFromElement, type MemoryDeviceDef } from './device';
 import { child, childrenNamed, DOMAIN_DOC, parseXml, xpathString } from './xml';
 import { parseMemoryKiB, roundUp } from './scaled';
-import { libvirtVersion, pairedQemu, qemuMachineTypes, resolveMachineAlias, type LibvirtVersion, type QemuVersionName } from './versions';
+import { libvirtForQemu, libvirtVersion, pairedQemu, qemuMachineTypes, resolveMachineAlias, type LibvirtVersion, type QemuVersionName } from './versions';
 
 export type MachineType = 'pc' | 'q35';
 
@@ -90,7 +90,7 @@ function parseCpus(text: string): number[] {
 }
 
 export interface DefineOptions {
-  /** libvirt version (default 9.0). */
+  /** libvirt version (default: the QEMU version's pair; 9.0 when neither is given). */
   readonly libvirt?: LibvirtVersion | string;
   /** QEMU version (default: the libvirt version's own, 7.2 for 9.0 and 10.0 for 11.3). */
   readonly qemu?: string;
@@ -98,7 +98,7 @@ export interface DefineOptions {
 
 /** virDomainDefParseXML + post-parse + validation for `virsh define` (parse flags INACTIVE|ABI_UPDATE). */
 export function defineDomain(xml: string, options: DefineOptions = {}): Defined {
-  const libvirt = libvirtVersion(options.libvirt);
+  const libvirt = options.libvirt !== undefined ? libvirtVersion(options.libvirt) : libvirtForQemu(options.qemu);
   const qemu = pairedQemu(libvirt, options.qemu);
   const doc = parseXml(xml, DOMAIN_DOC, libvirt.xmlErrors);
   if (!doc.ok) return doc;
