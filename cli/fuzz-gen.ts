@@ -32,6 +32,12 @@ export interface MachineSpec {
   /** `-global PIIX4_PM|ICH9-LPC.memory-hotplug-support=off`. */
   readonly hotplugOff: boolean;
   readonly kvm: boolean;
+  /** A versioned machine type (`pc-i440fx-2.7`, `pc-q35-4.2`), whose compat properties show; absent: `pc`/`q35`. */
+  readonly version?: string;
+  /** `-M ...,acpi=off`. */
+  readonly acpiOff?: boolean;
+  /** Main RAM from NUMA memdevs (two nodes, one backend each) instead of the default pc.ram backend. */
+  readonly numaMemdevs?: boolean;
 }
 
 export interface GenOptions {
@@ -44,11 +50,20 @@ export interface GenOptions {
 
 const rare = (a: fc.Arbitrary<boolean>) => fc.oneof({ withCrossShrink: true }, { weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: a });
 
+/** Versioned machine types worth telling apart (memory hotplug exists on pc from 2.1, on q35 from its first, 2.4). */
+const VERSIONS: Readonly<Record<'pc' | 'q35', readonly string[]>> = {
+  pc: ['2.1', '2.4', '2.7', '2.8', '3.1', '4.0', '5.0', '6.0', '7.0', '7.1'],
+  q35: ['2.4', '2.7', '2.8', '3.1', '4.2', '6.0', '7.0', '7.1'],
+};
+
 export function machineArb(o: GenOptions): fc.Arbitrary<MachineSpec> {
   const type = o.machine === 'any' ? fc.constantFrom<'pc' | 'q35'>('pc', 'q35') : fc.constant(o.machine);
   return fc
     .record({
       type,
+      versionPick: fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: nat(9) }),
+      acpiOff: rare(fc.constant(true)),
+      numaMemdevs: rare(fc.constant(true)),
       ramMiB: fc.constantFrom(1024, 512, 2048),
       slots: fc.oneof({ withCrossShrink: true }, { weight: 12, arbitrary: fc.constantFrom(2, 4, 1, 8, 3, 5, 6, 7) }, { weight: 1, arbitrary: fc.constant(0) }),
       extraMiB: fc.constantFrom(2048, 1024, 3072, 512, 4096),
@@ -56,14 +71,23 @@ export function machineArb(o: GenOptions): fc.Arbitrary<MachineSpec> {
       hotplugOff: fc.oneof({ withCrossShrink: true }, { weight: 15, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       kvm: o.kvm ? fc.boolean() : fc.constant(false),
     })
-    .map(({ extraMiB, ...m }) => ({ ...m, maxmemMiB: m.ramMiB + extraMiB }));
+    .map(({ extraMiB, versionPick, ...m }) => {
+      const versions = VERSIONS[m.type];
+      const version = versionPick < 0 ? undefined : versions[versionPick % versions.length];
+      return { ...m, maxmemMiB: m.ramMiB + extraMiB, version, numa: m.numa && !m.numaMemdevs };
+    });
 }
 
 const size = (mib: number) => (mib % 1024 === 0 ? `${mib / 1024}G` : `${mib}M`);
 
 export function machineLine(m: MachineSpec): string {
-  const parts = [`-M ${m.type}`, m.slots === 0 ? `-m ${size(m.ramMiB)}` : `-m ${size(m.ramMiB)},slots=${m.slots},maxmem=${size(m.maxmemMiB)}`];
+  const name = m.version === undefined ? m.type : `pc-${m.type === 'pc' ? 'i440fx' : 'q35'}-${m.version}`;
+  const parts = [`-M ${name}${m.acpiOff ? ',acpi=off' : ''}`, m.slots === 0 ? `-m ${size(m.ramMiB)}` : `-m ${size(m.ramMiB)},slots=${m.slots},maxmem=${size(m.maxmemMiB)}`];
   if (m.numa) parts.push(`-object memory-backend-ram,id=ram0,size=${size(m.ramMiB)} -numa node,nodeid=0,memdev=ram0 -numa node,nodeid=1`);
+  if (m.numaMemdevs) {
+    const half = size(m.ramMiB / 2);
+    parts.push(`-object memory-backend-ram,id=ram0,size=${half} -object memory-backend-memfd,id=ram1,size=${half} -numa node,nodeid=0,memdev=ram0 -numa node,nodeid=1,memdev=ram1`);
+  }
   if (m.hotplugOff) parts.push(`-global ${m.type === 'pc' ? 'PIIX4_PM' : 'ICH9-LPC'}.memory-hotplug-support=off`);
   if (m.kvm) parts.push('-accel kvm');
   return parts.join(' ');
@@ -94,7 +118,10 @@ export type Intent =
   | { readonly t: 'pic'; readonly op: number; readonly value: number }
   | { readonly t: 'ioapic'; readonly op: number; readonly index: number; readonly value: number }
   | { readonly t: 'ram'; readonly op: number; readonly offset: number; readonly pick: number }
-  | { readonly t: 'hmp'; readonly which: number };
+  | { readonly t: 'hmp'; readonly which: number }
+  | { readonly t: 'qom'; readonly get: boolean; readonly which: number; readonly pick: number }
+  /** The guest enables the power button event (PM1_EN.PWRBTN_EN) or clears its status. */
+  | { readonly t: 'pwrbtn'; readonly clear: boolean };
 
 /**
  * What a device_add varies from the plain hot-add (an id, the first free backend, automatic slot and address):
@@ -135,6 +162,8 @@ export function intentArb(): fc.Arbitrary<Intent> {
     w(2, fc.record({ t: fc.constant('ioapic' as const), op: nat(3), index: nat(IOAPIC_INDEXES.length - 1), value: nat(IOAPIC_VALUES.length - 1) })),
     w(1, fc.record({ t: fc.constant('ram' as const), op: nat(3), offset: nat(3), pick: nat(3) })),
     w(2, fc.record({ t: fc.constant('hmp' as const), which: nat(HMP.length - 1) })),
+    w(2, fc.record({ t: fc.constant('qom' as const), get: fc.boolean(), which: nat(QOM_GETS.length - 1), pick: nat(3) })),
+    w(1, fc.record({ t: fc.constant('pwrbtn' as const), clear: fc.boolean() })),
   );
 }
 
@@ -161,8 +190,24 @@ interface Shadow {
 }
 
 const SIZES_MIB = [256, 128, 512, 1024, 2, 1, 0, 3];
-const HMP = ['info mtree -f', 'info pic', 'info irq', 'info memory-devices', 'info numa'];
-const QUERIES = ['query-memory-devices', 'query-memory-size-summary', 'query-acpi-ospm-status'];
+const HMP = [
+  'info mtree -f', 'info pic', 'info irq', 'info memory-devices', 'info numa', 'info memdev', 'info memory_size_summary',
+  'info status', 'info version', 'info mtree', 'system_powerdown', 'info mtree -v',
+];
+const QUERIES = [
+  'query-memory-devices', 'query-memory-size-summary', 'query-acpi-ospm-status', 'query-memdev', 'query-status', 'query-version',
+  'query-current-machine', 'query-hotpluggable-cpus', 'query-balloon', 'system_powerdown',
+];
+/** qom-list paths, then qom-get [path, property] pairs; `B` is a backend of the shadow, `D` a DIMM's id. */
+const QOM_LISTS = ['/objects', '/machine', '/machine/peripheral', '/', '/objects/B', '/machine/peripheral/D', '/machine/nope'];
+const QOM_GETS: ReadonlyArray<readonly [string, string]> = [
+  ['/machine', 'memory'], ['/machine', 'device-memory-region-size'], ['/machine', 'memory-backend'], ['/machine', 'acpi'],
+  ['/machine', 'max-ram-below-4g'], ['/machine', 'firmware'], ['/machine', 'suppress-vmdesc'], ['/machine', 'acpi-device'],
+  ['/machine', 'type'], ['/machine', 'smram'], ['/objects/B', 'size'], ['/objects/B', 'share'], ['/objects/B', 'merge'],
+  ['/objects/B', 'x-use-canonical-path-for-ramblock-id'], ['/objects/B', 'seal'], ['/objects/B', 'type'],
+  ['/machine/peripheral/D', 'addr'], ['/machine/peripheral/D', 'memdev'], ['/machine/peripheral/D/memdev', 'size'],
+  ['/objects', 'type'], ['/machine', 'nope'],
+];
 const FLAG_VALUES = [0x08, 0x02, 0x04, 0x01, 0x0c, 0x0a, 0xff, 0x00];
 const OST_VALUES = [1, 3, 0, 0x103, 0x80, 0xffffffff];
 const PIC_OPS = [
@@ -316,7 +361,7 @@ function step(s: Shadow, it: Intent): QemuStep[] {
       if (plugged + bytes > (s.m.maxmemMiB - s.m.ramMiB) * MiB) ok = false;
       // node: none, 0, 1, 5, a string
       const node = [undefined, 0, 1, 5, 'one'][it2.node];
-      if (node === 'one' || node === 5 || (node === 1 && !s.m.numa)) ok = false;
+      if (node === 'one' || node === 5 || (node === 1 && !s.m.numa && !s.m.numaMemdevs)) ok = false;
       // Anonymous devices only where the shadow expects success (a refused one shifts QEMU's numbering).
       if (it2.id === 2 && ok) id = undefined;
 
@@ -432,6 +477,21 @@ function step(s: Shadow, it: Intent): QemuStep[] {
         case 2: return [qtest(`writel ${hex(at)} 0xdeadbeef`), qtest(`readl ${hex(at)}`)];
         default: return [qtest(`read ${hex(at)} 8`)];
       }
+    }
+    case 'qom': {
+      const b = pick(s.backends, it.pick)?.id ?? (s.m.numaMemdevs ? 'ram0' : 'pc.ram');
+      const d = pick(s.dimms.filter((x) => x.id), it.pick)?.id ?? 'nope';
+      const fill = (p: string) => p.replace('/B', `/${b}`).replace('/D', `/${d}`);
+      if (!it.get) return [qmp('qom-list', { path: fill(QOM_LISTS[it.which % QOM_LISTS.length]) })];
+      const [path, property] = QOM_GETS[it.which];
+      return [qmp('qom-get', { path: fill(path), property })];
+    }
+    case 'pwrbtn': {
+      const pm1 = s.m.type === 'pc' ? 0xb000 : 0x600;
+      const out: QemuStep[] = s.pmEnabled ? [] : pmEnableSteps(s);
+      s.pmEnabled = true;
+      out.push(qtest(it.clear ? `outw ${hex(pm1)} 0x100` : `outw ${hex(pm1 + 2)} 0x100`));
+      return out;
     }
     case 'hmp':
       // Under KVM the in-kernel PIT keeps counting while the VM is paused, so when IRQ 0 shows up in the

@@ -78,15 +78,23 @@ function replayOptions(p: Parsed): ReplayOptions {
 
 async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
   const o = replayOptions(p);
-  // Load every file first: a malformed one stops the run before anything starts.
-  const scenarios = o.files.map((f) => loadReplayScenario(f));
-  for (const [i, scenario] of scenarios.entries()) {
-    const backend = await makeBackend(o.backend, o.rawQemu);
-    const { transcript, traces } = await runScenario(scenario, backend, o);
-    if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
-    else out(renderTranscript(o.files[i], transcript, traces));
+  // Each file on its own: one that stops (malformed, not modelled) gets an error line naming the file and
+  // the step on stderr, every other file still prints its transcript, and the exit code (2) says one stopped.
+  let stopped = 0;
+  for (const file of o.files) {
+    try {
+      const scenario = loadReplayScenario(file);
+      const backend = await makeBackend(o.backend, o.rawQemu);
+      const { transcript, traces } = await runScenario(scenario, backend, o);
+      if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
+      else out(renderTranscript(file, transcript, traces));
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      stopped++;
+      process.stderr.write(`hotplug-scenarios: ${e.message.startsWith(file) ? '' : `${file}: `}${e.message}\n`);
+    }
   }
-  return 0;
+  return stopped ? 2 : 0;
 }
 
 async function diff(p: Parsed, out: (s: string) => void): Promise<number> {

@@ -20,6 +20,16 @@ export interface MemoryBackend {
   readonly internal: boolean;
   /** Region id of its RAM memory region (the object id). */
   readonly region: string;
+  /** The HostMemoryBackend properties query-memdev and `info memdev` show (policy and host-nodes are not modelled). */
+  readonly props: BackendProps;
+}
+
+export interface BackendProps {
+  readonly merge: boolean;
+  readonly dump: boolean;
+  readonly prealloc: boolean;
+  readonly share: boolean;
+  readonly reserve: boolean;
 }
 
 export interface Dimm {
@@ -61,6 +71,8 @@ export interface MachineState {
   readonly backends: readonly MemoryBackend[];
   /** Realized pc-dimms, in realize order (QEMU's object-tree order for queries that don't sort). */
   readonly dimms: readonly Dimm[];
+  /** The children of /objects (memory backends) as QEMU's hash table holds them (qom-list, query-memdev). */
+  readonly objects: GHash;
   /** The children of /machine/peripheral as QEMU's hash table holds them (qom-list prints its order). */
   readonly peripheral: GHash;
   /** Counter for /machine/peripheral-anon/device[N]. */

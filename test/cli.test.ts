@@ -91,6 +91,22 @@ test('a malformed qtest line gets QEMU-style FAIL from the model, not a crash', 
   assert.match(t.steps[1].reply, /^FAIL /);
 });
 
+test('replay: a file that stops (not modelled, malformed) still lets every other file print its transcript', () => {
+  const a = repoPath('test', 'replay/examples/refused-slot.yaml');
+  const stops = scenario('stops.yaml', 'machine: -M pc -m 1G\nsteps:\n  - qmp: {execute: query-status}\n  - hmp: info jit\n');
+  const bad = scenario('bad.yaml', 'machine: -M pc -m 1G\nsteps:\n  - frob: 1\n');
+  const b = repoPath('test', 'replay/examples/startup-refused.yaml');
+  const r = run('replay', a, stops, bad, b, '--json');
+  assert.equal(r.code, 2);
+  const lines = r.out.trimEnd().split('\n');
+  assert.equal(lines.length, 2, r.out);
+  assert.equal((parseJson(lines[0]) as Record<string, unknown>).machine, '-M q35 -m 1G,slots=2,maxmem=3G');
+  assert.equal((parseJson(lines[1]) as Record<string, unknown>).machine, '-M pc -m 512M,slots=2');
+  assert.match(r.err, new RegExp(`${stops.replace(/[.\\/]/g, '\\$&')}:4: step 2: not modelled: HMP 'info jit'`));
+  assert.match(r.err, new RegExp(`${bad.replace(/[.\\/]/g, '\\$&')}:3: step 1: unknown step kind 'frob'`));
+  noStack(r.err);
+});
+
 test('every command has --help (exit 0) listing its options; --version prints the package version', () => {
   for (const cmd of ['run', 'replay', 'diff', 'fuzz']) {
     const r = run(cmd, '--help');

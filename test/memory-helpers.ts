@@ -28,6 +28,7 @@ export function config(type: 'pc' | 'q35', o: MachineOpts): MachineConfig {
     flags: {
       hasReservedMemory: true, enforceAlignedDimm: true, brokenReservedEnd: false, gigabyteAlign: true,
       enforceAmd1TbHole: true, autoEnableNumaWithMemhp: true, autoEnableNumaWithMemdev: true, canonicalPathRamblockId: false, fwCfgDma: true, ich9AcpiPciHotplug: true,
+      ioapicVersion: 0x20,
     },
     ramSize: o.ram,
     ramSlots: o.slots ?? 0n,

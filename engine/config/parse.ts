@@ -75,6 +75,7 @@ function machineFlags(m: MachineName): MachineClassFlags {
     canonicalPathRamblockId: le(3, 1),
     fwCfgDma: !le(2, 4),
     ich9AcpiPciHotplug: !le(6, 0),
+    ioapicVersion: le(2, 7) ? 0x11 : 0x20,
   };
 }
 
@@ -93,6 +94,7 @@ interface Acc {
   machine?: MachineName;
   maxRamBelow4g?: bigint;
   acpi: boolean;
+  acpiGiven?: boolean;
   mem?: { size?: string; slots?: string; maxmem?: string; text: string };
   backends: BackendOption[];
   numa: NumaNodeOption[];
@@ -160,6 +162,7 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
           const b = onOff(v);
           if (b === undefined) return unsupported(`-M acpi: expected on or off, got '${v}'`);
           acc.acpi = b;
+          acc.acpiGiven = true;
         } else return unsupported(`unsupported machine property '${k}' in '-M ${arg}'`);
       }
       return undefined;
@@ -183,19 +186,22 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       }
       let id: string | undefined;
       let size: bigint | undefined;
+      const bools: Record<string, boolean> = {};
       for (const [k, v] of kv.slice(1)) {
         if (k === 'id') id = v;
         else if (k === 'size') {
           size = parseQemuSize(v);
           if (size === undefined) return unsupported(`-object ${arg}: invalid size '${v}'`);
         } else if (k === 'reserve' || k === 'prealloc' || k === 'share' || k === 'merge' || k === 'dump') {
-          if (onOff(v) === undefined) return unsupported(`-object ${arg}: '${k}' expects on or off`);
+          const b = onOff(v);
+          if (b === undefined) return unsupported(`-object ${arg}: '${k}' expects on or off`);
+          bools[k] = b;
         } else return unsupported(`unsupported property '${k}' in '-object ${arg}'`);
       }
       // The QAPI visit of ObjectOptions: id, then the members (size) in schema order.
       if (id === undefined) return refused(atOption(`-object ${arg}`, E.parameterMissing('id')));
       if (size === undefined) return refused(atOption(`-object ${arg}`, E.parameterMissing('size')));
-      acc.backends.push({ type, id, size, text: arg });
+      acc.backends.push({ type, id, size, text: arg, bools });
       return undefined;
     }
     case '-numa': {
@@ -304,6 +310,7 @@ function finish(acc: Acc, commandLine: string): ParseResult {
       maxramSize,
       maxRamBelow4g: acc.maxRamBelow4g,
       acpi: acc.acpi,
+      ...(acc.acpiGiven ? { acpiOption: acc.acpi ? 'on' as const : 'off' as const } : {}),
       memoryHotplugSupport: memhpSupport,
       accel: acc.accel,
       backends: acc.backends,

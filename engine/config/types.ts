@@ -19,12 +19,16 @@ export interface MachineClassFlags {
   readonly fwCfgDma: boolean;
   /** pc_compat_6_0: ICH9-LPC without ACPI PCI hotplug (no acpi-pci-hotplug at 0xcc0); q35 only. */
   readonly ich9AcpiPciHotplug: boolean;
+  /** pc_compat_2_7: the (TCG) IOAPIC is version 0x11 instead of 0x20 (no EOI register). */
+  readonly ioapicVersion: number;
 }
 
 export interface BackendOption {
   readonly type: BackendType;
   readonly id: string;
   readonly size: bigint;
+  /** Boolean properties given on the command line (share, merge, dump, prealloc, reserve). */
+  readonly bools?: Readonly<Record<string, boolean>>;
   /** The option text as given, for error prefixes. */
   readonly text: string;
 }
@@ -76,6 +80,8 @@ export interface MachineConfig {
   readonly maxramSize: bigint;
   readonly maxRamBelow4g?: bigint;
   readonly acpi: boolean;
+  /** `acpi=on|off` as given (qom-get shows "auto" otherwise). */
+  readonly acpiOption?: 'on' | 'off';
   /** PIIX4_PM / ICH9-LPC `memory-hotplug-support`. */
   readonly memoryHotplugSupport: boolean;
   readonly accel: Accel;

@@ -1,11 +1,12 @@
 // Memory backend objects (backends/hostmem*.c): object-add creates an unmapped RAM region named by the
 // object id; object-del refuses while a pc-dimm maps it.
 
-import type { MachineState, MemoryBackend } from '../state';
+import type { BackendProps, MachineState, MemoryBackend } from '../state';
 import type { MachineConfig } from '../config/types';
 import { E, type QemuError } from '../errors';
 import { createRegion, removeRegion } from '../memory/regions';
 import { MiB, KiB } from '../units';
+import { ghashInsert, ghashRemove } from '../qom/ghash';
 
 export type BackendType = MemoryBackend['type'];
 
@@ -28,16 +29,36 @@ export function findBackend(state: MachineState, id: string): MemoryBackend | un
   return state.backends.find((b) => b.id === id);
 }
 
-export function addBackend(state: MachineState, type: BackendType, id: string, size: bigint, internal = false): Result<MachineState> {
+/**
+ * A backend's properties after its instance_init (merge and dump from the machine's mem-merge and
+ * dump-guest-core, both on; memfd shares by default) and the boolean properties given.
+ */
+export function backendProps(type: BackendType, given: Readonly<Record<string, boolean>> = {}): BackendProps {
+  return {
+    merge: given.merge ?? true,
+    dump: given.dump ?? true,
+    prealloc: given.prealloc ?? false,
+    share: given.share ?? type === 'memory-backend-memfd',
+    reserve: given.reserve ?? true,
+  };
+}
+
+/** host_memory_backend_set_prealloc / set_reserve refuse the pair whichever is set second. */
+export const PREALLOC_RESERVE: QemuError = { code: 'prealloc-reserve', class: 'GenericError', desc: "'prealloc=on' and 'reserve=off' are incompatible" };
+
+export function addBackend(
+  state: MachineState, type: BackendType, id: string, size: bigint, internal = false, props: BackendProps = backendProps(type),
+): Result<MachineState> {
+  if (props.prealloc && !props.reserve) return { ok: false, error: PREALLOC_RESERVE };
   if (size === 0n) return { ok: false, error: E.backendSizeZero(type) };
   if (findBackend(state, id)) return { ok: false, error: E.duplicateObject(id) };
   // qemu_ram_alloc_from_fd: the memfd has the requested size, the RAM block is page-aligned.
   if (type === 'memory-backend-memfd' && size % HOST_PAGE !== 0n) {
     return { ok: false, error: E.backingStoreMismatch(size, ((size + HOST_PAGE - 1n) / HOST_PAGE) * HOST_PAGE) };
   }
-  const backend: MemoryBackend = { id, type, size, align: BACKEND_ALIGN[type], mapped: internal, internal, region: id };
+  const backend: MemoryBackend = { id, type, size, align: BACKEND_ALIGN[type], mapped: internal, internal, region: id, props };
   const regions = state.mem.regions.get(id) ? state.mem.regions : createRegion(state.mem.regions, { id, name: backendRegionName(state.config, type, id), size, kind: 'ram', owner: `/objects/${id}` });
-  return { ok: true, state: { ...state, backends: [...state.backends, backend], mem: { ...state.mem, regions } } };
+  return { ok: true, state: { ...state, backends: [...state.backends, backend], objects: ghashInsert(state.objects, id), mem: { ...state.mem, regions } } };
 }
 
 export function deleteBackend(state: MachineState, id: string): Result<MachineState> {
@@ -46,7 +67,7 @@ export function deleteBackend(state: MachineState, id: string): Result<MachineSt
   if (b.mapped) return { ok: false, error: E.objectInUse(id) };
   return {
     ok: true,
-    state: { ...state, backends: state.backends.filter((x) => x !== b), mem: { ...state.mem, regions: removeRegion(state.mem.regions, b.region) } },
+    state: { ...state, backends: state.backends.filter((x) => x !== b), objects: ghashRemove(state.objects, id), mem: { ...state.mem, regions: removeRegion(state.mem.regions, b.region) } },
   };
 }
 

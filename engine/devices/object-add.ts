@@ -9,7 +9,7 @@ import { isIdentifier } from '../config/parse';
 import { emptyGHash, ghashInsert, ghashKeys, ghashRemove } from '../qom/ghash';
 import { qdictOrder } from '../qom/qdict';
 import { parseQemuSize } from '../units';
-import { addBackend, type BackendType } from './backends';
+import { addBackend, backendProps, type BackendType } from './backends';
 
 /** QAPI's ObjectType enum (qapi/qom.json): any other qom-type is refused by the visitor. */
 export const OBJECT_TYPES: ReadonlySet<string> = new Set([
@@ -84,6 +84,7 @@ export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAdd
     throw new ModelLimit(`object type '${type.value}' (the model knows ${MODELLED_OBJECT_TYPES.join(' and ')})`);
   }
   let size = 0n;
+  const bools: Record<string, boolean> = {};
   for (const m of [...BACKEND_MEMBERS, ...(type.value === 'memory-backend-memfd' ? MEMFD_MEMBERS : [])]) {
     if (m === 'size') {
       const s = visitSize(input);
@@ -95,6 +96,7 @@ export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAdd
       const e = visitBool(input, m);
       if (e) return fail(e);
       const v = input.args[m];
+      bools[m] = v === true || (typeof v === 'string' && ['on', 'yes', 'true', 'y'].includes(v));
       if (m === 'hugetlb' && (v === true || (typeof v === 'string' && ['on', 'yes', 'true', 'y'].includes(v)))) {
         throw new ModelLimit(`object-add of a hugetlb memfd (its alignment is the host's huge page size)`);
       }
@@ -110,6 +112,6 @@ export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAdd
   if (!isIdentifier(id.value)) return fail(E.parameterType('id', 'an identifier'), ID_HINT);
   if (size >= 1n << 63n) throw new ModelLimit(`a ${size}-byte backend (real QEMU aborts allocating it)`);
   const backendType = type.value as BackendType;
-  const r = addBackend(state, backendType, id.value, size);
+  const r = addBackend(state, backendType, id.value, size, false, backendProps(backendType, bools));
   return r.ok ? { ok: true, state: r.state, type: backendType, id: id.value } : fail(r.error);
 }

@@ -10,14 +10,14 @@ import { KVM_IOAPIC_VERSION, kvmIoapicInput, kvmPicSetIrq } from './kvm';
 import { GSI_NUM_PINS, ISA_NUM_IRQS, type IrqState } from './types';
 
 /** Reset state of the interrupt controllers. TCG: the PIT's start-up raise of IRQ 0 is already counted. */
-export function initialIrqState(mode: 'tcg' | 'kvm'): IrqState {
+export function initialIrqState(mode: 'tcg' | 'kvm', ioapicVersion = 0x20): IrqState {
   const zeros = (n: number) => Array.from({ length: n }, () => 0);
   const pitRaised = (n: number) => zeros(n).map((_, i) => (mode === 'tcg' && i === 0 ? 1 : 0));
   return {
     mode,
     gsi: pitRaised(GSI_NUM_PINS),
     pic: [resetPicChip(true), resetPicChip(false)],
-    ioapic: resetIoapic(mode === 'kvm' ? KVM_IOAPIC_VERSION : 0x20),
+    ioapic: resetIoapic(mode === 'kvm' ? KVM_IOAPIC_VERSION : ioapicVersion),
     picStats: { level: pitRaised(ISA_NUM_IRQS), count: pitRaised(ISA_NUM_IRQS) },
     ioapicStats: { level: pitRaised(GSI_NUM_PINS), count: pitRaised(GSI_NUM_PINS) },
   };

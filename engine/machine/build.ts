@@ -8,7 +8,7 @@ import { E, atOption, type QemuError } from '../errors';
 import { computeLayout } from './layout';
 import { buildMemory } from './memory-map';
 import { initAcpi, initIrq } from '../acpi/init';
-import { addBackend } from '../devices/backends';
+import { addBackend, backendProps, PREALLOC_RESERVE } from '../devices/backends';
 import { addDevice } from '../devices/qdev';
 import { emptyGHash, ghashInsert } from '../qom/ghash';
 import type { Effects } from '../effects';
@@ -30,6 +30,7 @@ export function buildMachine(config: MachineConfig): BuildResult {
   // qemu_create_late_backends: memory backends are completed after the machine options (no option
   // location any more, so no prefix). Ids were already checked while the options were parsed.
   for (const b of config.backends) {
+    if (b.bools?.prealloc && b.bools.reserve === false) return refused(PREALLOC_RESERVE);
     if (b.size === 0n) return refused(E.backendSizeZero(b.type));
     if (b.type === 'memory-backend-memfd' && b.size % 4096n !== 0n) return refused(E.backingStoreMismatch(b.size, ((b.size + 4095n) / 4096n) * 4096n));
   }
@@ -62,6 +63,7 @@ export function buildMachine(config: MachineConfig): BuildResult {
     mem: mem.state,
     backends: [],
     dimms: [],
+    objects: emptyGHash(),
     peripheral: emptyGHash(),
     anonCount: 0,
     acpi: initAcpi(config, layout),
@@ -76,10 +78,14 @@ export function buildMachine(config: MachineConfig): BuildResult {
   }
   for (const b of config.backends) {
     const internal = numaMemdevs.some((n) => n.memdev === b.id);
-    const r = addBackend(state, b.type, b.id, b.size, internal);
+    const r = addBackend(state, b.type, b.id, b.size, internal, backendProps(b.type, b.bools));
     if (!r.ok) return refused(atOption(`-object ${b.text}`, r.error));
     state = r.state;
   }
+  // /objects in QEMU's order: the -object backends, then the default RAM backend made by the board.
+  let objects = emptyGHash();
+  for (const id of [...config.backends.map((b) => b.id), ...(numaMemdevs.length === 0 ? ['pc.ram'] : [])]) objects = ghashInsert(objects, id);
+  state = { ...state, objects };
   let fx = mem.fx;
   // -device options are created in command-line order; DIMMs join /machine/peripheral when realized.
   const passiveFirst = config.passiveDevices.filter((p) => p.id !== undefined);

@@ -5,7 +5,11 @@ import type { MachineState } from '../state';
 import { ModelLimit } from '../errors';
 import { NO_EFFECTS, type Effects } from '../effects';
 import { isIdentifier, splitOpts } from '../config/parse';
-import { infoMemoryDevices, infoNuma } from '../selectors';
+import { infoMemoryDevices, infoNuma, queryMemorySizeSummary } from '../selectors';
+import { infoMemdev } from '../qom/objects';
+import { infoVersion, QEMU_7_2 } from './build-info';
+import { systemPowerdown } from '../acpi/power-button';
+import { systemReset } from '../machine/reset';
 import { infoMtree } from '../memory/mtree';
 import { infoIrq, infoPic } from './hmp-irq';
 import { deleteBackend } from '../devices/backends';
@@ -27,10 +31,23 @@ type InfoHandler = (state: MachineState, flags: string[]) => HmpResult;
 /** The `info` sub-commands the model answers: the one list its dispatcher and the qemu backend's allowlist use. */
 const INFO: Readonly<Record<string, InfoHandler>> = {
   mtree: (state, flags) => {
-    const unknown = flags.filter((f) => f !== '-f');
-    if (unknown.length) throw new ModelLimit(`'info mtree ${unknown.join(' ')}' (the model prints 'info mtree' and 'info mtree -f')`);
+    // args_type "flatview:-f,dispatch_tree:-d,owner:-o,disabled:-D": any other flag is refused by the monitor.
+    const bad = flags.find((f) => !/^-[fdoD]$/.test(f));
+    if (bad !== undefined) {
+      if (bad.startsWith('-') && bad.length === 2) return text(state, `mtree: unsupported option ${bad}\r\nTry "help info mtree" for more information\r\n`);
+      throw new ModelLimit(`'info mtree ${flags.join(' ')}'`);
+    }
+    const other = flags.filter((f) => f !== '-f');
+    if (other.length) throw new ModelLimit(`'info mtree ${flags.join(' ')}' (the model prints 'info mtree' and 'info mtree -f')`);
     return text(state, infoMtree(state.mem, { flat: flags.includes('-f'), accel: state.config.accel }));
   },
+  memdev: (state) => text(state, infoMemdev(state)),
+  memory_size_summary: (state) => {
+    const s = queryMemorySizeSummary(state) as { 'base-memory': number | bigint; 'plugged-memory': number | bigint };
+    return text(state, `base memory: ${s['base-memory']}\r\nplugged memory: ${s['plugged-memory']}\r\n`);
+  },
+  status: (state) => text(state, 'VM status: paused (prelaunch)\r\n'),
+  version: (state) => text(state, infoVersion(QEMU_7_2)),
   'memory-devices': (state) => text(state, infoMemoryDevices(state)),
   numa: (state) => text(state, infoNuma(state)),
   pic: (state) => text(state, infoPic(state)),
@@ -105,6 +122,14 @@ const COMMANDS: Readonly<Record<string, HmpHandler>> = {
     const r = objectAdd(state, { mode: 'keyval', args, order: kv.map(([k]) => k) });
     if (r.ok) return text(r.state, '');
     return text(state, errorLine(r.error.desc) + (r.hint ? `${r.hint}\r\n` : ''));
+  },
+  system_powerdown: (state) => {
+    const r = systemPowerdown(state);
+    return text(r.state, '', r.fx);
+  },
+  system_reset: (state) => {
+    const r = systemReset(state);
+    return text(r.state, '', r.fx);
   },
   object_del: (state, rest, cmd) => {
     if (rest[0] === undefined) return stringExpected(state, cmd);

@@ -12,15 +12,16 @@ import { addDevice } from '../devices/qdev';
 import { unplugRequest } from '../devices/unplug';
 import { isIdentifier } from '../config/parse';
 import {
-  deviceMemoryRegionSize, machineMemoryProperty, pluggedMemory, qint, queryMemoryDevices, queryMemorySizeSummary,
+  pluggedMemory, qint, queryMemoryDevices, queryMemorySizeSummary,
 } from '../selectors';
-import { ich9PmBase, piix4PmBase } from '../acpi/pci-config';
-import { ghashKeys } from '../qom/ghash';
 import { qdictOrder } from '../qom/qdict';
-import { PERIPHERAL, resolvePathAt } from '../qom/tree';
+import { queryMemdev } from '../qom/objects';
+import { qomGet, qomList } from './qmp-qom';
 import { systemReset } from '../machine/reset';
 import { queryAcpiOspmStatus } from '../acpi/ospm';
 import { hmp } from './hmp';
+import { QEMU_7_2, queryVersion } from './build-info';
+import { systemPowerdown } from '../acpi/power-button';
 
 export interface QmpCommandIn {
   readonly execute?: unknown;
@@ -106,53 +107,28 @@ function deviceDel(state: MachineState, args: Args): Reduced {
   return fromOutcome(state, unplugRequest(state, id.value));
 }
 
-function machineTypeName(state: MachineState): string {
-  return `${state.config.machineName}-machine`;
-}
-
-function qomGet(state: MachineState, args: Args): Reduced {
+function qomGetCmd(state: MachineState, args: Args): Reduced {
   const path = str(args, 'path');
   if (!path.ok) return refused(state, path.error);
   const prop = str(args, 'property');
   if (!prop.ok) return refused(state, prop.error);
-  if (path.value === '/machine') {
-    if (prop.value === 'device-memory-region-size') return answer(state, qint(deviceMemoryRegionSize(state)));
-    if (prop.value === 'memory') return answer(state, machineMemoryProperty(state));
-    if (prop.value === 'acpi-device') return answer(state, acpiDevicePath(state));
-    throw new ModelLimit(`qom-get of ${machineTypeName(state)} property '${prop.value}'`);
-  }
-  if (path.value === acpiDevicePath(state)) return acpiDeviceProperty(state, prop.value);
-  // object_resolve_path_type: a relative path is a partial path, searched for in the whole tree.
-  if (!path.value.startsWith('/')) throw new ModelLimit(`qom-get of the partial path '${path.value}'`);
-  const node = resolvePathAt(state, PERIPHERAL, path.value);
-  if (!node) return refused(state, E.deviceNotFound(path.value));
-  if (node.kind === 'backend') {
-    if (prop.value === 'size') return answer(state, qint(node.backend.size));
-    throw new ModelLimit(`qom-get of ${node.backend.type} property '${prop.value}'`);
-  }
-  if (node.kind !== 'dimm') throw new ModelLimit(`qom-get of path '${path.value}'`);
-  const dimm = node.dimm;
-  const props: Record<string, unknown> = {
-    addr: qint(dimm.addr), slot: qint(dimm.slot), node: qint(dimm.node), size: qint(dimm.size),
-    memdev: `/objects/${dimm.memdev}`, hotplugged: dimm.hotplugged, hotpluggable: true, realized: true, type: 'pc-dimm',
-    parent_bus: '',
-  };
-  if (!(prop.value in props)) return refused(state, E.propertyNotFound('pc-dimm', prop.value));
-  return answer(state, props[prop.value]);
+  const r = qomGet(state, path.value, prop.value);
+  return r.ok ? answer(state, r.value) : refused(state, r.error);
 }
 
-function qomList(state: MachineState, args: Args): Reduced {
+function qomListCmd(state: MachineState, args: Args): Reduced {
   const path = str(args, 'path');
   if (!path.ok) return refused(state, path.error);
-  if (path.value !== '/machine/peripheral') throw new ModelLimit(`qom-list of '${path.value}'`);
-  // qmp_qom_list prepends while iterating: the class property `type` (iterated last) comes first, then the
-  // children in reverse hash-table order.
-  const typeOf = (name: string) => {
-    const passive = state.config.passiveDevices.find((d) => d.id === name);
-    return passive ? `child<${passive.driver}>` : 'child<pc-dimm>';
-  };
-  const children = ghashKeys(state.peripheral).reverse().map((name) => ({ name, type: typeOf(name) }));
-  return answer(state, [{ name: 'type', type: 'string' }, ...children]);
+  const r = qomList(state, path.value);
+  return r.ok ? answer(state, r.value) : refused(state, r.error);
+}
+
+/** The one boot CPU (-smp 1), with its node when the machine has NUMA nodes (explicit or implied by memory hotplug). */
+function queryHotpluggableCpus(state: MachineState): unknown[] {
+  const props = state.layout.numNodes > 0
+    ? { 'core-id': 0, 'thread-id': 0, 'node-id': 0, 'socket-id': 0 }
+    : { 'core-id': 0, 'thread-id': 0, 'socket-id': 0 };
+  return [{ props, 'vcpus-count': 1, 'qom-path': '/machine/unattached/device[0]', type: 'qemu64-x86_64-cpu' }];
 }
 
 /** query-balloon: `actual` is the guest's memory size (boot RAM plus plugged DIMMs) while no guest driver runs. */
@@ -161,26 +137,6 @@ function queryBalloon(state: MachineState): Reduced {
     return refused(state, { code: 'no-balloon', class: 'DeviceNotActive', desc: 'No balloon device has been activated' });
   }
   return answer(state, { actual: qint(state.config.ramSize + pluggedMemory(state)) });
-}
-
-/** The ACPI device's QOM path (/machine/unattached/device[N], fixed by the board's creation order). */
-export function acpiDevicePath(state: MachineState): string {
-  return state.config.type === 'pc' ? '/machine/unattached/device[18]' : '/machine/unattached/device[2]';
-}
-
-function acpiDeviceProperty(state: MachineState, prop: string): Reduced {
-  const pc = state.config.type === 'pc';
-  // PIIX4 keeps the programmed PMBASE even while disabled; ICH9's is 0 until ACPI_EN.
-  const pmIoBase = pc ? piix4PmBase(state.acpi)?.base ?? 0 : ich9PmBase(state.acpi);
-  const props: Record<string, unknown> = {
-    gpe0_blk: pc ? 0xafe0 : pmIoBase + 0x20,
-    gpe0_blk_len: pc ? 4 : 16,
-    sci_int: 9,
-    pm_io_base: pmIoBase,
-    'memory-hotplug-support': state.config.memoryHotplugSupport,
-  };
-  if (!(prop in props)) throw new ModelLimit(`qom-get of ACPI device property '${prop}'`);
-  return answer(state, props[prop]);
 }
 
 function humanMonitorCommand(state: MachineState, args: Args): Reduced {
@@ -201,6 +157,13 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
     return answer(r.state, {}, r.fx);
   },
   'query-status': (s) => answer(s, { status: 'prelaunch', singlestep: false, running: false }),
+  'query-version': (s) => answer(s, queryVersion(QEMU_7_2)),
+  'query-current-machine': (s) => answer(s, { 'wakeup-suspend-support': s.acpi.device !== 'none' }),
+  'query-hotpluggable-cpus': (s) => answer(s, queryHotpluggableCpus(s)),
+  system_powerdown: (s) => {
+    const r = systemPowerdown(s);
+    return answer(r.state, {}, r.fx);
+  },
   'object-add': objectAdd,
   'object-del': objectDel,
   device_add: deviceAdd,
@@ -211,15 +174,16 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
     const r = queryAcpiOspmStatus(s);
     return r.ok ? answer(s, r.value) : refused(s, r.error);
   },
-  'qom-get': qomGet,
-  'qom-list': qomList,
+  'qom-get': qomGetCmd,
+  'qom-list': qomListCmd,
+  'query-memdev': (s) => answer(s, queryMemdev(s)),
   'human-monitor-command': humanMonitorCommand,
 };
 
 export const MODELLED_QMP_COMMANDS: readonly string[] = Object.keys(COMMANDS);
 
 /** Commands QEMU has that the model does not answer (listed so they fail as "not modelled", not "not found"). */
-const UNMODELLED = new Set(['cont', 'stop', 'quit', 'query-cpus-fast', 'query-hotpluggable-cpus', 'query-memdev', 'x-query-irq', 'query-machines', 'query-pci']);
+const UNMODELLED = new Set(['query-qmp-schema', 'query-commands', 'cont', 'stop', 'quit', 'query-cpus-fast', 'x-query-irq', 'query-machines', 'query-pci']);
 
 export function qmp(state: MachineState, command: QmpCommandIn): Reduced {
   if (typeof command !== 'object' || command === null || typeof command.execute !== 'string') {

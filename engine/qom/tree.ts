@@ -11,28 +11,39 @@ export type QomNode =
   | { readonly kind: 'container'; readonly path: string }
   | { readonly kind: 'dimm'; readonly dimm: Dimm }
   | { readonly kind: 'backend'; readonly backend: MemoryBackend }
-  | { readonly kind: 'passive'; readonly driver: string };
+  | { readonly kind: 'passive'; readonly driver: string }
+  /** An object QEMU has that the model does not describe (a bus, a memory region, the PCI host, ...). */
+  | { readonly kind: 'opaque'; readonly path: string; readonly type: string };
 
 function child(state: MachineState, node: QomNode, part: string, where: string): QomNode | undefined {
   switch (node.kind) {
     case 'root':
       if (part === 'machine') return { kind: 'machine' };
       if (part === 'objects') return { kind: 'container', path: '/objects' };
-      throw new ModelLimit(`QOM path component '${part}' under /`);
-    case 'machine':
-      if (part === 'peripheral' || part === 'peripheral-anon') return { kind: 'container', path: `/machine/${part}` };
-      throw new ModelLimit(`QOM path component '${part}' under /machine`);
+      if (part === 'chardevs') return { kind: 'container', path: '/chardevs' };
+      return undefined;
+    case 'machine': {
+      if (part === 'peripheral' || part === 'peripheral-anon' || part === 'unattached') return { kind: 'container', path: `/machine/${part}` };
+      const type = machineChildTypes(state)[part];
+      if (type) return { kind: 'opaque', path: `/machine/${part}`, type };
+      if (machineLinkProps(state).includes(part)) throw new ModelLimit(`QOM path through the link /machine/${part}`);
+      return undefined;
+    }
     case 'container': {
       if (node.path === '/objects') {
         const b = state.backends.find((x) => x.id === part);
         return b ? { kind: 'backend', backend: b } : undefined;
       }
+      if (node.path === '/chardevs') return undefined;
+      if (node.path === '/machine/unattached') throw new ModelLimit(`QOM path component '${part}' under /machine/unattached`);
       const path = `${node.path}/${part}`;
       const dimm = state.dimms.find((d) => d.path === path);
       if (dimm) return { kind: 'dimm', dimm };
       if (node.path === '/machine/peripheral') {
         const p = state.config.passiveDevices.find((d) => d.id === part);
         if (p) return { kind: 'passive', driver: p.driver };
+      } else if (state.config.passiveDevices.some((d) => d.id === undefined)) {
+        throw new ModelLimit(`QOM path component '${part}' under ${node.path} with anonymous -device options`);
       }
       return undefined;
     }
@@ -42,11 +53,27 @@ function child(state: MachineState, node: QomNode, part: string, where: string):
       const b = state.backends.find((x) => x.id === node.dimm.memdev);
       return b ? { kind: 'backend', backend: b } : undefined;
     }
-    case 'backend':
-      return undefined;
+    case 'backend': {
+      const region = state.mem.regions.get(node.backend.region)?.name ?? node.backend.id;
+      return part === `${region.replace(/\//g, '\\x2f')}[0]` ? { kind: 'opaque', path: `/objects/${node.backend.id}/${part}`, type: 'memory-region' } : undefined;
+    }
     case 'passive':
+    case 'opaque':
       throw new ModelLimit(`QOM path below ${where}`);
   }
+}
+
+/** The children of /machine besides the containers, with their types (they exist, the model does not describe them). */
+function machineChildTypes(state: MachineState): Readonly<Record<string, string>> {
+  const out: Record<string, string> = { fw_cfg: 'fw_cfg_io', qtest: 'qtest' };
+  out[state.config.type === 'pc' ? 'i440fx' : 'q35'] = state.config.type === 'pc' ? 'i440FX-pcihost' : 'q35-pcihost';
+  if (state.layout.deviceMemory) out['device-memory[0]'] = 'memory-region';
+  if (state.config.numa.some((n) => n.memdev !== undefined)) out['pc.ram[0]'] = 'memory-region';
+  return out;
+}
+
+function machineLinkProps(state: MachineState): string[] {
+  return ['rtc_state', 'smram', 'acpi-device', 'memory-backend'].filter((p) => p !== 'acpi-device' || state.config.acpi || state.config.type === 'q35');
 }
 
 /** object_resolve_path_at(parent, path): absolute from the root, otherwise from `base`. */
