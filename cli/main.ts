@@ -1,20 +1,22 @@
 // hotplug-scenarios: the command line. `replay` runs replay scenarios (DESIGN "Replay") on the model or
 // on real QEMU and prints the transcript; `diff` runs both and shows where they disagree.
 
-import type { Backend, StepResult } from '../backends/types';
+import type { Backend, StartOptions, StepResult } from '../backends/types';
+import { DEFAULT_QEMU_VERSION, QEMU_VERSIONS, type QemuVersion } from '../engine/versions';
 import { ScenarioError } from '../backends/types';
 import type { TraceEntry } from '../engine/effects';
 import { ModelBackend } from '../backends/model';
 import { loadReplayScenario, runReplay, type ReplayScenario, type Transcript } from './replay-format';
 import { stringifyJson } from './json';
 import { renderTranscript } from './render';
-import { commandHelp, integerAtLeast, parseCommand, type CommandSpec, type Parsed } from './args';
+import { commandHelp, integerAtLeast, parseCommand, type CommandSpec, type OptionSpec, type Parsed } from './args';
 import { LIBVIRT_VERSION_NAMES } from '../libvirt/versions';
 
-export async function makeBackend(kind: 'model' | 'qemu', rawQemu = false): Promise<Backend> {
-  if (kind === 'model') return new ModelBackend();
+/** A backend of this kind for this QEMU release (a scenario's own `qemu-version:` still wins at start). */
+export async function makeBackend(kind: 'model' | 'qemu', rawQemu = false, qemuVersion: QemuVersion = DEFAULT_QEMU_VERSION): Promise<Backend> {
+  if (kind === 'model') return new ModelBackend({ qemuVersion });
   const { QemuBackend, rawQemuFromEnv } = await import('../backends/qemu');
-  return new QemuBackend({ raw: rawQemu || rawQemuFromEnv() });
+  return new QemuBackend({ raw: rawQemu || rawQemuFromEnv(), qemuVersion });
 }
 
 /** Wraps a backend to keep each step's trace, in order, for `--trace`. */
@@ -22,7 +24,7 @@ class TraceRecorder implements Backend {
   readonly traces: (readonly TraceEntry[] | undefined)[] = [];
   constructor(private readonly inner: Backend) {}
   get name() { return this.inner.name; }
-  start(m: string) { return this.inner.start(m); }
+  start(m: string, o?: StartOptions) { return this.inner.start(m, o); }
   private keep(p: Promise<StepResult>) { return p.then((r) => { this.traces.push(r.trace); return r; }); }
   qmp(c: Parameters<Backend['qmp']>[0]) { return this.keep(this.inner.qmp(c)); }
   qtest(l: string) { return this.keep(this.inner.qtest(l)); }
@@ -57,6 +59,8 @@ function withTraces(t: Transcript, traces: TraceRecorder['traces']): unknown {
 }
 
 interface ReplayOptions {
+  /** The QEMU release for files without a `qemu-version:` key. */
+  qemuVersion: QemuVersion;
   json: boolean;
   trace: boolean;
   backend: 'model' | 'qemu';
@@ -67,8 +71,17 @@ interface ReplayOptions {
   files: readonly string[];
 }
 
+/** `--qemu-version` (one line in each command's option table): the release for files that do not say. */
+export const QEMU_VERSION_OPTION: OptionSpec = {
+  type: 'string', value: 'V', choices: QEMU_VERSIONS,
+  help: `the QEMU release for scenarios without a qemu-version: key (default ${DEFAULT_QEMU_VERSION})`,
+};
+
+export const qemuVersionOf = (p: Parsed): QemuVersion => (p.values['qemu-version'] as QemuVersion | undefined) ?? DEFAULT_QEMU_VERSION;
+
 function replayOptions(p: Parsed): ReplayOptions {
   const o: ReplayOptions = {
+    qemuVersion: qemuVersionOf(p),
     json: p.values.json === true, trace: p.values.trace === true, backend: (p.values.backend as 'model' | 'qemu' | undefined) ?? 'model', rawQemu: p.values['raw-qemu'] === true, files: p.positionals,
     ...(typeof p.values['libvirt-version'] === 'string' ? { libvirtVersion: p.values['libvirt-version'] } : {}),
   };
@@ -84,7 +97,7 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
   for (const file of o.files) {
     try {
       const scenario = loadReplayScenario(file);
-      const backend = await makeBackend(o.backend, o.rawQemu);
+      const backend = await makeBackend(o.backend, o.rawQemu, o.qemuVersion);
       const { transcript, traces } = await runScenario(scenario, backend, o);
       if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
       else out(renderTranscript(file, transcript, traces));
@@ -99,12 +112,12 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
 
 async function diff(p: Parsed, out: (s: string) => void): Promise<number> {
   const { compareTranscripts, formatDifferences } = await import('./compare');
-  const o = { files: p.positionals, rawQemu: p.values['raw-qemu'] === true, ...(typeof p.values['libvirt-version'] === 'string' ? { libvirtVersion: p.values['libvirt-version'] } : {}) };
+  const o = { files: p.positionals, rawQemu: p.values['raw-qemu'] === true, qemuVersion: qemuVersionOf(p), ...(typeof p.values['libvirt-version'] === 'string' ? { libvirtVersion: p.values['libvirt-version'] } : {}) };
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   let differing = 0;
   for (const [i, scenario] of scenarios.entries()) {
-    const model = (await runScenario(scenario, await makeBackend('model'), o)).transcript;
-    const qemu = (await runScenario(scenario, await makeBackend('qemu', o.rawQemu), o)).transcript;
+    const model = (await runScenario(scenario, await makeBackend('model', false, o.qemuVersion), o)).transcript;
+    const qemu = (await runScenario(scenario, await makeBackend('qemu', o.rawQemu, o.qemuVersion), o)).transcript;
     const diffs = compareTranscripts(qemu, model);
     if (diffs.length === 0) out(`✓ ${o.files[i]}: model and QEMU agree`);
     else {
@@ -164,6 +177,7 @@ const COMMANDS: Record<string, Command> = {
         json: { type: 'boolean', help: 'one JSON transcript object per line (the transcript format, docs/replay.md)' },
         trace: { type: 'boolean', help: "add each step's causal path (model only)" },
         backend: { type: 'string', value: 'NAME', choices: ['model', 'qemu'], help: 'where to run (default model)' },
+        'qemu-version': QEMU_VERSION_OPTION,
         'libvirt-version': LIBVIRT_VERSION_OPTION,
         'raw-qemu': { type: 'boolean', help: 'let real QEMU receive commands and options the model does not model (trusted files only;\n' +
           'also HOTPLUG_SCENARIOS_RAW_QEMU=1); by default they are refused before QEMU sees them' },
@@ -178,6 +192,7 @@ const COMMANDS: Record<string, Command> = {
       summary: 'Run each replay scenario on the model and on real QEMU and show the differences (exit 1 if any).',
       minArgs: 1,
       options: {
+        'qemu-version': QEMU_VERSION_OPTION,
         'libvirt-version': LIBVIRT_VERSION_OPTION,
         'raw-qemu': { type: 'boolean', help: 'let real QEMU receive commands and options the model does not model (trusted files only;\n' +
           'also HOTPLUG_SCENARIOS_RAW_QEMU=1); by default they are refused before QEMU sees them' },
@@ -198,6 +213,7 @@ const COMMANDS: Record<string, Command> = {
         machine: { type: 'string', value: 'M', choices: ['pc', 'q35', 'any'], help: 'machine type (default any)' },
         out: { type: 'string', value: 'DIR', help: 'where the minimal failing scenario is written (default fuzz-out/)' },
         kvm: { type: 'boolean', help: 'run QEMU with -accel kvm (needs /dev/kvm)' },
+        'qemu-version': { ...QEMU_VERSION_OPTION, help: `the QEMU release of the model and of real QEMU (default ${DEFAULT_QEMU_VERSION})` },
         path: { type: 'string', value: 'P', check: (v) => (/^\d+(:\d+)*$/.test(v) ? undefined : 'a fast-check path like 12:0:3'), help: 'replay one fast-check path (printed with a failure)' },
       },
     },

@@ -1,12 +1,13 @@
 // The replay scenario (YAML) and transcript (JSON) formats of DESIGN.md "Replay", and the runner that
 // turns one into the other on any Backend. Integers are read as bigint so 2^64-1 survives.
 
-import * as fs from 'node:fs';
+import { FileRefusal, MiB, readRegularFile } from '../files';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { QmpEvent } from '../engine/effects';
 import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/types';
 import { ScenarioError } from '../backends/types';
 import { LIBVIRT_VERSION_NAMES } from '../libvirt/versions';
+import { isQemuVersion, QEMU_VERSIONS, type QemuVersion } from '../engine/versions';
 
 // ---------------------------------------------------------------------------------------------------
 // Types
@@ -25,6 +26,8 @@ export const STEP_KINDS: readonly StepKind[] = ['qmp', 'qtest', 'hmp', 'attach',
 export interface ReplayScenario {
   /** Where it was loaded from, for messages (not part of the format). */
   readonly file?: string;
+  /** `qemu-version:` (optional): the QEMU release the scenario is for; absent: the runner's default (7.2). */
+  readonly qemuVersion?: QemuVersion;
   /** qemu-system-x86_64 options; absent in a libvirt scenario. */
   readonly machine?: string;
   /** libvirt domain (another engineer's work), passed through as given. */
@@ -57,14 +60,25 @@ export function stepKind(step: ReplayStep): StepKind {
 export function loadReplayScenario(file: string): ReplayScenario {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularFile(file, MAX_SCENARIO_BYTES);
   } catch (e) {
-    throw new ScenarioError(`cannot read scenario: ${(e as Error).message}`, file);
+    if (e instanceof FileRefusal) throw new ScenarioError(`cannot read scenario: ${e.message}`);
+    throw e;
   }
   return parseReplayScenario(text, file);
 }
 
-const TOP_KEYS = new Set(['machine', 'domain', 'steps', 'libvirt-version']);
+/** A replay file is a few kilobytes; anything beyond this is refused unread. */
+export const MAX_SCENARIO_BYTES = 16 * MiB;
+
+const TOP_KEYS = new Set(['qemu-version', 'machine', 'domain', 'steps', 'libvirt-version']);
+
+/** A `--qemu-version` / `qemu-version:` value, checked: 7.2 or 10.0 (a YAML number 10.0 would read as 10). */
+export function qemuVersionOption(v: unknown, where?: string): QemuVersion {
+  const text = typeof v === 'number' ? String(v) : v;
+  if (isQemuVersion(text)) return text;
+  throw new ScenarioError(`qemu-version must be ${QEMU_VERSIONS.map((x) => `"${x}"`).join(' or ')}, got ${typeof v === 'string' ? `'${v}'` : String(v)}`, where);
+}
 
 /** A version key's value: `"11.3"`, or a YAML number (`9.0` reads as 9, `11.3` as 11.3). */
 function versionText(v: unknown): string | undefined {
@@ -95,9 +109,13 @@ export function parseReplayScenario(text: string, file = '<scenario>'): ReplaySc
   for (const key of Object.keys(top)) {
     if (!TOP_KEYS.has(key)) {
       const pair = root.items.find((p) => (p.key as { value?: unknown })?.value === key);
-      throw new ScenarioError(`unknown key '${key}' (expected machine, domain, steps, libvirt-version)`, at(lineOf(pair?.key)));
+      throw new ScenarioError(`unknown key '${key}' (expected qemu-version, machine, domain, steps, libvirt-version)`, at(lineOf(pair?.key)));
     }
   }
+  const versionRaw = top['qemu-version'];
+  // YAML reads an unquoted 7.2 as a number: accept it when its text is a known version.
+  const versionNode = root.get('qemu-version', true) as { source?: string } | undefined;
+  const qemuVersion = versionRaw === undefined ? undefined : qemuVersionOption(typeof versionRaw === 'number' || typeof versionRaw === 'bigint' ? versionNode?.source ?? String(versionRaw) : versionRaw, at(lineOf(versionNode)));
   const hasMachine = top.machine !== undefined && top.machine !== null;
   const hasDomain = top.domain !== undefined && top.domain !== null;
   if (!hasMachine && !hasDomain) throw new ScenarioError('missing `machine` (qemu-system-x86_64 options)', file);
@@ -131,6 +149,7 @@ export function parseReplayScenario(text: string, file = '<scenario>'): ReplaySc
 
   return {
     file,
+    ...(qemuVersion !== undefined ? { qemuVersion } : {}),
     ...(hasMachine ? { machine: top.machine as string } : { domain: top.domain }),
     ...(libvirtVersion !== undefined ? { libvirtVersion } : {}),
     steps,
@@ -199,7 +218,7 @@ export async function runReplay(backend: Backend, scenario: ReplayScenario): Pro
   });
   const machine = scenario.machine;
   try {
-    const startup = await atStep(`${file}: machine`, () => backend.start(machine));
+    const startup = await atStep(`${file}: machine`, () => backend.start(machine, scenario.qemuVersion !== undefined ? { qemuVersion: scenario.qemuVersion } : {}));
     if (!startup.ok) return { machine, startup: { ok: false, error: startup.error }, steps: [] };
     const steps: TranscriptStep[] = [];
     for (const [i, step] of (scenario.steps as readonly QemuStep[]).entries()) {

@@ -4,6 +4,9 @@
 import type * as messages from '@cucumber/messages';
 import { TOPOLOGY_FILE_NAME, topologyFromJson, type ScenarioTopology } from './topology';
 
+/** What the world's `log` attaches as (text/plain: Cucumber's html report would render a log+plain one as HTML). */
+export const LOG_FILE_NAME = 'log.txt';
+
 export interface StepRun {
   keyword: string;
   text: string;
@@ -119,7 +122,7 @@ export function readRun(envelopes: readonly messages.Envelope[]): RunSummary {
     } else if (env.attachment) {
       const a = env.attachment;
       const r = a.testCaseStartedId ? runs.get(a.testCaseStartedId) : undefined;
-      if (r && a.mediaType === 'text/x.cucumber.log+plain') (r.notes ??= []).push(a.contentEncoding === 'BASE64' ? Buffer.from(a.body, 'base64').toString('utf8') : a.body);
+      if (r && (a.mediaType === 'text/x.cucumber.log+plain' || (a.mediaType === 'text/plain' && a.fileName === LOG_FILE_NAME))) (r.notes ??= []).push(a.contentEncoding === 'BASE64' ? Buffer.from(a.body, 'base64').toString('utf8') : a.body);
       else if (r && a.fileName === TOPOLOGY_FILE_NAME) {
         const text = a.contentEncoding === 'BASE64' ? Buffer.from(a.body, 'base64').toString('utf8') : a.body;
         try { r.topology = topologyFromJson(text); } catch { /* a broken attachment is shown as missing */ }

@@ -12,8 +12,11 @@ const profile = (() => {
   const i = args.findIndex((a) => a === '-p' || a === '--profile');
   return i >= 0 ? args[i + 1] : 'default';
 })();
-const outDir = profile === 'qemu' || profile === 'diff' ? `reports/out/${profile}` : 'reports/out';
-const TITLES: Record<string, string> = { qemu: 'real QEMU', diff: 'model vs real QEMU' };
+const TITLES: Record<string, string> = {
+  qemu: 'real QEMU', diff: 'model vs real QEMU',
+  'model-10.0': 'model, QEMU 10.0', 'qemu-10.0': 'real QEMU 10.0', 'diff-10.0': 'model vs real QEMU 10.0',
+};
+const outDir = profile in TITLES ? `reports/out/${profile}` : 'reports/out';
 mkdirSync(outDir, { recursive: true });
 rmSync(`${outDir}/messages.ndjson`, { force: true });
 

@@ -4,9 +4,10 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { QemuBackend, qemuAvailable, QEMU_NOT_FOUND } from '../backends/qemu';
+import { QemuBackend, qemuAvailable, qemuInstall } from '../backends/qemu';
 import { prettyJson } from '../cli/json';
-import { loadReplayScenario, runReplay } from '../cli/replay-format';
+import { loadReplayScenario, qemuVersionOption, runReplay } from '../cli/replay-format';
+import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../engine/versions';
 
 function expand(args: string[]): string[] {
   const files: string[] = [];
@@ -22,20 +23,32 @@ function expand(args: string[]): string[] {
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
-  if (args.length === 0) {
-    console.error('usage: scripts/record.sh SCENARIO.yaml|DIR...');
-    return 2;
+  let version: QemuVersion = DEFAULT_QEMU_VERSION;
+  const vi = args.findIndex((a) => a === '--qemu-version' || a.startsWith('--qemu-version='));
+  if (vi >= 0) {
+    const [flag] = args.splice(vi, 1);
+    version = qemuVersionOption(flag.includes('=') ? flag.slice(flag.indexOf('=') + 1) : args.splice(vi, 1)[0], '--qemu-version');
   }
-  if (!qemuAvailable()) {
-    console.error(QEMU_NOT_FOUND);
+  if (args.length === 0) {
+    console.error('usage: scripts/record.sh [--qemu-version 7.2|10.0] SCENARIO.yaml|DIR...');
     return 2;
   }
   let failed = 0;
+  const checked = new Set<QemuVersion>();
   for (const file of expand(args)) {
     const out = file.replace(/\.ya?ml$/, '') + '.qemu.json';
     const started = Date.now();
+    const scenario = loadReplayScenario(file);
+    const v = scenario.qemuVersion ?? version;
+    if (!checked.has(v)) {
+      if (!qemuAvailable(v)) {
+        console.error(qemuInstall(v).notFound);
+        return 2;
+      }
+      checked.add(v);
+    }
     try {
-      const transcript = await runReplay(new QemuBackend(), loadReplayScenario(file));
+      const transcript = await runReplay(new QemuBackend({ qemuVersion: v }), scenario);
       fs.writeFileSync(out, prettyJson(transcript));
       const status = transcript.startup.ok ? `${transcript.steps.length} steps` : `startup refused: ${transcript.startup.error}`;
       console.log(`recorded ${out} (${status}, ${Date.now() - started} ms)`);

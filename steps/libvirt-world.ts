@@ -10,8 +10,6 @@
 // - A virsh refusal (define, start, attach, detach) goes through the world's error rule: it fails a Given
 //   step, and after a When it must be claimed by `Then it fails with ...` or `Then virsh fails with:`.
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Before, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import { LibvirtDomain, type OperationResult, type VirshOutput } from '../libvirt';
 import { libvirtVersion } from '../libvirt/versions';
@@ -19,6 +17,7 @@ import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/t
 import { fingerprint } from './snapshot';
 import type { HotplugWorld } from './world';
 import { repoPath } from '../paths';
+import { FileRefusal, MiB, readSuiteFile } from '../files';
 
 /** Where `a domain defined by the file "x.xml"` and `I attach the device file "x.xml"` look. */
 export const DOMAIN_DIR = repoPath('features', 'domains');
@@ -81,11 +80,13 @@ export function requireDomain(world: HotplugWorld): LibvirtDomain {
 }
 
 export function readDomainFile(world: HotplugWorld, name: string): string {
-  const file = path.resolve(DOMAIN_DIR, name);
-  if (!fs.existsSync(file)) {
-    throw new Error(`${world.uri}${world.stepLocation ? ':' + world.stepLocation.line : ''}: no file ${path.relative(process.cwd(), file)} (domain and device files live in features/domains/)`);
+  try {
+    // virsh reads XML files of up to 10 MiB (VSH_MAX_XML_FILE).
+    return readSuiteFile(DOMAIN_DIR, name, 10 * MiB, 'features/domains/');
+  } catch (e) {
+    if (!(e instanceof FileRefusal)) throw e;
+    throw new Error(`${world.uri}${world.stepLocation ? ':' + world.stepLocation.line : ''}: ${e.message}`);
   }
-  return fs.readFileSync(file, 'utf8');
 }
 
 /** The text after virsh's `error: Failed to <verb> ...` line, without the first `error: ` (what `it fails with` compares). */

@@ -1,7 +1,8 @@
 // Machine descriptions in YAML (doc strings or files under features/machines/) → qemu-system-x86_64 options.
 // Errors name the file (or feature file) and the line.
 
-import { readFileSync } from 'node:fs';
+import { FileRefusal, MiB, readSuiteFile } from '../files';
+import { repoPath } from '../paths';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
 
 export class MachineYamlError extends Error {}
@@ -84,12 +85,15 @@ export function machineFromYaml(text: string, where: string, firstLine = 1): str
 
 /** Read `features/machines/<name>.yaml` (or a path) and convert it. */
 export function machineFromFile(nameOrPath: string): string {
-  const path = /[/.]/.test(nameOrPath) ? nameOrPath : `features/machines/${nameOrPath}.yaml`;
+  // A name is features/machines/<name>.yaml; a path is taken inside features/ (and nowhere else).
+  const isPath = /[/.]/.test(nameOrPath);
+  const inFeatures = isPath ? nameOrPath.replace(/^(\.\/)?features\//, '') : `machines/${nameOrPath}.yaml`;
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new MachineYamlError(`${path}: no such machine file (machines live in features/machines/<name>.yaml)`);
+    text = readSuiteFile(repoPath('features'), inFeatures, MiB, 'features/');
+  } catch (e) {
+    if (!(e instanceof FileRefusal)) throw e;
+    throw new MachineYamlError(`${e.message} (machines live in features/machines/<name>.yaml)`);
   }
-  return machineFromYaml(text, path);
+  return machineFromYaml(text, `features/${inFeatures}`);
 }

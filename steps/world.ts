@@ -2,15 +2,19 @@
 // {"backend":"qemu"}), the machine history and every reply, event and IRQ line. Steps call `qmp`, `qtest`
 // and `hmp` here; this class records, tracks IRQ levels and enforces "an error must be asserted".
 
+import { LOG_FILE_NAME } from '../reports/messages';
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
 import { BackendUnavailable, type Backend, type QmpCommand, type StepResult } from '../backends/types';
 import { stringifyJson } from '../cli/json';
 import type { QmpEvent } from '../engine/effects';
 import type { TimelineEntry } from '../reports/topology';
+import { DEFAULT_QEMU_VERSION, isQemuVersion, QEMU_VERSIONS, type QemuVersion } from '../engine/versions';
 
 export interface WorldParams {
   /** `model` (default) or `qemu`. */
   readonly backend?: 'model' | 'qemu' | 'diff';
+  /** The QEMU release the scenarios run on, model and real QEMU alike: "7.2" (default) or "10.0". */
+  readonly qemuVersion?: string;
   /** Attach SVG memory maps and the topology JSON (default true). */
   readonly attachments?: boolean;
   /** The libvirt version of the libvirt steps (`9.0`, `11.3`; default: the QEMU version's pair, 9.0 on 7.2). */
@@ -86,6 +90,10 @@ export class HotplugWorld extends World<WorldParams> {
 
   constructor(options: IWorldOptions<WorldParams>) {
     super(options);
+    // Cucumber's html report renders `log` attachments (text/x.cucumber.log+plain) as HTML: virsh output or an
+    // XML parse error quoting a domain name like `<img src=x onerror=...>` would run as script when the report
+    // is opened. Everything a step logs is attached as plain text instead, which every report shows as text.
+    (this as { log: (text: string) => void }).log = (text: string) => this.attach(String(text), { mediaType: 'text/plain', fileName: LOG_FILE_NAME });
   }
 
   get backendName(): 'model' | 'qemu' | 'diff' {
@@ -93,9 +101,16 @@ export class HotplugWorld extends World<WorldParams> {
     return b === 'qemu' || b === 'diff' ? b : 'model';
   }
 
+  /** The QEMU release of this run (world parameter `qemuVersion`, set by the *-10.0 profiles). */
+  get qemuVersion(): QemuVersion {
+    const v = this.parameters.qemuVersion ?? DEFAULT_QEMU_VERSION;
+    if (!isQemuVersion(v)) throw new Error(`world parameter qemuVersion must be one of ${QEMU_VERSIONS.join(', ')}, got '${v}'`);
+    return v;
+  }
+
   /** The backend for this scenario, created on first use. */
   getBackend(): Backend {
-    if (!this.backend) this.backend = createBackend(this.backendName);
+    if (!this.backend) this.backend = createBackend(this.backendName, this.qemuVersion);
     return this.backend;
   }
 
@@ -299,20 +314,21 @@ function clip(s: string, max = 1500): string {
 }
 
 /** The backend by name; modules are loaded on demand so a run needs only the backend it uses. */
-export function createBackend(name: 'model' | 'qemu' | 'diff'): Backend {
+export function createBackend(name: 'model' | 'qemu' | 'diff', qemuVersion: QemuVersion = DEFAULT_QEMU_VERSION): Backend {
+  type Ctor = new (o: { qemuVersion: QemuVersion }) => Backend;
   if (name === 'diff') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { DiffBackend } = require('../backends/diff') as { DiffBackend: new () => Backend };
-    return new DiffBackend();
+    const { DiffBackend } = require('../backends/diff') as { DiffBackend: Ctor };
+    return new DiffBackend({ qemuVersion });
   }
   if (name === 'qemu') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { QemuBackend } = require('../backends/qemu') as { QemuBackend: new () => Backend };
-    return new QemuBackend();
+    const { QemuBackend } = require('../backends/qemu') as { QemuBackend: Ctor };
+    return new QemuBackend({ qemuVersion });
   }
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { ModelBackend } = require('../backends/model') as { ModelBackend: new () => Backend };
-  return new ModelBackend();
+  const { ModelBackend } = require('../backends/model') as { ModelBackend: Ctor };
+  return new ModelBackend({ qemuVersion });
 }
 
 setWorldConstructor(HotplugWorld);

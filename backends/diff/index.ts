@@ -2,7 +2,8 @@
 // differ (reply, events or IRQ lines; `info mtree -f` by its AS "memory" block) fails with a readable diff.
 // Scenarios then assert on the model's answers, so one run checks the scenario and the model together.
 
-import type { Backend, QmpCommand, StartResult, StepResult } from '../types';
+import type { Backend, QmpCommand, StartOptions, StartResult, StepResult } from '../types';
+import type { QemuVersion } from '../../engine/versions';
 import { ModelBackend } from '../model';
 import { QemuBackend, type QemuBackendOptions } from '../qemu';
 import { compareTranscripts, formatDifferences } from '../../cli/compare';
@@ -19,12 +20,13 @@ type Kind = 'qmp' | 'qtest' | 'hmp';
 export class DiffBackend implements Backend {
   readonly name = 'diff' as const;
   readonly libvirtDefaultDevices = true;
-  readonly model = new ModelBackend();
+  readonly model: ModelBackend;
   readonly qemu: QemuBackend;
   /** Steps compared so far, for reports. */
   compared = 0;
 
   constructor(qemuOptions: QemuBackendOptions = {}) {
+    this.model = new ModelBackend({ qemuVersion: qemuOptions.qemuVersion });
     this.qemu = new QemuBackend(qemuOptions);
   }
 
@@ -32,8 +34,8 @@ export class DiffBackend implements Backend {
     return this.model.state;
   }
 
-  async start(machine: string): Promise<StartResult> {
-    const [q, m] = [await this.qemu.start(machine), await this.model.start(machine)];
+  async start(machine: string, options: StartOptions = {}): Promise<StartResult> {
+    const [q, m] = [await this.qemu.start(machine, options), await this.model.start(machine, options)];
     const diffs = compareTranscripts({ startup: q }, { startup: m });
     if (diffs.length) throw new DivergenceError(`start-up with '${machine}'`, formatDifferences(diffs));
     return m;

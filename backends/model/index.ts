@@ -1,7 +1,8 @@
 // The model backend: the pure engine behind the Backend interface. It keeps the state history so
 // steps and reports can show the machine before and after each action.
 
-import type { Backend, QmpCommand, StartResult, StepResult } from '../types';
+import type { Backend, QmpCommand, StartOptions, StartResult, StepResult } from '../types';
+import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../../engine/versions';
 import { ScenarioError } from '../types';
 import type { MachineState } from '../../engine/state';
 import { buildFromCommandLine } from '../../engine/machine/build';
@@ -22,6 +23,17 @@ export class ModelBackend implements Backend {
   private readonly log: HistoryEntry[] = [];
   /** Start-up warnings QEMU would print on stderr. */
   warnings: readonly string[] = [];
+  /** The release start() models unless told otherwise. */
+  readonly qemuVersion: QemuVersion;
+
+  constructor(options: { readonly qemuVersion?: QemuVersion } = {}) {
+    this.qemuVersion = options.qemuVersion ?? DEFAULT_QEMU_VERSION;
+  }
+
+  /** The release of the running machine (or the default one before start). */
+  get version(): QemuVersion {
+    return this.current?.config.qemu.version ?? this.qemuVersion;
+  }
 
   /** The current engine state (model-only observations: trace, KVM slots under TCG, internals). */
   get state(): MachineState {
@@ -37,12 +49,12 @@ export class ModelBackend implements Backend {
     return this.log;
   }
 
-  async start(machine: string): Promise<StartResult> {
-    return this.startSync(machine);
+  async start(machine: string, options: StartOptions = {}): Promise<StartResult> {
+    return this.startSync(machine, options);
   }
 
-  startSync(machine: string): StartResult {
-    const r = buildFromCommandLine(machine);
+  startSync(machine: string, options: StartOptions = {}): StartResult {
+    const r = buildFromCommandLine(machine, options.qemuVersion ?? this.qemuVersion);
     if (!r.ok) {
       if (r.kind === 'unsupported') throw new ScenarioError(r.message, 'machine');
       this.current = undefined;

@@ -4,14 +4,15 @@
 // cheap request on each channel (qtest `endianness`, QMP `query-status`) flushes everything the step caused.
 
 import type { QmpEvent } from '../../engine/effects';
-import type { Backend, QmpCommand, StartResult, StepResult } from '../types';
+import type { Backend, QmpCommand, StartOptions, StartResult, StepResult } from '../types';
 import { ScenarioError } from '../types';
-import { describeExit, firstErrorLine, QemuProcess, qemuAvailable, QEMU_NOT_FOUND } from './process';
+import { describeExit, firstErrorLine, QemuProcess, qemuAvailable, qemuInstall } from './process';
+import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../../engine/versions';
 import { QmpClient } from './qmp-client';
 import { QtestClient } from './qtest-client';
 import { checkHmp, checkMachine, checkQmp, checkQtest, type Verdict } from '../../engine/protocol/allowlist';
 
-export { qemuAvailable, kvmAvailable, livePids, QEMU_NOT_FOUND } from './process';
+export { qemuAvailable, kvmAvailable, livePids, QEMU_NOT_FOUND, qemuInstall, qemuEnvVar } from './process';
 export { qtestLineProblem } from './qtest-client';
 
 export interface QemuBackendOptions {
@@ -19,6 +20,8 @@ export interface QemuBackendOptions {
   readonly timeoutMs?: number;
   /** Time-out for QEMU to come up (sockets + QMP greeting), default 10 s. */
   readonly startTimeoutMs?: number;
+  /** The QEMU release to run when start() does not say (default 7.2). */
+  readonly qemuVersion?: QemuVersion;
   /**
    * Raw access: send QMP commands, HMP lines, qtest commands and machine options the model does not model
    * (default: the environment variable HOTPLUG_SCENARIOS_RAW_QEMU=1). Off, they are refused before QEMU
@@ -44,10 +47,13 @@ export class QemuBackend implements Backend {
   private readonly timeoutMs: number;
   private readonly startTimeoutMs: number;
   private failure: Error | undefined;
+  /** The release start() runs unless told otherwise. */
+  readonly qemuVersion: QemuVersion;
   private readonly raw: boolean;
   private qomTypes = new Map<string, Promise<ReadonlySet<string>>>();
 
   constructor(options: QemuBackendOptions = {}) {
+    this.qemuVersion = options.qemuVersion ?? DEFAULT_QEMU_VERSION;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.startTimeoutMs = options.startTimeoutMs ?? 10_000;
     this.raw = options.raw ?? rawQemuFromEnv();
@@ -73,16 +79,22 @@ export class QemuBackend implements Backend {
     return this.proc?.stderr ?? '';
   }
 
-  async start(machine: string): Promise<StartResult> {
+  /** The release of the running QEMU (or the default one before start). */
+  get version(): QemuVersion {
+    return this.proc?.version ?? this.qemuVersion;
+  }
+
+  async start(machine: string, options: StartOptions = {}): Promise<StartResult> {
     if (this.proc) throw new ScenarioError('qemu backend: start() called twice; close() first');
+    const version = options.qemuVersion ?? this.qemuVersion;
     if (!this.raw) {
-      const v = checkMachine(machine);
+      const v = checkMachine(machine, version);
       if (v.ok !== true) throw notAllowed(v.what);
     }
-    if (!qemuAvailable()) throw new ScenarioError(QEMU_NOT_FOUND);
+    if (!qemuAvailable(version)) throw new ScenarioError(qemuInstall(version).notFound);
     this.failure = undefined;
     this.qomTypes = new Map();
-    const proc = await QemuProcess.spawn(machine);
+    const proc = await QemuProcess.spawn(machine, version);
     this.proc = proc;
     try {
       if (!(await proc.waitForSockets(this.startTimeoutMs))) return await this.startupFailure(proc);

@@ -6,6 +6,8 @@ import type { BackendOption, DimmOption, MachineClassFlags, MachineConfig, Machi
 import { PASSIVE_DEVICES } from './types';
 import { E, atOption, type QemuError } from '../errors';
 import { MiB, parseQemuSize, U64_MAX } from '../units';
+import { DEFAULT_QEMU_VERSION, qemuVersionData, type QemuVersion, type QemuVersionData } from '../versions';
+import { versionLe } from '../versions/types';
 
 export type ParseResult =
   | { readonly ok: true; readonly config: MachineConfig }
@@ -46,23 +48,25 @@ export function splitOpts(text: string, implied?: string): Array<[string, string
   });
 }
 
-interface MachineName { type: MachineType; name: string; version: [number, number] }
+interface MachineName { type: MachineType; name: string; version: readonly [number, number] }
 
-function resolveMachine(name: string): MachineName | undefined {
-  if (name === 'pc') return { type: 'pc', name: 'pc-i440fx-7.2', version: [7, 2] };
-  if (name === 'q35') return { type: 'q35', name: 'pc-q35-7.2', version: [7, 2] };
-  const m = /^pc-(i440fx|q35)-(\d+)\.(\d+)$/.exec(name);
-  if (!m) return undefined;
-  const version: [number, number] = [Number(m[2]), Number(m[3])];
-  const type: MachineType = m[1] === 'q35' ? 'q35' : 'pc';
-  const oldest = type === 'pc' ? [1, 4] : [2, 4];
-  const cmp = (a: [number, number], b: number[]) => a[0] - b[0] || a[1] - b[1];
-  if (cmp(version, oldest) < 0 || cmp(version, [7, 2]) > 0) return undefined;
-  return { type, name, version };
+/** Machine types the model does not model (QEMU has them; the model answers "unsupported", never guesses). */
+const UNMODELLED_MACHINES = new Set(['microvm', 'isapc', 'none', 'x-remote', 'help', '?']);
+
+/**
+ * `-M NAME` against the release's list: `pc`/`q35` are aliases of its newest types; a versioned name
+ * the release lacks is its start-up refusal; anything else the model does not model.
+ */
+function resolveMachine(name: string, q: QemuVersionData): MachineName | { refused: string } | undefined {
+  const wanted = name === 'pc' ? q.aliases.pc : name === 'q35' ? q.aliases.q35 : name;
+  const t = q.machineTypes.find((m) => m.name === wanted);
+  if (t) return { type: t.type, name: t.name, version: t.version };
+  if (UNMODELLED_MACHINES.has(name)) return undefined;
+  return { refused: q.unsupportedMachine(name) };
 }
 
 function machineFlags(m: MachineName): MachineClassFlags {
-  const le = (maj: number, min: number) => m.version[0] < maj || (m.version[0] === maj && m.version[1] <= min);
+  const le = (maj: number, min: number) => versionLe(m.version, [maj, min]);
   const pc = m.type === 'pc';
   return {
     hasReservedMemory: !(pc && le(2, 0)),
@@ -91,7 +95,10 @@ function parseInt64(text: string): bigint | undefined {
 }
 
 interface Acc {
+  qemu: QemuVersionData;
   machine?: MachineName;
+  /** A -M type the release does not have: refused when the machine is created (after option parsing). */
+  machineRefused?: string;
   maxRamBelow4g?: bigint;
   acpi: boolean;
   acpiGiven?: boolean;
@@ -112,9 +119,10 @@ function onOff(v: string): boolean | undefined {
   return undefined;
 }
 
-export function parseMachine(commandLine: string): ParseResult {
+/** Parse a command line for one QEMU release (default 7.2): machine types, defaults and words are the release's. */
+export function parseMachine(commandLine: string, version: QemuVersion = DEFAULT_QEMU_VERSION): ParseResult {
   const tokens = tokenize(commandLine);
-  const acc: Acc = { acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, accel: 'tcg', optIds: { object: new Set(), device: new Set() } };
+  const acc: Acc = { qemu: qemuVersionData(version), acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, accel: 'tcg', optIds: { object: new Set(), device: new Set() } };
   let firstRefusal: ParseResult | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const opt = tokens[i];
@@ -151,9 +159,10 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
     case '-machine': {
       for (const [k, v] of splitOpts(arg, 'type')) {
         if (k === 'type') {
-          const m = resolveMachine(v);
-          if (!m) return unsupported(`unsupported machine '${v}': the model knows pc, q35, pc-i440fx-X.Y and pc-q35-X.Y (up to 7.2)`);
-          acc.machine = m;
+          const m = resolveMachine(v, acc.qemu);
+          if (!m) return unsupported(`unsupported machine '${v}': the model knows pc, q35, pc-i440fx-X.Y and pc-q35-X.Y (QEMU ${acc.qemu.version}: up to ${acc.qemu.aliases.pc} / ${acc.qemu.aliases.q35})`);
+          if ('refused' in m) { acc.machineRefused = m.refused; acc.machine = undefined; }
+          else { acc.machine = m; acc.machineRefused = undefined; }
         } else if (k === 'max-ram-below-4g') {
           const s = parseQemuSize(v);
           if (s === undefined) return unsupported(`-M max-ram-below-4g: invalid size '${v}'`);
@@ -267,7 +276,9 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
 }
 
 function finish(acc: Acc, commandLine: string): ParseResult {
-  const machine = acc.machine ?? resolveMachine('pc')!;
+  // select_machine runs before the memory options are applied.
+  if (acc.machineRefused !== undefined) return refused({ code: 'unsupported-machine', class: 'GenericError', desc: acc.machineRefused });
+  const machine = (acc.machine ?? resolveMachine('pc', acc.qemu)) as MachineName;
   const flags = machineFlags(machine);
   // machine_set_mem: suffix-less size means MiB; rounded up to 8 KiB.
   let ramSize = 128n * MiB;
@@ -302,6 +313,7 @@ function finish(acc: Acc, commandLine: string): ParseResult {
   return {
     ok: true,
     config: {
+      qemu: acc.qemu,
       type: machine.type,
       machineName: machine.name,
       flags,

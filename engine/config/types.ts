@@ -1,5 +1,7 @@
 // The machine as the command line describes it, before QEMU derives anything from it.
 
+import type { QemuVersionData } from '../versions/types';
+
 export type MachineType = 'pc' | 'q35';
 export type Accel = 'tcg' | 'kvm';
 export type BackendType = 'memory-backend-ram' | 'memory-backend-memfd';
@@ -68,6 +70,8 @@ export interface PassiveDeviceOption {
 }
 
 export interface MachineConfig {
+  /** The QEMU release this machine is built by (its machine types, words and defaults: engine/versions/). */
+  readonly qemu: QemuVersionData;
   readonly type: MachineType;
   /** Resolved machine name, e.g. `pc-i440fx-7.2`, `pc-q35-7.2`. */
   readonly machineName: string;

@@ -58,11 +58,17 @@ export function machineTypeName(state: MachineState): string {
   return `${state.config.machineName}-machine`;
 }
 
+/** The class properties of this machine's QEMU release (some are gone in later releases). */
+function classProps(state: MachineState): readonly Prop[] {
+  const removed = state.config.qemu.removedMachineProperties;
+  return removed.length ? CLASS_PROPS.filter(([n]) => !removed.includes(n)) : CLASS_PROPS;
+}
+
 /** qom-list /machine. */
 export function qomListMachine(state: MachineState): unknown[] {
   return [
     { name: 'type', type: 'string' },
-    ...CLASS_PROPS.map(([name, type]) => ({ name, type })),
+    ...classProps(state).map(([name, type]) => ({ name, type })),
     ...instanceProps(state).map((name) => ({ name, type: INSTANCE_TYPES[name] })),
   ];
 }
@@ -83,7 +89,7 @@ export function qomGetMachine(state: MachineState, prop: string): { ok: true; va
   const pc = c.type === 'pc';
   const [major, minor] = machineVersion(state);
   if (prop === 'rtc-time') throw new ModelLimit("qom-get of /machine property 'rtc-time' (the host's wall clock)");
-  if (prop !== 'type' && !CLASS_PROPS.some(([n]) => n === prop) && !instanceProps(state).includes(prop)) {
+  if (prop !== 'type' && !classProps(state).some(([n]) => n === prop) && !instanceProps(state).includes(prop)) {
     return { ok: false, error: E.propertyNotFound(machineTypeName(state), prop) };
   }
   const values: Record<string, unknown> = {
