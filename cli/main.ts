@@ -42,9 +42,11 @@ export interface RunOptions {
 export async function runScenario(scenario: ReplayScenario, backend: Backend, options: RunOptions = {}): Promise<{ transcript: Transcript; traces: TraceRecorder['traces'] }> {
   if (scenario.domain !== undefined) {
     const { runLibvirtReplay } = await import('./libvirt-replay');
+    // the QEMU of a libvirt scenario: its own qemu-version: key, else --qemu-version, else its libvirt's pair
+    const qemu = scenario.qemuVersion ?? options.qemuVersion;
     const libvirt = {
       ...(options.libvirtVersion !== undefined ? { libvirt: options.libvirtVersion } : {}),
-      ...(options.qemuVersion !== undefined ? { qemu: options.qemuVersion } : {}),
+      ...(qemu !== undefined ? { qemu } : {}),
     };
     const transcript = (await runLibvirtReplay(backend, scenario, libvirt)) as unknown as Transcript;
     // libvirt steps make several backend calls each: per-step traces would not line up, so none are kept.
@@ -77,6 +79,13 @@ export const QEMU_VERSION_OPTION: OptionSpec = {
   help: `the QEMU release for scenarios without a qemu-version: key (default ${DEFAULT_QEMU_VERSION})`,
 };
 
+/** The versions given on the command line (none given: undefined, so a libvirt scenario runs on its libvirt's pair). */
+function explicitVersions(p: Parsed): RunOptions {
+  const q = p.values['qemu-version'];
+  const l = p.values['libvirt-version'];
+  return { ...(typeof q === 'string' ? { qemuVersion: q } : {}), ...(typeof l === 'string' ? { libvirtVersion: l } : {}) };
+}
+
 export const qemuVersionOf = (p: Parsed): QemuVersion => (p.values['qemu-version'] as QemuVersion | undefined) ?? DEFAULT_QEMU_VERSION;
 
 function replayOptions(p: Parsed): ReplayOptions {
@@ -98,7 +107,7 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
     try {
       const scenario = loadReplayScenario(file);
       const backend = await makeBackend(o.backend, o.rawQemu, o.qemuVersion);
-      const { transcript, traces } = await runScenario(scenario, backend, o);
+      const { transcript, traces } = await runScenario(scenario, backend, explicitVersions(p));
       if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
       else out(renderTranscript(file, transcript, traces));
     } catch (e) {
@@ -116,8 +125,8 @@ async function diff(p: Parsed, out: (s: string) => void): Promise<number> {
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   let differing = 0;
   for (const [i, scenario] of scenarios.entries()) {
-    const model = (await runScenario(scenario, await makeBackend('model', false, o.qemuVersion), o)).transcript;
-    const qemu = (await runScenario(scenario, await makeBackend('qemu', o.rawQemu, o.qemuVersion), o)).transcript;
+    const model = (await runScenario(scenario, await makeBackend('model', false, o.qemuVersion), explicitVersions(p))).transcript;
+    const qemu = (await runScenario(scenario, await makeBackend('qemu', o.rawQemu, o.qemuVersion), explicitVersions(p))).transcript;
     const diffs = compareTranscripts(qemu, model);
     if (diffs.length === 0) out(`✓ ${o.files[i]}: model and QEMU agree`);
     else {
@@ -145,7 +154,8 @@ function runSuite(p: Parsed): number {
 
 const LIBVIRT_VERSION_OPTION = {
   type: 'string', value: 'V', choices: LIBVIRT_VERSION_NAMES,
-  help: 'libvirt of `domain` scenarios without a libvirt-version: key (default 9.0)',
+  help: 'libvirt of `domain` scenarios without a libvirt-version: key (default: the QEMU version\'s,\n' +
+    '9.0 with 7.2, 11.3 with 10.0)',
 } as const;
 
 interface Command {
@@ -250,8 +260,8 @@ const COMMANDS: Record<string, Command> = {
 };
 
 /** A backend of the given kind for one QEMU version. */
-async function makeVersionedBackend(kind: 'model' | 'qemu', _qemu: string): Promise<Backend> {
-  return makeBackend(kind);
+async function makeVersionedBackend(kind: 'model' | 'qemu', qemu: QemuVersion): Promise<Backend> {
+  return makeBackend(kind, false, qemu);
 }
 
 function version(): string {

@@ -25,7 +25,7 @@ export interface VersionsOptions {
 export async function compareReplay(file: string, scenario: ReplayScenario, kind: 'model' | 'qemu', backendFor: BackendFactory): Promise<ScenarioComparison> {
   const { runScenario } = await import('./main');
   const run = async (pair: VersionPair) => {
-    const s: ReplayScenario = { ...scenario, ...(scenario.domain !== undefined ? { libvirtVersion: pair.libvirt } : {}) };
+    const s: ReplayScenario = { ...scenario, qemuVersion: pair.qemu, ...(scenario.domain !== undefined ? { libvirtVersion: pair.libvirt } : {}) };
     return (await runScenario(s, await backendFor(kind, pair), { libvirtVersion: pair.libvirt, qemuVersion: pair.qemu })).transcript;
   };
   const before = await run(UPGRADE[0]);
