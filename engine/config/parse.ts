@@ -108,6 +108,8 @@ interface Acc {
   dimms: DimmOption[];
   passive: PassiveDeviceOption[];
   memhp: { PIIX4_PM?: boolean; 'ICH9-LPC'?: boolean };
+  /** `-global` texts as given, by driver (for QEMU's "can't apply global" message). */
+  globals: { PIIX4_PM?: string; 'ICH9-LPC'?: string };
   accel: Accel;
   hpet?: boolean;
   /** Ids of the `object` and `device` QemuOpts lists: a repeated id is refused while the option is parsed. */
@@ -123,7 +125,7 @@ function onOff(v: string): boolean | undefined {
 /** Parse a command line for one QEMU release (default 7.2): machine types, defaults and words are the release's. */
 export function parseMachine(commandLine: string, version: QemuVersion = DEFAULT_QEMU_VERSION): ParseResult {
   const tokens = tokenize(commandLine);
-  const acc: Acc = { qemu: qemuVersionData(version), acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, accel: 'tcg', optIds: { object: new Set(), device: new Set() } };
+  const acc: Acc = { qemu: qemuVersionData(version), acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, globals: {}, accel: 'tcg', optIds: { object: new Set(), device: new Set() } };
   let firstRefusal: ParseResult | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const opt = tokens[i];
@@ -270,6 +272,7 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       const b = m ? onOff(m[2]) : undefined;
       if (!m || b === undefined) return unsupported(`unsupported -global '${arg}': the model knows PIIX4_PM.memory-hotplug-support and ICH9-LPC.memory-hotplug-support`);
       acc.memhp[m[1] as 'PIIX4_PM' | 'ICH9-LPC'] = b;
+      acc.globals[m[1] as 'PIIX4_PM' | 'ICH9-LPC'] = arg;
       return undefined;
     }
     case '-blockdev': {
@@ -339,6 +342,9 @@ function finish(acc: Acc, commandLine: string): ParseResult {
       acpi: acc.acpi,
       ...(acc.acpiGiven ? { acpiOption: acc.acpi ? 'on' as const : 'off' as const } : {}),
       memoryHotplugSupport: memhpSupport,
+      // A -global for a property the board's device lacks in this release fails when the device is created.
+      ...(machine.type === 'q35' && acc.globals['ICH9-LPC'] !== undefined && !acc.qemu.ich9MemoryHotplugProperty
+        ? { badGlobal: { text: acc.globals['ICH9-LPC'], property: 'ICH9-LPC.memory-hotplug-support' } } : {}),
       accel: acc.accel,
       backends: acc.backends,
       numa: acc.numa,

@@ -132,6 +132,8 @@ export interface MachineConfig {
   readonly acpiOption?: 'on' | 'off';
   /** PIIX4_PM / ICH9-LPC `memory-hotplug-support`. */
   readonly memoryHotplugSupport: boolean;
+  /** A `-global` QEMU cannot apply to the board's device in this release (refused when the device is created). */
+  readonly badGlobal?: { readonly text: string; readonly property: string };
   readonly accel: Accel;
   readonly backends: readonly BackendOption[];
   readonly numa: readonly NumaNodeOption[];

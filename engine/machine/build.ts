@@ -61,6 +61,10 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   }
   const laid = computeLayout(config);
   if (!laid.ok) return refused(laid.error);
+  if (config.badGlobal) {
+    const g = config.badGlobal;
+    return refused({ code: 'global-not-applied', class: 'GenericError', desc: `can't apply global ${g.text}: Property '${g.property}' not found` });
+  }
   const layout = laid.layout;
 
   const mem = buildMemory(config, layout);

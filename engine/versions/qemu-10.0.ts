@@ -1,6 +1,7 @@
 // QEMU 10.0 (Debian 13's 10.0.2, recorded from bookworm-backports' build): how it differs from 7.2, found
 // by recording every referee scenario on both releases and diffing (test/replay-10.0/).
 
+import { MONITOR_10_0 } from './monitor';
 import { qemuReleases, versionedTypes, type QemuVersionData } from './types';
 
 export const QEMU_10_0: QemuVersionData = {
@@ -17,4 +18,6 @@ export const QEMU_10_0: QemuVersionData = {
   unsupportedMachine: (name) => `unsupported machine type: "${name}"`,
   // The machine's device-memory-region-size property is gone (qom-get: Property '...' not found).
   removedMachineProperties: ['device-memory-region-size'],
+  ich9MemoryHotplugProperty: false,
+  monitor: MONITOR_10_0,
 };

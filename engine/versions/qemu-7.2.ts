@@ -1,6 +1,7 @@
 // QEMU 7.2 (Debian 12's 7.2.22): the release the engine was first written against. engine/errors.ts holds
 // its messages, so it overrides none; the other modules of this folder say how later releases differ.
 
+import { MONITOR_7_2 } from './monitor';
 import { qemuReleases, versionedTypes, type QemuVersionData } from './types';
 
 export const QEMU_7_2: QemuVersionData = {
@@ -15,4 +16,6 @@ export const QEMU_7_2: QemuVersionData = {
   messages: {},
   unsupportedMachine: () => 'unsupported machine type',
   removedMachineProperties: [],
+  ich9MemoryHotplugProperty: true,
+  monitor: MONITOR_7_2,
 };

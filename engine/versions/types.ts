@@ -4,6 +4,7 @@
 
 import type { MachineType } from '../config/types';
 import type { E } from '../errors';
+import type { MonitorData } from './monitor';
 
 export const QEMU_VERSIONS = ['7.2', '10.0'] as const;
 export type QemuVersion = (typeof QEMU_VERSIONS)[number];
@@ -38,6 +39,10 @@ export interface QemuVersionData {
    * "Property 'TYPE-machine.NAME' not found").
    */
   readonly removedMachineProperties: readonly string[];
+  /** ICH9-LPC still has the memory-hotplug-support property (gone in 10.0: `-global` on it is refused). */
+  readonly ich9MemoryHotplugProperty: boolean;
+  /** What the monitor shows differently (engine/versions/monitor.ts). */
+  readonly monitor: MonitorData;
 }
 
 /** The last minor release of each QEMU major (machine types exist for each X.Y release). */
