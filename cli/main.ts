@@ -10,13 +10,18 @@ import { loadReplayScenario, runReplay, type ReplayScenario, type Transcript } f
 import { stringifyJson } from './json';
 import { renderTranscript } from './render';
 import { commandHelp, integerAtLeast, parseCommand, type CommandSpec, type OptionSpec, type Parsed } from './args';
+import { DEFAULT_TRACE_EVENTS, traceEventSelectionProblem } from '../engine/trace-events';
 import { LIBVIRT_VERSION_NAMES } from '../libvirt/versions';
 
 /** A backend of this kind for this QEMU release (a scenario's own `qemu-version:` still wins at start). */
-export async function makeBackend(kind: 'model' | 'qemu', rawQemu = false, qemuVersion: QemuVersion = DEFAULT_QEMU_VERSION): Promise<Backend> {
-  if (kind === 'model') return new ModelBackend({ qemuVersion });
+export async function makeBackend(
+  kind: 'model' | 'qemu',
+  opts: { rawQemu?: boolean; traceEvents?: readonly string[]; qemuVersion?: QemuVersion } = {},
+): Promise<Backend> {
+  const qemuVersion = opts.qemuVersion ?? DEFAULT_QEMU_VERSION;
+  if (kind === 'model') return new ModelBackend({ qemuVersion, traceEvents: opts.traceEvents });
   const { QemuBackend, rawQemuFromEnv } = await import('../backends/qemu');
-  return new QemuBackend({ raw: rawQemu || rawQemuFromEnv(), qemuVersion });
+  return new QemuBackend({ raw: opts.rawQemu || rawQemuFromEnv(), qemuVersion, traceEvents: opts.traceEvents });
 }
 
 /** Wraps a backend to keep each step's trace, in order, for `--trace`. */
@@ -60,11 +65,32 @@ function withTraces(t: Transcript, traces: TraceRecorder['traces']): unknown {
   return { ...t, steps: t.steps.map((s, i) => ({ ...s, trace: (traces[i] ?? []).map((e) => ({ ...e })) })) };
 }
 
+/** `--trace-events` (the default set) or `--trace-events=P,...` as parsed; undefined when not given. */
+export function traceEventPatterns(v: string | boolean | string[] | undefined): readonly string[] | undefined {
+  if (v === undefined || v === false) return undefined;
+  return v === true ? [...DEFAULT_TRACE_EVENTS] : String(v).split(',').map((x) => x.trim());
+}
+
+/** The option every transcript-producing command shares (replay, diff, fuzz). */
+export const TRACE_EVENTS_OPTION = {
+  type: 'boolean',
+  optionalValue: true,
+  value: 'PATTERN,...',
+  help: "add each step's QEMU trace-event log lines; alone: mhp_acpi_*, piix4_gpe_*, pic_set_irq,\n" +
+    '                                pic_ioport_read/write, ioapic_set_irq, ioapic_mem_read/write; =PATTERN,... as\n' +
+    "                                QEMU's -trace (events the model cannot fire are refused)",
+  check: (v: string) => {
+    const problem = traceEventSelectionProblem(v.split(',').map((x) => x.trim()));
+    return problem ? `events the model fires (${problem})` : undefined;
+  },
+} as const;
+
 interface ReplayOptions {
   /** The QEMU release for files without a `qemu-version:` key. */
   qemuVersion: QemuVersion;
   json: boolean;
   trace: boolean;
+  traceEvents?: readonly string[];
   backend: 'model' | 'qemu';
   /** libvirt version for `domain` scenarios without their own `libvirt-version:`. */
   libvirtVersion?: string;
@@ -91,7 +117,12 @@ export const qemuVersionOf = (p: Parsed): QemuVersion => (p.values['qemu-version
 function replayOptions(p: Parsed): ReplayOptions {
   const o: ReplayOptions = {
     qemuVersion: qemuVersionOf(p),
-    json: p.values.json === true, trace: p.values.trace === true, backend: (p.values.backend as 'model' | 'qemu' | undefined) ?? 'model', rawQemu: p.values['raw-qemu'] === true, files: p.positionals,
+    json: p.values.json === true,
+    trace: p.values.trace === true,
+    traceEvents: traceEventPatterns(p.values['trace-events']),
+    backend: (p.values.backend as 'model' | 'qemu' | undefined) ?? 'model',
+    rawQemu: p.values['raw-qemu'] === true,
+    files: p.positionals,
     ...(typeof p.values['libvirt-version'] === 'string' ? { libvirtVersion: p.values['libvirt-version'] } : {}),
   };
   if (o.trace && o.backend !== 'model') throw new ScenarioError('replay: --trace is model-only: real QEMU has no causal trace');
@@ -106,7 +137,7 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
   for (const file of o.files) {
     try {
       const scenario = loadReplayScenario(file);
-      const backend = await makeBackend(o.backend, o.rawQemu, o.qemuVersion);
+      const backend = await makeBackend(o.backend, { rawQemu: o.rawQemu, traceEvents: o.traceEvents, qemuVersion: o.qemuVersion });
       const { transcript, traces } = await runScenario(scenario, backend, explicitVersions(p));
       if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
       else out(renderTranscript(file, transcript, traces));
@@ -121,12 +152,18 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
 
 async function diff(p: Parsed, out: (s: string) => void): Promise<number> {
   const { compareTranscripts, formatDifferences } = await import('./compare');
-  const o = { files: p.positionals, rawQemu: p.values['raw-qemu'] === true, qemuVersion: qemuVersionOf(p), ...(typeof p.values['libvirt-version'] === 'string' ? { libvirtVersion: p.values['libvirt-version'] } : {}) };
+  const o = {
+    files: p.positionals,
+    rawQemu: p.values['raw-qemu'] === true,
+    qemuVersion: qemuVersionOf(p),
+    traceEvents: traceEventPatterns(p.values['trace-events']),
+    ...(typeof p.values['libvirt-version'] === 'string' ? { libvirtVersion: p.values['libvirt-version'] } : {}),
+  };
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   let differing = 0;
   for (const [i, scenario] of scenarios.entries()) {
-    const model = (await runScenario(scenario, await makeBackend('model', false, o.qemuVersion), explicitVersions(p))).transcript;
-    const qemu = (await runScenario(scenario, await makeBackend('qemu', o.rawQemu, o.qemuVersion), explicitVersions(p))).transcript;
+    const model = (await runScenario(scenario, await makeBackend('model', { traceEvents: o.traceEvents, qemuVersion: o.qemuVersion }), explicitVersions(p))).transcript;
+    const qemu = (await runScenario(scenario, await makeBackend('qemu', { rawQemu: o.rawQemu, traceEvents: o.traceEvents, qemuVersion: o.qemuVersion }), explicitVersions(p))).transcript;
     const diffs = compareTranscripts(qemu, model);
     if (diffs.length === 0) out(`✓ ${o.files[i]}: model and QEMU agree`);
     else {
@@ -186,6 +223,7 @@ const COMMANDS: Record<string, Command> = {
       options: {
         json: { type: 'boolean', help: 'one JSON transcript object per line (the transcript format, docs/replay.md)' },
         trace: { type: 'boolean', help: "add each step's causal path (model only)" },
+        'trace-events': TRACE_EVENTS_OPTION,
         backend: { type: 'string', value: 'NAME', choices: ['model', 'qemu'], help: 'where to run (default model)' },
         'qemu-version': QEMU_VERSION_OPTION,
         'libvirt-version': LIBVIRT_VERSION_OPTION,
@@ -202,6 +240,7 @@ const COMMANDS: Record<string, Command> = {
       summary: 'Run each replay scenario on the model and on real QEMU and show the differences (exit 1 if any).',
       minArgs: 1,
       options: {
+        'trace-events': TRACE_EVENTS_OPTION,
         'qemu-version': QEMU_VERSION_OPTION,
         'libvirt-version': LIBVIRT_VERSION_OPTION,
         'raw-qemu': { type: 'boolean', help: 'let real QEMU receive commands and options the model does not model (trusted files only;\n' +
@@ -261,7 +300,7 @@ const COMMANDS: Record<string, Command> = {
 
 /** A backend of the given kind for one QEMU version. */
 async function makeVersionedBackend(kind: 'model' | 'qemu', qemu: QemuVersion): Promise<Backend> {
-  return makeBackend(kind, false, qemu);
+  return makeBackend(kind, { qemuVersion: qemu });
 }
 
 function version(): string {
