@@ -176,13 +176,26 @@ async function diff(p: Parsed, out: (s: string) => void): Promise<number> {
   return differing ? 1 : 0;
 }
 
-/** `run`: the Gherkin suite through reports/run.ts (Cucumber + our reports), with its exit code. */
-function runSuite(p: Parsed): number {
+/**
+ * `run`: Cucumber + our reports (reports/run.ts), with Cucumber's exit code. It runs in the project that
+ * holds the nearest cucumber-js configuration (cucumber.yaml, written by `init`) from the current directory
+ * upwards, so a project using this package as a dependency runs its own features; without one, this
+ * package's bundled suite.
+ */
+function runSuite(p: Parsed): number | Promise<number> {
   const args = p.rest;
   const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const { NODE_ARGS, REPO_ROOT } = require('../paths') as typeof import('../paths');
-  const r = spawnSync(process.execPath, [...NODE_ARGS, require.resolve('../reports/run'), ...args], { stdio: 'inherit', cwd: REPO_ROOT });
+  const { findProjectDir } = require('./init') as typeof import('./init');
+  const cwd = findProjectDir(process.cwd()) ?? REPO_ROOT;
+  if (p.values.watch === true) return watchSuite(cwd, args);
+  const r = spawnSync(process.execPath, [...NODE_ARGS, require.resolve('../reports/run'), ...args], { stdio: 'inherit', cwd });
   return r.status ?? 3;
+}
+
+/** `run --watch`: run once, then re-run a feature file when it is saved (a step file: the last feature run). */
+function watchSuite(cwd: string, args: readonly string[]): Promise<number> {
+  return import('./watch').then(({ watch }) => watch(cwd, args));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -209,10 +222,32 @@ const COMMANDS: Record<string, Command> = {
         'JUnit XML, message stream and the topology report index.html).',
       details: 'Any other option goes to cucumber-js unchanged: -p qemu (real QEMU), -p diff (model and QEMU\n' +
         'side by side), --tags, --name, --parallel N, --format, --dry-run, and feature files or FILE:LINE.',
-      options: {},
+      options: {
+        watch: { type: 'boolean', help: 'keep running: re-run a feature file each time it is saved (Ctrl-C stops)' },
+      },
       passThrough: true,
     },
     run: (p) => runSuite(p),
+  },
+  init: {
+    spec: {
+      name: 'init',
+      summary: 'Set up this directory (a project with hotplug-scenarios as a dev dependency): cucumber.yaml, an\n' +
+        'example feature and an example of your own step definitions. Then: npx hotplug-scenarios run.',
+      maxArgs: 0,
+      options: {
+        force: { type: 'boolean', help: 'overwrite files that exist' },
+      },
+    },
+    run: (p, out) => {
+      const { initProject } = require('./init') as typeof import('./init');
+      const written = initProject(process.cwd(), p.values.force === true);
+      out(`wrote ${written.join(', ')}`);
+      out('next: npx hotplug-scenarios run            (the features on the model; reports/out/index.html)');
+      out('      npx hotplug-scenarios run -p qemu    (on real QEMU), -p diff (both side by side)');
+      out('      npx cucumber-js -p quick features/example.feature');
+      return 0;
+    },
   },
   replay: {
     spec: {
