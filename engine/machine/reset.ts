@@ -18,6 +18,7 @@ import { setPmBase } from './memory-map';
 
 function pitReraise(state: MachineState): Transition<MachineState> {
   if (state.irq.mode !== 'tcg') return { state, fx: trace('pit_reset', 'in-kernel PIT') };
+  if (!state.config.qemu.pitResetPulse) return pitSetHigh(state);
   const bump = (s: { level: readonly number[]; count: readonly number[] }) => ({
     level: s.level.map((l, i) => (i === 0 ? 1 : l)),
     count: s.count.map((c, i) => (i === 0 ? c + 1 : c)),
@@ -28,6 +29,22 @@ function pitReraise(state: MachineState): Transition<MachineState> {
   const q = state.qtest;
   if (q.intercept?.kind === 'in' && q.intercept.target === 'ioapic') {
     if ((q.levels[0] ?? 0) === 1) fx = merge(fx, irqLine('IRQ lower 0'));
+    next = { ...next, qtest: { ...q, levels: q.levels.map((l, i) => (i === 0 ? 1 : l)) } };
+    fx = merge(fx, irqLine('IRQ raise 0'));
+  }
+  return { state: next, fx };
+}
+
+/** 10.0: the channel's output is set high again without a pulse; only a change of level is seen. */
+function pitSetHigh(state: MachineState): Transition<MachineState> {
+  const raise = (s: { level: readonly number[]; count: readonly number[] }) => ({
+    level: s.level.map((l, i) => (i === 0 ? 1 : l)),
+    count: s.count.map((c, i) => (i === 0 && s.level[0] === 0 ? c + 1 : c)),
+  });
+  let next: MachineState = { ...state, irq: { ...state.irq, picStats: raise(state.irq.picStats), ioapicStats: raise(state.irq.ioapicStats) } };
+  let fx: Effects = trace('pit_reset', 'channel 0 output high');
+  const q = state.qtest;
+  if (q.intercept?.kind === 'in' && q.intercept.target === 'ioapic' && (q.levels[0] ?? 0) === 0) {
     next = { ...next, qtest: { ...q, levels: q.levels.map((l, i) => (i === 0 ? 1 : l)) } };
     fx = merge(fx, irqLine('IRQ raise 0'));
   }

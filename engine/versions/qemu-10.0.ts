@@ -19,5 +19,7 @@ export const QEMU_10_0: QemuVersionData = {
   // The machine's device-memory-region-size property is gone (qom-get: Property '...' not found).
   removedMachineProperties: ['device-memory-region-size'],
   ich9MemoryHotplugProperty: false,
+  pitResetPulse: false,
+  q35InfoPicMasterFirst: true,
   monitor: MONITOR_10_0,
 };

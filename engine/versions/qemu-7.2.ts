@@ -17,5 +17,7 @@ export const QEMU_7_2: QemuVersionData = {
   unsupportedMachine: () => 'unsupported machine type',
   removedMachineProperties: [],
   ich9MemoryHotplugProperty: true,
+  pitResetPulse: true,
+  q35InfoPicMasterFirst: false,
   monitor: MONITOR_7_2,
 };

@@ -41,6 +41,13 @@ export interface QemuVersionData {
   readonly removedMachineProperties: readonly string[];
   /** ICH9-LPC still has the memory-hotplug-support property (gone in 10.0: `-global` on it is refused). */
   readonly ich9MemoryHotplugProperty: boolean;
+  /**
+   * system_reset pulses the PIT's channel 0 output (falls, then rises: counted in `info irq`, `IRQ lower 0` +
+   * `IRQ raise 0` through an intercept) in 7.2; 10.0 only sets it high again, so a line already high changes nothing.
+   */
+  readonly pitResetPulse: boolean;
+  /** `info pic` on q35 lists the master i8259 (pic0) before the slave (10.0's object-tree order); pc keeps slave first. */
+  readonly q35InfoPicMasterFirst: boolean;
   /** What the monitor shows differently (engine/versions/monitor.ts). */
   readonly monitor: MonitorData;
 }
