@@ -3,6 +3,7 @@
 // scenario and replay file runs unchanged on either.
 
 import type { QmpEvent, TraceEntry } from '../engine/effects';
+import type { QemuVersion } from '../engine/versions';
 
 /** A QMP command as sent (`{execute, arguments?}`), numbers beyond 2^53 as bigint. */
 export type QmpCommand = { readonly execute: string; readonly arguments?: Readonly<Record<string, unknown>> };
@@ -16,6 +17,16 @@ export interface StepResult {
   readonly irqs: readonly string[];
   /** The causal path (model backend only). */
   readonly trace?: readonly TraceEntry[];
+  /**
+   * QEMU trace-point lines the step caused (`-trace`/`-D` log lines), only when the backend was asked for
+   * trace events; the model keeps exactly those its selection enables.
+   */
+  readonly traceEvents?: readonly string[];
+}
+
+/** How to start: the QEMU release (default: the backend's own, 7.2 unless it was built for another). */
+export interface StartOptions {
+  readonly qemuVersion?: QemuVersion;
 }
 
 export type StartResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
@@ -23,7 +34,7 @@ export type StartResult = { readonly ok: true } | { readonly ok: false; readonly
 export interface Backend {
   readonly name: 'model' | 'qemu' | 'diff';
   /** Start a machine from qemu-system-x86_64 options (`-M pc -m 1G,slots=4,maxmem=8G ...`). */
-  start(machine: string): Promise<StartResult>;
+  start(machine: string, options?: StartOptions): Promise<StartResult>;
   qmp(command: QmpCommand): Promise<StepResult>;
   qtest(line: string): Promise<StepResult>;
   /** HMP through `human-monitor-command`; the reply is its text. */

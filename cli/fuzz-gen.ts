@@ -508,6 +508,8 @@ function eject(s: Shadow, d: ShadowDimm): void {
 }
 
 export interface GeneratedScenario {
+  /** The QEMU release it runs on (`qemu-version:` in the file; absent: the default, 7.2). */
+  readonly qemuVersion?: string;
   readonly machine: string;
   readonly steps: readonly QemuStep[];
 }
@@ -537,6 +539,7 @@ export function scenarioYaml(sc: GeneratedScenario, comment?: string): string {
   const scalar = (v: unknown) => stringify(v, { lineWidth: 0 }).trimEnd();
   const lines: string[] = [];
   if (comment) for (const l of comment.split('\n')) lines.push(l ? `# ${l}` : '#');
+  if (sc.qemuVersion !== undefined) lines.push(`qemu-version: ${JSON.stringify(sc.qemuVersion)}`);
   lines.push(`machine: ${scalar(sc.machine)}`);
   lines.push(sc.steps.length ? 'steps:' : 'steps: []');
   for (const st of sc.steps) {

@@ -15,6 +15,8 @@ import { ModelBackend } from '../backends/model';
 import { compareTranscripts, formatDifferences, type Difference } from './compare';
 import { parseReplayScenario, runReplay, type QemuStep, type Transcript } from './replay-format';
 import type { Parsed } from './args';
+import type { StartOptions } from '../backends/types';
+import type { QemuVersion } from '../engine/versions';
 import { scenarioArb, scenarioYaml, type GeneratedScenario, type GenOptions } from './fuzz-gen';
 
 export interface FuzzOptions extends GenOptions {
@@ -28,6 +30,8 @@ export interface FuzzOptions extends GenOptions {
   /** The referee (default: real QEMU). */
   readonly makeReference?: () => Promise<Backend> | Backend;
   readonly onProgress?: (p: FuzzProgress) => void;
+  /** The QEMU release both sides run (written as `qemu-version:` into the scenarios; default 7.2). */
+  readonly qemuVersion?: QemuVersion;
 }
 
 export interface FuzzProgress {
@@ -75,7 +79,7 @@ class Counting implements Backend {
   answered = 0;
   constructor(private readonly inner: Backend) {}
   get name() { return this.inner.name; }
-  start(m: string) { return this.inner.start(m); }
+  start(m: string, o?: StartOptions) { return this.inner.start(m, o); }
   private count(p: Promise<StepResult>) { return p.then((r) => { this.answered++; return r; }); }
   qmp(c: QmpCommand) { return this.count(this.inner.qmp(c)); }
   qtest(l: string) { return this.count(this.inner.qtest(l)); }
@@ -103,7 +107,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
 
   /** Run one scenario on both; `count` adds it to the statistics (not for shrink/trim attempts). */
   async function runBoth(sc: GeneratedScenario, count: boolean): Promise<Outcome> {
-    const yaml = scenarioYaml(sc);
+    const yaml = scenarioYaml(o.qemuVersion ? { ...sc, qemuVersion: o.qemuVersion } : sc);
     const hit = cache.get(yaml);
     if (hit) return hit;
     // Through YAML and back: exactly what the written file will replay.
@@ -182,7 +186,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
     ...(outcome.kind === 'differ' ? outcome.diffs.map((d) => d.message) : [outcome.error.split('\n')[0]]),
     'Replay it with: npx hotplug-scenarios diff FILE',
   ].join('\n');
-  const yaml = scenarioYaml(trimmed, header);
+  const yaml = scenarioYaml(o.qemuVersion ? { ...trimmed, qemuVersion: o.qemuVersion } : trimmed, header);
   fs.mkdirSync(o.outDir, { recursive: true });
   const file = path.join(o.outDir, `divergence-${o.seed}-${details.counterexamplePath.replace(/:/g, '-')}.yaml`);
   fs.writeFileSync(file, yaml);
@@ -240,6 +244,7 @@ interface CliOptions {
   out: string;
   kvm: boolean;
   path?: string;
+  qemuVersion?: QemuVersion;
 }
 
 /** The options of `fuzz`, parsed and checked by the table in cli/main.ts. */
@@ -253,6 +258,7 @@ function fuzzOptions(p: Parsed): CliOptions {
     out: (v.out as string | undefined) || 'fuzz-out',
     kvm: v.kvm === true,
     ...(v.path !== undefined ? { path: v.path as string } : {}),
+    ...(v['qemu-version'] !== undefined ? { qemuVersion: v['qemu-version'] as QemuVersion } : {}),
   };
 }
 
@@ -260,9 +266,9 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export async function fuzzCommand(p: Parsed, out: (s: string) => void, err: NodeJS.WriteStream = process.stderr): Promise<number> {
   const o = fuzzOptions(p);
-  const { qemuAvailable, kvmAvailable, QEMU_NOT_FOUND } = await import('../backends/qemu');
-  if (!qemuAvailable()) {
-    err.write(`hotplug-scenarios fuzz: ${QEMU_NOT_FOUND}; fuzzing needs real QEMU as the referee\n`);
+  const { qemuAvailable, kvmAvailable, qemuInstall } = await import('../backends/qemu');
+  if (!qemuAvailable(o.qemuVersion)) {
+    err.write(`hotplug-scenarios fuzz: ${qemuInstall(o.qemuVersion).notFound}; fuzzing needs real QEMU as the referee\n`);
     return 2;
   }
   if (o.kvm && !kvmAvailable()) throw new ScenarioError('--kvm: /dev/kvm is not available (or not readable and writable) here');
@@ -286,7 +292,7 @@ export async function fuzzCommand(p: Parsed, out: (s: string) => void, err: Node
   if (tty) err.write('\r\x1b[K');
 
   const machines = Object.entries(report.byMachine).sort().map(([k, v]) => `${k} ${v}`).join(', ');
-  const rerun = `npx hotplug-scenarios fuzz --seed ${report.seed} --runs ${o.runs} --steps ${o.steps} --machine ${o.machine}${o.kvm ? ' --kvm' : ''}`;
+  const rerun = `npx hotplug-scenarios fuzz --seed ${report.seed} --runs ${o.runs} --steps ${o.steps} --machine ${o.machine}${o.kvm ? ' --kvm' : ''}${o.qemuVersion ? ` --qemu-version ${o.qemuVersion}` : ''}`;
   const notModelled = [...report.notModelled].map(([msg, n]) => `  not modelled (comparison stopped there, not a divergence): ${msg}${n ? ` (${n} scenario${n > 1 ? 's' : ''})` : ''}`);
   if (report.failure) {
     const f = report.failure;

@@ -6,7 +6,9 @@ import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 
 import type { QmpEvent } from '../engine/effects';
 import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/types';
 import { ScenarioError } from '../backends/types';
+import { DEFAULT_TRACE_EVENTS } from '../engine/trace-events';
 import { LIBVIRT_VERSION_NAMES } from '../libvirt/versions';
+import { isQemuVersion, QEMU_VERSIONS, type QemuVersion } from '../engine/versions';
 
 // ---------------------------------------------------------------------------------------------------
 // Types
@@ -25,6 +27,8 @@ export const STEP_KINDS: readonly StepKind[] = ['qmp', 'qtest', 'hmp', 'attach',
 export interface ReplayScenario {
   /** Where it was loaded from, for messages (not part of the format). */
   readonly file?: string;
+  /** `qemu-version:` (optional): the QEMU release the scenario is for; absent: the runner's default (7.2). */
+  readonly qemuVersion?: QemuVersion;
   /** qemu-system-x86_64 options; absent in a libvirt scenario. */
   readonly machine?: string;
   /** libvirt domain (another engineer's work), passed through as given. */
@@ -36,10 +40,32 @@ export interface ReplayScenario {
   readonly stepLines?: readonly (number | undefined)[];
 }
 
+/** What every transcript step carries after its request; `trace-events` only with `--trace-events`. */
+export interface StepOutcome {
+  readonly reply: unknown;
+  readonly events: readonly QmpEvent[];
+  readonly irqs: readonly string[];
+  readonly 'trace-events'?: readonly string[];
+}
+
 export type TranscriptStep =
-  | { readonly qmp: QmpCommand; readonly reply: unknown; readonly events: readonly QmpEvent[]; readonly irqs: readonly string[] }
-  | { readonly qtest: string; readonly reply: unknown; readonly events: readonly QmpEvent[]; readonly irqs: readonly string[] }
-  | { readonly hmp: string; readonly reply: unknown; readonly events: readonly QmpEvent[]; readonly irqs: readonly string[] };
+  | ({ readonly qmp: QmpCommand } & StepOutcome)
+  | ({ readonly qtest: string } & StepOutcome)
+  | ({ readonly hmp: string } & StepOutcome);
+
+/**
+ * The trace-event selection a recorded transcript was made with: the default set when its steps carry
+ * `trace-events` (the corpus is recorded with `scripts/record.sh --trace-events`), else none.
+ */
+export function recordedTraceEvents(transcript: unknown): readonly string[] | undefined {
+  const steps = (transcript as { steps?: unknown })?.steps;
+  return Array.isArray(steps) && steps.some((s) => typeof s === 'object' && s !== null && 'trace-events' in s) ? DEFAULT_TRACE_EVENTS : undefined;
+}
+
+/** A step's outcome in the transcript's key order (reply, events, irqs, trace-events). */
+export function stepOutcome(r: StepResult): StepOutcome {
+  return { reply: r.reply, events: r.events, irqs: r.irqs, ...(r.traceEvents ? { 'trace-events': r.traceEvents } : {}) };
+}
 
 export interface Transcript {
   readonly machine: string;
@@ -68,7 +94,14 @@ export function loadReplayScenario(file: string): ReplayScenario {
 /** A replay file is a few kilobytes; anything beyond this is refused unread. */
 export const MAX_SCENARIO_BYTES = 16 * MiB;
 
-const TOP_KEYS = new Set(['machine', 'domain', 'steps', 'libvirt-version']);
+const TOP_KEYS = new Set(['qemu-version', 'machine', 'domain', 'steps', 'libvirt-version']);
+
+/** A `--qemu-version` / `qemu-version:` value, checked: 7.2 or 10.0 (a YAML number 10.0 would read as 10). */
+export function qemuVersionOption(v: unknown, where?: string): QemuVersion {
+  const text = typeof v === 'number' ? String(v) : v;
+  if (isQemuVersion(text)) return text;
+  throw new ScenarioError(`qemu-version must be ${QEMU_VERSIONS.map((x) => `"${x}"`).join(' or ')}, got ${typeof v === 'string' ? `'${v}'` : String(v)}`, where);
+}
 
 /** A version key's value: `"11.3"`, or a YAML number (`9.0` reads as 9, `11.3` as 11.3). */
 function versionText(v: unknown): string | undefined {
@@ -99,9 +132,13 @@ export function parseReplayScenario(text: string, file = '<scenario>'): ReplaySc
   for (const key of Object.keys(top)) {
     if (!TOP_KEYS.has(key)) {
       const pair = root.items.find((p) => (p.key as { value?: unknown })?.value === key);
-      throw new ScenarioError(`unknown key '${key}' (expected machine, domain, steps, libvirt-version)`, at(lineOf(pair?.key)));
+      throw new ScenarioError(`unknown key '${key}' (expected qemu-version, machine, domain, steps, libvirt-version)`, at(lineOf(pair?.key)));
     }
   }
+  const versionRaw = top['qemu-version'];
+  // YAML reads an unquoted 7.2 as a number: accept it when its text is a known version.
+  const versionNode = root.get('qemu-version', true) as { source?: string } | undefined;
+  const qemuVersion = versionRaw === undefined ? undefined : qemuVersionOption(typeof versionRaw === 'number' || typeof versionRaw === 'bigint' ? versionNode?.source ?? String(versionRaw) : versionRaw, at(lineOf(versionNode)));
   const hasMachine = top.machine !== undefined && top.machine !== null;
   const hasDomain = top.domain !== undefined && top.domain !== null;
   if (!hasMachine && !hasDomain) throw new ScenarioError('missing `machine` (qemu-system-x86_64 options)', file);
@@ -135,6 +172,7 @@ export function parseReplayScenario(text: string, file = '<scenario>'): ReplaySc
 
   return {
     file,
+    ...(qemuVersion !== undefined ? { qemuVersion } : {}),
     ...(hasMachine ? { machine: top.machine as string } : { domain: top.domain }),
     ...(libvirtVersion !== undefined ? { libvirtVersion } : {}),
     steps,
@@ -203,7 +241,7 @@ export async function runReplay(backend: Backend, scenario: ReplayScenario): Pro
   });
   const machine = scenario.machine;
   try {
-    const startup = await atStep(`${file}: machine`, () => backend.start(machine));
+    const startup = await atStep(`${file}: machine`, () => backend.start(machine, scenario.qemuVersion !== undefined ? { qemuVersion: scenario.qemuVersion } : {}));
     if (!startup.ok) return { machine, startup: { ok: false, error: startup.error }, steps: [] };
     const steps: TranscriptStep[] = [];
     for (const [i, step] of (scenario.steps as readonly QemuStep[]).entries()) {
@@ -230,12 +268,12 @@ export async function atStep<T>(where: string, f: () => Promise<T>): Promise<T> 
 async function runStep(backend: Backend, step: QemuStep): Promise<TranscriptStep> {
   if ('qmp' in step) {
     const r = await backend.qmp(step.qmp);
-    return { qmp: step.qmp, reply: r.reply, events: r.events, irqs: r.irqs };
+    return { qmp: step.qmp, ...stepOutcome(r) };
   }
   if ('qtest' in step) {
     const r = await backend.qtest(step.qtest);
-    return { qtest: step.qtest, reply: r.reply, events: r.events, irqs: r.irqs };
+    return { qtest: step.qtest, ...stepOutcome(r) };
   }
   const r = await backend.hmp(step.hmp);
-  return { hmp: step.hmp, reply: r.reply, events: r.events, irqs: r.irqs };
+  return { hmp: step.hmp, ...stepOutcome(r) };
 }

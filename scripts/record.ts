@@ -4,9 +4,11 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { QemuBackend, qemuAvailable, QEMU_NOT_FOUND } from '../backends/qemu';
+import { QemuBackend, qemuAvailable, qemuInstall } from '../backends/qemu';
 import { prettyJson } from '../cli/json';
-import { loadReplayScenario, runReplay } from '../cli/replay-format';
+import { loadReplayScenario, qemuVersionOption, runReplay } from '../cli/replay-format';
+import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../engine/versions';
+import { TRACE_EVENTS_OPTION, traceEventPatterns } from '../cli/main';
 
 function expand(args: string[]): string[] {
   const files: string[] = [];
@@ -22,20 +24,42 @@ function expand(args: string[]): string[] {
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
-  if (args.length === 0) {
-    console.error('usage: scripts/record.sh SCENARIO.yaml|DIR...');
+  // --trace-events[=PATTERN,...]: record each step's trace-event log lines too (the default set without =).
+  const ti = args.findIndex((a) => a === '--trace-events' || a.startsWith('--trace-events='));
+  const traceArg = ti >= 0 ? args.splice(ti, 1)[0] : undefined;
+  const value = traceArg?.includes('=') ? traceArg.slice(traceArg.indexOf('=') + 1) : traceArg ? true : undefined;
+  const problem = typeof value === 'string' ? TRACE_EVENTS_OPTION.check(value) : undefined;
+  if (problem) {
+    console.error(`--trace-events expects ${problem}`);
     return 2;
   }
-  if (!qemuAvailable()) {
-    console.error(QEMU_NOT_FOUND);
+  const traceEvents = traceEventPatterns(value);
+  let version: QemuVersion = DEFAULT_QEMU_VERSION;
+  const vi = args.findIndex((a) => a === '--qemu-version' || a.startsWith('--qemu-version='));
+  if (vi >= 0) {
+    const [flag] = args.splice(vi, 1);
+    version = qemuVersionOption(flag.includes('=') ? flag.slice(flag.indexOf('=') + 1) : args.splice(vi, 1)[0], '--qemu-version');
+  }
+  if (args.length === 0 || args.some((a) => a.startsWith('--'))) {
+    console.error('usage: scripts/record.sh [--qemu-version 7.2|10.0] [--trace-events[=PATTERN,...]] SCENARIO.yaml|DIR...');
     return 2;
   }
   let failed = 0;
+  const checked = new Set<QemuVersion>();
   for (const file of expand(args)) {
     const out = file.replace(/\.ya?ml$/, '') + '.qemu.json';
     const started = Date.now();
+    const scenario = loadReplayScenario(file);
+    const v = scenario.qemuVersion ?? version;
+    if (!checked.has(v)) {
+      if (!qemuAvailable(v)) {
+        console.error(qemuInstall(v).notFound);
+        return 2;
+      }
+      checked.add(v);
+    }
     try {
-      const transcript = await runReplay(new QemuBackend(), loadReplayScenario(file));
+      const transcript = await runReplay(new QemuBackend({ qemuVersion: v, traceEvents }), scenario);
       fs.writeFileSync(out, prettyJson(transcript));
       const status = transcript.startup.ok ? `${transcript.steps.length} steps` : `startup refused: ${transcript.startup.error}`;
       console.log(`recorded ${out} (${status}, ${Date.now() - started} ms)`);

@@ -21,6 +21,17 @@ function stepLocation(doc: messages.GherkinDocument, astId: string | undefined):
   return s ? { line: s.location.line, ...(s.docString ? { docStringLine: s.docString.location.line } : {}) } : undefined;
 }
 
+/**
+ * Version-specific expectations: a scenario (or an Examples block) tagged @qemu-7.2 / @qemu-10.0 runs only on
+ * those releases. The profiles filter by tags already (not @qemu-10.0 on 7.2, not @qemu-7.2 on 10.0); this
+ * skips what a bare world parameter would otherwise run on the wrong release.
+ */
+Before(function (this: HotplugWorld, { pickle }: ITestCaseHookParameter) {
+  const versions = pickle.tags.map((t) => /^@qemu-(\d+\.\d+)$/.exec(t.name)?.[1]).filter((v): v is string => v !== undefined);
+  if (versions.length > 0 && !versions.includes(this.qemuVersion)) return 'skipped';
+  return undefined;
+});
+
 Before(function (this: HotplugWorld, { pickle }: ITestCaseHookParameter) {
   this.needsFingerprint = pickle.steps.some((s) => /the machine is unchanged/.test(s.text));
   this.uri = pickle.uri;

@@ -8,10 +8,14 @@ import { BackendUnavailable, type Backend, type QmpCommand, type StepResult } fr
 import { stringifyJson } from '../cli/json';
 import type { QmpEvent } from '../engine/effects';
 import type { TimelineEntry } from '../reports/topology';
+import { DEFAULT_TRACE_EVENTS } from '../engine/trace-events';
+import { DEFAULT_QEMU_VERSION, isQemuVersion, QEMU_VERSIONS, type QemuVersion } from '../engine/versions';
 
 export interface WorldParams {
   /** `model` (default) or `qemu`. */
   readonly backend?: 'model' | 'qemu' | 'diff';
+  /** The QEMU release the scenarios run on, model and real QEMU alike: "7.2" (default) or "10.0". */
+  readonly qemuVersion?: string;
   /** Attach SVG memory maps and the topology JSON (default true). */
   readonly attachments?: boolean;
   /** The libvirt version of the libvirt steps (`9.0`, `11.3`; default: the QEMU version's pair, 9.0 on 7.2). */
@@ -98,9 +102,16 @@ export class HotplugWorld extends World<WorldParams> {
     return b === 'qemu' || b === 'diff' ? b : 'model';
   }
 
+  /** The QEMU release of this run (world parameter `qemuVersion`, set by the *-10.0 profiles). */
+  get qemuVersion(): QemuVersion {
+    const v = this.parameters.qemuVersion ?? DEFAULT_QEMU_VERSION;
+    if (!isQemuVersion(v)) throw new Error(`world parameter qemuVersion must be one of ${QEMU_VERSIONS.join(', ')}, got '${v}'`);
+    return v;
+  }
+
   /** The backend for this scenario, created on first use. */
   getBackend(): Backend {
-    if (!this.backend) this.backend = createBackend(this.backendName);
+    if (!this.backend) this.backend = createBackend(this.backendName, this.qemuVersion);
     return this.backend;
   }
 
@@ -265,6 +276,11 @@ export class HotplugWorld extends World<WorldParams> {
     return this.action.flatMap((e) => [...e.result.irqs]);
   }
 
+  /** The QEMU trace-event lines of the current action (default set), in order. */
+  get actionTraceEvents(): string[] {
+    return this.action.flatMap((e) => [...(e.result.traceEvents ?? [])]);
+  }
+
   get allEvents(): QmpEvent[] {
     return this.history.flatMap((e) => [...e.result.events]);
   }
@@ -284,6 +300,7 @@ export class HotplugWorld extends World<WorldParams> {
       events: e.result.events.map((v) => stringifyJson(v)),
       irqs: [...e.result.irqs],
       trace: (e.result.trace ?? []).map((t) => `${'  '.repeat(t.depth)}${t.fn}${t.note ? ` (${t.note})` : ''}`),
+      ...(e.result.traceEvents?.length ? { traceEvents: [...e.result.traceEvents] } : {}),
       ...(e.internal ? { internal: true } : {}),
     }));
   }
@@ -303,21 +320,26 @@ function clip(s: string, max = 1500): string {
   return s.length > max ? s.slice(0, max) + `\n… (${s.length - max} more characters)` : s;
 }
 
-/** The backend by name; modules are loaded on demand so a run needs only the backend it uses. */
-export function createBackend(name: 'model' | 'qemu' | 'diff'): Backend {
+/**
+ * The backend by name; modules are loaded on demand so a run needs only the backend it uses. Every backend
+ * reports the default trace-event set (`the trace events were:`); the diff backend compares them too.
+ */
+export function createBackend(name: 'model' | 'qemu' | 'diff', qemuVersion: QemuVersion = DEFAULT_QEMU_VERSION): Backend {
+  type Ctor = new (o: { qemuVersion: QemuVersion; traceEvents: readonly string[] }) => Backend;
+  const options = { qemuVersion, traceEvents: DEFAULT_TRACE_EVENTS };
   if (name === 'diff') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { DiffBackend } = require('../backends/diff') as { DiffBackend: new () => Backend };
-    return new DiffBackend();
+    const { DiffBackend } = require('../backends/diff') as { DiffBackend: Ctor };
+    return new DiffBackend(options);
   }
   if (name === 'qemu') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { QemuBackend } = require('../backends/qemu') as { QemuBackend: new () => Backend };
-    return new QemuBackend();
+    const { QemuBackend } = require('../backends/qemu') as { QemuBackend: Ctor };
+    return new QemuBackend(options);
   }
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { ModelBackend } = require('../backends/model') as { ModelBackend: new () => Backend };
-  return new ModelBackend();
+  const { ModelBackend } = require('../backends/model') as { ModelBackend: Ctor };
+  return new ModelBackend(options);
 }
 
 setWorldConstructor(HotplugWorld);

@@ -1,12 +1,24 @@
 // The model backend: the pure engine behind the Backend interface. It keeps the state history so
 // steps and reports can show the machine before and after each action.
 
-import type { Backend, QmpCommand, StartResult, StepResult } from '../types';
+import type { Backend, QmpCommand, StartOptions, StartResult, StepResult } from '../types';
+import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../../engine/versions';
 import { ScenarioError } from '../types';
 import type { MachineState } from '../../engine/state';
 import { buildFromCommandLine } from '../../engine/machine/build';
 import { reduce, type Action, type ReduceResult } from '../../engine/reduce';
 import { ModelLimit } from '../../engine/errors';
+import { selectTraceEvents } from '../../engine/trace-events';
+
+export interface ModelBackendOptions {
+  /**
+   * Trace-event patterns (QEMU's `-trace` syntax) whose lines each step reports in `traceEvents`, as the
+   * qemu backend's log would; undefined: none (checked with checkTraceEventPatterns by the caller).
+   */
+  readonly traceEvents?: readonly string[];
+  /** The release start() models unless told otherwise. */
+  readonly qemuVersion?: QemuVersion;
+}
 
 export interface HistoryEntry {
   readonly action: Action;
@@ -22,6 +34,19 @@ export class ModelBackend implements Backend {
   private readonly log: HistoryEntry[] = [];
   /** Start-up warnings QEMU would print on stderr. */
   warnings: readonly string[] = [];
+  private readonly traceEvents?: readonly string[];
+  /** The release start() models unless told otherwise. */
+  readonly qemuVersion: QemuVersion;
+
+  constructor(options: ModelBackendOptions = {}) {
+    this.traceEvents = options.traceEvents;
+    this.qemuVersion = options.qemuVersion ?? DEFAULT_QEMU_VERSION;
+  }
+
+  /** The release of the running machine (or the default one before start). */
+  get version(): QemuVersion {
+    return this.current?.config.qemu.version ?? this.qemuVersion;
+  }
 
   /** The current engine state (model-only observations: trace, KVM slots under TCG, internals). */
   get state(): MachineState {
@@ -37,12 +62,12 @@ export class ModelBackend implements Backend {
     return this.log;
   }
 
-  async start(machine: string): Promise<StartResult> {
-    return this.startSync(machine);
+  async start(machine: string, options: StartOptions = {}): Promise<StartResult> {
+    return this.startSync(machine, options);
   }
 
-  startSync(machine: string): StartResult {
-    const r = buildFromCommandLine(machine);
+  startSync(machine: string, options: StartOptions = {}): StartResult {
+    const r = buildFromCommandLine(machine, options.qemuVersion ?? this.qemuVersion);
     if (!r.ok) {
       if (r.kind === 'unsupported') throw new ScenarioError(r.message, 'machine');
       this.current = undefined;
@@ -64,7 +89,8 @@ export class ModelBackend implements Backend {
     }
     this.log.push({ action, before, result });
     this.current = result.state;
-    return { reply: result.reply, events: result.events, irqs: result.irqs, trace: result.trace };
+    const selected = this.traceEvents ? { traceEvents: selectTraceEvents(result.traceEvents, this.traceEvents) } : {};
+    return { reply: result.reply, events: result.events, irqs: result.irqs, trace: result.trace, ...selected };
   }
 
   async qmp(command: QmpCommand): Promise<StepResult> {

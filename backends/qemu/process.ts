@@ -8,20 +8,65 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BackendUnavailable, ScenarioError } from '../types';
+import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../../engine/versions';
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
 export const QEMU_NOT_FOUND = `${QEMU_BINARY} not found: install it with \`apt-get install qemu-system-x86\``;
 const ERROR_PREFIX = `${QEMU_BINARY}: `;
 
-let availability: boolean | undefined;
+/**
+ * How to run one QEMU release: 7.2 is the system's qemu-system-x86_64 (on PATH, or HOTPLUG_QEMU_7_2);
+ * other releases live in a private prefix that scripts/install-qemu.sh fills
+ * (${HOTPLUG_SCENARIOS_CACHE:-~/.cache/hotplug-scenarios}/qemu-X.Y/root, or HOTPLUG_QEMU_X_Y = the binary),
+ * run with that prefix's firmware folders (-L) and its own loadable modules (QEMU_MODULE_DIR).
+ */
+export interface QemuInstall {
+  readonly version: QemuVersion;
+  readonly binary: string;
+  /** Options before the scenario's: `-L` firmware folders of a private prefix. */
+  readonly args: readonly string[];
+  /** Extra environment (QEMU_MODULE_DIR of a private prefix). */
+  readonly env: Readonly<Record<string, string>>;
+  /** The message for a missing binary, naming the install command. */
+  readonly notFound: string;
+}
 
-/** Whether qemu-system-x86_64 can be run here (cached). */
-export function qemuAvailable(): boolean {
-  if (availability === undefined) {
-    const r = spawnSync(QEMU_BINARY, ['--version'], { stdio: 'ignore', timeout: 10_000 });
-    availability = !r.error && r.status === 0;
+/** The environment variable that overrides the binary of a release: HOTPLUG_QEMU_10_0 for 10.0. */
+export const qemuEnvVar = (version: QemuVersion): string => `HOTPLUG_QEMU_${version.replace('.', '_')}`;
+
+export function qemuInstall(version: QemuVersion = DEFAULT_QEMU_VERSION): QemuInstall {
+  const override = process.env[qemuEnvVar(version)];
+  if (version === '7.2') {
+    return { version, binary: override || QEMU_BINARY, args: [], env: {}, notFound: override ? `${override} (${qemuEnvVar(version)}) not found: install QEMU 7.2 with \`apt-get install qemu-system-x86\`` : QEMU_NOT_FOUND };
   }
-  return availability;
+  const cache = process.env.HOTPLUG_SCENARIOS_CACHE || path.join(os.homedir(), '.cache', 'hotplug-scenarios');
+  // A binary given by the environment variable: its prefix is two folders up (PREFIX/usr/bin/qemu-...).
+  const binary = override || path.join(cache, `qemu-${version}`, 'root', 'usr', 'bin', QEMU_BINARY);
+  const root = path.resolve(path.dirname(binary), '..', '..');
+  const args: string[] = [];
+  for (const d of [path.join(root, 'usr', 'share', 'qemu'), path.join(root, 'usr', 'share', 'seabios')]) if (fs.existsSync(d)) args.push('-L', d);
+  const moduleDir = path.join(root, 'usr', 'lib', 'x86_64-linux-gnu', 'qemu');
+  return {
+    version,
+    binary,
+    args,
+    env: fs.existsSync(moduleDir) ? { QEMU_MODULE_DIR: moduleDir } : {},
+    notFound: `QEMU ${version} not found at ${binary}: install it with \`scripts/install-qemu.sh ${version}\` (or set ${qemuEnvVar(version)} to its qemu-system-x86_64)`,
+  };
+}
+
+const availability = new Map<string, boolean>();
+
+/** Whether the QEMU of this release (default 7.2) can be run here (cached per binary). */
+export function qemuAvailable(version: QemuVersion = DEFAULT_QEMU_VERSION): boolean {
+  const q = qemuInstall(version);
+  let ok = availability.get(q.binary);
+  if (ok === undefined) {
+    const r = spawnSync(q.binary, [...q.args, '--version'], { stdio: 'ignore', timeout: 10_000, env: { ...process.env, ...q.env } });
+    ok = !r.error && r.status === 0;
+    availability.set(q.binary, ok);
+  }
+  return ok;
 }
 
 /** The KVM device checked for `-accel kvm` (HOTPLUG_KVM_DEVICE overrides /dev/kvm, e.g. to test a host without KVM). */
@@ -91,8 +136,11 @@ export function livePids(): number[] {
 /** Options the backend owns; a scenario may not set them. */
 const RESERVED = new Set([
   '-qmp', '-qtest', '-qtest-log', '-monitor', '-mon', '-chardev', '-serial', '-display', '-nodefaults', '-S',
-  '-daemonize', '-pidfile', '-nographic', '-vnc', '-incoming', '-loadvm', '-qmp-pretty', '-D', '-d',
+  '-daemonize', '-pidfile', '-nographic', '-vnc', '-incoming', '-loadvm', '-qmp-pretty', '-D', '-d', '-trace',
 ]);
+
+/** The log file `-D` names when trace events are asked for (inside the private temp dir). */
+export const TRACE_LOG = 'trace.log';
 
 /** Split `-M pc -m 1G,slots=4,maxmem=8G ...` into argv words (single or double quotes group words). */
 export function splitOptions(options: string): string[] {
@@ -112,7 +160,7 @@ export interface QemuCommandLine {
  * The scenario's options plus the backend's own: paused (`-S`), TCG (or KVM when asked for; refused with
  * BackendUnavailable without /dev/kvm), no display, no default devices, QMP and qtest servers on UNIX sockets in `dir`.
  */
-export function buildCommandLine(machine: string, dir: string): QemuCommandLine {
+export function buildCommandLine(machine: string, dir: string, traceEvents?: readonly string[]): QemuCommandLine {
   const words = splitOptions(machine);
   const rest: string[] = [];
   let accel: 'tcg' | 'kvm' = 'tcg';
@@ -137,6 +185,8 @@ export function buildCommandLine(machine: string, dir: string): QemuCommandLine 
     '-S', '-accel', accel, '-display', 'none', '-nodefaults',
     '-qmp', `unix:${path.join(dir, 'qmp.sock')},server=on,wait=off`,
     '-qtest', `unix:${path.join(dir, 'qtest.sock')},server=on,wait=off`, '-qtest-log', 'none',
+    // Trace events through the log backend: one line per event, flushed as written.
+    ...(traceEvents ? [...traceEvents.flatMap((p) => ['-trace', `enable=${p}`]), '-D', path.join(dir, TRACE_LOG)] : []),
     ...rest,
   ];
   return { args, accel };
@@ -167,6 +217,8 @@ export class QemuProcess {
   readonly qmpPath: string;
   readonly qtestPath: string;
   readonly accel: 'tcg' | 'kvm';
+  /** The QEMU release running. */
+  version: QemuVersion = DEFAULT_QEMU_VERSION;
   /** Resolves when the process has exited and its stderr is fully read. */
   readonly exited: Promise<ExitStatus>;
   private stderrText = '';
@@ -198,31 +250,39 @@ export class QemuProcess {
   }
 
   /** Spawn QEMU with the scenario's machine options. Throws ScenarioError if the binary is missing. */
-  static async spawn(machine: string): Promise<QemuProcess> {
+  static async spawn(machine: string, version: QemuVersion = DEFAULT_QEMU_VERSION, traceEvents?: readonly string[]): Promise<QemuProcess> {
+    const install = qemuInstall(version);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotplug-qemu-'));
     let cmd: QemuCommandLine;
     try {
-      cmd = buildCommandLine(machine, dir);
+      cmd = buildCommandLine(machine, dir, traceEvents);
     } catch (e) {
       fs.rmSync(dir, { recursive: true, force: true });
       throw e;
     }
     installHandlers();
-    const child = spawn(QEMU_BINARY, cmd.args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(install.binary, [...install.args, ...cmd.args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...install.env } });
     const spawned = await new Promise<Error | null>((resolve) => {
       child.once('spawn', () => resolve(null));
       child.once('error', (e) => resolve(e));
     });
     if (spawned) {
       fs.rmSync(dir, { recursive: true, force: true });
-      if ((spawned as NodeJS.ErrnoException).code === 'ENOENT') throw new ScenarioError(QEMU_NOT_FOUND);
+      if ((spawned as NodeJS.ErrnoException).code === 'ENOENT') throw new ScenarioError(install.notFound);
       throw spawned;
     }
-    return new QemuProcess(child, dir, cmd.accel);
+    const proc = new QemuProcess(child, dir, cmd.accel);
+    proc.version = version;
+    return proc;
   }
 
   get stderr(): string {
     return this.stderrText;
+  }
+
+  /** The `-D` trace log (present only when trace events were asked for). */
+  get traceLogPath(): string {
+    return path.join(this.dir, TRACE_LOG);
   }
 
   get status(): ExitStatus | undefined {

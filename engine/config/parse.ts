@@ -6,6 +6,8 @@ import type { BackendOption, DimmOption, MachineClassFlags, MachineConfig, Machi
 import { PASSIVE_DEVICES } from './types';
 import { E, atOption, type QemuError } from '../errors';
 import { MiB, parseQemuSize, U64_MAX } from '../units';
+import { DEFAULT_QEMU_VERSION, qemuVersionData, type QemuVersion, type QemuVersionData } from '../versions';
+import { versionLe } from '../versions/types';
 
 export type ParseResult =
   | { readonly ok: true; readonly config: MachineConfig }
@@ -46,23 +48,25 @@ export function splitOpts(text: string, implied?: string): Array<[string, string
   });
 }
 
-interface MachineName { type: MachineType; name: string; version: [number, number] }
+interface MachineName { type: MachineType; name: string; version: readonly [number, number] }
 
-function resolveMachine(name: string): MachineName | undefined {
-  if (name === 'pc') return { type: 'pc', name: 'pc-i440fx-7.2', version: [7, 2] };
-  if (name === 'q35') return { type: 'q35', name: 'pc-q35-7.2', version: [7, 2] };
-  const m = /^pc-(i440fx|q35)-(\d+)\.(\d+)$/.exec(name);
-  if (!m) return undefined;
-  const version: [number, number] = [Number(m[2]), Number(m[3])];
-  const type: MachineType = m[1] === 'q35' ? 'q35' : 'pc';
-  const oldest = type === 'pc' ? [1, 4] : [2, 4];
-  const cmp = (a: [number, number], b: number[]) => a[0] - b[0] || a[1] - b[1];
-  if (cmp(version, oldest) < 0 || cmp(version, [7, 2]) > 0) return undefined;
-  return { type, name, version };
+/** Machine types the model does not model (QEMU has them; the model answers "unsupported", never guesses). */
+const UNMODELLED_MACHINES = new Set(['microvm', 'isapc', 'none', 'x-remote', 'help', '?']);
+
+/**
+ * `-M NAME` against the release's list: `pc`/`q35` are aliases of its newest types; a versioned name
+ * the release lacks is its start-up refusal; anything else the model does not model.
+ */
+function resolveMachine(name: string, q: QemuVersionData): MachineName | { refused: string } | undefined {
+  const wanted = name === 'pc' ? q.aliases.pc : name === 'q35' ? q.aliases.q35 : name;
+  const t = q.machineTypes.find((m) => m.name === wanted);
+  if (t) return { type: t.type, name: t.name, version: t.version };
+  if (UNMODELLED_MACHINES.has(name)) return undefined;
+  return { refused: q.unsupportedMachine(name) };
 }
 
 function machineFlags(m: MachineName): MachineClassFlags {
-  const le = (maj: number, min: number) => m.version[0] < maj || (m.version[0] === maj && m.version[1] <= min);
+  const le = (maj: number, min: number) => versionLe(m.version, [maj, min]);
   const pc = m.type === 'pc';
   return {
     hasReservedMemory: !(pc && le(2, 0)),
@@ -91,7 +95,10 @@ function parseInt64(text: string): bigint | undefined {
 }
 
 interface Acc {
+  qemu: QemuVersionData;
   machine?: MachineName;
+  /** A -M type the release does not have: refused when the machine is created (after option parsing). */
+  machineRefused?: string;
   maxRamBelow4g?: bigint;
   acpi: boolean;
   acpiGiven?: boolean;
@@ -101,7 +108,10 @@ interface Acc {
   dimms: DimmOption[];
   passive: PassiveDeviceOption[];
   memhp: { PIIX4_PM?: boolean; 'ICH9-LPC'?: boolean };
+  /** `-global` texts as given, by driver (for QEMU's "can't apply global" message). */
+  globals: { PIIX4_PM?: string; 'ICH9-LPC'?: string };
   accel: Accel;
+  hpet?: boolean;
   /** Ids of the `object` and `device` QemuOpts lists: a repeated id is refused while the option is parsed. */
   optIds: { object: Set<string>; device: Set<string> };
 }
@@ -112,17 +122,22 @@ function onOff(v: string): boolean | undefined {
   return undefined;
 }
 
-export function parseMachine(commandLine: string): ParseResult {
+/** Parse a command line for one QEMU release (default 7.2): machine types, defaults and words are the release's. */
+export function parseMachine(commandLine: string, version: QemuVersion = DEFAULT_QEMU_VERSION): ParseResult {
   const tokens = tokenize(commandLine);
-  const acc: Acc = { acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, accel: 'tcg', optIds: { object: new Set(), device: new Set() } };
+  const acc: Acc = { qemu: qemuVersionData(version), acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, globals: {}, accel: 'tcg', optIds: { object: new Set(), device: new Set() } };
   let firstRefusal: ParseResult | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const opt = tokens[i];
     if (!opt.startsWith('-')) return unsupported(`unexpected argument '${opt}' (options start with '-')`);
     const name = opt.replace(/^--?/, '-');
+    if (name === '-no-hpet') {
+      acc.hpet = false;
+      continue;
+    }
     const arg = tokens[i + 1];
-    const needsArg = ['-M', '-machine', '-m', '-object', '-numa', '-device', '-global', '-accel'];
-    if (!needsArg.includes(name)) return unsupported(`unsupported option '${opt}': the model understands ${needsArg.join(', ')}`);
+    const needsArg = ['-M', '-machine', '-m', '-object', '-numa', '-device', '-global', '-accel', '-blockdev'];
+    if (!needsArg.includes(name)) return unsupported(`unsupported option '${opt}': the model understands ${needsArg.join(', ')}, -no-hpet`);
     if (arg === undefined) return unsupported(`option '${opt}' needs an argument`);
     i++;
     // QEMU refuses at the first bad option, but every later option is still checked for being modelled:
@@ -151,9 +166,10 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
     case '-machine': {
       for (const [k, v] of splitOpts(arg, 'type')) {
         if (k === 'type') {
-          const m = resolveMachine(v);
-          if (!m) return unsupported(`unsupported machine '${v}': the model knows pc, q35, pc-i440fx-X.Y and pc-q35-X.Y (up to 7.2)`);
-          acc.machine = m;
+          const m = resolveMachine(v, acc.qemu);
+          if (!m) return unsupported(`unsupported machine '${v}': the model knows pc, q35, pc-i440fx-X.Y and pc-q35-X.Y (QEMU ${acc.qemu.version}: up to ${acc.qemu.aliases.pc} / ${acc.qemu.aliases.q35})`);
+          if ('refused' in m) { acc.machineRefused = m.refused; acc.machine = undefined; }
+          else { acc.machine = m; acc.machineRefused = undefined; }
         } else if (k === 'max-ram-below-4g') {
           const s = parseQemuSize(v);
           if (s === undefined) return unsupported(`-M max-ram-below-4g: invalid size '${v}'`);
@@ -196,6 +212,10 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
           const b = onOff(v);
           if (b === undefined) return unsupported(`-object ${arg}: '${k}' expects on or off`);
           bools[k] = b;
+        } else if (k === 'host-nodes' || k === 'policy') {
+          // host NUMA binding (libvirt's <numatune>): the host's memory policy is not modelled, nothing the guest sees
+          if (k === 'host-nodes' && !/^\d+(-\d+)?$/.test(v)) return unsupported(`-object ${arg}: host-nodes '${v}'`);
+          if (k === 'policy' && !['default', 'preferred', 'bind', 'interleave'].includes(v)) return unsupported(`-object ${arg}: policy '${v}'`);
         } else return unsupported(`unsupported property '${k}' in '-object ${arg}'`);
       }
       // The QAPI visit of ObjectOptions: id, then the members (size) in schema order.
@@ -226,14 +246,14 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       if (kv.slice(1).some(([k]) => k === 'driver')) return unsupported(`'-device ${arg}' names the driver twice`);
       const idErr = optsId(acc, 'device', '-device', arg, kv);
       if (idErr) return idErr;
-      if ((PASSIVE_DEVICES as readonly string[]).includes(kv[0][1])) {
-        const allowed = new Set(['id', 'bus', 'addr', 'port', 'chassis', 'multifunction']);
+      if (Object.prototype.hasOwnProperty.call(PASSIVE_DEVICES, kv[0][1])) {
+        const allowed = new Set(['id', 'bus', 'addr', 'port', 'chassis', 'multifunction', 'masterbus', 'firstport', 'unit', 'drive', 'chassis_nr', 'lun', 'scsi-id', 'channel', 'nr', 'name', 'cad', 'index']);
         const bad = kv.slice(1).find(([k]) => !allowed.has(k));
         if (bad) return unsupported(`unsupported property '${bad[0]}' in '-device ${arg}'`);
-        acc.passive.push({ driver: kv[0][1] as PassiveDriver, id: kv.find(([k]) => k === 'id')?.[1], text: arg, position: acc.dimms.length + acc.passive.length });
+        acc.passive.push({ driver: kv[0][1] as PassiveDriver, id: kv.find(([k]) => k === 'id')?.[1], bus: kv.find(([k]) => k === 'bus')?.[1], text: arg, position: acc.dimms.length + acc.passive.length });
         return undefined;
       }
-      if (kv[0][1] !== 'pc-dimm') return unsupported(`unsupported device '${kv[0][1]}': the model knows pc-dimm (and libvirt's default ${PASSIVE_DEVICES.join(', ')})`);
+      if (kv[0][1] !== 'pc-dimm') return unsupported(`unsupported device '${kv[0][1]}': the model knows pc-dimm (and libvirt's ${Object.keys(PASSIVE_DEVICES).join(', ')})`);
       const props = kv.slice(1).filter(([k]) => k !== 'id');
       const d: { -readonly [K in keyof DimmOption]: DimmOption[K] } = { text: arg, position: acc.dimms.length + acc.passive.length, props };
       // Property values are checked when the device is created (qdev_device_add), in QEMU's order.
@@ -252,6 +272,13 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       const b = m ? onOff(m[2]) : undefined;
       if (!m || b === undefined) return unsupported(`unsupported -global '${arg}': the model knows PIIX4_PM.memory-hotplug-support and ICH9-LPC.memory-hotplug-support`);
       acc.memhp[m[1] as 'PIIX4_PM' | 'ICH9-LPC'] = b;
+      acc.globals[m[1] as 'PIIX4_PM' | 'ICH9-LPC'] = arg;
+      return undefined;
+    }
+    case '-blockdev': {
+      // A block node (libvirt's disks; the model's stand-in is null-co): not a QOM object, nothing QEMU shows of it here.
+      const kv = splitOpts(arg, 'driver');
+      if (kv[0][1] !== 'null-co') return unsupported(`-blockdev driver '${kv[0][1]}' is not modelled (null-co)`);
       return undefined;
     }
     case '-accel': {
@@ -267,7 +294,9 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
 }
 
 function finish(acc: Acc, commandLine: string): ParseResult {
-  const machine = acc.machine ?? resolveMachine('pc')!;
+  // select_machine runs before the memory options are applied.
+  if (acc.machineRefused !== undefined) return refused({ code: 'unsupported-machine', class: 'GenericError', desc: acc.machineRefused });
+  const machine = (acc.machine ?? resolveMachine('pc', acc.qemu)) as MachineName;
   const flags = machineFlags(machine);
   // machine_set_mem: suffix-less size means MiB; rounded up to 8 KiB.
   let ramSize = 128n * MiB;
@@ -302,6 +331,7 @@ function finish(acc: Acc, commandLine: string): ParseResult {
   return {
     ok: true,
     config: {
+      qemu: acc.qemu,
       type: machine.type,
       machineName: machine.name,
       flags,
@@ -312,11 +342,15 @@ function finish(acc: Acc, commandLine: string): ParseResult {
       acpi: acc.acpi,
       ...(acc.acpiGiven ? { acpiOption: acc.acpi ? 'on' as const : 'off' as const } : {}),
       memoryHotplugSupport: memhpSupport,
+      // A -global for a property the board's device lacks in this release fails when the device is created.
+      ...(machine.type === 'q35' && acc.globals['ICH9-LPC'] !== undefined && !acc.qemu.ich9MemoryHotplugProperty
+        ? { badGlobal: { text: acc.globals['ICH9-LPC'], property: 'ICH9-LPC.memory-hotplug-support' } } : {}),
       accel: acc.accel,
       backends: acc.backends,
       numa: acc.numa,
       dimms: acc.dimms,
       passiveDevices: acc.passive,
+      ...(acc.hpet === false ? { hpet: false } : {}),
       commandLine,
     },
   };

@@ -12,21 +12,28 @@ import { addBackend, backendProps, PREALLOC_RESERVE } from '../devices/backends'
 import { addDevice } from '../devices/qdev';
 import { emptyGHash, ghashInsert } from '../qom/ghash';
 import type { Effects } from '../effects';
+import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../versions';
 
 export type BuildResult =
   | { readonly ok: true; readonly state: MachineState; readonly fx: Effects; readonly warnings: readonly string[] }
   | { readonly ok: false; readonly kind: 'refused'; readonly error: QemuError }
   | { readonly ok: false; readonly kind: 'unsupported'; readonly message: string };
 
-export function buildFromCommandLine(commandLine: string): BuildResult {
-  const parsed = parseMachine(commandLine);
+/** Start a machine from qemu-system-x86_64 options as the given QEMU release would (default 7.2). */
+export function buildFromCommandLine(commandLine: string, version: QemuVersion = DEFAULT_QEMU_VERSION): BuildResult {
+  const parsed = parseMachine(commandLine, version);
   if (!parsed.ok) return parsed;
   return buildMachine(parsed.config);
 }
 
 const refused = (error: QemuError): BuildResult => ({ ok: false, kind: 'refused', error });
 
-export function buildMachine(config: MachineConfig): BuildResult {
+/**
+ * Start a parsed machine. The release is part of the config (`config.qemu`, from parseMachine); `version`
+ * rebuilds a config parsed for another release (the command line is parsed again for that release).
+ */
+export function buildMachine(config: MachineConfig, version?: QemuVersion): BuildResult {
+  if (version !== undefined && version !== config.qemu.version) return buildFromCommandLine(config.commandLine, version);
   // qemu_create_late_backends: memory backends are completed after the machine options (no option
   // location any more, so no prefix). Ids were already checked while the options were parsed.
   for (const b of config.backends) {
@@ -54,6 +61,10 @@ export function buildMachine(config: MachineConfig): BuildResult {
   }
   const laid = computeLayout(config);
   if (!laid.ok) return refused(laid.error);
+  if (config.badGlobal) {
+    const g = config.badGlobal;
+    return refused({ code: 'global-not-applied', class: 'GenericError', desc: `can't apply global ${g.text}: Property '${g.property}' not found` });
+  }
   const layout = laid.layout;
 
   const mem = buildMemory(config, layout);

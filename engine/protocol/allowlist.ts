@@ -8,6 +8,7 @@
 // For device drivers and user-creatable object types that answer depends on the QEMU binary, so the
 // verdict asks the caller to look the name up in QEMU's QOM type list (`qom-list-types`).
 
+import type { QemuVersion } from '../versions';
 import { parseMachine, splitOpts } from '../config/parse';
 import { MODELLED_DEVICE } from '../devices/qdev';
 import { MODELLED_OBJECT_TYPES, OBJECT_TYPES } from '../devices/object-add';
@@ -110,7 +111,7 @@ export function checkQtest(line: string): Verdict {
 }
 
 /** qemu-system-x86_64 options: every option must be one the model parses (QEMU's own refusals are fine). */
-export function checkMachine(options: string): Verdict {
-  const r = parseMachine(options);
+export function checkMachine(options: string, version?: QemuVersion): Verdict {
+  const r = parseMachine(options, version);
   return !r.ok && r.kind === 'unsupported' ? no(`machine options: ${r.message}`) : OK;
 }

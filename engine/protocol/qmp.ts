@@ -16,11 +16,11 @@ import {
 } from '../selectors';
 import { qdictOrder } from '../qom/qdict';
 import { queryMemdev } from '../qom/objects';
-import { qomGet, qomList } from './qmp-qom';
+import { qomGet, qomList, qomSet } from './qmp-qom';
 import { systemReset } from '../machine/reset';
 import { queryAcpiOspmStatus } from '../acpi/ospm';
 import { hmp } from './hmp';
-import { QEMU_7_2, queryVersion } from './build-info';
+import { queryVersion } from './build-info';
 import { systemPowerdown } from '../acpi/power-button';
 
 export interface QmpCommandIn {
@@ -116,6 +116,16 @@ function qomGetCmd(state: MachineState, args: Args): Reduced {
   return r.ok ? answer(state, r.value) : refused(state, r.error);
 }
 
+function qomSetCmd(state: MachineState, args: Args): Reduced {
+  const path = str(args, 'path');
+  if (!path.ok) return refused(state, path.error);
+  const prop = str(args, 'property');
+  if (!prop.ok) return refused(state, prop.error);
+  if (!('value' in args)) return refused(state, E.parameterMissing('value'));
+  const r = qomSet(state, path.value, prop.value, args['value']);
+  return r.ok ? answer(r.state, {}) : refused(state, r.error);
+}
+
 function qomListCmd(state: MachineState, args: Args): Reduced {
   const path = str(args, 'path');
   if (!path.ok) return refused(state, path.error);
@@ -156,8 +166,8 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
     const r = systemReset(s);
     return answer(r.state, {}, r.fx);
   },
-  'query-status': (s) => answer(s, { status: 'prelaunch', singlestep: false, running: false }),
-  'query-version': (s) => answer(s, queryVersion(QEMU_7_2)),
+  'query-status': (s) => answer(s, s.config.qemu.monitor.statusSinglestep ? { status: 'prelaunch', singlestep: false, running: false } : { status: 'prelaunch', running: false }),
+  'query-version': (s) => answer(s, queryVersion(s.config.qemu.monitor.build)),
   'query-current-machine': (s) => answer(s, { 'wakeup-suspend-support': s.acpi.device !== 'none' }),
   'query-hotpluggable-cpus': (s) => answer(s, queryHotpluggableCpus(s)),
   system_powerdown: (s) => {
@@ -176,6 +186,7 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
   },
   'qom-get': qomGetCmd,
   'qom-list': qomListCmd,
+  'qom-set': qomSetCmd,
   'query-memdev': (s) => answer(s, queryMemdev(s)),
   'human-monitor-command': humanMonitorCommand,
 };

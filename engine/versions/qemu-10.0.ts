@@ -1,0 +1,28 @@
+// QEMU 10.0 (Debian 13's 10.0.2, recorded from bookworm-backports' build): how it differs from 7.2, found
+// by recording every referee scenario on both releases and diffing (test/replay-10.0/).
+
+import { MONITOR_10_0 } from './monitor';
+import { qemuReleases, versionedTypes, type QemuVersionData } from './types';
+
+export const QEMU_10_0: QemuVersionData = {
+  version: '10.0',
+  release: '10.0.2',
+  // `-M help`: pc-i440fx-2.4 ... 10.0 and pc-q35-2.4 ... 10.0 (+ pc-q35-4.0.1); up to 7.0 deprecated
+  // ("machines more than 3 years old are subject to deletion after 6 years"); pc-i440fx-1.4 ... 2.3 removed.
+  machineTypes: [
+    ...versionedTypes('pc', qemuReleases([2, 4], [10, 0]), [7, 0]),
+    ...versionedTypes('q35', qemuReleases([2, 4], [10, 0]), [7, 0], [{ suffix: '4.0.1', version: [4, 0] }]),
+  ],
+  aliases: { pc: 'pc-i440fx-10.0', q35: 'pc-q35-10.0' },
+  messages: {},
+  unsupportedMachine: (name) => `unsupported machine type: "${name}"`,
+  // The machine's device-memory-region-size property is gone (qom-get: Property '...' not found).
+  removedMachineProperties: ['device-memory-region-size'],
+  // The GPE trace points moved from PIIX4's accessors into the ACPI core (hw/acpi/trace-events).
+  gpeTracepoints: 'acpi-core',
+  // Recorded with trace events: the PIT only raises IRQ 0 (no falling edge: `IRQ raise 0` only when it was
+  // low), and the i8259 pair resets (slave cascade lowered) before the RTC lowers IRQ 8.
+  reset: { pitLevels: [1], isaOrder: ['i8042', 'i8259', 'rtc'] },
+  ich9MemoryHotplugProperty: false,
+  monitor: MONITOR_10_0,
+};
