@@ -9,6 +9,8 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { repoPath } from '../paths';
 import { parseReplayScenario } from '../cli/replay-format';
+import { QEMU_VERSIONS } from '../engine/versions';
+import { LIBVIRT_VERSION_NAMES } from '../libvirt/versions';
 
 const schema = JSON.parse(fs.readFileSync(repoPath('schema', 'replay.schema.json'), 'utf8')) as object;
 const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false }).compile(schema);
@@ -37,6 +39,8 @@ test('the schema refuses the shapes the replay loader refuses', () => {
     'machine: -M pc\ndomain: <domain/>\nsteps: []\n',
     'machine: -M pc\nstep: []\n',
     "domain: <domain/>\nsteps:\n  - detach: {xml: <memory/>, guest: reboot}\n",
+    'qemu-version: "8.0"\nmachine: -M pc\nsteps: []\n',
+    'libvirt-version: "11.3"\nmachine: -M pc\nsteps: []\n',
   ];
   for (const text of cases) {
     assert.equal(validate(parse(text)), false, `schema accepts:\n${text}`);
@@ -47,4 +51,11 @@ test('the schema refuses the shapes the replay loader refuses', () => {
     }, `the loader accepts:\n${text}`);
   }
   assert.equal(validate(parse('machine: -M pc -m 1G,slots=2,maxmem=4G\nsteps:\n  - qmp: {execute: device_add, arguments: {driver: pc-dimm}}\n  - qtest: inb 0xafe0\n  - hmp: info pic\n')), true);
+});
+
+test('the schema lists the QEMU and libvirt releases the runner knows', () => {
+  const props = (schema as { properties: Record<string, { enum: unknown[] }> }).properties;
+  assert.deepEqual(props['qemu-version'].enum.filter((v) => typeof v === 'string'), [...QEMU_VERSIONS]);
+  assert.deepEqual(props['libvirt-version'].enum.filter((v) => typeof v === 'string'), [...LIBVIRT_VERSION_NAMES]);
+  for (const v of QEMU_VERSIONS) assert.ok(validate(parse(`qemu-version: ${v}\nmachine: -M pc\nsteps: []\n`)), `unquoted ${v}`);
 });
