@@ -81,14 +81,15 @@ function renderScenario(s: ScenarioRun, idx: number, open: boolean): string {
   const cls = STATUS_CLASS[s.status] ?? 'skipped';
   const body = (s.notes?.length ? s.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('') : '') +
     `<ol class="timeline">${steps}</ol>${maps}${irq}${traceHtml}`;
-  // Passed scenarios start collapsed, their body an inert <template> (no layout, no SVG rendering) until
-  // opened; the others start open (the first OPEN_AT_LOAD of them).
+  // Passed scenarios start collapsed, their body kept as raw text in a non-JavaScript <script> (the parser
+  // skips over it: no DOM, no layout, no SVG) until opened; the others start open (the first OPEN_AT_LOAD).
   return `<section class="scenario ${cls}" id="s${idx}" data-status="${esc(cls)}"><details class="sc"${open ? ' open' : ''}>` +
     `<summary><h2><span class="badge ${cls}">${esc(s.status.toLowerCase())}</span> ${esc(s.name)}` +
     `${s.example ? ` <span class="example">(${esc(s.example)})</span>` : ''}</h2>` +
     `<p class="where">${esc(s.feature)} — <code>${esc(s.uri)}${s.line ? ':' + s.line : ''}</code> ${s.tags.map((t) => `<span class="tag">${esc(t)}</span>`).join(' ')}` +
     `${topo ? ` — backend <b>${esc(topo.backend)}</b>, machine <code>${esc(topo.machine ?? '')}</code>` : ''}</p></summary>` +
-    (open ? `<div class="body">${body}</div>` : `<div class="body"></div><template>${body}</template>`) +
+    // Escaped text never holds '</script' (esc turns every '<' of the data into '&lt;').
+    (open ? `<div class="body">${body}</div>` : `<div class="body"></div><script type="text/x-scenario">${body}</script>`) +
     `</details></section>`;
 }
 
@@ -151,7 +152,7 @@ ${upgrade ?? ''}
 </main>
 <script>
 (function(){
-  function fill(d){var b=d.querySelector(':scope>.body'),t=d.querySelector(':scope>template');if(b&&t&&!b.firstChild){b.appendChild(t.content.cloneNode(true));}}
+  function fill(d){var b=d.querySelector(':scope>.body'),t=d.querySelector(':scope>script');if(b&&t&&!b.firstChild){b.innerHTML=t.textContent;}}
   document.addEventListener('toggle',function(e){if(e.target.classList&&e.target.classList.contains('sc')&&e.target.open)fill(e.target);},true);
   function openHash(){var id=location.hash.slice(1);var s=id&&document.getElementById(id);var d=s&&s.querySelector('details.sc');if(d&&!d.open){d.open=true;fill(d);}}
   window.addEventListener('hashchange',openHash);openHash();
