@@ -24,5 +24,6 @@ export const QEMU_10_0: QemuVersionData = {
   // low), and the i8259 pair resets (slave cascade lowered) before the RTC lowers IRQ 8.
   reset: { pitLevels: [1], isaOrder: ['i8042', 'i8259', 'rtc'] },
   ich9MemoryHotplugProperty: false,
+  q35InfoPicMasterFirst: true,
   monitor: MONITOR_10_0,
 };

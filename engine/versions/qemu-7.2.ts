@@ -19,5 +19,6 @@ export const QEMU_7_2: QemuVersionData = {
   gpeTracepoints: 'piix4',
   reset: { pitLevels: [0, 0, 0, 1], isaOrder: ['i8042', 'rtc', 'i8259'] },
   ich9MemoryHotplugProperty: true,
+  q35InfoPicMasterFirst: false,
   monitor: MONITOR_7_2,
 };

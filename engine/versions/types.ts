@@ -52,6 +52,8 @@ export interface QemuVersionData {
   readonly reset: { readonly pitLevels: readonly number[]; readonly isaOrder: readonly ('i8042' | 'rtc' | 'i8259')[] };
   /** ICH9-LPC still has the memory-hotplug-support property (gone in 10.0: `-global` on it is refused). */
   readonly ich9MemoryHotplugProperty: boolean;
+  /** `info pic` on q35 lists the master i8259 (pic0) before the slave (10.0's object-tree order); pc keeps slave first. */
+  readonly q35InfoPicMasterFirst: boolean;
   /** What the monitor shows differently (engine/versions/monitor.ts). */
   readonly monitor: MonitorData;
 }
