@@ -9,7 +9,7 @@ import { prettyJson, stringifyJson } from './json';
 export interface Difference {
   /** 0-based step index; absent for transcript-level fields. */
   readonly step?: number;
-  /** `machine`, `startup`, `steps` (count), or a step field: `qmp`/`qtest`/`hmp` (the request), `reply`, `events`, `irqs`. */
+  /** `machine`, `startup`, `steps` (count), or a step field: `qmp`/`qtest`/`hmp` (the request), `reply`, `events`, `irqs`, `trace-events`. */
   readonly field: string;
   readonly expected: unknown;
   readonly actual: unknown;
@@ -88,7 +88,7 @@ function compareSteps(i: number, e: Record<string, unknown>, a: Record<string, u
   } else if (!jsonEqual(e.reply, a.reply)) {
     out.push(diffOf(i, 'reply', e.reply, a.reply));
   }
-  for (const f of ['events', 'irqs']) if (!jsonEqual(e[f], a[f])) out.push(diffOf(i, f, e[f], a[f]));
+  for (const f of ['events', 'irqs', 'trace-events']) if (!jsonEqual(e[f], a[f])) out.push(diffOf(i, f, e[f], a[f]));
   return out;
 }
 

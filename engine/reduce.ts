@@ -21,6 +21,8 @@ export interface ReduceResult {
   readonly events: readonly QmpEvent[];
   readonly irqs: readonly string[];
   readonly trace: readonly TraceEntry[];
+  /** Every modelled QEMU trace point that fired, as the log backend writes it (engine/trace-events.ts). */
+  readonly traceEvents: readonly string[];
 }
 
 export function isRefusal(action: Action, reply: unknown): boolean {
@@ -40,5 +42,5 @@ export function reduce(state: MachineState, action: Action): ReduceResult {
     : action.kind === 'qtest' ? qtestLine(state, action.line)
     : hmp(state, action.line);
   const ok = !isRefusal(action, r.reply);
-  return { state: ok ? r.state : state, reply: r.reply, ok, events: r.fx.events, irqs: r.fx.irqs, trace: r.fx.trace };
+  return { state: ok ? r.state : state, reply: r.reply, ok, events: r.fx.events, irqs: r.fx.irqs, trace: r.fx.trace, traceEvents: r.fx.traceEvents };
 }

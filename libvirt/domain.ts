@@ -495,8 +495,8 @@ export interface Started {
   readonly commandLine: string;
 }
 
-/** qemuDomainAlignMemorySizes + qemuBuildCommandLine (the memory-relevant part). */
-export function startDomain(def: DomainDef): Started | { readonly ok: false; readonly error: LibvirtError } {
+/** qemuDomainAlignMemorySizes: the definition QEMU is started from (sizes aligned, DIMM aliases), host-independent. */
+export function alignForStart(def: DomainDef): { readonly ok: true; readonly live: DomainDef; readonly initialKiB: bigint } | { readonly ok: false; readonly error: LibvirtError } {
   let initial = 0n;
   const cells = def.cells.map((c, i) => {
     const mem = roundUp(c.memKiB, MiB_KiB);
@@ -515,6 +515,15 @@ export function startDomain(def: DomainDef): Started | { readonly ok: false; rea
   });
   const hotplug = mems.reduce((s, m) => s + m.sizeKiB, 0n);
   const totalKiB = initial + hotplug;
+  return { ok: true, live: { ...def, cells, maxMemoryKiB, mems, totalKiB, curBalloonKiB: totalKiB }, initialKiB: initial };
+}
+
+/** qemuDomainAlignMemorySizes + qemuBuildCommandLine (the memory-relevant part) on the referee host. */
+export function startDomain(def: DomainDef): Started | { readonly ok: false; readonly error: LibvirtError } {
+  const aligned = alignForStart(def);
+  if (!aligned.ok) return aligned;
+  const { cells, mems } = aligned.live;
+  const initial = aligned.initialKiB;
   if (def.devices?.usesNetworkDriver) return { ok: false, error: LE.noNetworkDriver() };
   // qemuProcessPrepareDomain checks <numatune>'s host nodes; building each backend checks hugetlbfs, then the
   // DIMM's own <nodemask> (the referee host: node 0 only, no hugetlbfs mount).
@@ -538,7 +547,7 @@ export function startDomain(def: DomainDef): Started | { readonly ok: false; rea
     if (!r.ok) return { ok: false, error: LE.noHugetlbfs() };
     throw new ScenarioError(`pc.ram: a ${r.backend.qomType} main RAM is not modelled by the engine`);
   }
-  const live: DomainDef = { ...def, cells, maxMemoryKiB, mems, totalKiB, curBalloonKiB: totalKiB };
+  const live = aligned.live;
   const base = qemuOptions(live, initial, false);
   const dimms = dimmOptions(live);
   const ctl = (live.devices?.controllers ?? []).map(deviceOptionText);

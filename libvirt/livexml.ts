@@ -46,7 +46,7 @@ export function domainXml(def: DomainDef, active: boolean): string {
   out.push(`  <vcpu placement='static'>${def.vcpus}</vcpu>`);
   out.push(...top('vcpus'), ...top('iothreads'), ...top('iothreadids'), ...top('cputune'), ...top('numatune'), ...top('resource'), ...top('sysinfo'), ...top('bootloader'), ...top('bootloader_args'));
   const osChildren = (def.osEl?.children ?? []).filter((c) => c.name !== 'type').map((c) => elementXml(c, '    '));
-  out.push('  <os>', `    <type arch='x86_64' machine='${def.machine}'>hvm</type>`, ...osChildren, '  </os>');
+  out.push('  <os>', `    <type arch='${def.arch ?? 'x86_64'}' machine='${def.machine}'>hvm</type>`, ...osChildren, '  </os>');
   out.push(...top('idmap'));
   if (def.featuresEl && def.featuresEl.children.length > 0) out.push(elementXml(def.featuresEl, '  '));
   else if (def.acpi) out.push('  <features>', '    <acpi/>', '  </features>');
@@ -70,11 +70,11 @@ export function domainXml(def: DomainDef, active: boolean): string {
   }
   const usbModel = def.machineType === 'q35' ? 'qemu-xhci' : 'piix3-uhci';
   if (!carried.some((d) => d.name === 'controller' && d.attrs.type === 'usb')) {
-    if (def.usb) out.push(`    <controller type='usb' index='0' model='${usbModel}'>`, ...(active ? ["      <alias name='usb'/>"] : []), '    </controller>');
+    if (def.usb) out.push(...(active ? [`    <controller type='usb' index='0' model='${usbModel}'>`, "      <alias name='usb'/>", '    </controller>'] : [`    <controller type='usb' index='0' model='${usbModel}'/>`]));
     else out.push("    <controller type='usb' index='0' model='none'/>");
   }
   if (!carried.some((d) => d.name === 'memballoon')) {
-    if (def.balloon) out.push("    <memballoon model='virtio'>", ...(active ? ["      <alias name='balloon0'/>"] : []), '    </memballoon>');
+    if (def.balloon) out.push(...(active ? ["    <memballoon model='virtio'>", "      <alias name='balloon0'/>", '    </memballoon>'] : ["    <memballoon model='virtio'/>"]));
     else out.push("    <memballoon model='none'/>");
   }
   for (const m of def.mems) out.push(memoryDeviceXml(active ? m : { ...m, alias: undefined }));

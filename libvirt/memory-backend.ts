@@ -127,3 +127,44 @@ export function backendJson(b: BackendOption): string[] {
   out.push(`-object ${JSON.stringify(obj)}`);
   return out;
 }
+
+/**
+ * The memory part of libvirt's QEMU command line for a started definition (sizes already aligned by
+ * startDomain), in libvirt 9.0's JSON syntax: `-m`, then per guest NUMA cell its backend (after its
+ * thread-context) and `-numa node`, or the `pc.ram` backend without NUMA when its memory needs one, then
+ * per DIMM its backend and `-device pc-dimm`. `host` gives the hugetlbfs mounts and paths.
+ */
+export function memoryCommandLine(live: DomainDef, host: BackendHost): { ok: true; lines: string[] } | { ok: false; reason: string } {
+  const lines: string[] = [];
+  const initial = live.cells.length > 0 ? live.cells.reduce((s, c) => s + c.memKiB, 0n) : live.mems.reduce((s, m) => s - m.sizeKiB, live.totalKiB);
+  lines.push(live.maxMemoryKiB > 0n ? `-m size=${initial}k,slots=${live.slots},maxmem=${live.maxMemoryKiB}k` : `-m ${initial / 1024n}`);
+  const backend = (what: Parameters<typeof memoryBackend>[1]) => memoryBackend(live, what, host);
+  if (live.cells.length === 0) {
+    const b = live.memoryBacking;
+    if (b && (b.hugepages || b.access || b.source === 'file' || b.discard)) {
+      const r = backend({ id: 'pc.ram', alias: 'pc.ram', cell: -1, sizeBytes: initial * 1024n });
+      if (!r.ok) return { ok: false, reason: r.reason };
+      lines.push(...backendJson(r.backend));
+    }
+  }
+  for (const c of live.cells) {
+    const r = backend({ id: `ram-node${c.id}`, alias: `ram-node${c.id}`, cell: c.id, sizeBytes: c.memKiB * 1024n });
+    if (!r.ok) return { ok: false, reason: r.reason };
+    lines.push(...backendJson(r.backend));
+    lines.push(`-numa node,nodeid=${c.id}${c.cpus !== undefined ? `,cpus=${c.cpus}` : ''},memdev=ram-node${c.id}`);
+  }
+  for (const m of live.mems) {
+    if (m.address?.type !== 'dimm' || !m.alias) continue;
+    const r = backend({ id: `mem${m.alias}`, alias: m.alias, cell: m.targetNode, sizeBytes: m.sizeKiB * 1024n, dimm: m });
+    if (!r.ok) return { ok: false, reason: r.reason };
+    lines.push(...backendJson(r.backend));
+    const dev: Record<string, unknown> = { driver: 'pc-dimm' };
+    if (m.targetNode >= 0) dev.node = m.targetNode;
+    dev.memdev = `mem${m.alias}`;
+    dev.id = m.alias;
+    dev.slot = m.address.slot;
+    if (m.address.base !== 0n) dev.addr = Number(m.address.base);
+    lines.push(`-device ${JSON.stringify(dev)}`);
+  }
+  return { ok: true, lines };
+}

@@ -47,6 +47,7 @@ function renderCommand(t: TimelineEntry): string {
     `<div class="reply">→ <code>${esc(t.reply.length > 400 ? t.reply.slice(0, 400) + ' …' : t.reply)}</code></div>` +
     (t.events.length ? `<div class="events">events: ${t.events.map((e) => `<code>${esc(e)}</code>`).join(' ')}</div>` : '') +
     (t.irqs.length ? `<div class="irqs">IRQ: ${t.irqs.map((e) => `<code class="irq">${esc(e)}</code>`).join(' ')}</div>` : '') +
+    (t.traceEvents?.length ? `<details class="trace-events"><summary>trace events (${t.traceEvents.length})</summary><pre>${esc(t.traceEvents.join('\n'))}</pre></details>` : '') +
     (t.trace.length ? `<details class="trace"><summary>trace (${t.trace.length})</summary><pre>${esc(t.trace.join('\n'))}</pre></details>` : '') + '</div>';
 }
 

@@ -18,6 +18,8 @@ import { fingerprint } from './snapshot';
 import type { HotplugWorld } from './world';
 import { repoPath } from '../paths';
 import { FileRefusal, MiB, readSuiteFile } from '../files';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /** Where `a domain defined by the file "x.xml"` and `I attach the device file "x.xml"` look. */
 export const DOMAIN_DIR = repoPath('features', 'domains');
@@ -79,10 +81,14 @@ export function requireDomain(world: HotplugWorld): LibvirtDomain {
   return s.domain;
 }
 
+/** A domain or device XML file: features/domains/ of the project running the features, then the bundled ones. */
 export function readDomainFile(world: HotplugWorld, name: string): string {
   try {
+    // The project's own features/domains/ first (a project using this package as a dependency), then the bundled ones.
+    const own = path.resolve('features', 'domains');
+    const dir = fs.existsSync(path.join(own, name)) ? own : DOMAIN_DIR;
     // virsh reads XML files of up to 10 MiB (VSH_MAX_XML_FILE).
-    return readSuiteFile(DOMAIN_DIR, name, 10 * MiB, 'features/domains/');
+    return readSuiteFile(dir, name, 10 * MiB, 'features/domains/');
   } catch (e) {
     if (!(e instanceof FileRefusal)) throw e;
     throw new Error(`${world.uri}${world.stepLocation ? ':' + world.stepLocation.line : ''}: ${e.message}`);

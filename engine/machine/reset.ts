@@ -1,6 +1,7 @@
 // system_reset (qemu_system_reset with the VM paused), as observed on QEMU 7.2.22:
-// - the PIT re-arms channel 0 first: IRQ 0 falls and rises again (counted in `info irq`; through an intercept
-//   `IRQ raise 0`, preceded by `IRQ lower 0` when it was already high);
+// - the PIT re-arms channel 0: IRQ 0 is lowered three times and raised (counted in `info irq`; through an
+//   intercept `IRQ raise 0`, preceded by `IRQ lower 0` when it was already high);
+// - the i8042 lowers IRQ 1 and 12, the RTC IRQ 8 (no visible change but their pic_set_irq/ioapic_set_irq);
 // - the i8259 pair (ELCR cleared, IRR & ELCR) and the IOAPIC (entries masked) reset;
 // - PIIX4_PM disables its PM I/O block (PMBASE is kept), ICH9-LPC restores PMBASE/ACPI_CTRL (block off,
 //   SCI back on GSI 9);
@@ -9,29 +10,34 @@
 // QMP event RESET {guest: false, reason: host-qmp-system-reset}.
 
 import type { MachineState } from '../state';
-import { event, merge, trace, irqLine, type Effects, type Transition } from '../effects';
+import { NO_EFFECTS, event, merge, trace, type Transition } from '../effects';
 import { resetPic } from '../irq/i8259';
+import { setGsi } from '../irq/gsi';
 import { resetIoapic } from '../irq/ioapic';
 import { resetAcpiRegisters } from '../acpi/gpe';
 import { initialPciFunctions, PIIX4_PM_DEVFN } from '../acpi/pci-config';
 import { setPmBase } from './memory-map';
 
+/** pit_reset: channel 0's output is set low three times (the channel resets), then high (re-armed). */
 function pitReraise(state: MachineState): Transition<MachineState> {
   if (state.irq.mode !== 'tcg') return { state, fx: trace('pit_reset', 'in-kernel PIT') };
-  const bump = (s: { level: readonly number[]; count: readonly number[] }) => ({
-    level: s.level.map((l, i) => (i === 0 ? 1 : l)),
-    count: s.count.map((c, i) => (i === 0 ? c + 1 : c)),
-  });
-  let next: MachineState = { ...state, irq: { ...state.irq, picStats: bump(state.irq.picStats), ioapicStats: bump(state.irq.ioapicStats) } };
-  // The channel's output drops and rises again: an intercept whose cache was high sees both edges.
-  let fx: Effects = trace('pit_reset', 'channel 0 output low, then high: IRQ 0 rises');
-  const q = state.qtest;
-  if (q.intercept?.kind === 'in' && q.intercept.target === 'ioapic') {
-    if ((q.levels[0] ?? 0) === 1) fx = merge(fx, irqLine('IRQ lower 0'));
-    next = { ...next, qtest: { ...q, levels: q.levels.map((l, i) => (i === 0 ? 1 : l)) } };
-    fx = merge(fx, irqLine('IRQ raise 0'));
+  let t: Transition<MachineState> = { state, fx: trace('pit_reset', 'channel 0 output low, then high: IRQ 0 rises', 1) };
+  for (const level of [0, 0, 0, 1]) {
+    const g = setGsi(t.state, 0, level, 2);
+    t = { state: g.state, fx: merge(t.fx, g.fx) };
   }
-  return { state: next, fx };
+  return t;
+}
+
+/** i8042 (kbd_reset → kbd_update_irq: IRQ 1 and 12 low) and the RTC (rtc_reset: IRQ 8 low), TCG only. */
+function isaDevicesReset(state: MachineState): Transition<MachineState> {
+  if (state.irq.mode !== 'tcg') return { state, fx: NO_EFFECTS };
+  let t: Transition<MachineState> = { state, fx: NO_EFFECTS };
+  for (const [fn, gsi] of [['kbd_reset', 1], ['kbd_reset', 12], ['rtc_reset', 8]] as const) {
+    const g = setGsi(t.state, gsi, 0, 2);
+    t = { state: g.state, fx: merge(t.fx, merge(trace(fn, `IRQ ${gsi} low`, 1), g.fx)) };
+  }
+  return t;
 }
 
 /** PCI functions back to their reset images (PIIX4_PM keeps its PMBASE), PM block off, GPE/PM1 cleared. */
@@ -54,16 +60,21 @@ function acpiReset(state: MachineState): Transition<MachineState> {
 }
 
 function controllersReset(state: MachineState): Transition<MachineState> {
-  const next = { ...state, irq: { ...resetPic(state.irq), ioapic: resetIoapic(state.irq.ioapic.version) } };
-  return { state: next, fx: merge(trace('pic_reset', 'ELCR 0, IRR & ELCR', 1), trace('ioapic_reset_common', 'all entries masked', 1)) };
+  // The in-kernel PIC's reset is the kernel's: nothing QEMU traces.
+  const pic = state.irq.mode === 'tcg' ? resetPic(state.irq) : { state: resetPic(state.irq).state, fx: NO_EFFECTS };
+  const next = { ...state, irq: { ...pic.state, ioapic: resetIoapic(state.irq.ioapic.version) } };
+  return { state: next, fx: merge(merge(trace('pic_reset', 'ELCR 0, IRR & ELCR', 1), pic.fx), trace('ioapic_reset_common', 'all entries masked', 1)) };
 }
 
 /**
- * Devices reset in qdev-tree order. On pc the PIT (under PIIX3's ISA bus) resets before PIIX4_PM; on q35
- * the ICH9-LPC, which holds the PM registers, resets before the PIT on its ISA bus (observed IRQ line order).
+ * Devices reset in qdev-tree order (as the trace points show it on QEMU 7.2). On pc the PIT (under PIIX3's
+ * ISA bus) resets before PIIX4_PM; on q35 the ICH9-LPC, which holds the PM registers, resets before the PIT
+ * on its ISA bus; then the i8042 and the RTC, and last the interrupt controllers.
  */
 export function systemReset(state: MachineState): Transition<MachineState> {
-  const order = state.config.type === 'pc' ? [pitReraise, controllersReset, acpiReset] : [acpiReset, pitReraise, controllersReset];
+  const order = state.config.type === 'pc'
+    ? [pitReraise, acpiReset, isaDevicesReset, controllersReset]
+    : [acpiReset, pitReraise, isaDevicesReset, controllersReset];
   let t: Transition<MachineState> = { state, fx: trace('qemu_system_reset', 'host-qmp-system-reset') };
   for (const step of order) {
     const r = step(t.state);

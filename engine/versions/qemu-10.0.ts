@@ -18,6 +18,8 @@ export const QEMU_10_0: QemuVersionData = {
   unsupportedMachine: (name) => `unsupported machine type: "${name}"`,
   // The machine's device-memory-region-size property is gone (qom-get: Property '...' not found).
   removedMachineProperties: ['device-memory-region-size'],
+  // The GPE trace points moved from PIIX4's accessors into the ACPI core (hw/acpi/trace-events).
+  gpeTracepoints: 'acpi-core',
   ich9MemoryHotplugProperty: false,
   monitor: MONITOR_10_0,
 };

@@ -16,6 +16,7 @@ export const QEMU_7_2: QemuVersionData = {
   messages: {},
   unsupportedMachine: () => 'unsupported machine type',
   removedMachineProperties: [],
+  gpeTracepoints: 'piix4',
   ich9MemoryHotplugProperty: true,
   monitor: MONITOR_7_2,
 };

@@ -39,6 +39,11 @@ export interface QemuVersionData {
    * "Property 'TYPE-machine.NAME' not found").
    */
   readonly removedMachineProperties: readonly string[];
+  /**
+   * Who fires the GPE0 block's trace points: 'piix4' (7.2: piix4_gpe_readb/writeb in PIIX4's accessors, pc
+   * only) or 'acpi-core' (10.0: acpi_gpe_{sts,en}_ioport_{readb,writeb} in hw/acpi/core.c, pc and q35).
+   */
+  readonly gpeTracepoints: 'piix4' | 'acpi-core';
   /** ICH9-LPC still has the memory-hotplug-support property (gone in 10.0: `-global` on it is refused). */
   readonly ich9MemoryHotplugProperty: boolean;
   /** What the monitor shows differently (engine/versions/monitor.ts). */
