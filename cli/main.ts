@@ -38,14 +38,21 @@ class TraceRecorder implements Backend {
 }
 
 export interface RunOptions {
-  /** libvirt version of `domain` scenarios without their own `libvirt-version:` key (default 9.0). */
+  /** libvirt version of `domain` scenarios without their own `libvirt-version:` key (default: the QEMU version's pair, 9.0). */
   readonly libvirtVersion?: string;
+  /** QEMU version given explicitly (`--qemu-version`); libvirt scenarios otherwise run on their libvirt's pair. */
+  readonly qemuVersion?: string;
 }
 
 export async function runScenario(scenario: ReplayScenario, backend: Backend, options: RunOptions = {}): Promise<{ transcript: Transcript; traces: TraceRecorder['traces'] }> {
   if (scenario.domain !== undefined) {
     const { runLibvirtReplay } = await import('./libvirt-replay');
-    const libvirt = options.libvirtVersion !== undefined ? { libvirt: options.libvirtVersion } : {};
+    // the QEMU of a libvirt scenario: its own qemu-version: key, else --qemu-version, else its libvirt's pair
+    const qemu = scenario.qemuVersion ?? options.qemuVersion;
+    const libvirt = {
+      ...(options.libvirtVersion !== undefined ? { libvirt: options.libvirtVersion } : {}),
+      ...(qemu !== undefined ? { qemu } : {}),
+    };
     const transcript = (await runLibvirtReplay(backend, scenario, libvirt)) as unknown as Transcript;
     // libvirt steps make several backend calls each: per-step traces would not line up, so none are kept.
     return { transcript, traces: [] };
@@ -98,6 +105,13 @@ export const QEMU_VERSION_OPTION: OptionSpec = {
   help: `the QEMU release for scenarios without a qemu-version: key (default ${DEFAULT_QEMU_VERSION})`,
 };
 
+/** The versions given on the command line (none given: undefined, so a libvirt scenario runs on its libvirt's pair). */
+function explicitVersions(p: Parsed): RunOptions {
+  const q = p.values['qemu-version'];
+  const l = p.values['libvirt-version'];
+  return { ...(typeof q === 'string' ? { qemuVersion: q } : {}), ...(typeof l === 'string' ? { libvirtVersion: l } : {}) };
+}
+
 export const qemuVersionOf = (p: Parsed): QemuVersion => (p.values['qemu-version'] as QemuVersion | undefined) ?? DEFAULT_QEMU_VERSION;
 
 function replayOptions(p: Parsed): ReplayOptions {
@@ -124,7 +138,7 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
     try {
       const scenario = loadReplayScenario(file);
       const backend = await makeBackend(o.backend, { rawQemu: o.rawQemu, traceEvents: o.traceEvents, qemuVersion: o.qemuVersion });
-      const { transcript, traces } = await runScenario(scenario, backend, o);
+      const { transcript, traces } = await runScenario(scenario, backend, explicitVersions(p));
       if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
       else out(renderTranscript(file, transcript, traces));
     } catch (e) {
@@ -148,8 +162,8 @@ async function diff(p: Parsed, out: (s: string) => void): Promise<number> {
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   let differing = 0;
   for (const [i, scenario] of scenarios.entries()) {
-    const model = (await runScenario(scenario, await makeBackend('model', { traceEvents: o.traceEvents, qemuVersion: o.qemuVersion }), o)).transcript;
-    const qemu = (await runScenario(scenario, await makeBackend('qemu', { rawQemu: o.rawQemu, traceEvents: o.traceEvents, qemuVersion: o.qemuVersion }), o)).transcript;
+    const model = (await runScenario(scenario, await makeBackend('model', { traceEvents: o.traceEvents, qemuVersion: o.qemuVersion }), explicitVersions(p))).transcript;
+    const qemu = (await runScenario(scenario, await makeBackend('qemu', { rawQemu: o.rawQemu, traceEvents: o.traceEvents, qemuVersion: o.qemuVersion }), explicitVersions(p))).transcript;
     const diffs = compareTranscripts(qemu, model);
     if (diffs.length === 0) out(`✓ ${o.files[i]}: model and QEMU agree`);
     else {
@@ -190,7 +204,8 @@ function watchSuite(cwd: string, args: readonly string[]): Promise<number> {
 
 const LIBVIRT_VERSION_OPTION = {
   type: 'string', value: 'V', choices: LIBVIRT_VERSION_NAMES,
-  help: 'libvirt of `domain` scenarios without a libvirt-version: key (default 9.0)',
+  help: 'libvirt of `domain` scenarios without a libvirt-version: key (default: the QEMU version\'s,\n' +
+    '9.0 with 7.2, 11.3 with 10.0)',
 } as const;
 
 interface Command {
@@ -288,7 +303,40 @@ const COMMANDS: Record<string, Command> = {
     },
     run: async (p, out) => (await import('./fuzz')).fuzzCommand(p, out),
   },
+  versions: {
+    spec: {
+      name: 'versions',
+      args: 'FILE...',
+      summary: 'The upgrade report: run each replay scenario (.yaml) or feature (.feature) on QEMU 7.2 / libvirt 9.0\n' +
+        'and on QEMU 10.0 / libvirt 11.3 and show, step by step, what differs (unified diffs).',
+      details: 'Replay scenarios are compared by their transcripts (replies, the QMP libvirt sent, events, IRQ lines);\n' +
+        "features by each step's outcome (passed, or failed with QEMU's or libvirt's words). The scenario's own\n" +
+        'qemu-version:/libvirt-version: keys are overridden. Exit 0 whether or not they differ.',
+      minArgs: 1,
+      options: {
+        json: { type: 'boolean', help: 'one JSON object per scenario and line (steps with before, after, same, diff)' },
+        backend: { type: 'string', value: 'NAME', choices: ['model', 'qemu'], help: 'the model (default) or the real binaries of both versions' },
+        html: { type: 'string', value: 'FILE', help: 'also write the HTML page (matrix + diffs) and FILE.json, which the topology\n' +
+          'report (npm run scenarios) shows as its upgrade section when written to reports/out/versions.html' },
+      },
+    },
+    run: async (p, out) => {
+      const { versionsCommand, checkVersionsFiles } = await import('./versions');
+      checkVersionsFiles(p.positionals);
+      const backend = (p.values.backend as 'model' | 'qemu' | undefined) ?? 'model';
+      return versionsCommand(
+        { backend, json: p.values.json === true, ...(typeof p.values.html === 'string' ? { html: p.values.html } : {}), files: p.positionals },
+        (kind, pair) => makeVersionedBackend(kind, pair.qemu),
+        out,
+      );
+    },
+  },
 };
+
+/** A backend of the given kind for one QEMU version. */
+async function makeVersionedBackend(kind: 'model' | 'qemu', qemu: QemuVersion): Promise<Backend> {
+  return makeBackend(kind, { qemuVersion: qemu });
+}
 
 function version(): string {
   const { readFileSync } = require('node:fs') as typeof import('node:fs');

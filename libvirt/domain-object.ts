@@ -126,7 +126,8 @@ export class LibvirtDomain {
     const s = startDomain(this.def);
     if (!s.ok) return virshFailure(failed, s.error, true);
     const options = this.defaultDevices && s.deviceOptions ? s.commandLine : s.qemuOptions;
-    const r = await this.backend.start(options);
+    // the QEMU release this libvirt drives (its Debian pair unless told otherwise)
+    const r = await this.backend.start(options, { qemuVersion: this.def.qemu });
     if (!r.ok) return virshFailure(failed, LE.processExited(r.error), true);
     this.liveDef = s.live;
     // qemuProcessLaunch ends with qemuDomainUpdateMemoryDeviceInfo: cold-plugged DIMMs learn their base

@@ -13,7 +13,7 @@ import { child, childrenNamed, DOMAIN_DOC, parseXml, xpathString, type XmlElemen
 import { parseMemoryKiB, roundUp } from './scaled';
 import { deviceOptionText, domainDevices, type DeviceSet } from './devices';
 import { memoryBackend, type BackendHost, type CellMemoryAttrs, type MemoryBackingDef } from './memory-backend';
-import { libvirtVersion, pairedQemu, qemuMachineTypes, resolveMachineAlias, type LibvirtVersion, type QemuVersionName } from './versions';
+import { libvirtForQemu, libvirtVersion, pairedQemu, qemuMachineTypes, resolveMachineAlias, type LibvirtVersion, type QemuVersionName } from './versions';
 
 export type MachineType = 'pc' | 'q35';
 
@@ -143,7 +143,7 @@ function parseCpus(text: string): number[] {
 }
 
 export interface DefineOptions {
-  /** libvirt version (default 9.0). */
+  /** libvirt version (default: the QEMU version's pair; 9.0 when neither is given). */
   readonly libvirt?: LibvirtVersion | string;
   /** QEMU version (default: the libvirt version's own, 7.2 for 9.0 and 10.0 for 11.3). */
   readonly qemu?: string;
@@ -151,7 +151,7 @@ export interface DefineOptions {
 
 /** virDomainDefParseXML + post-parse + validation for `virsh define` (parse flags INACTIVE|ABI_UPDATE). */
 export function defineDomain(xml: string, options: DefineOptions = {}): Defined {
-  const libvirt = libvirtVersion(options.libvirt);
+  const libvirt = options.libvirt !== undefined ? libvirtVersion(options.libvirt) : libvirtForQemu(options.qemu);
   const qemu = pairedQemu(libvirt, options.qemu);
   const doc = parseXml(xml, DOMAIN_DOC, libvirt.xmlErrors);
   if (!doc.ok) return doc;

@@ -2,6 +2,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repoPath } from '../paths';
+import { parseJson } from '../cli/json';
+import { jsonEqual } from '../cli/compare';
+import { loadReplayScenario, recordedTraceEvents } from '../cli/replay-format';
+import { ModelBackend } from '../backends/model';
+import { runScenario } from '../cli/main';
 import { buildFromCommandLine } from '../engine/machine/build';
 import { reduce, type Action } from '../engine/reduce';
 import type { MachineState } from '../engine/state';
@@ -70,4 +78,36 @@ test('KVM: the in-kernel i8259 and IOAPIC fire no QEMU trace points', () => {
   const r = run(s, qmp('object-add', { 'qom-type': 'memory-backend-ram', id: 'm', size: 268435456 }), qmp('device_add', { driver: 'pc-dimm', id: 'd', memdev: 'm' }), qt('outb 0xafe2 0x08'));
   assert.deepEqual(r.lines[1], []);
   assert.deepEqual(r.lines[2], ['piix4_gpe_writeb addr: 0x2 width: 1 <== 0x8']);
+});
+
+// Referee for QEMU 10.0's trace points: test/replay-10.0/** is recorded from QEMU 10.0.2 with the default
+// set; the model (version data: 10.0) must fire the same lines, step by step. Only `trace-events` is compared
+// here, up to the first step whose reply differs (the rest of those transcripts is the 10.0 version data's
+// referee; after a different reply the states differ and so may everything after).
+test('QEMU 10.0 recordings: the model fires the same trace points, step by step', async () => {
+  const root = repoPath('test', 'replay-10.0');
+  const failures: string[] = [];
+  let n = 0;
+  for (const dir of fs.readdirSync(root).sort()) {
+    const full = path.join(root, dir);
+    if (!fs.statSync(full).isDirectory()) continue;
+    for (const f of fs.readdirSync(full).sort()) {
+      const json = path.join(full, f.replace(/\.yaml$/, '.qemu.json'));
+      if (!f.endsWith('.yaml') || !fs.existsSync(json)) continue;
+      const expected = parseJson(fs.readFileSync(json, 'utf8')) as { steps: Array<Record<string, unknown>> };
+      const selection = recordedTraceEvents(expected);
+      if (!selection) continue;
+      n++;
+      const { transcript } = await runScenario(loadReplayScenario(path.join(full, f)), new ModelBackend({ traceEvents: selection }));
+      for (const [i, s] of expected.steps.entries()) {
+        const step = transcript.steps[i] as unknown as Record<string, unknown> | undefined;
+        if (!jsonEqual(step?.reply, s.reply)) break;
+        if (JSON.stringify(step?.['trace-events']) !== JSON.stringify(s['trace-events'])) {
+          failures.push(`${dir}/${f} step ${i + 1}:\n  QEMU:  ${JSON.stringify(s['trace-events'])}\n  model: ${JSON.stringify(step?.['trace-events'])}`);
+        }
+      }
+    }
+  }
+  assert.ok(n >= 100, `only ${n} 10.0 recordings with trace events`);
+  assert.equal(failures.length, 0, failures.join('\n'));
 });

@@ -1,6 +1,6 @@
-// system_reset (qemu_system_reset with the VM paused), as observed on QEMU 7.2.22:
+// system_reset (qemu_system_reset with the VM paused), as observed on QEMU 7.2.22 (10.0: version data):
 // - the PIT re-arms channel 0: IRQ 0 is lowered three times and raised (counted in `info irq`; through an
-//   intercept `IRQ raise 0`, preceded by `IRQ lower 0` when it was already high);
+//   intercept `IRQ raise 0`, preceded by `IRQ lower 0` when it was already high); 10.0 only raises it;
 // - the i8042 lowers IRQ 1 and 12, the RTC IRQ 8 (no visible change but their pic_set_irq/ioapic_set_irq);
 // - the i8259 pair (ELCR cleared, IRR & ELCR) and the IOAPIC (entries masked) reset;
 // - PIIX4_PM disables its PM I/O block (PMBASE is kept), ICH9-LPC restores PMBASE/ACPI_CTRL (block off,
@@ -18,27 +18,35 @@ import { resetAcpiRegisters } from '../acpi/gpe';
 import { initialPciFunctions, PIIX4_PM_DEVFN } from '../acpi/pci-config';
 import { setPmBase } from './memory-map';
 
-/** pit_reset: channel 0's output is set low three times (the channel resets), then high (re-armed). */
+/** pit_reset: channel 0's output levels as the release sets them (7.2: low three times, then high). */
 function pitReraise(state: MachineState): Transition<MachineState> {
   if (state.irq.mode !== 'tcg') return { state, fx: trace('pit_reset', 'in-kernel PIT') };
-  let t: Transition<MachineState> = { state, fx: trace('pit_reset', 'channel 0 output low, then high: IRQ 0 rises', 1) };
-  for (const level of [0, 0, 0, 1]) {
+  const levels = state.config.qemu.reset.pitLevels;
+  let t: Transition<MachineState> = { state, fx: trace('pit_reset', `channel 0 output ${levels.join(', ')}`, 1) };
+  for (const level of levels) {
     const g = setGsi(t.state, 0, level, 2);
     t = { state: g.state, fx: merge(t.fx, g.fx) };
   }
   return t;
 }
 
-/** i8042 (kbd_reset → kbd_update_irq: IRQ 1 and 12 low) and the RTC (rtc_reset: IRQ 8 low), TCG only. */
-function isaDevicesReset(state: MachineState): Transition<MachineState> {
-  if (state.irq.mode !== 'tcg') return { state, fx: NO_EFFECTS };
-  let t: Transition<MachineState> = { state, fx: NO_EFFECTS };
-  for (const [fn, gsi] of [['kbd_reset', 1], ['kbd_reset', 12], ['rtc_reset', 8]] as const) {
-    const g = setGsi(t.state, gsi, 0, 2);
-    t = { state: g.state, fx: merge(t.fx, merge(trace(fn, `IRQ ${gsi} low`, 1), g.fx)) };
-  }
-  return t;
+/** IRQ lines a device lowers in its reset (TCG only: under KVM the i8259 and IOAPIC are the kernel's). */
+function lowerLines(fn: string, gsis: readonly number[]) {
+  return (state: MachineState): Transition<MachineState> => {
+    if (state.irq.mode !== 'tcg') return { state, fx: NO_EFFECTS };
+    let t: Transition<MachineState> = { state, fx: NO_EFFECTS };
+    for (const gsi of gsis) {
+      const g = setGsi(t.state, gsi, 0, 2);
+      t = { state: g.state, fx: merge(t.fx, merge(trace(fn, `IRQ ${gsi} low`, 1), g.fx)) };
+    }
+    return t;
+  };
 }
+
+/** i8042 (kbd_reset → kbd_update_irq: IRQ 1 and 12 low). */
+const i8042Reset = lowerLines('kbd_reset', [1, 12]);
+/** The RTC (rtc_reset: IRQ 8 low). */
+const rtcReset = lowerLines('rtc_reset', [8]);
 
 /** PCI functions back to their reset images (PIIX4_PM keeps its PMBASE), PM block off, GPE/PM1 cleared. */
 function acpiReset(state: MachineState): Transition<MachineState> {
@@ -69,12 +77,11 @@ function controllersReset(state: MachineState): Transition<MachineState> {
 /**
  * Devices reset in qdev-tree order (as the trace points show it on QEMU 7.2). On pc the PIT (under PIIX3's
  * ISA bus) resets before PIIX4_PM; on q35 the ICH9-LPC, which holds the PM registers, resets before the PIT
- * on its ISA bus; then the i8042 and the RTC, and last the interrupt controllers.
+ * on its ISA bus; then the i8042, the RTC and the interrupt controllers in the release's order.
  */
 export function systemReset(state: MachineState): Transition<MachineState> {
-  const order = state.config.type === 'pc'
-    ? [pitReraise, acpiReset, isaDevicesReset, controllersReset]
-    : [acpiReset, pitReraise, isaDevicesReset, controllersReset];
+  const isa = state.config.qemu.reset.isaOrder.map((d) => (d === 'i8042' ? i8042Reset : d === 'rtc' ? rtcReset : controllersReset));
+  const order = state.config.type === 'pc' ? [pitReraise, acpiReset, ...isa] : [acpiReset, pitReraise, ...isa];
   let t: Transition<MachineState> = { state, fx: trace('qemu_system_reset', 'host-qmp-system-reset') };
   for (const step of order) {
     const r = step(t.state);

@@ -43,6 +43,7 @@ function picLine(s: PicState): string {
 /** `info pic`. */
 export function infoPic(state: MachineState): string {
   const irq = state.irq;
+  if (state.config.type === 'q35' && state.config.qemu.q35InfoPicMasterFirst) return ioapicInfo(irq.ioapic) + picLine(irq.pic[0]) + picLine(irq.pic[1]);
   return ioapicInfo(irq.ioapic) + picLine(irq.pic[1]) + picLine(irq.pic[0]);
 }
 

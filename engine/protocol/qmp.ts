@@ -133,6 +133,37 @@ function qomListCmd(state: MachineState, args: Args): Reduced {
   return r.ok ? answer(state, r.value) : refused(state, r.error);
 }
 
+/** QOM type introspection for the types the model knows; any other type is not modelled. */
+function deviceListProperties(state: MachineState, args: Args): Reduced {
+  const t = str(args, 'typename');
+  if (!t.ok) return refused(state, t.error);
+  const known = state.config.qemu.monitor.replies.deviceListProperties[t.value];
+  if (known) return answer(state, known);
+  if (['memory-backend', 'memory-backend-ram', 'memory-backend-memfd'].includes(t.value)) {
+    return refused(state, { code: 'not-a-device', class: 'GenericError', desc: "Parameter 'typename' expects a non-abstract device type" });
+  }
+  throw new ModelLimit(`device-list-properties of '${t.value}'`);
+}
+
+function qomListProperties(state: MachineState, args: Args): Reduced {
+  const t = str(args, 'typename');
+  if (!t.ok) return refused(state, t.error);
+  const known = state.config.qemu.monitor.replies.qomListProperties[t.value];
+  if (known) return answer(state, known);
+  throw new ModelLimit(`qom-list-properties of '${t.value}'`);
+}
+
+function qomListTypes(state: MachineState, args: Args): Reduced {
+  const impl = args['implements'];
+  const abs = args['abstract'];
+  if (impl !== undefined && typeof impl !== 'string') return refused(state, E.invalidParameterType('implements', 'string'));
+  if (abs !== undefined && typeof abs !== 'boolean') return refused(state, E.invalidParameterType('abstract', 'boolean'));
+  if (impl === undefined) throw new ModelLimit('qom-list-types of every type');
+  const known = state.config.qemu.monitor.replies.qomListTypes[abs ? `${impl} abstract` : impl];
+  if (known) return answer(state, known);
+  throw new ModelLimit(`qom-list-types implementing '${impl}'`);
+}
+
 /** The one boot CPU (-smp 1), with its node when the machine has NUMA nodes (explicit or implied by memory hotplug). */
 function queryHotpluggableCpus(state: MachineState): unknown[] {
   const props = state.layout.numNodes > 0
@@ -170,6 +201,11 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
   'query-version': (s) => answer(s, queryVersion(s.config.qemu.monitor.build)),
   'query-current-machine': (s) => answer(s, { 'wakeup-suspend-support': s.acpi.device !== 'none' }),
   'query-hotpluggable-cpus': (s) => answer(s, queryHotpluggableCpus(s)),
+  'query-machines': (s) => answer(s, s.config.qemu.monitor.replies.queryMachines),
+  'query-commands': (s) => answer(s, s.config.qemu.monitor.replies.queryCommands.map((name) => ({ name }))),
+  'device-list-properties': deviceListProperties,
+  'qom-list-properties': qomListProperties,
+  'qom-list-types': qomListTypes,
   system_powerdown: (s) => {
     const r = systemPowerdown(s);
     return answer(r.state, {}, r.fx);
@@ -194,7 +230,7 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
 export const MODELLED_QMP_COMMANDS: readonly string[] = Object.keys(COMMANDS);
 
 /** Commands QEMU has that the model does not answer (listed so they fail as "not modelled", not "not found"). */
-const UNMODELLED = new Set(['query-qmp-schema', 'query-commands', 'cont', 'stop', 'quit', 'query-cpus-fast', 'x-query-irq', 'query-machines', 'query-pci']);
+const UNMODELLED = new Set(['query-qmp-schema', 'cont', 'stop', 'quit', 'query-cpus-fast', 'x-query-irq', 'query-pci']);
 
 export function qmp(state: MachineState, command: QmpCommandIn): Reduced {
   if (typeof command !== 'object' || command === null || typeof command.execute !== 'string') {
@@ -203,7 +239,8 @@ export function qmp(state: MachineState, command: QmpCommandIn): Reduced {
   const name = command.execute;
   const handler = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!handler) {
-    if (UNMODELLED.has(name)) throw new ModelLimit(`QMP command '${name}'`);
+    // A command this QEMU has (query-commands) that the model does not answer is not modelled; others are unknown.
+    if (UNMODELLED.has(name) || state.config.qemu.monitor.replies.queryCommands.includes(name)) throw new ModelLimit(`QMP command '${name}'`);
     return refused(state, E.commandNotFound(name));
   }
   const args = command.arguments ?? {};

@@ -3,6 +3,8 @@
 // values that are not derived from the machine's configuration). Recorded from both releases on every machine
 // shape (test/replay/qemu-monitor, test/replay-10.0/qemu-monitor).
 
+import { STATIC_10_0, STATIC_7_2, type MonitorStatic } from './monitor-static';
+
 export type Prop = readonly [name: string, type: string];
 
 export interface MonitorData {
@@ -26,6 +28,8 @@ export interface MonitorData {
   readonly smbiosEntryPointType: (version: readonly [number, number]) => string;
   /** The PIIX4 PM's QOM path on pc (the machine's acpi-device link). */
   readonly pcAcpiDevicePath: string;
+  /** Replies that depend on the build only (engine/versions/monitor-static.ts). */
+  readonly replies: MonitorStatic;
 }
 
 export const MONITOR_7_2: MonitorData = {
@@ -57,6 +61,7 @@ export const MONITOR_7_2: MonitorData = {
   machineSmp: { cpus: 1, maxcpus: 1, threads: 1, cores: 1, dies: 1, sockets: 1, clusters: 1 },
   smbiosEntryPointType: () => '32',
   pcAcpiDevicePath: '/machine/unattached/device[18]',
+  replies: STATIC_7_2,
 };
 
 export const MONITOR_10_0: MonitorData = {
@@ -97,4 +102,5 @@ export const MONITOR_10_0: MonitorData = {
   // pc_*_machine_options: SMBIOS 3.0 (64-bit) entry point from the 8.1 types, "auto" from 9.0.
   smbiosEntryPointType: ([major, minor]) => (major >= 9 ? 'auto' : major === 8 && minor >= 1 ? '64' : '32'),
   pcAcpiDevicePath: '/machine/unattached/device[3]/pm',
+  replies: STATIC_10_0,
 };

@@ -20,6 +20,10 @@ export const QEMU_10_0: QemuVersionData = {
   removedMachineProperties: ['device-memory-region-size'],
   // The GPE trace points moved from PIIX4's accessors into the ACPI core (hw/acpi/trace-events).
   gpeTracepoints: 'acpi-core',
+  // Recorded with trace events: the PIT only raises IRQ 0 (no falling edge: `IRQ raise 0` only when it was
+  // low), and the i8259 pair resets (slave cascade lowered) before the RTC lowers IRQ 8.
+  reset: { pitLevels: [1], isaOrder: ['i8042', 'i8259', 'rtc'] },
   ich9MemoryHotplugProperty: false,
+  q35InfoPicMasterFirst: true,
   monitor: MONITOR_10_0,
 };

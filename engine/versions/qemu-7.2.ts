@@ -17,6 +17,8 @@ export const QEMU_7_2: QemuVersionData = {
   unsupportedMachine: () => 'unsupported machine type',
   removedMachineProperties: [],
   gpeTracepoints: 'piix4',
+  reset: { pitLevels: [0, 0, 0, 1], isaOrder: ['i8042', 'rtc', 'i8259'] },
   ich9MemoryHotplugProperty: true,
+  q35InfoPicMasterFirst: false,
   monitor: MONITOR_7_2,
 };

@@ -44,8 +44,16 @@ export interface QemuVersionData {
    * only) or 'acpi-core' (10.0: acpi_gpe_{sts,en}_ioport_{readb,writeb} in hw/acpi/core.c, pc and q35).
    */
   readonly gpeTracepoints: 'piix4' | 'acpi-core';
+  /**
+   * system_reset as the trace points show it: the levels the PIT's channel 0 output takes (7.2: low three
+   * times, then high; 10.0: only high) and the order the ISA devices after the PM block reset in (10.0's
+   * three-phase reset puts the i8259 pair before the RTC).
+   */
+  readonly reset: { readonly pitLevels: readonly number[]; readonly isaOrder: readonly ('i8042' | 'rtc' | 'i8259')[] };
   /** ICH9-LPC still has the memory-hotplug-support property (gone in 10.0: `-global` on it is refused). */
   readonly ich9MemoryHotplugProperty: boolean;
+  /** `info pic` on q35 lists the master i8259 (pic0) before the slave (10.0's object-tree order); pc keeps slave first. */
+  readonly q35InfoPicMasterFirst: boolean;
   /** What the monitor shows differently (engine/versions/monitor.ts). */
   readonly monitor: MonitorData;
 }
