@@ -1,6 +1,7 @@
 // Memory backend objects (backends/hostmem*.c): object-add creates an unmapped RAM region named by the
 // object id; object-del refuses while a pc-dimm maps it.
 
+import { messagesOf } from '../versions';
 import type { BackendProps, MachineState, MemoryBackend } from '../state';
 import type { MachineConfig } from '../config/types';
 import { E, type QemuError } from '../errors';
@@ -54,7 +55,7 @@ export function addBackend(
   if (findBackend(state, id)) return { ok: false, error: E.duplicateObject(id) };
   // qemu_ram_alloc_from_fd: the memfd has the requested size, the RAM block is page-aligned.
   if (type === 'memory-backend-memfd' && size % HOST_PAGE !== 0n) {
-    return { ok: false, error: E.backingStoreMismatch(size, ((size + HOST_PAGE - 1n) / HOST_PAGE) * HOST_PAGE) };
+    return { ok: false, error: messagesOf(state.config.qemu).backingStoreMismatch(size, ((size + HOST_PAGE - 1n) / HOST_PAGE) * HOST_PAGE, backendRegionName(state.config, type, id)) };
   }
   const backend: MemoryBackend = { id, type, size, align: BACKEND_ALIGN[type], mapped: internal, internal, region: id, props };
   const regions = state.mem.regions.get(id) ? state.mem.regions : createRegion(state.mem.regions, { id, name: backendRegionName(state.config, type, id), size, kind: 'ram', owner: `/objects/${id}` });

@@ -8,11 +8,11 @@ import { E, atOption, type QemuError } from '../errors';
 import { computeLayout } from './layout';
 import { buildMemory } from './memory-map';
 import { initAcpi, initIrq } from '../acpi/init';
-import { addBackend, backendProps, PREALLOC_RESERVE } from '../devices/backends';
+import { addBackend, backendProps, backendRegionName, PREALLOC_RESERVE } from '../devices/backends';
 import { addDevice } from '../devices/qdev';
 import { emptyGHash, ghashInsert } from '../qom/ghash';
 import type { Effects } from '../effects';
-import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../versions';
+import { DEFAULT_QEMU_VERSION, messagesOf, type QemuVersion } from '../versions';
 
 export type BuildResult =
   | { readonly ok: true; readonly state: MachineState; readonly fx: Effects; readonly warnings: readonly string[] }
@@ -34,12 +34,13 @@ const refused = (error: QemuError): BuildResult => ({ ok: false, kind: 'refused'
  */
 export function buildMachine(config: MachineConfig, version?: QemuVersion): BuildResult {
   if (version !== undefined && version !== config.qemu.version) return buildFromCommandLine(config.commandLine, version);
+  const msg = messagesOf(config.qemu);
   // qemu_create_late_backends: memory backends are completed after the machine options (no option
   // location any more, so no prefix). Ids were already checked while the options were parsed.
   for (const b of config.backends) {
     if (b.bools?.prealloc && b.bools.reserve === false) return refused(PREALLOC_RESERVE);
     if (b.size === 0n) return refused(E.backendSizeZero(b.type));
-    if (b.type === 'memory-backend-memfd' && b.size % 4096n !== 0n) return refused(E.backingStoreMismatch(b.size, ((b.size + 4095n) / 4096n) * 4096n));
+    if (b.type === 'memory-backend-memfd' && b.size % 4096n !== 0n) return refused(msg.backingStoreMismatch(b.size, ((b.size + 4095n) / 4096n) * 4096n, backendRegionName(config, b.type, b.id)));
   }
   // parse_numa_opts: each -numa node in order, with its option as the error location.
   const numaMemdevs = config.numa.filter((n) => n.memdev !== undefined);
@@ -57,7 +58,7 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
     if (total !== config.ramSize) return refused(E.numaTotalMismatch(total, config.ramSize));
   } else if (config.backends.some((b) => b.id === 'pc.ram')) {
     // create_default_memdev
-    return refused(E.reservedRamName('pc.ram'));
+    return refused(msg.reservedRamName('pc.ram'));
   }
   const laid = computeLayout(config);
   if (!laid.ok) return refused(laid.error);

@@ -8,7 +8,7 @@ import { NO_EFFECTS, trace, type Effects, merge, nest } from '../effects';
 import type { Outcome } from '../outcome';
 import { deleteBackend } from '../devices/backends';
 import { objectAdd as addObject } from '../devices/object-add';
-import { addDevice } from '../devices/qdev';
+import { addDevice, addDeviceFromJson } from '../devices/qdev';
 import { unplugRequest } from '../devices/unplug';
 import { isIdentifier } from '../config/parse';
 import {
@@ -80,6 +80,7 @@ function objectDel(state: MachineState, args: Args): Reduced {
 }
 
 function deviceAdd(state: MachineState, args: Args): Reduced {
+  if (state.config.qemu.deviceAddFromJson) return fromOutcome(state, under('qmp_device_add', addDeviceFromJson(state, args)));
   // qemu_opts_from_qdict: the id (only a string one) is checked when the QemuOpts are created, before
   // anything else; the other entries become QemuOpts in QDict order (non-scalar values are dropped).
   const id = typeof args['id'] === 'string' ? args['id'] : undefined;

@@ -1,6 +1,8 @@
 // QEMU 10.0 (Debian 13's 10.0.2, recorded from bookworm-backports' build): how it differs from 7.2, found
 // by recording every referee scenario on both releases and diffing (test/replay-10.0/).
 
+import { generic } from '../errors';
+import { hex } from '../units';
 import { qemuReleases, versionedTypes, type QemuVersionData } from './types';
 
 export const QEMU_10_0: QemuVersionData = {
@@ -13,8 +15,22 @@ export const QEMU_10_0: QemuVersionData = {
     ...versionedTypes('q35', qemuReleases([2, 4], [10, 0]), [7, 0], [{ suffix: '4.0.1', version: [4, 0] }]),
   ],
   aliases: { pc: 'pc-i440fx-10.0', q35: 'pc-q35-10.0' },
-  messages: {},
+  messages: {
+    // find_device_state
+    notHotpluggableDevice: (id) => generic('not-hotpluggable-device', `${id} is not a device`),
+    // memory_device_pre_plug / memory_device_check_addable
+    deviceMemoryNotEnabled: () => generic('devmem-disabled', 'the configuration is not prepared for memory devices (e.g., for memory hotplug), consider specifying the maxmem option'),
+    noKvmSlots: () => generic('no-kvm-slots', 'hypervisor has not enough free memory slots left'),
+    // create_default_memdev
+    reservedRamName: (id) => generic('reserved-ram-name', `object's id '${id}' is reserved for the default RAM backend, it can't be used for any other purposes`),
+    // qemu_ram_alloc_from_fd: the memfd's file is smaller than the page-aligned size (named by its region)
+    backingStoreMismatch: (fileSize, size, name) =>
+      generic('backing-store-mismatch', `${name} backing store size ${hex(fileSize)} is too small for 'size' option ${hex(size)} plus 'offset' option 0x0`),
+  },
   unsupportedMachine: (name) => `unsupported machine type: "${name}"`,
   // The machine's device-memory-region-size property is gone (qom-get: Property '...' not found).
+  deviceAddFromJson: true,
+  memoryDeviceSizeCheckFirst: true,
+  qtestDeviceCastAborts: true,
   removedMachineProperties: ['device-memory-region-size'],
 };

@@ -14,5 +14,8 @@ export const QEMU_7_2: QemuVersionData = {
   aliases: { pc: 'pc-i440fx-7.2', q35: 'pc-q35-7.2' },
   messages: {},
   unsupportedMachine: () => 'unsupported machine type',
+  deviceAddFromJson: false,
+  memoryDeviceSizeCheckFirst: false,
+  qtestDeviceCastAborts: false,
   removedMachineProperties: [],
 };

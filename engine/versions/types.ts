@@ -38,6 +38,16 @@ export interface QemuVersionData {
    * "Property 'TYPE-machine.NAME' not found").
    */
   readonly removedMachineProperties: readonly string[];
+  /**
+   * qmp_device_add hands the QMP arguments to qdev_device_add_from_qdict as typed JSON (10.0) instead of
+   * converting them to QemuOpts strings first (7.2): driver before id, no identifier rule for the id, typed
+   * property errors ("Invalid parameter type for 'slot', expected: integer", "Parameter 'addr' expects uint64").
+   */
+  readonly deviceAddFromJson: boolean;
+  /** memory_device_pre_plug checks the region size against its alignment before the address hint's alignment. */
+  readonly memoryDeviceSizeCheckFirst: boolean;
+  /** qtest irq_intercept_* on a QOM object that is not a device (a bus) aborts QEMU (checked QOM casts). */
+  readonly qtestDeviceCastAborts: boolean;
 }
 
 /** The last minor release of each QEMU major (machine types exist for each X.Y release). */
