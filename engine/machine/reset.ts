@@ -18,6 +18,7 @@ import { setPmBase } from './memory-map';
 
 function pitReraise(state: MachineState): Transition<MachineState> {
   if (state.irq.mode !== 'tcg') return { state, fx: trace('pit_reset', 'in-kernel PIT') };
+  if (!state.config.qemu.pitResetPulse) return pitSetHigh(state);
   const bump = (s: { level: readonly number[]; count: readonly number[] }) => ({
     level: s.level.map((l, i) => (i === 0 ? 1 : l)),
     count: s.count.map((c, i) => (i === 0 ? c + 1 : c)),
@@ -32,6 +33,17 @@ function pitReraise(state: MachineState): Transition<MachineState> {
     fx = merge(fx, irqLine('IRQ raise 0'));
   }
   return { state: next, fx };
+}
+
+/** QEMU 10.0: the channel's output is set high, no pulse: the line (high since start-up) has no new edge. */
+function pitSetHigh(state: MachineState): Transition<MachineState> {
+  let fx: Effects = trace('pit_reset', 'channel 0 output high: IRQ 0 stays up');
+  const q = state.qtest;
+  if (q.intercept?.kind === 'in' && q.intercept.target === 'ioapic' && (q.levels[0] ?? 0) === 0) {
+    fx = merge(fx, irqLine('IRQ raise 0'));
+    return { state: { ...state, qtest: { ...q, levels: q.levels.map((l, i) => (i === 0 ? 1 : l)) } }, fx };
+  }
+  return { state, fx };
 }
 
 /** PCI functions back to their reset images (PIIX4_PM keeps its PMBASE), PM block off, GPE/PM1 cleared. */

@@ -43,7 +43,8 @@ function picLine(s: PicState): string {
 /** `info pic`. */
 export function infoPic(state: MachineState): string {
   const irq = state.irq;
-  return ioapicInfo(irq.ioapic) + picLine(irq.pic[1]) + picLine(irq.pic[0]);
+  const masterFirst = state.config.type === 'q35' && state.config.qemu.infoPicMasterFirstOnQ35;
+  return ioapicInfo(irq.ioapic) + (masterFirst ? picLine(irq.pic[0]) + picLine(irq.pic[1]) : picLine(irq.pic[1]) + picLine(irq.pic[0]));
 }
 
 /** `info irq`: rising-edge counts per provider (the slave PIC reports none of its own). */

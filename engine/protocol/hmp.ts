@@ -7,7 +7,7 @@ import { NO_EFFECTS, type Effects } from '../effects';
 import { isIdentifier, splitOpts } from '../config/parse';
 import { infoMemoryDevices, infoNuma, queryMemorySizeSummary } from '../selectors';
 import { infoMemdev } from '../qom/objects';
-import { infoVersion, QEMU_7_2 } from './build-info';
+import { infoVersion } from './build-info';
 import { systemPowerdown } from '../acpi/power-button';
 import { systemReset } from '../machine/reset';
 import { infoMtree } from '../memory/mtree';
@@ -47,7 +47,7 @@ const INFO: Readonly<Record<string, InfoHandler>> = {
     return text(state, `base memory: ${s['base-memory']}\r\nplugged memory: ${s['plugged-memory']}\r\n`);
   },
   status: (state) => text(state, 'VM status: paused (prelaunch)\r\n'),
-  version: (state) => text(state, infoVersion(QEMU_7_2)),
+  version: (state) => text(state, infoVersion(state.config.qemu.build)),
   'memory-devices': (state) => text(state, infoMemoryDevices(state)),
   numa: (state) => text(state, infoNuma(state)),
   pic: (state) => text(state, infoPic(state)),

@@ -20,7 +20,7 @@ import { qomGet, qomList } from './qmp-qom';
 import { systemReset } from '../machine/reset';
 import { queryAcpiOspmStatus } from '../acpi/ospm';
 import { hmp } from './hmp';
-import { QEMU_7_2, queryVersion } from './build-info';
+import { queryVersion } from './build-info';
 import { systemPowerdown } from '../acpi/power-button';
 
 export interface QmpCommandIn {
@@ -157,8 +157,8 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
     const r = systemReset(s);
     return answer(r.state, {}, r.fx);
   },
-  'query-status': (s) => answer(s, { status: 'prelaunch', singlestep: false, running: false }),
-  'query-version': (s) => answer(s, queryVersion(QEMU_7_2)),
+  'query-status': (s) => answer(s, s.config.qemu.statusSinglestep ? { status: 'prelaunch', singlestep: false, running: false } : { status: 'prelaunch', running: false }),
+  'query-version': (s) => answer(s, queryVersion(s.config.qemu.build)),
   'query-current-machine': (s) => answer(s, { 'wakeup-suspend-support': s.acpi.device !== 'none' }),
   'query-hotpluggable-cpus': (s) => answer(s, queryHotpluggableCpus(s)),
   system_powerdown: (s) => {

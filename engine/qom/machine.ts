@@ -75,7 +75,7 @@ export function qomListMachine(state: MachineState): unknown[] {
 
 /** The ACPI device's QOM path (/machine/unattached/device[N], fixed by the board's creation order). */
 export function acpiDevicePath(state: MachineState): string {
-  return state.config.type === 'pc' ? '/machine/unattached/device[18]' : '/machine/unattached/device[2]';
+  return state.config.qemu.acpiDevicePath[state.config.type];
 }
 
 function machineVersion(state: MachineState): [number, number] {
@@ -89,7 +89,7 @@ export function qomGetMachine(state: MachineState, prop: string): { ok: true; va
   const pc = c.type === 'pc';
   const [major, minor] = machineVersion(state);
   if (prop === 'rtc-time') throw new ModelLimit("qom-get of /machine property 'rtc-time' (the host's wall clock)");
-  if (prop !== 'type' && !classProps(state).some(([n]) => n === prop) && !instanceProps(state).includes(prop)) {
+  if (prop !== 'type' && ((!classProps(state).some(([n]) => n === prop) && !instanceProps(state).includes(prop)) || c.qemu.removedMachineProperties.includes(prop))) {
     return { ok: false, error: E.propertyNotFound(machineTypeName(state), prop) };
   }
   const values: Record<string, unknown> = {
@@ -111,5 +111,6 @@ export function qomGetMachine(state: MachineState, prop: string): { ok: true; va
     'cxl-fmw': [], 'acpi-device': acpiDevicePath(state), hmat: false, cxl: false, 'pcspk-audiodev': '',
     i440fx: '/machine/i440fx', q35: '/machine/q35', 'pc.ram[0]': '/machine/pc.ram[0]', 'device-memory[0]': '/machine/device-memory[0]',
   };
-  return { ok: true, value: values[prop] };
+  const release = c.qemu.machinePropertyValues;
+  return { ok: true, value: prop in release ? release[prop] : values[prop] };
 }

@@ -30,7 +30,17 @@ export const QEMU_10_0: QemuVersionData = {
   unsupportedMachine: (name) => `unsupported machine type: "${name}"`,
   // The machine's device-memory-region-size property is gone (qom-get: Property '...' not found).
   deviceAddFromJson: true,
+  build: { major: 10, minor: 0, micro: 2, package: 'Debian 1:10.0.2+ds-2+deb13u1~bpo12+1' },
+  statusSinglestep: false,
+  infoPicMasterFirstOnQ35: true,
+  pitResetPulse: false,
+  // PIIX4_PM is now the `pm` child of the PIIX3 south bridge (/machine/unattached/device[3]).
+  acpiDevicePath: { pc: '/machine/unattached/device[3]/pm', q35: '/machine/unattached/device[2]' },
+  machinePropertyValues: {
+    'smbios-entry-point-type': 'auto',
+    smp: { modules: 1, cpus: 1, maxcpus: 1, books: 1, threads: 1, cores: 1, dies: 1, sockets: 1, clusters: 1, drawers: 1 },
+  },
   memoryDeviceSizeCheckFirst: true,
   qtestDeviceCastAborts: true,
-  removedMachineProperties: ['device-memory-region-size'],
+  removedMachineProperties: ['device-memory-region-size', 'rtc_state'],
 };

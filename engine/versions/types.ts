@@ -44,6 +44,18 @@ export interface QemuVersionData {
    * property errors ("Invalid parameter type for 'slot', expected: integer", "Parameter 'addr' expects uint64").
    */
   readonly deviceAddFromJson: boolean;
+  /** What the build says about itself (query-version, `info version`). */
+  readonly build: { readonly major: number; readonly minor: number; readonly micro: number; readonly package: string };
+  /** query-status still carries the deprecated `singlestep` member (7.2; gone in 10.0). */
+  readonly statusSinglestep: boolean;
+  /** `info pic` on q35 prints the master i8259 (pic0) before the slave (pc: always the slave first). */
+  readonly infoPicMasterFirstOnQ35: boolean;
+  /** system_reset: the PIT's channel 0 output falls and rises again (7.2), or is just set high (10.0). */
+  readonly pitResetPulse: boolean;
+  /** The machine's acpi-device link (the ACPI device's QOM path). */
+  readonly acpiDevicePath: { readonly pc: string; readonly q35: string };
+  /** /machine property values that differ from 7.2's (qom-get). */
+  readonly machinePropertyValues: Readonly<Record<string, unknown>>;
   /** memory_device_pre_plug checks the region size against its alignment before the address hint's alignment. */
   readonly memoryDeviceSizeCheckFirst: boolean;
   /** qtest irq_intercept_* on a QOM object that is not a device (a bus) aborts QEMU (checked QOM casts). */
