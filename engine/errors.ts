@@ -67,6 +67,7 @@ export const E = {
   /** `name` is the RAM region's name (the id, or /objects/ID up to 3.1 machine types); 7.2 does not print it. */
   backingStoreMismatch: (fileSize: bigint, size: bigint, _name?: string) =>
     generic('backing-store-mismatch', `backing store size ${hex(fileSize)} does not match 'size' option ${hex(size)}`),
+  backendSizeNotPageMultiple: (type: string, page: string) => generic('backend-size-page', `backend '${type}' memory size must be multiple of ${page}`),
   cannotAllocate: (id: string) => generic('cannot-allocate', `cannot set up guest memory '${id}': Cannot allocate memory`),
 
   // --- pc-dimm pre_plug / realize (in QEMU's check order) ---

@@ -32,7 +32,7 @@ export class ModelBackend implements Backend {
 
   /** The release of the running machine (or the default one before start). */
   get version(): QemuVersion {
-    return this.current?.config.qemu.version ?? this.qemuVersion;
+    return this.current?.config.qemuVersion ?? this.qemuVersion;
   }
 
   /** The current engine state (model-only observations: trace, KVM slots under TCG, internals). */

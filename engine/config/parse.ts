@@ -108,6 +108,7 @@ interface Acc {
   dimms: DimmOption[];
   passive: PassiveDeviceOption[];
   memhp: { PIIX4_PM?: boolean; 'ICH9-LPC'?: boolean };
+  globals: string[];
   accel: Accel;
   /** Ids of the `object` and `device` QemuOpts lists: a repeated id is refused while the option is parsed. */
   optIds: { object: Set<string>; device: Set<string> };
@@ -122,7 +123,7 @@ function onOff(v: string): boolean | undefined {
 /** Parse a command line for one QEMU release (default 7.2): machine types, defaults and words are the release's. */
 export function parseMachine(commandLine: string, version: QemuVersion = DEFAULT_QEMU_VERSION): ParseResult {
   const tokens = tokenize(commandLine);
-  const acc: Acc = { qemu: qemuVersionData(version), acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, accel: 'tcg', optIds: { object: new Set(), device: new Set() } };
+  const acc: Acc = { qemu: qemuVersionData(version), acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, globals: [], accel: 'tcg', optIds: { object: new Set(), device: new Set() } };
   let firstRefusal: ParseResult | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const opt = tokens[i];
@@ -261,6 +262,7 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       const b = m ? onOff(m[2]) : undefined;
       if (!m || b === undefined) return unsupported(`unsupported -global '${arg}': the model knows PIIX4_PM.memory-hotplug-support and ICH9-LPC.memory-hotplug-support`);
       acc.memhp[m[1] as 'PIIX4_PM' | 'ICH9-LPC'] = b;
+      acc.globals.push(arg);
       return undefined;
     }
     case '-accel': {
@@ -313,7 +315,7 @@ function finish(acc: Acc, commandLine: string): ParseResult {
   return {
     ok: true,
     config: {
-      qemu: acc.qemu,
+      qemuVersion: acc.qemu.version,
       type: machine.type,
       machineName: machine.name,
       flags,
@@ -329,6 +331,7 @@ function finish(acc: Acc, commandLine: string): ParseResult {
       numa: acc.numa,
       dimms: acc.dimms,
       passiveDevices: acc.passive,
+      ...(acc.globals.length ? { globals: acc.globals } : {}),
       commandLine,
     },
   };

@@ -1,6 +1,6 @@
 // The machine as the command line describes it, before QEMU derives anything from it.
 
-import type { QemuVersionData } from '../versions/types';
+import type { QemuVersion } from '../versions/types';
 
 export type MachineType = 'pc' | 'q35';
 export type Accel = 'tcg' | 'kvm';
@@ -70,8 +70,8 @@ export interface PassiveDeviceOption {
 }
 
 export interface MachineConfig {
-  /** The QEMU release this machine is built by (its machine types, words and defaults: engine/versions/). */
-  readonly qemu: QemuVersionData;
+  /** The QEMU release this machine is built by; its data (machine types, words, defaults): qemuOf(config). */
+  readonly qemuVersion: QemuVersion;
   readonly type: MachineType;
   /** Resolved machine name, e.g. `pc-i440fx-7.2`, `pc-q35-7.2`. */
   readonly machineName: string;
@@ -93,6 +93,8 @@ export interface MachineConfig {
   readonly numa: readonly NumaNodeOption[];
   readonly dimms: readonly DimmOption[];
   readonly passiveDevices: readonly PassiveDeviceOption[];
+  /** The -global options as given (`ICH9-LPC.memory-hotplug-support=off`), in order. */
+  readonly globals?: readonly string[];
   /** The command line as given. */
   readonly commandLine: string;
 }

@@ -36,7 +36,7 @@ export type ObjectAddInput = { readonly mode: 'json' | 'keyval'; readonly args: 
 
 export type ObjectAddResult =
   | { readonly ok: true; readonly state: MachineState; readonly type: BackendType; readonly id: string }
-  | { readonly ok: false; readonly error: QemuError; readonly hint?: string };
+  | { readonly ok: false; readonly error: QemuError; readonly hint?: string; readonly state?: MachineState };
 
 const fail = (error: QemuError, hint?: string): ObjectAddResult => ({ ok: false, error, hint });
 const ID_HINT = "Identifiers consist of letters, digits, '-', '.', '_', starting with a letter.";
@@ -113,5 +113,5 @@ export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAdd
   if (size >= 1n << 63n) throw new ModelLimit(`a ${size}-byte backend (real QEMU aborts allocating it)`);
   const backendType = type.value as BackendType;
   const r = addBackend(state, backendType, id.value, size, false, backendProps(backendType, bools));
-  return r.ok ? { ok: true, state: r.state, type: backendType, id: id.value } : fail(r.error);
+  return r.ok ? { ok: true, state: r.state, type: backendType, id: id.value } : { ok: false, error: r.error, ...(r.state ? { state: r.state } : {}) };
 }

@@ -4,7 +4,7 @@
 import type { MachineConfig } from '../config/types';
 import type { MachineState } from '../state';
 import { parseMachine } from '../config/parse';
-import { E, atOption, type QemuError } from '../errors';
+import { E, atOption, generic, type QemuError } from '../errors';
 import { computeLayout } from './layout';
 import { buildMemory } from './memory-map';
 import { initAcpi, initIrq } from '../acpi/init';
@@ -12,7 +12,7 @@ import { addBackend, backendProps, backendRegionName, PREALLOC_RESERVE } from '.
 import { addDevice } from '../devices/qdev';
 import { emptyGHash, ghashInsert } from '../qom/ghash';
 import type { Effects } from '../effects';
-import { DEFAULT_QEMU_VERSION, messagesOf, type QemuVersion } from '../versions';
+import { DEFAULT_QEMU_VERSION, messagesOf, type QemuVersion, qemuOf } from '../versions';
 
 export type BuildResult =
   | { readonly ok: true; readonly state: MachineState; readonly fx: Effects; readonly warnings: readonly string[] }
@@ -29,12 +29,12 @@ export function buildFromCommandLine(commandLine: string, version: QemuVersion =
 const refused = (error: QemuError): BuildResult => ({ ok: false, kind: 'refused', error });
 
 /**
- * Start a parsed machine. The release is part of the config (`config.qemu`, from parseMachine); `version`
+ * Start a parsed machine. The release is part of the config (`qemuOf(config)`, from parseMachine); `version`
  * rebuilds a config parsed for another release (the command line is parsed again for that release).
  */
 export function buildMachine(config: MachineConfig, version?: QemuVersion): BuildResult {
-  if (version !== undefined && version !== config.qemu.version) return buildFromCommandLine(config.commandLine, version);
-  const msg = messagesOf(config.qemu);
+  if (version !== undefined && version !== qemuOf(config).version) return buildFromCommandLine(config.commandLine, version);
+  const msg = messagesOf(qemuOf(config));
   // qemu_create_late_backends: memory backends are completed after the machine options (no option
   // location any more, so no prefix). Ids were already checked while the options were parsed.
   for (const b of config.backends) {
@@ -62,6 +62,14 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   }
   const laid = computeLayout(config);
   if (!laid.ok) return refused(laid.error);
+  // The board creates its south bridge: globals naming a property it no longer has are refused there.
+  for (const g of config.globals ?? []) {
+    const [target] = g.split('=');
+    const [driver, prop] = [target.slice(0, target.indexOf('.')), target.slice(target.indexOf('.') + 1)];
+    if (qemuOf(config).removedDeviceProperties.some((r) => r.machine === config.type && r.driver === driver && r.prop === prop)) {
+      return refused(generic('global-not-found', `can't apply global ${g}: Property '${driver}.${prop}' not found`));
+    }
+  }
   const layout = laid.layout;
 
   const mem = buildMemory(config, layout);

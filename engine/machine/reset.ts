@@ -8,6 +8,7 @@
 // - the memory-hotplug block is untouched: a pending unplug is NOT completed and slot flags stay.
 // QMP event RESET {guest: false, reason: host-qmp-system-reset}.
 
+import { qemuOf } from '../versions';
 import type { MachineState } from '../state';
 import { event, merge, trace, irqLine, type Effects, type Transition } from '../effects';
 import { resetPic } from '../irq/i8259';
@@ -18,7 +19,7 @@ import { setPmBase } from './memory-map';
 
 function pitReraise(state: MachineState): Transition<MachineState> {
   if (state.irq.mode !== 'tcg') return { state, fx: trace('pit_reset', 'in-kernel PIT') };
-  if (!state.config.qemu.pitResetPulse) return pitSetHigh(state);
+  if (!qemuOf(state.config).pitResetPulse) return pitSetHigh(state);
   const bump = (s: { level: readonly number[]; count: readonly number[] }) => ({
     level: s.level.map((l, i) => (i === 0 ? 1 : l)),
     count: s.count.map((c, i) => (i === 0 ? c + 1 : c)),

@@ -1,6 +1,7 @@
 // HMP `info pic` and `info irq` in QEMU 7.2's exact text (\r\n line ends, as human-monitor-command
 // returns it). Providers print in object-tree order: the IOAPIC, then the slave PIC (pic1), then the master.
 
+import { qemuOf } from '../versions';
 import type { MachineState } from '../state';
 import type { IoapicState, PicState } from '../irq/types';
 import { GSI_NUM_PINS } from '../irq/types';
@@ -43,7 +44,7 @@ function picLine(s: PicState): string {
 /** `info pic`. */
 export function infoPic(state: MachineState): string {
   const irq = state.irq;
-  const masterFirst = state.config.type === 'q35' && state.config.qemu.infoPicMasterFirstOnQ35;
+  const masterFirst = state.config.type === 'q35' && qemuOf(state.config).infoPicMasterFirstOnQ35;
   return ioapicInfo(irq.ioapic) + (masterFirst ? picLine(irq.pic[0]) + picLine(irq.pic[1]) : picLine(irq.pic[1]) + picLine(irq.pic[0]));
 }
 

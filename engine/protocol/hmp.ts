@@ -1,6 +1,7 @@
 // HMP (through human-monitor-command): the `info` texts people read, and the classic
 // device_add/object_add lines. Output uses "\r\n" line ends, as the monitor writes them.
 
+import { qemuOf } from '../versions';
 import type { MachineState } from '../state';
 import { ModelLimit } from '../errors';
 import { NO_EFFECTS, type Effects } from '../effects';
@@ -47,7 +48,7 @@ const INFO: Readonly<Record<string, InfoHandler>> = {
     return text(state, `base memory: ${s['base-memory']}\r\nplugged memory: ${s['plugged-memory']}\r\n`);
   },
   status: (state) => text(state, 'VM status: paused (prelaunch)\r\n'),
-  version: (state) => text(state, infoVersion(state.config.qemu.build)),
+  version: (state) => text(state, infoVersion(qemuOf(state.config).build)),
   'memory-devices': (state) => text(state, infoMemoryDevices(state)),
   numa: (state) => text(state, infoNuma(state)),
   pic: (state) => text(state, infoPic(state)),
@@ -121,7 +122,7 @@ const COMMANDS: Readonly<Record<string, HmpHandler>> = {
     for (const [k, v] of kv) args[k] = v;
     const r = objectAdd(state, { mode: 'keyval', args, order: kv.map(([k]) => k) });
     if (r.ok) return text(r.state, '');
-    return text(state, errorLine(r.error.desc) + (r.hint ? `${r.hint}\r\n` : ''));
+    return text(r.state ?? state, errorLine(r.error.desc) + (r.hint ? `${r.hint}\r\n` : ''));
   },
   system_powerdown: (state) => {
     const r = systemPowerdown(state);

@@ -3,6 +3,7 @@
 // Objects QEMU has but the model does not describe (buses, memory regions, /machine/unattached) are refused
 // as "not modelled".
 
+import { qemuOf } from '../versions';
 import type { MachineState } from '../state';
 import { E, ModelLimit, type QemuError } from '../errors';
 import { ghashKeys } from '../qom/ghash';
@@ -16,6 +17,7 @@ export type QomAnswer = { ok: true; value: unknown } | { ok: false; error: QemuE
 
 const ok = (value: unknown): QomAnswer => ({ ok: true, value });
 const TYPE = { name: 'type', type: 'string' };
+const ROOT_7_2: ReadonlyArray<readonly [string, string]> = [['objects', 'child<container>'], ['machine', 'child<MACHINE>'], ['chardevs', 'child<container>']];
 
 /** object_resolve_path: absolute paths; a partial path (no leading '/') searches the whole tree. */
 function resolve(state: MachineState, path: string): QomNode | undefined {
@@ -35,11 +37,13 @@ function peripheralType(state: MachineState, name: string): string {
 
 export function qomList(state: MachineState, path: string): QomAnswer {
   if (path === acpiDevicePath(state)) throw new ModelLimit(`qom-list of the ACPI device '${path}'`);
+  // QEMU 10.0's /backend container is empty on these machines.
+  if (path === '/backend' && qemuOf(state.config).machineQom?.root.some(([n]) => n === 'backend')) return ok([TYPE]);
   const node = resolve(state, path);
   if (!node) return { ok: false, error: E.deviceNotFound(path) };
   switch (node.kind) {
     case 'root':
-      return ok([TYPE, { name: 'objects', type: 'child<container>' }, { name: 'machine', type: `child<${machineTypeName(state)}>` }, { name: 'chardevs', type: 'child<container>' }]);
+      return ok([TYPE, ...(qemuOf(state.config).machineQom?.root ?? ROOT_7_2).map(([name, type]) => ({ name, type: type.replace('MACHINE', machineTypeName(state)) }))]);
     case 'machine':
       return ok(qomListMachine(state));
     case 'backend':

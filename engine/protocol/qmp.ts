@@ -2,6 +2,7 @@
 // validation speaks QAPI's words ("Parameter 'x' is missing", "Invalid parameter type ..."), so a
 // malformed command gets the same answer from the model as from QEMU.
 
+import { qemuOf } from '../versions';
 import type { MachineState } from '../state';
 import { E, ModelLimit, type QemuError } from '../errors';
 import { NO_EFFECTS, trace, type Effects, merge, nest } from '../effects';
@@ -67,7 +68,8 @@ function optText(v: unknown): string | undefined {
 
 function objectAdd(state: MachineState, args: Args): Reduced {
   const r = addObject(state, { mode: 'json', args, order: Object.keys(args) });
-  if (!r.ok) return refused(state, r.error);
+  // QEMU 10.0 keeps a failed memfd's fd registered (r.state): the one refusal that changes the state.
+  if (!r.ok) return refused(r.state ?? state, r.error);
   return answer(r.state, {}, trace('user_creatable_add_type', `${r.type} ${r.id}`));
 }
 
@@ -80,7 +82,7 @@ function objectDel(state: MachineState, args: Args): Reduced {
 }
 
 function deviceAdd(state: MachineState, args: Args): Reduced {
-  if (state.config.qemu.deviceAddFromJson) return fromOutcome(state, under('qmp_device_add', addDeviceFromJson(state, args)));
+  if (qemuOf(state.config).deviceAddFromJson) return fromOutcome(state, under('qmp_device_add', addDeviceFromJson(state, args)));
   // qemu_opts_from_qdict: the id (only a string one) is checked when the QemuOpts are created, before
   // anything else; the other entries become QemuOpts in QDict order (non-scalar values are dropped).
   const id = typeof args['id'] === 'string' ? args['id'] : undefined;
@@ -157,8 +159,8 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
     const r = systemReset(s);
     return answer(r.state, {}, r.fx);
   },
-  'query-status': (s) => answer(s, s.config.qemu.statusSinglestep ? { status: 'prelaunch', singlestep: false, running: false } : { status: 'prelaunch', running: false }),
-  'query-version': (s) => answer(s, queryVersion(s.config.qemu.build)),
+  'query-status': (s) => answer(s, qemuOf(s.config).statusSinglestep ? { status: 'prelaunch', singlestep: false, running: false } : { status: 'prelaunch', running: false }),
+  'query-version': (s) => answer(s, queryVersion(qemuOf(s.config).build)),
   'query-current-machine': (s) => answer(s, { 'wakeup-suspend-support': s.acpi.device !== 'none' }),
   'query-hotpluggable-cpus': (s) => answer(s, queryHotpluggableCpus(s)),
   system_powerdown: (s) => {

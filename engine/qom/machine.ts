@@ -3,6 +3,7 @@
 // order depends on which optional children exist (device-memory[0], pc.ram[0] in NUMA memdev mode) and was
 // recorded from QEMU 7.2 for each combination; `acpi-device` is absent from pc with acpi=off.
 
+import { qemuOf } from '../versions';
 import type { MachineState } from '../state';
 import { E, ModelLimit, type QemuError } from '../errors';
 import { deviceMemoryRegionSize, machineMemoryProperty, qint } from '../selectors';
@@ -51,7 +52,7 @@ function instanceProps(state: MachineState): string[] {
   const c = state.config;
   const key = [c.type, state.layout.deviceMemory ? 'D' : '', numaMemdevMode(state) ? 'R' : ''].filter(Boolean).join(' ');
   // pc_init1 links acpi-device only when ACPI is on; q35 always has its ICH9-LPC.
-  return INSTANCE_ORDER[key].split(' ').filter((p) => !(p === 'acpi-device' && c.type === 'pc' && !c.acpi));
+  return (qemuOf(c).machineQom?.instanceOrder ?? INSTANCE_ORDER)[key].split(' ').filter((p) => !(p === 'acpi-device' && c.type === 'pc' && !c.acpi));
 }
 
 export function machineTypeName(state: MachineState): string {
@@ -60,7 +61,9 @@ export function machineTypeName(state: MachineState): string {
 
 /** The class properties of this machine's QEMU release (some are gone in later releases). */
 function classProps(state: MachineState): readonly Prop[] {
-  const removed = state.config.qemu.removedMachineProperties;
+  const release = qemuOf(state.config).machineQom;
+  if (release) return release.classProps;
+  const removed = qemuOf(state.config).removedMachineProperties;
   return removed.length ? CLASS_PROPS.filter(([n]) => !removed.includes(n)) : CLASS_PROPS;
 }
 
@@ -69,17 +72,17 @@ export function qomListMachine(state: MachineState): unknown[] {
   return [
     { name: 'type', type: 'string' },
     ...classProps(state).map(([name, type]) => ({ name, type })),
-    ...instanceProps(state).map((name) => ({ name, type: INSTANCE_TYPES[name] })),
+    ...instanceProps(state).map((name) => ({ name, type: (qemuOf(state.config).machineQom?.instanceTypes ?? INSTANCE_TYPES)[name] })),
   ];
 }
 
 /** The ACPI device's QOM path (/machine/unattached/device[N], fixed by the board's creation order). */
 export function acpiDevicePath(state: MachineState): string {
-  return state.config.qemu.acpiDevicePath[state.config.type];
+  return qemuOf(state.config).acpiDevicePath[state.config.type];
 }
 
 function machineVersion(state: MachineState): [number, number] {
-  const m = /(\d+)\.(\d+)$/.exec(state.config.machineName);
+  const m = /-(\d+)\.(\d+)(?:\.\d+)?$/.exec(state.config.machineName);
   return m ? [Number(m[1]), Number(m[2])] : [99, 0];
 }
 
@@ -89,7 +92,7 @@ export function qomGetMachine(state: MachineState, prop: string): { ok: true; va
   const pc = c.type === 'pc';
   const [major, minor] = machineVersion(state);
   if (prop === 'rtc-time') throw new ModelLimit("qom-get of /machine property 'rtc-time' (the host's wall clock)");
-  if (prop !== 'type' && ((!classProps(state).some(([n]) => n === prop) && !instanceProps(state).includes(prop)) || c.qemu.removedMachineProperties.includes(prop))) {
+  if (prop !== 'type' && ((!classProps(state).some(([n]) => n === prop) && !instanceProps(state).includes(prop)) || qemuOf(c).removedMachineProperties.includes(prop))) {
     return { ok: false, error: E.propertyNotFound(machineTypeName(state), prop) };
   }
   const values: Record<string, unknown> = {
@@ -102,7 +105,7 @@ export function qomGetMachine(state: MachineState, prop: string): { ok: true; va
     dtb: '', 'mem-merge': true, append: '', 'suppress-vmdesc': pc && major === 2 && minor <= 2, smm: 'auto', acpi: c.acpiOption ?? 'auto', pit: 'auto',
     pic: 'auto', 'x-oem-table-id': 'BXPC    ', 'bus-lock-ratelimit': 0, 'sgx-epc': [], 'x-oem-id': 'BOCHS ',
     'max-fw-size': 8388608, 'default-bus-bypass-iommu': false, 'device-memory-region-size': qint(deviceMemoryRegionSize(state)),
-    sata: true, vmport: 'on', i8042: true, hpet: true, 'smbios-entry-point-type': '32',
+    sata: true, vmport: 'on', i8042: true, hpet: true, 'smbios-entry-point-type': qemuOf(c).smbiosEntryPointType([major, minor]),
     'max-ram-below-4g': qint(c.maxRamBelow4g ?? (pc ? 0xe0000000n : 1n << 32n)), smbus: true,
     unattached: '/machine/unattached', fw_cfg: '/machine/fw_cfg', qtest: '/machine/qtest', 'peripheral-anon': '/machine/peripheral-anon',
     nvdimm: false, peripheral: '/machine/peripheral', 'nvdimm-persistence': '',
@@ -111,6 +114,8 @@ export function qomGetMachine(state: MachineState, prop: string): { ok: true; va
     'cxl-fmw': [], 'acpi-device': acpiDevicePath(state), hmat: false, cxl: false, 'pcspk-audiodev': '',
     i440fx: '/machine/i440fx', q35: '/machine/q35', 'pc.ram[0]': '/machine/pc.ram[0]', 'device-memory[0]': '/machine/device-memory[0]',
   };
-  const release = c.qemu.machinePropertyValues;
-  return { ok: true, value: prop in release ? release[prop] : values[prop] };
+  const release = qemuOf(c).machinePropertyValues;
+  const value = prop in release ? release[prop] : values[prop];
+  if (value === undefined) throw new ModelLimit(`qom-get of ${machineTypeName(state)} property '${prop}' (QEMU ${qemuOf(c).version})`);
+  return { ok: true, value };
 }

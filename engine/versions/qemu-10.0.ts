@@ -2,8 +2,9 @@
 // by recording every referee scenario on both releases and diffing (test/replay-10.0/).
 
 import { generic } from '../errors';
+import { QOM_10_0 } from './qemu-10.0-qom';
 import { hex } from '../units';
-import { qemuReleases, versionedTypes, type QemuVersionData } from './types';
+import { qemuReleases, versionedTypes, versionLe, type QemuVersionData } from './types';
 
 export const QEMU_10_0: QemuVersionData = {
   version: '10.0',
@@ -36,10 +37,14 @@ export const QEMU_10_0: QemuVersionData = {
   pitResetPulse: false,
   // PIIX4_PM is now the `pm` child of the PIIX3 south bridge (/machine/unattached/device[3]).
   acpiDevicePath: { pc: '/machine/unattached/device[3]/pm', q35: '/machine/unattached/device[2]' },
+  machineQom: QOM_10_0,
+  // 32-bit entry point up to the 8.0 types, 64-bit for 8.1 and 8.2, auto from 9.0 on.
+  smbiosEntryPointType: (m) => (versionLe(m, [8, 0]) ? '32' : versionLe(m, [8, 2]) ? '64' : 'auto'),
   machinePropertyValues: {
-    'smbios-entry-point-type': 'auto',
     smp: { modules: 1, cpus: 1, maxcpus: 1, books: 1, threads: 1, cores: 1, dies: 1, sockets: 1, clusters: 1, drawers: 1 },
   },
+  removedDeviceProperties: [{ machine: 'q35', driver: 'ICH9-LPC', prop: 'memory-hotplug-support' }],
+  memfdCprFds: true,
   memoryDeviceSizeCheckFirst: true,
   qtestDeviceCastAborts: true,
   removedMachineProperties: ['device-memory-region-size', 'rtc_state'],

@@ -21,6 +21,17 @@ export interface VersionedMachineType {
 /** Message overrides: the same signatures as the catalogue in engine/errors.ts, with this version's words. */
 export type MessageOverrides = { readonly [K in keyof typeof E]?: (typeof E)[K] };
 
+/** How qom-list shows / and /machine in a release (absent: the 7.2 tables of engine/qom/machine.ts). */
+export interface MachineQom {
+  /** The root's children after `type` (`MACHINE` stands for the machine's type name). */
+  readonly root: ReadonlyArray<readonly [string, string]>;
+  /** The machine's class properties after `type`, in qom-list order. */
+  readonly classProps: ReadonlyArray<readonly [string, string]>;
+  /** The instance properties in qom-list order by key `TYPE[ D][ R]` (device memory, NUMA memdev RAM). */
+  readonly instanceOrder: Readonly<Record<string, string>>;
+  readonly instanceTypes: Readonly<Record<string, string>>;
+}
+
 export interface QemuVersionData {
   readonly version: QemuVersion;
   /** The release the recordings come from (`qemu-system-x86_64 --version`). */
@@ -54,8 +65,19 @@ export interface QemuVersionData {
   readonly pitResetPulse: boolean;
   /** The machine's acpi-device link (the ACPI device's QOM path). */
   readonly acpiDevicePath: { readonly pc: string; readonly q35: string };
+  /** qom-list of / and /machine, when it differs from 7.2's. */
+  readonly machineQom?: MachineQom;
+  /** The machine's smbios-entry-point-type by machine-type version (pcmc->default_smbios_ep_type). */
+  readonly smbiosEntryPointType: (machine: readonly [number, number]) => string;
   /** /machine property values that differ from 7.2's (qom-get). */
   readonly machinePropertyValues: Readonly<Record<string, unknown>>;
+  /**
+   * Device properties this release no longer has, on the board whose device they belong to: a -global for
+   * one is refused when the board creates that device ("can't apply global ...: Property '...' not found").
+   */
+  readonly removedDeviceProperties: ReadonlyArray<{ readonly machine: MachineType; readonly driver: string; readonly prop: string }>;
+  /** memfd backends register their fd for CPR by name and reuse it (a failed one leaves it registered). */
+  readonly memfdCprFds: boolean;
   /** memory_device_pre_plug checks the region size against its alignment before the address hint's alignment. */
   readonly memoryDeviceSizeCheckFirst: boolean;
   /** qtest irq_intercept_* on a QOM object that is not a device (a bus) aborts QEMU (checked QOM casts). */
