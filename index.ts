@@ -17,3 +17,5 @@ export { DiffBackend, DivergenceError } from './backends/diff';
 export { LibvirtDomain } from './libvirt';
 export { loadReplayScenario, parseReplayScenario, runReplay, type ReplayScenario, type Transcript } from './cli/replay-format';
 export { compareTranscripts, formatDifferences } from './cli/compare';
+/** The Cucumber World of the step library (`this` in step definitions), for a project's own steps: docs/own-steps.md. */
+export type { HotplugWorld } from './steps/world';

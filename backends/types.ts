@@ -17,6 +17,11 @@ export interface StepResult {
   readonly irqs: readonly string[];
   /** The causal path (model backend only). */
   readonly trace?: readonly TraceEntry[];
+  /**
+   * QEMU trace-point lines the step caused (`-trace`/`-D` log lines), only when the backend was asked for
+   * trace events; the model keeps exactly those its selection enables.
+   */
+  readonly traceEvents?: readonly string[];
 }
 
 /** How to start: the QEMU release (default: the backend's own, 7.2 unless it was built for another). */

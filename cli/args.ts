@@ -20,6 +20,11 @@ export interface OptionSpec {
   readonly multiple?: boolean;
   /** Checks/normalises a value; returns an error text (what was expected) or undefined. */
   readonly check?: (v: string) => string | undefined;
+  /**
+   * A flag that may carry a value only as `--x=V` (never the next argument): `--trace-events` alone or
+   * `--trace-events=P,...`. Its value is `true` or the string; `check` sees the string.
+   */
+  readonly optionalValue?: boolean;
 }
 
 export interface CommandSpec {
@@ -55,7 +60,7 @@ export function usageLine(c: CommandSpec): string {
 
 export function commandHelp(c: CommandSpec): string {
   const rows = Object.entries({ ...c.options, help: HELP }).map(([name, o]) => {
-    const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
+    const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.optionalValue ? `[=${o.value ?? 'VALUE'}]` : o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
     const choices = o.choices ? ` (${o.choices.join(' | ')})` : '';
     return [flag, o.help + choices + (o.multiple ? ' (repeatable)' : '')] as const;
   });
@@ -107,6 +112,13 @@ export function parseCommand(c: CommandSpec, args: readonly string[]): Parsed {
     }
     if (tok.name === 'help') {
       help = true;
+      continue;
+    }
+    if (spec.optionalValue) {
+      const v = tok.inlineValue ? (tok.value ?? '') : undefined;
+      const problem = v === undefined ? undefined : spec.check?.(v);
+      if (problem !== undefined) fail(c, `--${tok.name} expects ${problem}, got '${v}'`);
+      values[tok.name] = v ?? true;
       continue;
     }
     if (spec.type === 'boolean') {

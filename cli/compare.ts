@@ -9,7 +9,7 @@ import { prettyJson, stringifyJson } from './json';
 export interface Difference {
   /** 0-based step index; absent for transcript-level fields. */
   readonly step?: number;
-  /** `machine`, `startup`, `steps` (count), or a step field: `qmp`/`qtest`/`hmp` (the request), `reply`, `events`, `irqs`. */
+  /** `machine`, `startup`, `steps` (count), or a step field: `qmp`/`qtest`/`hmp` (the request), `reply`, `events`, `irqs`, `trace-events`. */
   readonly field: string;
   readonly expected: unknown;
   readonly actual: unknown;
@@ -62,29 +62,46 @@ function compareSteps(i: number, e: Record<string, unknown>, a: Record<string, u
   }
   const kind = ek!;
   if (!jsonEqual(e[kind], a[kind])) out.push(diffOf(i, kind, e[kind], a[kind]));
-  if (kind === 'hmp' && isMtreeFlat(e.hmp) && typeof e.reply === 'string' && typeof a.reply === 'string') {
-    const er = memoryFlatViewRanges(e.reply);
-    const ar = memoryFlatViewRanges(a.reply);
+  // The text of an `info mtree` asked through HMP, or through QMP human-monitor-command (libvirt's
+  // qemu-monitor-command): compared with the same rules.
+  const hmpLine = kind === 'hmp' ? e.hmp : hmcLine(e.qmp);
+  const er0 = kind === 'hmp' ? e.reply : hmcText(e.reply);
+  const ar0 = kind === 'hmp' ? a.reply : hmcText(a.reply);
+  if (isMtreeFlat(hmpLine) && typeof er0 === 'string' && typeof ar0 === 'string') {
+    const er = memoryFlatViewRanges(er0);
+    const ar = memoryFlatViewRanges(ar0);
     if (er && ar) {
       if (er.join('\n') !== ar.join('\n')) {
         const d = diffOf(i, 'reply', er.join('\n') + '\n', ar.join('\n') + '\n');
         out.push({ ...d, message: `steps[${i}].reply: the AS "memory" flat view of info mtree -f differs` });
       }
-    } else if (e.reply !== a.reply) {
+    } else if (er0 !== ar0) {
       out.push(diffOf(i, 'reply', e.reply, a.reply));
     }
-  } else if (kind === 'hmp' && isMtreeTree(e.hmp) && typeof e.reply === 'string' && typeof a.reply === 'string') {
-    const er = memoryTreeLines(e.reply);
-    const ar = memoryTreeLines(a.reply);
-    if (er && ar ? er.join('\n') !== ar.join('\n') : e.reply !== a.reply) {
+  } else if (isMtreeTree(hmpLine) && typeof er0 === 'string' && typeof ar0 === 'string') {
+    const er = memoryTreeLines(er0);
+    const ar = memoryTreeLines(ar0);
+    if (er && ar ? er.join('\n') !== ar.join('\n') : er0 !== ar0) {
       const d = er && ar ? diffOf(i, 'reply', er.join('\n') + '\n', ar.join('\n') + '\n') : diffOf(i, 'reply', e.reply, a.reply);
       out.push({ ...d, message: `steps[${i}].reply: the address-space: memory tree of info mtree differs` });
     }
   } else if (!jsonEqual(e.reply, a.reply)) {
     out.push(diffOf(i, 'reply', e.reply, a.reply));
   }
-  for (const f of ['events', 'irqs']) if (!jsonEqual(e[f], a[f])) out.push(diffOf(i, f, e[f], a[f]));
+  for (const f of ['events', 'irqs', 'trace-events']) if (!jsonEqual(e[f], a[f])) out.push(diffOf(i, f, e[f], a[f]));
   return out;
+}
+
+/** The command line of a QMP `human-monitor-command`, or undefined. */
+function hmcLine(cmd: unknown): string | undefined {
+  const c = cmd as { execute?: unknown; arguments?: { 'command-line'?: unknown } } | undefined;
+  return c?.execute === 'human-monitor-command' && typeof c.arguments?.['command-line'] === 'string' ? c.arguments['command-line'] : undefined;
+}
+
+/** The text of a human-monitor-command reply (`{return: TEXT}`), or undefined. */
+function hmcText(reply: unknown): string | undefined {
+  const r = reply as { return?: unknown } | undefined;
+  return typeof r?.return === 'string' ? r.return : undefined;
 }
 
 /** Whether an HMP command line is plain `info mtree` (the region trees, no flags). */

@@ -10,13 +10,18 @@ import { loadReplayScenario, runReplay, type ReplayScenario, type Transcript } f
 import { stringifyJson } from './json';
 import { renderTranscript } from './render';
 import { commandHelp, integerAtLeast, parseCommand, type CommandSpec, type OptionSpec, type Parsed } from './args';
+import { DEFAULT_TRACE_EVENTS, traceEventSelectionProblem } from '../engine/trace-events';
 import { LIBVIRT_VERSION_NAMES } from '../libvirt/versions';
 
 /** A backend of this kind for this QEMU release (a scenario's own `qemu-version:` still wins at start). */
-export async function makeBackend(kind: 'model' | 'qemu', rawQemu = false, qemuVersion: QemuVersion = DEFAULT_QEMU_VERSION): Promise<Backend> {
-  if (kind === 'model') return new ModelBackend({ qemuVersion });
+export async function makeBackend(
+  kind: 'model' | 'qemu',
+  opts: { rawQemu?: boolean; traceEvents?: readonly string[]; qemuVersion?: QemuVersion } = {},
+): Promise<Backend> {
+  const qemuVersion = opts.qemuVersion ?? DEFAULT_QEMU_VERSION;
+  if (kind === 'model') return new ModelBackend({ qemuVersion, traceEvents: opts.traceEvents });
   const { QemuBackend, rawQemuFromEnv } = await import('../backends/qemu');
-  return new QemuBackend({ raw: rawQemu || rawQemuFromEnv(), qemuVersion });
+  return new QemuBackend({ raw: opts.rawQemu || rawQemuFromEnv(), qemuVersion, traceEvents: opts.traceEvents });
 }
 
 /** Wraps a backend to keep each step's trace, in order, for `--trace`. */
@@ -33,14 +38,21 @@ class TraceRecorder implements Backend {
 }
 
 export interface RunOptions {
-  /** libvirt version of `domain` scenarios without their own `libvirt-version:` key (default 9.0). */
+  /** libvirt version of `domain` scenarios without their own `libvirt-version:` key (default: the QEMU version's pair, 9.0). */
   readonly libvirtVersion?: string;
+  /** QEMU version given explicitly (`--qemu-version`); libvirt scenarios otherwise run on their libvirt's pair. */
+  readonly qemuVersion?: string;
 }
 
 export async function runScenario(scenario: ReplayScenario, backend: Backend, options: RunOptions = {}): Promise<{ transcript: Transcript; traces: TraceRecorder['traces'] }> {
   if (scenario.domain !== undefined) {
     const { runLibvirtReplay } = await import('./libvirt-replay');
-    const libvirt = options.libvirtVersion !== undefined ? { libvirt: options.libvirtVersion } : {};
+    // the QEMU of a libvirt scenario: its own qemu-version: key, else --qemu-version, else its libvirt's pair
+    const qemu = scenario.qemuVersion ?? options.qemuVersion;
+    const libvirt = {
+      ...(options.libvirtVersion !== undefined ? { libvirt: options.libvirtVersion } : {}),
+      ...(qemu !== undefined ? { qemu } : {}),
+    };
     const transcript = (await runLibvirtReplay(backend, scenario, libvirt)) as unknown as Transcript;
     // libvirt steps make several backend calls each: per-step traces would not line up, so none are kept.
     return { transcript, traces: [] };
@@ -53,11 +65,32 @@ function withTraces(t: Transcript, traces: TraceRecorder['traces']): unknown {
   return { ...t, steps: t.steps.map((s, i) => ({ ...s, trace: (traces[i] ?? []).map((e) => ({ ...e })) })) };
 }
 
+/** `--trace-events` (the default set) or `--trace-events=P,...` as parsed; undefined when not given. */
+export function traceEventPatterns(v: string | boolean | string[] | undefined): readonly string[] | undefined {
+  if (v === undefined || v === false) return undefined;
+  return v === true ? [...DEFAULT_TRACE_EVENTS] : String(v).split(',').map((x) => x.trim());
+}
+
+/** The option every transcript-producing command shares (replay, diff, fuzz). */
+export const TRACE_EVENTS_OPTION = {
+  type: 'boolean',
+  optionalValue: true,
+  value: 'PATTERN,...',
+  help: "add each step's QEMU trace-event log lines; alone: mhp_acpi_*, piix4_gpe_*, pic_set_irq,\n" +
+    '                                pic_ioport_read/write, ioapic_set_irq, ioapic_mem_read/write; =PATTERN,... as\n' +
+    "                                QEMU's -trace (events the model cannot fire are refused)",
+  check: (v: string) => {
+    const problem = traceEventSelectionProblem(v.split(',').map((x) => x.trim()));
+    return problem ? `events the model fires (${problem})` : undefined;
+  },
+} as const;
+
 interface ReplayOptions {
   /** The QEMU release for files without a `qemu-version:` key. */
   qemuVersion: QemuVersion;
   json: boolean;
   trace: boolean;
+  traceEvents?: readonly string[];
   backend: 'model' | 'qemu';
   /** libvirt version for `domain` scenarios without their own `libvirt-version:`. */
   libvirtVersion?: string;
@@ -72,12 +105,24 @@ export const QEMU_VERSION_OPTION: OptionSpec = {
   help: `the QEMU release for scenarios without a qemu-version: key (default ${DEFAULT_QEMU_VERSION})`,
 };
 
+/** The versions given on the command line (none given: undefined, so a libvirt scenario runs on its libvirt's pair). */
+function explicitVersions(p: Parsed): RunOptions {
+  const q = p.values['qemu-version'];
+  const l = p.values['libvirt-version'];
+  return { ...(typeof q === 'string' ? { qemuVersion: q } : {}), ...(typeof l === 'string' ? { libvirtVersion: l } : {}) };
+}
+
 export const qemuVersionOf = (p: Parsed): QemuVersion => (p.values['qemu-version'] as QemuVersion | undefined) ?? DEFAULT_QEMU_VERSION;
 
 function replayOptions(p: Parsed): ReplayOptions {
   const o: ReplayOptions = {
     qemuVersion: qemuVersionOf(p),
-    json: p.values.json === true, trace: p.values.trace === true, backend: (p.values.backend as 'model' | 'qemu' | undefined) ?? 'model', rawQemu: p.values['raw-qemu'] === true, files: p.positionals,
+    json: p.values.json === true,
+    trace: p.values.trace === true,
+    traceEvents: traceEventPatterns(p.values['trace-events']),
+    backend: (p.values.backend as 'model' | 'qemu' | undefined) ?? 'model',
+    rawQemu: p.values['raw-qemu'] === true,
+    files: p.positionals,
     ...(typeof p.values['libvirt-version'] === 'string' ? { libvirtVersion: p.values['libvirt-version'] } : {}),
   };
   if (o.trace && o.backend !== 'model') throw new ScenarioError('replay: --trace is model-only: real QEMU has no causal trace');
@@ -92,8 +137,8 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
   for (const file of o.files) {
     try {
       const scenario = loadReplayScenario(file);
-      const backend = await makeBackend(o.backend, o.rawQemu, o.qemuVersion);
-      const { transcript, traces } = await runScenario(scenario, backend, o);
+      const backend = await makeBackend(o.backend, { rawQemu: o.rawQemu, traceEvents: o.traceEvents, qemuVersion: o.qemuVersion });
+      const { transcript, traces } = await runScenario(scenario, backend, explicitVersions(p));
       if (o.json) out(stringifyJson(o.trace ? withTraces(transcript, traces) : transcript));
       else out(renderTranscript(file, transcript, traces));
     } catch (e) {
@@ -107,12 +152,18 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
 
 async function diff(p: Parsed, out: (s: string) => void): Promise<number> {
   const { compareTranscripts, formatDifferences } = await import('./compare');
-  const o = { files: p.positionals, rawQemu: p.values['raw-qemu'] === true, qemuVersion: qemuVersionOf(p), ...(typeof p.values['libvirt-version'] === 'string' ? { libvirtVersion: p.values['libvirt-version'] } : {}) };
+  const o = {
+    files: p.positionals,
+    rawQemu: p.values['raw-qemu'] === true,
+    qemuVersion: qemuVersionOf(p),
+    traceEvents: traceEventPatterns(p.values['trace-events']),
+    ...(typeof p.values['libvirt-version'] === 'string' ? { libvirtVersion: p.values['libvirt-version'] } : {}),
+  };
   const scenarios = o.files.map((f) => loadReplayScenario(f));
   let differing = 0;
   for (const [i, scenario] of scenarios.entries()) {
-    const model = (await runScenario(scenario, await makeBackend('model', false, o.qemuVersion), o)).transcript;
-    const qemu = (await runScenario(scenario, await makeBackend('qemu', o.rawQemu, o.qemuVersion), o)).transcript;
+    const model = (await runScenario(scenario, await makeBackend('model', { traceEvents: o.traceEvents, qemuVersion: o.qemuVersion }), explicitVersions(p))).transcript;
+    const qemu = (await runScenario(scenario, await makeBackend('qemu', { rawQemu: o.rawQemu, traceEvents: o.traceEvents, qemuVersion: o.qemuVersion }), explicitVersions(p))).transcript;
     const diffs = compareTranscripts(qemu, model);
     if (diffs.length === 0) out(`✓ ${o.files[i]}: model and QEMU agree`);
     else {
@@ -125,13 +176,26 @@ async function diff(p: Parsed, out: (s: string) => void): Promise<number> {
   return differing ? 1 : 0;
 }
 
-/** `run`: the Gherkin suite through reports/run.ts (Cucumber + our reports), with its exit code. */
-function runSuite(p: Parsed): number {
+/**
+ * `run`: Cucumber + our reports (reports/run.ts), with Cucumber's exit code. It runs in the project that
+ * holds the nearest cucumber-js configuration (cucumber.yaml, written by `init`) from the current directory
+ * upwards, so a project using this package as a dependency runs its own features; without one, this
+ * package's bundled suite.
+ */
+function runSuite(p: Parsed): number | Promise<number> {
   const args = p.rest;
   const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const { NODE_ARGS, REPO_ROOT } = require('../paths') as typeof import('../paths');
-  const r = spawnSync(process.execPath, [...NODE_ARGS, require.resolve('../reports/run'), ...args], { stdio: 'inherit', cwd: REPO_ROOT });
+  const { findProjectDir } = require('./init') as typeof import('./init');
+  const cwd = findProjectDir(process.cwd()) ?? REPO_ROOT;
+  if (p.values.watch === true) return watchSuite(cwd, args);
+  const r = spawnSync(process.execPath, [...NODE_ARGS, require.resolve('../reports/run'), ...args], { stdio: 'inherit', cwd });
   return r.status ?? 3;
+}
+
+/** `run --watch`: run once, then re-run a feature file when it is saved (a step file: the last feature run). */
+function watchSuite(cwd: string, args: readonly string[]): Promise<number> {
+  return import('./watch').then(({ watch }) => watch(cwd, args));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -140,7 +204,8 @@ function runSuite(p: Parsed): number {
 
 const LIBVIRT_VERSION_OPTION = {
   type: 'string', value: 'V', choices: LIBVIRT_VERSION_NAMES,
-  help: 'libvirt of `domain` scenarios without a libvirt-version: key (default 9.0)',
+  help: 'libvirt of `domain` scenarios without a libvirt-version: key (default: the QEMU version\'s,\n' +
+    '9.0 with 7.2, 11.3 with 10.0)',
 } as const;
 
 interface Command {
@@ -157,10 +222,32 @@ const COMMANDS: Record<string, Command> = {
         'JUnit XML, message stream and the topology report index.html).',
       details: 'Any other option goes to cucumber-js unchanged: -p qemu (real QEMU), -p diff (model and QEMU\n' +
         'side by side), --tags, --name, --parallel N, --format, --dry-run, and feature files or FILE:LINE.',
-      options: {},
+      options: {
+        watch: { type: 'boolean', help: 'keep running: re-run a feature file each time it is saved (Ctrl-C stops)' },
+      },
       passThrough: true,
     },
     run: (p) => runSuite(p),
+  },
+  init: {
+    spec: {
+      name: 'init',
+      summary: 'Set up this directory (a project with hotplug-scenarios as a dev dependency): cucumber.yaml, an\n' +
+        'example feature and an example of your own step definitions. Then: npx hotplug-scenarios run.',
+      maxArgs: 0,
+      options: {
+        force: { type: 'boolean', help: 'overwrite files that exist' },
+      },
+    },
+    run: (p, out) => {
+      const { initProject } = require('./init') as typeof import('./init');
+      const written = initProject(process.cwd(), p.values.force === true);
+      out(`wrote ${written.join(', ')}`);
+      out('next: npx hotplug-scenarios run            (the features on the model; reports/out/index.html)');
+      out('      npx hotplug-scenarios run -p qemu    (on real QEMU), -p diff (both side by side)');
+      out('      npx cucumber-js -p quick features/example.feature');
+      return 0;
+    },
   },
   replay: {
     spec: {
@@ -171,6 +258,7 @@ const COMMANDS: Record<string, Command> = {
       options: {
         json: { type: 'boolean', help: 'one JSON transcript object per line (the transcript format, docs/replay.md)' },
         trace: { type: 'boolean', help: "add each step's causal path (model only)" },
+        'trace-events': TRACE_EVENTS_OPTION,
         backend: { type: 'string', value: 'NAME', choices: ['model', 'qemu'], help: 'where to run (default model)' },
         'qemu-version': QEMU_VERSION_OPTION,
         'libvirt-version': LIBVIRT_VERSION_OPTION,
@@ -187,6 +275,7 @@ const COMMANDS: Record<string, Command> = {
       summary: 'Run each replay scenario on the model and on real QEMU and show the differences (exit 1 if any).',
       minArgs: 1,
       options: {
+        'trace-events': TRACE_EVENTS_OPTION,
         'qemu-version': QEMU_VERSION_OPTION,
         'libvirt-version': LIBVIRT_VERSION_OPTION,
         'raw-qemu': { type: 'boolean', help: 'let real QEMU receive commands and options the model does not model (trusted files only;\n' +
@@ -214,7 +303,40 @@ const COMMANDS: Record<string, Command> = {
     },
     run: async (p, out) => (await import('./fuzz')).fuzzCommand(p, out),
   },
+  versions: {
+    spec: {
+      name: 'versions',
+      args: 'FILE...',
+      summary: 'The upgrade report: run each replay scenario (.yaml) or feature (.feature) on QEMU 7.2 / libvirt 9.0\n' +
+        'and on QEMU 10.0 / libvirt 11.3 and show, step by step, what differs (unified diffs).',
+      details: 'Replay scenarios are compared by their transcripts (replies, the QMP libvirt sent, events, IRQ lines);\n' +
+        "features by each step's outcome (passed, or failed with QEMU's or libvirt's words). The scenario's own\n" +
+        'qemu-version:/libvirt-version: keys are overridden. Exit 0 whether or not they differ.',
+      minArgs: 1,
+      options: {
+        json: { type: 'boolean', help: 'one JSON object per scenario and line (steps with before, after, same, diff)' },
+        backend: { type: 'string', value: 'NAME', choices: ['model', 'qemu'], help: 'the model (default) or the real binaries of both versions' },
+        html: { type: 'string', value: 'FILE', help: 'also write the HTML page (matrix + diffs) and FILE.json, which the topology\n' +
+          'report (npm run scenarios) shows as its upgrade section when written to reports/out/versions.html' },
+      },
+    },
+    run: async (p, out) => {
+      const { versionsCommand, checkVersionsFiles } = await import('./versions');
+      checkVersionsFiles(p.positionals);
+      const backend = (p.values.backend as 'model' | 'qemu' | undefined) ?? 'model';
+      return versionsCommand(
+        { backend, json: p.values.json === true, ...(typeof p.values.html === 'string' ? { html: p.values.html } : {}), files: p.positionals },
+        (kind, pair) => makeVersionedBackend(kind, pair.qemu),
+        out,
+      );
+    },
+  },
 };
+
+/** A backend of the given kind for one QEMU version. */
+async function makeVersionedBackend(kind: 'model' | 'qemu', qemu: QemuVersion): Promise<Backend> {
+  return makeBackend(kind, { qemuVersion: qemu });
+}
 
 function version(): string {
   const { readFileSync } = require('node:fs') as typeof import('node:fs');

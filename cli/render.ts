@@ -31,6 +31,7 @@ export function renderTranscript(file: string, t: Transcript, traces: readonly (
     if (Array.isArray(rec.qmp) && kind !== 'qmp') for (const c of rec.qmp) out.push(`    qmp sent: ${stringifyJson(c)}`);
     for (const e of s.events) out.push(`    event: ${stringifyJson(e)}`);
     for (const l of s.irqs) out.push(`    irq: ${l}`);
+    for (const l of s['trace-events'] ?? []) out.push(`    trace-event: ${l}`);
     const trace = traces[i];
     if (trace && trace.length) out.push('    trace:', indent(renderTrace(trace), '      '));
   });

@@ -6,6 +6,7 @@ import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 
 import type { QmpEvent } from '../engine/effects';
 import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/types';
 import { ScenarioError } from '../backends/types';
+import { DEFAULT_TRACE_EVENTS } from '../engine/trace-events';
 import { LIBVIRT_VERSION_NAMES } from '../libvirt/versions';
 import { isQemuVersion, QEMU_VERSIONS, type QemuVersion } from '../engine/versions';
 
@@ -39,10 +40,32 @@ export interface ReplayScenario {
   readonly stepLines?: readonly (number | undefined)[];
 }
 
+/** What every transcript step carries after its request; `trace-events` only with `--trace-events`. */
+export interface StepOutcome {
+  readonly reply: unknown;
+  readonly events: readonly QmpEvent[];
+  readonly irqs: readonly string[];
+  readonly 'trace-events'?: readonly string[];
+}
+
 export type TranscriptStep =
-  | { readonly qmp: QmpCommand; readonly reply: unknown; readonly events: readonly QmpEvent[]; readonly irqs: readonly string[] }
-  | { readonly qtest: string; readonly reply: unknown; readonly events: readonly QmpEvent[]; readonly irqs: readonly string[] }
-  | { readonly hmp: string; readonly reply: unknown; readonly events: readonly QmpEvent[]; readonly irqs: readonly string[] };
+  | ({ readonly qmp: QmpCommand } & StepOutcome)
+  | ({ readonly qtest: string } & StepOutcome)
+  | ({ readonly hmp: string } & StepOutcome);
+
+/**
+ * The trace-event selection a recorded transcript was made with: the default set when its steps carry
+ * `trace-events` (the corpus is recorded with `scripts/record.sh --trace-events`), else none.
+ */
+export function recordedTraceEvents(transcript: unknown): readonly string[] | undefined {
+  const steps = (transcript as { steps?: unknown })?.steps;
+  return Array.isArray(steps) && steps.some((s) => typeof s === 'object' && s !== null && 'trace-events' in s) ? DEFAULT_TRACE_EVENTS : undefined;
+}
+
+/** A step's outcome in the transcript's key order (reply, events, irqs, trace-events). */
+export function stepOutcome(r: StepResult): StepOutcome {
+  return { reply: r.reply, events: r.events, irqs: r.irqs, ...(r.traceEvents ? { 'trace-events': r.traceEvents } : {}) };
+}
 
 export interface Transcript {
   readonly machine: string;
@@ -245,12 +268,12 @@ export async function atStep<T>(where: string, f: () => Promise<T>): Promise<T> 
 async function runStep(backend: Backend, step: QemuStep): Promise<TranscriptStep> {
   if ('qmp' in step) {
     const r = await backend.qmp(step.qmp);
-    return { qmp: step.qmp, reply: r.reply, events: r.events, irqs: r.irqs };
+    return { qmp: step.qmp, ...stepOutcome(r) };
   }
   if ('qtest' in step) {
     const r = await backend.qtest(step.qtest);
-    return { qtest: step.qtest, reply: r.reply, events: r.events, irqs: r.irqs };
+    return { qtest: step.qtest, ...stepOutcome(r) };
   }
   const r = await backend.hmp(step.hmp);
-  return { hmp: step.hmp, reply: r.reply, events: r.events, irqs: r.irqs };
+  return { hmp: step.hmp, ...stepOutcome(r) };
 }

@@ -23,9 +23,15 @@ export interface Effects {
   /** qtest async lines, `IRQ raise N` / `IRQ lower N`. */
   readonly irqs: readonly string[];
   readonly trace: readonly TraceEntry[];
+  /**
+   * QEMU trace points that fired, as the `log` trace backend writes them (`-trace EVENT -D FILE`): the event
+   * name, a space, the formatted arguments, e.g. `pic_set_irq master 0 irq 1 level 1`. Every modelled event
+   * fires; which ones a transcript shows is selected above the engine (engine/trace-events.ts).
+   */
+  readonly traceEvents: readonly string[];
 }
 
-export const NO_EFFECTS: Effects = Object.freeze({ events: [], irqs: [], trace: [] });
+export const NO_EFFECTS: Effects = Object.freeze({ events: [], irqs: [], trace: [], traceEvents: [] });
 
 export interface Transition<S> {
   readonly state: S;
@@ -35,7 +41,12 @@ export interface Transition<S> {
 export function merge(a: Effects, b: Effects): Effects {
   if (b === NO_EFFECTS) return a;
   if (a === NO_EFFECTS) return b;
-  return { events: [...a.events, ...b.events], irqs: [...a.irqs, ...b.irqs], trace: [...a.trace, ...b.trace] };
+  return {
+    events: [...a.events, ...b.events],
+    irqs: [...a.irqs, ...b.irqs],
+    trace: [...a.trace, ...b.trace],
+    traceEvents: [...a.traceEvents, ...b.traceEvents],
+  };
 }
 
 export function done<S>(state: S, fx: Effects = NO_EFFECTS): Transition<S> {
@@ -49,15 +60,23 @@ export function then<S>(t: Transition<S>, f: (s: S) => Transition<S>): Transitio
 }
 
 export function trace(fn: string, note?: string, depth = 0): Effects {
-  return { events: [], irqs: [], trace: [note === undefined ? { fn, depth } : { fn, note, depth }] };
+  return { events: [], irqs: [], trace: [note === undefined ? { fn, depth } : { fn, note, depth }], traceEvents: [] };
+}
+
+/**
+ * A QEMU trace point firing (`trace_NAME(args)` in QEMU): `args` is the event's format string already
+ * applied, exactly as the log backend prints it after the name.
+ */
+export function tracepoint(name: string, args: string): Effects {
+  return { events: [], irqs: [], trace: [], traceEvents: [`${name} ${args}`] };
 }
 
 export function event(event: string, data?: unknown): Effects {
-  return { events: [data === undefined ? { event } : { event, data }], irqs: [], trace: [] };
+  return { events: [data === undefined ? { event } : { event, data }], irqs: [], trace: [], traceEvents: [] };
 }
 
 export function irqLine(line: string): Effects {
-  return { events: [], irqs: [line], trace: [] };
+  return { events: [], irqs: [line], trace: [], traceEvents: [] };
 }
 
 /** Shift a sub-call's trace one level deeper under its caller. */

@@ -17,11 +17,13 @@ export type Action =
 export interface ReduceResult {
   readonly state: MachineState;
   readonly reply: unknown;
-  /** False when QEMU refused (QMP error, qtest FAIL, HMP "Error:"); `state` is then the input (but for `cprFds`). */
+  /** False when QEMU refused (QMP error, qtest FAIL, HMP "Error:"); `state` is then the input. */
   readonly ok: boolean;
   readonly events: readonly QmpEvent[];
   readonly irqs: readonly string[];
   readonly trace: readonly TraceEntry[];
+  /** Every modelled QEMU trace point that fired, as the log backend writes it (engine/trace-events.ts). */
+  readonly traceEvents: readonly string[];
 }
 
 export function isRefusal(action: Action, reply: unknown): boolean {
@@ -47,5 +49,5 @@ export function reduce(state: MachineState, action: Action): ReduceResult {
     : hmp(state, action.line);
   const ok = !isRefusal(action, r.reply);
   const kept = ok || r.state.cprFds === state.cprFds ? state : keepCprFds(state, r.state.cprFds);
-  return { state: ok ? r.state : kept, reply: r.reply, ok, events: r.fx.events, irqs: r.fx.irqs, trace: r.fx.trace };
+  return { state: ok ? r.state : kept, reply: r.reply, ok, events: r.fx.events, irqs: r.fx.irqs, trace: r.fx.trace, traceEvents: r.fx.traceEvents };
 }

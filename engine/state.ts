@@ -30,7 +30,11 @@ export interface BackendProps {
   readonly prealloc: boolean;
   readonly share: boolean;
   readonly reserve: boolean;
+  /** HostMemPolicy; qom-set may change it at run time (host-nodes are not modelled). */
+  readonly policy: BackendPolicy;
 }
+
+export type BackendPolicy = 'default' | 'preferred' | 'bind' | 'interleave';
 
 export interface Dimm {
   readonly id?: string;

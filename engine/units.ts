@@ -90,6 +90,8 @@ export function formatSize(value: bigint): string {
 }
 
 export function alignUp(value: bigint, align: bigint): bigint {
+  // Powers of two (every alignment QEMU uses) by masking; anything else by division.
+  if (align > 0n && (align & (align - 1n)) === 0n && value >= 0n) return (value + align - 1n) & ~(align - 1n);
   return ((value + align - 1n) / align) * align;
 }
 

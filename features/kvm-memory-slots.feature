@@ -29,6 +29,17 @@ Feature: KVM memory slots
       | 4    | 0x100000    | 0x3ff00000 | 0x0   |
       | 5    | 0x100000000 | 0x40000000 | 0x0   |
 
+  Scenario: the table is compared whole; flags, like every number, by value (0 = 0x0, 2 = 0x2)
+    When I hot-add a 1G DIMM "d0"
+    Then the KVM memory slots are:
+      | slot | gpa        | size       | flags |
+      | 0    | 0          | 786432     | 0     |
+      | 1    | 0xfffc0000 | 256K       | 2     |
+      | 2    | 0xc0000    | 128K       | 0x2   |
+      | 3    | 0xe0000    | 128K       | 0x02  |
+      | 4    | 1M         | 0x3ff00000 | 0x0   |
+      | 5    | 4G         | 1G         | 0     |
+
   Scenario: the eject deletes the DIMM's slot, and the next plug reuses it
     Given I hot-add a 1G DIMM "d0"
     When the guest ejects slot 0

@@ -833,3 +833,92 @@ Feature: libvirt 9.0 memory hotplug on top of QEMU 7.2
         """
         error: unsupported configuration: At least one numa node has to be configured when enabling memory hotplug
         """
+
+  Rule: real-world domains, as virt-install, virt-manager, Nova and virsh dumpxml write them (features/domains/real-world/, recorded in test/libvirt/real-*)
+
+    @libvirt-9.0
+    Scenario Outline: <case> defines, starts and takes a DIMM in slot 0
+      Given a domain defined by the file "real-world/<file>"
+      When I attach the device XML:
+        """
+        <memory model='dimm'><target><size unit='KiB'>524288</size><node><cell></node></target></memory>
+        """
+      Then virsh prints "Device attached successfully"
+      And libvirt sent these QMP commands:
+        """
+        {"execute": "object-add", "arguments": {"qom-type": "memory-backend-ram", "id": "memdimm0", "size": 536870912}}
+        {"execute": "device_add", "arguments": {"driver": "pc-dimm", "node": <cell>, "memdev": "memdimm0", "id": "dimm0", "slot": 0}}
+        {"execute": "query-balloon"}
+        {"execute": "query-memory-devices"}
+        {"execute": "qom-list", "arguments": {"path": "/machine/peripheral"}}
+        """
+      Examples:
+        | case                                                     | file                          | cell |
+        | virt-install Fedora on q35 (spice, qxl-less virtio video) | vi-fedora-q35.xml             | 0    |
+        | a headless Ubuntu server on q35                          | vi-ubuntu-headless-q35.xml    | 0    |
+        | Windows 10 on pc (ide, e1000, ich6, hyperv)              | vm-win10-pc.xml               | 0    |
+        | an OpenStack Nova instance on q35                        | nova-q35.xml                  | 0    |
+        | a Nova instance on pc with every PCI address given       | nova-pc-addresses.xml         | 0    |
+        | q35 with virtio-scsi and e1000e                          | q35-virtio-scsi.xml           | 0    |
+        | q35 with conventional PCI devices behind a bridge        | q35-legacy-pci.xml            | 0    |
+        | pc with an EHCI controller and UHCI companions           | pc-ehci-companions.xml        | 0    |
+        | pc with a pci-bridge                                     | pc-pci-bridge.xml             | 0    |
+        | q35 with virtio inputs and bochs-display                 | q35-virtio-inputs.xml         | 0    |
+        | a q35 desktop with spice, qxl and ich9 sound             | q35-spice-desktop.xml         | 0    |
+        | q35 saved by virt-manager with its root ports            | q35-explicit-root-ports.xml   | 0    |
+        | a pasted virsh dumpxml of a running q35 domain           | dumpxml-live-fedora-q35.xml   | 0    |
+        | a pasted virsh dumpxml of a running pc domain            | dumpxml-live-win10-pc.xml     | 0    |
+
+    @libvirt-9.0
+    Scenario: libvirt's devices are QOM children of /machine/peripheral under their aliases (virt-install's Fedora)
+      Given a domain defined by the file "real-world/vi-fedora-q35.xml"
+      Then QMP '{"execute": "qom-list", "arguments": {"path": "/machine/peripheral"}}' returns:
+        """
+        [{"name": "type", "type": "string"}, {"name": "input0", "type": "child<usb-tablet>"}, {"name": "sata0-0-0", "type": "child<ide-cd>"}, {"name": "pci.7", "type": "child<pcie-root-port>"}, {"name": "pci.4", "type": "child<pcie-root-port>"}, {"name": "pci.1", "type": "child<pcie-root-port>"}, {"name": "video0", "type": "child<virtio-vga>"}, {"name": "serial0", "type": "child<isa-serial>"}, {"name": "balloon0", "type": "child<virtio-balloon-pci>"}, {"name": "pci.6", "type": "child<pcie-root-port>"}, {"name": "usb", "type": "child<qemu-xhci>"}, {"name": "pci.3", "type": "child<pcie-root-port>"}, {"name": "channel1", "type": "child<virtserialport>"}, {"name": "virtio-disk0", "type": "child<virtio-blk-pci>"}, {"name": "sound0-codec0", "type": "child<hda-duplex>"}, {"name": "pci.5", "type": "child<pcie-root-port>"}, {"name": "pci.2", "type": "child<pcie-root-port>"}, {"name": "channel0", "type": "child<virtserialport>"}, {"name": "net0", "type": "child<virtio-net-pci>"}, {"name": "virtio-serial0", "type": "child<virtio-serial-pci>"}, {"name": "sound0", "type": "child<ich9-intel-hda>"}, {"name": "rng0", "type": "child<virtio-rng-pci>"}]
+        """
+
+    @libvirt-9.0
+    Scenario: USB companions have no id; an EHCI master keeps the alias usb
+      Given a domain defined by the file "real-world/pc-ehci-companions.xml"
+      Then QMP '{"execute": "qom-list", "arguments": {"path": "/machine/peripheral"}}' returns:
+        """
+        [{"name": "type", "type": "string"}, {"name": "usb", "type": "child<ich9-usb-ehci1>"}, {"name": "video0", "type": "child<cirrus-vga>"}, {"name": "balloon0", "type": "child<virtio-balloon-pci>"}, {"name": "ide0-1-0", "type": "child<ide-cd>"}, {"name": "virtio-disk0", "type": "child<virtio-blk-pci>"}, {"name": "sound0", "type": "child<AC97>"}, {"name": "input0", "type": "child<usb-tablet>"}, {"name": "net0", "type": "child<rtl8139>"}]
+        """
+
+    @libvirt-9.0
+    Scenario: a pasted virsh dumpxml (aliases, addresses, seclabel, resource) takes a DIMM like the domain it came from
+      Given a domain defined by the file "real-world/dumpxml-live-win10-pc.xml"
+      When I attach the device XML:
+        """
+        <memory model='dimm'><target><size unit='KiB'>524288</size><node>0</node></target></memory>
+        """
+      Then virsh prints "Device attached successfully"
+      And the memory devices are:
+        | id    | slot | addr        | size      | node | memdev   | hotplugged |
+        | dimm0 | 0    | 0x140000000 | 536870912 | 0    | memdimm0 | true       |
+
+    @libvirt-9.0
+    Scenario: <numatune> binds a hot-plugged DIMM's backend to the host nodes
+      Given a domain defined by the file "real-world/q35-two-nodes.xml"
+      When I attach the device XML:
+        """
+        <memory model='dimm'><target><size unit='KiB'>524288</size><node>1</node></target></memory>
+        """
+      Then virsh prints "Device attached successfully"
+      And libvirt sent these QMP commands:
+        """
+        {"execute": "object-add", "arguments": {"qom-type": "memory-backend-ram", "id": "memdimm0", "size": 536870912, "host-nodes": [0], "policy": "bind"}}
+        {"execute": "device_add", "arguments": {"driver": "pc-dimm", "node": 1, "memdev": "memdimm0", "id": "dimm0", "slot": 0}}
+        {"execute": "query-balloon"}
+        {"execute": "query-memory-devices"}
+        {"execute": "qom-list", "arguments": {"path": "/machine/peripheral"}}
+        """
+
+    @libvirt-9.0
+    Scenario: an interface on a libvirt network needs the network driver, which the referee's libvirtd does not load
+      When a domain is defined by the file "real-world/q35-network-interface.xml"
+      Then virsh fails with:
+        """
+        error: Failed to start domain 'netguest'
+        error: no connection driver available for network:///system
+        """

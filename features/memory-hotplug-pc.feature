@@ -153,3 +153,12 @@ Feature: Memory hotplug on a pc machine
       """
       "/objects/m0"
       """
+
+  Scenario: the memdev column takes the backend's id, or QEMU's /objects/ID
+    When I hot-add a 1G DIMM "dimm0"
+    Then the memory devices are:
+      | id    | memdev        |
+      | dimm0 | memdimm0      |
+    And the memory devices are:
+      | id    | memdev        |
+      | dimm0 | /objects/memdimm0 |

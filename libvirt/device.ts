@@ -22,6 +22,13 @@ export interface MemoryDeviceDef {
   readonly address?: DeviceAddress;
   /** Only kept where libvirt keeps it (live definitions; detach matching). */
   readonly alias?: string;
+  /** `<source><nodemask>`: the host nodes of its backend (host-nodes, policy from <numatune>). */
+  readonly sourceNodes?: readonly number[];
+  /** `<source><pagesize>` in KiB: a hugepage-backed memory-backend-file. */
+  readonly pagesizeKiB?: bigint;
+  /** `access=` / `discard=` of the device (a memory-backend-file). */
+  readonly access?: 'shared' | 'private';
+  readonly discard?: boolean;
 }
 
 export type DeviceParse = { readonly ok: true; readonly device: MemoryDeviceDef } | { readonly ok: false; readonly error: LibvirtError };
@@ -47,12 +54,23 @@ export function memoryDeviceFromElement(el: XmlElement, keepAlias: boolean, libv
   if (model === undefined) return { ok: false, error: LE.missingAttr('model', 'memory') };
   if (!MODELS.includes(model)) return { ok: false, error: LE.invalidAttrEnum('model', 'memory', model) };
   if (model !== 'dimm') throw new ScenarioError(`memory model '${model}' is not modelled (only 'dimm')`);
-  for (const a of ['access', 'discard']) {
-    if (el.attrs[a] !== undefined) throw new ScenarioError(`<memory ${a}='...'> is not modelled`);
-  }
+  const access = el.attrs.access;
+  if (access !== undefined && access !== 'shared' && access !== 'private') return { ok: false, error: LE.invalidAttrEnum('access', 'memory', access) };
+  const discardAttr = el.attrs.discard;
+  if (discardAttr !== undefined && discardAttr !== 'yes' && discardAttr !== 'no') return { ok: false, error: LE.invalidAttrEnum('discard', 'memory', discardAttr) };
   const source = child(el, 'source');
-  if (source && source.children.length > 0) {
-    throw new ScenarioError(`<memory><source> with ${source.children.map((c) => `<${c.name}>`).join(', ')} is not modelled (memory-backend-ram only)`);
+  let sourceNodes: number[] | undefined;
+  let pagesizeKiB: bigint | undefined;
+  for (const c of source?.children ?? []) {
+    if (c.name === 'nodemask') {
+      const nodes = parseNodeset(c.text.trim());
+      if (!nodes) throw new ScenarioError(`<source><nodemask>${c.text}</nodemask> is not modelled`);
+      sourceNodes = nodes;
+    } else if (c.name === 'pagesize') {
+      const ps = parseMemoryKiB(c.text.trim(), c.attrs.unit, './pagesize', true);
+      if (!ps.ok) return ps;
+      pagesizeKiB = ps.value;
+    } else throw new ScenarioError(`<memory><source><${c.name}> is not modelled (nodemask, pagesize)`);
   }
   const target = child(el, 'target');
   if (!target) return { ok: false, error: LE.missingTarget() };
@@ -104,8 +122,26 @@ export function memoryDeviceFromElement(el: XmlElement, keepAlias: boolean, libv
   }
   return {
     ok: true,
-    device: { model: 'dimm', sizeKiB: size.value!, targetNode, ...(address ? { address } : {}), ...(alias ? { alias } : {}) },
+    device: {
+      model: 'dimm', sizeKiB: size.value!, targetNode, ...(address ? { address } : {}), ...(alias ? { alias } : {}),
+      ...(sourceNodes ? { sourceNodes } : {}), ...(pagesizeKiB !== undefined ? { pagesizeKiB } : {}),
+      ...(access ? { access: access as 'shared' | 'private' } : {}), ...(discardAttr ? { discard: discardAttr === 'yes' } : {}),
+    },
   };
+}
+
+/** A libvirt nodeset (`0`, `1-3`, `0,2-3`, `^1` is not modelled) → sorted node numbers. */
+export function parseNodeset(text: string): number[] | undefined {
+  const out = new Set<number>();
+  for (const part of text.split(',')) {
+    const m = /^\s*(\d+)(?:\s*-\s*(\d+))?\s*$/.exec(part);
+    if (!m) return undefined;
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    if (b < a || b > 1023) return undefined;
+    for (let i = a; i <= b; i++) out.add(i);
+  }
+  return [...out].sort((x, y) => x - y);
 }
 
 /** Device XML as given to attach-device / detach-device (virDomainDeviceDefParse). */

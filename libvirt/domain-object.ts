@@ -108,7 +108,7 @@ export class LibvirtDomain {
     const d = defineDomain(xml, options);
     if (!d.ok) return d;
     const s = startDomain(d.def);
-    return s.ok ? { ok: true as const, def: d.def, live: s.live, qemuOptions: s.qemuOptions, deviceOptions: s.deviceOptions } : s;
+    return s.ok ? { ok: true as const, def: d.def, live: s.live, qemuOptions: s.qemuOptions, deviceOptions: s.deviceOptions, commandLine: s.commandLine } : s;
   }
 
   /** `virsh define FILE`. */
@@ -125,8 +125,9 @@ export class LibvirtDomain {
     const failed = `Failed to start domain '${this.def.name}'`;
     const s = startDomain(this.def);
     if (!s.ok) return virshFailure(failed, s.error, true);
-    const options = this.defaultDevices && s.deviceOptions ? `${s.qemuOptions} ${s.deviceOptions}` : s.qemuOptions;
-    const r = await this.backend.start(options);
+    const options = this.defaultDevices && s.deviceOptions ? s.commandLine : s.qemuOptions;
+    // the QEMU release this libvirt drives (its Debian pair unless told otherwise)
+    const r = await this.backend.start(options, { qemuVersion: this.def.qemu });
     if (!r.ok) return virshFailure(failed, LE.processExited(r.error), true);
     this.liveDef = s.live;
     // qemuProcessLaunch ends with qemuDomainUpdateMemoryDeviceInfo: cold-plugged DIMMs learn their base

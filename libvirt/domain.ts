@@ -8,10 +8,12 @@
 
 import { ScenarioError } from '../backends/types';
 import { LE, type LibvirtError } from './errors';
-import { memoryDeviceFromElement, type MemoryDeviceDef } from './device';
-import { child, childrenNamed, DOMAIN_DOC, parseXml, xpathString } from './xml';
+import { memoryDeviceFromElement, parseNodeset, type MemoryDeviceDef } from './device';
+import { child, childrenNamed, DOMAIN_DOC, parseXml, xpathString, type XmlElement } from './xml';
 import { parseMemoryKiB, roundUp } from './scaled';
-import { libvirtVersion, pairedQemu, qemuMachineTypes, resolveMachineAlias, type LibvirtVersion, type QemuVersionName } from './versions';
+import { deviceOptionText, domainDevices, type DeviceSet } from './devices';
+import { memoryBackend, type BackendHost, type CellMemoryAttrs, type MemoryBackingDef } from './memory-backend';
+import { libvirtForQemu, libvirtVersion, pairedQemu, qemuMachineTypes, resolveMachineAlias, type LibvirtVersion, type QemuVersionName } from './versions';
 
 export type MachineType = 'pc' | 'q35';
 
@@ -48,12 +50,63 @@ export interface DomainDef {
   readonly balloon: boolean;
   /** The default USB controller (`piix3-uhci` on pc, `qemu-xhci` on q35) vs `model='none'`. */
   readonly usb: boolean;
+  /** `<memoryBacking>` (hugepages, source, access, discard, allocation). */
+  readonly memoryBacking?: MemoryBackingDef;
+  /** Per cell: memAccess, discard. */
+  readonly cellAttrs?: readonly CellMemoryAttrs[];
+  readonly arch?: 'x86_64' | 'i686';
+  /** `<numatune>`: the default memory mode/nodeset and per-cell `<memnode>`s. */
+  readonly numatune?: Numatune;
+  /** Every other device: aliases, PCI addresses, -device options (libvirt/devices.ts). */
+  readonly devices?: DeviceSet;
+  /** Top-level elements carried as given (printed back by the XML writer). */
+  readonly carriedTop?: readonly XmlElement[];
+  /** `<os>`, `<features>`, `<cpu>` as given (printed back). */
+  readonly osEl?: XmlElement;
+  readonly featuresEl?: XmlElement;
+  readonly cpuEl?: XmlElement;
+}
+
+export type NumaMode = 'strict' | 'preferred' | 'interleave' | 'restrictive';
+export interface Numatune {
+  readonly mode?: NumaMode;
+  readonly nodeset?: readonly number[];
+  readonly memnodes: readonly { readonly cellid: number; readonly mode: NumaMode; readonly nodeset: readonly number[] }[];
+}
+
+/** The host the referee recordings were made on: one NUMA node (0), no hugetlbfs mount (host facts, as data). */
+export const REFEREE_HOST = { numaNodes: [0] as readonly number[], hugetlbfs: false } as const;
+
+/** libvirt's backend host facts on the referee: no hugetlbfs mount, memory_backing_dir, the short name `1-NAME`. */
+export function refereeBackendHost(name: string): BackendHost {
+  return { hugetlbfs: new Map(), memoryBackingDir: '/var/lib/libvirt/qemu/ram', shortName: `1-${name}` };
+}
+
+/** host-nodes / policy of a memory backend for guest cell `cell` (qemuBuildMemoryBackendProps), or none. */
+export function backendNumaProps(def: DomainDef, cell: number, sourceNodes?: readonly number[]): { hostNodes: readonly number[]; policy: string } | undefined {
+  const memnode = def.numatune?.memnodes.find((m) => m.cellid === cell);
+  const mode = memnode?.mode ?? def.numatune?.mode ?? 'strict';
+  const nodes = sourceNodes ?? memnode?.nodeset ?? def.numatune?.nodeset;
+  if (!nodes || mode === 'restrictive') return undefined;
+  return { hostNodes: nodes, policy: mode === 'strict' ? 'bind' : mode };
 }
 
 export type Defined = { readonly ok: true; readonly def: DomainDef } | { readonly ok: false; readonly error: LibvirtError };
 
-const IGNORED_TOP = new Set(['uuid', 'title', 'description', 'metadata', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'pm', 'genid']);
-const IGNORED_DEVICES = new Set(['emulator', 'input', 'audio', 'graphics', 'video', 'serial', 'console']);
+/** Top-level elements that change nothing QEMU shows a memory-hotplug scenario: carried as given. */
+const IGNORED_TOP = new Set([
+  'uuid', 'title', 'description', 'metadata', 'clock', 'on_poweroff', 'on_reboot', 'on_crash', 'on_lockfailure', 'pm', 'genid',
+  'iothreads', 'iothreadids', 'cputune', 'numatune', 'resource', 'sysinfo', 'seclabel', 'idmap', 'blkiotune', 'memtune',
+  'keywrap', 'perf', 'vcpus', 'bootloader', 'bootloader_args',
+]);
+/** <features> children carried (their QEMU options touch no memory region of the model: vmport only drops an I/O port). */
+const CARRIED_FEATURES = new Set(['acpi', 'apic', 'pae', 'vmport', 'hyperv', 'kvm', 'pmu', 'hap', 'privnet', 'viridian', 'ioapic', 'vmcoreinfo', 'htm', 'msrs', 'pvspinlock', 'gic']);
+/** <os> children carried. */
+const CARRIED_OS = new Set(['type', 'boot', 'bootmenu', 'smbios', 'bios']);
+/** <cpu> children carried besides <numa>. */
+const CARRIED_CPU = new Set(['numa', 'model', 'vendor', 'topology', 'feature', 'cache', 'maxphysaddr']);
+/** <memoryBacking> children with no effect on what the model shows. */
+const CARRIED_MEMORY_BACKING = new Set(['nosharepages', 'locked']);
 
 interface MachineChoice {
   readonly type?: MachineType;
@@ -90,7 +143,7 @@ function parseCpus(text: string): number[] {
 }
 
 export interface DefineOptions {
-  /** libvirt version (default 9.0). */
+  /** libvirt version (default: the QEMU version's pair; 9.0 when neither is given). */
   readonly libvirt?: LibvirtVersion | string;
   /** QEMU version (default: the libvirt version's own, 7.2 for 9.0 and 10.0 for 11.3). */
   readonly qemu?: string;
@@ -98,7 +151,7 @@ export interface DefineOptions {
 
 /** virDomainDefParseXML + post-parse + validation for `virsh define` (parse flags INACTIVE|ABI_UPDATE). */
 export function defineDomain(xml: string, options: DefineOptions = {}): Defined {
-  const libvirt = libvirtVersion(options.libvirt);
+  const libvirt = options.libvirt !== undefined ? libvirtVersion(options.libvirt) : libvirtForQemu(options.qemu);
   const qemu = pairedQemu(libvirt, options.qemu);
   const doc = parseXml(xml, DOMAIN_DOC, libvirt.xmlErrors);
   if (!doc.ok) return doc;
@@ -110,9 +163,34 @@ export function defineDomain(xml: string, options: DefineOptions = {}): Defined 
     throw new ScenarioError(`<domain type='${type}'> is not modelled (qemu or kvm)`);
   }
   for (const c of root.children) {
-    if (!['name', 'memory', 'currentMemory', 'maxMemory', 'vcpu', 'os', 'features', 'cpu', 'devices'].includes(c.name) && !IGNORED_TOP.has(c.name)) {
+    if (c.name === 'memoryBacking') {
+      for (const b of c.children) if (!CARRIED_MEMORY_BACKING.has(b.name) && !['hugepages', 'source', 'access', 'discard', 'allocation'].includes(b.name)) throw new ScenarioError(`<memoryBacking><${b.name}> is not modelled`);
+    } else if (!['name', 'memory', 'currentMemory', 'maxMemory', 'vcpu', 'os', 'features', 'cpu', 'devices'].includes(c.name) && !IGNORED_TOP.has(c.name)) {
       throw new ScenarioError(`domain element <${c.name}> is not modelled`);
     }
+  }
+  const carriedTop = root.children.filter((c) => IGNORED_TOP.has(c.name) || c.name === 'memoryBacking');
+  const mb = child(root, 'memoryBacking');
+  let memoryBacking: MemoryBackingDef | undefined;
+  if (mb) {
+    const hp = child(mb, 'hugepages');
+    const hugepages = hp
+      ? childrenNamed(hp, 'page').map((p) => {
+          const size = p.attrs.size !== undefined ? parseMemoryKiB(p.attrs.size, p.attrs.unit, './@size', true) : undefined;
+          if (size && !size.ok) throw new ScenarioError(`<hugepages><page size='${p.attrs.size}'> is not modelled`);
+          const nodeset = p.attrs.nodeset !== undefined ? parseNodeset(p.attrs.nodeset) : undefined;
+          if (p.attrs.nodeset !== undefined && !nodeset) throw new ScenarioError(`<hugepages><page nodeset='${p.attrs.nodeset}'> is not modelled`);
+          return { ...(size?.ok ? { sizeKiB: size.value } : {}), ...(nodeset ? { nodeset } : {}) };
+        })
+      : undefined;
+    const source = child(mb, 'source')?.attrs.type;
+    if (source !== undefined && !['file', 'anonymous', 'memfd'].includes(source)) throw new ScenarioError(`<memoryBacking><source type='${source}'> is not modelled`);
+    const access = child(mb, 'access')?.attrs.mode;
+    if (access !== undefined && access !== 'shared' && access !== 'private') throw new ScenarioError(`<memoryBacking><access mode='${access}'> is not modelled`);
+    memoryBacking = {
+      ...(hugepages ? { hugepages } : {}), ...(source ? { source: source as 'file' } : {}), ...(access ? { access: access as 'shared' } : {}),
+      ...(child(mb, 'discard') ? { discard: true } : {}), ...(child(mb, 'allocation')?.attrs.mode === 'immediate' ? { allocationImmediate: true } : {}),
+    };
   }
   const name = xpathString(root, 'name');
   if (name === undefined) return { ok: false, error: LE.missingName() };
@@ -137,19 +215,27 @@ export function defineDomain(xml: string, options: DefineOptions = {}): Defined 
   const osType = os && child(os, 'type');
   if (!osType) throw new ScenarioError('a domain without <os><type> is not modelled');
   if (osType.text.trim() !== 'hvm') return { ok: false, error: LE.unknownOsType(osType.text.trim()) };
-  if ((osType.attrs.arch ?? 'x86_64') !== 'x86_64') throw new ScenarioError(`arch '${osType.attrs.arch}' is not modelled (x86_64)`);
-  for (const c of os!.children) if (c.name !== 'type' && c.name !== 'boot') throw new ScenarioError(`<os><${c.name}> is not modelled`);
+  // i686 guests run on the same pc/q35 boards (qemu-system-i386; libvirt's own test inputs use it)
+  const arch = osType.attrs.arch ?? 'x86_64';
+  if (arch !== 'x86_64' && arch !== 'i686') throw new ScenarioError(`arch '${arch}' is not modelled (x86_64, i686)`);
+  for (const c of os!.children) if (!CARRIED_OS.has(c.name)) throw new ScenarioError(`<os><${c.name}> is not modelled`);
+  if (os!.attrs.firmware !== undefined) throw new ScenarioError(`<os firmware='${os!.attrs.firmware}'> is not modelled`);
   const machineChoice = classifyMachine(osType.attrs.machine ?? 'pc', qemu);
 
   const features = child(root, 'features');
-  for (const f of features?.children ?? []) if (f.name !== 'acpi' && f.name !== 'apic' && f.name !== 'pae') throw new ScenarioError(`<features><${f.name}/> is not modelled`);
+  for (const f of features?.children ?? []) {
+    if (f.name === 'smm' && (f.attrs.state ?? 'on') === 'on') continue;
+    if (!CARRIED_FEATURES.has(f.name)) throw new ScenarioError(`<features><${f.name}/> is not modelled`);
+  }
   const acpi = !!(features && child(features, 'acpi'));
 
   // <cpu><numa>
   const cells: NumaCell[] = [];
   const cpu = child(root, 'cpu');
-  for (const c of cpu?.children ?? []) if (c.name !== 'numa') throw new ScenarioError(`<cpu><${c.name}> is not modelled`);
+  for (const c of cpu?.children ?? []) if (!CARRIED_CPU.has(c.name)) throw new ScenarioError(`<cpu><${c.name}> is not modelled`);
+  if (cpu?.attrs.mode !== undefined && cpu.attrs.mode !== 'custom') throw new ScenarioError(`<cpu mode='${cpu.attrs.mode}'> is not modelled under TCG (custom)`);
   const numa = cpu && child(cpu, 'numa');
+  const cellAttrs: CellMemoryAttrs[] = [];
   let numaCpuCount = 0;
   let numaMaxCpu = -1;
   if (numa) {
@@ -166,7 +252,13 @@ export function defineDomain(xml: string, options: DefineOptions = {}): Defined 
       const cpus = el.attrs.cpus !== undefined ? parseCpus(el.attrs.cpus) : [];
       const mem = parseMemoryKiB(el.attrs.memory === '' ? undefined : el.attrs.memory, el.attrs.unit, './@memory', true);
       if (!mem.ok) return mem;
-      for (const a of Object.keys(el.attrs)) if (!['id', 'cpus', 'memory', 'unit'].includes(a)) throw new ScenarioError(`<cell ${a}=...> is not modelled`);
+      for (const a of Object.keys(el.attrs)) if (!['id', 'cpus', 'memory', 'unit', 'memAccess', 'discard'].includes(a)) throw new ScenarioError(`<cell ${a}=...> is not modelled`);
+      const memAccess = el.attrs.memAccess;
+      if (memAccess !== undefined && memAccess !== 'shared' && memAccess !== 'private') return { ok: false, error: LE.invalidAttrEnum('memAccess', 'cell', memAccess) };
+      const discard = el.attrs.discard;
+      if (discard !== undefined && discard !== 'yes' && discard !== 'no') return { ok: false, error: LE.invalidAttrEnum('discard', 'cell', discard) };
+      cellAttrs[id] = { ...(memAccess ? { memAccess: memAccess as 'shared' } : {}), ...(discard ? { discard: discard === 'yes' } : {}) };
+      for (const c of el.children) throw new ScenarioError(`<cell><${c.name}> is not modelled`);
       numaCpuCount += cpus.length;
       numaMaxCpu = Math.max(numaMaxCpu, ...cpus);
       byId[id] = { id, ...(el.attrs.cpus !== undefined ? { cpus: el.attrs.cpus } : {}), memKiB: mem.value! };
@@ -179,29 +271,50 @@ export function defineDomain(xml: string, options: DefineOptions = {}): Defined 
   // <devices>
   const devices = child(root, 'devices');
   const mems: MemoryDeviceDef[] = [];
-  let balloon = true;
-  let usb = true;
   let emulator = '/usr/bin/qemu-system-x86_64';
+  const others: XmlElement[] = [];
   for (const d of devices?.children ?? []) {
     if (d.name === 'memory') {
       const m = memoryDeviceFromElement(d, false, libvirt);
       if (!m.ok) return m;
       mems.push(m.device);
-    } else if (d.name === 'memballoon') {
-      const model = d.attrs.model;
-      if (model === undefined) return { ok: false, error: LE.missingAttr('model', 'memballoon') };
-      if (model !== 'virtio' && model !== 'none') throw new ScenarioError(`<memballoon model='${model}'> is not modelled`);
-      balloon = model === 'virtio';
-    } else if (d.name === 'controller' && d.attrs.type === 'usb') {
-      if (d.attrs.model !== 'none') throw new ScenarioError(`<controller type='usb' model='${d.attrs.model ?? ''}'> is not modelled (default or none)`);
-      usb = false;
     } else if (d.name === 'emulator') {
       emulator = d.text.trim();
-      if (emulator !== '/usr/bin/qemu-system-x86_64') throw new ScenarioError(`emulator '${emulator}' is not modelled`);
-    } else if (!IGNORED_DEVICES.has(d.name)) {
-      throw new ScenarioError(`device <${d.name}> is not modelled`);
+      if (emulator !== '/usr/bin/qemu-system-x86_64' && !(arch === 'i686' && emulator === '/usr/bin/qemu-system-i386')) throw new ScenarioError(`emulator '${emulator}' is not modelled`);
+    } else {
+      others.push(d);
     }
   }
+  const clock = child(root, 'clock');
+  for (const t of clock ? childrenNamed(clock, 'timer') : []) {
+    if (!['rtc', 'pit', 'hpet', 'kvmclock', 'hypervclock', 'tsc'].includes(t.attrs.name ?? '')) throw new ScenarioError(`<clock><timer name='${t.attrs.name ?? ''}'> is not modelled`);
+  }
+  let numatune: Numatune | undefined;
+  const nt = child(root, 'numatune');
+  if (nt) {
+    const modes = ['strict', 'preferred', 'interleave', 'restrictive'];
+    const mem = child(nt, 'memory');
+    if (mem && (mem.attrs.placement ?? 'static') !== 'static') throw new ScenarioError(`<numatune><memory placement='${mem.attrs.placement}'> is not modelled (static)`);
+    if (mem?.attrs.mode && !modes.includes(mem.attrs.mode)) throw new ScenarioError(`<numatune><memory mode='${mem.attrs.mode}'> is not modelled`);
+    const nodeset = mem?.attrs.nodeset !== undefined ? parseNodeset(mem.attrs.nodeset) : undefined;
+    if (mem?.attrs.nodeset !== undefined && !nodeset) throw new ScenarioError(`<numatune><memory nodeset='${mem.attrs.nodeset}'> is not modelled`);
+    const memnodes = childrenNamed(nt, 'memnode').map((m) => {
+      const ns = parseNodeset(m.attrs.nodeset ?? '');
+      if (!ns || m.attrs.cellid === undefined) throw new ScenarioError(`<memnode cellid='${m.attrs.cellid ?? ''}' nodeset='${m.attrs.nodeset ?? ''}'> is not modelled`);
+      return { cellid: Number(m.attrs.cellid), mode: (m.attrs.mode ?? 'strict') as NumaMode, nodeset: ns };
+    });
+    for (const c of nt.children) if (c.name !== 'memory' && c.name !== 'memnode') throw new ScenarioError(`<numatune><${c.name}> is not modelled`);
+    numatune = { ...(mem?.attrs.mode ? { mode: mem.attrs.mode as NumaMode } : {}), ...(nodeset ? { nodeset } : {}), memnodes };
+  }
+  const hpet = !(clock && childrenNamed(clock, 'timer').some((t) => t.attrs.name === 'hpet' && t.attrs.present === 'no'));
+  let deviceSet: DeviceSet | undefined;
+  if (machineChoice.type) {
+    const ds = domainDevices(others, machineChoice.type, hpet);
+    if (!ds.ok) return ds;
+    deviceSet = ds.set;
+  }
+  const balloon = deviceSet?.balloon ?? true;
+  const usb = deviceSet?.usb ?? true;
 
   // --- post-parse: the driver's first (qemuDomainDefNumaAutoAdd), then memory (virDomainDefPostParseMemory with ABI_UPDATE) ---
   const maxKiB = max.value ?? 0n;
@@ -252,6 +365,8 @@ export function defineDomain(xml: string, options: DefineOptions = {}): Defined 
   const def: DomainDef = {
     libvirt, qemu, name, virtType: type, emulator, machine: machineChoice.canonical, machineType: machineChoice.type, acpi,
     totalKiB, curBalloonKiB, maxMemoryKiB: maxKiB, slots: slotCount, vcpus, cells, mems: assigned, balloon, usb,
+    ...(deviceSet ? { devices: deviceSet } : {}), ...(numatune ? { numatune } : {}), carriedTop,
+    ...(memoryBacking ? { memoryBacking } : {}), ...(cellAttrs.some((a) => a && Object.keys(a).length > 0) ? { cellAttrs } : {}), ...(arch !== 'x86_64' ? { arch: arch as 'i686' } : {}), osEl: os!, ...(features ? { featuresEl: features } : {}), ...(cpu ? { cpuEl: cpu } : {}),
   };
 
   // --- validation: qemuValidateDomainDef, then each device (virDomainMemoryDefValidate) ---
@@ -374,19 +489,22 @@ export interface Started {
   readonly live: DomainDef;
   /** The QEMU options the engine understands (DESIGN's `machine:` syntax). */
   readonly qemuOptions: string;
-  /** The options of libvirt's default devices that matter to its QMP (balloon, USB, PCIe root ports). */
+  /** The options of libvirt's other devices (controllers, disks, NICs, balloon, ...), in its order. */
   readonly deviceOptions: string;
+  /** The whole command line in libvirt's order: machine and memory, controllers, memory devices, other devices. */
+  readonly commandLine: string;
 }
 
-/** qemuDomainAlignMemorySizes + qemuBuildCommandLine (the memory-relevant part). */
-export function startDomain(def: DomainDef): Started | { readonly ok: false; readonly error: LibvirtError } {
+/** qemuDomainAlignMemorySizes: the definition QEMU is started from (sizes aligned, DIMM aliases), host-independent. */
+export function alignForStart(def: DomainDef): { readonly ok: true; readonly live: DomainDef; readonly initialKiB: bigint } | { readonly ok: false; readonly error: LibvirtError } {
   let initial = 0n;
   const cells = def.cells.map((c, i) => {
     const mem = roundUp(c.memKiB, MiB_KiB);
     initial += mem;
-    if (mem > MAX_KiB) throw new ScenarioError(`memory size of NUMA node '${i}' overflowed after alignment`);
     return { ...c, memKiB: mem };
   });
+  const overflowed = cells.findIndex((c) => c.memKiB > MAX_KiB);
+  if (overflowed >= 0) return { ok: false, error: LE.alignOverflow(`memory size of NUMA node '${overflowed}'`) };
   if (initial === 0n) initial = roundUp(initialKiB(def), MiB_KiB);
   if (initial > MAX_KiB) return { ok: false, error: LE.alignOverflow('initial memory size') };
   const maxMemoryKiB = roundUp(def.maxMemoryKiB, MiB_KiB);
@@ -397,8 +515,45 @@ export function startDomain(def: DomainDef): Started | { readonly ok: false; rea
   });
   const hotplug = mems.reduce((s, m) => s + m.sizeKiB, 0n);
   const totalKiB = initial + hotplug;
-  const live: DomainDef = { ...def, cells, maxMemoryKiB, mems, totalKiB, curBalloonKiB: totalKiB };
-  return { ok: true, live, qemuOptions: qemuOptions(live, initial), deviceOptions: deviceOptions(live) };
+  return { ok: true, live: { ...def, cells, maxMemoryKiB, mems, totalKiB, curBalloonKiB: totalKiB }, initialKiB: initial };
+}
+
+/** qemuDomainAlignMemorySizes + qemuBuildCommandLine (the memory-relevant part) on the referee host. */
+export function startDomain(def: DomainDef): Started | { readonly ok: false; readonly error: LibvirtError } {
+  const aligned = alignForStart(def);
+  if (!aligned.ok) return aligned;
+  const { cells, mems } = aligned.live;
+  const initial = aligned.initialKiB;
+  if (def.devices?.usesNetworkDriver) return { ok: false, error: LE.noNetworkDriver() };
+  // qemuProcessPrepareDomain checks <numatune>'s host nodes; building each backend checks hugetlbfs, then the
+  // DIMM's own <nodemask> (the referee host: node 0 only, no hugetlbfs mount).
+  const tuneNodes = [...(def.numatune?.nodeset ?? []), ...(def.numatune?.memnodes.flatMap((m) => m.nodeset) ?? [])];
+  const missing = tuneNodes.find((n) => !REFEREE_HOST.numaNodes.includes(n));
+  if (missing !== undefined) return { ok: false, error: LE.hostNodeUnavailable(missing) };
+  const host = refereeBackendHost(def.name);
+  const backends: { id: string; alias: string; cell: number; sizeBytes: bigint; dimm?: MemoryDeviceDef }[] = [
+    ...cells.map((c) => ({ id: `ram-node${c.id}`, alias: `ram-node${c.id}`, cell: c.id, sizeBytes: c.memKiB * 1024n })),
+    ...mems.map((m) => ({ id: `mem${m.alias ?? ''}`, alias: m.alias ?? '', cell: m.targetNode, sizeBytes: m.sizeKiB * 1024n, dimm: m })),
+  ];
+  for (const b of backends) {
+    const r = memoryBackend(def, b, host);
+    if (!r.ok) return { ok: false, error: LE.noHugetlbfs() };
+    const bad = b.dimm?.sourceNodes?.find((n) => !REFEREE_HOST.numaNodes.includes(n));
+    if (bad !== undefined) return { ok: false, error: LE.hostNodeUnavailable(bad) };
+    if (r.backend.qomType !== 'memory-backend-ram') throw new ScenarioError(`${b.id}: a ${r.backend.qomType} (memory access/discard/<source type='file'>) is not modelled by the engine`);
+  }
+  if (cells.length === 0 && def.memoryBacking && (def.memoryBacking.hugepages || def.memoryBacking.access || def.memoryBacking.source === 'file' || def.memoryBacking.discard)) {
+    const r = memoryBackend(def, { id: 'pc.ram', alias: 'pc.ram', cell: -1, sizeBytes: initial * 1024n }, host);
+    if (!r.ok) return { ok: false, error: LE.noHugetlbfs() };
+    throw new ScenarioError(`pc.ram: a ${r.backend.qomType} main RAM is not modelled by the engine`);
+  }
+  const live = aligned.live;
+  const base = qemuOptions(live, initial, false);
+  const dimms = dimmOptions(live);
+  const ctl = (live.devices?.controllers ?? []).map(deviceOptionText);
+  const rest = (live.devices?.others ?? []).map(deviceOptionText);
+  const commandLine = [base, ...ctl, ...dimms, ...rest].join(' ');
+  return { ok: true, live, qemuOptions: qemuOptions(live, initial, true), deviceOptions: deviceOptions(live), commandLine };
 }
 
 function kib(v: bigint): string {
@@ -407,46 +562,37 @@ function kib(v: bigint): string {
   return `${v}K`;
 }
 
-function qemuOptions(def: DomainDef, initial: bigint): string {
+function qemuOptions(def: DomainDef, initial: bigint, withDimms: boolean): string {
   const o: string[] = [];
   // `-M pc` / `-M q35` when libvirt resolved the alias (the engine resolves it the same way on that QEMU)
   const machine = def.machine === resolveMachineAlias(def.machineType, def.qemu) ? def.machineType : def.machine;
   o.push(`-M ${machine}${def.acpi ? '' : ',acpi=off'}`);
   o.push(`-accel ${def.virtType === 'kvm' ? 'kvm' : 'tcg'}`);
+  if (def.devices && !def.devices.hpet) o.push('-no-hpet');
   o.push(`-m ${kib(initial)}${def.maxMemoryKiB > 0n ? `,slots=${def.slots},maxmem=${kib(def.maxMemoryKiB)}` : ''}`);
   for (const c of def.cells) {
     o.push(`-object memory-backend-ram,id=ram-node${c.id},size=${c.memKiB * 1024n}`);
     o.push(`-numa node,nodeid=${c.id},memdev=ram-node${c.id}`);
   }
+  if (withDimms) o.push(...dimmOptions(def));
+  return o.join(' ');
+}
+
+function dimmOptions(def: DomainDef): string[] {
+  const o: string[] = [];
   for (const m of def.mems) {
     if (m.address?.type !== 'dimm' || !m.alias) continue;
-    o.push(`-object memory-backend-ram,id=mem${m.alias},size=${m.sizeKiB * 1024n}`);
+    const numa = backendNumaProps(def, m.targetNode, m.sourceNodes);
+    o.push(`-object memory-backend-ram,id=mem${m.alias},size=${m.sizeKiB * 1024n}${numa ? `${numa.hostNodes.map((n) => `,host-nodes=${n}`).join('')},policy=${numa.policy}` : ''}`);
     const node = m.targetNode >= 0 ? `,node=${m.targetNode}` : '';
     const addr = m.address.base !== 0n ? `,addr=${m.address.base}` : '';
     o.push(`-device pc-dimm${node},memdev=mem${m.alias},id=${m.alias},slot=${m.address.slot}${addr}`);
   }
-  return o.join(' ');
+  return o;
 }
 
-/**
- * libvirt's default devices as QEMU options, as libvirt 9.0 writes them (ids, buses, addresses). On q35
- * each PCI device sits behind its own pcie-root-port, plus one spare root port (pci.1 ... pci.N+1).
- */
+/** libvirt's devices other than memory devices as QEMU options (libvirt/devices.ts), in libvirt's order. */
 function deviceOptions(def: DomainDef): string {
-  const o: string[] = [];
-  const pci: [string, string][] = [];
-  if (def.usb) pci.push(def.machineType === 'q35' ? ['qemu-xhci', 'usb'] : ['piix3-usb-uhci', 'usb']);
-  if (def.balloon) pci.push(['virtio-balloon-pci', 'balloon0']);
-  if (def.machineType === 'q35') {
-    if (pci.length === 0) return '';
-    for (let i = 1; i <= pci.length + 1; i++) {
-      const fn = i - 1;
-      o.push(`-device pcie-root-port,port=${7 + i},chassis=${i},id=pci.${i},bus=pcie.0${fn === 0 ? ',multifunction=on' : ''},addr=0x1${fn === 0 ? '' : `.0x${fn}`}`);
-    }
-    pci.forEach(([driver, id], i) => o.push(`-device ${driver},id=${id},bus=pci.${i + 1},addr=0x0`));
-  } else {
-    // pc: USB is function 2 of the PIIX3 (slot 1), the balloon takes the next free slot
-    for (const [driver, id] of pci) o.push(`-device ${driver},id=${id},bus=pci.0,addr=${id === 'usb' ? '0x1.0x2' : '0x2'}`);
-  }
-  return o.join(' ');
+  if (!def.devices) return '';
+  return [...def.devices.controllers, ...def.devices.others].map(deviceOptionText).join(' ');
 }

@@ -12,7 +12,8 @@ export type LibvirtErrorCode =
   | 'OPERATION_INVALID'
   | 'DEVICE_MISSING'
   | 'OVERFLOW'
-  | 'NO_NAME';
+  | 'NO_NAME'
+  | 'NO_CONNECT';
 
 export type LibvirtErrorDomain = 'QEMU' | 'DOMAIN' | 'XML' | 'NONE';
 
@@ -35,6 +36,7 @@ const PREFIX: Readonly<Record<LibvirtErrorCode, string>> = {
   DEVICE_MISSING: 'device not found: ',
   OVERFLOW: 'numerical overflow: ',
   NO_NAME: '',
+  NO_CONNECT: '',
 };
 
 /** The text virsh prints after `error: ` (may span lines, e.g. libxml2 parse errors). */
@@ -118,5 +120,9 @@ export const LE = {
   qemuCommand: (command: string, desc: string) => err('qemu-command', 'INTERNAL_ERROR', 'QEMU', `unable to execute QEMU command '${command}': ${desc}`),
   notRunning: () => err('not-running', 'OPERATION_INVALID', 'DOMAIN', 'domain is not running'),
   processExited: (qemuError: string) => err('process-exited', 'INTERNAL_ERROR', 'QEMU', `process exited while connecting to monitor: qemu-system-x86_64: ${qemuError}`),
+  /** The referee's private libvirtd loads only the QEMU driver (shared/reference recipe §2 f). */
+  noNetworkDriver: () => err('no-network-driver', 'NO_CONNECT', 'NONE', 'no connection driver available for network:///system'),
+  hostNodeUnavailable: (node: number) => err('host-node-unavailable', 'CONFIG_UNSUPPORTED', 'QEMU', `NUMA node ${node} is unavailable`),
+  noHugetlbfs: () => err('no-hugetlbfs', 'INTERNAL_ERROR', 'QEMU', 'hugetlbfs filesystem is not mounted or disabled by administrator config'),
   alignOverflow: (what: string) => err('align-overflow', 'CONFIG_UNSUPPORTED', 'QEMU', `${what} overflowed after alignment`),
 } as const;

@@ -2,10 +2,10 @@
 // live definition: libvirt's checks in its order (the version's, live.libvirt), the slot from its own bitmap, the alias, and the
 // exact QMP it sends. The orchestration (domain-object.ts) only sends what these functions return.
 
-import type { QmpCommand } from '../backends/types';
+import { ScenarioError, type QmpCommand } from '../backends/types';
 import { LE, type LibvirtError } from './errors';
 import { parseMemoryDeviceXml, type DeviceAddress, type MemoryDeviceDef } from './device';
-import { slotBitmap, validateMemoryDevice, validateMemoryHotplug, type DomainDef } from './domain';
+import { backendNumaProps, slotBitmap, validateMemoryDevice, validateMemoryHotplug, type DomainDef } from './domain';
 import { roundUp } from './scaled';
 
 export interface AttachPlan {
@@ -44,6 +44,7 @@ export function planAttach(live: DomainDef, xml: string): Planned<AttachPlan> {
   // 3. virDomainDefCompatibleDevice (sizes as given, KiB)
   if (live.maxMemoryKiB === 0n && live.slots === 0) return { ok: false, error: LE.noMaxMemory() };
   if (live.totalKiB + mem.sizeKiB > live.maxMemoryKiB) return { ok: false, error: LE.exceedsMaxMemory(mem.sizeKiB, live.maxMemoryKiB) };
+  if (mem.pagesizeKiB !== undefined) throw new ScenarioError('hotplug of a hugepage-backed DIMM (<source><pagesize>) is not modelled: the referee host has no hugetlbfs mount');
   // 4. qemuDomainAttachMemory: align to 1 MiB (not 2), validate, slot, alias
   mem = { ...mem, sizeKiB: roundUp(mem.sizeKiB, HOTPLUG_ALIGN_KiB) };
   const hp = validateMemoryHotplug(live, mem);
@@ -58,7 +59,11 @@ export function planAttach(live: DomainDef, xml: string): Planned<AttachPlan> {
   const alias = `dimm${address.slot}`;
   const backendId = `mem${alias}`;
   const device = { ...mem, address, alias };
-  const objectAdd: QmpCommand = { execute: 'object-add', arguments: { 'qom-type': 'memory-backend-ram', id: backendId, size: qint(mem.sizeKiB * 1024n) } };
+  const numa = backendNumaProps(live, mem.targetNode, mem.sourceNodes);
+  const objectAdd: QmpCommand = {
+    execute: 'object-add',
+    arguments: { 'qom-type': 'memory-backend-ram', id: backendId, size: qint(mem.sizeKiB * 1024n), ...(numa ? { 'host-nodes': [...numa.hostNodes], policy: numa.policy } : {}) },
+  };
   const devArgs: Record<string, unknown> = { driver: 'pc-dimm' };
   if (mem.targetNode >= 0) devArgs.node = mem.targetNode;
   devArgs.memdev = backendId;

@@ -1,15 +1,26 @@
 // Build our report page from Cucumber's message stream:
 //   npm run build && node dist/reports/build.js [messages.ndjson] [index.html]
 
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { renderReport } from './html';
+import { renderVersionsSection, type VersionsJson } from './versions-html';
 import { parseNdjson, readRun, type RunSummary } from './messages';
 
 export function buildReport(messagesPath = 'reports/out/messages.ndjson', outPath = 'reports/out/index.html', title?: string): RunSummary {
   const run = readRun(parseNdjson(readFileSync(messagesPath, 'utf8'), messagesPath));
   mkdirSync(dirname(outPath), { recursive: true });
-  writeFileSync(outPath, renderReport(run, title));
+  // the upgrade section, when `hotplug-scenarios versions --html <dir>/versions.html` wrote its JSON here
+  const versions = join(dirname(outPath), 'versions.json');
+  let upgrade: string | undefined;
+  if (existsSync(versions)) {
+    try {
+      upgrade = renderVersionsSection(JSON.parse(readFileSync(versions, 'utf8')) as VersionsJson);
+    } catch {
+      upgrade = undefined;
+    }
+  }
+  writeFileSync(outPath, renderReport(run, title, upgrade));
   return run;
 }
 

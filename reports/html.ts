@@ -3,6 +3,7 @@
 // from GPE bit 3 to the i8259s and the IOAPIC, the trace, and the diff of a failed expectation.
 // Everything that comes from feature files, backends or QEMU is escaped.
 
+import { VERSIONS_CSS } from './versions-html';
 import { esc } from './escape';
 import { renderIrqChain } from './irq-chain';
 import { renderMemoryMap } from './memory-map';
@@ -47,6 +48,7 @@ function renderCommand(t: TimelineEntry): string {
     `<div class="reply">→ <code>${esc(t.reply.length > 400 ? t.reply.slice(0, 400) + ' …' : t.reply)}</code></div>` +
     (t.events.length ? `<div class="events">events: ${t.events.map((e) => `<code>${esc(e)}</code>`).join(' ')}</div>` : '') +
     (t.irqs.length ? `<div class="irqs">IRQ: ${t.irqs.map((e) => `<code class="irq">${esc(e)}</code>`).join(' ')}</div>` : '') +
+    (t.traceEvents?.length ? `<details class="trace-events"><summary>trace events (${t.traceEvents.length})</summary><pre>${esc(t.traceEvents.join('\n'))}</pre></details>` : '') +
     (t.trace.length ? `<details class="trace"><summary>trace (${t.trace.length})</summary><pre>${esc(t.trace.join('\n'))}</pre></details>` : '') + '</div>';
 }
 
@@ -74,7 +76,8 @@ function renderScenario(s: ScenarioRun, idx: number): string {
     `<ol class="timeline">${steps}</ol>${maps}${irq}${traceHtml}</section>`;
 }
 
-export function renderReport(run: RunSummary, title = 'hotplug-scenarios report'): string {
+/** `upgrade`: the upgrade report's section (reports/versions-html.ts), shown after the scenarios. */
+export function renderReport(run: RunSummary, title = 'hotplug-scenarios report', upgrade?: string): string {
   const count = (st: string) => run.scenarios.filter((s) => (STATUS_CLASS[s.status] ?? 'skipped') === st).length;
   const tags = [...new Set(run.scenarios.flatMap((s) => s.tags))].sort();
   const rows = run.scenarios.map((s, i) => `<tr class="scenario-row" data-status="${esc(STATUS_CLASS[s.status] ?? 'skipped')}" data-tags="${esc(s.tags.join(' '))}" data-text="${esc((s.feature + ' ' + s.name).toLowerCase())}">` +
@@ -109,7 +112,7 @@ pre{background:#f5f5f5;padding:6px;overflow:auto;font-size:12px;margin:4px 0}
 pre.message{background:#fff0f0;border:1px solid #f3c0c0}.diff .add{color:#1b5e20;background:#e8f5e9;display:block}
 .diff .del{color:#b71c1c;background:#ffebee;display:block}.dh{font-weight:bold}.dhunk{color:#6a1b9a}.stack{color:#999}
 .maps{display:flex;flex-wrap:wrap;gap:10px}figure{margin:6px 0}
-.hidden{display:none}.note{background:#fffde7;border:1px solid #fff59d;padding:4px 8px;font-size:13px;white-space:pre-wrap}
+.hidden{display:none}.note{background:#fffde7;border:1px solid #fff59d;padding:4px 8px;font-size:13px;white-space:pre-wrap}${upgrade ? VERSIONS_CSS : ''}
 </style></head><body>
 <header><h1>${esc(title)}</h1><div class="counts"><span>${run.scenarios.length} scenarios</span><span class="passed">${count('passed')} passed</span><span class="failed">${count('failed')} failed</span>` +
     `<span>${count('undefined')} undefined</span><span>${count('skipped')} skipped</span><span>${(run.durationMs / 1000).toFixed(2)} s</span></div></header>
@@ -122,6 +125,7 @@ pre.message{background:#fff0f0;border:1px solid #f3c0c0}.diff .add{color:#1b5e20
 ${rows}
 </tbody></table>
 ${run.scenarios.map(renderScenario).join('\n')}
+${upgrade ?? ''}
 </main>
 <script>
 (function(){

@@ -13,10 +13,11 @@ const profile = (() => {
   return i >= 0 ? args[i + 1] : 'default';
 })();
 const TITLES: Record<string, string> = {
-  qemu: 'real QEMU', diff: 'model vs real QEMU',
+  default: 'model', qemu: 'real QEMU', diff: 'model vs real QEMU',
   'model-10.0': 'model, QEMU 10.0', 'qemu-10.0': 'real QEMU 10.0', 'diff-10.0': 'model vs real QEMU 10.0',
 };
-const outDir = profile in TITLES ? `reports/out/${profile}` : 'reports/out';
+// Each profile writes its reports to reports/out/<profile>/ (the default one to reports/out/), as cucumber.yaml says.
+const outDir = profile === 'default' ? 'reports/out' : `reports/out/${profile}`;
 mkdirSync(outDir, { recursive: true });
 rmSync(`${outDir}/messages.ndjson`, { force: true });
 
@@ -26,7 +27,7 @@ const code = res.status ?? 1;
 
 if (existsSync(`${outDir}/messages.ndjson`)) {
   try {
-    const run = buildReport(`${outDir}/messages.ndjson`, `${outDir}/index.html`, `hotplug-scenarios (${TITLES[profile] ?? 'model'})`);
+    const run = buildReport(`${outDir}/messages.ndjson`, `${outDir}/index.html`, `hotplug-scenarios (${TITLES[profile] ?? profile})`);
     const bad = run.scenarios.filter((s) => s.status !== 'PASSED');
     // A plain closing line CI tools read, counted as Cucumber counts: "scenarios: 3 scenarios (2 failed, 1 undefined)".
     const counts = summaryLines(run);

@@ -40,6 +40,8 @@ export interface TimelineEntry {
   events: string[];
   irqs: string[];
   trace: string[];
+  /** QEMU trace-event log lines of the default set (when any fired). */
+  traceEvents?: string[];
   internal?: boolean;
 }
 

@@ -25,4 +25,4 @@ for f in $files; do
   made="$made $twin"
 done
 [ -z "$made" ] && { echo "every test/replay scenario has its 10.0 twin"; exit 0; }
-exec sh scripts/record.sh $made
+exec sh scripts/record.sh --trace-events $made

@@ -5,6 +5,8 @@
 #
 #   scripts/record.sh test/replay/qemu test/replay/qemu-acpi        # every *.yaml in these folders
 #   scripts/record.sh test/replay/qemu/plug-auto-pc.yaml             # one scenario
+#   scripts/record.sh --trace-events test/replay/qemu               # with each step's trace-event lines
+#   scripts/record.sh --trace-events=pic_*,ioapic_* FILE.yaml        # another selection (QEMU -trace patterns)
 #   scripts/record.sh test/replay-10.0/qemu                          # files with qemu-version: "10.0"
 #   scripts/record.sh --qemu-version 10.0 FILE.yaml                  # a file without the key, on 10.0
 #

@@ -9,6 +9,8 @@ export type Cell = string | number | bigint | boolean | undefined;
 /** Columns whose values are sizes/addresses, printed as hex or size on mismatch. */
 const ADDR_COLS = new Set(['addr', 'start', 'end', 'offset', 'gpa', 'base']);
 const SIZE_COLS = new Set(['size']);
+/** Columns of flag bits, printed as hex on mismatch (compared by value like every number: 0 = 0x0). */
+const HEX_COLS = new Set(['flags']);
 
 function cellEquals(expected: string, actual: Cell): boolean {
   if (actual === undefined) return expected === '' || expected === '-';
@@ -24,6 +26,7 @@ function show(col: string, actual: Cell): string {
     const v = BigInt(actual);
     if (ADDR_COLS.has(col)) return hex(v);
     if (SIZE_COLS.has(col)) return formatSize(v);
+    if (HEX_COLS.has(col)) return '0x' + v.toString(16);
     return v.toString();
   }
   return String(actual);

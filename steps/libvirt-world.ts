@@ -12,12 +12,14 @@
 
 import { Before, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import { LibvirtDomain, type OperationResult, type VirshOutput } from '../libvirt';
-import { libvirtVersion } from '../libvirt/versions';
+import { libvirtForQemu, libvirtVersion } from '../libvirt/versions';
 import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/types';
 import { fingerprint } from './snapshot';
 import type { HotplugWorld } from './world';
 import { repoPath } from '../paths';
 import { FileRefusal, MiB, readSuiteFile } from '../files';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /** Where `a domain defined by the file "x.xml"` and `I attach the device file "x.xml"` look. */
 export const DOMAIN_DIR = repoPath('features', 'domains');
@@ -79,10 +81,14 @@ export function requireDomain(world: HotplugWorld): LibvirtDomain {
   return s.domain;
 }
 
+/** A domain or device XML file: features/domains/ of the project running the features, then the bundled ones. */
 export function readDomainFile(world: HotplugWorld, name: string): string {
   try {
+    // The project's own features/domains/ first (a project using this package as a dependency), then the bundled ones.
+    const own = path.resolve('features', 'domains');
+    const dir = fs.existsSync(path.join(own, name)) ? own : DOMAIN_DIR;
     // virsh reads XML files of up to 10 MiB (VSH_MAX_XML_FILE).
-    return readSuiteFile(DOMAIN_DIR, name, 10 * MiB, 'features/domains/');
+    return readSuiteFile(dir, name, 10 * MiB, 'features/domains/');
   } catch (e) {
     if (!(e instanceof FileRefusal)) throw e;
     throw new Error(`${world.uri}${world.stepLocation ? ':' + world.stepLocation.line : ''}: ${e.message}`);
@@ -157,9 +163,12 @@ function throughDomain(s: LibvirtScenario, dom: LibvirtDomain, raw: Backend): Ba
 }
 
 /** The libvirt version of this run (world parameter `libvirtVersion`, e.g. `-p libvirt-11.3`). */
-export function worldLibvirtVersion(world: HotplugWorld): { libvirt?: string } {
-  const v = scenarios.get(world)?.version ?? world.parameters.libvirtVersion;
-  return v !== undefined ? { libvirt: v } : {};
+export function worldLibvirtVersion(world: HotplugWorld): { libvirt?: string; qemu?: string } {
+  const chosen = scenarios.get(world)?.version;
+  if (chosen !== undefined) return { libvirt: chosen };
+  const v = world.parameters.libvirtVersion;
+  const q = world.parameters.qemuVersion;
+  return { ...(v !== undefined ? { libvirt: v } : {}), ...(q !== undefined ? { qemu: q } : {}) };
 }
 
 /** `virsh define FILE` + `virsh start --paused NAME` on the world's backend. */
@@ -211,10 +220,11 @@ export async function detach(world: HotplugWorld, xml: string, guestEjects: bool
 }
 
 // Version-specific scenarios: `@libvirt-9.0` / `@libvirt-11.3` run only on that libvirt version (the
-// world parameter, default 9.0); elsewhere they are skipped, not failed.
+// world parameter libvirtVersion, else the qemuVersion's pair, 9.0 by default); elsewhere they are skipped.
 Before(function (this: HotplugWorld, { pickle }: ITestCaseHookParameter) {
   const wanted = pickle.tags.map((t) => /^@libvirt-(\d+\.\d+)$/.exec(t.name)?.[1]).filter((v): v is string => v !== undefined);
   if (wanted.length === 0) return undefined;
-  const running = libvirtVersion(this.parameters.libvirtVersion).name;
+  const p = this.parameters;
+  const running = (p.libvirtVersion !== undefined ? libvirtVersion(p.libvirtVersion) : libvirtForQemu(p.qemuVersion)).name;
   return wanted.includes(running) ? undefined : 'skipped';
 });

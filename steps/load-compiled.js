@@ -7,7 +7,10 @@ const path = require('node:path');
 
 process.setSourceMapsEnabled(true);
 const root = path.join(__dirname, '..');
-require('../scripts/build.js').ensureBuilt(root);
+// In a checkout, build what changed; an installed package (no scripts/, no tsconfig.json) ships dist/ built.
+if (fs.existsSync(path.join(root, 'scripts', 'build.js')) && fs.existsSync(path.join(root, 'tsconfig.json'))) {
+  require('../scripts/build.js').ensureBuilt(root);
+}
 
 const files = [];
 (function walk(dir) {

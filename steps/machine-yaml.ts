@@ -3,6 +3,8 @@
 
 import { FileRefusal, MiB, readSuiteFile } from '../files';
 import { repoPath } from '../paths';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
 
 export class MachineYamlError extends Error {}
@@ -90,7 +92,9 @@ export function machineFromFile(nameOrPath: string): string {
   const inFeatures = isPath ? nameOrPath.replace(/^(\.\/)?features\//, '') : `machines/${nameOrPath}.yaml`;
   let text: string;
   try {
-    text = readSuiteFile(repoPath('features'), inFeatures, MiB, 'features/');
+    // The project's own features/ first (a project using this package as a dependency), then the bundled ones.
+    const own = path.resolve('features');
+    text = readSuiteFile(fs.existsSync(path.join(own, inFeatures)) ? own : repoPath('features'), inFeatures, MiB, 'features/');
   } catch (e) {
     if (!(e instanceof FileRefusal)) throw e;
     throw new MachineYamlError(`${e.message} (machines live in features/machines/<name>.yaml)`);

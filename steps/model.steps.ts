@@ -12,7 +12,7 @@ Then('the KVM memory slots are:', function (this: HotplugWorld, table: { raw(): 
   dataTable(table);
   const s = requireModelState(this.backend);
   const slots = [...s.mem.kvmSlots].sort((a, b) => a.as - b.as || a.id - b.id);
-  assertTable('KVM memory slots differ', table.raw(), slots.map((k) => ({ slot: k.id, as: k.as, gpa: k.start, start: k.start, size: k.size, flags: '0x' + k.flags.toString(16), region: k.region })));
+  assertTable('KVM memory slots differ', table.raw(), slots.map((k) => ({ slot: k.id, as: k.as, gpa: k.start, start: k.start, size: k.size, flags: k.flags, region: k.region })));
 });
 
 Then('there are {int} KVM memory slot(s)', function (this: HotplugWorld, n: number) {

@@ -8,6 +8,7 @@ import { BackendUnavailable, type Backend, type QmpCommand, type StepResult } fr
 import { stringifyJson } from '../cli/json';
 import type { QmpEvent } from '../engine/effects';
 import type { TimelineEntry } from '../reports/topology';
+import { DEFAULT_TRACE_EVENTS } from '../engine/trace-events';
 import { DEFAULT_QEMU_VERSION, isQemuVersion, QEMU_VERSIONS, type QemuVersion } from '../engine/versions';
 
 export interface WorldParams {
@@ -275,6 +276,11 @@ export class HotplugWorld extends World<WorldParams> {
     return this.action.flatMap((e) => [...e.result.irqs]);
   }
 
+  /** The QEMU trace-event lines of the current action (default set), in order. */
+  get actionTraceEvents(): string[] {
+    return this.action.flatMap((e) => [...(e.result.traceEvents ?? [])]);
+  }
+
   get allEvents(): QmpEvent[] {
     return this.history.flatMap((e) => [...e.result.events]);
   }
@@ -294,6 +300,7 @@ export class HotplugWorld extends World<WorldParams> {
       events: e.result.events.map((v) => stringifyJson(v)),
       irqs: [...e.result.irqs],
       trace: (e.result.trace ?? []).map((t) => `${'  '.repeat(t.depth)}${t.fn}${t.note ? ` (${t.note})` : ''}`),
+      ...(e.result.traceEvents?.length ? { traceEvents: [...e.result.traceEvents] } : {}),
       ...(e.internal ? { internal: true } : {}),
     }));
   }
@@ -313,22 +320,26 @@ function clip(s: string, max = 1500): string {
   return s.length > max ? s.slice(0, max) + `\n… (${s.length - max} more characters)` : s;
 }
 
-/** The backend by name; modules are loaded on demand so a run needs only the backend it uses. */
+/**
+ * The backend by name; modules are loaded on demand so a run needs only the backend it uses. Every backend
+ * reports the default trace-event set (`the trace events were:`); the diff backend compares them too.
+ */
 export function createBackend(name: 'model' | 'qemu' | 'diff', qemuVersion: QemuVersion = DEFAULT_QEMU_VERSION): Backend {
-  type Ctor = new (o: { qemuVersion: QemuVersion }) => Backend;
+  type Ctor = new (o: { qemuVersion: QemuVersion; traceEvents: readonly string[] }) => Backend;
+  const options = { qemuVersion, traceEvents: DEFAULT_TRACE_EVENTS };
   if (name === 'diff') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { DiffBackend } = require('../backends/diff') as { DiffBackend: Ctor };
-    return new DiffBackend({ qemuVersion });
+    return new DiffBackend(options);
   }
   if (name === 'qemu') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { QemuBackend } = require('../backends/qemu') as { QemuBackend: Ctor };
-    return new QemuBackend({ qemuVersion });
+    return new QemuBackend(options);
   }
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { ModelBackend } = require('../backends/model') as { ModelBackend: Ctor };
-  return new ModelBackend({ qemuVersion });
+  return new ModelBackend(options);
 }
 
 setWorldConstructor(HotplugWorld);

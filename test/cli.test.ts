@@ -151,3 +151,33 @@ test('the parser hands options it does not know to cucumber-js unchanged, in ord
   assert.equal(p.values.watch, true);
   assert.deepEqual(p.rest, ['-p', 'qemu', 'features/a.feature:12', '--tags', '@plug and not @slow', '--name=x', '--', '--odd']);
 });
+
+test('run --watch runs the project once, then re-runs just the feature file that was saved', { timeout: 120_000 }, async () => {
+  const { spawn } = await import('node:child_process');
+  const fs = await import('node:fs');
+  const proj = mkdtempSync(join(tmpdir(), 'hs-watch-'));
+  fs.mkdirSync(join(proj, 'features'));
+  writeFileSync(join(proj, 'cucumber.yaml'), `default:\n  require: [${JSON.stringify(repoPath('steps', 'load-compiled.js'))}]\n  format: [progress]\n`);
+  const feature = (name: string) => `Feature: ${name}\n  Scenario: ${name}\n    Given a "pc" machine started with "-m 1G,slots=2,maxmem=4G"\n    When I hot-add a 256M DIMM "d0"\n    Then GPE0 status bit 3 is set\n`;
+  writeFileSync(join(proj, 'features', 'a.feature'), feature('a'));
+  writeFileSync(join(proj, 'features', 'b.feature'), feature('b'));
+  const child = spawn(process.execPath, [BIN, 'run', '--watch'], { cwd: proj, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const until = (re: RegExp, from: number) => new Promise<void>((resolve, reject) => {
+    const t0 = Date.now();
+    const poll = setInterval(() => {
+      if (re.test(out.slice(from))) { clearInterval(poll); resolve(); }
+      else if (Date.now() - t0 > 60_000) { clearInterval(poll); reject(new Error(`timed out waiting for ${re}; output:\n${out}`)); }
+    }, 100);
+  });
+  try {
+    await until(/2 scenarios \(2 passed\)[\s\S]*waiting for a feature file/, 0);
+    const mark = out.length;
+    writeFileSync(join(proj, 'features', 'b.feature'), feature('b') + '    And SCI is low\n');
+    await until(/watch: features\/b\.feature changed: running features\/b\.feature[\s\S]*1 scenario \(1 passed\)/, mark);
+  } finally {
+    process.kill(-child.pid!, 'SIGTERM');
+  }
+});

@@ -1,5 +1,5 @@
 // The incremental flat-view update (engine/memory/flat-update.ts) against full rendering: random region trees
-// (containers, RAM/ROM/I/O, aliases, priorities, disabled regions, two address-space roots, one reaching the
+// (containers, one with more children than the child index's threshold, RAM/ROM/I/O, aliases, priorities, disabled regions, two address-space roots, one reaching the
 // other through an alias) changed step by step with the memory API's mutators; after every step each view
 // updated from the previous one must equal renderFlatView of the new tree, range for range.
 import { test } from 'node:test';
@@ -57,7 +57,14 @@ function build(nodes: readonly NodeSpec[]): Regions {
   r = createRegion(r, { id: 'as2', name: 'as2', size: SPACE, kind: 'container' });
   r = createRegion(r, { id: 'as2-root', name: 'as2-root', size: SPACE, kind: 'container', alias: 'root' });
   r = addSubregion(r, 'as2', 0n, 'as2-root', 0);
-  const containers = ['root', 'as2'];
+  // A wide container (more children than CHILD_INDEX_MIN), as device memory is with many DIMMs.
+  r = createRegion(r, { id: 'wide', name: 'wide', size: 400n, kind: 'container', priority: 1 });
+  r = addSubregion(r, 'root', 64n, 'wide', 1);
+  for (let k = 0; k < 20; k++) {
+    r = createRegion(r, { id: `w${k}`, name: `w${k}`, size: BigInt(6 + (k % 5) * 9), kind: k % 7 === 3 ? 'rom' : 'ram' });
+    r = addSubregion(r, 'wide', BigInt(k * 19), `w${k}`, k % 3 === 0 ? 1 : 0);
+  }
+  const containers = ['root', 'as2', 'wide'];
   nodes.forEach((n, i) => {
     const id = `n${i}`;
     const alias = n.kind === 'alias' ? (i % 2 ? 'root' : 'io') : undefined;
@@ -65,18 +72,31 @@ function build(nodes: readonly NodeSpec[]): Regions {
       id, name: id, size: BigInt(n.size), kind: n.kind === 'alias' ? 'container' : n.kind, alias,
       aliasOffset: BigInt(n.aliasOffset), enabled: n.enabled, priority: n.prio,
     });
-    // Aliases of 'root' go into 'as2' or 'io' only, so no region contains itself.
-    const parents = alias === 'root' ? ['as2', 'io'] : [...containers, 'io'];
-    if (n.mapped) r = addSubregion(r, parents[n.parent % parents.length], BigInt(n.addr), id, n.prio);
-    if (n.kind === 'container' && n.mapped) containers.push(id);
+    // No region may contain itself: aliases of 'root' go into 'as2', aliases of 'io' into the containers of
+    // the other trees; 'io' and containers under it take no aliases.
+    const parents = alias === 'root' ? ['as2'] : alias === 'io' ? containers : [...containers, 'io'];
+    const parent = parents[n.parent % parents.length];
+    if (n.mapped) r = addSubregion(r, parent, BigInt(n.addr), id, n.prio);
+    if (n.kind === 'container' && n.mapped && parent !== 'io') containers.push(id);
   });
   return r;
 }
 
-/** Whether `a` is `b` or one of its ancestors (adding `a` under `b` would make a cycle). */
-function ancestorOrSelf(r: Regions, a: string, b: string): boolean {
-  for (let x = r.get(b); x; x = x.container ? r.get(x.container) : undefined) if (x.id === a) return true;
+/** Whether `b` is 'io' or lies under it. */
+function underIo(r: Regions, b: string): boolean {
+  for (let x = r.get(b); x; x = x.container ? r.get(x.container) : undefined) if (x.id === 'io') return true;
   return false;
+}
+
+/**
+ * Whether leaf `a` may go under `b` without a region containing itself: aliases of 'root' live in 'as2' only,
+ * 'io' and what is under it hold no aliases.
+ */
+function allowed(r: Regions, a: string, b: string): boolean {
+  const target = r.get(a)!.alias;
+  if (target === 'root') return b === 'as2';
+  if (target === 'io') return !underIo(r, b);
+  return true;
 }
 
 function apply(r: Regions, op: Op): Regions {
@@ -85,11 +105,10 @@ function apply(r: Regions, op: Op): Regions {
   const x = all[op.pick % all.length];
   switch (op.kind) {
     case 'add': {
-      if (x.container) return r;
+      if (x.container || x.subregions.length) return r;
       const hosts = [...r.values()].filter((h) => (h.alias === undefined && !h.ram) || h.id === 'io').map((h) => h.id).sort();
       const host = hosts[op.to % hosts.length];
-      if (ancestorOrSelf(r, x.id, host)) return r;
-      if (x.alias === 'root' && host !== 'as2' && host !== 'io') return r;
+      if (!allowed(r, x.id, host)) return r;
       return addSubregion(r, host, BigInt(op.addr), x.id, op.prio);
     }
     case 'del':

@@ -106,10 +106,11 @@ describe('hostile replay files on real QEMU', { skip: SKIP }, () => {
     const marker = '/tmp/hotplug-hostile-migrate-marker';
     fs.rmSync(marker, { force: true });
     const f = path.join(HOSTILE, 'migrate-exec.yaml');
-    for (const args of [['replay', f, '--backend', 'qemu'], ['diff', f]]) {
-      const r = cli(args);
+    // diff runs the model first, which stops at the same step (migrate is a command QEMU has and the model does not answer).
+    for (const [args, suffix] of [[['replay', f, '--backend', 'qemu'], "; refused before QEMU sees it"], [['diff', f], '']] as const) {
+      const r = cli([...args]);
       assert.equal(r.code, 2, r.err);
-      assert.match(r.err, new RegExp(`^hotplug-scenarios: ${f}:5: step 2: not modelled: QMP command 'migrate'; refused before QEMU sees it`));
+      assert.match(r.err, new RegExp(`^hotplug-scenarios: ${f}:5: step 2: not modelled: QMP command 'migrate'${suffix}`));
       assert.equal(fs.existsSync(marker), false);
     }
   });

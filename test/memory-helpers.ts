@@ -7,6 +7,7 @@ import { buildMemory } from '../engine/machine/memory-map';
 import type { MemoryState } from '../engine/memory/types';
 import type { Transition } from '../engine/effects';
 import { GiB, MiB } from '../engine/units';
+import { qemuVersionData } from '../engine/versions';
 import { repoPath } from '../paths';
 
 export interface MachineOpts {
@@ -23,7 +24,7 @@ export function config(type: 'pc' | 'q35', o: MachineOpts): MachineConfig {
   const backends: BackendOption[] = (o.backends ?? []).map((b) => ({ type: 'memory-backend-ram', id: b.id, size: b.size, text: `memory-backend-ram,id=${b.id}` }));
   const numa: NumaNodeOption[] = (o.numa ?? []).map((memdev, nodeid) => ({ nodeid, memdev, text: `node,memdev=${memdev}` }));
   return {
-    qemuVersion: '7.2',
+    qemu: qemuVersionData('7.2'),
     type,
     machineName: type === 'pc' ? 'pc-i440fx-7.2' : 'pc-q35-7.2',
     flags: {

@@ -139,7 +139,7 @@ describe('transactions', () => {
   test('inputs are not mutated', () => {
     const m0 = boot('pc', { ram: GiB, slots: 4n, maxmem: 8n * GiB }).state;
     const snapshot = JSON.stringify(m0, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
-    plug({ state: m0, fx: { events: [], irqs: [], trace: [] } }, 'mem0', GiB, 0n, 'kvm');
+    plug({ state: m0, fx: { events: [], irqs: [], trace: [], traceEvents: [] } }, 'mem0', GiB, 0n, 'kvm');
     assert.equal(JSON.stringify(m0, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)), snapshot);
   });
 

@@ -12,7 +12,7 @@ import { kvmAvailable, livePids, QemuBackend, qemuAvailable, qemuInstall, QEMU_N
 import { ScenarioError } from '../backends/types';
 import { compareTranscripts, formatDifferences } from '../cli/compare';
 import { parseJson } from '../cli/json';
-import { loadReplayScenario, runReplay } from '../cli/replay-format';
+import { loadReplayScenario, recordedTraceEvents, runReplay } from '../cli/replay-format';
 import { NODE_ARGS, REPO_ROOT } from '../paths';
 
 const ROOT = REPO_ROOT;
@@ -214,8 +214,10 @@ describe('qemu backend', { skip: SKIP }, () => {
   });
 
   describe('replays every recorded referee transcript identically', () => {
-    // The 10.0 folders' scenarios say `qemu-version: "10.0"`: the backend runs QEMU 10.0 for them.
-    const folders = ['test/replay/qemu', 'test/replay/qemu-acpi', 'test/replay/qemu-kvm', 'test/replay-10.0/qemu', 'test/replay-10.0/qemu-acpi', 'test/replay-10.0/qemu-kvm', 'test/replay-10.0/qemu-changes'];
+    // Every folder of recordings of both releases (test/replay/*, test/replay-10.0/*), as the README says; the
+    // 10.0 scenarios say `qemu-version: "10.0"`, so the backend runs QEMU 10.0 for them.
+    const folders = ['test/replay', 'test/replay-10.0'].flatMap((tree) =>
+      fs.readdirSync(path.join(ROOT, tree)).sort().map((d) => `${tree}/${d}`).filter((d) => fs.statSync(path.join(ROOT, d)).isDirectory()));
     for (const folder of folders) {
       const dir = path.join(ROOT, folder);
       if (!fs.existsSync(dir)) continue;
@@ -234,7 +236,7 @@ describe('qemu backend', { skip: SKIP }, () => {
               continue;
             }
             const expected = parseJson(fs.readFileSync(expectedFile, 'utf8'));
-            const actual = await runReplay(new QemuBackend(), loadReplayScenario(file));
+            const actual = await runReplay(new QemuBackend({ traceEvents: recordedTraceEvents(expected) }), loadReplayScenario(file));
             const diffs = compareTranscripts(expected, actual);
             if (diffs.length) failures.push(`${f}:\n${formatDifferences(diffs)}`);
           }

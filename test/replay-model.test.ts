@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadReplayScenario } from '../cli/replay-format';
+import { loadReplayScenario, recordedTraceEvents } from '../cli/replay-format';
 import { parseJson } from '../cli/json';
 import { compareTranscripts, formatDifferences } from '../cli/compare';
 import { ModelBackend } from '../backends/model';
@@ -48,7 +48,8 @@ test('there are recordings to referee the model, for each release', () => {
 for (const { yaml, json } of all) {
   test(`model = QEMU: ${path.relative(ROOT, yaml)}`, async () => {
     const expected = parseJson(fs.readFileSync(json, 'utf8'));
-    const { transcript } = await runScenario(loadReplayScenario(yaml), new ModelBackend());
+    // Recorded with trace events: the model must fire the same trace points, step by step.
+    const { transcript } = await runScenario(loadReplayScenario(yaml), new ModelBackend({ traceEvents: recordedTraceEvents(expected) }));
     const diffs = compareTranscripts(expected, transcript);
     if (diffs.length) assert.fail(`${diffs.length} difference(s) (- QEMU, + model):\n${formatDifferences(diffs)}`);
   });

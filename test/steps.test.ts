@@ -235,3 +235,15 @@ test('-accel kvm on real QEMU without KVM: the scenario is skipped with the reas
     else process.env.HOTPLUG_KVM_DEVICE = saved;
   }
 });
+
+test('one feature file: `npx cucumber-js -p PROFILE FILE` runs just FILE for every profile (no `paths` in cucumber.yaml)', () => {
+  const profiles = [...readFileSync(repoPath('cucumber.yaml'), 'utf8').matchAll(/^([\w.-]+):\s*$/gm)].map((m) => m[1]);
+  assert.ok(profiles.includes('quick') && profiles.includes('default'), profiles.join(' '));
+  assert.doesNotMatch(readFileSync(repoPath('cucumber.yaml'), 'utf8'), /^\s+paths:/m, 'a profile sets paths: a feature file given on the command line would be merged with them');
+  const bin = join(dirname(require.resolve('@cucumber/cucumber/package.json')), 'bin', 'cucumber.js');
+  const r = spawnSync(process.execPath, [bin, '-p', 'quick', '--dry-run', 'features/acpi-ost.feature'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const expected = (readFileSync(repoPath('features', 'acpi-ost.feature'), 'utf8').match(/^\s*Scenario:/gm) ?? []).length;
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(expected > 0);
+  assert.match(r.stdout, new RegExp(`^${expected} scenarios? \\(`, 'm'), r.stdout.slice(-300));
+});

@@ -26,7 +26,7 @@ test('-M pc / q35 resolve to the release\'s newest machine types', () => {
   assert.equal(name('-M pc-q35-4.0.1', '10.0'), 'pc-q35-4.0.1');
   const p = parseMachine('-M pc');
   assert.ok(p.ok);
-  assert.equal(p.config.qemuVersion, '7.2');
+  assert.equal(p.config.qemu.version, '7.2');
 });
 
 test('every versioned type of each release, and no other (as -M help lists them)', () => {
@@ -57,8 +57,8 @@ test('buildMachine takes the release with the config', () => {
   const a = buildMachine(p.config);
   const b = buildMachine(p.config, '10.0');
   assert.ok(a.ok && b.ok);
-  assert.equal(a.state.config.qemuVersion, '7.2');
-  assert.equal(b.state.config.qemuVersion, '10.0');
+  assert.equal(a.state.config.qemu.version, '7.2');
+  assert.equal(b.state.config.qemu.version, '10.0');
   assert.equal(b.state.config.machineName, 'pc-i440fx-10.0');
 });
 

@@ -1,5 +1,5 @@
 // The diff backend: every request goes to the model and to a real QEMU; the first step where their answers
-// differ (reply, events or IRQ lines; `info mtree -f` by its AS "memory" block) fails with a readable diff.
+// differ (reply, events, IRQ lines or trace events; `info mtree -f` by its AS "memory" block) fails with a readable diff.
 // Scenarios then assert on the model's answers, so one run checks the scenario and the model together.
 
 import type { Backend, QmpCommand, StartOptions, StartResult, StepResult } from '../types';
@@ -8,6 +8,7 @@ import { ModelBackend } from '../model';
 import { QemuBackend, type QemuBackendOptions } from '../qemu';
 import { compareTranscripts, formatDifferences } from '../../cli/compare';
 import type { MachineState } from '../../engine/state';
+import { stepOutcome } from '../../cli/replay-format';
 
 export class DivergenceError extends Error {
   constructor(readonly request: string, readonly diffText: string) {
@@ -17,6 +18,11 @@ export class DivergenceError extends Error {
 
 type Kind = 'qmp' | 'qtest' | 'hmp';
 
+export interface DiffBackendOptions {
+  /** Trace-event patterns both sides report and the comparison includes (undefined: none). */
+  readonly traceEvents?: readonly string[];
+}
+
 export class DiffBackend implements Backend {
   readonly name = 'diff' as const;
   readonly libvirtDefaultDevices = true;
@@ -25,9 +31,9 @@ export class DiffBackend implements Backend {
   /** Steps compared so far, for reports. */
   compared = 0;
 
-  constructor(qemuOptions: QemuBackendOptions = {}) {
-    this.model = new ModelBackend({ qemuVersion: qemuOptions.qemuVersion });
-    this.qemu = new QemuBackend(qemuOptions);
+  constructor(options: DiffBackendOptions & QemuBackendOptions = {}) {
+    this.model = new ModelBackend({ qemuVersion: options.qemuVersion, traceEvents: options.traceEvents });
+    this.qemu = new QemuBackend(options);
   }
 
   get state(): MachineState {
@@ -44,7 +50,7 @@ export class DiffBackend implements Backend {
   private async both(kind: Kind, request: unknown, run: (b: Backend) => Promise<StepResult>): Promise<StepResult> {
     const q = await run(this.qemu);
     const m = await run(this.model);
-    const step = (r: StepResult) => ({ [kind]: request, reply: r.reply, events: r.events, irqs: r.irqs });
+    const step = (r: StepResult) => ({ [kind]: request, ...stepOutcome(r) });
     const diffs = compareTranscripts({ steps: [step(q)] }, { steps: [step(m)] });
     this.compared++;
     if (diffs.length) throw new DivergenceError(typeof request === 'string' ? request : JSON.stringify(request, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)), formatDifferences(diffs));

@@ -8,6 +8,17 @@ import type { MachineState } from '../../engine/state';
 import { buildFromCommandLine } from '../../engine/machine/build';
 import { reduce, type Action, type ReduceResult } from '../../engine/reduce';
 import { ModelLimit } from '../../engine/errors';
+import { selectTraceEvents } from '../../engine/trace-events';
+
+export interface ModelBackendOptions {
+  /**
+   * Trace-event patterns (QEMU's `-trace` syntax) whose lines each step reports in `traceEvents`, as the
+   * qemu backend's log would; undefined: none (checked with checkTraceEventPatterns by the caller).
+   */
+  readonly traceEvents?: readonly string[];
+  /** The release start() models unless told otherwise. */
+  readonly qemuVersion?: QemuVersion;
+}
 
 export interface HistoryEntry {
   readonly action: Action;
@@ -23,16 +34,18 @@ export class ModelBackend implements Backend {
   private readonly log: HistoryEntry[] = [];
   /** Start-up warnings QEMU would print on stderr. */
   warnings: readonly string[] = [];
+  private readonly traceEvents?: readonly string[];
   /** The release start() models unless told otherwise. */
   readonly qemuVersion: QemuVersion;
 
-  constructor(options: { readonly qemuVersion?: QemuVersion } = {}) {
+  constructor(options: ModelBackendOptions = {}) {
+    this.traceEvents = options.traceEvents;
     this.qemuVersion = options.qemuVersion ?? DEFAULT_QEMU_VERSION;
   }
 
   /** The release of the running machine (or the default one before start). */
   get version(): QemuVersion {
-    return this.current?.config.qemuVersion ?? this.qemuVersion;
+    return this.current?.config.qemu.version ?? this.qemuVersion;
   }
 
   /** The current engine state (model-only observations: trace, KVM slots under TCG, internals). */
@@ -76,7 +89,8 @@ export class ModelBackend implements Backend {
     }
     this.log.push({ action, before, result });
     this.current = result.state;
-    return { reply: result.reply, events: result.events, irqs: result.irqs, trace: result.trace };
+    const selected = this.traceEvents ? { traceEvents: selectTraceEvents(result.traceEvents, this.traceEvents) } : {};
+    return { reply: result.reply, events: result.events, irqs: result.irqs, trace: result.trace, ...selected };
   }
 
   async qmp(command: QmpCommand): Promise<StepResult> {

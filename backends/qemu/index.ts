@@ -3,6 +3,7 @@
 // main loop is single-threaded and writes both sockets synchronously, so once a step's reply is in, a
 // cheap request on each channel (qtest `endianness`, QMP `query-status`) flushes everything the step caused.
 
+import * as fs from 'node:fs';
 import type { QmpEvent } from '../../engine/effects';
 import type { Backend, QmpCommand, StartOptions, StartResult, StepResult } from '../types';
 import { ScenarioError } from '../types';
@@ -23,6 +24,11 @@ export interface QemuBackendOptions {
   /** The QEMU release to run when start() does not say (default 7.2). */
   readonly qemuVersion?: QemuVersion;
   /**
+   * Trace-event patterns (`-trace enable=PATTERN`, log backend, `-D` in the private dir): each step then
+   * reports the log lines written while it ran (start-up excluded) in `traceEvents`.
+   */
+  readonly traceEvents?: readonly string[];
+  /**
    * Raw access: send QMP commands, HMP lines, qtest commands and machine options the model does not model
    * (default: the environment variable HOTPLUG_SCENARIOS_RAW_QEMU=1). Off, they are refused before QEMU
    * sees them, since a scenario could otherwise run host commands through QEMU (`migrate` to `exec:`).
@@ -39,6 +45,9 @@ export function notAllowed(what: string): ScenarioError {
   return new ScenarioError(`not modelled: ${what}; refused before QEMU sees it (raw access to QEMU: --raw-qemu or ${RAW_QEMU_ENV}=1)`);
 }
 
+/** The log backend's optional `PID@SECONDS.MICROS:` prefix (`-msg timestamp=on`), stripped from lines. */
+const LOG_PREFIX = /^\d+@\d+\.\d+:/;
+
 export class QemuBackend implements Backend {
   readonly name = 'qemu' as const;
   private proc: QemuProcess | undefined;
@@ -47,6 +56,10 @@ export class QemuBackend implements Backend {
   private readonly timeoutMs: number;
   private readonly startTimeoutMs: number;
   private failure: Error | undefined;
+  private readonly traceEvents?: readonly string[];
+  /** Bytes of the trace log already attributed to earlier steps (or start-up). */
+  private traceOffset = 0;
+  private traceFd: number | undefined;
   /** The release start() runs unless told otherwise. */
   readonly qemuVersion: QemuVersion;
   private readonly raw: boolean;
@@ -56,6 +69,7 @@ export class QemuBackend implements Backend {
     this.qemuVersion = options.qemuVersion ?? DEFAULT_QEMU_VERSION;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.startTimeoutMs = options.startTimeoutMs ?? 10_000;
+    this.traceEvents = options.traceEvents;
     this.raw = options.raw ?? rawQemuFromEnv();
   }
 
@@ -94,7 +108,7 @@ export class QemuBackend implements Backend {
     if (!qemuAvailable(version)) throw new ScenarioError(qemuInstall(version).notFound);
     this.failure = undefined;
     this.qomTypes = new Map();
-    const proc = await QemuProcess.spawn(machine, version);
+    const proc = await QemuProcess.spawn(machine, version, this.traceEvents);
     this.proc = proc;
     try {
       if (!(await proc.waitForSockets(this.startTimeoutMs))) return await this.startupFailure(proc);
@@ -108,6 +122,12 @@ export class QemuBackend implements Backend {
         throw e;
       }
       this.qtestClient = await QtestClient.connect(proc.qtestPath, this.startTimeoutMs, onClose, this.timeoutMs);
+      if (this.traceEvents) {
+        // Start-up's lines (device resets, the PIT) are not part of any step.
+        await this.barriers();
+        this.traceFd = fs.openSync(proc.traceLogPath, 'r');
+        this.traceOffset = fs.fstatSync(this.traceFd).size;
+      }
       return { ok: true };
     } catch (e) {
       const err = this.withStderr(e as Error);
@@ -158,6 +178,10 @@ export class QemuBackend implements Backend {
   }
 
   async close(): Promise<void> {
+    if (this.traceFd !== undefined) {
+      fs.closeSync(this.traceFd);
+      this.traceFd = undefined;
+    }
     this.qmpClient?.close();
     this.qtestClient?.close();
     this.qmpClient = undefined;
@@ -170,7 +194,23 @@ export class QemuBackend implements Backend {
   // -------------------------------------------------------------------------------------------------
 
   private result(reply: unknown, events: QmpEvent[], irqs: string[]): StepResult {
-    return { reply, events, irqs };
+    return this.traceEvents ? { reply, events, irqs, traceEvents: this.takeTraceLines() } : { reply, events, irqs };
+  }
+
+  /**
+   * The trace log's complete lines written since the last call. QEMU's log backend flushes every line and
+   * runs in the main loop, so after the barriers the step's lines are all in the file.
+   */
+  private takeTraceLines(): string[] {
+    if (this.traceFd === undefined) return [];
+    const size = fs.fstatSync(this.traceFd).size;
+    if (size <= this.traceOffset) return [];
+    const buf = Buffer.alloc(size - this.traceOffset);
+    fs.readSync(this.traceFd, buf, 0, buf.length, this.traceOffset);
+    const text = buf.toString('utf8');
+    const end = text.lastIndexOf('\n') + 1;
+    this.traceOffset += Buffer.byteLength(text.slice(0, end));
+    return text.slice(0, end).split('\n').filter((l) => l !== '').map((l) => l.replace(LOG_PREFIX, ''));
   }
 
   /** Refuse what the model does not model, unless raw access was asked for. */

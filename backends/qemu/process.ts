@@ -136,8 +136,11 @@ export function livePids(): number[] {
 /** Options the backend owns; a scenario may not set them. */
 const RESERVED = new Set([
   '-qmp', '-qtest', '-qtest-log', '-monitor', '-mon', '-chardev', '-serial', '-display', '-nodefaults', '-S',
-  '-daemonize', '-pidfile', '-nographic', '-vnc', '-incoming', '-loadvm', '-qmp-pretty', '-D', '-d',
+  '-daemonize', '-pidfile', '-nographic', '-vnc', '-incoming', '-loadvm', '-qmp-pretty', '-D', '-d', '-trace',
 ]);
+
+/** The log file `-D` names when trace events are asked for (inside the private temp dir). */
+export const TRACE_LOG = 'trace.log';
 
 /** Split `-M pc -m 1G,slots=4,maxmem=8G ...` into argv words (single or double quotes group words). */
 export function splitOptions(options: string): string[] {
@@ -157,7 +160,7 @@ export interface QemuCommandLine {
  * The scenario's options plus the backend's own: paused (`-S`), TCG (or KVM when asked for; refused with
  * BackendUnavailable without /dev/kvm), no display, no default devices, QMP and qtest servers on UNIX sockets in `dir`.
  */
-export function buildCommandLine(machine: string, dir: string): QemuCommandLine {
+export function buildCommandLine(machine: string, dir: string, traceEvents?: readonly string[]): QemuCommandLine {
   const words = splitOptions(machine);
   const rest: string[] = [];
   let accel: 'tcg' | 'kvm' = 'tcg';
@@ -182,6 +185,8 @@ export function buildCommandLine(machine: string, dir: string): QemuCommandLine 
     '-S', '-accel', accel, '-display', 'none', '-nodefaults',
     '-qmp', `unix:${path.join(dir, 'qmp.sock')},server=on,wait=off`,
     '-qtest', `unix:${path.join(dir, 'qtest.sock')},server=on,wait=off`, '-qtest-log', 'none',
+    // Trace events through the log backend: one line per event, flushed as written.
+    ...(traceEvents ? [...traceEvents.flatMap((p) => ['-trace', `enable=${p}`]), '-D', path.join(dir, TRACE_LOG)] : []),
     ...rest,
   ];
   return { args, accel };
@@ -245,12 +250,12 @@ export class QemuProcess {
   }
 
   /** Spawn QEMU with the scenario's machine options. Throws ScenarioError if the binary is missing. */
-  static async spawn(machine: string, version: QemuVersion = DEFAULT_QEMU_VERSION): Promise<QemuProcess> {
+  static async spawn(machine: string, version: QemuVersion = DEFAULT_QEMU_VERSION, traceEvents?: readonly string[]): Promise<QemuProcess> {
     const install = qemuInstall(version);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotplug-qemu-'));
     let cmd: QemuCommandLine;
     try {
-      cmd = buildCommandLine(machine, dir);
+      cmd = buildCommandLine(machine, dir, traceEvents);
     } catch (e) {
       fs.rmSync(dir, { recursive: true, force: true });
       throw e;
@@ -273,6 +278,11 @@ export class QemuProcess {
 
   get stderr(): string {
     return this.stderrText;
+  }
+
+  /** The `-D` trace log (present only when trace events were asked for). */
+  get traceLogPath(): string {
+    return path.join(this.dir, TRACE_LOG);
   }
 
   get status(): ExitStatus | undefined {

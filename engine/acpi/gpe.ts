@@ -3,7 +3,7 @@
 // only on changes and ORs it into the GSI selected by ACPI_CTRL (q35).
 
 import type { MachineState } from '../state';
-import { done, merge, trace, type Effects, type Transition } from '../effects';
+import { NO_EFFECTS, done, merge, trace, tracepoint, type Effects, type Transition } from '../effects';
 import { setGsi } from '../irq/gsi';
 import type { AcpiState } from './types';
 
@@ -89,6 +89,33 @@ export function gpeReadByte(acpi: AcpiState, offset: number): number {
   return 0;
 }
 
+/**
+ * The GPE0 block's trace points, per release: 7.2's PIIX4 accessors (gpe_readb/gpe_writeb in hw/acpi/piix4.c,
+ * pc only) or 10.0's acpi_gpe_ioport_readb/writeb in hw/acpi/core.c (pc and q35; STS and EN apart, the
+ * offset within each half, the value as %02x).
+ */
+function gpeTracepoint(state: MachineState, dir: 'read' | 'write', offset: number, value: number): Effects {
+  const acpi = state.acpi;
+  if (state.config.qemu.gpeTracepoints === 'piix4') {
+    if (acpi.device !== 'piix4') return NO_EFFECTS;
+    return dir === 'read'
+      ? tracepoint('piix4_gpe_readb', `addr: 0x${offset.toString(16)} width: 1 ==> 0x${value.toString(16)}`)
+      : tracepoint('piix4_gpe_writeb', `addr: 0x${offset.toString(16)} width: 1 <== 0x${value.toString(16)}`);
+  }
+  const half = acpi.gpeSts.length;
+  const [reg, addr] = offset < half ? ['sts', offset] : ['en', offset - half];
+  const v = (value & 0xff).toString(16).padStart(2, '0');
+  return dir === 'read'
+    ? tracepoint(`acpi_gpe_${reg}_ioport_readb`, `addr: 0x${addr.toString(16)} ==> 0x${v}`)
+    : tracepoint(`acpi_gpe_${reg}_ioport_writeb`, `addr: 0x${addr.toString(16)} <== 0x${v}`);
+}
+
+/** The GPE0 block's byte read (PIIX4 gpe_readb / ICH9's acpi_gpe_ioport_readb) with its trace point. */
+export function gpeReadb(state: MachineState, offset: number): { readonly value: number; readonly fx: Effects } {
+  const value = gpeReadByte(state.acpi, offset);
+  return { value, fx: gpeTracepoint(state, 'read', offset, value) };
+}
+
 /** acpi_gpe_ioport_writeb (STS write-1-to-clear, EN plain) then acpi_update_sci. */
 export function gpeWriteByte(state: MachineState, offset: number, val: number): Transition<MachineState> {
   const acpi = state.acpi;
@@ -109,7 +136,8 @@ export function gpeWriteByte(state: MachineState, offset: number, val: number): 
   } else {
     return done(state);
   }
-  const fx = trace(acpi.device === 'piix4' ? 'gpe_writeb' : 'ich9_gpe_writeb', what);
+  const traced = gpeTracepoint(state, 'write', offset, val);
+  const fx = merge(trace(acpi.device === 'piix4' ? 'gpe_writeb' : 'ich9_gpe_writeb', what), traced);
   const u = acpiUpdateSci({ ...state, acpi: next }, 1);
   return { state: u.state, fx: merge(fx, u.fx) };
 }

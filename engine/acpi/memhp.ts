@@ -3,7 +3,7 @@
 // and unplug callbacks the pc-dimm code calls (acpi_memory_plug_cb & co).
 
 import type { Dimm, MachineState } from '../state';
-import { done, event, merge, nest, trace, type Effects, type Transition } from '../effects';
+import { NO_EFFECTS, done, event, merge, nest, trace, tracepoint, type Effects, type Transition } from '../effects';
 import { unplugDimm } from '../devices/unplug';
 import { ACPI_MEMORY_HOTPLUG_STATUS, acpiSendEvent } from './gpe';
 import type { MemHotplugState, MemSlotStatus } from './types';
@@ -83,23 +83,30 @@ export function ostInfo(state: MachineState, slot: number): Record<string, unkno
   return info;
 }
 
-/** acpi_memory_hotplug_read(offset, size): the value before truncation to `size` bytes (uint32). */
-export function memhpRead(state: MachineState, offset: number): number {
+const x32 = (v: number | bigint): string => `0x${(BigInt(v) & 0xffffffffn).toString(16)}`;
+
+/**
+ * acpi_memory_hotplug_read(offset, size): the value before truncation to `size` bytes (uint32), with the
+ * mhp_acpi_* trace point QEMU fires for it.
+ */
+export function memhpRead(state: MachineState, offset: number): { readonly value: number; readonly fx: Effects } {
   const memhp = state.acpi.memhp;
-  if (!memhp) return 0xffffffff;
-  if (memhp.selector >= memhp.slots.length) return 0;
-  const s = memhp.slots[memhp.selector];
-  const dimm = slotDimm(state, memhp.selector);
+  if (!memhp) return { value: 0xffffffff, fx: NO_EFFECTS };
+  const sel = memhp.selector;
+  if (sel >= memhp.slots.length) return { value: 0, fx: tracepoint('mhp_acpi_invalid_slot_selected', x32(sel)) };
+  const s = memhp.slots[sel];
+  const dimm = slotDimm(state, sel);
   const lo = (v: bigint | undefined) => Number((v ?? 0n) & 0xffffffffn);
   const hi = (v: bigint | undefined) => Number(((v ?? 0n) >> 32n) & 0xffffffffn);
+  const traced = (name: string, what: string, value: number) => ({ value, fx: tracepoint(name, `slot[${x32(sel)}] ${what}: ${x32(value)}`) });
   switch (offset) {
-    case 0x00: return lo(dimm?.addr);
-    case 0x04: return hi(dimm?.addr);
-    case 0x08: return lo(dimm?.size);
-    case 0x0c: return hi(dimm?.size);
-    case 0x10: return lo(dimm?.node);
-    case 0x14: return (s.enabled ? 1 : 0) | (s.inserting ? 2 : 0) | (s.removing ? 4 : 0);
-    default: return 0xffffffff;
+    case 0x00: return traced('mhp_acpi_read_addr_lo', 'addr lo', lo(dimm?.addr));
+    case 0x04: return traced('mhp_acpi_read_addr_hi', 'addr hi', hi(dimm?.addr));
+    case 0x08: return traced('mhp_acpi_read_size_lo', 'size lo', lo(dimm?.size));
+    case 0x0c: return traced('mhp_acpi_read_size_hi', 'size hi', hi(dimm?.size));
+    case 0x10: return traced('mhp_acpi_read_pxm', 'proximity', lo(dimm?.node));
+    case 0x14: return traced('mhp_acpi_read_flags', 'flags', (s.enabled ? 1 : 0) | (s.inserting ? 2 : 0) | (s.removing ? 4 : 0));
+    default: return { value: 0xffffffff, fx: NO_EFFECTS };
   }
 }
 
@@ -110,28 +117,35 @@ export function memhpWrite(state: MachineState, offset: number, data: number): T
   data = data >>> 0;
   const sel = memhp.selector;
   if (offset !== 0 && sel >= memhp.slots.length) {
-    return done(state, trace('mhp_acpi_invalid_slot_selected', `selector ${sel}`));
+    return done(state, merge(trace('mhp_acpi_invalid_slot_selected', `selector ${sel}`), tracepoint('mhp_acpi_invalid_slot_selected', x32(sel))));
   }
   const setMemhp = (m: MemHotplugState): MachineState => ({ ...state, acpi: { ...state.acpi, memhp: m } });
   switch (offset) {
     case 0x00:
-      return done(setMemhp({ ...memhp, selector: data }), trace('mhp_acpi_write_slot', `selector ${data}`));
+      return done(setMemhp({ ...memhp, selector: data }), merge(trace('mhp_acpi_write_slot', `selector ${data}`), tracepoint('mhp_acpi_write_slot', `set active slot: ${x32(data)}`)));
     case 0x04:
-      return done(withSlot(state, sel, (s) => ({ ...s, ostEvent: data })), trace('mhp_acpi_write_ost_ev', `slot ${sel} event 0x${data.toString(16)}`));
+      return done(
+        withSlot(state, sel, (s) => ({ ...s, ostEvent: data })),
+        merge(trace('mhp_acpi_write_ost_ev', `slot ${sel} event 0x${data.toString(16)}`), tracepoint('mhp_acpi_write_ost_ev', `slot[${x32(sel)}] OST EVENT: ${x32(data)}`)),
+      );
     case 0x08: {
       const next = withSlot(state, sel, (s) => ({ ...s, ostStatus: data }));
-      const fx = merge(trace('mhp_acpi_write_ost_status', `slot ${sel} status 0x${data.toString(16)}`), event('ACPI_DEVICE_OST', { info: ostInfo(next, sel) }));
+      const fx = merge(
+        merge(trace('mhp_acpi_write_ost_status', `slot ${sel} status 0x${data.toString(16)}`), tracepoint('mhp_acpi_write_ost_status', `slot[${x32(sel)}] OST STATUS: ${x32(data)}`)),
+        event('ACPI_DEVICE_OST', { info: ostInfo(next, sel) }),
+      );
       return done(next, fx);
     }
     case 0x14: {
       const s = memhp.slots[sel];
-      if (data & 2) return done(withSlot(state, sel, (x) => ({ ...x, inserting: false })), trace('mhp_acpi_clear_insert_evt', `slot ${sel}`));
-      if (data & 4) return done(withSlot(state, sel, (x) => ({ ...x, removing: false })), trace('mhp_acpi_clear_remove_evt', `slot ${sel}`));
+      const slotTp = (name: string, what: string) => merge(trace(name, `slot ${sel}`), tracepoint(name, `slot[${x32(sel)}] ${what}`));
+      if (data & 2) return done(withSlot(state, sel, (x) => ({ ...x, inserting: false })), slotTp('mhp_acpi_clear_insert_evt', 'clear insert event'));
+      if (data & 4) return done(withSlot(state, sel, (x) => ({ ...x, removing: false })), slotTp('mhp_acpi_clear_remove_evt', 'clear remove event'));
       if (data & 8) {
-        if (!s.enabled) return done(state, trace('mhp_acpi_ejecting_invalid_slot', `slot ${sel}`));
+        if (!s.enabled) return done(state, merge(trace('mhp_acpi_ejecting_invalid_slot', `slot ${sel}`), tracepoint('mhp_acpi_ejecting_invalid_slot', x32(sel))));
         const fx0: Effects = trace('acpi_memory_hotplug_write', `eject slot ${sel} → hotplug_handler_unplug`);
         const u = unplugDimm(state, BigInt(sel));
-        return { state: u.state, fx: merge(fx0, merge(nest(u.fx, 1), trace('mhp_acpi_pc_dimm_deleted', `slot ${sel}`))) };
+        return { state: u.state, fx: merge(fx0, merge(nest(u.fx, 1), slotTp('mhp_acpi_pc_dimm_deleted', 'pc-dimm deleted'))) };
       }
       return done(state);
     }

@@ -108,8 +108,10 @@ interface Acc {
   dimms: DimmOption[];
   passive: PassiveDeviceOption[];
   memhp: { PIIX4_PM?: boolean; 'ICH9-LPC'?: boolean };
-  globals: string[];
+  /** `-global` texts as given, by driver (for QEMU's "can't apply global" message). */
+  globals: { PIIX4_PM?: string; 'ICH9-LPC'?: string };
   accel: Accel;
+  hpet?: boolean;
   /** Ids of the `object` and `device` QemuOpts lists: a repeated id is refused while the option is parsed. */
   optIds: { object: Set<string>; device: Set<string> };
 }
@@ -123,15 +125,19 @@ function onOff(v: string): boolean | undefined {
 /** Parse a command line for one QEMU release (default 7.2): machine types, defaults and words are the release's. */
 export function parseMachine(commandLine: string, version: QemuVersion = DEFAULT_QEMU_VERSION): ParseResult {
   const tokens = tokenize(commandLine);
-  const acc: Acc = { qemu: qemuVersionData(version), acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, globals: [], accel: 'tcg', optIds: { object: new Set(), device: new Set() } };
+  const acc: Acc = { qemu: qemuVersionData(version), acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, globals: {}, accel: 'tcg', optIds: { object: new Set(), device: new Set() } };
   let firstRefusal: ParseResult | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const opt = tokens[i];
     if (!opt.startsWith('-')) return unsupported(`unexpected argument '${opt}' (options start with '-')`);
     const name = opt.replace(/^--?/, '-');
+    if (name === '-no-hpet') {
+      acc.hpet = false;
+      continue;
+    }
     const arg = tokens[i + 1];
-    const needsArg = ['-M', '-machine', '-m', '-object', '-numa', '-device', '-global', '-accel'];
-    if (!needsArg.includes(name)) return unsupported(`unsupported option '${opt}': the model understands ${needsArg.join(', ')}`);
+    const needsArg = ['-M', '-machine', '-m', '-object', '-numa', '-device', '-global', '-accel', '-blockdev'];
+    if (!needsArg.includes(name)) return unsupported(`unsupported option '${opt}': the model understands ${needsArg.join(', ')}, -no-hpet`);
     if (arg === undefined) return unsupported(`option '${opt}' needs an argument`);
     i++;
     // QEMU refuses at the first bad option, but every later option is still checked for being modelled:
@@ -206,6 +212,10 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
           const b = onOff(v);
           if (b === undefined) return unsupported(`-object ${arg}: '${k}' expects on or off`);
           bools[k] = b;
+        } else if (k === 'host-nodes' || k === 'policy') {
+          // host NUMA binding (libvirt's <numatune>): the host's memory policy is not modelled, nothing the guest sees
+          if (k === 'host-nodes' && !/^\d+(-\d+)?$/.test(v)) return unsupported(`-object ${arg}: host-nodes '${v}'`);
+          if (k === 'policy' && !['default', 'preferred', 'bind', 'interleave'].includes(v)) return unsupported(`-object ${arg}: policy '${v}'`);
         } else return unsupported(`unsupported property '${k}' in '-object ${arg}'`);
       }
       // The QAPI visit of ObjectOptions: id, then the members (size) in schema order.
@@ -236,14 +246,14 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       if (kv.slice(1).some(([k]) => k === 'driver')) return unsupported(`'-device ${arg}' names the driver twice`);
       const idErr = optsId(acc, 'device', '-device', arg, kv);
       if (idErr) return idErr;
-      if ((PASSIVE_DEVICES as readonly string[]).includes(kv[0][1])) {
-        const allowed = new Set(['id', 'bus', 'addr', 'port', 'chassis', 'multifunction']);
+      if (Object.prototype.hasOwnProperty.call(PASSIVE_DEVICES, kv[0][1])) {
+        const allowed = new Set(['id', 'bus', 'addr', 'port', 'chassis', 'multifunction', 'masterbus', 'firstport', 'unit', 'drive', 'chassis_nr', 'lun', 'scsi-id', 'channel', 'nr', 'name', 'cad', 'index']);
         const bad = kv.slice(1).find(([k]) => !allowed.has(k));
         if (bad) return unsupported(`unsupported property '${bad[0]}' in '-device ${arg}'`);
-        acc.passive.push({ driver: kv[0][1] as PassiveDriver, id: kv.find(([k]) => k === 'id')?.[1], text: arg, position: acc.dimms.length + acc.passive.length });
+        acc.passive.push({ driver: kv[0][1] as PassiveDriver, id: kv.find(([k]) => k === 'id')?.[1], bus: kv.find(([k]) => k === 'bus')?.[1], text: arg, position: acc.dimms.length + acc.passive.length });
         return undefined;
       }
-      if (kv[0][1] !== 'pc-dimm') return unsupported(`unsupported device '${kv[0][1]}': the model knows pc-dimm (and libvirt's default ${PASSIVE_DEVICES.join(', ')})`);
+      if (kv[0][1] !== 'pc-dimm') return unsupported(`unsupported device '${kv[0][1]}': the model knows pc-dimm (and libvirt's ${Object.keys(PASSIVE_DEVICES).join(', ')})`);
       const props = kv.slice(1).filter(([k]) => k !== 'id');
       const d: { -readonly [K in keyof DimmOption]: DimmOption[K] } = { text: arg, position: acc.dimms.length + acc.passive.length, props };
       // Property values are checked when the device is created (qdev_device_add), in QEMU's order.
@@ -262,7 +272,13 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       const b = m ? onOff(m[2]) : undefined;
       if (!m || b === undefined) return unsupported(`unsupported -global '${arg}': the model knows PIIX4_PM.memory-hotplug-support and ICH9-LPC.memory-hotplug-support`);
       acc.memhp[m[1] as 'PIIX4_PM' | 'ICH9-LPC'] = b;
-      acc.globals.push(arg);
+      acc.globals[m[1] as 'PIIX4_PM' | 'ICH9-LPC'] = arg;
+      return undefined;
+    }
+    case '-blockdev': {
+      // A block node (libvirt's disks; the model's stand-in is null-co): not a QOM object, nothing QEMU shows of it here.
+      const kv = splitOpts(arg, 'driver');
+      if (kv[0][1] !== 'null-co') return unsupported(`-blockdev driver '${kv[0][1]}' is not modelled (null-co)`);
       return undefined;
     }
     case '-accel': {
@@ -315,7 +331,7 @@ function finish(acc: Acc, commandLine: string): ParseResult {
   return {
     ok: true,
     config: {
-      qemuVersion: acc.qemu.version,
+      qemu: acc.qemu,
       type: machine.type,
       machineName: machine.name,
       flags,
@@ -326,12 +342,15 @@ function finish(acc: Acc, commandLine: string): ParseResult {
       acpi: acc.acpi,
       ...(acc.acpiGiven ? { acpiOption: acc.acpi ? 'on' as const : 'off' as const } : {}),
       memoryHotplugSupport: memhpSupport,
+      // A -global for a property the board's device lacks in this release fails when the device is created.
+      ...(machine.type === 'q35' && acc.globals['ICH9-LPC'] !== undefined && !acc.qemu.ich9MemoryHotplugProperty
+        ? { badGlobal: { text: acc.globals['ICH9-LPC'], property: 'ICH9-LPC.memory-hotplug-support' } } : {}),
       accel: acc.accel,
       backends: acc.backends,
       numa: acc.numa,
       dimms: acc.dimms,
       passiveDevices: acc.passive,
-      ...(acc.globals.length ? { globals: acc.globals } : {}),
+      ...(acc.hpet === false ? { hpet: false } : {}),
       commandLine,
     },
   };

@@ -1,6 +1,6 @@
 // The machine as the command line describes it, before QEMU derives anything from it.
 
-import type { QemuVersion } from '../versions/types';
+import type { QemuVersionData } from '../versions/types';
 
 export type MachineType = 'pc' | 'q35';
 export type Accel = 'tcg' | 'kvm';
@@ -56,22 +56,66 @@ export interface DimmOption {
 }
 
 /**
- * Devices libvirt adds to every domain (balloon, USB controller, PCIe root ports). The model keeps them as
- * QOM children (qom-list, query-balloon) without modelling their hardware: they touch no memory hotplug path.
+ * Devices libvirt puts on its command line beside the DIMMs (controllers, disks, NICs, video, sound, ...).
+ * The model keeps them as QOM children of /machine/peripheral (qom-list) and adds what they show in the
+ * memory map of a paused machine (no firmware ran, so no BAR is mapped): a PCI function's bus-master address
+ * space, a bridge's forwarding windows, a VGA device's legacy window at 0xa0000, an ISA device's ports.
+ * Their hardware is not modelled: they touch no memory hotplug path.
  */
-export const PASSIVE_DEVICES = ['virtio-balloon-pci', 'piix3-usb-uhci', 'qemu-xhci', 'pcie-root-port'] as const;
-export type PassiveDriver = (typeof PASSIVE_DEVICES)[number];
+export interface PassiveDeviceKind {
+  /** A PCI function: a bus-master address space named after its type. */
+  readonly pci: boolean;
+  /** A PCI-PCI bridge (pcie-root-port, pci-bridge, ...): empty forwarding windows. */
+  readonly bridge?: boolean;
+  /** VGA-compatible: the legacy window at 0xa0000 (prio 1 in the PCI window) has this name. */
+  readonly vgaLowmem?: string;
+  /** cirrus-vga: the legacy window is this container (prio 1) holding `vgaLowmem` (prio 0). */
+  readonly vgaLowmemContainer?: string;
+  /** Fixed port I/O regions [port, size, name] (ISA devices, VGA ports). */
+  readonly ports?: readonly (readonly [number, number, string])[];
+}
+
+const VGA_PORTS: readonly (readonly [number, number, string])[] = [
+  [0x1ce, 0x4, 'vbe'], [0x3b4, 0x2, 'vga'], [0x3ba, 0x1, 'vga'], [0x3c0, 0x10, 'vga'], [0x3d4, 0x2, 'vga'], [0x3da, 0x1, 'vga'],
+];
+const PCI: PassiveDeviceKind = { pci: true };
+const NOT_PCI: PassiveDeviceKind = { pci: false };
+const BRIDGE: PassiveDeviceKind = { pci: true, bridge: true };
+
+export const PASSIVE_DEVICES: Readonly<Record<string, PassiveDeviceKind>> = {
+  // controllers
+  'pcie-root-port': BRIDGE, 'pci-bridge': BRIDGE, 'pcie-pci-bridge': BRIDGE, 'i82801b11-bridge': BRIDGE,
+  'piix3-usb-uhci': PCI, 'qemu-xhci': PCI, 'nec-usb-xhci': PCI, 'ich9-usb-ehci1': PCI, 'ich9-usb-uhci1': PCI,
+  'ich9-usb-uhci2': PCI, 'ich9-usb-uhci3': PCI, 'piix4-usb-uhci': PCI, 'usb-ehci': PCI,
+  'virtio-scsi-pci': PCI, 'lsi': PCI, 'virtio-serial-pci': PCI, 'ich9-ahci': PCI,
+  // PCI devices
+  'virtio-balloon-pci': PCI, 'virtio-blk-pci': PCI, 'virtio-net-pci': PCI, e1000: PCI, e1000e: PCI, rtl8139: PCI,
+  'virtio-rng-pci': PCI, i6300esb: PCI, 'intel-hda': PCI, 'ich9-intel-hda': PCI, AC97: PCI,
+  'virtio-keyboard-pci': PCI, 'virtio-mouse-pci': PCI, 'virtio-tablet-pci': PCI,
+  VGA: { pci: true, vgaLowmem: 'vga-lowmem', ports: VGA_PORTS },
+  'qxl-vga': { pci: true, vgaLowmem: 'vga-lowmem', ports: VGA_PORTS },
+  'virtio-vga': { pci: true, vgaLowmem: 'vga-lowmem', ports: VGA_PORTS },
+  'cirrus-vga': { pci: true, vgaLowmem: 'cirrus-low-memory', vgaLowmemContainer: 'cirrus-lowmem-container' },
+  qxl: PCI, 'virtio-gpu-pci': PCI, 'bochs-display': PCI,
+  // devices on other buses
+  'ide-hd': NOT_PCI, 'ide-cd': NOT_PCI, 'scsi-hd': NOT_PCI, 'scsi-cd': NOT_PCI, 'usb-tablet': NOT_PCI, 'usb-mouse': NOT_PCI,
+  'usb-kbd': NOT_PCI, 'virtserialport': NOT_PCI, 'virtconsole': NOT_PCI, 'hda-duplex': NOT_PCI, 'hda-micro': NOT_PCI,
+  'hda-output': NOT_PCI, 'isa-serial': { pci: false, ports: [[0x3f8, 0x8, 'serial']] },
+};
+export type PassiveDriver = string;
 
 export interface PassiveDeviceOption {
   readonly driver: PassiveDriver;
   readonly id?: string;
+  /** `bus=`: the bus it plugs into (a bridge behind another bridge maps its windows there). */
+  readonly bus?: string;
   readonly text: string;
   readonly position: number;
 }
 
 export interface MachineConfig {
-  /** The QEMU release this machine is built by; its data (machine types, words, defaults): qemuOf(config). */
-  readonly qemuVersion: QemuVersion;
+  /** The QEMU release this machine is built by (its machine types, words and defaults: engine/versions/). */
+  readonly qemu: QemuVersionData;
   readonly type: MachineType;
   /** Resolved machine name, e.g. `pc-i440fx-7.2`, `pc-q35-7.2`. */
   readonly machineName: string;
@@ -88,13 +132,15 @@ export interface MachineConfig {
   readonly acpiOption?: 'on' | 'off';
   /** PIIX4_PM / ICH9-LPC `memory-hotplug-support`. */
   readonly memoryHotplugSupport: boolean;
+  /** A `-global` QEMU cannot apply to the board's device in this release (refused when the device is created). */
+  readonly badGlobal?: { readonly text: string; readonly property: string };
   readonly accel: Accel;
   readonly backends: readonly BackendOption[];
   readonly numa: readonly NumaNodeOption[];
   readonly dimms: readonly DimmOption[];
   readonly passiveDevices: readonly PassiveDeviceOption[];
-  /** The -global options as given (`ICH9-LPC.memory-hotplug-support=off`), in order. */
-  readonly globals?: readonly string[];
+  /** `-no-hpet` (libvirt: `<timer name='hpet' present='no'/>`) removes the HPET. */
+  readonly hpet?: boolean;
   /** The command line as given. */
   readonly commandLine: string;
 }

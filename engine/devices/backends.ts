@@ -42,6 +42,7 @@ export function backendProps(type: BackendType, given: Readonly<Record<string, b
     prealloc: given.prealloc ?? false,
     share: given.share ?? type === 'memory-backend-memfd',
     reserve: given.reserve ?? true,
+    policy: 'default',
   };
 }
 

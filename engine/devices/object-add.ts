@@ -92,6 +92,20 @@ export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAdd
       size = s.value;
     } else if (input.args[m] === undefined) {
       continue;
+    } else if (m === 'host-nodes' || m === 'policy') {
+      // Host NUMA binding: host memory policy is not modelled; it changes nothing the guest sees. Bindings to a
+      // node other than 0 depend on the host (mbind), so they are a model limit.
+      const v = input.args[m];
+      if (m === 'policy') {
+        if (typeof v !== 'string') return fail(E.invalidParameterType(m, 'string'));
+        if (!['default', 'preferred', 'bind', 'interleave'].includes(v)) return fail(E.parameterValue(m, v));
+      } else {
+        const list = input.mode === 'json' ? v : typeof v === 'string' ? v.split(',') : v;
+        if (!Array.isArray(list) || !list.every((x) => typeof x === 'number' || typeof x === 'bigint' || (typeof x === 'string' && /^\d+$/.test(x)))) {
+          throw new ModelLimit(`object-add host-nodes ${JSON.stringify(v)}`);
+        }
+        if (list.some((x) => Number(x) !== 0)) throw new ModelLimit(`object-add host-nodes ${JSON.stringify(v)} (a binding to a host node other than 0)`);
+      }
     } else if (BOOL_MEMBERS.has(m)) {
       const e = visitBool(input, m);
       if (e) return fail(e);

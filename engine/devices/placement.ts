@@ -14,10 +14,12 @@ const fail = <T>(error: QemuError): Pick<T> => ({ ok: false, error });
 export function chooseSlot(dimms: readonly Dimm[], hint: bigint, ramSlots: bigint): Pick<bigint> {
   if ((hint < 0n || hint >= ramSlots) && hint !== -1n) return fail(E.invalidSlot(hint, ramSlots));
   if (ramSlots <= 0n) return fail(E.noSlotsAllocated());
-  const used = new Set(dimms.map((d) => d.slot));
-  if (hint !== -1n) return used.has(hint) ? fail(E.slotBusy(hint)) : ok(hint);
-  for (let s = 0n; s < ramSlots; s++) if (!used.has(s)) return ok(s);
-  return fail(E.noFreeSlots());
+  if (hint !== -1n) return dimms.some((d) => d.slot === hint) ? fail(E.slotBusy(hint)) : ok(hint);
+  // The occupancy bitmap: slots are below ramSlots (at most 256 on x86), small numbers.
+  const used = new Uint8Array(Number(ramSlots));
+  for (const d of dimms) if (d.slot >= 0n && d.slot < ramSlots) used[Number(d.slot)] = 1;
+  const free = used.indexOf(0);
+  return free >= 0 ? ok(BigInt(free)) : fail(E.noFreeSlots());
 }
 
 export interface AddrRequest {
@@ -38,6 +40,19 @@ export interface AddrRequest {
 }
 
 const U64 = 1n << 64n;
+
+/** The devices in address order (cached per list: lists are immutable, and usually already in order). */
+const byAddressCache = new WeakMap<readonly Dimm[], readonly Dimm[]>();
+function byAddress(dimms: readonly Dimm[]): readonly Dimm[] {
+  let sorted = byAddressCache.get(dimms);
+  if (!sorted) {
+    let inOrder = true;
+    for (let i = 1; i < dimms.length && inOrder; i++) if (dimms[i - 1].addr > dimms[i].addr) inOrder = false;
+    sorted = inOrder ? dimms : [...dimms].sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+    byAddressCache.set(dimms, sorted);
+  }
+  return sorted;
+}
 
 /** First fit from the bottom over the address-sorted realized devices, in QEMU's order of checks. */
 export function chooseAddr(dimms: readonly Dimm[], r: AddrRequest): Pick<bigint> {
@@ -63,7 +78,7 @@ export function chooseAddr(dimms: readonly Dimm[], r: AddrRequest): Pick<bigint>
     if (start + r.size > U64 || r.size === 0n) return fail(E.deviceTooBig());
   }
   let empty = false;
-  const sorted = [...dimms].sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+  const sorted = byAddress(dimms);
   for (const d of sorted) {
     const dEnd = d.addr + d.size;
     if (d.addr < start + r.size && start < dEnd) {

@@ -2,7 +2,7 @@
 // the slave's INT output cascaded into master input 2, the command/data ports (ICW1-4, OCW1-3, poll)
 // and ELCR. Pure functions over IrqState; the trace uses QEMU's function names.
 
-import { NO_EFFECTS, done, merge, trace, type Effects, type Transition } from '../effects';
+import { NO_EFFECTS, done, merge, trace, tracepoint, type Effects, type Transition } from '../effects';
 import type { IrqState, IrqStats, PicState } from './types';
 
 export function resetPicChip(master: boolean): PicState {
@@ -62,9 +62,14 @@ export function statUpdate(stats: IrqStats, index: number, level: number): IrqSt
  * master, re-sent even when unchanged, as QEMU does); the master's output goes to the CPU (not modelled).
  */
 function updateIrq(irq: IrqState, chip: 0 | 1, depth: number): Transition<IrqState> {
-  if (chip === 0) return done(irq);
+  const s = irq.pic[chip];
+  const raised = irq.mode === 'tcg' && picGetIrq(s) >= 0
+    ? tracepoint('pic_update_irq', `master ${chip === 0 ? 1 : 0} imr ${s.imr} irr ${s.irr} padd ${s.priorityAdd}`)
+    : NO_EFFECTS;
+  if (chip === 0) return done(irq, raised);
   // QEMU's i8259 counts the cascade raise on index 2; the in-kernel PIC's cascade is invisible to QEMU.
-  return picSetIrq(irq, 0, 2, picOutput(irq.pic[1]), irq.mode === 'tcg', depth);
+  const t = picSetIrq(irq, 0, 2, picOutput(irq.pic[1]), irq.mode === 'tcg', depth);
+  return { state: t.state, fx: merge(raised, t.fx) };
 }
 
 /**
@@ -75,7 +80,9 @@ export function picSetIrq(irq: IrqState, chip: 0 | 1, pin: number, level: number
   const s = irq.pic[chip];
   const mask = 1 << pin;
   const index = chip === 0 ? pin : pin + 8;
-  const fx = irq.mode === 'tcg' ? trace('pic_set_irq', `${chip === 0 ? 'master' : 'slave'} pin ${pin} (IRQ ${index}) level ${level}`, depth) : NO_EFFECTS;
+  const fx = irq.mode === 'tcg'
+    ? merge(trace('pic_set_irq', `${chip === 0 ? 'master' : 'slave'} pin ${pin} (IRQ ${index}) level ${level}`, depth), tracepoint('pic_set_irq', `master ${chip === 0 ? 1 : 0} irq ${pin} level ${level}`))
+    : NO_EFFECTS;
   let next = stats ? { ...irq, picStats: statUpdate(irq.picStats, index, level) } : irq;
   let irr = s.irr;
   let lastIrr = s.lastIrr;
@@ -108,8 +115,9 @@ function intack(irq: IrqState, chip: 0 | 1, pin: number, depth: number): Transit
 /** pic_read_irq: the INTA cycle (used by an IOAPIC entry in ExtINT mode). Returns the vector. */
 export function picReadIrq(irq: IrqState, depth = 0): { readonly state: IrqState; readonly fx: Effects; readonly intno: number } {
   const fx0 = trace('pic_read_irq', undefined, depth);
+  const interrupt = (n: number, intno: number): Effects => (irq.mode === 'tcg' ? tracepoint('pic_interrupt', `irq ${n} intno ${intno}`) : NO_EFFECTS);
   const pin = picGetIrq(irq.pic[0]);
-  if (pin < 0) return { state: irq, fx: fx0, intno: irq.pic[0].irqBase + 7 };
+  if (pin < 0) return { state: irq, fx: merge(fx0, interrupt(7, irq.pic[0].irqBase + 7)), intno: irq.pic[0].irqBase + 7 };
   if (pin === 2) {
     const pin2 = picGetIrq(irq.pic[1]);
     let t: Transition<IrqState> = done(irq);
@@ -120,18 +128,21 @@ export function picReadIrq(irq: IrqState, depth = 0): { readonly state: IrqState
     }
     const intno = t.state.pic[1].irqBase + slavePin;
     const t2 = intack(t.state, 0, 2, depth + 1);
-    return { state: t2.state, fx: merge(fx0, merge(t.fx, t2.fx)), intno };
+    return { state: t2.state, fx: merge(merge(fx0, merge(t.fx, t2.fx)), interrupt(slavePin + 8, intno)), intno };
   }
   const intno = irq.pic[0].irqBase + pin;
   const t = intack(irq, 0, pin, depth + 1);
-  return { state: t.state, fx: merge(fx0, t.fx), intno };
+  return { state: t.state, fx: merge(merge(fx0, t.fx), interrupt(pin, intno)), intno };
 }
 
 /** pic_ioport_write: offset 0 = ICW1/OCW2/OCW3, anything else = data (IMR or ICW2-4). */
 export function picIoportWrite(irq: IrqState, chip: 0 | 1, addr: number, val: number): Transition<IrqState> {
   const s = irq.pic[chip];
   val &= 0xff;
-  const fx = trace('pic_ioport_write', `${chip === 0 ? 'master' : 'slave'} addr ${addr} val 0x${val.toString(16)}`);
+  const fx = merge(
+    trace('pic_ioport_write', `${chip === 0 ? 'master' : 'slave'} addr ${addr} val 0x${val.toString(16)}`),
+    tracepoint('pic_ioport_write', `master ${chip === 0 ? 1 : 0} addr 0x${addr.toString(16)} val 0x${val.toString(16)}`),
+  );
   const put = (n: PicState, update: boolean): Transition<IrqState> => {
     const next = withChip(irq, chip, n);
     if (!update) return done(next, fx);
@@ -193,17 +204,18 @@ export function picIoportWrite(irq: IrqState, chip: 0 | 1, addr: number, val: nu
 /** pic_ioport_read: poll mode acknowledges; otherwise IRR/ISR (offset 0, per OCW3) or IMR. */
 export function picIoportRead(irq: IrqState, chip: 0 | 1, addr: number): { readonly state: IrqState; readonly fx: Effects; readonly value: number } {
   const s = irq.pic[chip];
+  const read = (value: number) => tracepoint('pic_ioport_read', `master ${chip === 0 ? 1 : 0} addr 0x${addr.toString(16)} val 0x${value.toString(16)}`);
   if (s.poll) {
     const pin = picGetIrq(s);
     if (pin >= 0) {
       const t = intack(irq, chip, pin, 1);
       const c = t.state.pic[chip];
-      return { state: withChip(t.state, chip, { ...c, poll: 0 }), fx: t.fx, value: pin | 0x80 };
+      return { state: withChip(t.state, chip, { ...c, poll: 0 }), fx: merge(t.fx, read(pin | 0x80)), value: pin | 0x80 };
     }
-    return { state: withChip(irq, chip, { ...s, poll: 0 }), fx: NO_EFFECTS, value: 0 };
+    return { state: withChip(irq, chip, { ...s, poll: 0 }), fx: read(0), value: 0 };
   }
   const value = addr === 0 ? (s.readRegSelect ? s.isr : s.irr) : s.imr;
-  return { state: irq, fx: NO_EFFECTS, value };
+  return { state: irq, fx: read(value), value };
 }
 
 export function elcrWrite(irq: IrqState, chip: 0 | 1, val: number): IrqState {
@@ -215,12 +227,17 @@ export function elcrRead(irq: IrqState, chip: 0 | 1): number {
   return irq.pic[chip].elcr;
 }
 
-/** Device reset (pic_reset): ELCR cleared first, then pic_init_reset. */
-export function resetPic(irq: IrqState): IrqState {
-  let next = irq;
-  for (const chip of [0, 1] as const) {
-    const s = next.pic[chip];
-    next = withChip(next, chip, resetCommon({ ...s, elcr: 0 }));
+/**
+ * Device reset (pic_reset) of both chips, the slave first (qdev resets the ISA bus's children newest
+ * first): ELCR cleared, then pic_init_reset, whose pic_update_irq lowers the slave's INT output, i.e.
+ * pic_set_irq(master, 2, 0) (traced; its edge is then cleared by the master's own reset).
+ */
+export function resetPic(irq: IrqState): Transition<IrqState> {
+  let t: Transition<IrqState> = done(irq);
+  for (const chip of [1, 0] as const) {
+    const s = t.state.pic[chip];
+    const u = updateIrq(withChip(t.state, chip, resetCommon({ ...s, elcr: 0 })), chip, 1);
+    t = { state: u.state, fx: merge(t.fx, u.fx) };
   }
-  return next;
+  return t;
 }

@@ -2,7 +2,7 @@
 // entries, IRR and remote IRR. Delivery to a LAPIC is not modelled (no CPU runs); an entry in ExtINT mode
 // performs the i8259 INTA cycle, as ioapic_entry_parse does.
 
-import { done, merge, trace, type Effects, type Transition } from '../effects';
+import { done, merge, trace, tracepoint, type Effects, type Transition } from '../effects';
 import { picReadIrq, statUpdate } from './i8259';
 import { GSI_NUM_PINS, type IoapicState, type IrqState } from './types';
 
@@ -46,6 +46,7 @@ function service(irq: IrqState, depth: number): Transition<IrqState> {
       fx = merge(fx, trace('ioapic deliver', `pin ${i} vec ${Number(entry & 0xffn)} edge`, depth + 1));
     } else {
       const coalesce = (entry & REMOTE_IRR) !== 0n;
+      fx = merge(fx, tracepoint('ioapic_set_remote_irr', `set remote irr for pin ${i}`));
       const redtbl = [...io.redtbl];
       redtbl[i] = entry | REMOTE_IRR;
       cur = setIoapic(cur, { ...io, redtbl });
@@ -57,7 +58,7 @@ function service(irq: IrqState, depth: number): Transition<IrqState> {
 
 /** ioapic_set_irq(vector, level) for the TCG IOAPIC; statistics count the input before the 0 → 2 remap. */
 export function ioapicSetIrq(irq: IrqState, vector: number, level: number, depth = 0): Transition<IrqState> {
-  const fx = trace('ioapic_set_irq', `pin ${vector} level ${level}`, depth);
+  const fx = merge(trace('ioapic_set_irq', `pin ${vector} level ${level}`, depth), tracepoint('ioapic_set_irq', `vector: ${vector} level: ${level}`));
   let cur: IrqState = { ...irq, ioapicStats: statUpdate(irq.ioapicStats, vector, level) };
   const pin = vector === 0 ? 2 : vector;
   if (pin >= GSI_NUM_PINS) return done(cur, fx);
@@ -129,14 +130,23 @@ export function ioapicMmioRead(io: IoapicState, offset: bigint, size: number): n
   }
 }
 
+/** ioapic_mem_read with its trace point (addr, regsel and size are printed as uint8_t). */
+export function ioapicMemRead(io: IoapicState, offset: bigint, size: number): { readonly value: number; readonly fx: Effects } {
+  const value = ioapicMmioRead(io, offset, size) >>> 0;
+  const addr = Number(offset & 0xffn);
+  const fx = tracepoint('ioapic_mem_read', `ioapic mem read addr 0x${addr.toString(16)} regsel: 0x${(io.ioregsel & 0xff).toString(16)} size 0x${(size & 0xff).toString(16)} retval 0x${value.toString(16)}`);
+  return { value, fx };
+}
+
 /** EOI broadcast (IOAPIC_EOI register, version 0x20 only): clear remote IRR of level entries with `vector`. */
 function eoiBroadcast(irq: IrqState, vector: number, depth: number): Transition<IrqState> {
   let cur = irq;
-  let fx: Effects = trace('ioapic_eoi_broadcast', `vector ${vector}`, depth);
+  let fx: Effects = merge(trace('ioapic_eoi_broadcast', `vector ${vector}`, depth), tracepoint('ioapic_eoi_broadcast', `EOI broadcast for vector ${vector}`));
   for (let n = 0; n < GSI_NUM_PINS; n++) {
     const entry = cur.ioapic.redtbl[n];
     if (Number(entry & 0xffn) !== vector || !(entry & TRIGGER_LEVEL)) continue;
     if (!(entry & REMOTE_IRR)) continue;
+    fx = merge(fx, tracepoint('ioapic_clear_remote_irr', `clear remote irr for pin ${n} vector ${vector}`));
     const redtbl = [...cur.ioapic.redtbl];
     redtbl[n] = entry & ~REMOTE_IRR;
     cur = setIoapic(cur, { ...cur.ioapic, redtbl });
@@ -149,11 +159,17 @@ function eoiBroadcast(irq: IrqState, vector: number, depth: number): Transition<
   return done(cur, fx);
 }
 
-/** ioapic_mem_write. */
+/** ioapic_mem_write, with its trace point (the register select as it was before the write). */
 export function ioapicMmioWrite(irq: IrqState, offset: bigint, size: number, value: bigint): Transition<IrqState> {
   const addr = Number(offset & 0xffn);
-  const io = irq.ioapic;
   const val = value & 0xffffffffn;
+  const tp = tracepoint('ioapic_mem_write', `ioapic mem write addr 0x${addr.toString(16)} regsel: 0x${(irq.ioapic.ioregsel & 0xff).toString(16)} size 0x${(size & 0xff).toString(16)} val 0x${val.toString(16)}`);
+  const t = ioapicMemWrite(irq, addr, size, val);
+  return { state: t.state, fx: merge(tp, t.fx) };
+}
+
+function ioapicMemWrite(irq: IrqState, addr: number, size: number, val: bigint): Transition<IrqState> {
+  const io = irq.ioapic;
   if (addr === 0x00) return done(setIoapic(irq, { ...io, ioregsel: Number(val & 0xffn) }));
   if (addr === 0x40) {
     if (size !== 4 || io.version !== 0x20) return done(irq);

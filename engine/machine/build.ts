@@ -4,15 +4,15 @@
 import type { MachineConfig } from '../config/types';
 import type { MachineState } from '../state';
 import { parseMachine } from '../config/parse';
-import { E, atOption, generic, type QemuError } from '../errors';
+import { E, atOption, type QemuError } from '../errors';
 import { computeLayout } from './layout';
 import { buildMemory } from './memory-map';
 import { initAcpi, initIrq } from '../acpi/init';
-import { addBackend, backendProps, backendRegionName, PREALLOC_RESERVE } from '../devices/backends';
+import { addBackend, backendProps, PREALLOC_RESERVE, backendRegionName } from '../devices/backends';
 import { addDevice } from '../devices/qdev';
 import { emptyGHash, ghashInsert } from '../qom/ghash';
 import type { Effects } from '../effects';
-import { DEFAULT_QEMU_VERSION, messagesOf, type QemuVersion, qemuOf } from '../versions';
+import { DEFAULT_QEMU_VERSION, type QemuVersion, messagesOf } from '../versions';
 
 export type BuildResult =
   | { readonly ok: true; readonly state: MachineState; readonly fx: Effects; readonly warnings: readonly string[] }
@@ -29,18 +29,17 @@ export function buildFromCommandLine(commandLine: string, version: QemuVersion =
 const refused = (error: QemuError): BuildResult => ({ ok: false, kind: 'refused', error });
 
 /**
- * Start a parsed machine. The release is part of the config (`qemuOf(config)`, from parseMachine); `version`
+ * Start a parsed machine. The release is part of the config (`config.qemu`, from parseMachine); `version`
  * rebuilds a config parsed for another release (the command line is parsed again for that release).
  */
 export function buildMachine(config: MachineConfig, version?: QemuVersion): BuildResult {
-  if (version !== undefined && version !== qemuOf(config).version) return buildFromCommandLine(config.commandLine, version);
-  const msg = messagesOf(qemuOf(config));
+  if (version !== undefined && version !== config.qemu.version) return buildFromCommandLine(config.commandLine, version);
   // qemu_create_late_backends: memory backends are completed after the machine options (no option
   // location any more, so no prefix). Ids were already checked while the options were parsed.
   for (const b of config.backends) {
     if (b.bools?.prealloc && b.bools.reserve === false) return refused(PREALLOC_RESERVE);
     if (b.size === 0n) return refused(E.backendSizeZero(b.type));
-    if (b.type === 'memory-backend-memfd' && b.size % 4096n !== 0n) return refused(msg.backingStoreMismatch(b.size, ((b.size + 4095n) / 4096n) * 4096n, backendRegionName(config, b.type, b.id)));
+    if (b.type === 'memory-backend-memfd' && b.size % 4096n !== 0n) return refused(messagesOf(config.qemu).backingStoreMismatch(b.size, ((b.size + 4095n) / 4096n) * 4096n, backendRegionName(config, b.type, b.id)));
   }
   // parse_numa_opts: each -numa node in order, with its option as the error location.
   const numaMemdevs = config.numa.filter((n) => n.memdev !== undefined);
@@ -58,17 +57,13 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
     if (total !== config.ramSize) return refused(E.numaTotalMismatch(total, config.ramSize));
   } else if (config.backends.some((b) => b.id === 'pc.ram')) {
     // create_default_memdev
-    return refused(msg.reservedRamName('pc.ram'));
+    return refused(messagesOf(config.qemu).reservedRamName('pc.ram'));
   }
   const laid = computeLayout(config);
   if (!laid.ok) return refused(laid.error);
-  // The board creates its south bridge: globals naming a property it no longer has are refused there.
-  for (const g of config.globals ?? []) {
-    const [target] = g.split('=');
-    const [driver, prop] = [target.slice(0, target.indexOf('.')), target.slice(target.indexOf('.') + 1)];
-    if (qemuOf(config).removedDeviceProperties.some((r) => r.machine === config.type && r.driver === driver && r.prop === prop)) {
-      return refused(generic('global-not-found', `can't apply global ${g}: Property '${driver}.${prop}' not found`));
-    }
+  if (config.badGlobal) {
+    const g = config.badGlobal;
+    return refused({ code: 'global-not-applied', class: 'GenericError', desc: `can't apply global ${g.text}: Property '${g.property}' not found` });
   }
   const layout = laid.layout;
 

@@ -10,7 +10,7 @@
 // Port I/O regions come from a table of facts (the real `info mtree` output).
 
 import { backendRegionName } from '../devices/backends';
-import type { MachineConfig } from '../config/types';
+import { PASSIVE_DEVICES, type MachineConfig } from '../config/types';
 import { done, then, type Transition } from '../effects';
 import { addSubregion, createRegion, setAddress, setEnabled, type Region, type RegionSpec, type Regions } from '../memory/regions';
 import { emptyMemory, memTransaction, type MemAccel } from '../memory/transaction';
@@ -181,7 +181,7 @@ function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regi
     r = map(r, SYSTEM_ID, 0n, { id: PCI_ID, name: 'pci', size: U64_SPAN, kind: 'container', priority: -1 });
     // Interrupt controllers and timers.
     r = map(r, SYSTEM_ID, 0xfec00000n, { id: 'ioapic', name: accel === 'kvm' ? 'kvm-ioapic' : 'ioapic', size: 0x1000n, kind: 'io' });
-    r = map(r, SYSTEM_ID, 0xfed00000n, { id: 'hpet', name: 'hpet', size: 0x400n, kind: 'io' });
+    if (config.hpet !== false) r = map(r, SYSTEM_ID, 0xfed00000n, { id: 'hpet', name: 'hpet', size: 0x400n, kind: 'io' });
     r = map(r, SYSTEM_ID, 0xfee00000n, { id: 'apic-msi', name: accel === 'kvm' ? 'kvm-apic-msi' : 'apic-msi', size: 0x100000n, kind: 'io', priority: 4096 });
 
     // Host bridge: SMRAM window, SMRAM as seen by SMM, PAM aliases (all disabled until reset programs them).
@@ -254,7 +254,7 @@ function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regi
 /** Every PCI function's bus-master address space (named by its type), the board's first, then -device ones. */
 function busMasters(config: MachineConfig): readonly AddressSpace[] {
   const board = config.type === 'q35' ? BUS_MASTERS.q35 : config.acpi ? BUS_MASTERS.pc : BUS_MASTERS.pc.filter((n) => n !== 'PIIX4_PM');
-  const devices = [...config.passiveDevices].sort((a, b) => a.position - b.position);
+  const devices = [...config.passiveDevices].sort((a, b) => a.position - b.position).filter((d) => PASSIVE_DEVICES[d.driver].pci);
   return [
     ...board.map((name) => ({ name, root: `bm:${name}` })),
     ...devices.map((d, i) => ({ name: d.driver, root: `bm:${d.driver}#${i}` })),
@@ -298,8 +298,13 @@ export function buildMemory(config: MachineConfig, layout: Layout): Transition<M
     for (let n = 0; n < PAM_COUNT; n++) r = setEnabled(r, pamPciId(n), true);
     return r;
   }, accel));
-  const bridges = config.passiveDevices.filter((d) => d.driver === 'pcie-root-port');
-  if (bridges.length) t = then(t, (m) => memTransaction(m, (r) => bridges.reduce(bridgeWindows, r), accel));
+  const bridges = config.passiveDevices.filter((d) => PASSIVE_DEVICES[d.driver].bridge);
+  if (bridges.length) {
+    const parent = (bus: string | undefined): number => bridges.findIndex((b) => b.id !== undefined && b.id === bus);
+    t = then(t, (m) => memTransaction(m, (r) => bridges.reduce((acc, b, n) => bridgeWindows(acc, n, parent(b.bus)), r), accel));
+  }
+  const legacy = [...config.passiveDevices].sort((a, b) => a.position - b.position).filter((d) => PASSIVE_DEVICES[d.driver].vgaLowmem || PASSIVE_DEVICES[d.driver].ports);
+  if (legacy.length) t = then(t, (m) => memTransaction(m, (r) => legacy.reduce(legacyRegions(accel), r), accel));
   return t;
 }
 
@@ -309,12 +314,34 @@ export function buildMemory(config: MachineConfig, layout: Layout): Transition<M
  * a flat view. pci_bridge_region_init adds the prefetchable window before the plain one, so the latter prints
  * first among equals.
  */
-function bridgeWindows(r0: Regions, _bridge: unknown, n: number): Regions {
+function bridgeWindows(r0: Regions, n: number, parent: number): Regions {
+  // A bridge behind another bridge maps its windows into that bridge's secondary bus.
+  const mem = parent >= 0 ? `pci_bridge_pci#${parent}` : PCI_ID;
+  const io = parent >= 0 ? `pci_bridge_io#${parent}` : IO_ID;
   let r = create(r0, { id: `pci_bridge_pci#${n}`, name: 'pci_bridge_pci', size: U64_SPAN, kind: 'container' });
   r = create(r, { id: `pci_bridge_io#${n}`, name: 'pci_bridge_io', size: 0x100000000n, kind: 'container' });
-  r = map(r, IO_ID, 0n, { id: `pci_bridge_io_alias#${n}`, name: 'pci_bridge_io', size: 0n, kind: 'io', alias: `pci_bridge_io#${n}`, priority: 1 });
-  r = map(r, PCI_ID, 0n, { id: `pci_bridge_pref_mem#${n}`, name: 'pci_bridge_pref_mem', size: 0n, kind: 'io', alias: `pci_bridge_pci#${n}`, priority: 1 });
-  return map(r, PCI_ID, 0n, { id: `pci_bridge_mem#${n}`, name: 'pci_bridge_mem', size: 0n, kind: 'io', alias: `pci_bridge_pci#${n}`, priority: 1 });
+  r = map(r, io, 0n, { id: `pci_bridge_io_alias#${n}`, name: 'pci_bridge_io', size: 0n, kind: 'io', alias: `pci_bridge_io#${n}`, priority: 1 });
+  r = map(r, mem, 0n, { id: `pci_bridge_pref_mem#${n}`, name: 'pci_bridge_pref_mem', size: 0n, kind: 'io', alias: `pci_bridge_pci#${n}`, priority: 1 });
+  return map(r, mem, 0n, { id: `pci_bridge_mem#${n}`, name: 'pci_bridge_mem', size: 0n, kind: 'io', alias: `pci_bridge_pci#${n}`, priority: 1 });
+}
+
+/** A VGA device's legacy window at 0xa0000 in the PCI window and the fixed ports of VGA and ISA devices. */
+function legacyRegions(accel: MemAccel) {
+  return (r0: Regions, d: { readonly driver: string }, n: number): Regions => {
+    const kind = PASSIVE_DEVICES[d.driver];
+    let r = r0;
+    if (kind.vgaLowmemContainer) {
+      r = map(r, PCI_ID, SMRAM_C_BASE, { id: `vga-lowmem-container#${n}`, name: kind.vgaLowmemContainer, size: SMRAM_C_SIZE, kind: 'container', priority: 1 });
+      r = map(r, `vga-lowmem-container#${n}`, 0n, { id: `vga-lowmem#${n}`, name: kind.vgaLowmem!, size: SMRAM_C_SIZE, kind: 'io' });
+    } else if (kind.vgaLowmem) {
+      r = map(r, PCI_ID, SMRAM_C_BASE, { id: `vga-lowmem#${n}`, name: kind.vgaLowmem, size: SMRAM_C_SIZE, kind: 'io', priority: 1 });
+    }
+    (kind.ports ?? []).forEach(([port, size, name], i) => {
+      r = map(r, IO_ID, BigInt(port), { id: `${d.driver}#${n}:port${i}`, name, size: BigInt(size), kind: 'io' });
+    });
+    void accel;
+    return r;
+  };
 }
 
 /** Which PM block this machine has: `piix4-pm` (pc), `ich9-pm` (q35), or none (pc without ACPI). */

@@ -1,6 +1,7 @@
-// system_reset (qemu_system_reset with the VM paused), as observed on QEMU 7.2.22:
-// - the PIT re-arms channel 0 first: IRQ 0 falls and rises again (counted in `info irq`; through an intercept
-//   `IRQ raise 0`, preceded by `IRQ lower 0` when it was already high);
+// system_reset (qemu_system_reset with the VM paused), as observed on QEMU 7.2.22 (10.0: version data):
+// - the PIT re-arms channel 0: IRQ 0 is lowered three times and raised (counted in `info irq`; through an
+//   intercept `IRQ raise 0`, preceded by `IRQ lower 0` when it was already high); 10.0 only raises it;
+// - the i8042 lowers IRQ 1 and 12, the RTC IRQ 8 (no visible change but their pic_set_irq/ioapic_set_irq);
 // - the i8259 pair (ELCR cleared, IRR & ELCR) and the IOAPIC (entries masked) reset;
 // - PIIX4_PM disables its PM I/O block (PMBASE is kept), ICH9-LPC restores PMBASE/ACPI_CTRL (block off,
 //   SCI back on GSI 9);
@@ -8,44 +9,44 @@
 // - the memory-hotplug block is untouched: a pending unplug is NOT completed and slot flags stay.
 // QMP event RESET {guest: false, reason: host-qmp-system-reset}.
 
-import { qemuOf } from '../versions';
 import type { MachineState } from '../state';
-import { event, merge, trace, irqLine, type Effects, type Transition } from '../effects';
+import { NO_EFFECTS, event, merge, trace, type Transition } from '../effects';
 import { resetPic } from '../irq/i8259';
+import { setGsi } from '../irq/gsi';
 import { resetIoapic } from '../irq/ioapic';
 import { resetAcpiRegisters } from '../acpi/gpe';
 import { initialPciFunctions, PIIX4_PM_DEVFN } from '../acpi/pci-config';
 import { setPmBase } from './memory-map';
 
+/** pit_reset: channel 0's output levels as the release sets them (7.2: low three times, then high). */
 function pitReraise(state: MachineState): Transition<MachineState> {
   if (state.irq.mode !== 'tcg') return { state, fx: trace('pit_reset', 'in-kernel PIT') };
-  if (!qemuOf(state.config).pitResetPulse) return pitSetHigh(state);
-  const bump = (s: { level: readonly number[]; count: readonly number[] }) => ({
-    level: s.level.map((l, i) => (i === 0 ? 1 : l)),
-    count: s.count.map((c, i) => (i === 0 ? c + 1 : c)),
-  });
-  let next: MachineState = { ...state, irq: { ...state.irq, picStats: bump(state.irq.picStats), ioapicStats: bump(state.irq.ioapicStats) } };
-  // The channel's output drops and rises again: an intercept whose cache was high sees both edges.
-  let fx: Effects = trace('pit_reset', 'channel 0 output low, then high: IRQ 0 rises');
-  const q = state.qtest;
-  if (q.intercept?.kind === 'in' && q.intercept.target === 'ioapic') {
-    if ((q.levels[0] ?? 0) === 1) fx = merge(fx, irqLine('IRQ lower 0'));
-    next = { ...next, qtest: { ...q, levels: q.levels.map((l, i) => (i === 0 ? 1 : l)) } };
-    fx = merge(fx, irqLine('IRQ raise 0'));
+  const levels = state.config.qemu.reset.pitLevels;
+  let t: Transition<MachineState> = { state, fx: trace('pit_reset', `channel 0 output ${levels.join(', ')}`, 1) };
+  for (const level of levels) {
+    const g = setGsi(t.state, 0, level, 2);
+    t = { state: g.state, fx: merge(t.fx, g.fx) };
   }
-  return { state: next, fx };
+  return t;
 }
 
-/** QEMU 10.0: the channel's output is set high, no pulse: the line (high since start-up) has no new edge. */
-function pitSetHigh(state: MachineState): Transition<MachineState> {
-  let fx: Effects = trace('pit_reset', 'channel 0 output high: IRQ 0 stays up');
-  const q = state.qtest;
-  if (q.intercept?.kind === 'in' && q.intercept.target === 'ioapic' && (q.levels[0] ?? 0) === 0) {
-    fx = merge(fx, irqLine('IRQ raise 0'));
-    return { state: { ...state, qtest: { ...q, levels: q.levels.map((l, i) => (i === 0 ? 1 : l)) } }, fx };
-  }
-  return { state, fx };
+/** IRQ lines a device lowers in its reset (TCG only: under KVM the i8259 and IOAPIC are the kernel's). */
+function lowerLines(fn: string, gsis: readonly number[]) {
+  return (state: MachineState): Transition<MachineState> => {
+    if (state.irq.mode !== 'tcg') return { state, fx: NO_EFFECTS };
+    let t: Transition<MachineState> = { state, fx: NO_EFFECTS };
+    for (const gsi of gsis) {
+      const g = setGsi(t.state, gsi, 0, 2);
+      t = { state: g.state, fx: merge(t.fx, merge(trace(fn, `IRQ ${gsi} low`, 1), g.fx)) };
+    }
+    return t;
+  };
 }
+
+/** i8042 (kbd_reset → kbd_update_irq: IRQ 1 and 12 low). */
+const i8042Reset = lowerLines('kbd_reset', [1, 12]);
+/** The RTC (rtc_reset: IRQ 8 low). */
+const rtcReset = lowerLines('rtc_reset', [8]);
 
 /** PCI functions back to their reset images (PIIX4_PM keeps its PMBASE), PM block off, GPE/PM1 cleared. */
 function acpiReset(state: MachineState): Transition<MachineState> {
@@ -67,16 +68,20 @@ function acpiReset(state: MachineState): Transition<MachineState> {
 }
 
 function controllersReset(state: MachineState): Transition<MachineState> {
-  const next = { ...state, irq: { ...resetPic(state.irq), ioapic: resetIoapic(state.irq.ioapic.version) } };
-  return { state: next, fx: merge(trace('pic_reset', 'ELCR 0, IRR & ELCR', 1), trace('ioapic_reset_common', 'all entries masked', 1)) };
+  // The in-kernel PIC's reset is the kernel's: nothing QEMU traces.
+  const pic = state.irq.mode === 'tcg' ? resetPic(state.irq) : { state: resetPic(state.irq).state, fx: NO_EFFECTS };
+  const next = { ...state, irq: { ...pic.state, ioapic: resetIoapic(state.irq.ioapic.version) } };
+  return { state: next, fx: merge(merge(trace('pic_reset', 'ELCR 0, IRR & ELCR', 1), pic.fx), trace('ioapic_reset_common', 'all entries masked', 1)) };
 }
 
 /**
- * Devices reset in qdev-tree order. On pc the PIT (under PIIX3's ISA bus) resets before PIIX4_PM; on q35
- * the ICH9-LPC, which holds the PM registers, resets before the PIT on its ISA bus (observed IRQ line order).
+ * Devices reset in qdev-tree order (as the trace points show it on QEMU 7.2). On pc the PIT (under PIIX3's
+ * ISA bus) resets before PIIX4_PM; on q35 the ICH9-LPC, which holds the PM registers, resets before the PIT
+ * on its ISA bus; then the i8042, the RTC and the interrupt controllers in the release's order.
  */
 export function systemReset(state: MachineState): Transition<MachineState> {
-  const order = state.config.type === 'pc' ? [pitReraise, controllersReset, acpiReset] : [acpiReset, pitReraise, controllersReset];
+  const isa = state.config.qemu.reset.isaOrder.map((d) => (d === 'i8042' ? i8042Reset : d === 'rtc' ? rtcReset : controllersReset));
+  const order = state.config.type === 'pc' ? [pitReraise, acpiReset, ...isa] : [acpiReset, pitReraise, ...isa];
   let t: Transition<MachineState> = { state, fx: trace('qemu_system_reset', 'host-qmp-system-reset') };
   for (const step of order) {
     const r = step(t.state);

@@ -13,34 +13,6 @@ type Window = readonly [bigint, bigint];
 /** Above this many windows in one view, rendering it whole is cheaper. */
 const MAX_WINDOWS = 16;
 
-/** Alias regions by target id, per region table (a cache: a pure function of the table). */
-const aliasIndexCache = new WeakMap<Regions, ReadonlyMap<string, readonly string[]>>();
-
-function aliasIndex(regions: Regions): ReadonlyMap<string, readonly string[]> {
-  let idx = aliasIndexCache.get(regions);
-  if (!idx) {
-    const m = new Map<string, string[]>();
-    for (const r of regions.values()) {
-      if (r.alias === undefined) continue;
-      const list = m.get(r.alias);
-      if (list) list.push(r.id);
-      else m.set(r.alias, [r.id]);
-    }
-    idx = m;
-    aliasIndexCache.set(regions, idx);
-  }
-  return idx;
-}
-
-/** The old table's alias index serves the new one when no changed region is or was an alias. */
-function carryAliasIndex(from: Regions, to: Regions, changed: readonly string[]): void {
-  if (aliasIndexCache.has(to)) return;
-  const idx = aliasIndexCache.get(from);
-  if (!idx) return;
-  for (const id of changed) if (from.get(id)?.alias !== undefined || to.get(id)?.alias !== undefined) return;
-  aliasIndexCache.set(to, idx);
-}
-
 /** Everything but the child list and the informational name/owner. */
 function sameExceptChildren(a: Region, b: Region): boolean {
   return (
@@ -100,7 +72,7 @@ class Collector {
       if (list) list.push([a, b]);
       else this.windows.set(id, [[a, b]]);
     }
-    for (const aliasId of aliasIndex(this.tree).get(id) ?? []) {
+    for (const aliasId of this.tree.aliasesOf(id)) {
       const al = this.tree.get(aliasId)!;
       this.up(aliasId, a - al.aliasOffset, b - al.aliasOffset);
     }
@@ -132,47 +104,75 @@ function cut(r: FlatRange, a: bigint, b: bigint): FlatRange {
   return { start: a, end: b, region: r.region, offsetInRegion: r.offsetInRegion + (a - r.start), readonly: r.readonly };
 }
 
-/** Replace what `old` shows inside the (sorted, disjoint) windows by `fresh(window)`, then re-simplify the seams. */
+/** First index >= from whose range ends after x (ranges are sorted and disjoint, so ends are sorted too). */
+function firstEndingAfter(view: readonly FlatRange[], x: bigint, from: number): number {
+  let lo = from;
+  let hi = view.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (view[mid].end <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index >= from whose range starts at or after x. */
+function firstStartingAtOrAfter(view: readonly FlatRange[], x: bigint, from: number): number {
+  let lo = from;
+  let hi = view.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (view[mid].start < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Replace what `old` shows inside the (sorted, disjoint) windows by `fresh(window)`, and re-simplify the seams:
+ * ranges away from the windows are kept as they are (the same objects), found by binary search.
+ */
 function splice(old: readonly FlatRange[], windows: readonly Window[], fresh: (w: Window) => FlatRange[]): FlatRange[] {
   const out: FlatRange[] = [];
-  const touched = new Set<FlatRange>();
-  const push = (r: FlatRange, isNew: boolean): void => {
+  /** Push a range made or cut here, merging it into the previous one when it continues it. */
+  const seam = (r: FlatRange): void => {
     const last = out[out.length - 1];
-    if (last && (isNew || touched.has(last)) && continues(last, r)) {
-      const merged: FlatRange = { start: last.start, end: r.end, region: last.region, offsetInRegion: last.offsetInRegion, readonly: last.readonly };
-      out[out.length - 1] = merged;
-      touched.add(merged);
-      return;
-    }
-    out.push(r);
-    if (isNew) touched.add(r);
+    if (last && continues(last, r)) {
+      out[out.length - 1] = Object.freeze({ start: last.start, end: r.end, region: last.region, offsetInRegion: last.offsetInRegion, readonly: last.readonly });
+    } else out.push(Object.isFrozen(r) ? r : Object.freeze({ start: r.start, end: r.end, region: r.region, offsetInRegion: r.offsetInRegion, readonly: r.readonly }));
+  };
+  /** Copy old[from, to) as they are; only the first can continue a seam. */
+  const keep = (from: number, to: number): void => {
+    if (from >= to) return;
+    seam(old[from]);
+    for (let k = from + 1; k < to; k++) out.push(old[k]);
   };
   let i = 0;
   let carry: FlatRange | undefined; // the right part of a range that straddled the previous window's end
-  const next = (): FlatRange | undefined => carry ?? old[i];
-  const advance = (): void => {
-    if (carry) carry = undefined;
-    else i++;
-  };
   for (const [ws, we] of windows) {
-    for (let r = next(); r && r.end <= ws; r = next()) {
-      push(r, r === carry);
-      advance();
+    if (carry && carry.end <= ws) {
+      seam(carry);
+      carry = undefined;
     }
-    const r = next();
-    if (r && r.start < ws) push(cut(r, r.start, ws), true);
-    for (const piece of fresh([ws, we])) push(piece, true);
-    for (let q = next(); q && q.start < we; q = next()) {
-      advance();
-      if (q.end > we) {
-        carry = cut(q, we, q.end);
-        break;
-      }
+    if (!carry) {
+      const j = firstEndingAfter(old, ws, i);
+      keep(i, j);
+      i = j;
     }
+    const straddling = carry ?? (i < old.length ? old[i] : undefined);
+    if (straddling && straddling.start < ws) seam(cut(straddling, straddling.start, ws));
+    for (const piece of fresh([ws, we])) seam(piece);
+    if (carry) {
+      carry = carry.end > we ? cut(carry, we, carry.end) : undefined;
+      if (carry) continue;
+    }
+    const j = firstStartingAtOrAfter(old, we, i);
+    if (j > i && old[j - 1].end > we) carry = cut(old[j - 1], we, old[j - 1].end);
+    i = j;
   }
-  if (carry) push(carry, true);
-  for (; i < old.length; i++) push(old[i], false);
-  return out.map((r) => (touched.has(r) ? Object.freeze({ ...r }) : r));
+  if (carry) seam(carry);
+  keep(i, old.length);
+  return out;
 }
 
 /**
@@ -192,7 +192,6 @@ export function updateFlatViews(
   }
   const rootSet = new Set(roots);
   const changed = changedRegionIds(was, now);
-  carryAliasIndex(was, now, changed);
   const inOld = new Collector(was, rootSet);
   const inNew = new Collector(now, rootSet);
   for (const id of changed) {

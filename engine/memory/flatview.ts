@@ -10,7 +10,7 @@
 //    nothing, so lower-priority siblings show through its empty parts;
 //  - afterwards, neighbours from the same region with contiguous offsets and equal attributes are merged.
 
-import type { Region, Regions } from './regions';
+import { CHILD_INDEX_MIN, childrenOverlapping, type Region, type Regions } from './regions';
 import type { FlatRange } from './types';
 
 /** 2^64: the end of every address space, exclusive. */
@@ -68,7 +68,9 @@ function render(regions: Regions, view: Work[], id: string, base: bigint, clipSt
     render(regions, view, target.id, start - r.aliasOffset - target.addr, cs, ce, ro);
     return;
   }
-  for (const sub of r.subregions) render(regions, view, sub, start, cs, ce, ro);
+  // Only the children that overlap the clip window can show (a window smaller than the region: look them up).
+  const subs = r.subregions.length >= CHILD_INDEX_MIN && (cs > start || ce < end) ? childrenOverlapping(regions, r, cs - start, ce - start) : r.subregions;
+  for (const sub of subs) render(regions, view, sub, start, cs, ce, ro);
   if (r.terminates) fillGaps(view, r, start, cs, ce, ro);
 }
 
@@ -160,6 +162,7 @@ export interface FlatDiff {
 }
 
 export function diffFlatViews(oldView: readonly FlatRange[], newView: readonly FlatRange[]): FlatDiff {
+  if (oldView === newView) return { removed: [], added: [], unchanged: newView };
   const removed: FlatRange[] = [];
   const added: FlatRange[] = [];
   const unchanged: FlatRange[] = [];

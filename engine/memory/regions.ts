@@ -39,12 +39,33 @@ export class Regions {
   private static readonly BUCKETS = 64;
   static readonly EMPTY: Regions = new Regions(Object.freeze(new Array<readonly Region[]>(Regions.BUCKETS).fill(Object.freeze([]))), 0);
 
+  /** Alias region ids by target id: derived, computed on first use (not enumerable: not part of the value). */
+  declare private aliasIdx: ReadonlyMap<string, readonly string[]> | undefined;
+
   private constructor(
     /** Regions by hash of their id; each bucket is a small frozen array. */
     readonly buckets: readonly (readonly Region[])[],
     readonly size: number,
+    aliasIdx?: ReadonlyMap<string, readonly string[]>,
   ) {
-    Object.freeze(this);
+    Object.defineProperty(this, 'aliasIdx', { value: aliasIdx, writable: true, enumerable: false });
+    Object.seal(this);
+  }
+
+  /** The alias regions that target `id`. */
+  aliasesOf(id: string): readonly string[] {
+    let idx = this.aliasIdx;
+    if (!idx) {
+      const m = new Map<string, string[]>();
+      for (const r of this.values()) {
+        if (r.alias === undefined) continue;
+        const list = m.get(r.alias);
+        if (list) list.push(r.id);
+        else m.set(r.alias, [r.id]);
+      }
+      this.aliasIdx = idx = m;
+    }
+    return idx.get(id) ?? NONE;
   }
 
   /** Bucket of an id (FNV-1a of its characters), remembered per id string. */
@@ -77,7 +98,9 @@ export class Regions {
     const nb = at >= 0 ? b.map((x, i) => (i === at ? r : x)) : [...b, r];
     const buckets = this.buckets.slice();
     buckets[k] = Object.freeze(nb);
-    return new Regions(Object.freeze(buckets), this.size + (at >= 0 ? 0 : 1));
+    // The alias index still holds unless an alias came, went or changed.
+    const keepIdx = r.alias === undefined && (at < 0 || b[at].alias === undefined);
+    return new Regions(Object.freeze(buckets), this.size + (at >= 0 ? 0 : 1), keepIdx ? this.aliasIdx : undefined);
   }
 
   delete(id: string): Regions {
@@ -86,7 +109,7 @@ export class Regions {
     if (!b.some((x) => x.id === id)) return this;
     const buckets = this.buckets.slice();
     buckets[k] = Object.freeze(b.filter((x) => x.id !== id));
-    return new Regions(Object.freeze(buckets), this.size - 1);
+    return new Regions(Object.freeze(buckets), this.size - 1, b.find((x) => x.id === id)!.alias === undefined ? this.aliasIdx : undefined);
   }
 
   *values(): IterableIterator<Region> {
@@ -103,6 +126,7 @@ export class Regions {
 }
 
 const bucketCache = new Map<string, number>();
+const NONE: readonly string[] = Object.freeze([]);
 
 function fnv(id: string): number {
   let h = 0x811c9dc5;
@@ -184,6 +208,7 @@ export function addSubregion(regions: Regions, containerId: string, offset: bigi
   let at = list.findIndex((other) => regions.get(other)!.priority <= prio);
   if (at < 0) at = list.length;
   const subregions = [...list.slice(0, at), subId, ...list.slice(at)];
+  deriveChildIndex(list, subregions, subId, offset, sub.size, true);
   return regions.set({ ...container, subregions }).set({ ...sub, container: containerId, addr: offset, priority: prio });
 }
 
@@ -194,7 +219,114 @@ export function delSubregion(regions: Regions, containerId: string, subId: strin
     throw new Error(`internal: del_subregion ${containerId} -/- ${subId}: not a child`);
   }
   const { container: _c, ...unmapped } = sub;
-  return regions.set({ ...container, subregions: container.subregions.filter((s) => s !== subId) }).set(unmapped);
+  const subregions = container.subregions.filter((s) => s !== subId);
+  deriveChildIndex(container.subregions, subregions, subId, sub.addr, sub.size, false);
+  return regions.set({ ...container, subregions }).set(unmapped);
+}
+
+// ---- which children of a container overlap a window (for rendering only what a change touched) ----------
+// A cache keyed by the child list (lists are immutable and a mapped child's addr and size change only by
+// delete + re-add, which makes a new list): the children sorted by offset, with a running maximum of their
+// ends. addSubregion/delSubregion derive the new list's index from the old one's instead of rebuilding it.
+
+interface ChildIndex {
+  readonly ids: readonly string[];
+  readonly starts: readonly bigint[];
+  readonly ends: readonly bigint[];
+  /** maxEnd[k] = max(ends[0..k]). */
+  readonly maxEnd: readonly bigint[];
+}
+
+/** Lists shorter than this are scanned: the index would not pay for itself. */
+export const CHILD_INDEX_MIN = 16;
+/**
+ * The indexes of the most recently used child lists only: a history of states keeps every old list alive, and
+ * indexing each of them would cost memory per state for nothing (an old state is rarely changed again).
+ */
+const childIndexCache = {
+  map: new Map<readonly string[], ChildIndex>(),
+  get(list: readonly string[]): ChildIndex | undefined {
+    const idx = this.map.get(list);
+    if (idx) {
+      this.map.delete(list);
+      this.map.set(list, idx);
+    }
+    return idx;
+  },
+  set(list: readonly string[], idx: ChildIndex): void {
+    if (this.map.size >= 16) this.map.delete(this.map.keys().next().value!);
+    this.map.set(list, idx);
+  },
+};
+
+function withMaxEnd(ids: string[], starts: bigint[], ends: bigint[], maxEnd: bigint[], from: number): ChildIndex {
+  for (let k = from; k < ends.length; k++) maxEnd[k] = k > 0 && maxEnd[k - 1] > ends[k] ? maxEnd[k - 1] : ends[k];
+  maxEnd.length = ends.length;
+  return { ids, starts, ends, maxEnd };
+}
+
+function firstStartAtOrAbove(starts: readonly bigint[], x: bigint): number {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function deriveChildIndex(before: readonly string[], after: readonly string[], id: string, addr: bigint, size: bigint, added: boolean): void {
+  if (after.length < CHILD_INDEX_MIN) return;
+  const idx = childIndexCache.get(before);
+  if (!idx) return;
+  const ids = idx.ids.slice();
+  const starts = idx.starts.slice();
+  const ends = idx.ends.slice();
+  const maxEnd = idx.maxEnd.slice();
+  let at: number;
+  if (added) {
+    at = firstStartAtOrAbove(starts, addr);
+    ids.splice(at, 0, id);
+    starts.splice(at, 0, addr);
+    ends.splice(at, 0, addr + size);
+  } else {
+    at = ids.indexOf(id);
+    if (at < 0) return;
+    ids.splice(at, 1);
+    starts.splice(at, 1);
+    ends.splice(at, 1);
+  }
+  childIndexCache.set(after, withMaxEnd(ids, starts, ends, maxEnd, at));
+}
+
+function childIndex(regions: Regions, list: readonly string[]): ChildIndex {
+  let idx = childIndexCache.get(list);
+  if (!idx) {
+    const kids = list.map((id) => regions.get(id)!).sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+    idx = withMaxEnd(kids.map((k) => k.id), kids.map((k) => k.addr), kids.map((k) => k.addr + k.size), [], 0);
+    childIndexCache.set(list, idx);
+  }
+  return idx;
+}
+
+/**
+ * The children of `container` whose extent overlaps [lo, hi) (container-local offsets), in list order
+ * (priority, newest first), whether enabled or not.
+ */
+export function childrenOverlapping(regions: Regions, container: Region, lo: bigint, hi: bigint): readonly string[] {
+  const list = container.subregions;
+  if (list.length < CHILD_INDEX_MIN) return list;
+  const idx = childIndex(regions, list);
+  const hits: string[] = [];
+  for (let k = firstStartAtOrAbove(idx.starts, hi) - 1; k >= 0 && idx.maxEnd[k] > lo; k--) {
+    if (idx.ends[k] > lo) hits.push(idx.ids[k]);
+  }
+  if (hits.length > 1) {
+    const pos = new Map(hits.map((h) => [h, list.indexOf(h)]));
+    hits.sort((a, b) => pos.get(a)! - pos.get(b)!);
+  }
+  return hits;
 }
 
 export function setEnabled(regions: Regions, id: string, enabled: boolean): Regions {

@@ -33,15 +33,16 @@ function describe(d: FlatDiff): string {
   return parts.length ? parts.join(', ') : 'unchanged';
 }
 
-/** The region table each committed views object was rendered from. */
-const renderedFrom = new WeakMap<object, Regions>();
+/** The region table a committed views object was rendered from (hidden on it: not part of the state's value). */
+const RENDERED_FROM = Symbol('renderedFrom');
 
 /** Regenerate every view and run the listeners: the body of the outermost commit. */
 function regenerate(mem: MemoryState, accel: MemAccel): Transition<MemoryState> {
-  // Views last committed were rendered from renderedFrom(mem.flat): render only what changed since (a cache
-  // keyed by the views object; without it, e.g. on a cloned state, every view is rendered whole).
-  const flat = updateFlatViews(renderedFrom.get(mem.flat) ?? Regions.EMPTY, mem.regions, mem.addressSpaces.map((as) => as.root), renderedFrom.has(mem.flat) ? mem.flat : {});
-  renderedFrom.set(flat, mem.regions);
+  // Views last committed were rendered from mem.flat[RENDERED_FROM]: render only what changed since (without
+  // it, e.g. on a cloned state, every view is rendered whole).
+  const was = (mem.flat as { [RENDERED_FROM]?: Regions })[RENDERED_FROM];
+  const flat = updateFlatViews(was ?? Regions.EMPTY, mem.regions, mem.addressSpaces.map((as) => as.root), was ? mem.flat : {});
+  Object.defineProperty(flat, RENDERED_FROM, { value: mem.regions, enumerable: false });
   const notes: string[] = [];
   let kvmSlots = mem.kvmSlots;
   let kvmFx: Effects = NO_EFFECTS;

@@ -1,7 +1,6 @@
 // HMP `info pic` and `info irq` in QEMU 7.2's exact text (\r\n line ends, as human-monitor-command
 // returns it). Providers print in object-tree order: the IOAPIC, then the slave PIC (pic1), then the master.
 
-import { qemuOf } from '../versions';
 import type { MachineState } from '../state';
 import type { IoapicState, PicState } from '../irq/types';
 import { GSI_NUM_PINS } from '../irq/types';
@@ -44,8 +43,8 @@ function picLine(s: PicState): string {
 /** `info pic`. */
 export function infoPic(state: MachineState): string {
   const irq = state.irq;
-  const masterFirst = state.config.type === 'q35' && qemuOf(state.config).infoPicMasterFirstOnQ35;
-  return ioapicInfo(irq.ioapic) + (masterFirst ? picLine(irq.pic[0]) + picLine(irq.pic[1]) : picLine(irq.pic[1]) + picLine(irq.pic[0]));
+  if (state.config.type === 'q35' && state.config.qemu.q35InfoPicMasterFirst) return ioapicInfo(irq.ioapic) + picLine(irq.pic[0]) + picLine(irq.pic[1]);
+  return ioapicInfo(irq.ioapic) + picLine(irq.pic[1]) + picLine(irq.pic[0]);
 }
 
 /** `info irq`: rising-edge counts per provider (the slave PIC reports none of its own). */

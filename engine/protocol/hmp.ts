@@ -1,7 +1,6 @@
 // HMP (through human-monitor-command): the `info` texts people read, and the classic
 // device_add/object_add lines. Output uses "\r\n" line ends, as the monitor writes them.
 
-import { qemuOf } from '../versions';
 import type { MachineState } from '../state';
 import { ModelLimit } from '../errors';
 import { NO_EFFECTS, type Effects } from '../effects';
@@ -11,6 +10,7 @@ import { infoMemdev } from '../qom/objects';
 import { infoVersion } from './build-info';
 import { systemPowerdown } from '../acpi/power-button';
 import { systemReset } from '../machine/reset';
+import { qomGet, qomList } from './qmp-qom';
 import { infoMtree } from '../memory/mtree';
 import { infoIrq, infoPic } from './hmp-irq';
 import { deleteBackend } from '../devices/backends';
@@ -48,7 +48,7 @@ const INFO: Readonly<Record<string, InfoHandler>> = {
     return text(state, `base memory: ${s['base-memory']}\r\nplugged memory: ${s['plugged-memory']}\r\n`);
   },
   status: (state) => text(state, 'VM status: paused (prelaunch)\r\n'),
-  version: (state) => text(state, infoVersion(qemuOf(state.config).build)),
+  version: (state) => text(state, infoVersion(state.config.qemu.monitor.build)),
   'memory-devices': (state) => text(state, infoMemoryDevices(state)),
   numa: (state) => text(state, infoNuma(state)),
   pic: (state) => text(state, infoPic(state)),
@@ -123,6 +123,21 @@ const COMMANDS: Readonly<Record<string, HmpHandler>> = {
     const r = objectAdd(state, { mode: 'keyval', args, order: kv.map(([k]) => k) });
     if (r.ok) return text(r.state, '');
     return text(r.state ?? state, errorLine(r.error.desc) + (r.hint ? `${r.hint}\r\n` : ''));
+  },
+  'qom-list': (state, rest) => {
+    if (rest[0] === undefined) return text(state, '/\r\n');
+    const r = qomList(state, rest[0]);
+    if (!r.ok) return text(state, errorLine(r.error.desc));
+    return text(state, (r.value as { name: string; type: string }[]).map((p) => `${p.name} (${p.type})\r\n`).join(''));
+  },
+  'qom-get': (state, rest, cmd) => {
+    if (rest.length < 2) return stringExpected(state, cmd);
+    const r = qomGet(state, rest[0], rest[1]);
+    if (!r.ok) return text(state, errorLine(r.error.desc));
+    const v = r.value;
+    // qobject_to_json_pretty: scalars print as JSON; dicts and lists are pretty-printed (not modelled).
+    if (typeof v === 'object' && v !== null && typeof v !== 'bigint') throw new ModelLimit(`HMP 'qom-get' of a structured value (${rest[1]})`);
+    return text(state, `${typeof v === 'string' ? JSON.stringify(v) : String(v)}\r\n`);
   },
   system_powerdown: (state) => {
     const r = systemPowerdown(state);

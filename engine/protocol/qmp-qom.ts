@@ -3,8 +3,7 @@
 // Objects QEMU has but the model does not describe (buses, memory regions, /machine/unattached) are refused
 // as "not modelled".
 
-import { qemuOf } from '../versions';
-import type { MachineState } from '../state';
+import type { BackendPolicy, BackendProps, MachineState } from '../state';
 import { E, ModelLimit, type QemuError } from '../errors';
 import { ghashKeys } from '../qom/ghash';
 import { PERIPHERAL, resolvePathAt, type QomNode } from '../qom/tree';
@@ -17,7 +16,6 @@ export type QomAnswer = { ok: true; value: unknown } | { ok: false; error: QemuE
 
 const ok = (value: unknown): QomAnswer => ({ ok: true, value });
 const TYPE = { name: 'type', type: 'string' };
-const ROOT_7_2: ReadonlyArray<readonly [string, string]> = [['objects', 'child<container>'], ['machine', 'child<MACHINE>'], ['chardevs', 'child<container>']];
 
 /** object_resolve_path: absolute paths; a partial path (no leading '/') searches the whole tree. */
 function resolve(state: MachineState, path: string): QomNode | undefined {
@@ -37,13 +35,11 @@ function peripheralType(state: MachineState, name: string): string {
 
 export function qomList(state: MachineState, path: string): QomAnswer {
   if (path === acpiDevicePath(state)) throw new ModelLimit(`qom-list of the ACPI device '${path}'`);
-  // QEMU 10.0's /backend container is empty on these machines.
-  if (path === '/backend' && qemuOf(state.config).machineQom?.root.some(([n]) => n === 'backend')) return ok([TYPE]);
   const node = resolve(state, path);
   if (!node) return { ok: false, error: E.deviceNotFound(path) };
   switch (node.kind) {
     case 'root':
-      return ok([TYPE, ...(qemuOf(state.config).machineQom?.root ?? ROOT_7_2).map(([name, type]) => ({ name, type: type.replace('MACHINE', machineTypeName(state)) }))]);
+      return ok([TYPE, ...state.config.qemu.monitor.rootChildren.map((name) => ({ name, type: name === 'machine' ? `child<${machineTypeName(state)}>` : 'child<container>' }))]);
     case 'machine':
       return ok(qomListMachine(state));
     case 'backend':
@@ -67,7 +63,10 @@ export function qomList(state: MachineState, path: string): QomAnswer {
       }
       throw new ModelLimit(`qom-list of '${path}'`);
     case 'passive':
+      throw new ModelLimit(`qom-list of '${path}'`);
     case 'opaque':
+      // QEMU 10.0's /backend container is empty on these machines (recorded: qemu-changes/qom-machine-pc-hotplug-numa).
+      if (node.path === '/backend') return ok([TYPE]);
       throw new ModelLimit(`qom-list of '${path}'`);
   }
 }
@@ -117,6 +116,90 @@ function acpiDeviceProperty(state: MachineState, prop: string): QomAnswer {
     'memory-hotplug-support': state.config.memoryHotplugSupport,
     type: pc ? 'PIIX4_PM' : 'ICH9-LPC',
   };
+  if (prop === 'memory-hotplug-support' && !pc && !state.config.qemu.ich9MemoryHotplugProperty) return { ok: false, error: E.propertyNotFound('ICH9-LPC', prop) };
   if (!(prop in props)) throw new ModelLimit(`qom-get of ACPI device property '${prop}'`);
   return ok(props[prop]);
+}
+
+export type QomSetResult = { ok: true; state: MachineState } | { ok: false; error: QemuError };
+
+const POLICIES = ['default', 'preferred', 'bind', 'interleave'];
+const generic = (code: string, desc: string): QemuError => ({ code, class: 'GenericError', desc });
+
+/**
+ * qom-set: a backend's run-time properties (merge, dump, prealloc, policy) change; what only object creation
+ * may set is refused in QEMU's words, as are a realized DIMM's qdev properties and read-only properties.
+ */
+export function qomSet(state: MachineState, path: string, prop: string, value: unknown): QomSetResult {
+  const node = path === acpiDevicePath(state) ? undefined : resolve(state, path);
+  if (path === acpiDevicePath(state)) throw new ModelLimit(`qom-set of the ACPI device '${path}'`);
+  if (!node) return { ok: false, error: E.deviceNotFound(path) };
+  const notWritable = (type: string) => ({ ok: false as const, error: E.propertyNotWritable(type, prop) });
+  const bool = (): QemuError | undefined => (typeof value === 'boolean' ? undefined : E.invalidParameterType(prop, 'boolean'));
+  switch (node.kind) {
+    case 'backend': {
+      const b = node.backend;
+      const listed = qomListBackend(state, b) as { name: string; type: string }[];
+      const entry = listed.find((p) => p.name === prop);
+      if (!entry) return { ok: false, error: E.propertyNotFound(b.type, prop) };
+      const set = (props: Partial<BackendProps>): QomSetResult => ({
+        ok: true,
+        state: { ...state, backends: state.backends.map((x) => (x === b ? { ...x, props: { ...x.props, ...props } } : x)) },
+      });
+      switch (prop) {
+        case 'type':
+          return notWritable(b.type);
+        case 'size':
+          return { ok: false, error: generic('cannot-change-size', `cannot change property size of ${b.type} `) };
+        case 'share':
+        case 'reserve': {
+          const e = bool();
+          return { ok: false, error: e ?? generic('cannot-change', 'cannot change property value') };
+        }
+        case 'merge':
+        case 'dump': {
+          const e = bool();
+          return e ? { ok: false, error: e } : set({ [prop]: value as boolean });
+        }
+        case 'prealloc': {
+          const e = bool();
+          if (e) return { ok: false, error: e };
+          if (value && !b.props.reserve) return { ok: false, error: generic('prealloc-reserve', "'prealloc=on' and 'reserve=off' are incompatible") };
+          // Preallocation cannot be undone: setting it off once on changes nothing.
+          return value ? set({ prealloc: true }) : { ok: true, state };
+        }
+        case 'policy': {
+          if (typeof value !== 'string') return { ok: false, error: E.invalidParameterType(prop, 'string') };
+          if (!POLICIES.includes(value)) return { ok: false, error: generic('bad-enum', `Parameter '${prop}' does not accept value '${value}'`) };
+          return set({ policy: value as BackendPolicy });
+        }
+        default:
+          if (entry.type.startsWith('child<')) return notWritable(b.type);
+          throw new ModelLimit(`qom-set of ${b.type} property '${prop}'`);
+      }
+    }
+    case 'dimm': {
+      const d = node.dimm;
+      if (prop === 'type' || prop === 'size' || prop === 'hotpluggable') return notWritable('pc-dimm');
+      if (!['addr', 'slot', 'node', 'memdev'].includes(prop)) {
+        if (DIMM_PROPS.some(([n]) => n === prop)) throw new ModelLimit(`qom-set of pc-dimm property '${prop}'`);
+        return { ok: false, error: E.propertyNotFound('pc-dimm', prop) };
+      }
+      if (d.id === undefined) throw new ModelLimit('qom-set on an anonymous pc-dimm');
+      if (prop === 'memdev') {
+        const target = typeof value === 'string' && value.startsWith('/') ? resolve(state, value) : undefined;
+        if (target?.kind !== 'backend') throw new ModelLimit(`qom-set of pc-dimm link 'memdev' to ${JSON.stringify(value)}`);
+        return { ok: false, error: generic('set-after-realize', `Attempt to set link property 'memdev' on device '${d.id}' (type 'pc-dimm') after it was realized`) };
+      }
+      return { ok: false, error: generic('set-after-realize', `Attempt to set property '${prop}' on device '${d.id}' (type 'pc-dimm') after it was realized`) };
+    }
+    case 'root':
+    case 'container': {
+      const children = qomList(state, node.kind === 'root' ? '/' : node.path);
+      const known = prop === 'type' || (children.ok && (children.value as { name: string }[]).some((c) => c.name === prop));
+      return known ? notWritable('container') : { ok: false, error: E.propertyNotFound('container', prop) };
+    }
+    default:
+      throw new ModelLimit(`qom-set of '${path}' property '${prop}'`);
+  }
 }

@@ -2,7 +2,6 @@
 // validation speaks QAPI's words ("Parameter 'x' is missing", "Invalid parameter type ..."), so a
 // malformed command gets the same answer from the model as from QEMU.
 
-import { qemuOf } from '../versions';
 import type { MachineState } from '../state';
 import { E, ModelLimit, type QemuError } from '../errors';
 import { NO_EFFECTS, trace, type Effects, merge, nest } from '../effects';
@@ -17,7 +16,7 @@ import {
 } from '../selectors';
 import { qdictOrder } from '../qom/qdict';
 import { queryMemdev } from '../qom/objects';
-import { qomGet, qomList } from './qmp-qom';
+import { qomGet, qomList, qomSet } from './qmp-qom';
 import { systemReset } from '../machine/reset';
 import { queryAcpiOspmStatus } from '../acpi/ospm';
 import { hmp } from './hmp';
@@ -82,7 +81,7 @@ function objectDel(state: MachineState, args: Args): Reduced {
 }
 
 function deviceAdd(state: MachineState, args: Args): Reduced {
-  if (qemuOf(state.config).deviceAddFromJson) return fromOutcome(state, under('qmp_device_add', addDeviceFromJson(state, args)));
+  if (state.config.qemu.deviceAddFromJson) return fromOutcome(state, under('qmp_device_add', addDeviceFromJson(state, args)));
   // qemu_opts_from_qdict: the id (only a string one) is checked when the QemuOpts are created, before
   // anything else; the other entries become QemuOpts in QDict order (non-scalar values are dropped).
   const id = typeof args['id'] === 'string' ? args['id'] : undefined;
@@ -119,11 +118,52 @@ function qomGetCmd(state: MachineState, args: Args): Reduced {
   return r.ok ? answer(state, r.value) : refused(state, r.error);
 }
 
+function qomSetCmd(state: MachineState, args: Args): Reduced {
+  const path = str(args, 'path');
+  if (!path.ok) return refused(state, path.error);
+  const prop = str(args, 'property');
+  if (!prop.ok) return refused(state, prop.error);
+  if (!('value' in args)) return refused(state, E.parameterMissing('value'));
+  const r = qomSet(state, path.value, prop.value, args['value']);
+  return r.ok ? answer(r.state, {}) : refused(state, r.error);
+}
+
 function qomListCmd(state: MachineState, args: Args): Reduced {
   const path = str(args, 'path');
   if (!path.ok) return refused(state, path.error);
   const r = qomList(state, path.value);
   return r.ok ? answer(state, r.value) : refused(state, r.error);
+}
+
+/** QOM type introspection for the types the model knows; any other type is not modelled. */
+function deviceListProperties(state: MachineState, args: Args): Reduced {
+  const t = str(args, 'typename');
+  if (!t.ok) return refused(state, t.error);
+  const known = state.config.qemu.monitor.replies.deviceListProperties[t.value];
+  if (known) return answer(state, known);
+  if (['memory-backend', 'memory-backend-ram', 'memory-backend-memfd'].includes(t.value)) {
+    return refused(state, { code: 'not-a-device', class: 'GenericError', desc: "Parameter 'typename' expects a non-abstract device type" });
+  }
+  throw new ModelLimit(`device-list-properties of '${t.value}'`);
+}
+
+function qomListProperties(state: MachineState, args: Args): Reduced {
+  const t = str(args, 'typename');
+  if (!t.ok) return refused(state, t.error);
+  const known = state.config.qemu.monitor.replies.qomListProperties[t.value];
+  if (known) return answer(state, known);
+  throw new ModelLimit(`qom-list-properties of '${t.value}'`);
+}
+
+function qomListTypes(state: MachineState, args: Args): Reduced {
+  const impl = args['implements'];
+  const abs = args['abstract'];
+  if (impl !== undefined && typeof impl !== 'string') return refused(state, E.invalidParameterType('implements', 'string'));
+  if (abs !== undefined && typeof abs !== 'boolean') return refused(state, E.invalidParameterType('abstract', 'boolean'));
+  if (impl === undefined) throw new ModelLimit('qom-list-types of every type');
+  const known = state.config.qemu.monitor.replies.qomListTypes[abs ? `${impl} abstract` : impl];
+  if (known) return answer(state, known);
+  throw new ModelLimit(`qom-list-types implementing '${impl}'`);
 }
 
 /** The one boot CPU (-smp 1), with its node when the machine has NUMA nodes (explicit or implied by memory hotplug). */
@@ -159,10 +199,15 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
     const r = systemReset(s);
     return answer(r.state, {}, r.fx);
   },
-  'query-status': (s) => answer(s, qemuOf(s.config).statusSinglestep ? { status: 'prelaunch', singlestep: false, running: false } : { status: 'prelaunch', running: false }),
-  'query-version': (s) => answer(s, queryVersion(qemuOf(s.config).build)),
+  'query-status': (s) => answer(s, s.config.qemu.monitor.statusSinglestep ? { status: 'prelaunch', singlestep: false, running: false } : { status: 'prelaunch', running: false }),
+  'query-version': (s) => answer(s, queryVersion(s.config.qemu.monitor.build)),
   'query-current-machine': (s) => answer(s, { 'wakeup-suspend-support': s.acpi.device !== 'none' }),
   'query-hotpluggable-cpus': (s) => answer(s, queryHotpluggableCpus(s)),
+  'query-machines': (s) => answer(s, s.config.qemu.monitor.replies.queryMachines),
+  'query-commands': (s) => answer(s, s.config.qemu.monitor.replies.queryCommands.map((name) => ({ name }))),
+  'device-list-properties': deviceListProperties,
+  'qom-list-properties': qomListProperties,
+  'qom-list-types': qomListTypes,
   system_powerdown: (s) => {
     const r = systemPowerdown(s);
     return answer(r.state, {}, r.fx);
@@ -179,6 +224,7 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
   },
   'qom-get': qomGetCmd,
   'qom-list': qomListCmd,
+  'qom-set': qomSetCmd,
   'query-memdev': (s) => answer(s, queryMemdev(s)),
   'human-monitor-command': humanMonitorCommand,
 };
@@ -186,7 +232,7 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
 export const MODELLED_QMP_COMMANDS: readonly string[] = Object.keys(COMMANDS);
 
 /** Commands QEMU has that the model does not answer (listed so they fail as "not modelled", not "not found"). */
-const UNMODELLED = new Set(['query-qmp-schema', 'query-commands', 'cont', 'stop', 'quit', 'query-cpus-fast', 'x-query-irq', 'query-machines', 'query-pci']);
+const UNMODELLED = new Set(['query-qmp-schema', 'cont', 'stop', 'quit', 'query-cpus-fast', 'x-query-irq', 'query-pci']);
 
 export function qmp(state: MachineState, command: QmpCommandIn): Reduced {
   if (typeof command !== 'object' || command === null || typeof command.execute !== 'string') {
@@ -195,7 +241,8 @@ export function qmp(state: MachineState, command: QmpCommandIn): Reduced {
   const name = command.execute;
   const handler = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!handler) {
-    if (UNMODELLED.has(name)) throw new ModelLimit(`QMP command '${name}'`);
+    // A command this QEMU has (query-commands) that the model does not answer is not modelled; others are unknown.
+    if (UNMODELLED.has(name) || state.config.qemu.monitor.replies.queryCommands.includes(name)) throw new ModelLimit(`QMP command '${name}'`);
     return refused(state, E.commandNotFound(name));
   }
   const args = command.arguments ?? {};

@@ -10,10 +10,10 @@ import { ModelLimit } from '../errors';
 import type { MachineState, QtestState } from '../state';
 import { NO_EFFECTS, done, merge, nest, trace, type Effects, type Transition } from '../effects';
 import { ACPI_MEMORY_HOTPLUG_BASE, MEMORY_HOTPLUG_IO_LEN, memhpRead, memhpWrite } from '../acpi/memhp';
-import { gpe0Range, gpeReadByte, gpeWriteByte, pm1CntWrite, pm1EvtRead, pm1EvtWrite } from '../acpi/gpe';
+import { gpe0Range, gpeReadb, gpeWriteByte, pm1CntWrite, pm1EvtRead, pm1EvtWrite } from '../acpi/gpe';
 import { pciDataRead, pciDataWrite, pmBlockBase } from '../acpi/pci-config';
 import { elcrRead, elcrWrite, picIoportRead, picIoportWrite } from '../irq/i8259';
-import { IOAPIC_BASE, IOAPIC_SIZE, ioapicMmioRead, ioapicMmioWrite } from '../irq/ioapic';
+import { IOAPIC_BASE, IOAPIC_SIZE, ioapicMemRead, ioapicMmioWrite } from '../irq/ioapic';
 import { ioapicInput } from '../irq/gsi';
 import type { IrqState } from '../irq/types';
 
@@ -112,7 +112,7 @@ function ioRegions(state: MachineState): Region[] {
   if (a.memhp) {
     out.push({
       name: 'acpi-mem-hotplug', base: BigInt(ACPI_MEMORY_HOTPLUG_BASE), size: BigInt(MEMORY_HOTPLUG_IO_LEN), validMin: 1, validMax: 4,
-      read: rd((s, off) => memhpRead(s, off)),
+      read: (s, off) => { const r = memhpRead(s, off); return { state: s, value: r.value, fx: r.fx }; },
       write: (s, off, _z, v) => memhpWrite(s, off, v),
     });
   }
@@ -131,7 +131,7 @@ function ioRegions(state: MachineState): Region[] {
   if (gpe) {
     out.push({
       name: 'acpi-gpe0', base: BigInt(gpe.base), size: BigInt(gpe.len), validMin: 1, validMax: 4, implMin: 1, implMax: 1,
-      read: rd((s, off) => gpeReadByte(s.acpi, off)),
+      read: (s, off) => { const r = gpeReadb(s, off); return { state: s, value: r.value, fx: r.fx }; },
       write: (s, off, _z, v) => gpeWriteByte(s, off, v),
     });
   }
@@ -249,7 +249,7 @@ function ioapicRegion(state: MachineState): Region {
   if (state.irq.mode === 'kvm') return { name: 'kvm-ioapic', base: IOAPIC_BASE, size: IOAPIC_SIZE, accepts: false };
   return {
     name: 'ioapic', base: IOAPIC_BASE, size: IOAPIC_SIZE,
-    read: rd((s, off, size) => ioapicMmioRead(s.irq.ioapic, BigInt(off), size)),
+    read: (s, off, size) => { const r = ioapicMemRead(s.irq.ioapic, BigInt(off), size); return { state: s, value: r.value, fx: r.fx }; },
     write: (s, off, size, v) => { const t = ioapicMmioWrite(s.irq, BigInt(off), size, BigInt(v >>> 0)); return { state: { ...s, irq: t.state as IrqState }, fx: t.fx }; },
   };
 }

@@ -56,11 +56,43 @@ function closestShift(n: number): number {
   return i;
 }
 
+/**
+ * g_hash_table_resize (glib >= 2.60): the arrays are resized and rehashed IN PLACE. Walking the old buckets in
+ * order, each key not yet placed is evicted and re-placed at its new index (quadratic probing over the buckets
+ * already claimed in this pass); a key found there is evicted in turn and re-placed the same way. The order this
+ * produces differs from inserting the keys afresh once two keys compete for a bucket.
+ */
 function resize(t: GHash): GHash {
+  const oldSize = 1 << t.shift;
   const shift = Math.max(closestShift(Math.floor(t.nnodes * 1.333)), MIN_SHIFT);
-  let fresh: GHash = { shift, buckets: Array.from({ length: 1 << shift }, () => null), nnodes: 0, noccupied: 0 };
-  for (const k of t.buckets) if (typeof k === 'string') fresh = place(fresh, k);
-  return fresh;
+  const size = 1 << shift;
+  const mask = size - 1;
+  const buckets: (string | typeof TOMBSTONE | null)[] = Array.from({ length: Math.max(size, oldSize) }, (_, i) => (i < oldSize ? t.buckets[i] : null));
+  const claimed = new Array<boolean>(buckets.length).fill(false);
+  for (let i = 0; i < oldSize; i++) {
+    const k = buckets[i];
+    if (typeof k !== 'string') {
+      buckets[i] = null; // tombstones are cleaned up
+      continue;
+    }
+    if (claimed[i]) continue; // relocated here by an eviction
+    buckets[i] = null;
+    let key: string = k;
+    for (;;) {
+      let idx = indexOf(shift, key);
+      let step = 0;
+      while (claimed[idx]) {
+        step++;
+        idx = (idx + step) & mask;
+      }
+      claimed[idx] = true;
+      const replaced = buckets[idx];
+      buckets[idx] = key;
+      if (typeof replaced !== 'string') break;
+      key = replaced;
+    }
+  }
+  return { shift, buckets: buckets.slice(0, size), nnodes: t.nnodes, noccupied: t.nnodes };
 }
 
 function place(t: GHash, key: string): GHash {

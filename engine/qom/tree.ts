@@ -21,6 +21,7 @@ function child(state: MachineState, node: QomNode, part: string, where: string):
       if (part === 'machine') return { kind: 'machine' };
       if (part === 'objects') return { kind: 'container', path: '/objects' };
       if (part === 'chardevs') return { kind: 'container', path: '/chardevs' };
+      if (part === 'backend' && state.config.qemu.monitor.rootChildren.includes('backend')) return { kind: 'opaque', path: '/backend', type: 'container' };
       return undefined;
     case 'machine': {
       if (part === 'peripheral' || part === 'peripheral-anon' || part === 'unattached') return { kind: 'container', path: `/machine/${part}` };

@@ -25,8 +25,8 @@ export function qemuVersionData(v: QemuVersion = DEFAULT_QEMU_VERSION): QemuVers
 }
 
 /** The data of the release a machine is built by: `qemuOf(state.config).messages`, `.deviceAddFromJson`, ... */
-export function qemuOf(config: { readonly qemuVersion: QemuVersion }): QemuVersionData {
-  return DATA[config.qemuVersion];
+export function qemuOf(config: { readonly qemu: QemuVersionData }): QemuVersionData {
+  return config.qemu;
 }
 
 /** The message catalogue in this release's words: engine/errors.ts with the release's overrides. */

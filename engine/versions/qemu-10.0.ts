@@ -2,9 +2,9 @@
 // by recording every referee scenario on both releases and diffing (test/replay-10.0/).
 
 import { generic } from '../errors';
-import { QOM_10_0 } from './qemu-10.0-qom';
 import { hex } from '../units';
-import { qemuReleases, versionedTypes, versionLe, type QemuVersionData } from './types';
+import { MONITOR_10_0 } from './monitor';
+import { qemuReleases, versionedTypes, type QemuVersionData } from './types';
 
 export const QEMU_10_0: QemuVersionData = {
   version: '10.0',
@@ -30,22 +30,21 @@ export const QEMU_10_0: QemuVersionData = {
   },
   unsupportedMachine: (name) => `unsupported machine type: "${name}"`,
   // The machine's device-memory-region-size property is gone (qom-get: Property '...' not found).
+  removedMachineProperties: ['device-memory-region-size'],
+  // The GPE trace points moved from PIIX4's accessors into the ACPI core (hw/acpi/trace-events).
+  gpeTracepoints: 'acpi-core',
+  // Recorded with trace events: the PIT only raises IRQ 0 (no falling edge: `IRQ raise 0` only when it was
+  // low), and the i8259 pair resets (slave cascade lowered) before the RTC lowers IRQ 8.
+  reset: { pitLevels: [1], isaOrder: ['i8042', 'i8259', 'rtc'] },
+  ich9MemoryHotplugProperty: false,
+  q35InfoPicMasterFirst: true,
+  // qmp_device_add hands the arguments to qdev_device_add_from_qdict as JSON (typed errors, no id rule).
   deviceAddFromJson: true,
-  build: { major: 10, minor: 0, micro: 2, package: 'Debian 1:10.0.2+ds-2+deb13u1~bpo12+1' },
-  statusSinglestep: false,
-  infoPicMasterFirstOnQ35: true,
-  pitResetPulse: false,
-  // PIIX4_PM is now the `pm` child of the PIIX3 south bridge (/machine/unattached/device[3]).
-  acpiDevicePath: { pc: '/machine/unattached/device[3]/pm', q35: '/machine/unattached/device[2]' },
-  machineQom: QOM_10_0,
-  // 32-bit entry point up to the 8.0 types, 64-bit for 8.1 and 8.2, auto from 9.0 on.
-  smbiosEntryPointType: (m) => (versionLe(m, [8, 0]) ? '32' : versionLe(m, [8, 2]) ? '64' : 'auto'),
-  machinePropertyValues: {
-    smp: { modules: 1, cpus: 1, maxcpus: 1, books: 1, threads: 1, cores: 1, dies: 1, sockets: 1, clusters: 1, drawers: 1 },
-  },
-  removedDeviceProperties: [{ machine: 'q35', driver: 'ICH9-LPC', prop: 'memory-hotplug-support' }],
-  memfdCprFds: true,
+  // memory_device_pre_plug: the region size against its alignment before the address hint.
   memoryDeviceSizeCheckFirst: true,
+  // memfd backends register their fd for CPR by name; a failed one leaves it for the next of that name.
+  memfdCprFds: true,
+  // irq_intercept_in on a bus: DEVICE() asserts and QEMU aborts.
   qtestDeviceCastAborts: true,
-  removedMachineProperties: ['device-memory-region-size', 'rtc_state'],
+  monitor: MONITOR_10_0,
 };

@@ -1,6 +1,7 @@
 // QEMU 7.2 (Debian 12's 7.2.22): the release the engine was first written against. engine/errors.ts holds
 // its messages, so it overrides none; the other modules of this folder say how later releases differ.
 
+import { MONITOR_7_2 } from './monitor';
 import { qemuReleases, versionedTypes, type QemuVersionData } from './types';
 
 export const QEMU_7_2: QemuVersionData = {
@@ -14,17 +15,14 @@ export const QEMU_7_2: QemuVersionData = {
   aliases: { pc: 'pc-i440fx-7.2', q35: 'pc-q35-7.2' },
   messages: {},
   unsupportedMachine: () => 'unsupported machine type',
-  deviceAddFromJson: false,
-  build: { major: 7, minor: 2, micro: 22, package: 'Debian 1:7.2+dfsg-7+deb12u18+b3' },
-  statusSinglestep: true,
-  infoPicMasterFirstOnQ35: false,
-  pitResetPulse: true,
-  acpiDevicePath: { pc: '/machine/unattached/device[18]', q35: '/machine/unattached/device[2]' },
-  smbiosEntryPointType: () => '32',
-  machinePropertyValues: {},
-  removedDeviceProperties: [],
-  memfdCprFds: false,
-  memoryDeviceSizeCheckFirst: false,
-  qtestDeviceCastAborts: false,
   removedMachineProperties: [],
+  gpeTracepoints: 'piix4',
+  reset: { pitLevels: [0, 0, 0, 1], isaOrder: ['i8042', 'rtc', 'i8259'] },
+  ich9MemoryHotplugProperty: true,
+  q35InfoPicMasterFirst: false,
+  deviceAddFromJson: false,
+  memoryDeviceSizeCheckFirst: false,
+  memfdCprFds: false,
+  qtestDeviceCastAborts: false,
+  monitor: MONITOR_7_2,
 };

@@ -4,6 +4,7 @@
 
 import type { MachineType } from '../config/types';
 import type { E } from '../errors';
+import type { MonitorData } from './monitor';
 
 export const QEMU_VERSIONS = ['7.2', '10.0'] as const;
 export type QemuVersion = (typeof QEMU_VERSIONS)[number];
@@ -20,17 +21,6 @@ export interface VersionedMachineType {
 
 /** Message overrides: the same signatures as the catalogue in engine/errors.ts, with this version's words. */
 export type MessageOverrides = { readonly [K in keyof typeof E]?: (typeof E)[K] };
-
-/** How qom-list shows / and /machine in a release (absent: the 7.2 tables of engine/qom/machine.ts). */
-export interface MachineQom {
-  /** The root's children after `type` (`MACHINE` stands for the machine's type name). */
-  readonly root: ReadonlyArray<readonly [string, string]>;
-  /** The machine's class properties after `type`, in qom-list order. */
-  readonly classProps: ReadonlyArray<readonly [string, string]>;
-  /** The instance properties in qom-list order by key `TYPE[ D][ R]` (device memory, NUMA memdev RAM). */
-  readonly instanceOrder: Readonly<Record<string, string>>;
-  readonly instanceTypes: Readonly<Record<string, string>>;
-}
 
 export interface QemuVersionData {
   readonly version: QemuVersion;
@@ -50,38 +40,34 @@ export interface QemuVersionData {
    */
   readonly removedMachineProperties: readonly string[];
   /**
+   * Who fires the GPE0 block's trace points: 'piix4' (7.2: piix4_gpe_readb/writeb in PIIX4's accessors, pc
+   * only) or 'acpi-core' (10.0: acpi_gpe_{sts,en}_ioport_{readb,writeb} in hw/acpi/core.c, pc and q35).
+   */
+  readonly gpeTracepoints: 'piix4' | 'acpi-core';
+  /**
+   * system_reset as the trace points show it: the levels the PIT's channel 0 output takes (7.2: low three
+   * times, then high; 10.0: only high) and the order the ISA devices after the PM block reset in (10.0's
+   * three-phase reset puts the i8259 pair before the RTC).
+   */
+  readonly reset: { readonly pitLevels: readonly number[]; readonly isaOrder: readonly ('i8042' | 'rtc' | 'i8259')[] };
+  /** ICH9-LPC still has the memory-hotplug-support property (gone in 10.0: `-global` on it is refused). */
+  readonly ich9MemoryHotplugProperty: boolean;
+  /** `info pic` on q35 lists the master i8259 (pic0) before the slave (10.0's object-tree order); pc keeps slave first. */
+  readonly q35InfoPicMasterFirst: boolean;
+  /**
    * qmp_device_add hands the QMP arguments to qdev_device_add_from_qdict as typed JSON (10.0) instead of
    * converting them to QemuOpts strings first (7.2): driver before id, no identifier rule for the id, typed
    * property errors ("Invalid parameter type for 'slot', expected: integer", "Parameter 'addr' expects uint64").
    */
   readonly deviceAddFromJson: boolean;
-  /** What the build says about itself (query-version, `info version`). */
-  readonly build: { readonly major: number; readonly minor: number; readonly micro: number; readonly package: string };
-  /** query-status still carries the deprecated `singlestep` member (7.2; gone in 10.0). */
-  readonly statusSinglestep: boolean;
-  /** `info pic` on q35 prints the master i8259 (pic0) before the slave (pc: always the slave first). */
-  readonly infoPicMasterFirstOnQ35: boolean;
-  /** system_reset: the PIT's channel 0 output falls and rises again (7.2), or is just set high (10.0). */
-  readonly pitResetPulse: boolean;
-  /** The machine's acpi-device link (the ACPI device's QOM path). */
-  readonly acpiDevicePath: { readonly pc: string; readonly q35: string };
-  /** qom-list of / and /machine, when it differs from 7.2's. */
-  readonly machineQom?: MachineQom;
-  /** The machine's smbios-entry-point-type by machine-type version (pcmc->default_smbios_ep_type). */
-  readonly smbiosEntryPointType: (machine: readonly [number, number]) => string;
-  /** /machine property values that differ from 7.2's (qom-get). */
-  readonly machinePropertyValues: Readonly<Record<string, unknown>>;
-  /**
-   * Device properties this release no longer has, on the board whose device they belong to: a -global for
-   * one is refused when the board creates that device ("can't apply global ...: Property '...' not found").
-   */
-  readonly removedDeviceProperties: ReadonlyArray<{ readonly machine: MachineType; readonly driver: string; readonly prop: string }>;
-  /** memfd backends register their fd for CPR by name and reuse it (a failed one leaves it registered). */
-  readonly memfdCprFds: boolean;
   /** memory_device_pre_plug checks the region size against its alignment before the address hint's alignment. */
   readonly memoryDeviceSizeCheckFirst: boolean;
+  /** memfd backends register their fd for CPR by name and reuse it (a failed one leaves it registered). */
+  readonly memfdCprFds: boolean;
   /** qtest irq_intercept_* on a QOM object that is not a device (a bus) aborts QEMU (checked QOM casts). */
   readonly qtestDeviceCastAborts: boolean;
+  /** What the monitor shows differently (engine/versions/monitor.ts). */
+  readonly monitor: MonitorData;
 }
 
 /** The last minor release of each QEMU major (machine types exist for each X.Y release). */

@@ -23,6 +23,14 @@ export function libvirtVersion(name: string | LibvirtVersion | undefined): Libvi
   return v;
 }
 
+/** The libvirt of a QEMU version's Debian release (9.0 with 7.2, 11.3 with 10.0): the default for a given QEMU. */
+export function libvirtForQemu(qemu: string | undefined): LibvirtVersion {
+  if (qemu === undefined) return LIBVIRT_VERSIONS[DEFAULT_LIBVIRT_VERSION];
+  const v = Object.values(LIBVIRT_VERSIONS).find((l) => l.qemu === qemu);
+  if (!v) throw new ScenarioError(`unknown QEMU version '${qemu}' (known: 7.2, 10.0)`);
+  return v;
+}
+
 /**
  * The QEMU a libvirt version drives: its own Debian pair unless one is given. The recorded pairs are
  * 9.0 on 7.2 and 11.3 on 10.0; another pairing is refused as not modelled (nobody recorded it).
