@@ -1,15 +1,15 @@
 // Safe XML reading for libvirt documents (domain and device XML).
 //
-// - fast-xml-parser (maintained) builds the tree, with entity processing OFF: nothing is ever expanded.
-//   The five predefined entities and numeric character references are decoded here by hand; any other
-//   entity reference is an error, and a DOCTYPE / ENTITY declaration is refused before parsing.
-// - Malformed documents get libvirt's wording where libvirt has one: libvirt reports libxml2's first fatal
-//   error as `<doc>:<line>: <message>` + the line of input + a `---^` pointer (catchXMLError). The common
-//   libxml2 failures (empty document, text before the root, unclosed element at end of data, mismatched end
-//   tag, content after the root, undefined entity) are reproduced by a small scanner that tracks the
-//   parser's cursor the way libxml2 does; anything rarer keeps the same shape with fast-xml-parser's text.
+// - One linear pass (scan) builds the tree the way libxml2 parses: nothing is ever expanded. The five
+//   predefined entities and numeric character references are decoded; any other entity reference is an
+//   error, and a DOCTYPE / ENTITY declaration is refused before parsing.
+// - libxml2's limits without XML_PARSE_HUGE (libvirt never sets it): nesting deeper than 256 open elements and
+//   attribute values over 10,000,000 bytes are refused; character references outside XML's characters
+//   (`&#0;`, `&#x110000;`) too.
+// - Malformed documents get libvirt's wording: libvirt reports libxml2's first fatal error as
+//   `<doc>:<line>: <message>` + the line of input + a `---^` pointer under libxml2's cursor (catchXMLError).
+//   Messages and cursors were recorded from libxml2 2.9.14 (test/hostile/xml/libxml2-errors.json).
 
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { LE, type LibvirtError } from './errors';
 
 export interface XmlElement {
@@ -66,191 +66,258 @@ export function errorContext(buf: string, cur: number, contextAtEnd: XmlErrorSty
   return { context: line === '' ? '(null)' : line, pointer: pointer + '^' };
 }
 
-function lineAt(buf: string, pos: number): number {
-  let n = 1;
-  for (let i = 0; i < pos && i < buf.length; i++) if (buf[i] === '\n') n++;
-  return n;
-}
-
-function fatal(buf: string, doc: XmlDoc, cur: number, message: string): LibvirtError {
-  const { context, pointer } = errorContext(buf, cur, doc.style.contextAtEnd);
-  // libxml2's messages end in "\n"; libvirt prints message + context, so the context starts a new line.
-  const where = doc.style.location === 'document-name' ? `${doc.name}:${lineAt(buf, cur)}` : `at line ${lineAt(buf, cur)}`;
-  return LE.xmlParse(where, message, context, pointer);
-}
-
-/** Decode predefined entities and character references; undefined entities are reported. */
-function decode(text: string): { ok: true; value: string } | { ok: false; entity: string; end: number } {
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    const amp = text.indexOf('&', i);
-    if (amp < 0) {
-      out += text.slice(i);
-      break;
-    }
-    out += text.slice(i, amp);
-    const semi = text.indexOf(';', amp);
-    const ref = semi < 0 ? '' : text.slice(amp + 1, semi);
-    if (/^#x[0-9a-fA-F]+$/.test(ref)) out += String.fromCodePoint(parseInt(ref.slice(2), 16));
-    else if (/^#[0-9]+$/.test(ref)) out += String.fromCodePoint(parseInt(ref.slice(1), 10));
-    else if (ref in PREDEFINED) out += PREDEFINED[ref];
-    else return { ok: false, entity: ref, end: semi < 0 ? text.length : semi + 1 };
-    i = semi + 1;
+/** Line numbers by binary search over the newline offsets (computed once per document): linear overall. */
+class Lines {
+  private readonly starts: number[] = [0];
+  constructor(buf: string) {
+    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
-  return { ok: true, value: out };
+  at(pos: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+}
+
+/** libxml2's limits without XML_PARSE_HUGE (libvirt never sets it): nesting depth and attribute value length. */
+export const XML_MAX_DEPTH = 256;
+export const XML_MAX_TEXT_LENGTH = 10_000_000;
+
+/** A well-formedness error: libxml2's message (with its "\n") and its cursor. */
+class XmlFatal {
+  constructor(readonly cur: number, readonly message: string) {}
+}
+
+const BLANK = (ch: string | undefined) => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
+
+/** libxml2's IS_CHAR: the characters XML 1.0 allows. */
+function isXmlChar(c: number): boolean {
+  return c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
 }
 
 /**
- * Scan for the first well-formedness error libxml2 would report, with its cursor position.
- * Returns undefined when the scanner finds nothing (the validator then has the last word).
+ * Decode the references in `buf[from, to)` (text or an attribute value) as xmlParseCharRef and
+ * xmlParseEntityRef do; the first bad one is an XmlFatal with libxml2's message and cursor.
  */
-function libxml2FirstError(buf: string, doc: XmlDoc): LibvirtError | undefined {
-  let i = 0;
-  const blank = (ch: string | undefined) => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
-  while (blank(buf[i])) i++;
-  if (i >= buf.length) return fatal(buf, doc, i, 'Document is empty\n');
-  const stack: { name: string; line: number }[] = [];
-  let rootClosed = false;
-  while (i < buf.length) {
-    if (buf[i] !== '<') {
-      if (stack.length === 0) {
-        if (blank(buf[i])) {
-          i++;
-          continue;
-        }
-        return rootClosed
-          ? fatal(buf, doc, i, 'Extra content at the end of the document\n')
-          : fatal(buf, doc, i, "Start tag expected, '<' not found\n");
+function decodeRange(buf: string, from: number, to: number): string {
+  // Searches stay inside the range (a search to the end of the document would make parsing quadratic).
+  const range = buf.slice(from, to);
+  if (!range.includes('&')) return range;
+  let out = '';
+  let i = from;
+  while (i < to) {
+    const rel = range.indexOf('&', i - from);
+    const amp = rel < 0 ? -1 : rel + from;
+    if (amp < 0) {
+      out += buf.slice(i, to);
+      break;
+    }
+    out += buf.slice(i, amp);
+    let j = amp + 1;
+    if (buf[j] === '#') {
+      j++;
+      const hex = buf[j] === 'x';
+      if (hex) j++;
+      let val = 0;
+      for (; j < to && buf[j] !== ';'; j++) {
+        const d = hex ? parseInt(buf[j], 16) : buf[j] >= '0' && buf[j] <= '9' ? Number(buf[j]) : NaN;
+        if (Number.isNaN(d)) throw new XmlFatal(j, hex ? 'CharRef: invalid hexadecimal value\n' : 'CharRef: invalid decimal value\n');
+        val = Math.min(val * (hex ? 16 : 10) + d, 0x110000);
       }
+      if (j >= to) throw new XmlFatal(j, 'CharRef: invalid decimal value\n');
+      j++; // past ';'
+      if (val >= 0x110000) throw new XmlFatal(j, 'xmlParseCharRef: character reference out of bounds\n');
+      if (!isXmlChar(val)) throw new XmlFatal(j, `xmlParseCharRef: invalid xmlChar value ${val}\n`);
+      out += String.fromCodePoint(val);
+      i = j;
+      continue;
+    }
+    NAME.lastIndex = j;
+    const m = NAME.exec(buf);
+    if (!m || m.index !== j || NAME.lastIndex > to) throw new XmlFatal(j, 'xmlParseEntityRef: no name\n');
+    j = NAME.lastIndex;
+    if (buf[j] !== ';' || j >= to) throw new XmlFatal(j, "EntityRef: expecting ';'\n");
+    j++;
+    const name = m[0];
+    if (!Object.prototype.hasOwnProperty.call(PREDEFINED, name)) throw new XmlFatal(j, `Entity '${name}' not defined\n`);
+    out += PREDEFINED[name];
+    i = j;
+  }
+  return out;
+}
+
+interface Building {
+  readonly name: string;
+  readonly line: number;
+  readonly attrs: Record<string, string>;
+  readonly children: XmlElement[];
+  text: string;
+}
+
+function setOwn(o: Record<string, string>, k: string, v: string): void {
+  // An attribute named __proto__ must stay an attribute.
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+/** Skip a comment, a processing instruction or CDATA at `i` (which starts with `<!--`, `<?` or `<![CDATA[`). */
+function skipMarkup(buf: string, i: number, onCdata?: (text: string) => void): number {
+  if (buf.startsWith('<!--', i)) {
+    const e = buf.indexOf('-->', i + 4);
+    if (e < 0) throw new XmlFatal(buf.length, 'Comment not terminated\n');
+    return e + 3;
+  }
+  if (buf.startsWith('<![CDATA[', i)) {
+    const e = buf.indexOf(']]>', i + 9);
+    if (e < 0) throw new XmlFatal(buf.length, 'Unregistered error message\n');
+    onCdata?.(buf.slice(i + 9, e));
+    return e + 3;
+  }
+  // '<?'
+  const e = buf.indexOf('?>', i + 2);
+  if (e < 0) {
+    NAME.lastIndex = i + 2;
+    const m = NAME.exec(buf);
+    throw new XmlFatal(buf.length, `ParsePI: PI ${m?.[0] ?? ''} never end ...\n`);
+  }
+  return e + 2;
+}
+
+/**
+ * One linear pass over the document, as libxml2 parses it: the tree, or the first fatal error with libxml2's
+ * message and cursor (what libvirt reports). Limits as libxml2's without XML_PARSE_HUGE.
+ */
+function scan(buf: string, lines: Lines): XmlElement {
+  let i = 0;
+  if (buf.charCodeAt(0) === 0xfeff) i = 1;
+  // Only an input with nothing at all is empty; blanks alone lack the start tag.
+  if (i >= buf.length) throw new XmlFatal(i, 'Document is empty\n');
+  // Prolog: blanks, the XML declaration, comments, processing instructions.
+  for (;;) {
+    while (BLANK(buf[i])) i++;
+    if (buf.startsWith('<!--', i) || buf.startsWith('<?', i)) i = skipMarkup(buf, i);
+    else break;
+  }
+  if (buf[i] !== '<') throw new XmlFatal(i, "Start tag expected, '<' not found\n");
+  const stack: Building[] = [];
+  let root: XmlElement | undefined;
+  const close = (b: Building) => {
+    const el: XmlElement = { name: b.name, attrs: b.attrs, children: b.children, text: b.text };
+    const parent = stack[stack.length - 1];
+    if (parent) parent.children.push(el);
+    else root = el;
+  };
+  while (i < buf.length) {
+    if (root !== undefined) {
+      // After the root: blanks, comments and processing instructions only.
+      if (BLANK(buf[i])) { i++; continue; }
+      if (buf.startsWith('<!--', i) || buf.startsWith('<?', i)) { i = skipMarkup(buf, i); continue; }
+      throw new XmlFatal(i, 'Extra content at the end of the document\n');
+    }
+    const top = stack[stack.length - 1];
+    if (buf[i] !== '<') {
+      // Character data up to the next markup.
       const next = buf.indexOf('<', i);
       const end = next < 0 ? buf.length : next;
-      const d = decode(buf.slice(i, end));
-      if (!d.ok) return fatal(buf, doc, i + d.end, `Entity '${d.entity}' not defined\n`);
+      const cdEnd = buf.slice(i, end).indexOf(']]>');
+      if (cdEnd >= 0) throw new XmlFatal(i + cdEnd, "Sequence ']]>' not allowed in content\n");
+      top.text += decodeRange(buf, i, end);
       i = end;
       continue;
     }
-    if (buf.startsWith('<!--', i)) {
-      const e = buf.indexOf('-->', i + 4);
-      if (e < 0) return undefined;
-      i = e + 3;
-      continue;
-    }
-    if (buf.startsWith('<?', i)) {
-      const e = buf.indexOf('?>', i + 2);
-      if (e < 0) return undefined;
-      i = e + 2;
-      continue;
-    }
-    if (buf.startsWith('<![CDATA[', i)) {
-      const e = buf.indexOf(']]>', i + 9);
-      if (e < 0) return undefined;
-      i = e + 3;
+    if (buf.startsWith('<!--', i) || buf.startsWith('<?', i) || buf.startsWith('<![CDATA[', i)) {
+      if (!top) throw new XmlFatal(i, "Start tag expected, '<' not found\n");
+      i = skipMarkup(buf, i, (t) => { top.text += t; });
       continue;
     }
     if (buf[i + 1] === '/') {
       NAME.lastIndex = i + 2;
       const m = NAME.exec(buf);
-      if (!m) return undefined;
-      let j = NAME.lastIndex;
-      while (blank(buf[j])) j++;
-      if (buf[j] !== '>') return undefined;
+      let j = m ? NAME.lastIndex : i + 2;
+      while (BLANK(buf[j])) j++;
+      if (buf[j] !== '>') throw new XmlFatal(j, "expected '>'\n");
       j++;
-      const open = stack.pop();
-      if (!open) return fatal(buf, doc, i, 'Extra content at the end of the document\n');
-      if (open.name !== m[0]) return fatal(buf, doc, j, `Opening and ending tag mismatch: ${open.name} line ${open.line} and ${m[0]}\n`);
+      const open = stack.pop()!;
+      if (!m || open.name !== m[0]) throw new XmlFatal(j, `Opening and ending tag mismatch: ${open.name} line ${open.line} and ${m?.[0] ?? ''}\n`);
+      close(open);
       i = j;
-      if (stack.length === 0) rootClosed = true;
       continue;
     }
-    if (rootClosed && stack.length === 0) return fatal(buf, doc, i, 'Extra content at the end of the document\n');
+    // A start tag.
+    if (stack.length > XML_MAX_DEPTH) throw new XmlFatal(i, `Excessive depth in document: ${XML_MAX_DEPTH} use XML_PARSE_HUGE option\n`);
     NAME.lastIndex = i + 1;
     const m = NAME.exec(buf);
-    if (!m) return undefined;
-    // find the end of the start tag, honouring quoted attribute values
+    if (!m) throw new XmlFatal(i + 1, 'StartTag: invalid element name\n');
+    const el: Building = { name: m[0], line: lines.at(i), attrs: {}, children: [], text: '' };
     let j = NAME.lastIndex;
-    let quote = '';
-    for (; j < buf.length; j++) {
-      const ch = buf[j];
-      if (quote) {
-        if (ch === quote) quote = '';
-      } else if (ch === '"' || ch === "'") quote = ch;
-      else if (ch === '>') break;
+    const seen = new Set<string>();
+    for (;;) {
+      const hadBlank = BLANK(buf[j]);
+      while (BLANK(buf[j])) j++;
+      if (j >= buf.length) throw new XmlFatal(j, `Couldn't find end of Start Tag ${el.name} line ${el.line}\n`);
+      if (buf[j] === '>' || buf.startsWith('/>', j)) break;
+      if (!hadBlank) throw new XmlFatal(j, 'attributes construct error\n');
+      NAME.lastIndex = j;
+      const a = NAME.exec(buf);
+      if (!a) throw new XmlFatal(j, 'attributes construct error\n');
+      j = NAME.lastIndex;
+      while (BLANK(buf[j])) j++;
+      if (buf[j] !== '=') throw new XmlFatal(j, `Specification mandates value for attribute ${a[0]}\n`);
+      j++;
+      while (BLANK(buf[j])) j++;
+      const q = buf[j];
+      if (q !== '"' && q !== "'") throw new XmlFatal(j, 'AttValue: " or \' expected\n');
+      const vEnd = buf.indexOf(q, j + 1);
+      const limit = vEnd < 0 ? buf.length : vEnd;
+      if ((limit - j - 1) * 3 > XML_MAX_TEXT_LENGTH && Buffer.byteLength(buf.slice(j + 1, limit)) > XML_MAX_TEXT_LENGTH) throw new XmlFatal(j, 'AttValue length too long\n');
+      if (vEnd < 0) throw new XmlFatal(buf.length, `AttValue: ${q} expected\n`);
+      const lt = buf.slice(j + 1, vEnd).indexOf('<') + j + 1;
+      if (lt > j) throw new XmlFatal(lt, "Unescaped '<' not allowed in attributes values\n");
+      const value = decodeRange(buf, j + 1, vEnd);
+      j = vEnd + 1;
+      if (seen.has(a[0])) throw new XmlFatal(j, `Attribute ${a[0]} redefined\n`);
+      seen.add(a[0]);
+      setOwn(el.attrs, a[0], value);
     }
-    if (j >= buf.length) return undefined;
-    const selfClosing = buf[j - 1] === '/';
-    const d = decode(buf.slice(NAME.lastIndex, j));
-    if (!d.ok) return fatal(buf, doc, NAME.lastIndex + d.end, `Entity '${d.entity}' not defined\n`);
-    if (!selfClosing) stack.push({ name: m[0], line: lineAt(buf, i) });
-    else if (stack.length === 0) rootClosed = true;
-    i = j + 1;
+    if (buf[j] === '/') {
+      i = j + 2;
+      close(el);
+    } else {
+      i = j + 1;
+      stack.push(el);
+    }
   }
   if (stack.length > 0) {
     const open = stack[stack.length - 1];
-    return fatal(buf, doc, buf.length, `Premature end of data in tag ${open.name} line ${open.line}\n`);
+    throw new XmlFatal(buf.length, `Premature end of data in tag ${open.name} line ${open.line}\n`);
   }
-  return undefined;
+  return root!;
 }
-
-type FxpNode = Record<string, unknown>;
-
-function toElement(node: FxpNode): XmlElement | undefined {
-  const name = Object.keys(node).find((k) => k !== ':@');
-  if (name === undefined || name === '#text' || name.startsWith('?') || name === '#comment') return undefined;
-  const rawAttrs = (node[':@'] ?? {}) as Record<string, string>;
-  const attrs: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rawAttrs)) {
-    const d = decode(String(v));
-    attrs[k] = d.ok ? d.value : String(v);
-  }
-  const children: XmlElement[] = [];
-  let text = '';
-  for (const child of (node[name] ?? []) as FxpNode[]) {
-    if ('#text' in child) {
-      const d = decode(String(child['#text']));
-      text += d.ok ? d.value : String(child['#text']);
-      continue;
-    }
-    const el = toElement(child);
-    if (el) children.push(el);
-  }
-  return { name, attrs, children, text };
-}
-
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  processEntities: false,
-  htmlEntities: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  commentPropName: '#comment',
-});
 
 /** Parse a libvirt XML document safely; errors carry libvirt's wording where it has one. */
 export function parseXml(text: string, docName: string, style: XmlErrorStyle = DOCUMENT_NAME_ERRORS): XmlResult {
   const doc: XmlDoc = { name: docName, style };
+  const lines = new Lines(text);
+  const fatal = (cur: number, message: string): LibvirtError => {
+    const { context, pointer } = errorContext(text, cur, doc.style.contextAtEnd);
+    // libxml2's messages end in "\n"; libvirt prints message + context, so the context starts a new line.
+    const where = doc.style.location === 'document-name' ? `${doc.name}:${lines.at(cur)}` : `at line ${lines.at(cur)}`;
+    return LE.xmlParse(where, message, context, pointer);
+  };
   const doctype = /<!(DOCTYPE|ENTITY)\b/i.exec(text);
   if (doctype) {
-    return { ok: false, error: fatal(text, doc, doctype.index, `${doctype[1].toUpperCase()} declarations are refused (no DTDs, no entity expansion)\n`) };
+    return { ok: false, error: fatal(doctype.index, `${doctype[1].toUpperCase()} declarations are refused (no DTDs, no entity expansion)\n`) };
   }
-  const first = libxml2FirstError(text, doc);
-  if (first) return { ok: false, error: first };
-  const valid = XMLValidator.validate(text, { allowBooleanAttributes: false });
-  if (valid !== true) {
-    const { line, col, msg } = valid.err;
-    const lines = text.split('\n');
-    const pos = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + Math.max(0, col - 1);
-    return { ok: false, error: fatal(text, doc, pos, `${msg}\n`) };
+  try {
+    return { ok: true, root: scan(text, lines) };
+  } catch (e) {
+    if (e instanceof XmlFatal) return { ok: false, error: fatal(e.cur, e.message) };
+    throw e;
   }
-  const nodes = parser.parse(text) as FxpNode[];
-  const roots = nodes.map(toElement).filter((e): e is XmlElement => e !== undefined);
-  if (roots.length !== 1) return { ok: false, error: fatal(text, doc, text.length, 'Extra content at the end of the document\n') };
-  return { ok: true, root: roots[0] };
 }
 
 // --- small helpers for readers of the tree ---
