@@ -184,13 +184,15 @@ async function diff(p: Parsed, out: (s: string) => void): Promise<number> {
  */
 function runSuite(p: Parsed): number | Promise<number> {
   const args = p.rest;
-  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const { NODE_ARGS, REPO_ROOT } = require('../paths') as typeof import('../paths');
+  const { exitLike, forwardSignalsUntilExit, spawnTied } = require('../children') as typeof import('../children');
   const { findProjectDir } = require('./init') as typeof import('./init');
   const cwd = findProjectDir(process.cwd()) ?? REPO_ROOT;
   if (p.values.watch === true) return watchSuite(cwd, args);
-  const r = spawnSync(process.execPath, [...NODE_ARGS, require.resolve('../reports/run'), ...args], { stdio: 'inherit', cwd });
-  return r.status ?? 3;
+  // The suite dies with this process, SIGINT/SIGTERM are forwarded to it, and a suite ended by a signal ends
+  // this process by the same signal.
+  const child = spawnTied(process.execPath, [...NODE_ARGS, require.resolve('../reports/run'), ...args], { stdio: 'inherit', cwd });
+  return forwardSignalsUntilExit(child).then((status) => (status.signal ? exitLike(status) : status.code ?? 3));
 }
 
 /** `run --watch`: run once, then re-run a feature file when it is saved (a step file: the last feature run). */

@@ -2,7 +2,7 @@
 // progress bar and summary, write Cucumber's html, JUnit XML and message stream to reports/out/, then build
 // our topology report reports/out/index.html. Exits with Cucumber's exit code.
 
-import { spawnSync } from 'node:child_process';
+import { exitLike, forwardSignalsUntilExit, spawnTied } from '../children';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { buildReport } from './build';
 import { summaryLines } from './messages';
@@ -22,26 +22,33 @@ mkdirSync(outDir, { recursive: true });
 rmSync(`${outDir}/messages.ndjson`, { force: true });
 
 const bin = require('node:path').join(require('node:path').dirname(require.resolve('@cucumber/cucumber/package.json')), 'bin', 'cucumber.js');
-const res = spawnSync(process.execPath, [bin, ...args], { stdio: 'inherit' });
-const code = res.status ?? 1;
+// Cucumber (and the QEMUs it starts) dies with this process; SIGINT/SIGTERM are forwarded to it.
+const child = spawnTied(process.execPath, [bin, ...args], { stdio: 'inherit' });
+void forwardSignalsUntilExit(child).then((status) => {
+  // Ended by a signal: no report of a run that was stopped, and this process ends by the same signal.
+  if (status.signal) exitLike(status);
+  report();
+  process.exit(status.code ?? 1);
+});
 
-if (existsSync(`${outDir}/messages.ndjson`)) {
-  try {
-    const run = buildReport(`${outDir}/messages.ndjson`, `${outDir}/index.html`, `hotplug-scenarios (${TITLES[profile] ?? profile})`);
-    const bad = run.scenarios.filter((s) => s.status !== 'PASSED');
-    // A plain closing line CI tools read, counted as Cucumber counts: "scenarios: 3 scenarios (2 failed, 1 undefined)".
-    const counts = summaryLines(run);
-    console.log(`\nscenarios: ${counts.scenarios}\nsteps: ${counts.steps}`);
-    console.log(`\nReports in ${outDir}/: cucumber.html, junit.xml, messages.ndjson, index.html (topology report)`);
-    if (bad.length) {
-      console.log(`${bad.length} scenario(s) did not pass:`);
-      for (const s of bad) {
-        console.log(`  ${s.status.toLowerCase().padEnd(9)} ${s.uri}${s.line ? ':' + s.line : ''}  ${s.name}`);
-        for (const n of s.notes ?? []) if (n.startsWith('skipped: ')) console.log(`            ${n}`);
+function report(): void {
+  if (existsSync(`${outDir}/messages.ndjson`)) {
+    try {
+      const run = buildReport(`${outDir}/messages.ndjson`, `${outDir}/index.html`, `hotplug-scenarios (${TITLES[profile] ?? profile})`);
+      const bad = run.scenarios.filter((s) => s.status !== 'PASSED');
+      // A plain closing line CI tools read, counted as Cucumber counts: "scenarios: 3 scenarios (2 failed, 1 undefined)".
+      const counts = summaryLines(run);
+      console.log(`\nscenarios: ${counts.scenarios}\nsteps: ${counts.steps}`);
+      console.log(`\nReports in ${outDir}/: cucumber.html, junit.xml, messages.ndjson, index.html (topology report)`);
+      if (bad.length) {
+        console.log(`${bad.length} scenario(s) did not pass:`);
+        for (const s of bad) {
+          console.log(`  ${s.status.toLowerCase().padEnd(9)} ${s.uri}${s.line ? ':' + s.line : ''}  ${s.name}`);
+          for (const n of s.notes ?? []) if (n.startsWith('skipped: ')) console.log(`            ${n}`);
+        }
       }
+    } catch (e) {
+      console.error(`could not build the topology report: ${(e as Error).message}`);
     }
-  } catch (e) {
-    console.error(`could not build the topology report: ${(e as Error).message}`);
   }
 }
-process.exit(code);
