@@ -3,7 +3,8 @@
 // our topology report reports/out/index.html. Exits with Cucumber's exit code.
 
 import { exitLike, forwardSignalsUntilExit, spawnTied } from '../children';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { junitWithBadFeatures, parseErrorEnvelopes, preflight, type Preflight } from './preflight';
 import { buildReport } from './build';
 import { summaryLines } from './messages';
 
@@ -22,14 +23,26 @@ mkdirSync(outDir, { recursive: true });
 rmSync(`${outDir}/messages.ndjson`, { force: true });
 
 const bin = require('node:path').join(require('node:path').dirname(require.resolve('@cucumber/cucumber/package.json')), 'bin', 'cucumber.js');
-// Cucumber (and the QEMUs it starts) dies with this process; SIGINT/SIGTERM are forwarded to it.
-const child = spawnTied(process.execPath, [bin, ...args], { stdio: 'inherit' });
-void forwardSignalsUntilExit(child).then((status) => {
-  // Ended by a signal: no report of a run that was stopped, and this process ends by the same signal.
-  if (status.signal) exitLike(status);
+void (async () => {
+  // A feature that does not parse is a counted failure, and the others still run.
+  const pre: Preflight = await preflight(args);
+  for (const b of pre.bad) console.error(`Parse error in ${b.uri}:${b.line}: ${b.message} (not run)`);
+  let status: { code: number | null; signal: NodeJS.Signals | null } = { code: 0, signal: null };
+  if (pre.run) {
+    // Cucumber (and the QEMUs it starts) dies with this process; SIGINT/SIGTERM are forwarded to it.
+    const child = spawnTied(process.execPath, [bin, ...pre.args], { stdio: 'inherit' });
+    status = await forwardSignalsUntilExit(child);
+    // Ended by a signal: no report of a run that was stopped, and this process ends by the same signal.
+    if (status.signal) exitLike(status);
+  }
+  if (pre.bad.length) {
+    appendFileSync(`${outDir}/messages.ndjson`, parseErrorEnvelopes(pre.bad));
+    const junit = `${outDir}/junit.xml`;
+    writeFileSync(junit, junitWithBadFeatures(existsSync(junit) && pre.run ? readFileSync(junit, 'utf8') : undefined, pre.bad, `hotplug-scenarios (${TITLES[profile] ?? profile})`));
+  }
   report();
-  process.exit(status.code ?? 1);
-});
+  process.exit(pre.bad.length && !status.code ? 1 : status.code ?? 1);
+})();
 
 function report(): void {
   if (existsSync(`${outDir}/messages.ndjson`)) {
