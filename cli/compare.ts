@@ -104,11 +104,12 @@ function hmcText(reply: unknown): string | undefined {
   return typeof r?.return === 'string' ? r.return : undefined;
 }
 
-/** Whether an HMP command line is plain `info mtree` (the region trees, no flags). */
+/** Whether an HMP command line is `info mtree` or `info mtree -D` (the region trees, no flat view). */
 export function isMtreeTree(commandLine: unknown): boolean {
   if (typeof commandLine !== 'string') return false;
   const w = commandLine.trim().split(/\s+/);
-  return w[0] === 'info' && w[1] === 'mtree' && w.length === 2;
+  // `-D` adds disabled regions to the same trees, listed in the same run-dependent address-space order.
+  return w[0] === 'info' && w[1] === 'mtree' && w.slice(2).every((f) => f === '-D');
 }
 
 /**

@@ -120,6 +120,8 @@ export type Intent =
   | { readonly t: 'ram'; readonly op: number; readonly offset: number; readonly pick: number }
   | { readonly t: 'hmp'; readonly which: number }
   | { readonly t: 'qom'; readonly get: boolean; readonly which: number; readonly pick: number }
+  | { readonly t: 'qom-set'; readonly which: number; readonly pick: number }
+  | { readonly t: 'introspect'; readonly which: number }
   /** The guest enables the power button event (PM1_EN.PWRBTN_EN) or clears its status. */
   | { readonly t: 'pwrbtn'; readonly clear: boolean };
 
@@ -164,6 +166,8 @@ export function intentArb(): fc.Arbitrary<Intent> {
     w(2, fc.record({ t: fc.constant('hmp' as const), which: nat(HMP.length - 1) })),
     w(2, fc.record({ t: fc.constant('qom' as const), get: fc.boolean(), which: nat(QOM_GETS.length - 1), pick: nat(3) })),
     w(1, fc.record({ t: fc.constant('pwrbtn' as const), clear: fc.boolean() })),
+    w(1, fc.record({ t: fc.constant('qom-set' as const), which: nat(QOM_SETS.length - 1), pick: nat(3) })),
+    w(1, fc.record({ t: fc.constant('introspect' as const), which: nat(INTROSPECTION.length - 1) })),
   );
 }
 
@@ -192,11 +196,24 @@ interface Shadow {
 const SIZES_MIB = [256, 128, 512, 1024, 2, 1, 0, 3];
 const HMP = [
   'info mtree -f', 'info pic', 'info irq', 'info memory-devices', 'info numa', 'info memdev', 'info memory_size_summary',
-  'info status', 'info version', 'info mtree', 'system_powerdown', 'info mtree -v',
+  'info status', 'info version', 'info mtree', 'system_powerdown', 'info mtree -v', 'info mtree -D', 'info qom-tree /objects',
+  'info qom-tree /machine/peripheral', 'info qom-tree /machine/peripheral-anon', 'qom-list /objects', 'qom-get /machine/peripheral/D addr',
+  'qom-get /objects/B size', 'info qom-tree /objects/B', 'qom-list /machine/peripheral/D',
 ];
 const QUERIES = [
   'query-memory-devices', 'query-memory-size-summary', 'query-acpi-ospm-status', 'query-memdev', 'query-status', 'query-version',
-  'query-current-machine', 'query-hotpluggable-cpus', 'query-balloon', 'system_powerdown',
+  'query-current-machine', 'query-hotpluggable-cpus', 'query-balloon', 'system_powerdown', 'query-machines', 'query-commands',
+];
+/** qom-set [path, property, value]: run-time backend properties, creation-only ones, a realized DIMM's. */
+const QOM_SETS: ReadonlyArray<readonly [string, string, unknown]> = [
+  ['/objects/B', 'merge', false], ['/objects/B', 'dump', false], ['/objects/B', 'prealloc', true], ['/objects/B', 'policy', 'bind'],
+  ['/objects/B', 'share', true], ['/objects/B', 'size', 1048576], ['/objects/B', 'reserve', false], ['/objects/B', 'merge', 1],
+  ['/machine/peripheral/D', 'addr', 0], ['/machine/peripheral/D', 'size', 1], ['/objects/B', 'nope', 1], ['/objects', 'B', 1],
+];
+const INTROSPECTION: ReadonlyArray<readonly [string, Record<string, unknown>]> = [
+  ['device-list-properties', { typename: 'pc-dimm' }], ['device-list-properties', { typename: 'memory-backend-ram' }],
+  ['qom-list-types', { implements: 'memory-backend' }], ['qom-list-types', { implements: 'pc-dimm', abstract: true }],
+  ['qom-list-properties', { typename: 'memory-backend-memfd' }], ['qom-list-properties', { typename: 'pc-dimm' }],
 ];
 /** qom-list paths, then qom-get [path, property] pairs; `B` is a backend of the shadow, `D` a DIMM's id. */
 const QOM_LISTS = ['/objects', '/machine', '/machine/peripheral', '/', '/objects/B', '/machine/peripheral/D', '/machine/nope'];
@@ -486,6 +503,16 @@ function step(s: Shadow, it: Intent): QemuStep[] {
       const [path, property] = QOM_GETS[it.which];
       return [qmp('qom-get', { path: fill(path), property })];
     }
+    case 'qom-set': {
+      const [path, property, value] = QOM_SETS[it.which];
+      const b = pick(s.backends, it.pick)?.id ?? (s.m.numaMemdevs ? 'ram0' : 'pc.ram');
+      const d = pick(s.dimms.filter((x) => x.id), it.pick)?.id ?? 'nope';
+      return [qmp('qom-set', { path: path.replace('/B', `/${b}`).replace('/D', `/${d}`), property: property === 'B' ? b : property, value })];
+    }
+    case 'introspect': {
+      const [execute, args] = INTROSPECTION[it.which];
+      return [qmp(execute, args)];
+    }
     case 'pwrbtn': {
       const pm1 = s.m.type === 'pc' ? 0xb000 : 0x600;
       const out: QemuStep[] = s.pmEnabled ? [] : pmEnableSteps(s);
@@ -497,7 +524,11 @@ function step(s: Shadow, it: Intent): QemuStep[] {
       // Under KVM the in-kernel PIT keeps counting while the VM is paused, so when IRQ 0 shows up in the
       // i8259's IRR depends on wall time: `info pic` is not deterministic there (README, known divergences).
       if (s.m.kvm && HMP[it.which] === 'info pic') return [{ hmp: 'info irq' }];
-      return [{ hmp: HMP[it.which] }];
+      {
+        const b = pick(s.backends, it.which)?.id ?? (s.m.numaMemdevs ? 'ram0' : 'pc.ram');
+        const d = pick(s.dimms.filter((x) => x.id), it.which)?.id ?? 'nope';
+        return [{ hmp: HMP[it.which].replace('/B', `/${b}`).replace('/D', `/${d}`) }];
+      }
   }
 }
 

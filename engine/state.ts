@@ -10,7 +10,9 @@ import type { GHash } from './qom/ghash';
 
 export interface MemoryBackend {
   readonly id: string;
-  readonly type: 'memory-backend-ram' | 'memory-backend-memfd';
+  readonly type: 'memory-backend-ram' | 'memory-backend-memfd' | 'memory-backend-file';
+  /** memory-backend-file: mem-path, discard-data (the file itself is host state: not modelled). */
+  readonly file?: { readonly memPath: string; readonly discardData: boolean };
   readonly size: bigint;
   /** Alignment of the backing RAM block: 2 MiB for ram (QEMU_VMALLOC_ALIGN), host page (4 KiB) for memfd. */
   readonly align: bigint;

@@ -922,3 +922,59 @@ Feature: libvirt 9.0 memory hotplug on top of QEMU 7.2
         error: Failed to start domain 'netguest'
         error: no connection driver available for network:///system
         """
+
+    @libvirt-9.0
+    Scenario: file-backed shared memory (virtiofs style): a hot-plugged DIMM gets its own file in libvirt's memory_backing_dir
+      Given a domain defined by the file "real-world/q35-file-shared.xml"
+      When I attach the device XML:
+        """
+        <memory model='dimm'><target><size unit='KiB'>262144</size><node>0</node></target></memory>
+        """
+      Then virsh prints "Device attached successfully"
+      And libvirt sent these QMP commands:
+        """
+        {"execute": "object-add", "arguments": {"qom-type": "memory-backend-file", "id": "memdimm0", "mem-path": "/var/lib/libvirt/qemu/ram/1-virtiofs-guest/dimm0", "share": true, "size": 268435456}}
+        {"execute": "device_add", "arguments": {"driver": "pc-dimm", "node": 0, "memdev": "memdimm0", "id": "dimm0", "slot": 0}}
+        {"execute": "query-balloon"}
+        {"execute": "query-memory-devices"}
+        {"execute": "qom-list", "arguments": {"path": "/machine/peripheral"}}
+        """
+
+    @libvirt-9.0
+    Scenario: a DIMM's own access and discard make its backend a private file with discard-data
+      Given a domain defined by the file "real-world/pc-memaccess-cells.xml"
+      When I attach the device XML:
+        """
+        <memory model='dimm' access='private' discard='yes'><target><size unit='KiB'>262144</size><node>1</node></target></memory>
+        """
+      Then virsh prints "Device attached successfully"
+      And libvirt sent these QMP commands:
+        """
+        {"execute": "object-add", "arguments": {"qom-type": "memory-backend-file", "id": "memdimm0", "mem-path": "/var/lib/libvirt/qemu/ram/1-memaccess/dimm0", "discard-data": true, "share": false, "size": 268435456}}
+        {"execute": "device_add", "arguments": {"driver": "pc-dimm", "node": 1, "memdev": "memdimm0", "id": "dimm0", "slot": 0}}
+        {"execute": "query-balloon"}
+        {"execute": "query-memory-devices"}
+        {"execute": "qom-list", "arguments": {"path": "/machine/peripheral"}}
+        """
+
+    @libvirt-9.0
+    Scenario: hugepages need a hugetlbfs mount, which the referee host does not have
+      When a domain is defined by:
+        """
+        <domain type='qemu'>
+          <name>huge</name>
+          <maxMemory slots='4' unit='KiB'>4194304</maxMemory>
+          <memory unit='KiB'>1048576</memory>
+          <memoryBacking><hugepages/></memoryBacking>
+          <vcpu>1</vcpu>
+          <os><type arch='x86_64' machine='pc'>hvm</type></os>
+          <features><acpi/></features>
+          <cpu><numa><cell id='0' cpus='0' memory='1048576' unit='KiB'/></numa></cpu>
+          <devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices>
+        </domain>
+        """
+      Then virsh fails with:
+        """
+        error: Failed to start domain 'huge'
+        error: internal error: hugetlbfs filesystem is not mounted or disabled by administrator config
+        """

@@ -540,7 +540,7 @@ export function startDomain(def: DomainDef): Started | { readonly ok: false; rea
     if (!r.ok) return { ok: false, error: LE.noHugetlbfs() };
     const bad = b.dimm?.sourceNodes?.find((n) => !REFEREE_HOST.numaNodes.includes(n));
     if (bad !== undefined) return { ok: false, error: LE.hostNodeUnavailable(bad) };
-    if (r.backend.qomType !== 'memory-backend-ram') throw new ScenarioError(`${b.id}: a ${r.backend.qomType} (memory access/discard/<source type='file'>) is not modelled by the engine`);
+    if (r.backend.threadContext) throw new ScenarioError(`${b.id}: a thread-context for preallocation (prealloc-context) is not modelled`);
   }
   if (cells.length === 0 && def.memoryBacking && (def.memoryBacking.hugepages || def.memoryBacking.access || def.memoryBacking.source === 'file' || def.memoryBacking.discard)) {
     const r = memoryBackend(def, { id: 'pc.ram', alias: 'pc.ram', cell: -1, sizeBytes: initial * 1024n }, host);
@@ -562,6 +562,20 @@ function kib(v: bigint): string {
   return `${v}K`;
 }
 
+/** A backend as the engine's keyval `-object` text (libvirt's properties in its order). */
+function backendKeyval(def: DomainDef, what: { id: string; alias: string; cell: number; sizeBytes: bigint; dimm?: MemoryDeviceDef }): string {
+  const r = memoryBackend(def, what, refereeBackendHost(def.name));
+  if (!r.ok) throw new ScenarioError(`${what.id}: ${r.reason}`);
+  const parts: string[] = [];
+  for (const [k, v] of r.backend.props) {
+    if (k === 'qom-type') parts.unshift(String(v));
+    else if (Array.isArray(v)) for (const n of v) parts.push(`${k}=${n}`);
+    else if (typeof v === 'boolean') parts.push(`${k}=${v ? 'on' : 'off'}`);
+    else parts.push(`${k}=${v}`);
+  }
+  return `-object ${parts.join(',')}`;
+}
+
 function qemuOptions(def: DomainDef, initial: bigint, withDimms: boolean): string {
   const o: string[] = [];
   // `-M pc` / `-M q35` when libvirt resolved the alias (the engine resolves it the same way on that QEMU)
@@ -571,7 +585,7 @@ function qemuOptions(def: DomainDef, initial: bigint, withDimms: boolean): strin
   if (def.devices && !def.devices.hpet) o.push('-no-hpet');
   o.push(`-m ${kib(initial)}${def.maxMemoryKiB > 0n ? `,slots=${def.slots},maxmem=${kib(def.maxMemoryKiB)}` : ''}`);
   for (const c of def.cells) {
-    o.push(`-object memory-backend-ram,id=ram-node${c.id},size=${c.memKiB * 1024n}`);
+    o.push(backendKeyval(def, { id: `ram-node${c.id}`, alias: `ram-node${c.id}`, cell: c.id, sizeBytes: c.memKiB * 1024n }));
     o.push(`-numa node,nodeid=${c.id},memdev=ram-node${c.id}`);
   }
   if (withDimms) o.push(...dimmOptions(def));
@@ -582,8 +596,7 @@ function dimmOptions(def: DomainDef): string[] {
   const o: string[] = [];
   for (const m of def.mems) {
     if (m.address?.type !== 'dimm' || !m.alias) continue;
-    const numa = backendNumaProps(def, m.targetNode, m.sourceNodes);
-    o.push(`-object memory-backend-ram,id=mem${m.alias},size=${m.sizeKiB * 1024n}${numa ? `${numa.hostNodes.map((n) => `,host-nodes=${n}`).join('')},policy=${numa.policy}` : ''}`);
+    o.push(backendKeyval(def, { id: `mem${m.alias}`, alias: m.alias, cell: m.targetNode, sizeBytes: m.sizeKiB * 1024n, dimm: m }));
     const node = m.targetNode >= 0 ? `,node=${m.targetNode}` : '';
     const addr = m.address.base !== 0n ? `,addr=${m.address.base}` : '';
     o.push(`-device pc-dimm${node},memdev=mem${m.alias},id=${m.alias},slot=${m.address.slot}${addr}`);

@@ -5,7 +5,8 @@
 import { ScenarioError, type QmpCommand } from '../backends/types';
 import { LE, type LibvirtError } from './errors';
 import { parseMemoryDeviceXml, type DeviceAddress, type MemoryDeviceDef } from './device';
-import { backendNumaProps, slotBitmap, validateMemoryDevice, validateMemoryHotplug, type DomainDef } from './domain';
+import { refereeBackendHost, slotBitmap, validateMemoryDevice, validateMemoryHotplug, type DomainDef } from './domain';
+import { memoryBackend } from './memory-backend';
 import { roundUp } from './scaled';
 
 export interface AttachPlan {
@@ -59,11 +60,13 @@ export function planAttach(live: DomainDef, xml: string): Planned<AttachPlan> {
   const alias = `dimm${address.slot}`;
   const backendId = `mem${alias}`;
   const device = { ...mem, address, alias };
-  const numa = backendNumaProps(live, mem.targetNode, mem.sourceNodes);
-  const objectAdd: QmpCommand = {
-    execute: 'object-add',
-    arguments: { 'qom-type': 'memory-backend-ram', id: backendId, size: qint(mem.sizeKiB * 1024n), ...(numa ? { 'host-nodes': [...numa.hostNodes], policy: numa.policy } : {}) },
-  };
+  // qemuBuildMemoryBackendProps: ram or file, mem-path, share, prealloc, host-nodes/policy (libvirt's order)
+  const backend = memoryBackend(live, { id: backendId, alias, cell: mem.targetNode, sizeBytes: mem.sizeKiB * 1024n, dimm: mem }, refereeBackendHost(live.name));
+  if (!backend.ok) throw new ScenarioError(`hotplug of a DIMM whose backend needs hugetlbfs is not modelled (the referee host has none)`);
+  if (backend.backend.threadContext) throw new ScenarioError('hotplug with a thread-context (prealloc-context) is not modelled');
+  const objArgs: Record<string, unknown> = {};
+  for (const [k, v] of backend.backend.props) objArgs[k] = typeof v === 'bigint' ? qint(v) : Array.isArray(v) ? [...v] : v;
+  const objectAdd: QmpCommand = { execute: 'object-add', arguments: objArgs };
   const devArgs: Record<string, unknown> = { driver: 'pc-dimm' };
   if (mem.targetNode >= 0) devArgs.node = mem.targetNode;
   devArgs.memdev = backendId;

@@ -10,7 +10,15 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 export function memoryDeviceXml(m: MemoryDeviceDef, indent = '    '): string {
   const i2 = indent + '  ';
-  const lines = [`${indent}<memory model='dimm'>`, `${i2}<target>`, `${i2}  <size unit='KiB'>${m.sizeKiB}</size>`];
+  const attrs = `${m.access ? ` access='${m.access}'` : ''}${m.discard !== undefined ? ` discard='${m.discard ? 'yes' : 'no'}'` : ''}`;
+  const lines = [`${indent}<memory model='dimm'${attrs}>`];
+  if (m.sourceNodes || m.pagesizeKiB !== undefined) {
+    lines.push(`${i2}<source>`);
+    if (m.sourceNodes) lines.push(`${i2}  <nodemask>${m.sourceNodes.join(',')}</nodemask>`);
+    if (m.pagesizeKiB !== undefined) lines.push(`${i2}  <pagesize unit='KiB'>${m.pagesizeKiB}</pagesize>`);
+    lines.push(`${i2}</source>`);
+  }
+  lines.push(`${i2}<target>`, `${i2}  <size unit='KiB'>${m.sizeKiB}</size>`);
   if (m.targetNode >= 0) lines.push(`${i2}  <node>${m.targetNode}</node>`);
   lines.push(`${i2}</target>`);
   if (m.alias) lines.push(`${i2}<alias name='${esc(m.alias)}'/>`);
@@ -56,7 +64,11 @@ export function domainXml(def: DomainDef, active: boolean): string {
     out.push(`  <cpu${attrs}>`, ...cpuOther.map((c) => elementXml(c, '    ')));
     if (def.cells.length > 0) {
       out.push('    <numa>');
-      for (const c of def.cells) out.push(`      <cell id='${c.id}'${c.cpus !== undefined ? ` cpus='${c.cpus}'` : ''} memory='${c.memKiB}' unit='KiB'/>`);
+      for (const c of def.cells) {
+        const a = def.cellAttrs?.[c.id];
+        const extra = `${a?.memAccess ? ` memAccess='${a.memAccess}'` : ''}${a?.discard !== undefined ? ` discard='${a.discard ? 'yes' : 'no'}'` : ''}`;
+        out.push(`      <cell id='${c.id}'${c.cpus !== undefined ? ` cpus='${c.cpus}'` : ''} memory='${c.memKiB}' unit='KiB'${extra}/>`);
+      }
       out.push('    </numa>');
     }
     out.push('  </cpu>');

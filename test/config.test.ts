@@ -79,7 +79,9 @@ test('versioned machine names carry their compat flags', () => {
 test('anything the model does not model is refused clearly, never ignored', () => {
   assert.match(unsupported('-M pc -smp 4'), /unsupported option '-smp'/);
   assert.match(unsupported('-M isapc'), /unsupported machine 'isapc'/);
-  assert.match(unsupported('-object memory-backend-file,id=f,size=1G,mem-path=/x'), /unsupported object type 'memory-backend-file'/);
+  assert.match(unsupported('-object memory-backend-epc,id=f,size=1G'), /unsupported object type 'memory-backend-epc'/);
+  // memory-backend-file is modelled (libvirt's file-backed memory), and needs its mem-path
+  assert.equal(ok('-M pc -m 1G -object memory-backend-file,id=f,size=1G,mem-path=/x,share=on').backends[0].type, 'memory-backend-file');
   assert.match(unsupported('-device nvdimm,id=n'), /unsupported device 'nvdimm'/);
   assert.match(unsupported('-m 1G,foo=1'), /unsupported -m property 'foo'/);
   assert.match(unsupported('-global foo.bar=1'), /unsupported -global/);

@@ -197,9 +197,10 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       const type = kv[0][1];
       const idErr = optsId(acc, 'object', '-object', arg, kv);
       if (idErr) return idErr;
-      if (type !== 'memory-backend-ram' && type !== 'memory-backend-memfd') {
-        return unsupported(`unsupported object type '${type}': the model knows memory-backend-ram and memory-backend-memfd`);
+      if (type !== 'memory-backend-ram' && type !== 'memory-backend-memfd' && type !== 'memory-backend-file') {
+        return unsupported(`unsupported object type '${type}': the model knows memory-backend-ram, memory-backend-memfd and memory-backend-file`);
       }
+      let memPath: string | undefined;
       let id: string | undefined;
       let size: bigint | undefined;
       const bools: Record<string, boolean> = {};
@@ -208,7 +209,9 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
         else if (k === 'size') {
           size = parseQemuSize(v);
           if (size === undefined) return unsupported(`-object ${arg}: invalid size '${v}'`);
-        } else if (k === 'reserve' || k === 'prealloc' || k === 'share' || k === 'merge' || k === 'dump') {
+        } else if (k === 'mem-path' && type === 'memory-backend-file') {
+          memPath = v;
+        } else if (k === 'reserve' || k === 'prealloc' || k === 'share' || k === 'merge' || k === 'dump' || (k === 'discard-data' && type === 'memory-backend-file')) {
           const b = onOff(v);
           if (b === undefined) return unsupported(`-object ${arg}: '${k}' expects on or off`);
           bools[k] = b;
@@ -221,7 +224,8 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       // The QAPI visit of ObjectOptions: id, then the members (size) in schema order.
       if (id === undefined) return refused(atOption(`-object ${arg}`, E.parameterMissing('id')));
       if (size === undefined) return refused(atOption(`-object ${arg}`, E.parameterMissing('size')));
-      acc.backends.push({ type, id, size, text: arg, bools });
+      if (type === 'memory-backend-file' && memPath === undefined) return refused(atOption(`-object ${arg}`, E.parameterMissing('mem-path')));
+      acc.backends.push({ type, id, size, text: arg, bools, ...(memPath !== undefined ? { memPath } : {}) });
       return undefined;
     }
     case '-numa': {

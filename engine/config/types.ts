@@ -4,7 +4,7 @@ import type { QemuVersionData } from '../versions/types';
 
 export type MachineType = 'pc' | 'q35';
 export type Accel = 'tcg' | 'kvm';
-export type BackendType = 'memory-backend-ram' | 'memory-backend-memfd';
+export type BackendType = 'memory-backend-ram' | 'memory-backend-memfd' | 'memory-backend-file';
 
 /** Machine-class compatibility flags that depend on the versioned machine name (hw/i386/pc*.c). */
 export interface MachineClassFlags {
@@ -31,6 +31,8 @@ export interface BackendOption {
   readonly size: bigint;
   /** Boolean properties given on the command line (share, merge, dump, prealloc, reserve). */
   readonly bools?: Readonly<Record<string, boolean>>;
+  /** memory-backend-file's `mem-path`. */
+  readonly memPath?: string;
   /** The option text as given, for error prefixes. */
   readonly text: string;
 }

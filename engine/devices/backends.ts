@@ -3,7 +3,7 @@
 
 import type { BackendProps, MachineState, MemoryBackend } from '../state';
 import type { MachineConfig } from '../config/types';
-import { E, type QemuError } from '../errors';
+import { E, ModelLimit, type QemuError } from '../errors';
 import { createRegion, removeRegion } from '../memory/regions';
 import { MiB, KiB } from '../units';
 import { ghashInsert, ghashRemove } from '../qom/ghash';
@@ -14,6 +14,8 @@ export type BackendType = MemoryBackend['type'];
 export const BACKEND_ALIGN: Readonly<Record<BackendType, bigint>> = {
   'memory-backend-ram': 2n * MiB,
   'memory-backend-memfd': 4n * KiB,
+  // a file on a regular filesystem: the host page (hugetlbfs mounts are not modelled)
+  'memory-backend-file': 4n * KiB,
 };
 
 const HOST_PAGE = 4n * KiB;
@@ -22,7 +24,7 @@ export type Result<S> = { readonly ok: true; readonly state: S } | { readonly ok
 
 /** host_memory_backend_get_name: the object id, or its canonical path where a compat property asks for it. */
 export function backendRegionName(config: MachineConfig, type: BackendType, id: string): string {
-  return type === 'memory-backend-memfd' && config.flags.canonicalPathRamblockId ? `/objects/${id}` : id;
+  return type !== 'memory-backend-ram' && config.flags.canonicalPathRamblockId ? `/objects/${id}` : id;
 }
 
 export function findBackend(state: MachineState, id: string): MemoryBackend | undefined {
@@ -49,15 +51,17 @@ export const PREALLOC_RESERVE: QemuError = { code: 'prealloc-reserve', class: 'G
 
 export function addBackend(
   state: MachineState, type: BackendType, id: string, size: bigint, internal = false, props: BackendProps = backendProps(type),
+  file?: MemoryBackend['file'],
 ): Result<MachineState> {
   if (props.prealloc && !props.reserve) return { ok: false, error: PREALLOC_RESERVE };
   if (size === 0n) return { ok: false, error: E.backendSizeZero(type) };
   if (findBackend(state, id)) return { ok: false, error: E.duplicateObject(id) };
   // qemu_ram_alloc_from_fd: the memfd has the requested size, the RAM block is page-aligned.
+  if (type === 'memory-backend-file' && size % HOST_PAGE !== 0n) throw new ModelLimit(`a memory-backend-file of ${size} bytes (not a multiple of the host page)`);
   if (type === 'memory-backend-memfd' && size % HOST_PAGE !== 0n) {
     return { ok: false, error: E.backingStoreMismatch(size, ((size + HOST_PAGE - 1n) / HOST_PAGE) * HOST_PAGE) };
   }
-  const backend: MemoryBackend = { id, type, size, align: BACKEND_ALIGN[type], mapped: internal, internal, region: id, props };
+  const backend: MemoryBackend = { id, type, size, align: BACKEND_ALIGN[type], mapped: internal, internal, region: id, props, ...(file ? { file } : {}) };
   const regions = state.mem.regions.get(id) ? state.mem.regions : createRegion(state.mem.regions, { id, name: backendRegionName(state.config, type, id), size, kind: 'ram', owner: `/objects/${id}` });
   return { ok: true, state: { ...state, backends: [...state.backends, backend], objects: ghashInsert(state.objects, id), mem: { ...state.mem, regions } } };
 }

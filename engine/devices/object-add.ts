@@ -23,13 +23,15 @@ export const OBJECT_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** The object types the model creates: the one list object-add and the qemu backend's allowlist use. */
-export const MODELLED_OBJECT_TYPES: readonly BackendType[] = ['memory-backend-ram', 'memory-backend-memfd'];
+export const MODELLED_OBJECT_TYPES: readonly BackendType[] = ['memory-backend-ram', 'memory-backend-memfd', 'memory-backend-file'];
 
 /** MemoryBackendProperties, then MemoryBackendMemfdProperties' own members, in schema order. */
 const BACKEND_MEMBERS = ['dump', 'host-nodes', 'merge', 'policy', 'prealloc', 'prealloc-threads', 'prealloc-context', 'share', 'reserve', 'size', 'x-use-canonical-path-for-ramblock-id'];
 const MEMFD_MEMBERS = ['hugetlb', 'hugetlbsize', 'seal'];
+/** MemoryBackendFileProperties' own members, in schema order (QEMU 7.2). */
+const FILE_MEMBERS = ['align', 'discard-data', 'mem-path', 'pmem', 'readonly'];
 /** Members the model accepts without modelling them (they change nothing it shows). */
-const BOOL_MEMBERS = new Set(['dump', 'merge', 'prealloc', 'share', 'reserve', 'seal', 'hugetlb']);
+const BOOL_MEMBERS = new Set(['dump', 'merge', 'prealloc', 'share', 'reserve', 'seal', 'hugetlb', 'discard-data']);
 
 /** `json`: QMP arguments (typed JSON values); `keyval`: HMP object_add text (every value a string). */
 export type ObjectAddInput = { readonly mode: 'json' | 'keyval'; readonly args: Readonly<Record<string, unknown>>; readonly order: readonly string[] };
@@ -85,11 +87,16 @@ export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAdd
   }
   let size = 0n;
   const bools: Record<string, boolean> = {};
-  for (const m of [...BACKEND_MEMBERS, ...(type.value === 'memory-backend-memfd' ? MEMFD_MEMBERS : [])]) {
+  let memPath: string | undefined;
+  for (const m of [...BACKEND_MEMBERS, ...(type.value === 'memory-backend-memfd' ? MEMFD_MEMBERS : []), ...(type.value === 'memory-backend-file' ? FILE_MEMBERS : [])]) {
     if (m === 'size') {
       const s = visitSize(input);
       if (!s.ok) return fail(s.error);
       size = s.value;
+    } else if (m === 'mem-path') {
+      const s = visitStr(input, m);
+      if (!s.ok) return fail(s.error);
+      memPath = s.value;
     } else if (input.args[m] === undefined) {
       continue;
     } else if (m === 'host-nodes' || m === 'policy') {
@@ -126,6 +133,7 @@ export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAdd
   if (!isIdentifier(id.value)) return fail(E.parameterType('id', 'an identifier'), ID_HINT);
   if (size >= 1n << 63n) throw new ModelLimit(`a ${size}-byte backend (real QEMU aborts allocating it)`);
   const backendType = type.value as BackendType;
-  const r = addBackend(state, backendType, id.value, size, false, backendProps(backendType, bools));
+  const file = backendType === 'memory-backend-file' ? { memPath: memPath!, discardData: bools['discard-data'] ?? false } : undefined;
+  const r = addBackend(state, backendType, id.value, size, false, backendProps(backendType, bools), file);
   return r.ok ? { ok: true, state: r.state, type: backendType, id: id.value } : fail(r.error);
 }

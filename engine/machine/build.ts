@@ -89,7 +89,8 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   }
   for (const b of config.backends) {
     const internal = numaMemdevs.some((n) => n.memdev === b.id);
-    const r = addBackend(state, b.type, b.id, b.size, internal, backendProps(b.type, b.bools));
+    const file = b.type === 'memory-backend-file' ? { memPath: b.memPath ?? '', discardData: b.bools?.['discard-data'] ?? false } : undefined;
+    const r = addBackend(state, b.type, b.id, b.size, internal, backendProps(b.type, b.bools), file);
     if (!r.ok) return refused(atOption(`-object ${b.text}`, r.error));
     state = r.state;
   }

@@ -39,6 +39,8 @@ function deviceDriver(driver: unknown, what: string): Verdict {
 }
 
 function objectType(type: unknown, what: string): Verdict {
+  // memory-backend-file is modelled, but on real QEMU its mem-path creates a file on the host: not from a scenario file
+  if (type === 'memory-backend-file') return no(what);
   if (typeof type !== 'string' || has(MODELLED_OBJECT_TYPES, type)) return OK;
   if (OBJECT_TYPES.has(type) || type === 'help' || type.startsWith('{')) return no(what);
   return { ok: 'unless-qemu-type', name: type, implements: 'user-creatable', what };
@@ -113,5 +115,6 @@ export function checkQtest(line: string): Verdict {
 /** qemu-system-x86_64 options: every option must be one the model parses (QEMU's own refusals are fine). */
 export function checkMachine(options: string, version?: QemuVersion): Verdict {
   const r = parseMachine(options, version);
+  if (r.ok && r.config.backends.some((b) => b.type === 'memory-backend-file')) return no('machine options: -object memory-backend-file (its mem-path is a file on the host)');
   return !r.ok && r.kind === 'unsupported' ? no(`machine options: ${r.message}`) : OK;
 }

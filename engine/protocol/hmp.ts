@@ -10,7 +10,7 @@ import { infoMemdev } from '../qom/objects';
 import { infoVersion } from './build-info';
 import { systemPowerdown } from '../acpi/power-button';
 import { systemReset } from '../machine/reset';
-import { qomGet, qomList } from './qmp-qom';
+import { infoQomTree, qomGet, qomList } from './qmp-qom';
 import { infoMtree } from '../memory/mtree';
 import { infoIrq, infoPic } from './hmp-irq';
 import { deleteBackend } from '../devices/backends';
@@ -38,11 +38,12 @@ const INFO: Readonly<Record<string, InfoHandler>> = {
       if (bad.startsWith('-') && bad.length === 2) return text(state, `mtree: unsupported option ${bad}\r\nTry "help info mtree" for more information\r\n`);
       throw new ModelLimit(`'info mtree ${flags.join(' ')}'`);
     }
-    const other = flags.filter((f) => f !== '-f');
-    if (other.length) throw new ModelLimit(`'info mtree ${flags.join(' ')}' (the model prints 'info mtree' and 'info mtree -f')`);
-    return text(state, infoMtree(state.mem, { flat: flags.includes('-f'), accel: state.config.accel }));
+    const other = flags.filter((f) => f !== '-f' && f !== '-D');
+    if (other.length) throw new ModelLimit(`'info mtree ${flags.join(' ')}' (the model prints 'info mtree [-f] [-D]')`);
+    return text(state, infoMtree(state.mem, { flat: flags.includes('-f'), accel: state.config.accel, disabled: flags.includes('-D') }));
   },
   memdev: (state) => text(state, infoMemdev(state)),
+  'qom-tree': (state, args) => text(state, infoQomTree(state, args[0])),
   memory_size_summary: (state) => {
     const s = queryMemorySizeSummary(state) as { 'base-memory': number | bigint; 'plugged-memory': number | bigint };
     return text(state, `base memory: ${s['base-memory']}\r\nplugged memory: ${s['plugged-memory']}\r\n`);

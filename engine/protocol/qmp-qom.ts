@@ -3,7 +3,7 @@
 // Objects QEMU has but the model does not describe (buses, memory regions, /machine/unattached) are refused
 // as "not modelled".
 
-import type { BackendPolicy, BackendProps, MachineState } from '../state';
+import type { BackendPolicy, BackendProps, Dimm, MachineState, MemoryBackend } from '../state';
 import { E, ModelLimit, type QemuError } from '../errors';
 import { ghashKeys } from '../qom/ghash';
 import { PERIPHERAL, resolvePathAt, type QomNode } from '../qom/tree';
@@ -48,7 +48,8 @@ export function qomList(state: MachineState, path: string): QomAnswer {
       return ok([TYPE, ...DIMM_PROPS.map(([name, type]) => ({ name, type }))]);
     case 'container':
       if (node.path === '/objects') return ok(qomListObjects(state));
-      if (node.path === '/chardevs') return ok([TYPE]);
+      // /chardevs holds the monitor and qtest sockets of whoever runs QEMU: not part of the machine.
+      if (node.path === '/chardevs') throw new ModelLimit('qom-list of /chardevs (the harness\'s own character devices)');
       if (node.path === '/machine/peripheral') {
         // qmp_qom_list prepends while iterating: the class property `type` (iterated last) comes first, then the
         // children in reverse hash-table order.
@@ -199,4 +200,49 @@ export function qomSet(state: MachineState, path: string, prop: string, value: u
     default:
       throw new ModelLimit(`qom-set of '${path}' property '${prop}'`);
   }
+}
+
+/** `info qom-tree PATH` for the subtrees the model builds: each object, then its children sorted by name. */
+export function infoQomTree(state: MachineState, path: string | undefined): string {
+  if (path === undefined) throw new ModelLimit("'info qom-tree' of the whole machine");
+  if (path === acpiDevicePath(state)) throw new ModelLimit(`'info qom-tree ${path}'`);
+  const node = resolve(state, path);
+  if (!node) return `Path '${path}' could not be resolved.\r\n`;
+  type Tree = { name: string; type: string; children: Tree[] };
+  const backendTree = (b: MemoryBackend): Tree => {
+    const region = (qomListBackend(state, b) as { name: string; type: string }[]).find((p) => p.type === 'child<memory-region>')!;
+    return { name: b.id, type: b.type, children: [{ name: region.name, type: 'memory-region', children: [] }] };
+  };
+  const dimmName = (d: Dimm) => d.path.slice(d.path.lastIndexOf('/') + 1);
+  const container = (name: string, kids: Tree[]): Tree => ({ name, type: 'container', children: kids });
+  const peripheralKids = (anon: boolean): Tree[] => {
+    if (state.config.passiveDevices.some((p) => (p.id === undefined) === anon)) throw new ModelLimit(`'info qom-tree ${path}' with -device options other than pc-dimm`);
+    return state.dimms.filter((d) => (d.id === undefined) === anon).map((d) => ({ name: dimmName(d), type: 'pc-dimm', children: [] }));
+  };
+  let tree: Tree;
+  switch (node.kind) {
+    case 'backend':
+      tree = backendTree(node.backend);
+      break;
+    case 'dimm':
+      tree = { name: dimmName(node.dimm), type: 'pc-dimm', children: [] };
+      break;
+    case 'container':
+      if (node.path === '/objects') tree = container('objects', state.backends.map(backendTree));
+      else if (node.path === '/machine/peripheral') tree = container('peripheral', peripheralKids(false));
+      else if (node.path === '/machine/peripheral-anon') tree = container('peripheral-anon', peripheralKids(true));
+      else throw new ModelLimit(`'info qom-tree ${path}'`);
+      break;
+    case 'opaque':
+      if (node.type !== 'memory-region') throw new ModelLimit(`'info qom-tree ${path}'`);
+      tree = { name: node.path.slice(node.path.lastIndexOf('/') + 1), type: 'memory-region', children: [] };
+      break;
+    default:
+      throw new ModelLimit(`'info qom-tree ${path}'`);
+  }
+  // g_strcmp0 on the names: byte order.
+  const cmp = (a: Tree, b: Tree) => (Buffer.from(a.name).compare(Buffer.from(b.name)));
+  const print = (t: Tree, indent: number): string =>
+    `${' '.repeat(indent)}/${t.name} (${t.type})\r\n` + [...t.children].sort(cmp).map((c) => print(c, indent + 2)).join('');
+  return print(tree, 0);
 }

@@ -4,7 +4,7 @@
 // memory region as a child named after the region (escaped, with "[0]").
 
 import type { MachineState, MemoryBackend } from '../state';
-import { E, type QemuError } from '../errors';
+import { E, ModelLimit, type QemuError } from '../errors';
 import { ghashKeys } from './ghash';
 import { qint } from '../selectors';
 
@@ -51,6 +51,7 @@ const MEMFD_CLASS_PROPS: ReadonlyArray<readonly [string, string]> = [['hugetlb',
 
 /** qom-list of /objects/ID. */
 export function qomListBackend(state: MachineState, b: MemoryBackend): unknown[] {
+  if (b.type === 'memory-backend-file') throw new ModelLimit('qom-list of a memory-backend-file');
   const own = b.type === 'memory-backend-memfd' ? MEMFD_CLASS_PROPS : [];
   return [
     { name: 'type', type: 'string' },
@@ -61,6 +62,7 @@ export function qomListBackend(state: MachineState, b: MemoryBackend): unknown[]
 
 /** qom-get of a backend property. */
 export function qomGetBackend(state: MachineState, b: MemoryBackend, prop: string): { ok: true; value: unknown } | { ok: false; error: QemuError } {
+  if (b.type === 'memory-backend-file') throw new ModelLimit('qom-get of a memory-backend-file');
   const child = `${escapeRegionName(regionName(state, b))}[0]`;
   const memfd = b.type === 'memory-backend-memfd';
   const values: Record<string, unknown> = {
