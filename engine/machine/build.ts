@@ -21,10 +21,25 @@ export type BuildResult =
 
 /** Start a machine from qemu-system-x86_64 options as the given QEMU release would (default 7.2). */
 export function buildFromCommandLine(commandLine: string, version: QemuVersion = DEFAULT_QEMU_VERSION): BuildResult {
+  // Start-up is a pure function of the command line and the release, and its result is immutable: the
+  // machines most recently started are remembered (suites start the same few machines over and over).
+  let byLine = started.get(version);
+  if (!byLine) started.set(version, (byLine = new Map()));
+  const known = byLine.get(commandLine);
+  if (known) {
+    byLine.delete(commandLine);
+    byLine.set(commandLine, known);
+    return known;
+  }
   const parsed = parseMachine(commandLine, version);
-  if (!parsed.ok) return parsed;
-  return buildMachine(parsed.config);
+  const result = Object.freeze(parsed.ok ? buildMachine(parsed.config) : parsed);
+  if (byLine.size >= STARTED_KEPT) byLine.delete(byLine.keys().next().value!);
+  byLine.set(commandLine, result);
+  return result;
 }
+
+const STARTED_KEPT = 64;
+const started = new Map<QemuVersion, Map<string, BuildResult>>();
 
 const refused = (error: QemuError): BuildResult => ({ ok: false, kind: 'refused', error });
 
