@@ -4,6 +4,7 @@
 // pc_dimm_plug → memory_device_plug (add_subregion into device-memory), then the ACPI device's plug callback.
 // Every check in QEMU 7.2's order; docs/call-chains.md maps every hop.
 
+import { messagesOf, qemuOf } from '../versions';
 import type { Dimm, MachineState } from '../state';
 import { E } from '../errors';
 import { merge, nest, trace, tracepoint, type Effects } from '../effects';
@@ -73,6 +74,8 @@ export function plugDimm(state: MachineState, req: DimmRequest, hotplugged: bool
     align,
     size: backend.size,
     kvmSlotFree: c.accel !== 'kvm' || state.mem.kvmSlots.length < KVM_NR_MEMSLOTS,
+    messages: messagesOf(qemuOf(c)),
+    sizeCheckFirst: qemuOf(c).memoryDeviceSizeCheckFirst,
   });
   if (!addr.ok) return fail(addr.error, 'memory_device_get_free_addr', 5);
   fx = merge(fx, merge(trace('memory_device_pre_plug', `addr ${hex(addr.value)}`, 4), tracepoint('memory_device_pre_plug', `id=${req.id ?? ''} addr=${hex(addr.value)}`)));
