@@ -868,6 +868,7 @@ Feature: libvirt 9.0 memory hotplug on top of QEMU 7.2
         | q35 saved by virt-manager with its root ports            | q35-explicit-root-ports.xml   | 0    |
         | a pasted virsh dumpxml of a running q35 domain           | dumpxml-live-fedora-q35.xml   | 0    |
         | a pasted virsh dumpxml of a running pc domain            | dumpxml-live-win10-pc.xml     | 0    |
+        | virt-manager's spice q35: usb redirection, ib700, pvpanic | q35-spice-redirdev.xml        | 0    |
 
     @libvirt-9.0
     Scenario: libvirt's devices are QOM children of /machine/peripheral under their aliases (virt-install's Fedora)
