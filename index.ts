@@ -14,7 +14,9 @@ export { ScenarioError } from './backends/types';
 export { ModelBackend } from './backends/model';
 export { QemuBackend, qemuAvailable } from './backends/qemu';
 export { DiffBackend, DivergenceError } from './backends/diff';
-export { LibvirtDomain } from './libvirt';
+export { LibvirtDomain, defineDomain, planAttach, type DefineOptions } from './libvirt';
+export { LIBVIRT_VERSIONS, libvirtVersion, libvirtForQemu, type LibvirtVersion, type LibvirtVersionName } from './libvirt/versions';
+export { compareVersions, UPGRADE, type ScenarioComparison, type VersionPair } from './reports/versions';
 export { loadReplayScenario, parseReplayScenario, runReplay, type ReplayScenario, type Transcript } from './cli/replay-format';
 export { compareTranscripts, formatDifferences } from './cli/compare';
 /** The Cucumber World of the step library (`this` in step definitions), for a project's own steps: docs/own-steps.md. */

@@ -373,6 +373,15 @@ export function defineDomain(xml: string, options: DefineOptions = {}): Defined 
   if (!machineChoice.exists) return { ok: false, error: LE.machineNotSupported(emulator, machineChoice.canonical) };
   const hp = validateMemoryHotplug(def, undefined);
   if (hp) return { ok: false, error: hp };
+  // device validation against what the QEMU offers: videos are iterated before graphics
+  const lacks = libvirt.qemuLacks;
+  for (const v of childrenNamed(devices ?? { name: 'devices', attrs: {}, children: [], text: '' }, 'video')) {
+    const model = child(v, 'model')?.attrs.type;
+    if (model && lacks.videoModels.includes(model)) return { ok: false, error: LE.videoModelUnsupported(model) };
+  }
+  for (const g of childrenNamed(devices ?? { name: 'devices', attrs: {}, children: [], text: '' }, 'graphics')) {
+    if (g.attrs.type && lacks.graphics.includes(g.attrs.type)) return { ok: false, error: LE.graphicsUnsupported(g.attrs.type) };
+  }
   for (const m of def.mems) {
     const e = validateMemoryDevice(def, m);
     if (e) return { ok: false, error: e };

@@ -88,6 +88,8 @@ export const LE = {
   unknownOsType: (t: string) => err('os-type', 'INTERNAL_ERROR', 'DOMAIN', `unknown OS type '${t}'`),
   machineNotSupported: (emulator: string, machine: string) =>
     err('machine', 'CONFIG_UNSUPPORTED', 'QEMU', `Emulator '${emulator}' does not support machine type '${machine}'`),
+  videoModelUnsupported: (model: string) => err('video-model', 'CONFIG_UNSUPPORTED', 'QEMU', `domain configuration does not support video model '${model}'`),
+  graphicsUnsupported: (type: string) => err('graphics', 'CONFIG_UNSUPPORTED', 'QEMU', `${type} graphics are not supported with this QEMU`),
   noPciBuses: () => err('no-pci-buses', 'XML_ERROR', 'DOMAIN', 'No PCI buses available'),
   noEmptySlot: () => err('no-empty-slot', 'INTERNAL_ERROR', 'QEMU', 'failed to find an empty memory slot'),
 

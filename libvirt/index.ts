@@ -1,7 +1,7 @@
 // The libvirt layer's public API (for the replay CLI and the Gherkin step library).
 
 export { LibvirtDomain, type OperationResult, type PassThroughResult, type StartupResult, type LibvirtDomainOptions } from './domain-object';
-export { defineDomain, startDomain, validateMemoryHotplug, validateMemoryDevice, slotBitmap, initialKiB, type DomainDef, type NumaCell, type MachineType } from './domain';
+export { defineDomain, startDomain, type DefineOptions, validateMemoryHotplug, validateMemoryDevice, slotBitmap, initialKiB, type DomainDef, type NumaCell, type MachineType } from './domain';
 export { parseMemoryDeviceXml, type MemoryDeviceDef, type DeviceAddress } from './device';
 export { planAttach, planDetach, findMemory, freeSlot, insertMemory, removeMemory, refreshFromQuery, type AttachPlan, type DetachPlan } from './hotplug';
 export { domainXml, memoryDeviceXml } from './livexml';

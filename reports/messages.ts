@@ -30,6 +30,8 @@ export interface ScenarioRun {
   durationMs: number;
   steps: StepRun[];
   topology?: ScenarioTopology;
+  /** A Scenario Outline row: its Examples values, `slot: 9, error: …` (rows of one outline share the name). */
+  example?: string;
   /** The scenario's log lines (`this.log`), e.g. why it was skipped. */
   notes?: string[];
 }
@@ -59,6 +61,7 @@ export function readRun(envelopes: readonly messages.Envelope[]): RunSummary {
   const runs = new Map<string, ScenarioRun & { testCaseId: string; stepIndex: Map<string, number> }>();
   const stepNodes = new Map<string, { keyword: string; line: number }>();
   const scenarioLines = new Map<string, number>();
+  const exampleRows = new Map<string, string>();
   const hooks = new Set<string>();
   let started: number | undefined;
   let finished = 0;
@@ -75,7 +78,13 @@ export function readRun(envelopes: readonly messages.Envelope[]): RunSummary {
           for (const s of [...(sc?.steps ?? []), ...(bg?.steps ?? [])]) stepNodes.set(s.id, { keyword: s.keyword.trim(), line: s.location.line });
           if (sc) {
             scenarioLines.set(sc.id, sc.location.line);
-            for (const ex of sc.examples) for (const row of ex.tableBody) scenarioLines.set(row.id, row.location.line);
+            for (const ex of sc.examples) {
+              const header = ex.tableHeader?.cells.map((c) => c.value) ?? [];
+              for (const row of ex.tableBody) {
+                scenarioLines.set(row.id, row.location.line);
+                exampleRows.set(row.id, row.cells.map((c, i) => `${header[i] ?? i}: ${c.value}`).join(', '));
+              }
+            }
           }
           const rule = (c as messages.FeatureChild).rule;
           if (rule) visit(rule.children);
@@ -110,6 +119,7 @@ export function readRun(envelopes: readonly messages.Envelope[]): RunSummary {
         feature: doc?.feature?.name ?? p.uri, featureDescription: (doc?.feature?.description ?? '').trim(),
         uri: p.uri, line: exampleLine ?? scenarioLines.get(p.astNodeIds[0]),
         name: p.name, tags: p.tags.map((t) => t.name), status: 'UNKNOWN', durationMs: 0, steps,
+        ...(p.astNodeIds.length > 1 && exampleRows.has(p.astNodeIds[p.astNodeIds.length - 1]) ? { example: exampleRows.get(p.astNodeIds[p.astNodeIds.length - 1]) } : {}),
       });
     } else if (env.testStepFinished) {
       const r = runs.get(env.testStepFinished.testCaseStartedId);

@@ -28,14 +28,14 @@ section.upgrade{background:#fff;border:1px solid #ddd;border-left:6px solid #9e9
 section.upgrade.differs{border-left-color:#ef6c00}section.upgrade h3{font-size:15px;margin:4px 0}
 ol.vsteps{list-style:none;padding-left:0;margin:0}ol.vsteps li{border-left:3px solid #c8e6c9;padding:2px 8px;margin:3px 0;font-size:13px}
 ol.vsteps li.differs{border-left-color:#ef6c00;background:#fff8f0}
-.vdiff .add{color:#1b5e20;background:#e8f5e9;display:block}.vdiff .del{color:#b71c1c;background:#ffebee;display:block}.vdiff .dh{font-weight:bold}.vdiff .dhunk{color:#6a1b9a}
+.vdiff span{display:block}.vdiff .add{color:#1b5e20;background:#e8f5e9}.vdiff .del{color:#b71c1c;background:#ffebee}.vdiff .dh{font-weight:bold}.vdiff .dhunk{color:#6a1b9a}
 pre.vdiff{background:#f5f5f5;padding:6px;overflow:auto;font-size:12px;margin:4px 0}`;
 
 function diffHtml(diff: string): string {
   return diff.split('\n').map((l) => {
-    const cls = l.startsWith('+++') || l.startsWith('---') ? 'dh' : l.startsWith('@@') ? 'dhunk' : l.startsWith('+') ? 'add' : l.startsWith('-') ? 'del' : '';
-    return cls ? `<span class="${cls}">${esc(l)}</span>` : esc(l);
-  }).join('\n');
+    const cls = l.startsWith('+++') || l.startsWith('---') ? 'dh' : l.startsWith('@@') ? 'dhunk' : l.startsWith('+') ? 'add' : l.startsWith('-') ? 'del' : 'ctx';
+    return `<span class="${cls}">${esc(l) || ' '}</span>`;
+  }).join('');
 }
 
 /** The section (no page chrome): matrix, then one block per scenario. */
@@ -51,7 +51,7 @@ export function renderVersionsSection(data: VersionsJson, heading = 'Upgrade rep
       `<td class="${cls}">${s.differs ? `${n} step(s) differ` : 'same'}</td></tr>`;
   }).join('\n');
   const blocks = sc.map((s, i) => `<section class="upgrade ${s.differs ? 'differs' : 'same'}" id="v${i}"><h3>${esc(s.source)}</h3><ol class="vsteps">` +
-    s.steps.map((x) => `<li class="${x.same ? 'same' : 'differs'}"><b>${esc(typeof x.step === 'number' ? `step ${x.step}` : x.step)}</b> ${esc(x.title)}` +
+    s.steps.map((x) => `<li class="${x.same ? 'same' : 'differs'}"><b>${esc(typeof x.step === 'number' ? `step ${x.step}` : x.step)}</b>${x.title === x.step ? '' : ' ' + esc(x.title)}` +
       (x.same ? ' <span class="same">— same</span>' : `<pre class="vdiff">${diffHtml(x.diff ?? '')}</pre>`) + '</li>').join('') + '</ol></section>').join('\n');
   const differing = sc.filter((s) => s.differs).length;
   return `<section id="upgrade"><h2>${esc(heading)}</h2>

@@ -114,7 +114,9 @@ export function compareVersions(source: string, before: unknown, after: unknown,
   const b = record(before);
   const a = record(after);
   const steps: StepComparison[] = [];
-  const labels: [string, string] = [pairs[0].label, pairs[1].label];
+  const kind = 'domain' in b || 'domain' in a ? 'libvirt' : 'qemu';
+  // a QEMU scenario involves no libvirt: its sides are named by the QEMU alone
+  const labels: [string, string] = kind === 'libvirt' ? [pairs[0].label, pairs[1].label] : [`QEMU ${pairs[0].qemu}`, `QEMU ${pairs[1].qemu}`];
   const sb = startupText(b);
   const sa = startupText(a);
   steps.push({ index: -1, title: 'start-up', same: sb === sa, before: sb, after: sa, diff: unifiedDiff(sb, sa, labels) });
@@ -128,7 +130,6 @@ export function compareVersions(source: string, before: unknown, after: unknown,
     const eq = x !== undefined && y !== undefined && same(stableReply(record(x)), stableReply(record(y)), xt, yt) && xt === yt;
     steps.push({ index: i, title: stepTitle(x ?? y), same: eq, before: xt, after: yt, diff: eq ? '' : unifiedDiff(xt, yt, labels) });
   }
-  const kind = 'domain' in b || 'domain' in a ? 'libvirt' : 'qemu';
   return {
     source, name: source, kind, pairs, steps, differs: steps.some((s) => !s.same),
     outcomes: [outcome(b), outcome(a)],
@@ -148,7 +149,8 @@ export function renderComparisons(cs: readonly ScenarioComparison[]): string {
   const out: string[] = [];
   for (const c of cs) {
     const n = c.steps.filter((s) => !s.same).length;
-    out.push(`${c.differs ? '≠' : '='} ${c.source}: ${c.differs ? `${n} step(s) differ` : 'the same on both'} (${c.pairs[0].label} → ${c.pairs[1].label})`);
+    const [x, y] = c.kind === 'qemu' ? c.pairs.map((p) => `QEMU ${p.qemu}`) : c.pairs.map((p) => p.label);
+    out.push(`${c.differs ? '≠' : '='} ${c.source}: ${c.differs ? `${n} step(s) differ` : 'the same on both'} (${x} → ${y})`);
     for (const s of c.steps) {
       if (s.same) continue;
       out.push(`  ${s.index < 0 ? 'start-up' : `step ${s.index + 1}: ${s.title}`}`);

@@ -316,7 +316,7 @@ export interface Fingerprint {
   readonly modelState?: unknown;
 }
 
-function clip(s: string, max = 1500): string {
+function clip(s: string, max = 16000): string {
   return s.length > max ? s.slice(0, max) + `\n… (${s.length - max} more characters)` : s;
 }
 

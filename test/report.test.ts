@@ -91,12 +91,34 @@ function runSuite(): { run: RunSummary; html: string; dir: string } {
     '      | dimm0 | 0    | 0x100000000 |',
     '      | dimm1 | 1    | 0x140000000 |',
     '',
+    '  Scenario Outline: a DIMM of <size>',
+    '    When I hot-add a <size> DIMM "d0"',
+    '    Then GPE0 status bit 3 is set',
+    '    Examples:',
+    '      | size |',
+    '      | 256M |',
+    '      | 1G   |',
+    '',
     '  @refusal',
     '  Scenario: a wrong expectation <img src=x onerror=alert(1)>',
     '    When I hot-add a 1G DIMM "d0"',
+    '    And the guest enables GPE bit 3',
     '    Then the memory devices are:',
     '      | id | slot | addr        |',
     '      | d0 | 2    | 0x140000000 |',
+    '    And SCI is high',
+    '',
+    '  Scenario: plain titles repeat',
+    '    Then there are no memory devices',
+    '',
+    '  Scenario: plain titles repeat',
+    '    Then there are no memory devices',
+    '',
+    '  Scenario: the i8259s after the SCI',
+    '    When I hot-add a 1G DIMM "dimm0"',
+    '    And the guest enables GPE bit 3',
+    '    And I run "info pic"',
+    '    Then the slave i8259 IRR is 0x02',
     '',
   ].join('\n'));
   writeFileSync(join(dir, 'cucumber.json'), JSON.stringify({
@@ -113,7 +135,7 @@ function runSuite(): { run: RunSummary; html: string; dir: string } {
 const suite = runSuite();
 
 test('message stream → scenarios with steps, status and the attached topology', () => {
-  const [plug, wrong] = suite.run.scenarios;
+  const [plug, , , wrong] = suite.run.scenarios;
   assert.equal(plug.status, 'PASSED');
   assert.equal(wrong.status, 'FAILED');
   assert.equal(plug.topology?.after?.dimms.length, 2);
@@ -153,14 +175,65 @@ test('the report page in a real browser: elements, filters, screenshot', { skip:
     const dialogs: string[] = [];
     page.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss(); });
     await page.goto('file://' + join(suite.dir, 'index.html'));
-    assert.equal(await page.locator('table#summary tr.scenario-row').count(), 2);
-    assert.equal(await page.locator('section.scenario').count(), 2);
+    assert.equal(await page.locator('table#summary tr.scenario-row').count(), 7);
+    assert.equal(await page.locator('section.scenario').count(), 7);
+    // Passed scenarios start collapsed and unrendered; a click (or a link from the summary) opens one.
+    assert.equal(await page.locator('section.scenario.passed svg').count(), 0);
+    assert.equal(await page.locator('section.scenario.failed svg.memory-map').count(), 2, 'a failed scenario is open');
+    await page.click('table#summary a[href="#s0"]');
     assert.equal(await page.locator('section.scenario.passed svg.memory-map').count(), 2);
     assert.equal(await page.locator('section.scenario.passed svg.irq-chain').count(), 1);
     assert.equal(await page.locator('section.scenario.passed svg.irq-chain g.sci[data-level="1"]').count(), 1);
     assert.equal(await page.locator('section.scenario.passed g.dimm').count(), 2);
     assert.equal(await page.locator('section.scenario.failed pre.message.diff span.del').count(), 1);
     assert.ok((await page.locator('section.scenario.passed .cmd').count()) >= 5);
+
+    // HMP replies keep their lines, whole: the `pic` lines an assertion checked are all there.
+    await page.click('table#summary a[href="#s6"]');
+    const pic = page.locator('section#s6 .cmd', { hasText: 'info pic' }).first();
+    const picText = await pic.locator('.reply').first().innerText();
+    assert.ok(picText.split('\n').length >= 3, `info pic on several lines: ${picText}`);
+    assert.match(picText, /pic1: irr=02/);
+    assert.match(picText, /pic0: irr=04/);
+    // Rows of a Scenario Outline have their own titles.
+    const titles = await page.locator('section.scenario h2').allInnerTexts();
+    assert.ok(titles.some((t) => /a DIMM of 256M .*size: 256M/.test(t)) && titles.some((t) => /a DIMM of 1G .*size: 1G/.test(t)), titles.join(' / '));
+    // A failure diff is single-spaced: one line box per line.
+    const diff = page.locator('section.scenario.failed pre.message.diff').first();
+    const lineHeights = await diff.locator('span').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+    assert.ok(lineHeights.every((h) => h > 5 && h < 25), `line heights ${lineHeights.join(' ')}`);
+    assert.doesNotMatch(await diff.innerText(), /\n\n/);
+    // Inside a failed scenario, passed steps keep a green badge, skipped ones grey; only the failed one is pink.
+    const badge = (sel: string) => page.locator(`section.scenario.failed li.step.${sel} .badge`).first().evaluate((e) => (globalThis as unknown as { getComputedStyle(x: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor);
+    assert.equal(await badge('passed'), 'rgb(200, 230, 201)');
+    assert.equal(await badge('failed'), 'rgb(255, 205, 210)');
+    assert.equal(await badge('skipped'), 'rgb(224, 224, 224)');
+    // Memory maps: every text inside a box fits the box; ioapic and hpet are labelled; no two labels overlap.
+    // (browser-side code as text: this project compiles without the DOM library)
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+    const maps = (await page.locator('section#s0 svg.memory-map').evaluateAll((svgs: any[]) => svgs.map((svg: any) => {
+      const clipped: string[] = [];
+      for (const g of svg.querySelectorAll('g.seg, g.dimm, g.free')) {
+        const r = g.querySelector('rect').getBBox();
+        for (const t of g.querySelectorAll('text')) {
+          const b = t.getBBox();
+          if (b.x < r.x - 0.5 || b.x + b.width > r.x + r.width + 0.5) clipped.push(t.textContent);
+        }
+      }
+      const boxes = Array.from(svg.querySelectorAll('text') as any[]).map((t: any) => ({ text: t.textContent as string, b: t.getBBox() }));
+      const overlaps: string[] = [];
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const p = boxes[i].b, q = boxes[j].b;
+        if (p.x < q.x + q.width && q.x < p.x + p.width && p.y < q.y + q.height && q.y < p.y + p.height) overlaps.push(boxes[i].text + ' × ' + boxes[j].text);
+      }
+      return { clipped, overlaps, texts: boxes.map((b) => b.text) };
+    }))) as Array<{ clipped: string[]; overlaps: string[]; texts: string[] }>;
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+    for (const m of maps) {
+      assert.deepEqual(m.clipped, [], 'text running out of its box');
+      assert.deepEqual(m.overlaps, [], 'overlapping labels');
+      assert.ok(m.texts.includes('ioapic') && m.texts.includes('hpet'), `ioapic and hpet labelled: ${m.texts.join(' ')}`);
+    }
     await page.click('button[data-filter="failed"]');
     assert.equal(await page.locator('tr.scenario-row:not(.hidden)').count(), 1);
     assert.equal(await page.locator('section.scenario:not(.hidden)').getAttribute('data-status'), 'failed');
@@ -173,7 +246,35 @@ test('the report page in a real browser: elements, filters, screenshot', { skip:
     mkdirSync(join(ROOT, 'docs'), { recursive: true });
     const shot = process.env.UPDATE_SCREENSHOT === '1' ? join(ROOT, 'docs', 'report.png') : join(ROOT, 'reports', 'out', 'report.png');
     mkdirSync(dirname(shot), { recursive: true });
-    await page.locator('section.scenario.passed').screenshot({ path: shot });
+    await page.locator('section#s0').screenshot({ path: shot });
+  } finally {
+    await browser.close();
+  }
+});
+
+test('300 scenarios: the page loads fast and stays short (passed scenarios collapsed, bodies rendered on demand)', { skip: !existsSync(CHROMIUM) && 'Debian chromium not installed (apt-get install -y chromium)' }, async () => {
+  const many: RunSummary = { ...suite.run, scenarios: Array.from({ length: 300 }, (_, i) => {
+    const s = suite.run.scenarios[i % suite.run.scenarios.length];
+    return { ...s, id: `x${i}`, name: `${s.name} #${i}`, status: i % 50 === 7 ? 'FAILED' : 'PASSED' };
+  }) };
+  const file = join(suite.dir, 'many.html');
+  writeFileSync(file, renderReport(many));
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'chromium-')), {
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 1100 },
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto('file://' + file);
+    const loadMs = (await page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")) as number;
+    const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
+    assert.ok(loadMs < 3000, `loaded in ${loadMs} ms`);
+    assert.ok(height / 300 < 100, `${height} px for 300 scenarios`);
+    assert.equal(await page.locator('section.scenario svg').count(), 6 * 3, 'only the 6 failed scenarios are rendered (2 maps + IRQ chain each)');
+    await page.locator('section#s1 summary').click();
+    assert.ok((await page.locator('section#s1 svg.memory-map').count()) > 0, 'opening a scenario renders it');
   } finally {
     await browser.close();
   }

@@ -12,6 +12,9 @@ export const LIBVIRT_11_3: LibvirtVersion = {
   addressType: { missing: 'missing-attribute', unknown: 'invalid-attribute' },
   // define-max-no-numa, numa-auto-add*: started with node 0; define-max-no-slots, max-no-slots-*: started
   define: { numaAutoAdd: true, maxMemoryNeedsSlots: false },
+  // real-q35-legacy-pci, real-q35-spice-desktop (qxl first), real-vi-fedora-q35: the recorded QEMU 10.0.2 has no
+  // spice module (qemu-system-modules-spice is not part of the recorder's tree), so no qxl and no spice
+  qemuLacks: { videoModels: ['qxl'], graphics: ['spice'] },
   // base-inside-dimm, busy-slot-base, overlap-*, define-overlap-cold; order-slot-before-node; slot-count
   memory: { conflicts: 'address-ranges', targetNodeCheck: 'after-address', slotCount: 'slots-needed-last' },
 };

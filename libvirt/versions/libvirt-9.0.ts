@@ -8,5 +8,6 @@ export const LIBVIRT_9_0: LibvirtVersion = {
   xmlErrors: { location: 'document-name', contextAtEnd: 'empty' },
   addressType: { missing: 'internal-error', unknown: 'unsupported-configuration' },
   define: { numaAutoAdd: false, maxMemoryNeedsSlots: true },
+  qemuLacks: { videoModels: [], graphics: [] },
   memory: { conflicts: 'slot-then-base', targetNodeCheck: 'before-address', slotCount: 'device-count-first' },
 };

@@ -32,6 +32,14 @@ export interface LibvirtVersion {
     /** `<maxMemory>` needs `slots` (and slots need a size): `both maximum memory size and memory slot count must be specified`. */
     readonly maxMemoryNeedsSlots: boolean;
   };
+  /**
+   * What the QEMU libvirt probed lacks (its capabilities), checked in device validation: videos first, then
+   * graphics. The recorded QEMU 10.0 is the recorder's unpacked qemu-system-x86 without the spice module package.
+   */
+  readonly qemuLacks: {
+    readonly videoModels: readonly string[];
+    readonly graphics: readonly string[];
+  };
   /** Memory device checks (qemuDomainDefValidateMemoryHotplug and friends). */
   readonly memory: {
     /**
