@@ -331,7 +331,9 @@ function finish(acc: Acc, commandLine: string): ParseResult {
     if (slotsGiven) return refused(E.slotsWithoutMaxmem());
     maxramSize = ramSize;
   }
-  const memhpSupport = machine.type === 'pc' ? acc.memhp.PIIX4_PM ?? true : acc.memhp['ICH9-LPC'] ?? true;
+  // pc_compat_2_0 turns PIIX4_PM's memory-hotplug-support off (memory hotplug came with the 2.1 types).
+  const pcMemhpDefault = !(machine.version[0] < 2 || (machine.version[0] === 2 && machine.version[1] === 0));
+  const memhpSupport = machine.type === 'pc' ? acc.memhp.PIIX4_PM ?? pcMemhpDefault : acc.memhp['ICH9-LPC'] ?? true;
   return {
     ok: true,
     config: {

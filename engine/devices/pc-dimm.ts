@@ -2,6 +2,7 @@
 // memory_device_pre_plug (address) → pc_dimm_realize (node, busy memdev) → pc_memory_plug
 // (add_subregion into device-memory, ACPI plug callback). Every check in QEMU 7.2's order.
 
+import { messagesOf, qemuOf } from '../versions';
 import type { Dimm, MachineState } from '../state';
 import { E } from '../errors';
 import { merge, nest, trace, type Effects } from '../effects';
@@ -65,6 +66,8 @@ export function plugDimm(state: MachineState, req: DimmRequest, hotplugged: bool
     align,
     size: backend.size,
     kvmSlotFree: c.accel !== 'kvm' || state.mem.kvmSlots.length < KVM_NR_MEMSLOTS,
+    messages: messagesOf(qemuOf(c)),
+    sizeCheckFirst: qemuOf(c).memoryDeviceSizeCheckFirst,
   });
   if (!addr.ok) return fail(addr.error, 'memory_device_get_free_addr');
   fx = merge(fx, trace('memory_device_pre_plug', `addr ${hex(addr.value)}`, 1));

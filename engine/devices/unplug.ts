@@ -2,6 +2,7 @@
 // ACPI: removing flag + GPE); the guest's eject write completes it (pc_memory_unplug), which is when the
 // region leaves device-memory, the slot is freed, the backend unmapped and DEVICE_DELETED emitted.
 
+import { messagesOf, qemuOf } from '../versions';
 import type { MachineState } from '../state';
 import { E, ModelLimit } from '../errors';
 import { PERIPHERAL, resolvePathAt } from '../qom/tree';
@@ -20,7 +21,7 @@ export function unplugRequest(state: MachineState, id: string): Outcome<MachineS
   const node = resolvePathAt(state, PERIPHERAL, id);
   if (!node) return refuse(E.deviceNotFound(id), trace('qmp_device_del', `no device '${id}' under /machine/peripheral`));
   if (node.kind === 'passive') throw new ModelLimit(`device_del of ${node.driver}`);
-  if (node.kind !== 'dimm') return refuse(E.notHotpluggableDevice(id), trace('qmp_device_del', `'${id}' is not a device`));
+  if (node.kind !== 'dimm') return refuse(messagesOf(qemuOf(state.config)).notHotpluggableDevice(id), trace('qmp_device_del', `'${id}' is not a device`));
   const dimm = node.dimm;
   let fx: Effects = merge(trace('qmp_device_del', dimm.id ?? dimm.path), trace('qdev_unplug', undefined, 1));
   if (!state.config.acpi) return refuse(E.acpiMissing(), merge(fx, trace('pc_memory_unplug_request', undefined, 2)));

@@ -36,7 +36,14 @@ function regionOf(regions: Regions, id: string): Region {
  */
 function fillGaps(view: Work[], region: Region, base: bigint, clipStart: bigint, clipEnd: bigint, readonly: boolean): void {
   let pos = clipStart;
+  // The first range ending after clipStart, by binary search (the view is sorted and disjoint).
   let i = 0;
+  let hi = view.length;
+  while (i < hi) {
+    const mid = (i + hi) >>> 1;
+    if (view[mid].end <= pos) i = mid + 1;
+    else hi = mid;
+  }
   while (pos < clipEnd) {
     while (i < view.length && view[i].end <= pos) i++;
     const next = i < view.length ? view[i] : undefined;

@@ -161,5 +161,17 @@ function flatText(mem: MemoryState, accel: 'tcg' | 'kvm'): string {
 
 /** HMP `info mtree` (`opts.flat` = `-f`) for every address space of the model. */
 export function infoMtree(mem: MemoryState, opts: MtreeOptions): string {
-  return opts.flat ? flatText(mem, opts.accel) : treeText(mem, opts.disabled ?? false);
+  // A pure function of an immutable state: remembered per state (reports ask for it before and after every
+  // scenario, and start-up states are shared by every scenario that starts the same machine).
+  const key = opts.flat ? `f ${opts.accel}` : `t ${opts.disabled ?? false}`;
+  let known = printed.get(mem);
+  if (!known) printed.set(mem, (known = new Map()));
+  let text = known.get(key);
+  if (text === undefined) {
+    text = opts.flat ? flatText(mem, opts.accel) : treeText(mem, opts.disabled ?? false);
+    known.set(key, text);
+  }
+  return text;
 }
+
+const printed = new WeakMap<MemoryState, Map<string, string>>();

@@ -123,7 +123,7 @@ const COMMANDS: Readonly<Record<string, HmpHandler>> = {
     for (const [k, v] of kv) args[k] = v;
     const r = objectAdd(state, { mode: 'keyval', args, order: kv.map(([k]) => k) });
     if (r.ok) return text(r.state, '');
-    return text(state, errorLine(r.error.desc) + (r.hint ? `${r.hint}\r\n` : ''));
+    return text(r.state ?? state, errorLine(r.error.desc) + (r.hint ? `${r.hint}\r\n` : ''));
   },
   'qom-list': (state, rest) => {
     if (rest[0] === undefined) return text(state, '/\r\n');

@@ -1,0 +1,68 @@
+// `npm run bench [-- --quick]`: engine per-action cost, the memory of a long history, the replay corpus on the
+// model and on real QEMU, CLI and suite start-up. Every figure is a median with its spread, printed with a
+// description of the machine. Asserts nothing; --quick is the smoke run `npm test` does (small sizes, few runs).
+
+import { spawnSync } from 'node:child_process';
+import { CODE_ROOT } from '../paths';
+import * as path from 'node:path';
+import { engineBench } from './engine.bench';
+import { replayBench } from './replay.bench';
+import { cliStartup, suiteBench } from './startup.bench';
+import { machineDescription, show } from './stats';
+
+const quick = process.argv.includes('--quick');
+const out = (s = '') => process.stdout.write(s + '\n');
+
+async function main(): Promise<void> {
+  out(`hotplug-scenarios bench${quick ? ' --quick (smoke run: small sizes, few runs)' : ''}`);
+  out(machineDescription());
+
+  out('\n## engine: one action on a pc machine with n DIMMs (the same state each time), µs');
+  const rows = engineBench(quick ? [8] : [8, 32, 128, 256], quick ? 50 : 1000);
+  const cols: [string, keyof (typeof rows)[number]][] = [
+    ['device_add (plug)', 'plug'],
+    ['device_del (unplug request)', 'unplugRequest'],
+    ['guest eject (outb 0xa14 0x08)', 'eject'],
+    ['GPE0 status read (inb 0xafe0)', 'gpeRead'],
+    ['flat view render (AS memory, whole)', 'flatView'],
+  ];
+  for (const [label, key] of cols) {
+    out(`${label}`);
+    for (const r of rows) out(`  ${String(r.dimms).padStart(3)} DIMMs ${show(r[key] as never, 'µs')}`);
+  }
+
+  out('\n## memory: a history of successive states of a 256-DIMM machine, every state kept');
+  const states = quick ? 200 : 10000;
+  const h = spawnSync(process.execPath, ['--expose-gc', path.join(CODE_ROOT, 'bench', 'history.bench.js'), String(states), quick ? '32' : '256'], { encoding: 'utf8' });
+  if (h.status === 0) {
+    const f = JSON.parse(h.stdout) as { states: number; dimms: number; retainedBytes: number; ms: number };
+    out(`${f.states} states of a ${f.dimms}-DIMM machine retain ${(f.retainedBytes / 2 ** 20).toFixed(1)} MiB (${(f.retainedBytes / f.states / 1024).toFixed(1)} KiB/state), built in ${(f.ms / 1000).toFixed(1)} s`);
+  } else out(`history bench failed: ${h.stderr}`);
+
+  out('\n## replay corpus (test/replay/qemu, qemu-acpi) in this process, ms per scenario');
+  const rep = await replayBench(quick ? 5 : Infinity, !quick);
+  out(`${rep.scenarios} scenarios, ${rep.steps} steps`);
+  out(`model, first pass (every machine started for the first time) ${show(rep.modelCold, 'ms', 3)}; total ${(rep.modelCold.total / 1000).toFixed(2)} s`);
+  out(`model      ${show(rep.model, 'ms', 3)}; total ${(rep.model.total / 1000).toFixed(2)} s`);
+  if (rep.qemu) {
+    out(`real QEMU  ${show(rep.qemu, 'ms', 1)}; total ${(rep.qemu.total / 1000).toFixed(2)} s`);
+    out(`model vs real QEMU: ${(rep.qemu.median / rep.model.median).toFixed(0)}× per scenario (medians), ${(rep.qemu.total / rep.model.total).toFixed(0)}× for the corpus (first pass: ${(rep.qemu.total / rep.modelCold.total).toFixed(0)}×)`);
+  } else if (!quick) out('real QEMU  (not installed: apt-get install qemu-system-x86)');
+
+  out('\n## start-up, wall time from outside');
+  const cli = cliStartup(quick ? 2 : 10);
+  out(`hotplug-scenarios replay ONE.yaml --json ${show(cli.cli, 'ms', 0)}`);
+  out(`node -e 0                                ${show(cli.node, 'ms', 0)}`);
+  out(`ratio (pair by pair)                     ${show(cli.ratio, '× ', 2)}`);
+  const s = suiteBench(quick ? 1 : 5, quick);
+  out(`cucumber-js -p quick, one scenario       ${show(s.one, 'ms', 0)}`);
+  if (s.all) {
+    out(`cucumber-js -p quick, whole suite        ${s.all.ms.toFixed(0).padStart(8)} ms  (${s.all.scenarios} scenarios)`);
+    out(`scenarios per second                     ${(s.all.scenarios / (s.all.stepsMs / 1000)).toFixed(0).padStart(8)} (steps only: ${(s.all.stepsMs / 1000).toFixed(2)} s); ${(s.all.scenarios / (s.all.ms / 1000)).toFixed(0)} with start-up`);
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});
