@@ -127,7 +127,14 @@ export function parseReplayScenario(text: string, file = '<scenario>'): ReplaySc
   }
   const root = doc.contents;
   if (!isMap(root)) throw new ScenarioError('a replay scenario must be a mapping with `machine` and `steps`', at(lineOf(root)));
-  const top = doc.toJS({ mapAsMap: false }) as Record<string, unknown>;
+  let top: Record<string, unknown>;
+  try {
+    top = doc.toJS({ mapAsMap: false }) as Record<string, unknown>;
+  } catch (e) {
+    // The yaml library refuses alias bombs ("billion laughs") while building the value.
+    if (/alias/i.test((e as Error).message)) throw new ScenarioError('refused: too many YAML aliases (an alias bomb expands exponentially)', file);
+    throw new ScenarioError(`malformed YAML: ${(e as Error).message.split('\n')[0]}`, file);
+  }
 
   for (const key of Object.keys(top)) {
     if (!TOP_KEYS.has(key)) {
