@@ -102,9 +102,12 @@ export class HotplugWorld extends World<WorldParams> {
     return b === 'qemu' || b === 'diff' ? b : 'model';
   }
 
+  /** `Given QEMU 10.0` / `Given libvirt 11.3 on QEMU 10.0`: this scenario's release, over the world parameter. */
+  qemuOverride?: QemuVersion;
+
   /** The QEMU release of this run (world parameter `qemuVersion`, set by the *-10.0 profiles). */
   get qemuVersion(): QemuVersion {
-    const v = this.parameters.qemuVersion ?? DEFAULT_QEMU_VERSION;
+    const v = this.qemuOverride ?? this.parameters.qemuVersion ?? DEFAULT_QEMU_VERSION;
     if (!isQemuVersion(v)) throw new Error(`world parameter qemuVersion must be one of ${QEMU_VERSIONS.join(', ')}, got '${v}'`);
     return v;
   }
