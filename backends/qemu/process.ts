@@ -177,6 +177,11 @@ export function buildCommandLine(machine: string, dir: string, traceEvents?: rea
       accel = v;
       continue;
     }
+    // A null character device (libvirt's spicevmc chardevs' stand-in) touches nothing on the host.
+    if (w === '-chardev' && /^null,id=[A-Za-z][\w.-]*$/.test(words[i + 1] ?? '')) {
+      rest.push(w, words[++i]);
+      continue;
+    }
     if (RESERVED.has(w) || RESERVED.has(w.replace(/^--/, '-'))) {
       throw new ScenarioError(`option ${w} is set by the qemu backend and cannot be given in a scenario`);
     }
