@@ -6,6 +6,7 @@
 // name things that exist. Every integer shrinks toward 0, which is always the plainest, most meaningful choice.
 // The shadow is deliberately approximate: a wrong guess only turns a step into a refusal, which QEMU referees too.
 
+import type { QemuVersion } from '../engine/versions';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import type { QmpCommand } from '../backends/types';
@@ -46,6 +47,8 @@ export interface GenOptions {
   readonly maxSteps: number;
   /** Whether `-accel kvm` may be generated. */
   readonly kvm: boolean;
+  /** The QEMU release the scenarios are for: its own versioned machine types are generated (default 7.2). */
+  readonly qemuVersion?: QemuVersion;
 }
 
 const rare = (a: fc.Arbitrary<boolean>) => fc.oneof({ withCrossShrink: true }, { weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: a });
@@ -54,6 +57,12 @@ const rare = (a: fc.Arbitrary<boolean>) => fc.oneof({ withCrossShrink: true }, {
 const VERSIONS: Readonly<Record<'pc' | 'q35', readonly string[]>> = {
   pc: ['2.1', '2.4', '2.7', '2.8', '3.1', '4.0', '5.0', '6.0', '7.0', '7.1'],
   q35: ['2.4', '2.7', '2.8', '3.1', '4.2', '6.0', '7.0', '7.1'],
+};
+
+/** QEMU 10.0's: from 2.4 (older ones are gone) to the 8.x and 9.x types 7.2 does not have. */
+const VERSIONS_10_0: Readonly<Record<'pc' | 'q35', readonly string[]>> = {
+  pc: ['2.4', '2.7', '3.1', '4.0', '6.0', '7.0', '7.2', '8.0', '8.1', '9.0', '9.2'],
+  q35: ['2.4', '2.8', '3.1', '4.0.1', '6.0', '7.1', '8.0', '8.2', '9.1', '9.2'],
 };
 
 export function machineArb(o: GenOptions): fc.Arbitrary<MachineSpec> {
@@ -72,7 +81,7 @@ export function machineArb(o: GenOptions): fc.Arbitrary<MachineSpec> {
       kvm: o.kvm ? fc.boolean() : fc.constant(false),
     })
     .map(({ extraMiB, versionPick, ...m }) => {
-      const versions = VERSIONS[m.type];
+      const versions = (o.qemuVersion === '10.0' ? VERSIONS_10_0 : VERSIONS)[m.type];
       const version = versionPick < 0 ? undefined : versions[versionPick % versions.length];
       return { ...m, maxmemMiB: m.ramMiB + extraMiB, version, numa: m.numa && !m.numaMemdevs };
     });
@@ -206,7 +215,7 @@ const QUERIES = [
 ];
 /** qom-set [path, property, value]: run-time backend properties, creation-only ones, a realized DIMM's. */
 const QOM_SETS: ReadonlyArray<readonly [string, string, unknown]> = [
-  ['/objects/B', 'merge', false], ['/objects/B', 'dump', false], ['/objects/B', 'prealloc', true], ['/objects/B', 'policy', 'bind'],
+  ['/objects/B', 'merge', false], ['/objects/B', 'dump', false], ['/objects/B', 'prealloc', false], ['/objects/B', 'policy', 'bind'],
   ['/objects/B', 'share', true], ['/objects/B', 'size', 1048576], ['/objects/B', 'reserve', false], ['/objects/B', 'merge', 1],
   ['/machine/peripheral/D', 'addr', 0], ['/machine/peripheral/D', 'size', 1], ['/objects/B', 'nope', 1], ['/objects', 'B', 1],
 ];

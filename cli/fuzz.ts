@@ -30,9 +30,8 @@ export interface FuzzOptions extends GenOptions {
   /** The referee (default: real QEMU). */
   readonly makeReference?: () => Promise<Backend> | Backend;
   readonly onProgress?: (p: FuzzProgress) => void;
-  /** The QEMU release both sides run (written as `qemu-version:` into the scenarios; default 7.2). */
-  readonly qemuVersion?: QemuVersion;
 }
+
 
 export interface FuzzProgress {
   readonly phase: 'run' | 'shrink' | 'trim';

@@ -8,6 +8,7 @@ import type { TraceEntry } from '../engine/effects';
 import { ModelBackend } from '../backends/model';
 import { loadReplayScenario, runReplay, type ReplayScenario, type Transcript } from './replay-format';
 import { stringifyJson } from './json';
+import { visible } from '../reports/preflight';
 import { renderTranscript } from './render';
 import { commandHelp, integerAtLeast, parseCommand, type CommandSpec, type OptionSpec, type Parsed } from './args';
 import { DEFAULT_TRACE_EVENTS, traceEventSelectionProblem } from '../engine/trace-events';
@@ -144,7 +145,7 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;
       stopped++;
-      process.stderr.write(`hotplug-scenarios: ${e.message.startsWith(file) ? '' : `${file}: `}${e.message}\n`);
+      process.stderr.write(visible(`hotplug-scenarios: ${e.message.startsWith(file) ? '' : `${file}: `}${e.message}`) + '\n');
     }
   }
   return stopped ? 2 : 0;
@@ -184,13 +185,15 @@ async function diff(p: Parsed, out: (s: string) => void): Promise<number> {
  */
 function runSuite(p: Parsed): number | Promise<number> {
   const args = p.rest;
-  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const { NODE_ARGS, REPO_ROOT } = require('../paths') as typeof import('../paths');
+  const { exitLike, forwardSignalsUntilExit, spawnTied } = require('../children') as typeof import('../children');
   const { findProjectDir } = require('./init') as typeof import('./init');
   const cwd = findProjectDir(process.cwd()) ?? REPO_ROOT;
   if (p.values.watch === true) return watchSuite(cwd, args);
-  const r = spawnSync(process.execPath, [...NODE_ARGS, require.resolve('../reports/run'), ...args], { stdio: 'inherit', cwd });
-  return r.status ?? 3;
+  // The suite dies with this process, SIGINT/SIGTERM are forwarded to it, and a suite ended by a signal ends
+  // this process by the same signal.
+  const child = spawnTied(process.execPath, [...NODE_ARGS, require.resolve('../reports/run'), ...args], { stdio: 'inherit', cwd });
+  return forwardSignalsUntilExit(child).then((status) => (status.signal ? exitLike(status) : status.code ?? 3));
 }
 
 /** `run --watch`: run once, then re-run a feature file when it is saved (a step file: the last feature run). */
@@ -399,6 +402,9 @@ export function usage(): string {
 }
 
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
+  // Scenario files may carry terminal escape sequences or binary bytes: never print them raw.
+  const rawOut = out;
+  out = (s: string) => rawOut(visible(s));
   const [command, ...rest] = argv;
   try {
     if (command === undefined) {
@@ -425,10 +431,10 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     return await cmd.run(p, out);
   } catch (e) {
     if (e instanceof ScenarioError) {
-      process.stderr.write(`hotplug-scenarios: ${e.message}\n`);
+      process.stderr.write(visible(`hotplug-scenarios: ${e.message}`) + '\n');
       return 2;
     }
-    process.stderr.write(`hotplug-scenarios: internal error: ${(e as Error).message}\n`);
+    process.stderr.write(visible(`hotplug-scenarios: internal error: ${(e as Error).message}`) + '\n');
     if (process.env.HOTPLUG_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
     return 3;
   }

@@ -127,7 +127,14 @@ export function parseReplayScenario(text: string, file = '<scenario>'): ReplaySc
   }
   const root = doc.contents;
   if (!isMap(root)) throw new ScenarioError('a replay scenario must be a mapping with `machine` and `steps`', at(lineOf(root)));
-  const top = doc.toJS({ mapAsMap: false }) as Record<string, unknown>;
+  let top: Record<string, unknown>;
+  try {
+    top = doc.toJS({ mapAsMap: false }) as Record<string, unknown>;
+  } catch (e) {
+    // The yaml library refuses alias bombs ("billion laughs") while building the value.
+    if (/alias/i.test((e as Error).message)) throw new ScenarioError('refused: too many YAML aliases (an alias bomb expands exponentially)', file);
+    throw new ScenarioError(`malformed YAML: ${(e as Error).message.split('\n')[0]}`, file);
+  }
 
   for (const key of Object.keys(top)) {
     if (!TOP_KEYS.has(key)) {
@@ -211,6 +218,8 @@ function validateStep(raw: unknown, where: string): ReplayStep {
     case 'qtest':
     case 'hmp':
       if (typeof value !== 'string') throw new ScenarioError(`a ${kind} step must be a string (one command line)`, where);
+      // A line break would smuggle a second command into QEMU's line-based qtest protocol.
+      if (kind === 'qtest' && /[\r\n]/.test(value)) throw new ScenarioError('a qtest step is one line: it must not contain a line break (\\r or \\n)', where);
       return kind === 'qtest' ? { qtest: value } : { hmp: value };
     case 'attach':
       return { attach: value };

@@ -11,7 +11,7 @@ export interface QemuError {
   readonly desc: string;
 }
 
-const generic = (code: string, desc: string): QemuError => ({ code, class: 'GenericError', desc });
+export const generic = (code: string, desc: string): QemuError => ({ code, class: 'GenericError', desc });
 
 /** `%llu` of a possibly negative int64 printed as uint64, as QEMU does for `ram_slots - 1`. */
 const u64 = (v: bigint): string => (v < 0n ? (v + (1n << 64n)).toString() : v.toString());
@@ -64,8 +64,10 @@ export const E = {
   objectInUse: (id: string) => generic('object-in-use', `object '${id}' is in use, can not be deleted`),
   objectNotFound: (id: string) => generic('object-not-found', `object '${id}' not found`),
   invalidObjectType: (type: string) => generic('invalid-object-type', `invalid object type: ${type}`),
-  backingStoreMismatch: (fileSize: bigint, size: bigint) =>
+  /** `name` is the RAM region's name (the id, or /objects/ID up to 3.1 machine types); 7.2 does not print it. */
+  backingStoreMismatch: (fileSize: bigint, size: bigint, _name?: string) =>
     generic('backing-store-mismatch', `backing store size ${hex(fileSize)} does not match 'size' option ${hex(size)}`),
+  backendSizeNotPageMultiple: (type: string, page: string) => generic('backend-size-page', `backend '${type}' memory size must be multiple of ${page}`),
   cannotAllocate: (id: string) => generic('cannot-allocate', `cannot set up guest memory '${id}': Cannot allocate memory`),
 
   // --- pc-dimm pre_plug / realize (in QEMU's check order) ---

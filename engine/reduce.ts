@@ -1,6 +1,7 @@
 // The engine's one entry point: reduce(state, action) → new state, QEMU's reply, events, IRQ lines and
 // the causal trace. Actions are QEMU's own languages (QMP, qtest, HMP). A refused action returns the very
-// state object it was given.
+// state object it was given, with one exception QEMU itself makes: what it keeps from the failed command in
+// its CPR fd registry (QEMU 10.0 leaves a failed memfd backend's fd registered; `cprFds`), and nothing else.
 
 import type { MachineState } from './state';
 import type { QmpEvent, TraceEntry } from './effects';
@@ -36,11 +37,17 @@ export function isRefusal(action: Action, reply: unknown): boolean {
   }
 }
 
+function keepCprFds(state: MachineState, fds: MachineState['cprFds']): MachineState {
+  const { cprFds: _old, ...rest } = state;
+  return fds ? { ...rest, cprFds: fds } : rest;
+}
+
 export function reduce(state: MachineState, action: Action): ReduceResult {
   const r =
     action.kind === 'qmp' ? qmp(state, action.command)
     : action.kind === 'qtest' ? qtestLine(state, action.line)
     : hmp(state, action.line);
   const ok = !isRefusal(action, r.reply);
-  return { state: ok ? r.state : state, reply: r.reply, ok, events: r.fx.events, irqs: r.fx.irqs, trace: r.fx.trace, traceEvents: r.fx.traceEvents };
+  const kept = ok || r.state.cprFds === state.cprFds ? state : keepCprFds(state, r.state.cprFds);
+  return { state: ok ? r.state : kept, reply: r.reply, ok, events: r.fx.events, irqs: r.fx.irqs, trace: r.fx.trace, traceEvents: r.fx.traceEvents };
 }

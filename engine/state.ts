@@ -71,6 +71,12 @@ export interface QtestState {
 
 export interface MachineState {
   readonly config: MachineConfig;
+  /**
+   * QEMU 10.0's CPR registry of memfd file descriptors, by RAM block name, with the file's size: a memfd
+   * backend whose RAM block could not be set up leaves its fd registered, and the next backend of that name
+   * reuses the file. The one thing a refused command changes (QEMU keeps it too); absent: empty.
+   */
+  readonly cprFds?: Readonly<Record<string, bigint>>;
   readonly layout: Layout;
   readonly mem: MemoryState;
   /** Memory backend objects, in creation order. */

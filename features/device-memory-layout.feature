@@ -18,7 +18,16 @@ Feature: RAM split and the device-memory region
       | q35           | 3G,slots=4,maxmem=16G    | 0x140000000 | 0x57fffffff  |
       | q35           | 4G,slots=4,maxmem=8G     | 0x180000000 | 0x37fffffff  |
       | q35           | 1G,slots=8,maxmem=16G    | 0x100000000 | 0x6bfffffff  |
+
+    @qemu-7.2
+    Examples: QEMU 7.2 still has pc-i440fx-2.1 (QEMU 10.0 starts at 2.4)
+      | machine       | memory                   | start       | end          |
       | pc-i440fx-2.1 | 5G,slots=2,maxmem=64G    | 0x180000000 | 0x103fffffff |
+
+  @qemu-10.0
+  Scenario: QEMU 10.0 no longer has pc-i440fx-2.1
+    When a machine is started with "-M pc-i440fx-2.1 -m 5G,slots=2,maxmem=64G"
+    Then QEMU refuses to start with "unsupported machine type: \"pc-i440fx-2.1\""
 
   Scenario Outline: RAM split of <machine> with <memory>
     Given a machine started with "-M <machine> -m <memory>"
@@ -48,6 +57,7 @@ Feature: RAM split and the device-memory region
       | q35                    | 2816M  | 0000000100000000-000000012fffffff (prio 0, ram): alias ram-above-4g @pc.ram 0000000080000000-00000000afffffff |
       | pc,max-ram-below-4g=2G | 4G     | 0000000100000000-000000017fffffff (prio 0, ram): alias ram-above-4g @pc.ram 0000000080000000-00000000ffffffff |
 
+  @qemu-7.2
   Scenario: the region size includes 1 GiB of slack per slot
     Given a "pc" machine started with "-m 1G,slots=4,maxmem=8G"
     Then QMP '{"execute": "qom-get", "arguments": {"path": "/machine", "property": "device-memory-region-size"}}' returns:
@@ -58,6 +68,13 @@ Feature: RAM split and the device-memory region
       """
       {"size": 1073741824, "slots": 4, "max-size": 8589934592}
       """
+
+  @qemu-10.0
+  Scenario: QEMU 10.0 has no device-memory-region-size property any more
+    Given a "pc" machine started with "-m 1G,slots=4,maxmem=8G"
+    When I send QMP '{"execute": "qom-get", "arguments": {"path": "/machine", "property": "device-memory-region-size"}}'
+    Then it fails with "Property 'pc-i440fx-10.0-machine.device-memory-region-size' not found"
+    And device-memory spans 0x100000000 to 0x3bfffffff
 
   Scenario: qom-get /machine memory omits slots and max-size when slots is 0
     Given a "pc" machine started with "-m 1G,maxmem=4G"

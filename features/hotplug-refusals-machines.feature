@@ -18,7 +18,16 @@ Feature: Machines that cannot take a DIMM at all
       | slots=0, explicit slot 1            | -M pc -m 1G,slots=0,maxmem=2G                                        | device_add pc-dimm,id=d0,memdev=m0,slot=1 | invalid slot number 1, valid range is [0-18446744073709551615]              |
       | slots=0, automatic slot             | -M pc -m 1G,slots=0,maxmem=2G                                        | device_add pc-dimm,id=d0,memdev=m0        | no slots where allocated, please specify the 'slots' option                 |
       | PIIX4 memory hotplug off            | -M pc -m 1G,slots=2,maxmem=4G -global PIIX4_PM.memory-hotplug-support=off | device_add pc-dimm,id=d0,memdev=m0   | memory hotplug is not enabled: PIIX4_PM.memory-hotplug-support is not set   |
+
+    @qemu-7.2
+    Examples: QEMU 7.2's ICH9-LPC still has memory-hotplug-support
+      | case                                | machine                                                              | command                                   | error                                                                        |
       | ICH9 memory hotplug off             | -M q35 -m 1G,slots=2,maxmem=4G -global ICH9-LPC.memory-hotplug-support=off | device_add pc-dimm,id=d0,memdev=m0  | memory hotplug is not enabled: ICH9-LPC.memory-hotplug-support is not set   |
+
+  @qemu-10.0
+  Scenario: QEMU 10.0's ICH9-LPC has no memory-hotplug-support property
+    When a machine is started with "-M q35 -m 1G,slots=2,maxmem=4G -global ICH9-LPC.memory-hotplug-support=off"
+    Then QEMU refuses to start with "can't apply global ICH9-LPC.memory-hotplug-support=off: Property 'ICH9-LPC.memory-hotplug-support' not found"
 
   Scenario: q35 refuses a DIMM larger than maxmem - ram
     Given a "q35" machine started with "-m 1G,slots=2,maxmem=2G"

@@ -51,9 +51,18 @@ Feature: Refused hot-adds, with QEMU's exact message
       | case                 | command                                     | error                                         |
       | duplicate device id  | device_add pc-dimm,id=d1,memdev=m2           | Duplicate device ID 'd1'                      |
       | unknown property     | device_add pc-dimm,id=d2,memdev=m2,foo=1     | Property 'pc-dimm.foo' not found              |
-      | slot is not a number | device_add pc-dimm,id=d2,memdev=m2,slot=x    | Parameter 'slot' expects integer              |
       | unknown driver       | device_add no-such-dimm,id=d3                | 'no-such-dimm' is not a valid device model name |
       | size is read-only    | device_add pc-dimm,id=d2,memdev=m2,size=1    | Property 'pc-dimm.size' is not writable       |
+
+    @qemu-7.2
+    Examples: qdev, QEMU 7.2 (QMP arguments become QemuOpts strings)
+      | case                 | command                                     | error                                         |
+      | slot is not a number | device_add pc-dimm,id=d2,memdev=m2,slot=x    | Parameter 'slot' expects integer              |
+
+    @qemu-10.0
+    Examples: qdev, QEMU 10.0 (QMP arguments keep their JSON types)
+      | case                 | command                                     | error                                         |
+      | slot is not a number | device_add pc-dimm,id=d2,memdev=m2,slot=x    | Invalid parameter type for 'slot', expected: integer |
 
   Scenario: an unknown memdev is a DeviceNotFound error
     When I run "device_add pc-dimm,id=d2,memdev=nope"
@@ -69,9 +78,18 @@ Feature: Refused hot-adds, with QEMU's exact message
       | busy slot before busy memdev       | device_add pc-dimm,id=x1,memdev=memd1,slot=1            | slot 1 is busy                                                                              |
       | node before busy memdev            | device_add pc-dimm,id=x2,memdev=memd1,node=5            | 'DIMM property node has value 5' which exceeds the number of numa nodes: 1                  |
       | capacity before address alignment  | device_add pc-dimm,id=x3,memdev=big,addr=0x100001000    | not enough space, currently 0x40000000 in use of total space for memory devices 0x1c0000000 |
-      | address before size alignment      | device_add pc-dimm,id=x4,memdev=odd,addr=0x100001000    | address must be aligned to 0x200000 bytes                                                   |
       | size alignment before range        | device_add pc-dimm,id=x5,memdev=odd,addr=0x1000000      | backend memory size must be multiple of 0x200000                                            |
       | overlap before node                | device_add pc-dimm,id=x6,memdev=m2,addr=0x140000000,node=3 | address range conflicts with memory device id='d1'                                       |
+
+    @qemu-7.2
+    Examples: QEMU 7.2 checks the address hint before the size
+      | case                              | command                                                | error                                                                                       |
+      | address before size alignment      | device_add pc-dimm,id=x4,memdev=odd,addr=0x100001000    | address must be aligned to 0x200000 bytes                                                   |
+
+    @qemu-10.0
+    Examples: QEMU 10.0 checks the size before the address hint
+      | case                              | command                                                | error                                                                                       |
+      | size before address alignment      | device_add pc-dimm,id=x4,memdev=odd,addr=0x100001000    | backend memory size must be multiple of 0x200000                                            |
 
   Scenario: no free slot left, even for a busy memdev
     Given I hot-add a 256M DIMM "d0"

@@ -868,6 +868,7 @@ Feature: libvirt 9.0 memory hotplug on top of QEMU 7.2
         | q35 saved by virt-manager with its root ports            | q35-explicit-root-ports.xml   | 0    |
         | a pasted virsh dumpxml of a running q35 domain           | dumpxml-live-fedora-q35.xml   | 0    |
         | a pasted virsh dumpxml of a running pc domain            | dumpxml-live-win10-pc.xml     | 0    |
+        | virt-manager's spice q35: usb redirection, ib700, pvpanic | q35-spice-redirdev.xml        | 0    |
 
     @libvirt-9.0
     Scenario: libvirt's devices are QOM children of /machine/peripheral under their aliases (virt-install's Fedora)
@@ -923,7 +924,9 @@ Feature: libvirt 9.0 memory hotplug on top of QEMU 7.2
         error: no connection driver available for network:///system
         """
 
-    @libvirt-9.0
+    # @model-only: the mem-path lies in libvirt's memory_backing_dir, which exists only inside the referee's
+    # private libvirtd namespace; real QEMU here cannot open it (the recording in test/libvirt/ is the referee).
+    @libvirt-9.0 @model-only
     Scenario: file-backed shared memory (virtiofs style): a hot-plugged DIMM gets its own file in libvirt's memory_backing_dir
       Given a domain defined by the file "real-world/q35-file-shared.xml"
       When I attach the device XML:
@@ -940,7 +943,9 @@ Feature: libvirt 9.0 memory hotplug on top of QEMU 7.2
         {"execute": "qom-list", "arguments": {"path": "/machine/peripheral"}}
         """
 
-    @libvirt-9.0
+    # @model-only: the mem-path lies in libvirt's memory_backing_dir, which exists only inside the referee's
+    # private libvirtd namespace; real QEMU here cannot open it (the recording in test/libvirt/ is the referee).
+    @libvirt-9.0 @model-only
     Scenario: a DIMM's own access and discard make its backend a private file with discard-data
       Given a domain defined by the file "real-world/pc-memaccess-cells.xml"
       When I attach the device XML:

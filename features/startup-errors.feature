@@ -27,6 +27,7 @@ Feature: QEMU refuses to start
       | cold plug without slots        | -M pc -m 1G -object memory-backend-ram,id=cm0,size=512M -device pc-dimm,id=cold0,memdev=cm0 | -device pc-dimm,id=cold0,memdev=cm0: no slots where allocated, please specify the 'slots' option |
       | cold plug of an unknown memdev | -M q35 -m 1G,slots=4,maxmem=8G -device pc-dimm,id=cold0,memdev=nope                         | -device pc-dimm,id=cold0,memdev=nope: Device 'nope' not found                                  |
 
+  @qemu-7.2
   Scenario: maxmem=1000G still fits below the AMD HyperTransport hole
     When a machine is started with "-M pc -m 1G,slots=2,maxmem=1000G"
     Then the machine starts
@@ -34,6 +35,12 @@ Feature: QEMU refuses to start
       """
       1074815565824
       """
+
+  @qemu-10.0
+  Scenario: maxmem=1000G still fits below the AMD HyperTransport hole (QEMU 10.0)
+    When a machine is started with "-M pc -m 1G,slots=2,maxmem=1000G"
+    Then the machine starts
+    And device-memory spans 0x100000000 to 0xfb3fffffff
 
   Scenario: a machine from a YAML file that QEMU refuses
     When the machine "slots-without-maxmem" is started

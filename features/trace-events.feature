@@ -18,6 +18,7 @@ Feature: QEMU's own trace points along the hotplug path
       ioapic_set_irq vector: 9 level: 0
       """
 
+  @qemu-7.2
   Scenario: enabling GPE bit 3 on pc: PIIX4's GPE accessors, then the SCI high on GSI 9
     Given a "pc" machine started with "-m 1G,slots=2,maxmem=4G"
     And I hot-add a 256M DIMM "d0"
@@ -40,6 +41,7 @@ Feature: QEMU's own trace points along the hotplug path
       ioapic_set_irq vector: 9 level: 0
       """
 
+  @qemu-7.2
   Scenario: a word access to GPE0 is two byte accesses (impl.max_access_size 1)
     Given a "pc" machine started with "-m 1G,slots=2,maxmem=4G"
     When qtest runs "inw 0xafe2"

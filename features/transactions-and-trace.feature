@@ -7,11 +7,32 @@ Feature: The causal path of a hotplug, in QEMU's own function names
   Background:
     Given a "pc" machine started with "-m 1G,slots=4,maxmem=8G"
 
+  @qemu-7.2
   Scenario: device_add from QMP to the SCI update
     When I hot-add a 1G DIMM "dimm0"
     Then the trace passes through, in order:
       """
       qdev_device_add
+      pc_memory_pre_plug
+      pc_dimm_pre_plug
+      memory_device_pre_plug
+      pc_dimm_realize
+      pc_memory_plug
+      memory_region_add_subregion
+      memory_region_transaction_commit
+      piix4_device_plug_cb
+      acpi_memory_plug_cb
+      acpi_send_event
+      acpi_update_sci
+      """
+
+  @qemu-10.0
+  Scenario: device_add from QMP to the SCI update (QEMU 10.0 hands the JSON to qdev_device_add_from_qdict)
+    When I hot-add a 1G DIMM "dimm0"
+    Then the trace passes through, in order:
+      """
+      qmp_device_add
+      qdev_device_add_from_qdict
       pc_memory_pre_plug
       pc_dimm_pre_plug
       memory_device_pre_plug

@@ -36,6 +36,8 @@ export interface QemuDevice {
   readonly props?: readonly (readonly [string, string])[];
   /** A block node the device needs (a null-co node stands in for the image). */
   readonly blockdev?: string;
+  /** A character device it needs (a null chardev stands in for libvirt's spicevmc one). */
+  readonly chardev?: string;
 }
 
 export interface DeviceSet {
@@ -59,7 +61,8 @@ export type DevicesResult = { readonly ok: true; readonly set: DeviceSet } | { r
 
 /** Elements of `<devices>` that produce no QEMU device the model could observe. */
 const CARRIED = new Set(['graphics', 'audio', 'hub']);
-const REFUSED = new Set(['hostdev', 'filesystem', 'tpm', 'smartcard', 'redirdev', 'redirfilter', 'shmem', 'vsock', 'iommu', 'panic', 'lease', 'nvram', 'parallel', 'crypto']);
+const CODEC_DRIVER: Readonly<Record<string, string>> = { duplex: 'hda-duplex', micro: 'hda-micro', output: 'hda-output' };
+const REFUSED = new Set(['hostdev', 'filesystem', 'tpm', 'smartcard', 'redirfilter', 'shmem', 'vsock', 'iommu', 'lease', 'nvram', 'parallel', 'crypto']);
 
 // ---------------------------------------------------------------------------------------------- parsing
 
@@ -156,7 +159,7 @@ const VIDEO_DRIVER: Readonly<Record<string, [string, string]>> = {
  * private libvirtd does not load, so start fails there (NETWORK_DRIVER_MISSING); bridge/ethernet/direct depend on
  * the host's devices and are not modelled.
  */
-const NET_TYPES = new Set(['user', 'network']);
+const NET_TYPES = new Set(['user', 'network', 'ethernet']);
 const CHR_SOURCES = new Set(['pty', 'unix', 'null', 'file', 'tcp', 'udp', 'vc', 'stdio', 'spicevmc', 'dev', 'pipe', 'spiceport', 'qemu-vdagent']);
 
 /** Parse `<devices>` (without `<memory>` and `<emulator>`), add libvirt's defaults, assign aliases and PCI addresses. */
@@ -166,7 +169,10 @@ export function domainDevices(devices: readonly XmlElement[], machine: MachineKi
   const disks: { el: XmlElement; bus: string; device: string; dev: string; idx: number; addr?: PciAddress }[] = [];
   const nets: { driver: string; addr?: PciAddress }[] = [];
   let usesNetworkDriver = false;
-  const sounds: { driver: string; addr?: PciAddress }[] = [];
+  const sounds: { driver: string; codecs: string[]; addr?: PciAddress }[] = [];
+  let redirdevs = 0;
+  let panic = false;
+  let graphics = false;
   const videos: { model: string; primary: boolean; addr?: PciAddress }[] = [];
   const inputs: { type: string; bus: string; addr?: PciAddress }[] = [];
   const serials: { targetType: string }[] = [];
@@ -241,7 +247,12 @@ export function domainDevices(devices: readonly XmlElement[], machine: MachineKi
         const driver = SOUND_DRIVER[d.attrs.model ?? ''];
         if (!driver) throw new ScenarioError(`<sound model='${d.attrs.model ?? ''}'> is not modelled (ich6, ich9, ac97)`);
         const addr = pciOnly(d);
-        sounds.push({ driver, ...(addr ? { addr } : {}) });
+        const codecs = childrenNamed(d, 'codec').map((c) => {
+          const drv = CODEC_DRIVER[c.attrs.type ?? ''];
+          if (!drv) throw new ScenarioError(`<sound><codec type='${c.attrs.type ?? ''}'> is not modelled`);
+          return drv;
+        });
+        sounds.push({ driver, codecs: codecs.length ? codecs : ['hda-duplex'], ...(addr ? { addr } : {}) });
         break;
       }
       case 'video': {
@@ -289,6 +300,10 @@ export function domainDevices(devices: readonly XmlElement[], machine: MachineKi
       }
       case 'watchdog': {
         const model = d.attrs.model ?? '';
+        if (model === 'ib700') {
+          watchdog = { model };
+          break;
+        }
         if (model !== 'i6300esb') {
           if (model === 'itco') return { ok: false, error: { key: 'watchdog-model', code: 'CONFIG_UNSUPPORTED', domain: 'DOMAIN', message: "unknown watchdog model 'itco'" } };
           throw new ScenarioError(`<watchdog model='${model}'> is not modelled (i6300esb)`);
@@ -306,7 +321,18 @@ export function domainDevices(devices: readonly XmlElement[], machine: MachineKi
         balloon = { model, ...(addr ? { addr } : {}) };
         break;
       }
+      case 'redirdev': {
+        if (d.attrs.bus !== 'usb' || !['spicevmc', 'tcp'].includes(d.attrs.type ?? '')) throw new ScenarioError(`<redirdev bus='${d.attrs.bus ?? ''}' type='${d.attrs.type ?? ''}'> is not modelled (usb, spicevmc)`);
+        redirdevs++;
+        break;
+      }
+      case 'panic': {
+        if ((d.attrs.model ?? 'isa') !== 'isa') throw new ScenarioError(`<panic model='${d.attrs.model}'> is not modelled (isa)`);
+        panic = true;
+        break;
+      }
       default:
+        if (d.name === 'graphics') graphics = true;
         if (CARRIED.has(d.name)) break;
         if (REFUSED.has(d.name)) throw new ScenarioError(`device <${d.name}> is not modelled`);
         throw new ScenarioError(`device <${d.name}> is not modelled`);
@@ -314,6 +340,8 @@ export function domainDevices(devices: readonly XmlElement[], machine: MachineKi
   }
 
   // --- post-parse defaults (qemuDomainDefAddDefaultDevices), then implicit controllers ---
+  // a graphics console without a video device gets libvirt's default video (cirrus with QEMU 7.2)
+  if (graphics && videos.length === 0) videos.push({ model: 'cirrus', primary: true });
   if (!controllers.some((c) => c.type === 'usb' && c.index === 0)) insertController(controllers, { type: 'usb', index: 0, model: q35 ? 'qemu-xhci' : 'piix3-uhci' });
   if (q35 && !controllers.some((c) => c.type === 'sata' && c.index === 0)) insertController(controllers, { type: 'sata', index: 0 });
   if (!controllers.some((c) => c.type === 'pci' && c.index === 0)) insertController(controllers, { type: 'pci', index: 0, model: q35 ? 'pcie-root' : 'pci-root' });
@@ -425,7 +453,7 @@ export function domainDevices(devices: readonly XmlElement[], machine: MachineKi
   }
   if (balloon.model === 'virtio') add({ alias: 'balloon0', driver: 'virtio-balloon-pci', phase: PHASE.balloon, emitGroup: EMIT.balloon, ...(balloon.addr ? { addr: balloon.addr } : {}) });
   rngs.forEach((r, i) => add({ alias: `rng${i}`, driver: 'virtio-rng-pci', phase: PHASE.rng, emitGroup: EMIT.rng, ...(r.addr ? { addr: r.addr } : {}) }));
-  if (watchdog) add({ alias: 'watchdog0', driver: 'i6300esb', phase: PHASE.watchdog, emitGroup: EMIT.watchdog, ...(watchdog.addr ? { addr: watchdog.addr } : {}) });
+  if (watchdog && watchdog.model === 'i6300esb') add({ alias: 'watchdog0', driver: 'i6300esb', phase: PHASE.watchdog, emitGroup: EMIT.watchdog, ...(watchdog.addr ? { addr: watchdog.addr } : {}) });
   const primaryAt = videos.findIndex((v) => v.primary) >= 0 ? videos.findIndex((v) => v.primary) : 0;
   videos.forEach((v, i) => {
     if (v.model === 'none') return;
@@ -502,9 +530,17 @@ export function domainDevices(devices: readonly XmlElement[], machine: MachineKi
   for (const s of byGroup(EMIT.video)) others.push(...toQemu(s));
   for (const s of byGroup(EMIT.sound)) {
     others.push(...toQemu(s));
-    if (s.driver !== 'AC97') others.push({ driver: 'hda-duplex', id: `${s.alias}-codec0`, bus: `${s.alias}.0`, props: [['cad', '0']] });
+    const codecs = sounds[Number(s.alias.slice(5))]?.codecs ?? ['hda-duplex'];
+    if (s.driver !== 'AC97') codecs.forEach((drv, i) => others.push({ driver: drv, id: `${s.alias}-codec${i}`, bus: `${s.alias}.0`, props: [['cad', String(i)]] }));
   }
-  for (const g of [EMIT.watchdog, EMIT.balloon, EMIT.rng]) for (const s of byGroup(g)) others.push(...toQemu(s));
+  for (const s of byGroup(EMIT.watchdog)) others.push(...toQemu(s));
+  if (watchdog?.model === 'ib700') others.push({ driver: 'ib700', id: 'watchdog0' });
+  for (let i = 0; i < redirdevs; i++) {
+    if (!usbPresent) throw new ScenarioError('a <redirdev> without a USB controller is not modelled');
+    others.push({ driver: 'usb-redir', id: `redir${i}`, bus: 'usb.0', chardev: `charredir${i}` });
+  }
+  for (const g of [EMIT.balloon, EMIT.rng]) for (const s of byGroup(g)) others.push(...toQemu(s));
+  if (panic) others.push({ driver: 'pvpanic' });
 
   return {
     ok: true,
@@ -666,7 +702,9 @@ export function deviceOptionText(d: QemuDevice): string {
   if (d.addr && !d.bus?.startsWith('ide') && !d.bus?.startsWith('scsi') && !d.bus?.startsWith('usb')) {
     parts.push(...(d.addr.multifunction ? ['multifunction=on'] : []), `addr=0x${d.addr.slot.toString(16)}${d.addr.fn ? `.0x${d.addr.fn}` : ''}`);
   }
+  if (d.chardev) parts.splice(1, 0, `chardev=${d.chardev}`);
   const dev = `-device ${parts.join(',')}`;
+  if (d.chardev) return `-chardev null,id=${d.chardev} ${dev}`;
   return d.blockdev ? `-blockdev driver=null-co,node-name=${d.blockdev} ${dev}` : dev;
 }
 

@@ -137,6 +137,15 @@ export function readRun(envelopes: readonly messages.Envelope[]): RunSummary {
         const text = a.contentEncoding === 'BASE64' ? Buffer.from(a.body, 'base64').toString('utf8') : a.body;
         try { r.topology = topologyFromJson(text); } catch { /* a broken attachment is shown as missing */ }
       }
+    } else if (env.parseError) {
+      // A feature that did not parse: one failed entry, so no report says "0 failed".
+      const uri = env.parseError.source.uri ?? '(unknown feature)';
+      const line = env.parseError.source.location?.line;
+      runs.set(`parse-error-${runs.size}`, {
+        id: `parse-error-${runs.size}`, testCaseId: '', stepIndex: new Map(), feature: uri, featureDescription: '', uri, line,
+        name: 'Gherkin parse error', tags: [], status: 'FAILED', durationMs: 0,
+        steps: [{ keyword: 'Parse', text: `${uri}${line ? ':' + line : ''}`, status: 'FAILED', durationMs: 0, message: env.parseError.message, hook: true }],
+      });
     } else if (env.testCaseFinished) {
       const r = runs.get(env.testCaseFinished.testCaseStartedId);
       if (!r) continue;

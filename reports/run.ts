@@ -2,8 +2,10 @@
 // progress bar and summary, write Cucumber's html, JUnit XML and message stream to reports/out/, then build
 // our topology report reports/out/index.html. Exits with Cucumber's exit code.
 
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { exitLike, forwardSignalsUntilExit, spawnTied } from '../children';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { annotateJunitSkips } from './junit';
+import { junitWithBadFeatures, parseErrorEnvelopes, preflight, type Preflight } from './preflight';
 import { buildReport } from './build';
 import { summaryLines } from './messages';
 
@@ -22,26 +24,47 @@ mkdirSync(outDir, { recursive: true });
 rmSync(`${outDir}/messages.ndjson`, { force: true });
 
 const bin = require('node:path').join(require('node:path').dirname(require.resolve('@cucumber/cucumber/package.json')), 'bin', 'cucumber.js');
-const res = spawnSync(process.execPath, [bin, ...args], { stdio: 'inherit' });
-const code = res.status ?? 1;
+void (async () => {
+  // A feature that does not parse is a counted failure, and the others still run.
+  const pre: Preflight = await preflight(args);
+  for (const b of pre.bad) console.error(`Parse error in ${b.uri}:${b.line}: ${b.message} (not run)`);
+  let status: { code: number | null; signal: NodeJS.Signals | null } = { code: 0, signal: null };
+  if (pre.run) {
+    // Cucumber (and the QEMUs it starts) dies with this process; SIGINT/SIGTERM are forwarded to it.
+    const child = spawnTied(process.execPath, [bin, ...pre.args], { stdio: 'inherit' });
+    status = await forwardSignalsUntilExit(child);
+    // Ended by a signal: no report of a run that was stopped, and this process ends by the same signal.
+    if (status.signal) exitLike(status);
+  }
+  if (pre.bad.length) {
+    appendFileSync(`${outDir}/messages.ndjson`, parseErrorEnvelopes(pre.bad));
+    const junit = `${outDir}/junit.xml`;
+    writeFileSync(junit, junitWithBadFeatures(existsSync(junit) && pre.run ? readFileSync(junit, 'utf8') : undefined, pre.bad, `hotplug-scenarios (${TITLES[profile] ?? profile})`));
+  }
+  report();
+  process.exit(pre.bad.length && !status.code ? 1 : status.code ?? 1);
+})();
 
-if (existsSync(`${outDir}/messages.ndjson`)) {
-  try {
-    const run = buildReport(`${outDir}/messages.ndjson`, `${outDir}/index.html`, `hotplug-scenarios (${TITLES[profile] ?? profile})`);
-    const bad = run.scenarios.filter((s) => s.status !== 'PASSED');
-    // A plain closing line CI tools read, counted as Cucumber counts: "scenarios: 3 scenarios (2 failed, 1 undefined)".
-    const counts = summaryLines(run);
-    console.log(`\nscenarios: ${counts.scenarios}\nsteps: ${counts.steps}`);
-    console.log(`\nReports in ${outDir}/: cucumber.html, junit.xml, messages.ndjson, index.html (topology report)`);
-    if (bad.length) {
-      console.log(`${bad.length} scenario(s) did not pass:`);
-      for (const s of bad) {
-        console.log(`  ${s.status.toLowerCase().padEnd(9)} ${s.uri}${s.line ? ':' + s.line : ''}  ${s.name}`);
-        for (const n of s.notes ?? []) if (n.startsWith('skipped: ')) console.log(`            ${n}`);
+function report(): void {
+  if (existsSync(`${outDir}/messages.ndjson`)) {
+    try {
+      const run = buildReport(`${outDir}/messages.ndjson`, `${outDir}/index.html`, `hotplug-scenarios (${TITLES[profile] ?? profile})`);
+      const bad = run.scenarios.filter((s) => s.status !== 'PASSED');
+      // A plain closing line CI tools read, counted as Cucumber counts: "scenarios: 3 scenarios (2 failed, 1 undefined)".
+      const counts = summaryLines(run);
+      // Cucumber writes a skipped scenario as a bare <skipped/>: add the reason the steps gave.
+      if (existsSync(`${outDir}/junit.xml`)) writeFileSync(`${outDir}/junit.xml`, annotateJunitSkips(readFileSync(`${outDir}/junit.xml`, 'utf8'), run.scenarios));
+      console.log(`\nscenarios: ${counts.scenarios}\nsteps: ${counts.steps}`);
+      console.log(`\nReports in ${outDir}/: cucumber.html, junit.xml, messages.ndjson, index.html (topology report)`);
+      if (bad.length) {
+        console.log(`${bad.length} scenario(s) did not pass:`);
+        for (const s of bad) {
+          console.log(`  ${s.status.toLowerCase().padEnd(9)} ${s.uri}${s.line ? ':' + s.line : ''}  ${s.name}`);
+          for (const n of s.notes ?? []) if (n.startsWith('skipped: ')) console.log(`            ${n}`);
+        }
       }
+    } catch (e) {
+      console.error(`could not build the topology report: ${(e as Error).message}`);
     }
-  } catch (e) {
-    console.error(`could not build the topology report: ${(e as Error).message}`);
   }
 }
-process.exit(code);

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { kvmAvailable, livePids, QemuBackend, qemuAvailable, QEMU_NOT_FOUND } from '../backends/qemu';
+import { kvmAvailable, livePids, QemuBackend, qemuAvailable, qemuInstall, QEMU_NOT_FOUND } from '../backends/qemu';
 import { ScenarioError } from '../backends/types';
 import { compareTranscripts, formatDifferences } from '../cli/compare';
 import { parseJson } from '../cli/json';
@@ -97,6 +97,26 @@ describe('qemu backend', { skip: SKIP }, () => {
       error: '-device pc-dimm,id=x,memdev=c,slot=5: invalid slot number 5, valid range is [0-3]',
     });
     await b.close();
+  });
+
+  it('runs QEMU 10.0 when asked (its own start-up words), and names the install command when 10.0 is missing', async () => {
+    if (!qemuAvailable('10.0')) return;
+    const b = new QemuBackend({ qemuVersion: '10.0' });
+    assert.deepEqual(await b.start('-M pc-i440fx-2.0 -m 1G'), { ok: false, error: 'unsupported machine type: "pc-i440fx-2.0"' });
+    assert.deepEqual(await b.start('-M pc-i440fx-9.2 -m 1G,slots=2,maxmem=2G'), { ok: true });
+    const r = await b.qmp({ execute: 'query-version' });
+    assert.deepEqual((r.reply as { return: { qemu: unknown } }).return.qemu, { micro: 2, minor: 0, major: 10 });
+    await b.close();
+    const seven = new QemuBackend();
+    assert.deepEqual(await seven.start('-M pc-i440fx-9.2 -m 1G'), { ok: false, error: 'unsupported machine type' });
+    const saved = process.env.HOTPLUG_QEMU_10_0;
+    process.env.HOTPLUG_QEMU_10_0 = '/nonexistent/usr/bin/qemu-system-x86_64';
+    try {
+      await assert.rejects(new QemuBackend({ qemuVersion: '10.0' }).start('-M pc'), (e: Error) => e instanceof ScenarioError && /scripts\/install-qemu\.sh 10\.0/.test(e.message));
+    } finally {
+      if (saved === undefined) delete process.env.HOTPLUG_QEMU_10_0;
+      else process.env.HOTPLUG_QEMU_10_0 = saved;
+    }
   });
 
   it('refuses options the backend owns', async () => {
@@ -194,12 +214,15 @@ describe('qemu backend', { skip: SKIP }, () => {
   });
 
   describe('replays every recorded referee transcript identically', () => {
-    // Every folder of recordings (test/replay/*), as the README says.
-    const folders = fs.readdirSync(path.join(ROOT, 'test/replay')).sort().map((d) => `test/replay/${d}`).filter((d) => fs.statSync(path.join(ROOT, d)).isDirectory());
+    // Every folder of recordings of both releases (test/replay/*, test/replay-10.0/*), as the README says; the
+    // 10.0 scenarios say `qemu-version: "10.0"`, so the backend runs QEMU 10.0 for them.
+    const folders = ['test/replay', 'test/replay-10.0'].flatMap((tree) =>
+      fs.readdirSync(path.join(ROOT, tree)).sort().map((d) => `${tree}/${d}`).filter((d) => fs.statSync(path.join(ROOT, d)).isDirectory()));
     for (const folder of folders) {
       const dir = path.join(ROOT, folder);
       if (!fs.existsSync(dir)) continue;
-      const skip = folder.endsWith('-kvm') && !kvmAvailable() ? '/dev/kvm not available' : false;
+      const skip = folder.endsWith('-kvm') && !kvmAvailable() ? '/dev/kvm not available'
+        : folder.includes('replay-10.0') && !qemuAvailable('10.0') ? `${qemuInstall('10.0').notFound} (skipping the QEMU 10.0 replays)` : false;
       const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
       it(`${folder} (${files.length} scenarios)`, { skip }, async () => {
         const failures: string[] = [];

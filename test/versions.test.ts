@@ -24,7 +24,9 @@ test('-M pc / q35 resolve to the release\'s newest machine types', () => {
   assert.equal(name('-M q35', '10.0'), 'pc-q35-10.0');
   assert.equal(name('-m 1G', '10.0'), 'pc-i440fx-10.0');
   assert.equal(name('-M pc-q35-4.0.1', '10.0'), 'pc-q35-4.0.1');
-  assert.equal(parseMachine('-M pc').ok && (parseMachine('-M pc') as { config: { qemu: { version: string } } }).config.qemu.version, '7.2');
+  const p = parseMachine('-M pc');
+  assert.ok(p.ok);
+  assert.equal(p.config.qemu.version, '7.2');
 });
 
 test('every versioned type of each release, and no other (as -M help lists them)', () => {

@@ -3,12 +3,13 @@
 // its driver (QEMU does not exit when its sockets close). Each QEMU runs in a private mkdtemp directory
 // that holds its QMP and qtest sockets and is removed with it.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BackendUnavailable, ScenarioError } from '../types';
 import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../../engine/versions';
+import { commandExists, spawnTied, watchdog } from '../../children';
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
 export const QEMU_NOT_FOUND = `${QEMU_BINARY} not found: install it with \`apt-get install qemu-system-x86\``;
@@ -176,6 +177,11 @@ export function buildCommandLine(machine: string, dir: string, traceEvents?: rea
       accel = v;
       continue;
     }
+    // A null character device (libvirt's spicevmc chardevs' stand-in) touches nothing on the host.
+    if (w === '-chardev' && /^null,id=[A-Za-z][\w.-]*$/.test(words[i + 1] ?? '')) {
+      rest.push(w, words[++i]);
+      continue;
+    }
     if (RESERVED.has(w) || RESERVED.has(w.replace(/^--/, '-'))) {
       throw new ScenarioError(`option ${w} is set by the qemu backend and cannot be given in a scenario`);
     }
@@ -261,7 +267,13 @@ export class QemuProcess {
       throw e;
     }
     installHandlers();
-    const child = spawn(install.binary, [...install.args, ...cmd.args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...install.env } });
+    if (!commandExists(install.binary)) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new ScenarioError(install.notFound);
+    }
+    // QEMU dies with this process even on SIGKILL (PR_SET_PDEATHSIG through setpriv), and a watchdog on a pipe
+    // from this process kills it and removes its socket directory should this process die first.
+    const child = spawnTied(install.binary, [...install.args, ...cmd.args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...install.env } });
     const spawned = await new Promise<Error | null>((resolve) => {
       child.once('spawn', () => resolve(null));
       child.once('error', (e) => resolve(e));
@@ -273,6 +285,8 @@ export class QemuProcess {
     }
     const proc = new QemuProcess(child, dir, cmd.accel);
     proc.version = version;
+    const guard = watchdog(proc.pid, dir);
+    void proc.exited.then(() => guard.cancel());
     return proc;
   }
 

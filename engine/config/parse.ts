@@ -131,6 +131,11 @@ export function parseMachine(commandLine: string, version: QemuVersion = DEFAULT
     const opt = tokens[i];
     if (!opt.startsWith('-')) return unsupported(`unexpected argument '${opt}' (options start with '-')`);
     const name = opt.replace(/^--?/, '-');
+    if (name === '-chardev' && /^null,id=[A-Za-z][\w.-]*$/.test(tokens[i + 1] ?? '')) {
+      // a null character device (libvirt's spicevmc channels stand-in): nothing QEMU shows a hotplug scenario
+      i++;
+      continue;
+    }
     if (name === '-no-hpet') {
       acc.hpet = false;
       continue;
@@ -251,7 +256,7 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       const idErr = optsId(acc, 'device', '-device', arg, kv);
       if (idErr) return idErr;
       if (Object.prototype.hasOwnProperty.call(PASSIVE_DEVICES, kv[0][1])) {
-        const allowed = new Set(['id', 'bus', 'addr', 'port', 'chassis', 'multifunction', 'masterbus', 'firstport', 'unit', 'drive', 'chassis_nr', 'lun', 'scsi-id', 'channel', 'nr', 'name', 'cad', 'index']);
+        const allowed = new Set(['id', 'bus', 'addr', 'port', 'chassis', 'multifunction', 'masterbus', 'firstport', 'unit', 'drive', 'chassis_nr', 'chardev', 'lun', 'scsi-id', 'channel', 'nr', 'name', 'cad', 'index']);
         const bad = kv.slice(1).find(([k]) => !allowed.has(k));
         if (bad) return unsupported(`unsupported property '${bad[0]}' in '-device ${arg}'`);
         acc.passive.push({ driver: kv[0][1] as PassiveDriver, id: kv.find(([k]) => k === 'id')?.[1], bus: kv.find(([k]) => k === 'bus')?.[1], text: arg, position: acc.dimms.length + acc.passive.length });
@@ -331,7 +336,9 @@ function finish(acc: Acc, commandLine: string): ParseResult {
     if (slotsGiven) return refused(E.slotsWithoutMaxmem());
     maxramSize = ramSize;
   }
-  const memhpSupport = machine.type === 'pc' ? acc.memhp.PIIX4_PM ?? true : acc.memhp['ICH9-LPC'] ?? true;
+  // pc_compat_2_0 turns PIIX4_PM's memory-hotplug-support off (memory hotplug came with the 2.1 types).
+  const pcMemhpDefault = !(machine.version[0] < 2 || (machine.version[0] === 2 && machine.version[1] === 0));
+  const memhpSupport = machine.type === 'pc' ? acc.memhp.PIIX4_PM ?? pcMemhpDefault : acc.memhp['ICH9-LPC'] ?? true;
   return {
     ok: true,
     config: {

@@ -102,7 +102,8 @@ export const PASSIVE_DEVICES: Readonly<Record<string, PassiveDeviceKind>> = {
   // devices on other buses
   'ide-hd': NOT_PCI, 'ide-cd': NOT_PCI, 'scsi-hd': NOT_PCI, 'scsi-cd': NOT_PCI, 'usb-tablet': NOT_PCI, 'usb-mouse': NOT_PCI,
   'usb-kbd': NOT_PCI, 'virtserialport': NOT_PCI, 'virtconsole': NOT_PCI, 'hda-duplex': NOT_PCI, 'hda-micro': NOT_PCI,
-  'hda-output': NOT_PCI, 'isa-serial': { pci: false, ports: [[0x3f8, 0x8, 'serial']] },
+  'hda-output': NOT_PCI, 'isa-serial': { pci: false, ports: [[0x3f8, 0x8, 'serial']] }, 'usb-redir': NOT_PCI, ib700: NOT_PCI,
+  pvpanic: { pci: false, ports: [[0x505, 0x1, 'pvpanic']] },
 };
 export type PassiveDriver = string;
 

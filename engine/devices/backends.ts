@@ -1,6 +1,7 @@
 // Memory backend objects (backends/hostmem*.c): object-add creates an unmapped RAM region named by the
 // object id; object-del refuses while a pc-dimm maps it.
 
+import { messagesOf, qemuOf } from '../versions';
 import type { BackendProps, MachineState, MemoryBackend } from '../state';
 import type { MachineConfig } from '../config/types';
 import { E, ModelLimit, type QemuError } from '../errors';
@@ -20,7 +21,8 @@ export const BACKEND_ALIGN: Readonly<Record<BackendType, bigint>> = {
 
 const HOST_PAGE = 4n * KiB;
 
-export type Result<S> = { readonly ok: true; readonly state: S } | { readonly ok: false; readonly error: QemuError };
+/** A failure may carry `state`: what QEMU keeps from the failed command (a registered memfd fd); else unchanged. */
+export type Result<S> = { readonly ok: true; readonly state: S } | { readonly ok: false; readonly error: QemuError; readonly state?: S };
 
 /** host_memory_backend_get_name: the object id, or its canonical path where a compat property asks for it. */
 export function backendRegionName(config: MachineConfig, type: BackendType, id: string): string {
@@ -56,14 +58,40 @@ export function addBackend(
   if (props.prealloc && !props.reserve) return { ok: false, error: PREALLOC_RESERVE };
   if (size === 0n) return { ok: false, error: E.backendSizeZero(type) };
   if (findBackend(state, id)) return { ok: false, error: E.duplicateObject(id) };
+  let cprFds = state.cprFds;
+  if (type === 'memory-backend-memfd' && qemuOf(state.config).memfdCprFds) {
+    // memfd_backend_memory_alloc: reuse the fd registered under this name, or create one of `size` bytes and
+    // register it; qemu_ram_alloc_from_fd wants the file at least as large as the page-aligned size.
+    const name = backendRegionName(state.config, type, id);
+    const fileSize = cprFds?.[name] ?? size;
+    const aligned = ((size + HOST_PAGE - 1n) / HOST_PAGE) * HOST_PAGE;
+    const rest = { ...cprFds };
+    delete rest[name];
+    if (fileSize < aligned) {
+      return { ok: false, error: messagesOf(qemuOf(state.config)).backingStoreMismatch(fileSize, aligned, name), state: { ...state, cprFds: { ...cprFds, [name]: fileSize } } };
+    }
+    // From here the RAM block owns the fd: freeing the block (a failed completion, object-del) unregisters it.
+    cprFds = Object.keys(rest).length ? rest : undefined;
+    if (size % HOST_PAGE !== 0n) {
+      const after = withCprFds(state, cprFds);
+      return { ok: false, error: E.backendSizeNotPageMultiple(type, '4 KiB'), ...(state.cprFds?.[name] !== undefined ? { state: after } : {}) };
+    }
+  }
   // qemu_ram_alloc_from_fd: the memfd has the requested size, the RAM block is page-aligned.
   if (type === 'memory-backend-file' && size % HOST_PAGE !== 0n) throw new ModelLimit(`a memory-backend-file of ${size} bytes (not a multiple of the host page)`);
   if (type === 'memory-backend-memfd' && size % HOST_PAGE !== 0n) {
-    return { ok: false, error: E.backingStoreMismatch(size, ((size + HOST_PAGE - 1n) / HOST_PAGE) * HOST_PAGE) };
+    return { ok: false, error: messagesOf(qemuOf(state.config)).backingStoreMismatch(size, ((size + HOST_PAGE - 1n) / HOST_PAGE) * HOST_PAGE, backendRegionName(state.config, type, id)) };
   }
   const backend: MemoryBackend = { id, type, size, align: BACKEND_ALIGN[type], mapped: internal, internal, region: id, props, ...(file ? { file } : {}) };
   const regions = state.mem.regions.get(id) ? state.mem.regions : createRegion(state.mem.regions, { id, name: backendRegionName(state.config, type, id), size, kind: 'ram', owner: `/objects/${id}` });
-  return { ok: true, state: { ...state, backends: [...state.backends, backend], objects: ghashInsert(state.objects, id), mem: { ...state.mem, regions } } };
+  const next: MachineState = { ...state, backends: [...state.backends, backend], objects: ghashInsert(state.objects, id), mem: { ...state.mem, regions } };
+  return { ok: true, state: cprFds !== state.cprFds ? withCprFds(next, cprFds) : next };
+}
+
+/** The state with this CPR fd registry (none: the key is dropped). */
+function withCprFds(state: MachineState, fds: Readonly<Record<string, bigint>> | undefined): MachineState {
+  const { cprFds: _old, ...rest } = state;
+  return fds ? { ...rest, cprFds: fds } : rest;
 }
 
 export function deleteBackend(state: MachineState, id: string): Result<MachineState> {

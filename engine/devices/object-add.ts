@@ -38,7 +38,7 @@ export type ObjectAddInput = { readonly mode: 'json' | 'keyval'; readonly args: 
 
 export type ObjectAddResult =
   | { readonly ok: true; readonly state: MachineState; readonly type: BackendType; readonly id: string }
-  | { readonly ok: false; readonly error: QemuError; readonly hint?: string };
+  | { readonly ok: false; readonly error: QemuError; readonly hint?: string; readonly state?: MachineState };
 
 const fail = (error: QemuError, hint?: string): ObjectAddResult => ({ ok: false, error, hint });
 const ID_HINT = "Identifiers consist of letters, digits, '-', '.', '_', starting with a letter.";
@@ -135,5 +135,5 @@ export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAdd
   const backendType = type.value as BackendType;
   const file = backendType === 'memory-backend-file' ? { memPath: memPath!, discardData: bools['discard-data'] ?? false } : undefined;
   const r = addBackend(state, backendType, id.value, size, false, backendProps(backendType, bools), file);
-  return r.ok ? { ok: true, state: r.state, type: backendType, id: id.value } : fail(r.error);
+  return r.ok ? { ok: true, state: r.state, type: backendType, id: id.value } : { ok: false, error: r.error, ...(r.state ? { state: r.state } : {}) };
 }

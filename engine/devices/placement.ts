@@ -33,6 +33,10 @@ export interface AddrRequest {
   readonly size: bigint;
   /** KVM only: whether another memory slot can still be had. */
   readonly kvmSlotFree: boolean;
+  /** The release's words (default: engine/errors.ts). */
+  readonly messages?: typeof E;
+  /** memory_device_pre_plug checks the size against the region's alignment before the address hint (10.0). */
+  readonly sizeCheckFirst?: boolean;
 }
 
 const U64 = 1n << 64n;
@@ -52,16 +56,18 @@ function byAddress(dimms: readonly Dimm[]): readonly Dimm[] {
 
 /** First fit from the bottom over the address-sorted realized devices, in QEMU's order of checks. */
 export function chooseAddr(dimms: readonly Dimm[], r: AddrRequest): Pick<bigint> {
-  if (!r.deviceMemory || r.deviceMemory.size === 0n) return fail(E.deviceMemoryNotEnabled());
+  const msg = r.messages ?? E;
+  if (!r.deviceMemory || r.deviceMemory.size === 0n) return fail(msg.deviceMemoryNotEnabled());
   const asStart = r.deviceMemory.base;
   const asEnd = asStart + r.deviceMemory.size; // exclusive
-  if (!r.kvmSlotFree) return fail(E.noKvmSlots());
+  if (!r.kvmSlotFree) return fail(msg.noKvmSlots());
   const used = dimms.reduce((sum, d) => sum + d.size, 0n);
   const total = r.maxramSize - r.ramSize;
   if (used + r.size > total) return fail(E.notEnoughSpace(used, total));
   const hinted = r.hint !== 0n;
-  if (hinted && r.hint % r.align !== 0n) return fail(E.addrUnaligned(r.align));
-  if (r.size % r.align !== 0n) return fail(E.sizeUnaligned(r.align));
+  if (r.sizeCheckFirst && r.size % r.align !== 0n) return fail(msg.sizeUnaligned(r.align));
+  if (hinted && r.hint % r.align !== 0n) return fail(msg.addrUnaligned(r.align));
+  if (r.size % r.align !== 0n) return fail(msg.sizeUnaligned(r.align));
   let start: bigint;
   if (hinted) {
     const inside = r.size > 0n && r.hint + r.size <= U64 && r.hint >= asStart && r.hint + r.size <= asEnd;

@@ -62,6 +62,78 @@ function busError(state: MachineState, driver: string, path: string): QemuError 
   return E.busNotFound(first);
 }
 
+const isQnumInt = (v: unknown): v is number | bigint => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
+
+/**
+ * qmp_device_add of QEMU releases that hand the QMP arguments to qdev_device_add_from_qdict as they are
+ * (`from_json`, 10.0): the driver must be a string, the id is any string (no identifier rule; a non-string
+ * id makes an anonymous device) and each property goes through the QObject input visitor, typed.
+ */
+export function addDeviceFromJson(state: MachineState, args: Readonly<Record<string, unknown>>): Outcome<MachineState> {
+  const driver = typeof args['driver'] === 'string' ? args['driver'] : undefined;
+  const t = trace('qdev_device_add_from_qdict', driver);
+  if (driver === undefined) return refuse(E.driverMissing(), t);
+  if (driver !== MODELLED_DEVICE) {
+    if (KNOWN_UNMODELLED.has(driver)) throw new ModelLimit(`device '${driver}' (the model knows pc-dimm)`);
+    return refuse(E.invalidDriver(driver), t);
+  }
+  const bus = typeof args['bus'] === 'string' ? args['bus'] : undefined;
+  if (bus !== undefined) return refuse(busError(state, driver, bus), t);
+  const id = typeof args['id'] === 'string' ? args['id'] : undefined;
+  if (id !== undefined) {
+    // object_property_try_add_child: `[*]` numbers the name, `/` makes a path that resolves elsewhere.
+    if (id.includes('/') || id.endsWith('[*]')) throw new ModelLimit(`device_add with the id '${id}' (a QOM path or an auto-numbered name)`);
+    if (state.dimms.some((d) => d.id === id) || state.config.passiveDevices.some((d) => d.id === id)) return refuse(E.duplicateDeviceId(id), t);
+  }
+  const dimm: { -readonly [K in keyof DimmRequest]: DimmRequest[K] } = { id, slot: -1n, addr: 0n, node: 0n };
+  // object_set_properties_from_keyval: the QDict's entries in its order, each through the input visitor.
+  const keys = qdictOrder(Object.keys(args)).filter((k) => k !== 'driver' && k !== 'bus' && k !== 'id');
+  const uint64 = (name: string, v: unknown): bigint | QemuError => {
+    if (!isQnumInt(v)) return E.parameterType(name, 'uint64');
+    const n = BigInt(v);
+    if (n >= U64 || n < -(1n << 63n)) return E.parameterType(name, 'uint64');
+    return n < 0n ? n + U64 : n; // negatives accepted for backward compatibility
+  };
+  for (const key of keys) {
+    const value = args[key];
+    switch (key) {
+      case 'memdev': {
+        if (typeof value !== 'string') return refuse(E.invalidParameterType('memdev', 'string'), t);
+        if (!findBackend(state, value)) return refuse(E.memdevUnknown(value), t);
+        dimm.memdev = value;
+        break;
+      }
+      case 'slot': {
+        if (!isQnumInt(value)) return refuse(E.invalidParameterType('slot', 'integer'), t);
+        const v = BigInt(value);
+        if (v < -(1n << 63n) || v >= 1n << 63n) return refuse(E.invalidParameterType('slot', 'integer'), t);
+        if (v < I32_MIN || v > I32_MAX) return refuse(E.parameterType('slot', 'int32_t'), t);
+        dimm.slot = v;
+        break;
+      }
+      case 'addr': {
+        const v = uint64('addr', value);
+        if (typeof v !== 'bigint') return refuse(v, t);
+        dimm.addr = v;
+        break;
+      }
+      case 'node': {
+        const v = uint64('node', value);
+        if (typeof v !== 'bigint') return refuse(v, t);
+        if (v > U32_MAX) return refuse(E.parameterType('node', 'uint32_t'), t);
+        dimm.node = v;
+        break;
+      }
+      case 'size':
+        return refuse(E.propertyNotWritable('pc-dimm', 'size'), t);
+      default:
+        return refuse(E.propertyNotFound('pc-dimm', key), t);
+    }
+  }
+  const r = plugDimm(state, dimm, true);
+  return r.ok ? { ...r, fx: { ...r.fx, trace: [...t.trace, ...r.fx.trace.map((e) => ({ ...e, depth: e.depth + 1 }))] } } : r;
+}
+
 export function addDevice(state: MachineState, req: DeviceAddRequest, hotplugged: boolean): Outcome<MachineState> {
   const t = trace('qdev_device_add', req.driver);
   if (req.driver === undefined) return refuse(E.driverMissing(), t);

@@ -2,10 +2,11 @@
 // ACPI: removing flag + GPE); the guest's eject write completes it (pc_memory_unplug), which is when the
 // region leaves device-memory, the slot is freed, the backend unmapped and DEVICE_DELETED emitted.
 
+import { messagesOf, qemuOf } from '../versions';
 import type { MachineState } from '../state';
 import { E, ModelLimit } from '../errors';
 import { PERIPHERAL, resolvePathAt } from '../qom/tree';
-import { event, merge, nest, trace, type Effects, type Transition } from '../effects';
+import { event, merge, nest, trace, type Effects, type Transition, tracepoint } from '../effects';
 import { refuse, succeed, type Outcome } from '../outcome';
 import { delSubregion } from '../memory/regions';
 import { memTransaction } from '../memory/transaction';
@@ -13,6 +14,7 @@ import { acpiMemoryUnplug, acpiMemoryUnplugRequest } from '../acpi/memhp';
 import { setMapped } from './backends';
 import { ghashRemove } from '../qom/ghash';
 import { DEVICE_MEMORY_REGION } from './pc-dimm';
+import { hex } from '../units';
 
 /** qmp_device_del → qdev_unplug → pc_memory_unplug_request. Repeats are accepted and re-raise the GPE. */
 export function unplugRequest(state: MachineState, id: string): Outcome<MachineState> {
@@ -20,7 +22,7 @@ export function unplugRequest(state: MachineState, id: string): Outcome<MachineS
   const node = resolvePathAt(state, PERIPHERAL, id);
   if (!node) return refuse(E.deviceNotFound(id), trace('qmp_device_del', `no device '${id}' under /machine/peripheral`));
   if (node.kind === 'passive') throw new ModelLimit(`device_del of ${node.driver}`);
-  if (node.kind !== 'dimm') return refuse(E.notHotpluggableDevice(id), trace('qmp_device_del', `'${id}' is not a device`));
+  if (node.kind !== 'dimm') return refuse(messagesOf(qemuOf(state.config)).notHotpluggableDevice(id), trace('qmp_device_del', `'${id}' is not a device`));
   const dimm = node.dimm;
   let fx: Effects = merge(trace('qmp_device_del', dimm.id ?? dimm.path), trace('qdev_unplug', undefined, 1));
   if (!state.config.acpi) return refuse(E.acpiMissing(), merge(fx, trace('pc_memory_unplug_request', undefined, 2)));
@@ -38,9 +40,9 @@ export function unplugDimm(state: MachineState, slot: bigint): Transition<Machin
   fx = merge(fx, nest(acpi.fx, 1));
   let next = acpi.state;
   const backend = next.backends.find((b) => b.id === dimm.memdev)!;
-  fx = merge(fx, trace('memory_device_unplug', `del_subregion ${backend.region}`, 1));
+  fx = merge(fx, merge(trace('pc_dimm_unplug', undefined, 1), trace('memory_device_unplug', `del_subregion ${backend.region}`, 2)));
   const tx = memTransaction(next.mem, (r) => delSubregion(r, DEVICE_MEMORY_REGION, backend.region), next.config.accel);
-  fx = merge(fx, nest(tx.fx, 2));
+  fx = merge(fx, merge(nest(tx.fx, 3), tracepoint('memory_device_unplug', `id=${dimm.id ?? ''} addr=${hex(dimm.addr)}`)));
   next = { ...next, mem: tx.state };
   next = setMapped(next, dimm.memdev, false);
   next = {

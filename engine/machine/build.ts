@@ -8,11 +8,11 @@ import { E, atOption, type QemuError } from '../errors';
 import { computeLayout } from './layout';
 import { buildMemory } from './memory-map';
 import { initAcpi, initIrq } from '../acpi/init';
-import { addBackend, backendProps, PREALLOC_RESERVE } from '../devices/backends';
+import { addBackend, backendProps, PREALLOC_RESERVE, backendRegionName } from '../devices/backends';
 import { addDevice } from '../devices/qdev';
 import { emptyGHash, ghashInsert } from '../qom/ghash';
 import type { Effects } from '../effects';
-import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../versions';
+import { DEFAULT_QEMU_VERSION, type QemuVersion, messagesOf } from '../versions';
 
 export type BuildResult =
   | { readonly ok: true; readonly state: MachineState; readonly fx: Effects; readonly warnings: readonly string[] }
@@ -54,7 +54,7 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   for (const b of config.backends) {
     if (b.bools?.prealloc && b.bools.reserve === false) return refused(PREALLOC_RESERVE);
     if (b.size === 0n) return refused(E.backendSizeZero(b.type));
-    if (b.type === 'memory-backend-memfd' && b.size % 4096n !== 0n) return refused(E.backingStoreMismatch(b.size, ((b.size + 4095n) / 4096n) * 4096n));
+    if (b.type === 'memory-backend-memfd' && b.size % 4096n !== 0n) return refused(messagesOf(config.qemu).backingStoreMismatch(b.size, ((b.size + 4095n) / 4096n) * 4096n, backendRegionName(config, b.type, b.id)));
   }
   // parse_numa_opts: each -numa node in order, with its option as the error location.
   const numaMemdevs = config.numa.filter((n) => n.memdev !== undefined);
@@ -72,7 +72,7 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
     if (total !== config.ramSize) return refused(E.numaTotalMismatch(total, config.ramSize));
   } else if (config.backends.some((b) => b.id === 'pc.ram')) {
     // create_default_memdev
-    return refused(E.reservedRamName('pc.ram'));
+    return refused(messagesOf(config.qemu).reservedRamName('pc.ram'));
   }
   const laid = computeLayout(config);
   if (!laid.ok) return refused(laid.error);

@@ -64,7 +64,10 @@ export function qomList(state: MachineState, path: string): QomAnswer {
       }
       throw new ModelLimit(`qom-list of '${path}'`);
     case 'passive':
+      throw new ModelLimit(`qom-list of '${path}'`);
     case 'opaque':
+      // QEMU 10.0's /backend container is empty on these machines (recorded: qemu-changes/qom-machine-pc-hotplug-numa).
+      if (node.path === '/backend') return ok([TYPE]);
       throw new ModelLimit(`qom-list of '${path}'`);
   }
 }
@@ -113,10 +116,50 @@ function acpiDeviceProperty(state: MachineState, prop: string): QomAnswer {
     pm_io_base: pmIoBase,
     'memory-hotplug-support': state.config.memoryHotplugSupport,
     type: pc ? 'PIIX4_PM' : 'ICH9-LPC',
+    ...(pc ? piix4CompatProps(state) : ich9CompatProps(state)),
   };
   if (prop === 'memory-hotplug-support' && !pc && !state.config.qemu.ich9MemoryHotplugProperty) return { ok: false, error: E.propertyNotFound('ICH9-LPC', prop) };
+  // ICH9's ACPI PCI hotplug ports exist from the 6.1 machine types on (pc_compat_6_0).
+  if (!pc && !state.config.flags.ich9AcpiPciHotplug && (prop === 'acpi-pcihp-io-base' || prop === 'acpi-pcihp-io-len')) {
+    return { ok: false, error: E.propertyNotFound('ICH9-LPC', prop) };
+  }
   if (!(prop in props)) throw new ModelLimit(`qom-get of ACPI device property '${prop}'`);
   return ok(props[prop]);
+}
+
+/** The machine type's release, [major, minor] (`pc`/`q35` resolve to the newest). */
+function machineRelease(state: MachineState): [number, number] {
+  const m = /(\d+)\.(\d+)(?:\.\d+)?$/.exec(state.config.machineName);
+  return m ? [Number(m[1]), Number(m[2])] : [99, 0];
+}
+
+const upTo = (v: [number, number], major: number, minor: number) => v[0] < major || (v[0] === major && v[1] <= minor);
+
+/** PIIX4_PM's properties as the machine type's compat properties set them (hw_compat_*, pc_compat_*). */
+function piix4CompatProps(state: MachineState): Record<string, unknown> {
+  const v = machineRelease(state);
+  return {
+    'acpi-pci-hotplug-with-bridge-support': !upTo(v, 1, 7), 'smm-compat': upTo(v, 5, 2), 'x-not-migrate-acpi-index': upTo(v, 6, 2),
+    smb_io_base: 0xb100, disable_s3: 0, disable_s4: 0, s4_val: 2, 'acpi-root-pci-hotplug': true, acpi_enable_cmd: 0xf1,
+    acpi_disable_cmd: 0xf0, 'acpi-pcihp-io-len': 24, 'acpi-pcihp-io-base': 0xae00, 'cpu-hotplug-legacy': true, addr: 11,
+    multifunction: false, 'acpi-index': 0, romfile: '', rombar: state.config.qemu.version === '10.0' ? -1 : 1,
+  };
+}
+
+/** ICH9-LPC's properties as the machine type's compat properties set them. */
+function ich9CompatProps(state: MachineState): Record<string, unknown> {
+  const v = machineRelease(state);
+  const smiTimers = state.config.qemu.version === '10.0' ? { 'x-smi-swsmi-timer': !upTo(v, 9, 1), 'x-smi-periodic-timer': !upTo(v, 9, 1) } : {};
+  return {
+    'x-smi-cpu-hotplug': !upTo(v, 5, 1), 'x-smi-cpu-hotunplug': !upTo(v, 5, 2), 'smm-compat': upTo(v, 5, 2),
+    'x-smi-broadcast': !upTo(v, 2, 8), 'acpi-pci-hotplug-with-bridge-support': !upTo(v, 6, 0),
+    // pc_compat_6_1 turns it off, pc_compat_6_0 back on.
+    // noreboot: on in 7.2; off by default in 10.0, where pc_compat_7_2 turns it back on.
+    'x-keep-pci-slot-hpc': !(v[0] === 6 && v[1] === 1), noreboot: state.config.qemu.version === '10.0' ? upTo(v, 7, 2) : true, disable_s3: 0, disable_s4: 0, s4_val: 2, enable_tco: true,
+    'x-smi-negotiated-features': 0, acpi_enable_cmd: 2, acpi_disable_cmd: 3, 'acpi-pcihp-io-base': 0xcc0, 'acpi-pcihp-io-len': 24,
+    'cpu-hotplug-legacy': true, addr: 248, multifunction: true, 'acpi-index': 0, romfile: '',
+    rombar: state.config.qemu.version === '10.0' ? -1 : 1, ...smiTimers,
+  };
 }
 
 export type QomSetResult = { ok: true; state: MachineState } | { ok: false; error: QemuError };

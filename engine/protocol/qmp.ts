@@ -8,7 +8,7 @@ import { NO_EFFECTS, trace, type Effects, merge, nest } from '../effects';
 import type { Outcome } from '../outcome';
 import { deleteBackend } from '../devices/backends';
 import { objectAdd as addObject } from '../devices/object-add';
-import { addDevice } from '../devices/qdev';
+import { addDevice, addDeviceFromJson } from '../devices/qdev';
 import { unplugRequest } from '../devices/unplug';
 import { isIdentifier } from '../config/parse';
 import {
@@ -67,7 +67,8 @@ function optText(v: unknown): string | undefined {
 
 function objectAdd(state: MachineState, args: Args): Reduced {
   const r = addObject(state, { mode: 'json', args, order: Object.keys(args) });
-  if (!r.ok) return refused(state, r.error);
+  // QEMU 10.0 keeps a failed memfd's fd registered (r.state): the one refusal that changes the state.
+  if (!r.ok) return refused(r.state ?? state, r.error);
   return answer(r.state, {}, trace('user_creatable_add_type', `${r.type} ${r.id}`));
 }
 
@@ -80,6 +81,7 @@ function objectDel(state: MachineState, args: Args): Reduced {
 }
 
 function deviceAdd(state: MachineState, args: Args): Reduced {
+  if (state.config.qemu.deviceAddFromJson) return fromOutcome(state, under('qmp_device_add', addDeviceFromJson(state, args)));
   // qemu_opts_from_qdict: the id (only a string one) is checked when the QemuOpts are created, before
   // anything else; the other entries become QemuOpts in QDict order (non-scalar values are dropped).
   const id = typeof args['id'] === 'string' ? args['id'] : undefined;

@@ -5,6 +5,8 @@
 // bytes, everything else unassigned: reads 0, writes dropped), IRQ intercepts and the exact reply formats.
 // Malformed lines, which make real QEMU abort, answer `FAIL <reason>` here. Never throws.
 
+import { qemuOf } from '../versions';
+import { ModelLimit } from '../errors';
 import type { MachineState, QtestState } from '../state';
 import { NO_EFFECTS, done, merge, nest, trace, type Effects, type Transition } from '../effects';
 import { ACPI_MEMORY_HOTPLUG_BASE, MEMORY_HOTPLUG_IO_LEN, memhpRead, memhpWrite } from '../acpi/memhp';
@@ -363,6 +365,9 @@ function intercept(state: MachineState, words: string[]): QtestResult {
   if (words[1] === undefined) return fail(state, `${words[0]}: missing QOM path (QEMU would abort)`);
   const dev = resolveDevice(state, words[1]);
   if (!dev) return ok(state, 'FAIL Unknown device');
+  if (qemuOf(state.config).qtestDeviceCastAborts && /\/(pci|pcie)\.0$/.test(dev)) {
+    throw new ModelLimit(`${words[0]} on ${dev}, a bus: QEMU ${qemuOf(state.config).version} aborts (its DEVICE() cast asserts)`);
+  }
   if (state.qtest.intercept) {
     return state.qtest.intercept.target === dev ? ok(state, 'OK') : ok(state, 'FAIL IRQ intercept already enabled');
   }

@@ -55,7 +55,7 @@ export function acpiDevicePath(state: MachineState): string {
 }
 
 function machineVersion(state: MachineState): [number, number] {
-  const m = /(\d+)\.(\d+)$/.exec(state.config.machineName);
+  const m = /(\d+)\.(\d+)(?:\.\d+)?$/.exec(state.config.machineName);
   return m ? [Number(m[1]), Number(m[2])] : [99, 0];
 }
 

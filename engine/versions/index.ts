@@ -24,6 +24,11 @@ export function qemuVersionData(v: QemuVersion = DEFAULT_QEMU_VERSION): QemuVers
   return d;
 }
 
+/** The data of the release a machine is built by: `qemuOf(state.config).messages`, `.deviceAddFromJson`, ... */
+export function qemuOf(config: { readonly qemu: QemuVersionData }): QemuVersionData {
+  return config.qemu;
+}
+
 /** The message catalogue in this release's words: engine/errors.ts with the release's overrides. */
 export function messagesOf(d: QemuVersionData): typeof E {
   return Object.keys(d.messages).length === 0 ? E : ({ ...E, ...d.messages } as typeof E);

@@ -1,6 +1,8 @@
 // QEMU 10.0 (Debian 13's 10.0.2, recorded from bookworm-backports' build): how it differs from 7.2, found
 // by recording every referee scenario on both releases and diffing (test/replay-10.0/).
 
+import { generic } from '../errors';
+import { hex } from '../units';
 import { MONITOR_10_0 } from './monitor';
 import { qemuReleases, versionedTypes, type QemuVersionData } from './types';
 
@@ -14,7 +16,18 @@ export const QEMU_10_0: QemuVersionData = {
     ...versionedTypes('q35', qemuReleases([2, 4], [10, 0]), [7, 0], [{ suffix: '4.0.1', version: [4, 0] }]),
   ],
   aliases: { pc: 'pc-i440fx-10.0', q35: 'pc-q35-10.0' },
-  messages: {},
+  messages: {
+    // find_device_state
+    notHotpluggableDevice: (id) => generic('not-hotpluggable-device', `${id} is not a device`),
+    // memory_device_pre_plug / memory_device_check_addable
+    deviceMemoryNotEnabled: () => generic('devmem-disabled', 'the configuration is not prepared for memory devices (e.g., for memory hotplug), consider specifying the maxmem option'),
+    noKvmSlots: () => generic('no-kvm-slots', 'hypervisor has not enough free memory slots left'),
+    // create_default_memdev
+    reservedRamName: (id) => generic('reserved-ram-name', `object's id '${id}' is reserved for the default RAM backend, it can't be used for any other purposes`),
+    // qemu_ram_alloc_from_fd: the memfd's file is smaller than the page-aligned size (named by its region)
+    backingStoreMismatch: (fileSize, size, name) =>
+      generic('backing-store-mismatch', `${name} backing store size ${hex(fileSize)} is too small for 'size' option ${hex(size)} plus 'offset' option 0x0`),
+  },
   unsupportedMachine: (name) => `unsupported machine type: "${name}"`,
   // The machine's device-memory-region-size property is gone (qom-get: Property '...' not found).
   removedMachineProperties: ['device-memory-region-size'],
@@ -25,5 +38,13 @@ export const QEMU_10_0: QemuVersionData = {
   reset: { pitLevels: [1], isaOrder: ['i8042', 'i8259', 'rtc'] },
   ich9MemoryHotplugProperty: false,
   q35InfoPicMasterFirst: true,
+  // qmp_device_add hands the arguments to qdev_device_add_from_qdict as JSON (typed errors, no id rule).
+  deviceAddFromJson: true,
+  // memory_device_pre_plug: the region size against its alignment before the address hint.
+  memoryDeviceSizeCheckFirst: true,
+  // memfd backends register their fd for CPR by name; a failed one leaves it for the next of that name.
+  memfdCprFds: true,
+  // irq_intercept_in on a bus: DEVICE() asserts and QEMU aborts.
+  qtestDeviceCastAborts: true,
   monitor: MONITOR_10_0,
 };

@@ -20,5 +20,9 @@ export const QEMU_7_2: QemuVersionData = {
   reset: { pitLevels: [0, 0, 0, 1], isaOrder: ['i8042', 'rtc', 'i8259'] },
   ich9MemoryHotplugProperty: true,
   q35InfoPicMasterFirst: false,
+  deviceAddFromJson: false,
+  memoryDeviceSizeCheckFirst: false,
+  memfdCprFds: false,
+  qtestDeviceCastAborts: false,
   monitor: MONITOR_7_2,
 };

@@ -54,6 +54,18 @@ export interface QemuVersionData {
   readonly ich9MemoryHotplugProperty: boolean;
   /** `info pic` on q35 lists the master i8259 (pic0) before the slave (10.0's object-tree order); pc keeps slave first. */
   readonly q35InfoPicMasterFirst: boolean;
+  /**
+   * qmp_device_add hands the QMP arguments to qdev_device_add_from_qdict as typed JSON (10.0) instead of
+   * converting them to QemuOpts strings first (7.2): driver before id, no identifier rule for the id, typed
+   * property errors ("Invalid parameter type for 'slot', expected: integer", "Parameter 'addr' expects uint64").
+   */
+  readonly deviceAddFromJson: boolean;
+  /** memory_device_pre_plug checks the region size against its alignment before the address hint's alignment. */
+  readonly memoryDeviceSizeCheckFirst: boolean;
+  /** memfd backends register their fd for CPR by name and reuse it (a failed one leaves it registered). */
+  readonly memfdCprFds: boolean;
+  /** qtest irq_intercept_* on a QOM object that is not a device (a bus) aborts QEMU (checked QOM casts). */
+  readonly qtestDeviceCastAborts: boolean;
   /** What the monitor shows differently (engine/versions/monitor.ts). */
   readonly monitor: MonitorData;
 }
