@@ -15,6 +15,7 @@ export { ModelBackend } from './backends/model';
 export { QemuBackend, qemuAvailable } from './backends/qemu';
 export { DiffBackend, DivergenceError } from './backends/diff';
 export { LibvirtDomain, defineDomain, planAttach, type DefineOptions } from './libvirt';
+export { QEMU_VERSIONS, DEFAULT_QEMU_VERSION, qemuVersionData, type QemuVersion, type QemuVersionData } from './engine/versions';
 export { LIBVIRT_VERSIONS, libvirtVersion, libvirtForQemu, type LibvirtVersion, type LibvirtVersionName } from './libvirt/versions';
 export { compareVersions, UPGRADE, type ScenarioComparison, type VersionPair } from './reports/versions';
 export { loadReplayScenario, parseReplayScenario, runReplay, type ReplayScenario, type Transcript } from './cli/replay-format';

@@ -218,6 +218,8 @@ function validateStep(raw: unknown, where: string): ReplayStep {
     case 'qtest':
     case 'hmp':
       if (typeof value !== 'string') throw new ScenarioError(`a ${kind} step must be a string (one command line)`, where);
+      // A line break would smuggle a second command into QEMU's line-based qtest protocol.
+      if (kind === 'qtest' && /[\r\n]/.test(value)) throw new ScenarioError('a qtest step is one line: it must not contain a line break (\\r or \\n)', where);
       return kind === 'qtest' ? { qtest: value } : { hmp: value };
     case 'attach':
       return { attach: value };

@@ -15,6 +15,8 @@ export const MODELLED_TRACE_EVENTS_72: readonly string[] = [
   'mhp_acpi_read_size_lo', 'mhp_acpi_read_size_hi', 'mhp_acpi_read_pxm', 'mhp_acpi_read_flags', 'mhp_acpi_write_slot',
   'mhp_acpi_write_ost_ev', 'mhp_acpi_write_ost_status', 'mhp_acpi_clear_insert_evt', 'mhp_acpi_clear_remove_evt',
   'mhp_acpi_pc_dimm_deleted', 'mhp_acpi_pc_dimm_delete_failed',
+  // hw/mem/pc-dimm.c, hw/mem/memory-device.c
+  'mhp_pc_dimm_assigned_slot', 'memory_device_pre_plug', 'memory_device_plug', 'memory_device_unplug',
   // hw/acpi/piix4.c (7.2)
   'piix4_gpe_readb', 'piix4_gpe_writeb',
   // hw/intc/i8259.c

@@ -177,3 +177,26 @@ Feature: Upgrading from Debian 12 (QEMU 7.2, libvirt 9.0) to Debian 13 (QEMU 10.
       Examples: the i440FX types before 2.4 are gone
         | libvirt | qemu | machine        |
         | 11.3    | 10.0 | pc-i440fx-2.3  |
+
+  Rule: QEMU itself (test/replay-10.0/ beside test/replay/)
+
+    Scenario Outline: the machine's device-memory-region-size property on QEMU <qemu>
+      Given QEMU <qemu>
+      And a "pc" machine started with "-m 1G,slots=4,maxmem=8G"
+      When I send QMP '{"execute": "qom-get", "arguments": {"path": "/machine", "property": "device-memory-region-size"}}'
+      Then <outcome>
+
+      Examples:
+        | qemu | outcome                                                                                        |
+        | 7.2  | the reply is '{"return":11811160064}'                                                          |
+        | 10.0 | it fails with "Property 'pc-i440fx-10.0-machine.device-memory-region-size' not found"          |
+
+    Scenario Outline: pc-i440fx-2.3 on QEMU <qemu>
+      Given QEMU <qemu>
+      When a machine is started with "-M pc-i440fx-2.3 -m 1G"
+      Then <outcome>
+
+      Examples:
+        | qemu | outcome                                                                  |
+        | 7.2  | the machine starts                                                       |
+        | 10.0 | QEMU refuses to start with "unsupported machine type: \"pc-i440fx-2.3\"" |

@@ -4,6 +4,7 @@
 
 import { exitLike, forwardSignalsUntilExit, spawnTied } from '../children';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { annotateJunitSkips } from './junit';
 import { junitWithBadFeatures, parseErrorEnvelopes, preflight, type Preflight } from './preflight';
 import { buildReport } from './build';
 import { summaryLines } from './messages';
@@ -51,6 +52,8 @@ function report(): void {
       const bad = run.scenarios.filter((s) => s.status !== 'PASSED');
       // A plain closing line CI tools read, counted as Cucumber counts: "scenarios: 3 scenarios (2 failed, 1 undefined)".
       const counts = summaryLines(run);
+      // Cucumber writes a skipped scenario as a bare <skipped/>: add the reason the steps gave.
+      if (existsSync(`${outDir}/junit.xml`)) writeFileSync(`${outDir}/junit.xml`, annotateJunitSkips(readFileSync(`${outDir}/junit.xml`, 'utf8'), run.scenarios));
       console.log(`\nscenarios: ${counts.scenarios}\nsteps: ${counts.steps}`);
       console.log(`\nReports in ${outDir}/: cucumber.html, junit.xml, messages.ndjson, index.html (topology report)`);
       if (bad.length) {

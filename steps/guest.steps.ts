@@ -36,20 +36,35 @@ Given('the firmware enables the ACPI PM registers', async function (this: Hotplu
   await programPmBase(this);
 });
 
+/** GPE0's status and enable halves are as wide as the gap between them: bits 0-15 on pc, 0-63 on q35. */
+function gpeBit(world: HotplugWorld, p: { sts: number; en: number }, bit: number): void {
+  const bits = (p.en - p.sts) * 8;
+  if (!Number.isInteger(bit) || bit < 0 || bit >= bits) throw new Error(`GPE bit ${bit} does not exist: GPE0 of a ${world.machineType} machine has bits 0-${bits - 1}`);
+}
+
+/** The memory hotplug selector takes an unsigned 32-bit slot number. */
+function slotNumber(slot: number): number {
+  if (!Number.isInteger(slot) || slot < 0 || slot > 0xffffffff) throw new Error(`slot ${slot}: the guest selects slots 0 to 4294967295 (an unsigned 32-bit write to 0xa00)`);
+  return slot;
+}
+
 Given('the guest enables GPE bit {int}', async function (this: HotplugWorld, bit: number) {
   const p = await gpe(this);
+  gpeBit(this, p, bit);
   const en = await this.portRead('b', p.en + (bit >> 3));
   await this.portWrite('b', p.en + (bit >> 3), en | (1 << (bit & 7)));
 });
 
 Given('the guest disables GPE bit {int}', async function (this: HotplugWorld, bit: number) {
   const p = await gpe(this);
+  gpeBit(this, p, bit);
   const en = await this.portRead('b', p.en + (bit >> 3));
   await this.portWrite('b', p.en + (bit >> 3), en & ~(1 << (bit & 7)));
 });
 
 Given('the guest clears GPE status bit {int}', async function (this: HotplugWorld, bit: number) {
   const p = await gpe(this);
+  gpeBit(this, p, bit);
   await this.portWrite('b', p.sts + (bit >> 3), 1 << (bit & 7)); // write-1-to-clear
 });
 
@@ -60,7 +75,7 @@ Given('the guest writes {hex} to GPE0 {word}', async function (this: HotplugWorl
 });
 
 Given('the guest selects slot {slot}', async function (this: HotplugWorld, slot: number) {
-  await this.portWrite('l', MHP.select, slot >>> 0);
+  await this.portWrite('l', MHP.select, slotNumber(slot));
 });
 
 Given("the guest reads the slot's status", async function (this: HotplugWorld) {
@@ -72,7 +87,7 @@ Given('the guest writes {hex} to the slot flags', async function (this: HotplugW
 });
 
 async function slotWrite(world: HotplugWorld, slot: number, value: number): Promise<void> {
-  await world.portWrite('l', MHP.select, slot);
+  await world.portWrite('l', MHP.select, slotNumber(slot));
   await world.portWrite('b', MHP.flags, value);
 }
 
@@ -86,7 +101,7 @@ Given('the guest ejects slot {slot}', async function (this: HotplugWorld, slot: 
   await slotWrite(this, slot, 0x08);
 });
 Given('the guest reports OST event {hex} with status {hex} for slot {slot}', async function (this: HotplugWorld, ev: number, st: number, slot: number) {
-  await this.portWrite('l', MHP.select, slot);
+  await this.portWrite('l', MHP.select, slotNumber(slot));
   await this.portWrite('l', MHP.ostEvent, ev);
   await this.portWrite('l', MHP.ostStatus, st);
 });
@@ -110,6 +125,7 @@ Given('the guest handles the memory hotplug event for {int} slots', async functi
 
 // --- raw qtest --------------------------------------------------------------------------------------
 Given('qtest runs {string}', async function (this: HotplugWorld, line: string) {
+  if (/[\r\n]/.test(line)) throw new Error(`${this.uri}${this.stepLocation ? ':' + this.stepLocation.line : ''}: a qtest line must not contain a line break (\\r or \\n)`);
   await this.qtest(line);
 });
 Given('qtest runs:', async function (this: HotplugWorld, lines: string) {

@@ -54,11 +54,13 @@ export function typeValue(type: PropType, value: string): unknown {
 }
 
 function typed(kind: string, pairs: [string, string][]): Record<string, unknown> {
-  const types = TYPES[kind] ?? {};
+  const types = Object.prototype.hasOwnProperty.call(TYPES, kind) ? TYPES[kind] : {};
   const out: Record<string, unknown> = {};
   for (const [k, v] of pairs) {
-    if (k in out) throw new HmpArgsError(`option '${k}' given twice`);
-    out[k] = typeValue(types[k] ?? 'str', v);
+    // Own keys only: `constructor=1` or `__proto__=1` are options like any other, not Object's members.
+    if (Object.prototype.hasOwnProperty.call(out, k)) throw new HmpArgsError(`option '${k}' given twice`);
+    const type = Object.prototype.hasOwnProperty.call(types, k) ? types[k] : 'str';
+    Object.defineProperty(out, k, { value: typeValue(type, v), enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

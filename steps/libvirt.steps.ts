@@ -24,8 +24,14 @@ Given(/^libvirt (\d+\.\d+) on QEMU (\d+\.\d+)$/, function (this: HotplugWorld, v
   const v = libvirtVersion(version);
   if (v.qemu !== qemu) throw new Error(`libvirt ${v.name} is modelled on QEMU ${v.qemu}, not ${qemu}`);
   const s = libvirt(this);
-  if (s.domain) throw new Error('choose the versions before the domain is defined');
+  if (s.domain || this.backend) throw new Error('choose the versions before the domain is defined');
   s.version = v.name;
+  this.qemuOverride = v.qemu;
+});
+
+Given(/^QEMU (7\.2|10\.0)$/, function (this: HotplugWorld, qemu: '7.2' | '10.0') {
+  if (this.backend) throw new Error('choose the QEMU release before the machine is started');
+  this.qemuOverride = qemu;
 });
 
 // --- the domain ----------------------------------------------------------------------------------------

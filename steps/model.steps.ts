@@ -46,3 +46,29 @@ Then('the trace does not pass through {string}', function (this: HotplugWorld, f
   const t = actionTrace(this);
   if (t.some((x) => x.fn === fn)) throw new Error(`the trace of the last action passes through ${fn}`);
 });
+
+/**
+ * The call chain as a tree: each line a function name, indented two spaces per call level (relative to the
+ * first line). The lines must appear in this order in the last action's trace, each at its depth, so callers,
+ * callees and siblings are pinned, not only the order.
+ */
+Then('the trace has the call chain:', function (this: HotplugWorld, text: string) {
+  text = docString(text);
+  const t = actionTrace(this);
+  const want = text.split('\n').filter((l) => l.trim() !== '').map((l) => ({ fn: l.trim(), level: (l.length - l.trimStart().length) / 2 }));
+  const base = want[0].level;
+  let i = 0;
+  let depth0: number | undefined;
+  for (const x of t) {
+    if (i >= want.length) break;
+    const w = want[i];
+    if (x.fn !== w.fn) continue;
+    if (depth0 === undefined) depth0 = x.depth - (w.level - base);
+    if (x.depth - depth0 !== w.level - base) continue;
+    i++;
+  }
+  if (i < want.length) {
+    const shown = t.map((x) => `${'  '.repeat(x.depth)}${x.fn}${x.note ? ` (${x.note})` : ''}`).join('\n');
+    throw new Error(`the trace of the last action does not reach ${want[i].fn} at call level ${want[i].level - base} after ${want.slice(0, i).map((w) => w.fn).join(' → ') || 'the start'}:\n${shown}`);
+  }
+});

@@ -3,6 +3,7 @@
 
 import { defineParameterType } from '@cucumber/cucumber';
 import { parseSize } from '../engine/units';
+import { hexParam } from './hex';
 
 const SIZE_RE = /0x[0-9a-fA-F]+|\d+(?:\.\d+)?(?: ?(?:[KMGTkmgt]i?B|[KMGTkmgt]|bytes?|B))?/;
 
@@ -10,7 +11,7 @@ defineParameterType({ name: 'size', regexp: SIZE_RE, transformer: (s: string) =>
 defineParameterType({ name: 'addr', regexp: SIZE_RE, transformer: (s: string) => parseSize(s), useForSnippets: false });
 
 /** Register values and ports: `0x08`, `8`. */
-defineParameterType({ name: 'hex', regexp: /0x[0-9a-fA-F]+|\d+/, transformer: (s: string) => Number(s), useForSnippets: false });
+defineParameterType({ name: 'hex', regexp: /0x[0-9a-fA-F]+|\d+/, transformer: hexParam, useForSnippets: false });
 
 /** DIMM slot numbers may be negative in requests (`slot -2` is refused by QEMU with its own message). */
 defineParameterType({ name: 'slot', regexp: /-?\d+/, transformer: (s: string) => Number(s), useForSnippets: false });

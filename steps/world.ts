@@ -102,9 +102,12 @@ export class HotplugWorld extends World<WorldParams> {
     return b === 'qemu' || b === 'diff' ? b : 'model';
   }
 
+  /** `Given QEMU 10.0` / `Given libvirt 11.3 on QEMU 10.0`: this scenario's release, over the world parameter. */
+  qemuOverride?: QemuVersion;
+
   /** The QEMU release of this run (world parameter `qemuVersion`, set by the *-10.0 profiles). */
   get qemuVersion(): QemuVersion {
-    const v = this.parameters.qemuVersion ?? DEFAULT_QEMU_VERSION;
+    const v = this.qemuOverride ?? this.parameters.qemuVersion ?? DEFAULT_QEMU_VERSION;
     if (!isQemuVersion(v)) throw new Error(`world parameter qemuVersion must be one of ${QEMU_VERSIONS.join(', ')}, got '${v}'`);
     return v;
   }
@@ -264,6 +267,10 @@ export class HotplugWorld extends World<WorldParams> {
   }
 
   async portWrite(width: 'b' | 'w' | 'l', port: number, value: number | bigint, internal = false): Promise<void> {
+    // Never `outl 0xa00 0x-1`: a value must be what the guest can write with that access.
+    const max = width === 'b' ? 0xffn : width === 'w' ? 0xffffn : 0xffffffffn;
+    const v = typeof value === 'bigint' ? value : Number.isInteger(value) ? BigInt(value) : undefined;
+    if (v === undefined || v < 0n || v > max) throw new Error(`out${width}: the value ${value} does not fit (0 to 0x${max.toString(16)})`);
     await this.qtest(`out${width} 0x${port.toString(16)} 0x${value.toString(16)}`, { internal });
   }
 

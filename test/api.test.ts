@@ -26,3 +26,20 @@ test('predict where a DIMM lands and what QEMU would refuse, purely', () => {
   const devices = queryMemoryDevices(s) as Array<{ data: { id: string; slot: number; addr: number } }>;
   assert.deepEqual(devices.map((d) => [d.data.id, d.data.slot, d.data.addr.toString(16)]), [['d0', 0, '140000000'], ['d1', 3, '1c0000000']]);
 });
+
+test('the library takes the QEMU release with the machine: buildFromCommandLine(cmd, "10.0")', async () => {
+  const { QEMU_VERSIONS, qemuVersionData } = await import('../index');
+  assert.deepEqual([...QEMU_VERSIONS], ['7.2', '10.0']);
+  const seven = buildFromCommandLine('-M pc -m 1G,slots=2,maxmem=4G');
+  const ten = buildFromCommandLine('-M pc -m 1G,slots=2,maxmem=4G', '10.0');
+  assert.ok(seven.ok && ten.ok);
+  assert.equal(seven.state.config.machineName, 'pc-i440fx-7.2');
+  assert.equal(ten.state.config.machineName, 'pc-i440fx-10.0');
+  assert.equal(ten.state.config.qemu, qemuVersionData('10.0'));
+  // the same mistake, each release's words
+  const slot = { kind: 'qmp' as const, command: { execute: 'device_add', arguments: { driver: 'pc-dimm', id: 'd0', memdev: 'm0', slot: 'one' } } };
+  const withM0 = (s: MachineState) => reduce(s, { kind: 'qmp', command: { execute: 'object-add', arguments: { 'qom-type': 'memory-backend-ram', id: 'm0', size: 1n << 28n } } }).state;
+  const reply = (s: MachineState) => JSON.stringify(reduce(withM0(s), slot).reply);
+  assert.match(reply(seven.state), /Parameter 'slot' expects integer/);
+  assert.match(reply(ten.state), /Invalid parameter type for 'slot', expected: integer/);
+});

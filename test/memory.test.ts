@@ -110,7 +110,17 @@ function plug(t: Transition<MemoryState>, id: string, size: bigint, offset: bigi
 describe('transactions', () => {
   test('a DIMM plug is one commit with one added range', () => {
     const t = plug(boot('pc', { ram: GiB, slots: 4n, maxmem: 8n * GiB }), 'mem0', GiB, 0n, 'tcg');
-    assert.deepEqual(t.fx.trace, [{ fn: 'memory_region_transaction_commit', note: 'flat view: +1 range; cpu-smm-0 flat view: +1 range', depth: 0 }]);
+    // QEMU's hops: begin (coalesced-MMIO flush, depth), commit → flatviews_reset → generate_memory_topology →
+    // render_memory_region, then address_space_set_flatview → address_space_update_topology_pass.
+    assert.deepEqual(t.fx.trace.map((e) => `${'  '.repeat(e.depth)}${e.fn}${e.note ? ` (${e.note})` : ''}`), [
+      'memory_region_transaction_begin (qemu_flush_coalesced_mmio_buffer, depth 1)',
+      'memory_region_transaction_commit (flat view: +1 range; cpu-smm-0 flat view: +1 range)',
+      '  flatviews_reset',
+      '    generate_memory_topology (root system)',
+      '      render_memory_region (system)',
+      '  address_space_set_flatview (AS memory)',
+      '    address_space_update_topology_pass (flat view: +1 range)',
+    ]);
     assert.deepEqual(t.state.flat[SYSTEM_ID].at(-1), fr(0x100000000n, 0x140000000n, 'mem0'));
     assert.deepEqual(t.state.kvmSlots, []);
   });
@@ -128,6 +138,7 @@ describe('transactions', () => {
     assert.equal(m4.state.txDepth, 0);
     assert.ok(!m4.state.flat[SYSTEM_ID].some((r) => r.region === 'hpet'));
     assert.equal(m4.fx.trace[0].fn, 'memory_region_transaction_commit');
+    assert.equal(m2.fx.trace[0].note, 'qemu_flush_coalesced_mmio_buffer, depth 3');
   });
 
   test('an unchanged tree commits nothing and returns the same state', () => {
@@ -149,7 +160,13 @@ describe('transactions', () => {
 });
 
 const slots = (m: MemoryState) => kvmSlotsView(m).map((s) => `${s.id}/${s.flags}/0x${s.start.toString(16)}/0x${s.size.toString(16)}`);
-const kvmTrace = (t: Transition<MemoryState>) => t.fx.trace.filter((e) => e.fn.startsWith('kvm_')).map((e) => `${e.fn === 'kvm_region_add' ? '+' : '-'}${e.note}`);
+const kvmTrace = (t: Transition<MemoryState>) => {
+  // Every kvm_region_add/del reaches kvm_set_phys_mem, one level below it.
+  t.fx.trace.forEach((e, i) => {
+    if (e.fn === 'kvm_region_add' || e.fn === 'kvm_region_del') assert.deepEqual([t.fx.trace[i + 1]?.fn, t.fx.trace[i + 1]?.depth], ['kvm_set_phys_mem', e.depth + 1]);
+  });
+  return t.fx.trace.filter((e) => e.fn === 'kvm_region_add' || e.fn === 'kvm_region_del').map((e) => `${e.fn === 'kvm_region_add' ? '+' : '-'}${e.note}`);
+};
 
 describe('KVM memory slots (facts §3.6, observed with -trace kvm_set_user_memory)', () => {
   test('pc -m 1G: boot ends with slots 0..4; a DIMM gets slot 5; eject frees it', () => {
@@ -287,7 +304,7 @@ describe('PM block (setPmBase)', () => {
     assert.ok(io.some((r) => r.region === 'acpi-evt' && r.start === 0x600n && r.end === 0x604n));
     assert.ok(io.some((r) => r.region === 'acpi-tmr' && r.start === 0x608n));
     assert.equal(t.state.regions.get(PIIX4_PM_ID)!.addr, 0x600n);
-    assert.match(t.fx.trace[0].note ?? '', /I\/O flat view: \+/);
+    assert.match(t.fx.trace.find((e) => e.fn === 'memory_region_transaction_commit')?.note ?? '', /I\/O flat view: \+/);
   });
 
   test('q35: ich9-pm at PMBASE 0x600 puts GPE0 at 0x620-0x62f', () => {

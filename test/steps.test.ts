@@ -225,6 +225,9 @@ test('-accel kvm on real QEMU without KVM: the scenario is skipped with the reas
     const kvm = run.scenarios.find((s) => s.name === 'kvm')!;
     assert.equal(kvm.status, 'SKIPPED');
     assert.match(kvm.notes?.join('\n') ?? '', /skipped: -accel kvm needs KVM, and \/nonexistent\/kvm is missing/);
+    const { annotateJunitSkips } = require('../reports/junit') as typeof import('../reports/junit');
+    const junit = '<testsuite><testcase classname="f" name="kvm" time="0.2">\n<skipped/>\n</testcase><testcase classname="f" name="tcg" time="0.1"></testcase></testsuite>';
+    assert.match(annotateJunitSkips(junit, run.scenarios), /<testcase classname="f" name="kvm" time="0.2">\n<skipped message="-accel kvm needs KVM, and \/nonexistent\/kvm is missing[^"]*"\/>/);
     const { renderReport } = require('../reports/html') as typeof import('../reports/html');
     assert.match(renderReport(run), /-accel kvm needs KVM, and \/nonexistent\/kvm is missing/);
     const cli = spawnSync(process.execPath, [join(ROOT, 'bin', 'hotplug-scenarios.js'), 'replay', '--backend', 'qemu', join(ROOT, 'test/replay/qemu-kvm/kvm-plug-query-pc.yaml')], { encoding: 'utf8' });

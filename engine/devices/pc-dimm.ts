@@ -1,11 +1,13 @@
-// pc-dimm hot/cold plug: qdev_device_add → pc_memory_pre_plug → pc_dimm_pre_plug (slot) →
-// memory_device_pre_plug (address) → pc_dimm_realize (node, busy memdev) → pc_memory_plug
-// (add_subregion into device-memory, ACPI plug callback). Every check in QEMU 7.2's order.
+// pc-dimm hot/cold plug (hw/i386/pc.c, hw/mem/pc-dimm.c, hw/mem/memory-device.c): device_set_realized →
+// pc_machine_device_pre_plug_cb → pc_memory_pre_plug → pc_dimm_pre_plug (slot) → memory_device_pre_plug
+// (address) → pc_dimm_realize (node, busy memdev) → pc_machine_device_plug_cb → pc_memory_plug →
+// pc_dimm_plug → memory_device_plug (add_subregion into device-memory), then the ACPI device's plug callback.
+// Every check in QEMU 7.2's order; docs/call-chains.md maps every hop.
 
 import { messagesOf, qemuOf } from '../versions';
 import type { Dimm, MachineState } from '../state';
 import { E } from '../errors';
-import { merge, nest, trace, type Effects } from '../effects';
+import { merge, nest, trace, tracepoint, type Effects } from '../effects';
 import { refuse, succeed, type Outcome } from '../outcome';
 import { addSubregion } from '../memory/regions';
 import { memTransaction } from '../memory/transaction';
@@ -36,27 +38,33 @@ export function peripheralPath(state: MachineState, id: string | undefined): str
 }
 
 /**
- * Realize and plug a pc-dimm. `hotplugged` is true for device_add after machine init (even paused) and
- * false for `-device` on the command line. The caller has already checked the id and resolved memdev.
+ * device_set_realized(pc-dimm, true), as QEMU 7.2 runs it for a pc-dimm: hotplug_handler_pre_plug (the
+ * machine's pc_machine_device_pre_plug_cb → pc_memory_pre_plug → pc_dimm_pre_plug → memory_device_pre_plug),
+ * then the device's realize (pc_dimm_realize), then hotplug_handler_plug (pc_machine_device_plug_cb →
+ * pc_memory_plug → pc_dimm_plug → memory_device_plug, then the ACPI device's plug callback). `hotplugged` is
+ * true for device_add after machine init (even paused) and false for `-device` on the command line. The
+ * caller (qdev_device_add) has already checked the id and resolved memdev.
  */
 export function plugDimm(state: MachineState, req: DimmRequest, hotplugged: boolean): Outcome<MachineState> {
   const c = state.config;
-  let fx: Effects = trace('pc_memory_pre_plug', undefined, 0);
-  const fail = (error: ReturnType<typeof E.acpiMissing>, fn?: string) =>
-    refuse<MachineState>(error, merge(fx, trace(fn ?? 'error_setg', error.desc, 1)));
+  const name = req.id ?? 'anonymous';
+  let fx: Effects = trace('device_set_realized', `pc-dimm ${name}`, 0);
+  const fail = (error: ReturnType<typeof E.acpiMissing>, fn: string | undefined, depth: number) =>
+    refuse<MachineState>(error, merge(fx, trace(fn ?? 'error_setg', error.desc, depth)));
 
   // pc_memory_pre_plug: ACPI device present and enabled, then the ACPI device's own pre_plug.
-  if (!c.acpi) return fail(E.acpiMissing());
-  if (!c.memoryHotplugSupport) return fail(E.memhpOff(c.type === 'pc' ? 'PIIX4_PM' : 'ICH9-LPC'), 'acpi_memory_hotplug pre_plug');
+  fx = merge(fx, merge(trace('pc_machine_device_pre_plug_cb', undefined, 1), trace('pc_memory_pre_plug', undefined, 2)));
+  if (!c.acpi) return fail(E.acpiMissing(), undefined, 3);
+  if (!c.memoryHotplugSupport) return fail(E.memhpOff(c.type === 'pc' ? 'PIIX4_PM' : 'ICH9-LPC'), 'acpi_memory_hotplug pre_plug', 3);
 
   // pc_dimm_pre_plug: slot range, then the occupancy bitmap.
   const slot = chooseSlot(state.dimms, req.slot, c.ramSlots);
-  if (!slot.ok) return fail(slot.error, 'pc_dimm_pre_plug');
-  fx = merge(fx, trace('pc_dimm_pre_plug', `slot ${slot.value}`, 1));
+  if (!slot.ok) return fail(slot.error, 'pc_dimm_pre_plug', 3);
+  fx = merge(fx, merge(trace('pc_dimm_pre_plug', `slot ${slot.value}`, 3), tracepoint('mhp_pc_dimm_assigned_slot', `${slot.value}`)));
 
   // memory_device_pre_plug: the backend's region gives size and alignment.
   const backend = req.memdev === undefined ? undefined : findBackend(state, req.memdev);
-  if (!backend) return fail(E.memdevNotSet(), 'memory_device_pre_plug');
+  if (!backend) return fail(E.memdevNotSet(), 'memory_device_pre_plug', 4);
   const align = c.flags.enforceAlignedDimm ? backend.align : LEGACY_ALIGN;
   const addr = chooseAddr(state.dimms, {
     deviceMemory: state.layout.deviceMemory,
@@ -69,20 +77,20 @@ export function plugDimm(state: MachineState, req: DimmRequest, hotplugged: bool
     messages: messagesOf(qemuOf(c)),
     sizeCheckFirst: qemuOf(c).memoryDeviceSizeCheckFirst,
   });
-  if (!addr.ok) return fail(addr.error, 'memory_device_get_free_addr');
-  fx = merge(fx, trace('memory_device_pre_plug', `addr ${hex(addr.value)}`, 1));
+  if (!addr.ok) return fail(addr.error, 'memory_device_get_free_addr', 5);
+  fx = merge(fx, merge(trace('memory_device_pre_plug', `addr ${hex(addr.value)}`, 4), tracepoint('memory_device_pre_plug', `id=${req.id ?? ''} addr=${hex(addr.value)}`)));
 
   // pc_dimm_realize: NUMA node, then the memdev must not be mapped already.
   const nodes = state.layout.numNodes;
   if ((nodes > 0 && req.node >= BigInt(nodes)) || (nodes === 0 && req.node !== 0n)) {
-    fx = merge(fx, trace('pc_dimm_realize', undefined, 0));
-    return fail(E.nodeOutOfRange(req.node, nodes || 1));
+    fx = merge(fx, trace('pc_dimm_realize', undefined, 1));
+    return fail(E.nodeOutOfRange(req.node, nodes || 1), undefined, 2);
   }
   if (backend.mapped) {
-    fx = merge(fx, trace('pc_dimm_realize', undefined, 0));
-    return fail(E.memdevBusy(backend.id));
+    fx = merge(fx, trace('pc_dimm_realize', undefined, 1));
+    return fail(E.memdevBusy(backend.id), undefined, 2);
   }
-  fx = merge(fx, trace('pc_dimm_realize', `memdev ${backend.id} mapped`, 0));
+  fx = merge(fx, trace('pc_dimm_realize', `memdev ${backend.id} mapped`, 1));
 
   const dimm: Dimm = {
     id: req.id,
@@ -102,16 +110,25 @@ export function plugDimm(state: MachineState, req: DimmRequest, hotplugged: bool
     anonCount: req.id === undefined ? next.anonCount + 1 : next.anonCount,
   };
 
-  // pc_memory_plug → memory_device_plug: map the backend's region inside device-memory.
-  const base = state.layout.deviceMemory!.base;
-  fx = merge(fx, trace('pc_memory_plug', undefined, 0));
-  fx = merge(fx, trace('memory_region_add_subregion', `${DEVICE_MEMORY_REGION} + ${hex(addr.value - base)} ← ${backend.region}`, 1));
-  const tx = memTransaction(next.mem, (r) => addSubregion(r, DEVICE_MEMORY_REGION, addr.value - base, backend.region, 0), c.accel);
-  next = { ...next, mem: tx.state };
-  fx = merge(fx, nest(tx.fx, 1));
+  // hotplug_handler_plug(machine) → pc_machine_device_plug_cb → pc_memory_plug.
+  fx = merge(fx, merge(trace('pc_machine_device_plug_cb', undefined, 1), trace('pc_memory_plug', undefined, 2)));
+  const plugged = pcDimmPlug(next, dimm, backend.region, 3);
+  next = plugged.state;
+  fx = merge(fx, plugged.fx);
 
-  // The ACPI device's plug callback (PIIX4_PM / ICH9-LPC → acpi_memory_plug_cb).
+  // hotplug_handler_plug(acpi_dev): the ACPI device's plug callback (PIIX4_PM / ICH9-LPC → acpi_memory_plug_cb).
   const acpi = acpiMemoryPlug(next, slot.value, hotplugged);
-  fx = merge(fx, trace(c.type === 'pc' ? 'piix4_device_plug_cb' : 'ich9_pm_device_plug_cb', undefined, 1));
-  return succeed(acpi.state, merge(fx, nest(acpi.fx, 2)));
+  fx = merge(fx, trace(c.type === 'pc' ? 'piix4_device_plug_cb' : 'ich9_pm_device_plug_cb', undefined, 3));
+  return succeed(acpi.state, merge(fx, nest(acpi.fx, 4)));
+}
+
+/** pc_dimm_plug → memory_device_plug: map the backend's region inside device-memory (one memory transaction). */
+function pcDimmPlug(state: MachineState, dimm: Dimm, region: string, depth: number): { state: MachineState; fx: Effects } {
+  const base = state.layout.deviceMemory!.base;
+  let fx = merge(trace('pc_dimm_plug', undefined, depth), trace('memory_device_plug', undefined, depth + 1));
+  fx = merge(fx, trace('memory_region_add_subregion', `${DEVICE_MEMORY_REGION} + ${hex(dimm.addr - base)} ← ${region}`, depth + 2));
+  const tx = memTransaction(state.mem, (r) => addSubregion(r, DEVICE_MEMORY_REGION, dimm.addr - base, region, 0), state.config.accel);
+  fx = merge(fx, nest(tx.fx, depth + 3));
+  fx = merge(fx, tracepoint('memory_device_plug', `id=${dimm.id ?? ''} addr=${hex(dimm.addr)}`));
+  return { state: { ...state, mem: tx.state }, fx };
 }

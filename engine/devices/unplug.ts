@@ -6,7 +6,7 @@ import { messagesOf, qemuOf } from '../versions';
 import type { MachineState } from '../state';
 import { E, ModelLimit } from '../errors';
 import { PERIPHERAL, resolvePathAt } from '../qom/tree';
-import { event, merge, nest, trace, type Effects, type Transition } from '../effects';
+import { event, merge, nest, trace, type Effects, type Transition, tracepoint } from '../effects';
 import { refuse, succeed, type Outcome } from '../outcome';
 import { delSubregion } from '../memory/regions';
 import { memTransaction } from '../memory/transaction';
@@ -14,6 +14,7 @@ import { acpiMemoryUnplug, acpiMemoryUnplugRequest } from '../acpi/memhp';
 import { setMapped } from './backends';
 import { ghashRemove } from '../qom/ghash';
 import { DEVICE_MEMORY_REGION } from './pc-dimm';
+import { hex } from '../units';
 
 /** qmp_device_del → qdev_unplug → pc_memory_unplug_request. Repeats are accepted and re-raise the GPE. */
 export function unplugRequest(state: MachineState, id: string): Outcome<MachineState> {
@@ -39,9 +40,9 @@ export function unplugDimm(state: MachineState, slot: bigint): Transition<Machin
   fx = merge(fx, nest(acpi.fx, 1));
   let next = acpi.state;
   const backend = next.backends.find((b) => b.id === dimm.memdev)!;
-  fx = merge(fx, trace('memory_device_unplug', `del_subregion ${backend.region}`, 1));
+  fx = merge(fx, merge(trace('pc_dimm_unplug', undefined, 1), trace('memory_device_unplug', `del_subregion ${backend.region}`, 2)));
   const tx = memTransaction(next.mem, (r) => delSubregion(r, DEVICE_MEMORY_REGION, backend.region), next.config.accel);
-  fx = merge(fx, nest(tx.fx, 2));
+  fx = merge(fx, merge(nest(tx.fx, 3), tracepoint('memory_device_unplug', `id=${dimm.id ?? ''} addr=${hex(dimm.addr)}`)));
   next = { ...next, mem: tx.state };
   next = setMapped(next, dimm.memdev, false);
   next = {

@@ -29,10 +29,14 @@ function interceptsIoapicInputs(q: QtestState): boolean {
 
 /** The IOAPIC's input n, through the qtest intercept when one is installed (qtest_irq_handler). */
 export function ioapicInput(state: MachineState, n: number, level: number, depth: number): Transition<MachineState> {
-  const t = state.irq.mode === 'kvm' ? kvmIoapicInput(state.irq, n, level, depth + 1) : ioapicSetIrq(state.irq, n, level, depth + 1);
+  // Under a qtest intercept qtest_irq_handler sits in front of the input and calls it; otherwise the input
+  // is the GSI handler's direct callee (a sibling of the i8259's).
+  const intercepted = interceptsIoapicInputs(state.qtest);
+  const at = intercepted ? depth + 1 : depth;
+  const t = state.irq.mode === 'kvm' ? kvmIoapicInput(state.irq, n, level, at) : ioapicSetIrq(state.irq, n, level, at);
   let next: MachineState = { ...state, irq: t.state };
   let fx: Effects = t.fx;
-  if (interceptsIoapicInputs(state.qtest)) {
+  if (intercepted) {
     fx = merge(trace('qtest_irq_handler', `pin ${n} level ${level}`, depth), fx);
     const cached = state.qtest.levels[n] ?? 0;
     if (cached !== level) {
@@ -45,14 +49,19 @@ export function ioapicInput(state: MachineState, n: number, level: number, depth
   return { state: next, fx };
 }
 
-/** qemu_set_irq(x86ms->gsi[n], level) → gsi_handler. */
+/**
+ * qemu_set_irq(x86ms->gsi[n], level) → gsi_handler (TCG) / kvm_pc_gsi_handler (KVM): the i8259 input n
+ * (n < 16: pic_set_irq, or kvm_pic_set_irq → kvm_set_irq) and the IOAPIC input n (ioapic_set_irq, or
+ * kvm_ioapic_set_irq → kvm_set_irq), as siblings.
+ */
 export function setGsi(state: MachineState, n: number, level: number, depth = 0): Transition<MachineState> {
   if (n < 0 || n >= GSI_NUM_PINS) return done(state);
   level = level ? 1 : 0;
   const gsi = [...state.irq.gsi];
   gsi[n] = level;
   let cur: MachineState = { ...state, irq: { ...state.irq, gsi } };
-  let fx: Effects = trace('gsi_handler', `gsi ${n} level ${level}`, depth);
+  // kvm_pc_gsi_handler with the in-kernel irqchip, gsi_handler otherwise (pc_gsi_create chooses).
+  let fx: Effects = trace(cur.irq.mode === 'kvm' ? 'kvm_pc_gsi_handler' : 'gsi_handler', `gsi ${n} level ${level}`, depth);
   if (n < ISA_NUM_IRQS) {
     const p = cur.irq.mode === 'kvm'
       ? kvmPicSetIrq(cur.irq, n, level, depth + 1)

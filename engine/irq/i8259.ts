@@ -84,6 +84,7 @@ export function picSetIrq(irq: IrqState, chip: 0 | 1, pin: number, level: number
     ? merge(trace('pic_set_irq', `${chip === 0 ? 'master' : 'slave'} pin ${pin} (IRQ ${index}) level ${level}`, depth), tracepoint('pic_set_irq', `master ${chip === 0 ? 1 : 0} irq ${pin} level ${level}`))
     : NO_EFFECTS;
   let next = stats ? { ...irq, picStats: statUpdate(irq.picStats, index, level) } : irq;
+  const counted = stats && irq.mode === 'tcg' ? statTrace('pic_stat_update_irq', next.picStats, index, depth + 1) : NO_EFFECTS;
   let irr = s.irr;
   let lastIrr = s.lastIrr;
   if (s.elcr & mask) {
@@ -96,7 +97,12 @@ export function picSetIrq(irq: IrqState, chip: 0 | 1, pin: number, level: number
   }
   next = withChip(next, chip, { ...s, irr: irr & 0xff, lastIrr: lastIrr & 0xff });
   const up = updateIrq(next, chip, depth + 1);
-  return { state: up.state, fx: merge(fx, up.fx) };
+  return { state: up.state, fx: merge(merge(fx, counted), up.fx) };
+}
+
+/** pic_stat_update_irq / ioapic_stat_update_irq as a trace entry: the line's level and its rising-edge count. */
+export function statTrace(fn: string, stats: IrqStats, index: number, depth: number): Effects {
+  return trace(fn, `irq ${index} level ${stats.level[index]} count ${stats.count[index]}`, depth);
 }
 
 /** pic_intack: acknowledge `pin` (ISR unless auto-EOI; IRR cleared only for edge lines). */

@@ -3,7 +3,7 @@
 // performs the i8259 INTA cycle, as ioapic_entry_parse does.
 
 import { done, merge, trace, tracepoint, type Effects, type Transition } from '../effects';
-import { picReadIrq, statUpdate } from './i8259';
+import { picReadIrq, statTrace, statUpdate } from './i8259';
 import { GSI_NUM_PINS, type IoapicState, type IrqState } from './types';
 
 export const IOAPIC_BASE = 0xfec00000n;
@@ -58,8 +58,9 @@ function service(irq: IrqState, depth: number): Transition<IrqState> {
 
 /** ioapic_set_irq(vector, level) for the TCG IOAPIC; statistics count the input before the 0 → 2 remap. */
 export function ioapicSetIrq(irq: IrqState, vector: number, level: number, depth = 0): Transition<IrqState> {
-  const fx = merge(trace('ioapic_set_irq', `pin ${vector} level ${level}`, depth), tracepoint('ioapic_set_irq', `vector: ${vector} level: ${level}`));
   let cur: IrqState = { ...irq, ioapicStats: statUpdate(irq.ioapicStats, vector, level) };
+  const counted = statTrace('ioapic_stat_update_irq', cur.ioapicStats, vector, depth + 1);
+  const fx = merge(merge(trace('ioapic_set_irq', `pin ${vector} level ${level}`, depth), tracepoint('ioapic_set_irq', `vector: ${vector} level: ${level}`)), counted);
   const pin = vector === 0 ? 2 : vector;
   if (pin >= GSI_NUM_PINS) return done(cur, fx);
   const mask = 1 << pin;

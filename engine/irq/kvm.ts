@@ -5,7 +5,7 @@
 // QEMU's dispatch: through qtest they read 0 and writes are dropped.
 
 import { merge, trace, type Transition } from '../effects';
-import { picSetIrq, statUpdate } from './i8259';
+import { picSetIrq, statTrace, statUpdate } from './i8259';
 import { kvmIoapicSetIrq } from './ioapic';
 import type { IrqState } from './types';
 
@@ -23,14 +23,16 @@ function kernelSetIrq(irq: IrqState, gsi: number, level: number, depth: number):
 
 /** kvm_pic_set_irq: statistics per GSI index (no cascade count), then the kernel. */
 export function kvmPicSetIrq(irq: IrqState, n: number, level: number, depth = 0): Transition<IrqState> {
-  const fx = trace('kvm_pic_set_irq', `irq ${n} level ${level}`, depth);
-  const t = kernelSetIrq({ ...irq, picStats: statUpdate(irq.picStats, n, level) }, n, level, depth + 1);
+  const counted = { ...irq, picStats: statUpdate(irq.picStats, n, level) };
+  const fx = merge(trace('kvm_pic_set_irq', `irq ${n} level ${level}`, depth), statTrace('pic_stat_update_irq', counted.picStats, n, depth + 1));
+  const t = kernelSetIrq(counted, n, level, depth + 1);
   return { state: t.state, fx: merge(fx, t.fx) };
 }
 
 /** kvm_ioapic_set_irq: statistics per input pin, then the kernel (kvm_gsi_base 0). */
 export function kvmIoapicInput(irq: IrqState, n: number, level: number, depth = 0): Transition<IrqState> {
-  const fx = trace('kvm_ioapic_set_irq', `irq ${n} level ${level}`, depth);
-  const t = kernelSetIrq({ ...irq, ioapicStats: statUpdate(irq.ioapicStats, n, level) }, n, level, depth + 1);
+  const counted = { ...irq, ioapicStats: statUpdate(irq.ioapicStats, n, level) };
+  const fx = merge(trace('kvm_ioapic_set_irq', `irq ${n} level ${level}`, depth), statTrace('ioapic_stat_update_irq', counted.ioapicStats, n, depth + 1));
+  const t = kernelSetIrq(counted, n, level, depth + 1);
   return { state: t.state, fx: merge(fx, t.fx) };
 }

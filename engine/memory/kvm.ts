@@ -59,7 +59,7 @@ export function kvmRegionDel(slots: readonly KvmSlot[], range: FlatRange): { slo
   if (!victim) return { slots, fx: NO_EFFECTS };
   return {
     slots: slots.filter((s) => s !== victim),
-    fx: trace('kvm_region_del', `slot ${victim.id} gpa ${hex(victim.start)} size ${hex(victim.size)}`, 1),
+    fx: merge(trace('kvm_region_del', `slot ${victim.id} gpa ${hex(victim.start)} size ${hex(victim.size)}`, 1), trace('kvm_set_phys_mem', 'remove: KVM_SET_USER_MEMORY_REGION size 0', 2)),
   };
 }
 
@@ -71,7 +71,7 @@ export function kvmRegionAdd(regions: Regions, slots: readonly KvmSlot[], range:
   const flagNote = shape.flags ? ` flags ${hex(BigInt(shape.flags))}` : '';
   return {
     slots: [...slots, slot],
-    fx: trace('kvm_region_add', `slot ${slot.id} gpa ${hex(slot.start)} size ${hex(slot.size)}${flagNote}`, 1),
+    fx: merge(trace('kvm_region_add', `slot ${slot.id} gpa ${hex(slot.start)} size ${hex(slot.size)}${flagNote}`, 1), trace('kvm_set_phys_mem', `add: kvm_set_user_memory_region slot ${slot.id}`, 2)),
   };
 }
 

@@ -62,7 +62,16 @@ function regenerate(mem: MemoryState, accel: MemAccel): Transition<MemoryState> 
     seen.add(as.root);
   }
   if (notes.length === 0) notes.push('flat view: unchanged');
-  const fx = merge(trace('memory_region_transaction_commit', notes.join('; ')), nest(kvmFx, 0));
+  // The commit's hops as QEMU names them: flatviews_reset (generate_memory_topology → render_memory_region
+  // per root) and, per address space, address_space_set_flatview → address_space_update_topology_pass, whose
+  // listeners (the KVM one on AS "memory") add and delete slots.
+  const memAs = mem.addressSpaces.find((a) => a.name === KVM_AS_NAME);
+  let fx = merge(trace('memory_region_transaction_commit', notes.join('; ')), trace('flatviews_reset', undefined, 1));
+  if (memAs) {
+    fx = merge(fx, merge(trace('generate_memory_topology', `root ${memAs.root}`, 2), trace('render_memory_region', memAs.root, 3)));
+    fx = merge(fx, merge(trace('address_space_set_flatview', `AS ${KVM_AS_NAME}`, 1), trace('address_space_update_topology_pass', notes[0], 2)));
+  }
+  fx = merge(fx, nest(kvmFx, 2));
   return done({ ...mem, flat, kvmSlots, pending: false }, fx);
 }
 
@@ -83,8 +92,12 @@ export function commitTx(mem: MemoryState, accel: MemAccel): Transition<MemorySt
 export function memTransaction(mem: MemoryState, change: (r: Regions) => Regions, accel: MemAccel): Transition<MemoryState> {
   const regions = change(mem.regions);
   if (regions === mem.regions) return done(mem);
-  if (mem.txDepth > 0) return done({ ...mem, regions, pending: true });
-  return regenerate({ ...mem, regions, pending: false }, accel);
+  // memory_region_transaction_begin: qemu_flush_coalesced_mmio_buffer (nothing is batched while no vCPU
+  // runs), then ++memory_region_transaction_depth.
+  const begin = trace('memory_region_transaction_begin', `qemu_flush_coalesced_mmio_buffer, depth ${mem.txDepth + 1}`);
+  if (mem.txDepth > 0) return done({ ...mem, regions, pending: true }, begin);
+  const t = regenerate({ ...mem, regions, pending: false }, accel);
+  return { state: t.state, fx: merge(begin, t.fx) };
 }
 
 /** The flat view last committed for an address space (by AS name), or [] when unknown. */

@@ -1,0 +1,161 @@
+@model-only @trace @call-chains
+Feature: The call chains of a hot-add, in QEMU's function names
+  The model's trace names every hop QEMU 7.2 goes through, emitted by the function that models it (grep the
+  name: docs/call-chains.md maps each hop to its file and function). Indentation is the call level: the
+  i8259's and the IOAPIC's inputs are siblings under the GSI handler, as gsi_handler / kvm_pc_gsi_handler
+  call them one after the other (the scenarios intercept the IOAPIC's inputs with qtest, so
+  qtest_irq_handler sits in front of them). QEMU's own trace points referee what they can (features/trace-events.feature);
+  the chain itself is the model's account, hence @model-only.
+
+  Scenario: pc under TCG: device_add down to the emulated i8259 and IOAPIC
+    Given a "pc" machine started with "-m 1G,slots=2,maxmem=4G"
+    And a 256M backend "m0"
+    When I run "device_add pc-dimm,id=d0,memdev=m0"
+    Then the trace has the call chain:
+      """
+      qmp_device_add
+        qdev_device_add
+          device_set_realized
+            pc_machine_device_pre_plug_cb
+              pc_memory_pre_plug
+                pc_dimm_pre_plug
+                  memory_device_pre_plug
+            pc_dimm_realize
+            pc_machine_device_plug_cb
+              pc_memory_plug
+                pc_dimm_plug
+                  memory_device_plug
+                    memory_region_add_subregion
+                      memory_region_transaction_begin
+                      memory_region_transaction_commit
+                        flatviews_reset
+                          generate_memory_topology
+                            render_memory_region
+                        address_space_set_flatview
+                          address_space_update_topology_pass
+                piix4_device_plug_cb
+                  acpi_memory_plug_cb
+                    acpi_send_event
+                      piix4_send_gpe
+                        acpi_send_gpe_event
+                          acpi_update_sci
+                            qemu_set_irq
+                              gsi_handler
+                                pic_set_irq
+                                  pic_stat_update_irq
+                                  pic_set_irq
+                                    pic_stat_update_irq
+                                qtest_irq_handler
+                                  ioapic_set_irq
+                                    ioapic_stat_update_irq
+      """
+    And the trace does not pass through "kvm_region_add"
+
+  Scenario: pc under KVM: the KVM memory listener and the in-kernel irqchip
+    Given a machine started with "-M pc -m 1G,slots=2,maxmem=4G -accel kvm"
+    And a 256M backend "m0"
+    When I run "device_add pc-dimm,id=d0,memdev=m0"
+    Then the trace has the call chain:
+      """
+      pc_dimm_plug
+        memory_device_plug
+          memory_region_add_subregion
+            memory_region_transaction_begin
+            memory_region_transaction_commit
+              address_space_set_flatview
+                address_space_update_topology_pass
+                  kvm_region_add
+                    kvm_set_phys_mem
+      """
+    And the trace has the call chain:
+      """
+      acpi_send_event
+        piix4_send_gpe
+          acpi_send_gpe_event
+            acpi_update_sci
+              qemu_set_irq
+                kvm_pc_gsi_handler
+                  kvm_pic_set_irq
+                    pic_stat_update_irq
+                    kvm_set_irq
+                  qtest_irq_handler
+                    kvm_ioapic_set_irq
+                      ioapic_stat_update_irq
+                      kvm_set_irq
+      """
+    And the trace does not pass through "pic_set_irq"
+    And the trace does not pass through "gsi_handler"
+
+  Scenario: q35 under TCG: ICH9's plug callback, and the SCI through the LPC when its level changes
+    Given a "q35" machine started with "-m 1G,slots=2,maxmem=4G"
+    And the firmware enables the ACPI PM registers
+    And the guest enables GPE bit 3
+    And a 256M backend "m0"
+    When I run "device_add pc-dimm,id=d0,memdev=m0"
+    Then the trace has the call chain:
+      """
+      pc_machine_device_plug_cb
+        pc_memory_plug
+          pc_dimm_plug
+            memory_device_plug
+              memory_region_add_subregion
+          ich9_pm_device_plug_cb
+            acpi_memory_plug_cb
+              acpi_send_event
+                ich9_send_gpe
+                  acpi_send_gpe_event
+                    acpi_update_sci
+                      ich9_set_sci
+                        ich9_lpc_update_pic
+                          gsi_handler
+                            pic_set_irq
+                              pic_stat_update_irq
+                              pic_set_irq
+                            qtest_irq_handler
+                              ioapic_set_irq
+      """
+    And IRQ 9 was raised
+
+  Scenario: q35 under KVM
+    Given a machine started with "-M q35 -m 1G,slots=2,maxmem=4G -accel kvm"
+    And the firmware enables the ACPI PM registers
+    And the guest enables GPE bit 3
+    And a 256M backend "m0"
+    When I run "device_add pc-dimm,id=d0,memdev=m0"
+    Then the trace has the call chain:
+      """
+      ich9_pm_device_plug_cb
+        acpi_memory_plug_cb
+          acpi_send_event
+            ich9_send_gpe
+              acpi_send_gpe_event
+                acpi_update_sci
+                  ich9_set_sci
+                    ich9_lpc_update_pic
+                      kvm_pc_gsi_handler
+                        kvm_pic_set_irq
+                          pic_stat_update_irq
+                          kvm_set_irq
+                        qtest_irq_handler
+                          kvm_ioapic_set_irq
+                            kvm_set_irq
+      """
+    And the trace passes through "kvm_set_phys_mem"
+
+  Scenario: the guest's eject: the unplug chain
+    Given a "pc" machine started with "-m 1G,slots=2,maxmem=4G"
+    And I hot-add a 256M DIMM "d0"
+    And I request unplug of "d0"
+    When the guest ejects slot 0
+    Then the trace has the call chain:
+      """
+      acpi_memory_hotplug_write
+        pc_memory_unplug
+          acpi_memory_unplug_cb
+          pc_dimm_unplug
+            memory_device_unplug
+              memory_region_transaction_begin
+              memory_region_transaction_commit
+          qdev_unrealize
+          object_unparent
+      """
