@@ -349,13 +349,13 @@ const COMMANDS: Record<string, Command> = {
         'and on QEMU 10.0 / libvirt 11.3 and show, step by step, what differs (unified diffs).',
       details: 'Replay scenarios are compared by their transcripts (replies, the QMP libvirt sent, events, IRQ lines);\n' +
         "features by each step's outcome (passed, or failed with QEMU's or libvirt's words). The scenario's own\n" +
-        'qemu-version:/libvirt-version: keys are overridden. Exit 0 whether or not they differ.',
+        'qemu-version:/libvirt-version: keys are overridden. Exit 0 whether or not they differ.\n' +
+        '--html reports/out/versions.html: the topology report (npm run scenarios) then shows it as its upgrade section.',
       minArgs: 1,
       options: {
         json: { type: 'boolean', help: 'one JSON object per scenario and line (steps with before, after, same, diff)' },
-        backend: { type: 'string', value: 'NAME', choices: ['model', 'qemu'], help: 'the model (default) or the real binaries of both versions' },
-        html: { type: 'string', value: 'FILE', help: 'also write the HTML page (matrix + diffs) and FILE.json, which the topology\n' +
-          'report (npm run scenarios) shows as its upgrade section when written to reports/out/versions.html' },
+        backend: { type: 'string', value: 'NAME', choices: ['model', 'qemu'], help: 'the model (default) or real QEMU 7.2 and 10.0 (libvirt stays the model)' },
+        html: { type: 'string', value: 'FILE', help: 'also write the HTML page (matrix + diffs) and its .json (see below)' },
       },
     },
     run: async (p, out) => {
