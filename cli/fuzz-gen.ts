@@ -215,7 +215,7 @@ const QUERIES = [
 ];
 /** qom-set [path, property, value]: run-time backend properties, creation-only ones, a realized DIMM's. */
 const QOM_SETS: ReadonlyArray<readonly [string, string, unknown]> = [
-  ['/objects/B', 'merge', false], ['/objects/B', 'dump', false], ['/objects/B', 'prealloc', true], ['/objects/B', 'policy', 'bind'],
+  ['/objects/B', 'merge', false], ['/objects/B', 'dump', false], ['/objects/B', 'prealloc', false], ['/objects/B', 'policy', 'bind'],
   ['/objects/B', 'share', true], ['/objects/B', 'size', 1048576], ['/objects/B', 'reserve', false], ['/objects/B', 'merge', 1],
   ['/machine/peripheral/D', 'addr', 0], ['/machine/peripheral/D', 'size', 1], ['/objects/B', 'nope', 1], ['/objects', 'B', 1],
 ];

@@ -306,6 +306,41 @@ const COMMANDS: Record<string, Command> = {
     },
     run: async (p, out) => (await import('./fuzz')).fuzzCommand(p, out),
   },
+  report: {
+    spec: {
+      name: 'report',
+      args: 'merge DIR...',
+      summary: 'Merge the reports of a suite run in shards (cucumber-js --shard i/n, each writing its own DIR of\n' +
+        'messages.ndjson and junit.xml) into one messages.ndjson, junit.xml and topology report index.html.',
+      details: 'Example: three machines run `npm run scenarios -- --shard 1/3` ... `--shard 3/3`; collect their\n' +
+        'reports/out/ as shard1/ shard2/ shard3/, then `hotplug-scenarios report merge shard1 shard2 shard3`.\n' +
+        'Exit 1 when a shard\'s run did not succeed (as cucumber-js decided it).',
+      minArgs: 2,
+      options: {
+        out: { type: 'string', value: 'DIR', help: 'where to write the merged reports (default reports/out/merged)' },
+        title: { type: 'string', value: 'TEXT', help: 'the topology report\'s title (default: hotplug-scenarios (merged))' },
+      },
+    },
+    run: async (p, out) => {
+      const [sub, ...dirs] = p.positionals;
+      if (sub !== 'merge') throw new ScenarioError(`report: unknown subcommand '${sub}' (expected: merge DIR...)`);
+      const { mergeReports } = await import('../reports/merge');
+      const outDir = typeof p.values.out === 'string' ? p.values.out : 'reports/out/merged';
+      let r;
+      try {
+        r = mergeReports(dirs, outDir, typeof p.values.title === 'string' ? p.values.title : 'hotplug-scenarios (merged)');
+      } catch (e) {
+        throw new ScenarioError(`report merge: ${(e as Error).message}`);
+      }
+      const count = (st: string) => r.run?.scenarios.filter((s) => s.status === st).length ?? 0;
+      const passed = count('PASSED');
+      const skipped = count('SKIPPED');
+      if (r.run) out(`scenarios: ${passed} passed, ${r.run.scenarios.length - passed - skipped} failed${skipped ? `, ${skipped} skipped` : ''}`);
+      out(`merged ${dirs.length} report directories into ${outDir}/: ${r.wrote.join(', ')}`);
+      // as cucumber-js: a run fails when a shard's run did not succeed
+      return r.run && !r.run.success ? 1 : 0;
+    },
+  },
   versions: {
     spec: {
       name: 'versions',
@@ -314,13 +349,13 @@ const COMMANDS: Record<string, Command> = {
         'and on QEMU 10.0 / libvirt 11.3 and show, step by step, what differs (unified diffs).',
       details: 'Replay scenarios are compared by their transcripts (replies, the QMP libvirt sent, events, IRQ lines);\n' +
         "features by each step's outcome (passed, or failed with QEMU's or libvirt's words). The scenario's own\n" +
-        'qemu-version:/libvirt-version: keys are overridden. Exit 0 whether or not they differ.',
+        'qemu-version:/libvirt-version: keys are overridden. Exit 0 whether or not they differ.\n' +
+        '--html reports/out/versions.html: the topology report (npm run scenarios) then shows it as its upgrade section.',
       minArgs: 1,
       options: {
         json: { type: 'boolean', help: 'one JSON object per scenario and line (steps with before, after, same, diff)' },
-        backend: { type: 'string', value: 'NAME', choices: ['model', 'qemu'], help: 'the model (default) or the real binaries of both versions' },
-        html: { type: 'string', value: 'FILE', help: 'also write the HTML page (matrix + diffs) and FILE.json, which the topology\n' +
-          'report (npm run scenarios) shows as its upgrade section when written to reports/out/versions.html' },
+        backend: { type: 'string', value: 'NAME', choices: ['model', 'qemu'], help: 'the model (default) or real QEMU 7.2 and 10.0 (libvirt stays the model)' },
+        html: { type: 'string', value: 'FILE', help: 'also write the HTML page (matrix + diffs) and its .json (see below)' },
       },
     },
     run: async (p, out) => {

@@ -45,6 +45,8 @@ void (async () => {
   process.exit(pre.bad.length && !status.code ? 1 : status.code ?? 1);
 })();
 
+const TITLE_WORD = 'scenarios';
+
 function report(): void {
   if (existsSync(`${outDir}/messages.ndjson`)) {
     try {
@@ -63,6 +65,11 @@ function report(): void {
           for (const n of s.notes ?? []) if (n.startsWith('skipped: ')) console.log(`            ${n}`);
         }
       }
+      // The last line: the plain "N passed, N failed, N skipped" that CI tools read (failed: every scenario that
+      // neither passed nor was skipped, as Cucumber's strict mode fails the run for it).
+      const passed = run.scenarios.filter((s) => s.status === 'PASSED').length;
+      const skipped = run.scenarios.filter((s) => s.status === 'SKIPPED').length;
+      console.log(`${TITLE_WORD}: ${passed} passed, ${run.scenarios.length - passed - skipped} failed, ${skipped} skipped`);
     } catch (e) {
       console.error(`could not build the topology report: ${(e as Error).message}`);
     }

@@ -40,6 +40,8 @@ describe('the allowlist (pure)', () => {
     assert.equal(checkQtest('module_load ../../../../tmp evil').ok, false);
     assert.equal(checkMachine('-M pc -debugcon file:/tmp/x').ok, false);
     assert.equal(checkMachine('-M pc -device pc-dimm,driver=isa-debugcon').ok, false);
+    // memory-backend-file is modelled, but its mem-path is a host file: also behind a QEMU refusal (slots without maxmem).
+    assert.equal(checkMachine('-M pc -m 1G,slots=2 -object memory-backend-file,id=f,size=1G,mem-path=/tmp/x').ok, false);
     // Behind a QEMU refusal (duplicate -object id) the rest of the line is still checked.
     assert.equal(checkMachine('-M pc -object memory-backend-ram,id=a,size=1G -object memory-backend-ram,id=a,size=1G -debugcon file:/tmp/x').ok, false);
   });

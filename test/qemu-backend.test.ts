@@ -236,7 +236,7 @@ describe('qemu backend', { skip: SKIP }, () => {
               continue;
             }
             const expected = parseJson(fs.readFileSync(expectedFile, 'utf8'));
-            const actual = await runReplay(new QemuBackend({ traceEvents: recordedTraceEvents(expected) }), loadReplayScenario(file));
+            const actual = await runReplay(new QemuBackend({ traceEvents: recordedTraceEvents(expected), timeoutMs: 60_000, startTimeoutMs: 60_000 }), loadReplayScenario(file));
             const diffs = compareTranscripts(expected, actual);
             if (diffs.length) failures.push(`${f}:\n${formatDifferences(diffs)}`);
           }

@@ -9,7 +9,7 @@
 // verdict asks the caller to look the name up in QEMU's QOM type list (`qom-list-types`).
 
 import type { QemuVersion } from '../versions';
-import { parseMachine, splitOpts } from '../config/parse';
+import { parseMachine, splitOpts, tokenize } from '../config/parse';
 import { MODELLED_DEVICE } from '../devices/qdev';
 import { MODELLED_OBJECT_TYPES, OBJECT_TYPES } from '../devices/object-add';
 import { HMP_COMMANDS, HMP_INFO_COMMANDS, MODELLED_HMP_COMMANDS, MODELLED_HMP_INFO } from './hmp';
@@ -115,6 +115,13 @@ export function checkQtest(line: string): Verdict {
 /** qemu-system-x86_64 options: every option must be one the model parses (QEMU's own refusals are fine). */
 export function checkMachine(options: string, version?: QemuVersion): Verdict {
   const r = parseMachine(options, version);
-  if (r.ok && r.config.backends.some((b) => b.type === 'memory-backend-file')) return no('machine options: -object memory-backend-file (its mem-path is a file on the host)');
-  return !r.ok && r.kind === 'unsupported' ? no(`machine options: ${r.message}`) : OK;
+  if (!r.ok && r.kind === 'unsupported') return no(`machine options: ${r.message}`);
+  // Every -object, also on a line QEMU refuses (it may create backends before it refuses the line).
+  const words = tokenize(options);
+  for (let i = 0; i < words.length - 1; i++) {
+    if (words[i].replace(/^--?/, '-') === '-object' && splitOpts(words[i + 1], 'qom-type')[0]?.[1] === 'memory-backend-file') {
+      return no('machine options: -object memory-backend-file (its mem-path is a file on the host)');
+    }
+  }
+  return OK;
 }

@@ -10,7 +10,7 @@ import { infoMemdev } from '../qom/objects';
 import { infoVersion } from './build-info';
 import { systemPowerdown } from '../acpi/power-button';
 import { systemReset } from '../machine/reset';
-import { infoQomTree, qomGet, qomList } from './qmp-qom';
+import { infoQomTree, qomGet, qomList, qomSet } from './qmp-qom';
 import { infoMtree } from '../memory/mtree';
 import { infoIrq, infoPic } from './hmp-irq';
 import { deleteBackend } from '../devices/backends';
@@ -139,6 +139,31 @@ const COMMANDS: Readonly<Record<string, HmpHandler>> = {
     // qobject_to_json_pretty: scalars print as JSON; dicts and lists are pretty-printed (not modelled).
     if (typeof v === 'object' && v !== null && typeof v !== 'bigint') throw new ModelLimit(`HMP 'qom-get' of a structured value (${rest[1]})`);
     return text(state, `${typeof v === 'string' ? JSON.stringify(v) : String(v)}\r\n`);
+  },
+  'qom-set': (state, rest, cmd) => {
+    // qom-set [-j] path property value: the value is JSON with -j, else a string parsed for the property's type.
+    const json = rest[0] === '-j';
+    const args = json ? rest.slice(1) : rest;
+    if (args.length < 3) return stringExpected(state, cmd);
+    const [path, prop] = args;
+    const raw = args.slice(2).join(' ');
+    const current = qomGet(state, path, prop);
+    if (!current.ok) return text(state, errorLine(current.error.desc));
+    let value: unknown = raw;
+    if (json) {
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        throw new ModelLimit(`HMP 'qom-set -j' with the value ${raw}`);
+      }
+    } else if (typeof current.value === 'boolean') {
+      const b = ['on', 'yes', 'true', 'y'].includes(raw) ? true : ['off', 'no', 'false', 'n'].includes(raw) ? false : undefined;
+      if (b === undefined) return text(state, errorLine(`Parameter '${prop}' expects 'on' or 'off'`));
+      value = b;
+    }
+    // Other properties the model lets be set take strings (policy); the rest are refused whatever the value.
+    const r = qomSet(state, path, prop, value);
+    return r.ok ? text(r.state, '') : text(state, errorLine(r.error.desc));
   },
   system_powerdown: (state) => {
     const r = systemPowerdown(state);
