@@ -7,6 +7,7 @@ Feature: The call chains of a hot-add, in QEMU's function names
   qtest_irq_handler sits in front of them). QEMU's own trace points referee what they can (features/trace-events.feature);
   the chain itself is the model's account, hence @model-only.
 
+  @qemu-7.2
   Scenario: pc under TCG: device_add down to the emulated i8259 and IOAPIC
     Given a "pc" machine started with "-m 1G,slots=2,maxmem=4G"
     And a 256M backend "m0"
