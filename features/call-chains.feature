@@ -5,7 +5,8 @@ Feature: The call chains of a hot-add, in QEMU's function names
   i8259's and the IOAPIC's inputs are siblings under the GSI handler, as gsi_handler / kvm_pc_gsi_handler
   call them one after the other (the scenarios intercept the IOAPIC's inputs with qtest, so
   qtest_irq_handler sits in front of them). QEMU's own trace points referee what they can (features/trace-events.feature);
-  the chain itself is the model's account, hence @model-only.
+  the chain itself is the model's account, hence @model-only. A hop QEMU 10.0 renamed is written
+  `7.2's name | 10.0's name`.
 
   @qemu-7.2
   Scenario: pc under TCG: device_add down to the emulated i8259 and IOAPIC
@@ -15,7 +16,7 @@ Feature: The call chains of a hot-add, in QEMU's function names
     Then the trace has the call chain:
       """
       qmp_device_add
-        qdev_device_add
+        qdev_device_add | qdev_device_add_from_qdict
           device_set_realized
             pc_machine_device_pre_plug_cb
               pc_memory_pre_plug

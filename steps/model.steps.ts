@@ -48,21 +48,22 @@ Then('the trace does not pass through {string}', function (this: HotplugWorld, f
 });
 
 /**
- * The call chain as a tree: each line a function name, indented two spaces per call level (relative to the
- * first line). The lines must appear in this order in the last action's trace, each at its depth, so callers,
+ * The call chain as a tree: each line a function name (or `a | b` for a hop renamed between QEMU releases),
+ * indented two spaces per call level (relative to the first line). The lines must appear in this order in the last action's trace, each at its depth, so callers,
  * callees and siblings are pinned, not only the order.
  */
 Then('the trace has the call chain:', function (this: HotplugWorld, text: string) {
   text = docString(text);
   const t = actionTrace(this);
-  const want = text.split('\n').filter((l) => l.trim() !== '').map((l) => ({ fn: l.trim(), level: (l.length - l.trimStart().length) / 2 }));
+  // A hop renamed between releases lists its names: `qdev_device_add | qdev_device_add_from_qdict`.
+  const want = text.split('\n').filter((l) => l.trim() !== '').map((l) => ({ fn: l.trim(), names: l.trim().split(/\s*\|\s*/), level: (l.length - l.trimStart().length) / 2 }));
   const base = want[0].level;
   let i = 0;
   let depth0: number | undefined;
   for (const x of t) {
     if (i >= want.length) break;
     const w = want[i];
-    if (x.fn !== w.fn) continue;
+    if (!w.names.includes(x.fn)) continue;
     if (depth0 === undefined) depth0 = x.depth - (w.level - base);
     if (x.depth - depth0 !== w.level - base) continue;
     i++;

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { buildFromCommandLine } from '../engine/machine/build';
 import { qtestLine, parseQemuUnsigned } from '../engine/protocol/qtest';
 import { reduce } from '../engine/reduce';
+import { ModelLimit } from '../engine/errors';
 import type { MachineState } from '../engine/state';
 
 function start(cmd: string): MachineState {
@@ -101,4 +102,24 @@ test('qemu_strtoul number forms', () => {
   assert.equal(parseQemuUnsigned('-1'), (1n << 64n) - 1n);
   assert.equal(parseQemuUnsigned('0x'), undefined);
   assert.equal(parseQemuUnsigned('08'), undefined);
+});
+
+test('what QEMU does not answer with OK is refused as not modelled, never as a QEMU-looking FAIL or OK', () => {
+  const pc = start('-M pc -m 1G,slots=4,maxmem=8G');
+  const q35 = start('-M q35 -m 1G,slots=4,maxmem=8G');
+  const refused = (s: ReturnType<typeof start>, line: string, what: RegExp) =>
+    assert.throws(() => qtestLine(s, line), (e: unknown) => e instanceof ModelLimit && what.test(e.message));
+  // A guest reset (RCR bit 2) resets the machine in QEMU.
+  refused(pc, 'outb 0xcf9 0x06', /^not modelled: guest reset through the reset control register/);
+  refused(q35, 'outb 0xcf9 0x0e', /^not modelled: guest reset/);
+  // SLP_EN suspends or powers off.
+  const pm = run(pc, 'outl 0xcf8 0x80000b40', 'outl 0xcfc 0xb001', 'outl 0xcf8 0x80000b80', 'outb 0xcfc 0x01').state;
+  refused(pm, 'outw 0xb004 0x2000', /^not modelled: a sleep\/power-off request \(SLP_EN in PM1 control, SLP_TYP 0\)/);
+  // Writes to ICH9's SMI and TCO registers.
+  const lpc = run(q35, 'outl 0xcf8 0x8000f840', 'outl 0xcfc 0x601', 'outl 0xcf8 0x8000f844', 'outb 0xcfc 0x80').state;
+  refused(lpc, 'outl 0x630 0x1', /^not modelled: writes to the ICH9 SMI registers/);
+  refused(lpc, 'outw 0x668 0x8', /^not modelled: writes to the ICH9 TCO watchdog registers/);
+  // What is modelled still answers as QEMU does.
+  assert.deepEqual(run(pc, 'outb 0xcf9 0x02', 'inb 0xcf9').out, ['OK', 'OK 0x0002']);
+  assert.deepEqual(run(pm, 'outw 0xb004 0x0001', 'inw 0xb004').out, ['OK', 'OK 0x0001']);
 });

@@ -3,6 +3,7 @@
 // only on changes and ORs it into the GSI selected by ACPI_CTRL (q35).
 
 import type { MachineState } from '../state';
+import { ModelLimit } from '../errors';
 import { NO_EFFECTS, done, merge, trace, tracepoint, type Effects, type Transition } from '../effects';
 import { setGsi } from '../irq/gsi';
 import type { AcpiState } from './types';
@@ -180,11 +181,14 @@ export function pm1EvtWrite(state: MachineState, offset: number, val: number): T
   return { state: u.state, fx: merge(fx, u.fx) };
 }
 
-/** acpi_pm1_cnt_write: the value without SLP_EN is stored; sleep requests are not modelled. */
+/**
+ * acpi_pm1_cnt_write: the value without SLP_EN is stored. SLP_EN makes QEMU suspend or power off (by
+ * SLP_TYP): not modelled, so refused rather than answered OK.
+ */
 export function pm1CntWrite(state: MachineState, val: number): Transition<MachineState> {
-  const cnt = val & 0xffff & ~SLP_EN;
-  const note = val & SLP_EN ? `PM1_CNT = 0x${cnt.toString(16)} (SLP_EN: sleep/shutdown request not modelled)` : `PM1_CNT = 0x${cnt.toString(16)}`;
-  return done({ ...state, acpi: { ...state.acpi, pm1Cnt: cnt } }, trace('acpi_pm1_cnt_write', note));
+  if (val & SLP_EN) throw new ModelLimit(`a sleep/power-off request (SLP_EN in PM1 control, SLP_TYP ${(val >> 10) & 7})`);
+  const cnt = val & 0xffff;
+  return done({ ...state, acpi: { ...state.acpi, pm1Cnt: cnt } }, trace('acpi_pm1_cnt_write', `PM1_CNT = 0x${cnt.toString(16)}`));
 }
 
 /** GPE0 block base in I/O space, or undefined when not decoded (ICH9 before PMBASE/ACPI_EN). */

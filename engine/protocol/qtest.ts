@@ -3,11 +3,12 @@
 // naturally aligned pieces bounded by each region's valid.max_access_size, then widened or split to the
 // device's impl sizes), guest-physical reads/writes (IOAPIC window, RAM as a sparse overlay of written
 // bytes, everything else unassigned: reads 0, writes dropped), IRQ intercepts and the exact reply formats.
-// Malformed lines, which make real QEMU abort, answer `FAIL <reason>` here. Never throws.
+// Malformed lines, which make real QEMU abort, answer `FAIL <reason>` here. What is not modelled (a guest
+// reset through 0xcf9, SMI and TCO writes, sleep requests) throws ModelLimit instead of answering.
 
 import { qemuOf } from '../versions';
-import { ModelLimit } from '../errors';
 import type { MachineState, QtestState } from '../state';
+import { ModelLimit } from '../errors';
 import { NO_EFFECTS, done, merge, nest, trace, type Effects, type Transition } from '../effects';
 import { ACPI_MEMORY_HOTPLUG_BASE, MEMORY_HOTPLUG_IO_LEN, memhpRead, memhpWrite } from '../acpi/memhp';
 import { gpe0Range, gpeReadb, gpeWriteByte, pm1CntWrite, pm1EvtRead, pm1EvtWrite } from '../acpi/gpe';
@@ -90,9 +91,11 @@ function ioRegions(state: MachineState): Region[] {
   out.push({
     name: pc ? 'piix3-reset-control' : 'lpc-reset-control', base: 0xcf9n, size: 1n, implMin: 1, implMax: pc ? 1 : 0,
     read: rd((s) => s.acpi.resetControl),
-    write: (s, _o, _z, v) => (v & 4)
-      ? done(s, trace('qemu_system_reset_request', 'guest reset: not modelled'))
-      : done({ ...s, acpi: { ...s.acpi, resetControl: v & (pc ? 2 : 0xa) } }),
+    write: (s, _o, _z, v) => {
+      // RCR bit 2 (SYS_RST) makes QEMU reset the machine (qemu_system_reset_request, RESET guest-reset).
+      if (v & 4) throw new ModelLimit(`guest reset through the reset control register (outb 0xcf9 0x${(v & 0xff).toString(16)})`);
+      return done({ ...s, acpi: { ...s.acpi, resetControl: v & (pc ? 2 : 0xa) } });
+    },
   });
   const picRegion = (chip: 0 | 1): Region => kvm
     ? { name: 'kvm-pic', base: chip ? 0xa0n : 0x20n, size: 2n, accepts: false }
@@ -150,10 +153,10 @@ function ioRegions(state: MachineState): Region[] {
     // The PM timer counts the virtual clock, stopped at 0 while the machine has never run (-S).
     out.push({ name: 'acpi-tmr', base: b + 8n, size: 4n, validMin: 1, validMax: 4, implMin: 4, read: rd(() => 0), write: (s) => done(s) });
     if (a.device === 'ich9') {
-      out.push({ name: 'acpi-smi', base: b + 0x30n, size: 8n, validMin: 4, validMax: 4, read: rd((s, off) => (off === 0 ? s.acpi.smiEn : 0)), write: (s) => done(s, trace('ich9_smi_writel', 'not modelled')) });
+      out.push({ name: 'acpi-smi', base: b + 0x30n, size: 8n, validMin: 4, validMax: 4, read: rd((s, off) => (off === 0 ? s.acpi.smiEn : 0)), write: () => { throw new ModelLimit('writes to the ICH9 SMI registers (SMI_EN/SMI_STS)'); } });
       // TCO registers at reset (TCO2_CNT 0x08, SW_IRQ_GEN 0x03, TCO_TMR 0x04); writes are not modelled.
       const tco = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 3, 0, 4, 0];
-      out.push({ name: 'sm-tco', base: b + 0x60n, size: 0x20n, read: rd((_s, off, size) => { let v = 0; for (let i = 0; i < size; i++) v += (tco[off + i] ?? 0) * 2 ** (8 * i); return v; }), write: (s) => done(s, trace('tco_ioport_write', 'not modelled')) });
+      out.push({ name: 'sm-tco', base: b + 0x60n, size: 0x20n, read: rd((_s, off, size) => { let v = 0; for (let i = 0; i < size; i++) v += (tco[off + i] ?? 0) * 2 ** (8 * i); return v; }), write: () => { throw new ModelLimit('writes to the ICH9 TCO watchdog registers'); } });
     }
   }
   return out;
@@ -506,13 +509,13 @@ export const MODELLED_QTEST_COMMANDS: readonly string[] = [
 /** Every qtest command of QEMU 7.2 and 10.0 (system/qtest.c): a word outside this list is unknown to QEMU. */
 export const QEMU_QTEST_COMMANDS: readonly string[] = [...MODELLED_QTEST_COMMANDS, 'module_load', 'rtas', 'log'];
 
-/** One qtest request line → the model's response line (without "\n"), new state and effects. */
+/**
+ * One qtest request line → the model's response line (without "\n"), new state and effects. What the model
+ * does not model throws ModelLimit ("not modelled: ..."), and an engine bug throws too: neither may look like
+ * QEMU's own `FAIL` answer.
+ */
 export function qtestLine(state: MachineState, line: string): QtestResult {
-  try {
-    return run(state, line);
-  } catch (e) {
-    return fail(state, `model error: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  return run(state, line);
 }
 
 
