@@ -8,7 +8,6 @@ Feature: The call chains of a hot-add, in QEMU's function names
   the chain itself is the model's account, hence @model-only. A hop QEMU 10.0 renamed is written
   `7.2's name | 10.0's name`.
 
-  @qemu-7.2
   Scenario: pc under TCG: device_add down to the emulated i8259 and IOAPIC
     Given a "pc" machine started with "-m 1G,slots=2,maxmem=4G"
     And a 256M backend "m0"
