@@ -18,7 +18,7 @@ export { LibvirtDomain, defineDomain, planAttach, type DefineOptions } from './l
 export { QEMU_VERSIONS, DEFAULT_QEMU_VERSION, qemuVersionData, type QemuVersion, type QemuVersionData } from './engine/versions';
 export { LIBVIRT_VERSIONS, libvirtVersion, libvirtForQemu, type LibvirtVersion, type LibvirtVersionName } from './libvirt/versions';
 export { compareVersions, UPGRADE, type ScenarioComparison, type VersionPair } from './reports/versions';
-export { loadReplayScenario, parseReplayScenario, runReplay, type ReplayScenario, type Transcript } from './cli/replay-format';
-export { compareTranscripts, formatDifferences } from './cli/compare';
+export { loadReplayScenario, parseReplayScenario, runReplay, type ReplayScenario, type Transcript } from './transcript/replay-format';
+export { compareTranscripts, formatDifferences } from './transcript/compare';
 /** The Cucumber World of the step library (`this` in step definitions), for a project's own steps: docs/own-steps.md. */
 export type { HotplugWorld } from './steps/world';

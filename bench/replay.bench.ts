@@ -3,7 +3,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadReplayScenario, runReplay, type ReplayScenario } from '../cli/replay-format';
+import { loadReplayScenario, runReplay, type ReplayScenario } from '../transcript/replay-format';
 import { ModelBackend } from '../backends/model';
 import type { Backend } from '../backends/types';
 import { repoPath } from '../paths';

@@ -10,7 +10,7 @@ import type { QemuVersion } from '../engine/versions';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import type { QmpCommand } from '../backends/types';
-import type { QemuStep } from './replay-format';
+import type { QemuStep } from '../transcript/replay-format';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;

@@ -5,7 +5,7 @@
 
 import { ScenarioError, type Backend, type QmpCommand } from '../backends/types';
 import { LibvirtDomain, type LibvirtDomainOptions } from '../libvirt/domain-object';
-import { atStep, type ReplayScenario } from './replay-format';
+import { atStep, type ReplayScenario } from '../transcript/replay-format';
 
 export interface LibvirtTranscript {
   readonly domain: string;

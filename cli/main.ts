@@ -1,15 +1,17 @@
 // hotplug-scenarios: the command line. `replay` runs replay scenarios (DESIGN "Replay") on the model or
 // on real QEMU and prints the transcript; `diff` runs both and shows where they disagree.
 
-import type { Backend, StartOptions, StepResult } from '../backends/types';
+import type { Backend } from '../backends/types';
 import { DEFAULT_QEMU_VERSION, QEMU_VERSIONS, type QemuVersion } from '../engine/versions';
 import { ScenarioError } from '../backends/types';
-import type { TraceEntry } from '../engine/effects';
 import { ModelBackend } from '../backends/model';
-import { loadReplayScenario, runReplay, type ReplayScenario, type Transcript } from './replay-format';
-import { stringifyJson } from './json';
+import { loadReplayScenario, type Transcript } from '../transcript/replay-format';
+import { stringifyJson } from '../transcript/json';
 import { visible } from '../reports/preflight';
 import { renderTranscript } from './render';
+import { runScenario, type RunOptions, type TraceRecorder } from './run-scenario';
+
+export { runScenario, type RunOptions } from './run-scenario';
 import { commandHelp, integerAtLeast, parseCommand, type CommandSpec, type OptionSpec, type Parsed } from './args';
 import { DEFAULT_TRACE_EVENTS, traceEventSelectionProblem } from '../engine/trace-events';
 import { LIBVIRT_VERSION_NAMES } from '../libvirt/versions';
@@ -23,43 +25,6 @@ export async function makeBackend(
   if (kind === 'model') return new ModelBackend({ qemuVersion, traceEvents: opts.traceEvents });
   const { QemuBackend, rawQemuFromEnv } = await import('../backends/qemu');
   return new QemuBackend({ raw: opts.rawQemu || rawQemuFromEnv(), qemuVersion, traceEvents: opts.traceEvents });
-}
-
-/** Wraps a backend to keep each step's trace, in order, for `--trace`. */
-class TraceRecorder implements Backend {
-  readonly traces: (readonly TraceEntry[] | undefined)[] = [];
-  constructor(private readonly inner: Backend) {}
-  get name() { return this.inner.name; }
-  start(m: string, o?: StartOptions) { return this.inner.start(m, o); }
-  private keep(p: Promise<StepResult>) { return p.then((r) => { this.traces.push(r.trace); return r; }); }
-  qmp(c: Parameters<Backend['qmp']>[0]) { return this.keep(this.inner.qmp(c)); }
-  qtest(l: string) { return this.keep(this.inner.qtest(l)); }
-  hmp(l: string) { return this.keep(this.inner.hmp(l)); }
-  close() { return this.inner.close(); }
-}
-
-export interface RunOptions {
-  /** libvirt version of `domain` scenarios without their own `libvirt-version:` key (default: the QEMU version's pair, 9.0). */
-  readonly libvirtVersion?: string;
-  /** QEMU version given explicitly (`--qemu-version`); libvirt scenarios otherwise run on their libvirt's pair. */
-  readonly qemuVersion?: string;
-}
-
-export async function runScenario(scenario: ReplayScenario, backend: Backend, options: RunOptions = {}): Promise<{ transcript: Transcript; traces: TraceRecorder['traces'] }> {
-  if (scenario.domain !== undefined) {
-    const { runLibvirtReplay } = await import('./libvirt-replay');
-    // the QEMU of a libvirt scenario: its own qemu-version: key, else --qemu-version, else its libvirt's pair
-    const qemu = scenario.qemuVersion ?? options.qemuVersion;
-    const libvirt = {
-      ...(options.libvirtVersion !== undefined ? { libvirt: options.libvirtVersion } : {}),
-      ...(qemu !== undefined ? { qemu } : {}),
-    };
-    const transcript = (await runLibvirtReplay(backend, scenario, libvirt)) as unknown as Transcript;
-    // libvirt steps make several backend calls each: per-step traces would not line up, so none are kept.
-    return { transcript, traces: [] };
-  }
-  const rec = new TraceRecorder(backend);
-  return { transcript: await runReplay(rec, scenario), traces: rec.traces };
 }
 
 function withTraces(t: Transcript, traces: TraceRecorder['traces']): unknown {
@@ -152,7 +117,7 @@ async function replay(p: Parsed, out: (s: string) => void): Promise<number> {
 }
 
 async function diff(p: Parsed, out: (s: string) => void): Promise<number> {
-  const { compareTranscripts, formatDifferences } = await import('./compare');
+  const { compareTranscripts, formatDifferences } = await import('../transcript/compare');
   const o = {
     files: p.positionals,
     rawQemu: p.values['raw-qemu'] === true,

@@ -2,8 +2,8 @@
 // QEMU's answer, events, IRQ lines and (on the model) the causal path.
 
 import type { TraceEntry } from '../engine/effects';
-import type { Transcript } from './replay-format';
-import { stringifyJson } from './json';
+import type { Transcript } from '../transcript/replay-format';
+import { stringifyJson } from '../transcript/json';
 
 const indent = (text: string, by: string) => text.split('\n').map((l) => by + l).join('\n');
 

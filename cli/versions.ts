@@ -7,8 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Backend } from '../backends/types';
 import { ScenarioError } from '../backends/types';
-import { loadReplayScenario, type ReplayScenario } from './replay-format';
-import { stringifyJson } from './json';
+import { loadReplayScenario, type ReplayScenario } from '../transcript/replay-format';
+import { stringifyJson } from '../transcript/json';
+import { runScenario } from './run-scenario';
 import { comparisonJson, compareVersions, renderComparisons, UPGRADE, type ScenarioComparison, type VersionPair } from '../reports/versions';
 
 export type BackendFactory = (kind: 'model' | 'qemu', pair: VersionPair) => Promise<Backend>;
@@ -23,7 +24,6 @@ export interface VersionsOptions {
 
 /** One replay scenario on both pairs. The scenario's own version keys are overridden by the pair's. */
 export async function compareReplay(file: string, scenario: ReplayScenario, kind: 'model' | 'qemu', backendFor: BackendFactory): Promise<ScenarioComparison> {
-  const { runScenario } = await import('./main');
   const run = async (pair: VersionPair) => {
     const s: ReplayScenario = { ...scenario, qemuVersion: pair.qemu, ...(scenario.domain !== undefined ? { libvirtVersion: pair.libvirt } : {}) };
     return (await runScenario(s, await backendFor(kind, pair), { libvirtVersion: pair.libvirt, qemuVersion: pair.qemu })).transcript;

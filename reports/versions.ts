@@ -2,8 +2,8 @@
 // libvirt 11.3), compared step by step. Pure: transcripts in, a comparison out; the runner is
 // cli/versions.ts, the console/HTML renderings are below and in reports/versions-html.ts.
 
-import { isMtreeFlat, isMtreeTree, jsonEqual, memoryFlatViewRanges, memoryTreeLines } from '../cli/compare';
-import { prettyJson } from '../cli/json';
+import { isMtreeFlat, isMtreeTree, jsonEqual, memoryFlatViewRanges, memoryTreeLines } from '../transcript/compare';
+import { prettyJson } from '../transcript/json';
 import { unifiedDiff } from './diff';
 
 /** A version pair a scenario runs on. */

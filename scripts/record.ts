@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { QemuBackend, qemuAvailable, qemuInstall } from '../backends/qemu';
-import { prettyJson } from '../cli/json';
-import { loadReplayScenario, qemuVersionOption, runReplay } from '../cli/replay-format';
+import { prettyJson } from '../transcript/json';
+import { loadReplayScenario, qemuVersionOption, runReplay } from '../transcript/replay-format';
 import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../engine/versions';
 import { TRACE_EVENTS_OPTION, traceEventPatterns } from '../cli/main';
 

@@ -1,7 +1,7 @@
 // Backends, hot-add and unplug requests: in words, as HMP-style lines, and as QMP JSON doc strings.
 
 import { Given, When } from '@cucumber/cucumber';
-import { parseJson } from '../cli/json';
+import { parseJson } from '../transcript/json';
 import type { QmpCommand } from '../backends/types';
 import { hmpLineToCommand, deviceAddArgs } from './hmp-args';
 import type { HotplugWorld } from './world';

@@ -4,7 +4,7 @@
 // libvirt-world.ts; the semantic XML comparison in libvirt-xml.ts.
 
 import { BeforeStep, Given, Then, When } from '@cucumber/cucumber';
-import { parseJson, stringifyJson } from '../cli/json';
+import { parseJson, stringifyJson } from '../transcript/json';
 import { DiffError } from '../reports/diff';
 import type { QmpCommand } from '../backends/types';
 import { attach, defineAndStart, detach, libvirt, readDomainFile, requireDomain, transcriptError, type VirshRun } from './libvirt-world';

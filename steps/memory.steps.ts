@@ -2,7 +2,7 @@
 
 import { Then } from '@cucumber/cucumber';
 import { findTreeRegion, formatFlatRangeLine, selectFlatView } from '../backends/mtree-parse';
-import { stringifyJson } from '../cli/json';
+import { stringifyJson } from '../transcript/json';
 import { formatSize, hex, parseSize } from '../engine/units';
 import { assertContainsBlock, assertTable, assertText } from './compare';
 import { memoryDevices } from './snapshot';

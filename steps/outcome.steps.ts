@@ -1,7 +1,7 @@
 // Outcomes of the last action: refusals with QEMU's exact message, replies, QMP events, "unchanged".
 
 import { Then } from '@cucumber/cucumber';
-import { parseJson, prettyJson, stringifyJson } from '../cli/json';
+import { parseJson, prettyJson, stringifyJson } from '../transcript/json';
 import { DiffError } from '../reports/diff';
 import { fingerprint } from './snapshot';
 import { modelState } from './model-only';

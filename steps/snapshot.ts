@@ -2,7 +2,7 @@
 // the memory maps and the IRQ chain in the reports. All reads are side-effect free (no selector writes).
 
 import { findTreeRegion, parseMemoryFlatView } from '../backends/mtree-parse';
-import { stringifyJson } from '../cli/json';
+import { stringifyJson } from '../transcript/json';
 import type { DimmView, IrqChainSnapshot, MemorySnapshot } from '../reports/topology';
 import { parseInfoIrq, parseInfoPic } from './info-parse';
 import { modelState } from './model-only';

@@ -5,7 +5,7 @@
 import { LOG_FILE_NAME } from '../reports/messages';
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
 import { BackendUnavailable, type Backend, type QmpCommand, type StepResult } from '../backends/types';
-import { stringifyJson } from '../cli/json';
+import { stringifyJson } from '../transcript/json';
 import type { QmpEvent } from '../engine/effects';
 import type { TimelineEntry } from '../reports/topology';
 import { DEFAULT_TRACE_EVENTS } from '../engine/trace-events';

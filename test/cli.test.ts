@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseJson } from '../cli/json';
+import { parseJson } from '../transcript/json';
 import { repoPath } from '../paths';
 
 const BIN = repoPath('bin', 'hotplug-scenarios.js');

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { qemuAvailable } from '../backends/qemu/process';
 import { DiffBackend, DivergenceError } from '../backends/diff';
-import { loadReplayScenario, runReplay } from '../cli/replay-format';
+import { loadReplayScenario, runReplay } from '../transcript/replay-format';
 import * as path from 'node:path';
 import { repoPath } from '../paths';
 

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { FileRefusal, readRegularFile, readSuiteFile } from '../files';
-import { loadReplayScenario } from '../cli/replay-format';
+import { loadReplayScenario } from '../transcript/replay-format';
 import { ScenarioError } from '../backends/types';
 import { REPO_ROOT, cucumberSupport, repoPath } from '../paths';
 

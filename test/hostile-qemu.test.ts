@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { qemuAvailable, QemuBackend, QEMU_NOT_FOUND } from '../backends/qemu';
 import { ScenarioError } from '../backends/types';
-import { loadReplayScenario, runReplay } from '../cli/replay-format';
+import { loadReplayScenario, runReplay } from '../transcript/replay-format';
 import { repoPath } from '../paths';
 import { checkHmp, checkMachine, checkQmp, checkQtest } from '../engine/protocol/allowlist';
 import { MODELLED_QMP_COMMANDS } from '../engine/protocol/qmp';

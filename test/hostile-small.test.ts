@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { deviceAddArgs } from '../steps/hmp-args';
 import { hexParam } from '../steps/hex';
-import { loadReplayScenario } from '../cli/replay-format';
+import { loadReplayScenario } from '../transcript/replay-format';
 import { ScenarioError } from '../backends/types';
 import { REPO_ROOT, cucumberSupport, repoPath } from '../paths';
 

@@ -13,7 +13,7 @@ import {
   domainXml, DEVICE_DOC, type DomainDef,
 } from '../libvirt';
 import { ScenarioError } from '../backends/types';
-import { parseJson, stringifyJson } from '../cli/json';
+import { parseJson, stringifyJson } from '../transcript/json';
 import { repoPath } from '../paths';
 
 const dom = (o: { machine?: string; max?: string; cells?: string; devices?: string; memory?: number; vcpu?: number } = {}) =>
@@ -239,14 +239,14 @@ for (const corpus of CORPORA) for (const kind of ['model', 'qemu'] as const) {
     const fileBacked = /<source type='file'\/>|memAccess=|<access mode=|model='dimm' (access|discard)=/.test(text);
     const skip = typeof factory === 'string' ? factory : kind === 'qemu' && fileBacked ? "a memory-backend-file in libvirt's memory_backing_dir (only inside the recorder's namespace)" : false;
     test(`${kind}: ${f} matches real libvirt ${version}`, { skip, todo }, async () => {
-      const { loadReplayScenario } = await import('../cli/replay-format');
+      const { loadReplayScenario } = await import('../transcript/replay-format');
       const { runLibvirtReplay } = await import('../cli/libvirt-replay');
-      const { memoryTreeLines, memoryFlatViewRanges } = await import('../cli/compare');
+      const { memoryTreeLines, memoryFlatViewRanges } = await import('../transcript/compare');
       const scenario = loadReplayScenario(path.join(DIR, f));
       const got = await runLibvirtReplay((factory as BackendFactory)(), scenario, { libvirt: version, ...(kind === 'qemu' ? { defaultDevices: true } : {}) });
       const want = parseJson(fs.readFileSync(path.join(DIR, f.replace(/\.yaml$/, '.libvirt.json')), 'utf8')) as { startup: unknown; steps: unknown[] };
       // QEMU prints the address-space blocks of `info mtree` in hash order that changes from run to run, so an
-      // `info mtree` through qemu-monitor-command compares by its `address-space: memory` tree (cli/compare.ts).
+      // `info mtree` through qemu-monitor-command compares by its `address-space: memory` tree (transcript/compare.ts).
       const mtree = (t: unknown) => {
         const c = parseJson(stringifyJson(t)) as { steps: Record<string, unknown>[] };
         for (const st of c.steps) {

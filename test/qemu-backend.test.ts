@@ -10,9 +10,9 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { kvmAvailable, livePids, QemuBackend, qemuAvailable, qemuInstall, QEMU_NOT_FOUND } from '../backends/qemu';
 import { ScenarioError } from '../backends/types';
-import { compareTranscripts, formatDifferences } from '../cli/compare';
-import { parseJson } from '../cli/json';
-import { loadReplayScenario, recordedTraceEvents, runReplay } from '../cli/replay-format';
+import { compareTranscripts, formatDifferences } from '../transcript/compare';
+import { parseJson } from '../transcript/json';
+import { loadReplayScenario, recordedTraceEvents, runReplay } from '../transcript/replay-format';
 import { NODE_ARGS, REPO_ROOT } from '../paths';
 
 const ROOT = REPO_ROOT;

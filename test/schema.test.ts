@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { repoPath } from '../paths';
-import { parseReplayScenario } from '../cli/replay-format';
+import { parseReplayScenario } from '../transcript/replay-format';
 import { QEMU_VERSIONS } from '../engine/versions';
 import { LIBVIRT_VERSION_NAMES } from '../libvirt/versions';
 

@@ -8,11 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseJson } from '../cli/json';
+import { parseJson } from '../transcript/json';
 import { repoPath } from '../paths';
 import { compareVersions, renderComparisons, UPGRADE } from '../reports/versions';
 import { renderVersionsSection } from '../reports/versions-html';
-import { parseReplayScenario } from '../cli/replay-format';
+import { parseReplayScenario } from '../transcript/replay-format';
 import { defineDomain, formatLibvirtError } from '../libvirt';
 
 const libvirtVersionOf = (d: ReturnType<typeof defineDomain>) => (d.ok ? d.def.libvirt.name : `refused: ${formatLibvirtError(d.error)}`);

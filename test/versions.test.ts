@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { buildFromCommandLine, buildMachine } from '../engine/machine/build';
 import { parseMachine } from '../engine/config/parse';
 import { qemuVersionData, QEMU_VERSIONS } from '../engine/versions';
-import { parseReplayScenario } from '../cli/replay-format';
+import { parseReplayScenario } from '../transcript/replay-format';
 import { qemuInstall, qemuEnvVar } from '../backends/qemu/process';
 import { ScenarioError } from '../backends/types';
 

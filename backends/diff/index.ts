@@ -6,9 +6,9 @@ import type { Backend, QmpCommand, StartOptions, StartResult, StepResult } from 
 import type { QemuVersion } from '../../engine/versions';
 import { ModelBackend } from '../model';
 import { QemuBackend, type QemuBackendOptions } from '../qemu';
-import { compareTranscripts, formatDifferences } from '../../cli/compare';
+import { compareTranscripts, formatDifferences } from '../../transcript/compare';
 import type { MachineState } from '../../engine/state';
-import { stepOutcome } from '../../cli/replay-format';
+import { stepOutcome } from '../../transcript/replay-format';
 
 export class DivergenceError extends Error {
   constructor(readonly request: string, readonly diffText: string) {

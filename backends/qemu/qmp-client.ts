@@ -3,7 +3,7 @@
 // and sent exactly (bigint).
 
 import * as net from 'node:net';
-import { parseJson, stringifyJson } from '../../cli/json';
+import { parseJson, stringifyJson } from '../../transcript/json';
 import type { QmpEvent } from '../../engine/effects';
 import type { QmpCommand } from '../types';
 

@@ -4,7 +4,6 @@
 
 import type { Dimm, MachineState } from '../state';
 import { NO_EFFECTS, done, event, merge, nest, trace, tracepoint, type Effects, type Transition } from '../effects';
-import { unplugDimm } from '../devices/unplug';
 import { ACPI_MEMORY_HOTPLUG_STATUS, acpiSendEvent } from './gpe';
 import type { MemHotplugState, MemSlotStatus } from './types';
 
@@ -111,7 +110,13 @@ export function memhpRead(state: MachineState, offset: number): { readonly value
 }
 
 /** acpi_memory_hotplug_write(offset, data, size). */
-export function memhpWrite(state: MachineState, offset: number, data: number): Transition<MachineState> {
+/**
+ * The guest's eject goes back to the device's hotplug handler (hotplug_handler_unplug: the machine's
+ * pc_machine_device_unplug_cb, modelled by devices/unplug.ts); the caller hands it in, as QEMU looks it up at run time.
+ */
+export type HotplugHandlerUnplug = (state: MachineState, slot: bigint) => Transition<MachineState>;
+
+export function memhpWrite(state: MachineState, offset: number, data: number, hotplugHandlerUnplug: HotplugHandlerUnplug): Transition<MachineState> {
   const memhp = state.acpi.memhp;
   if (!memhp || memhp.slots.length === 0) return done(state);
   data = data >>> 0;
@@ -144,7 +149,7 @@ export function memhpWrite(state: MachineState, offset: number, data: number): T
       if (data & 8) {
         if (!s.enabled) return done(state, merge(trace('mhp_acpi_ejecting_invalid_slot', `slot ${sel}`), tracepoint('mhp_acpi_ejecting_invalid_slot', x32(sel))));
         const fx0: Effects = trace('acpi_memory_hotplug_write', `eject slot ${sel} → hotplug_handler_unplug`);
-        const u = unplugDimm(state, BigInt(sel));
+        const u = hotplugHandlerUnplug(state, BigInt(sel));
         return { state: u.state, fx: merge(fx0, merge(nest(u.fx, 1), slotTp('mhp_acpi_pc_dimm_deleted', 'pc-dimm deleted'))) };
       }
       return done(state);

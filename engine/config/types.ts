@@ -1,8 +1,8 @@
 // The machine as the command line describes it, before QEMU derives anything from it.
 
-import type { QemuVersionData } from '../versions/types';
+import type { MachineType, QemuVersionData } from '../versions/types';
 
-export type MachineType = 'pc' | 'q35';
+export type { MachineType } from '../versions/types';
 export type Accel = 'tcg' | 'kvm';
 export type BackendType = 'memory-backend-ram' | 'memory-backend-memfd' | 'memory-backend-file';
 

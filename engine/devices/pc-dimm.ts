@@ -13,6 +13,7 @@ import { addSubregion } from '../memory/regions';
 import { memTransaction } from '../memory/transaction';
 import { acpiMemoryPlug } from '../acpi/memhp';
 import { hex } from '../units';
+import { DEVICE_MEMORY_ID } from '../machine/memory-map';
 import { ghashInsert } from '../qom/ghash';
 import { findBackend, setMapped } from './backends';
 import { chooseAddr, chooseSlot } from './placement';
@@ -20,7 +21,6 @@ import { chooseAddr, chooseSlot } from './placement';
 /** KVM_CAP_NR_MEMSLOTS observed on Linux 6.x hosts. */
 export const KVM_NR_MEMSLOTS = 32764;
 const LEGACY_ALIGN = 4096n;
-export const DEVICE_MEMORY_REGION = 'device-memory';
 
 /** pc-dimm properties after qdev property parsing (memdev already resolved to an existing backend id). */
 export interface DimmRequest {
@@ -126,8 +126,8 @@ export function plugDimm(state: MachineState, req: DimmRequest, hotplugged: bool
 function pcDimmPlug(state: MachineState, dimm: Dimm, region: string, depth: number): { state: MachineState; fx: Effects } {
   const base = state.layout.deviceMemory!.base;
   let fx = merge(trace('pc_dimm_plug', undefined, depth), trace('memory_device_plug', undefined, depth + 1));
-  fx = merge(fx, trace('memory_region_add_subregion', `${DEVICE_MEMORY_REGION} + ${hex(dimm.addr - base)} ← ${region}`, depth + 2));
-  const tx = memTransaction(state.mem, (r) => addSubregion(r, DEVICE_MEMORY_REGION, dimm.addr - base, region, 0), state.config.accel);
+  fx = merge(fx, trace('memory_region_add_subregion', `${DEVICE_MEMORY_ID} + ${hex(dimm.addr - base)} ← ${region}`, depth + 2));
+  const tx = memTransaction(state.mem, (r) => addSubregion(r, DEVICE_MEMORY_ID, dimm.addr - base, region, 0), state.config.accel);
   fx = merge(fx, nest(tx.fx, depth + 3));
   fx = merge(fx, tracepoint('memory_device_plug', `id=${dimm.id ?? ''} addr=${hex(dimm.addr)}`));
   return { state: { ...state, mem: tx.state }, fx };

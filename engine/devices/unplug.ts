@@ -13,7 +13,7 @@ import { memTransaction } from '../memory/transaction';
 import { acpiMemoryUnplug, acpiMemoryUnplugRequest } from '../acpi/memhp';
 import { setMapped } from './backends';
 import { ghashRemove } from '../qom/ghash';
-import { DEVICE_MEMORY_REGION } from './pc-dimm';
+import { DEVICE_MEMORY_ID } from '../machine/memory-map';
 import { hex } from '../units';
 
 /** qmp_device_del → qdev_unplug → pc_memory_unplug_request. Repeats are accepted and re-raise the GPE. */
@@ -41,7 +41,7 @@ export function unplugDimm(state: MachineState, slot: bigint): Transition<Machin
   let next = acpi.state;
   const backend = next.backends.find((b) => b.id === dimm.memdev)!;
   fx = merge(fx, merge(trace('pc_dimm_unplug', undefined, 1), trace('memory_device_unplug', `del_subregion ${backend.region}`, 2)));
-  const tx = memTransaction(next.mem, (r) => delSubregion(r, DEVICE_MEMORY_REGION, backend.region), next.config.accel);
+  const tx = memTransaction(next.mem, (r) => delSubregion(r, DEVICE_MEMORY_ID, backend.region), next.config.accel);
   fx = merge(fx, merge(nest(tx.fx, 3), tracepoint('memory_device_unplug', `id=${dimm.id ?? ''} addr=${hex(dimm.addr)}`)));
   next = { ...next, mem: tx.state };
   next = setMapped(next, dimm.memdev, false);

@@ -11,6 +11,7 @@ import type { MachineState, QtestState } from '../state';
 import { ModelLimit } from '../errors';
 import { NO_EFFECTS, done, merge, nest, trace, type Effects, type Transition } from '../effects';
 import { ACPI_MEMORY_HOTPLUG_BASE, MEMORY_HOTPLUG_IO_LEN, memhpRead, memhpWrite } from '../acpi/memhp';
+import { unplugDimm } from '../devices/unplug';
 import { gpe0Range, gpeReadb, gpeWriteByte, pm1CntWrite, pm1EvtRead, pm1EvtWrite } from '../acpi/gpe';
 import { pciDataRead, pciDataWrite, pmBlockBase } from '../acpi/pci-config';
 import { elcrRead, elcrWrite, picIoportRead, picIoportWrite } from '../irq/i8259';
@@ -116,7 +117,7 @@ function ioRegions(state: MachineState): Region[] {
     out.push({
       name: 'acpi-mem-hotplug', base: BigInt(ACPI_MEMORY_HOTPLUG_BASE), size: BigInt(MEMORY_HOTPLUG_IO_LEN), validMin: 1, validMax: 4,
       read: (s, off) => { const r = memhpRead(s, off); return { state: s, value: r.value, fx: r.fx }; },
-      write: (s, off, _z, v) => memhpWrite(s, off, v),
+      write: (s, off, _z, v) => memhpWrite(s, off, v, unplugDimm),
     });
   }
   out.push({

@@ -2,9 +2,11 @@
 // version's differences from here, the way QEMU keeps compat properties per machine type. One module per
 // version (qemu-7.2.ts, qemu-10.0.ts) fills this in; engine/versions/index.ts picks one.
 
-import type { MachineType } from '../config/types';
 import type { E } from '../errors';
 import type { MonitorData } from './monitor';
+
+/** The two x86 boards modelled: i440FX + PIIX4 (`pc`) and ICH9 (`q35`). */
+export type MachineType = 'pc' | 'q35';
 
 export const QEMU_VERSIONS = ['7.2', '10.0'] as const;
 export type QemuVersion = (typeof QEMU_VERSIONS)[number];
