@@ -65,6 +65,80 @@ function busError(state: MachineState, driver: string, path: string): QemuError 
 const isQnumInt = (v: unknown): v is number | bigint => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
 
 /**
+ * How a property's value is read: QEMU's visitors. The string input visitor parses QemuOpts text (7.2's
+ * qmp_device_add, HMP device_add, -device); the QObject input visitor takes typed JSON (10.0's qmp_device_add).
+ */
+interface PropertyVisitor {
+  str(name: string, v: unknown): string | QemuError;
+  int64(name: string, v: unknown): bigint | QemuError;
+  uint64(name: string, v: unknown): bigint | QemuError;
+}
+
+const STRING_INPUT_VISITOR: PropertyVisitor = {
+  str: (_name, v) => String(v),
+  int64: (name, v) => parseInt64(String(v)) ?? E.parameterType(name, 'integer'),
+  uint64: (name, v) => parseU64(String(v)) ?? E.parameterType(name, 'integer'),
+};
+
+const QOBJECT_INPUT_VISITOR: PropertyVisitor = {
+  str: (name, v) => (typeof v === 'string' ? v : E.invalidParameterType(name, 'string')),
+  int64: (name, v) => {
+    if (!isQnumInt(v)) return E.invalidParameterType(name, 'integer');
+    const n = BigInt(v);
+    return n < -(1n << 63n) || n >= 1n << 63n ? E.invalidParameterType(name, 'integer') : n;
+  },
+  uint64: (name, v) => {
+    if (!isQnumInt(v)) return E.parameterType(name, 'uint64');
+    const n = BigInt(v);
+    if (n >= U64 || n < -(1n << 63n)) return E.parameterType(name, 'uint64');
+    return n < 0n ? n + U64 : n; // negatives accepted for backward compatibility
+  },
+};
+
+/** pc-dimm's property setters (memdev, slot, addr, node; size is read-only): the first refusal, or none. */
+function setDimmProperty(
+  state: MachineState,
+  dimm: { -readonly [K in keyof DimmRequest]: DimmRequest[K] },
+  key: string,
+  value: unknown,
+  visit: PropertyVisitor,
+): QemuError | undefined {
+  switch (key) {
+    case 'memdev': {
+      const v = visit.str('memdev', value);
+      if (typeof v !== 'string') return v;
+      if (!findBackend(state, v)) return E.memdevUnknown(v);
+      dimm.memdev = v;
+      return undefined;
+    }
+    case 'slot': {
+      const v = visit.int64('slot', value);
+      if (typeof v !== 'bigint') return v;
+      if (v < I32_MIN || v > I32_MAX) return E.parameterType('slot', 'int32_t');
+      dimm.slot = v;
+      return undefined;
+    }
+    case 'addr': {
+      const v = visit.uint64('addr', value);
+      if (typeof v !== 'bigint') return v;
+      dimm.addr = v;
+      return undefined;
+    }
+    case 'node': {
+      const v = visit.uint64('node', value);
+      if (typeof v !== 'bigint') return v;
+      if (v > U32_MAX) return E.parameterType('node', 'uint32_t');
+      dimm.node = v;
+      return undefined;
+    }
+    case 'size':
+      return E.propertyNotWritable('pc-dimm', 'size');
+    default:
+      return E.propertyNotFound('pc-dimm', key);
+  }
+}
+
+/**
  * qmp_device_add of QEMU releases that hand the QMP arguments to qdev_device_add_from_qdict as they are
  * (`from_json`, 10.0): the driver must be a string, the id is any string (no identifier rule; a non-string
  * id makes an anonymous device) and each property goes through the QObject input visitor, typed.
@@ -88,47 +162,9 @@ export function addDeviceFromJson(state: MachineState, args: Readonly<Record<str
   const dimm: { -readonly [K in keyof DimmRequest]: DimmRequest[K] } = { id, slot: -1n, addr: 0n, node: 0n };
   // object_set_properties_from_keyval: the QDict's entries in its order, each through the input visitor.
   const keys = qdictOrder(Object.keys(args)).filter((k) => k !== 'driver' && k !== 'bus' && k !== 'id');
-  const uint64 = (name: string, v: unknown): bigint | QemuError => {
-    if (!isQnumInt(v)) return E.parameterType(name, 'uint64');
-    const n = BigInt(v);
-    if (n >= U64 || n < -(1n << 63n)) return E.parameterType(name, 'uint64');
-    return n < 0n ? n + U64 : n; // negatives accepted for backward compatibility
-  };
   for (const key of keys) {
-    const value = args[key];
-    switch (key) {
-      case 'memdev': {
-        if (typeof value !== 'string') return refuse(E.invalidParameterType('memdev', 'string'), t);
-        if (!findBackend(state, value)) return refuse(E.memdevUnknown(value), t);
-        dimm.memdev = value;
-        break;
-      }
-      case 'slot': {
-        if (!isQnumInt(value)) return refuse(E.invalidParameterType('slot', 'integer'), t);
-        const v = BigInt(value);
-        if (v < -(1n << 63n) || v >= 1n << 63n) return refuse(E.invalidParameterType('slot', 'integer'), t);
-        if (v < I32_MIN || v > I32_MAX) return refuse(E.parameterType('slot', 'int32_t'), t);
-        dimm.slot = v;
-        break;
-      }
-      case 'addr': {
-        const v = uint64('addr', value);
-        if (typeof v !== 'bigint') return refuse(v, t);
-        dimm.addr = v;
-        break;
-      }
-      case 'node': {
-        const v = uint64('node', value);
-        if (typeof v !== 'bigint') return refuse(v, t);
-        if (v > U32_MAX) return refuse(E.parameterType('node', 'uint32_t'), t);
-        dimm.node = v;
-        break;
-      }
-      case 'size':
-        return refuse(E.propertyNotWritable('pc-dimm', 'size'), t);
-      default:
-        return refuse(E.propertyNotFound('pc-dimm', key), t);
-    }
+    const err = setDimmProperty(state, dimm, key, args[key], QOBJECT_INPUT_VISITOR);
+    if (err) return refuse(err, t);
   }
   const r = plugDimm(state, dimm, true);
   return r.ok ? { ...r, fx: { ...r.fx, trace: [...t.trace, ...r.fx.trace.map((e) => ({ ...e, depth: e.depth + 1 }))] } } : r;
@@ -156,37 +192,8 @@ export function addDevice(state: MachineState, req: DeviceAddRequest, hotplugged
   const dimm: { -readonly [K in keyof DimmRequest]: DimmRequest[K] } = { id: req.id, slot: -1n, addr: 0n, node: 0n };
   const inQdictOrder = ordered.map((k) => [k, values.get(k)!] as const);
   for (const [key, value] of inQdictOrder) {
-    switch (key) {
-      case 'memdev': {
-        if (!findBackend(state, value)) return refuse(E.memdevUnknown(value), t);
-        dimm.memdev = value;
-        break;
-      }
-      case 'slot': {
-        const v = parseInt64(value);
-        if (v === undefined) return refuse(E.parameterType('slot', 'integer'), t);
-        if (v < I32_MIN || v > I32_MAX) return refuse(E.parameterType('slot', 'int32_t'), t);
-        dimm.slot = v;
-        break;
-      }
-      case 'addr': {
-        const v = parseU64(value);
-        if (v === undefined) return refuse(E.parameterType('addr', 'integer'), t);
-        dimm.addr = v;
-        break;
-      }
-      case 'node': {
-        const v = parseU64(value);
-        if (v === undefined) return refuse(E.parameterType('node', 'integer'), t);
-        if (v > U32_MAX) return refuse(E.parameterType('node', 'uint32_t'), t);
-        dimm.node = v;
-        break;
-      }
-      case 'size':
-        return refuse(E.propertyNotWritable('pc-dimm', 'size'), t);
-      default:
-        return refuse(E.propertyNotFound('pc-dimm', key), t);
-    }
+    const err = setDimmProperty(state, dimm, key, value, STRING_INPUT_VISITOR);
+    if (err) return refuse(err, t);
   }
   // Known divergence: QEMU's qdev_set_id consumes a peripheral-anon index even when realize fails; the
   // engine keeps a refused action's state untouched, so only successful anonymous devices count.
