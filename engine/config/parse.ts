@@ -4,7 +4,7 @@
 
 import type { BackendOption, DimmOption, MachineClassFlags, MachineConfig, MachineType, NumaNodeOption, Accel, PassiveDeviceOption, PassiveDriver } from './types';
 import { PASSIVE_DEVICES } from './types';
-import { E, atOption, type QemuError } from '../errors';
+import { E, atOption, generic, type QemuError } from '../errors';
 import { MiB, parseQemuSize, U64_MAX } from '../units';
 import { DEFAULT_QEMU_VERSION, qemuVersionData, type QemuVersion, type QemuVersionData } from '../versions';
 import { versionLe } from '../versions/types';
@@ -136,6 +136,7 @@ export function parseMachine(commandLine: string, version: QemuVersion = DEFAULT
       i++;
       continue;
     }
+    if (acc.qemu.removedOptions?.includes(name)) return refused(generic('invalid-option', `${opt}: invalid option`));
     if (name === '-no-hpet') {
       acc.hpet = false;
       continue;
