@@ -185,6 +185,10 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
           if (b === undefined) return unsupported(`-M acpi: expected on or off, got '${v}'`);
           acc.acpi = b;
           acc.acpiGiven = true;
+        } else if (k === 'hpet') {
+          const b = onOff(v);
+          if (b === undefined) return unsupported(`-M hpet: expected on or off, got '${v}'`);
+          acc.hpet = b;
         } else return unsupported(`unsupported machine property '${k}' in '-M ${arg}'`);
       }
       return undefined;
