@@ -169,7 +169,7 @@ function qomListTypes(state: MachineState, args: Args): Reduced {
 /** The one boot CPU (-smp 1), with its node when the machine has NUMA nodes (explicit or implied by memory hotplug). */
 function queryHotpluggableCpus(state: MachineState): unknown[] {
   const props = state.layout.numNodes > 0
-    ? { 'core-id': 0, 'thread-id': 0, 'node-id': 0, 'socket-id': 0 }
+    ? { 'core-id': 0, 'thread-id': 0, 'node-id': state.layout.cpuNode ?? 0, 'socket-id': 0 }
     : { 'core-id': 0, 'thread-id': 0, 'socket-id': 0 };
   return [{ props, 'vcpus-count': 1, 'qom-path': '/machine/unattached/device[0]', type: 'qemu64-x86_64-cpu' }];
 }
