@@ -27,16 +27,16 @@ export interface RunOptions {
 
 export async function runScenario(scenario: ReplayScenario, backend: Backend, options: RunOptions = {}): Promise<{ transcript: Transcript; traces: TraceRecorder['traces'] }> {
   if (scenario.domain !== undefined) {
-    const { runLibvirtReplay } = await import('./libvirt-replay');
+    const { runLibvirtReplayTraced } = await import('./libvirt-replay');
     // the QEMU of a libvirt scenario: its own qemu-version: key, else --qemu-version, else its libvirt's pair
     const qemu = scenario.qemuVersion ?? options.qemuVersion;
     const libvirt = {
       ...(options.libvirtVersion !== undefined ? { libvirt: options.libvirtVersion } : {}),
       ...(qemu !== undefined ? { qemu } : {}),
     };
-    const transcript = (await runLibvirtReplay(backend, scenario, libvirt)) as unknown as Transcript;
-    // libvirt steps make several backend calls each: per-step traces would not line up, so none are kept.
-    return { transcript, traces: [] };
+    // each step's trace: libvirt's functions, the QEMU trace of every command below the call that sent it
+    const { transcript, traces } = await runLibvirtReplayTraced(backend, scenario, libvirt);
+    return { transcript: transcript as unknown as Transcript, traces: [...traces] };
   }
   const rec = new TraceRecorder(backend);
   return { transcript: await runReplay(rec, scenario), traces: rec.traces };

@@ -160,3 +160,166 @@ Feature: The call chains of a hot-add, in QEMU's function names
           qdev_unrealize
           object_unparent
       """
+
+  Rule: libvirt's attach and detach above QEMU's chains (libvirt's function names; docs/call-chains.md §3)
+
+    Scenario: libvirt on pc under TCG: virsh attach-device down to QEMU's plug handler and the SCI
+      Given a domain defined by the file "pc.xml"
+      When I attach the device file "devices/seed.xml"
+      Then the trace has the call chain:
+        """
+        virDomainAttachDeviceFlags
+          qemuDomainAttachDeviceFlags
+            qemuDomainAttachMemory
+              qemuMonitorAddObject
+                user_creatable_add_type
+              qemuMonitorAddDeviceProps
+                qmp_device_add
+                  qdev_device_add | qdev_device_add_from_qdict
+                    device_set_realized
+                      pc_machine_device_pre_plug_cb
+                      pc_dimm_realize
+                      pc_machine_device_plug_cb
+                        pc_memory_plug
+                          pc_dimm_plug
+                            memory_device_plug
+                              memory_region_add_subregion
+                                memory_region_transaction_begin
+                                memory_region_transaction_commit
+                          piix4_device_plug_cb
+                            acpi_memory_plug_cb
+                              acpi_send_event
+                                piix4_send_gpe
+                                  acpi_send_gpe_event
+                                    acpi_update_sci
+                                      qemu_set_irq
+                                        gsi_handler
+                                          pic_set_irq
+                                          qtest_irq_handler
+                                            ioapic_set_irq
+              qemuProcessRefreshBalloonState
+                qemuMonitorGetBalloonInfo
+              qemuDomainUpdateMemoryDeviceInfo
+                qemuMonitorGetMemoryDeviceInfo
+            qemuDomainUpdateDeviceList
+              qemuMonitorGetDeviceAliases
+        """
+      And the trace does not pass through "kvm_set_phys_mem"
+
+    Scenario: libvirt on q35 under KVM: ICH9's plug callback, the KVM memory listener and the in-kernel irqchip
+      Given a domain defined by:
+        """
+        <domain type='kvm'>
+          <name>hp-q35-kvm</name>
+          <memory unit='KiB'>1048576</memory>
+          <maxMemory slots='4' unit='KiB'>8388608</maxMemory>
+          <vcpu>1</vcpu>
+          <os><type arch='x86_64' machine='q35'>hvm</type></os>
+          <features><acpi/></features>
+          <cpu><numa><cell id='0' cpus='0' memory='1048576' unit='KiB'/></numa></cpu>
+          <devices>
+            <emulator>/usr/bin/qemu-system-x86_64</emulator>
+          </devices>
+        </domain>
+        """
+      When I attach the device file "devices/dimm-512m.xml"
+      Then the trace has the call chain:
+        """
+        virDomainAttachDeviceFlags
+          qemuDomainAttachDeviceFlags
+            qemuDomainAttachMemory
+              qemuMonitorAddObject
+              qemuMonitorAddDeviceProps
+                qmp_device_add
+                  qdev_device_add | qdev_device_add_from_qdict
+                    device_set_realized
+                      pc_machine_device_plug_cb
+                        pc_memory_plug
+                          pc_dimm_plug
+                            memory_device_plug
+                              memory_region_add_subregion
+                                memory_region_transaction_commit
+                                  address_space_set_flatview
+                                    address_space_update_topology_pass
+                                      kvm_region_add
+                                        kvm_set_phys_mem
+                          ich9_pm_device_plug_cb
+                            acpi_memory_plug_cb
+                              acpi_send_event
+                                ich9_send_gpe
+                                  acpi_send_gpe_event
+                                    acpi_update_sci
+        """
+      And the trace does not pass through "gsi_handler"
+
+    Scenario: libvirt's detach: device_del, the guest's eject while libvirt waits, then object-del
+      Given a domain defined by the file "pc.xml"
+      And I attach the device file "devices/seed.xml"
+      When I detach the device file "devices/seed.xml" while the guest ejects it
+      Then the trace has the call chain:
+        """
+        virDomainDetachDeviceFlags
+          qemuDomainDetachDeviceFlags
+            qemuDomainDetachDeviceLive
+              qemuDomainDetachPrepMemory
+              qemuDomainDeleteDevice
+                qemuMonitorDelDevice
+                  qmp_device_del
+                    qdev_unplug
+                      pc_memory_unplug_request
+                        acpi_memory_unplug_request_cb
+                          acpi_send_event
+                            piix4_send_gpe
+              qemuDomainWaitForDeviceRemoval
+        """
+      # the guest's eject is not libvirt's call: its trace stands at the top level, while libvirt waits
+      And the trace has the call chain:
+        """
+        acpi_memory_hotplug_write
+          pc_memory_unplug
+            acpi_memory_unplug_cb
+            pc_dimm_unplug
+              memory_device_unplug
+            qdev_unrealize
+            object_unparent
+        """
+      And the trace passes through, in order:
+        """
+        qemuDomainWaitForDeviceRemoval
+        acpi_memory_hotplug_write
+        qemuDomainRemoveDevice
+        qemuDomainRemoveMemoryDevice
+        qemuMonitorDelObject
+        user_creatable_del
+        qemuProcessRefreshBalloonState
+        qemuDomainUpdateDeviceList
+        """
+      And the trace has the call chain:
+        """
+        qemuDomainDetachDeviceLive
+          qemuDomainRemoveDevice
+            qemuDomainRemoveMemoryDevice
+              qemuMonitorDelObject
+                user_creatable_del
+              qemuProcessRefreshBalloonState
+                qemuMonitorGetBalloonInfo
+        """
+
+    Scenario: libvirt on an eject nobody waits for: the event worker removes the DIMM
+      Given a domain defined by the file "pc.xml"
+      And I attach the device file "devices/seed.xml"
+      And I detach the device file "devices/seed.xml"
+      When the guest ejects slot 0
+      Then the trace has the call chain:
+        """
+        cpu_outb
+          acpi_memory_hotplug_write
+            pc_memory_unplug
+              object_unparent
+        processDeviceDeletedEvent
+          qemuDomainRemoveDevice
+            qemuDomainRemoveMemoryDevice
+              qemuMonitorDelObject
+                user_creatable_del
+              qemuProcessRefreshBalloonState
+        """

@@ -36,18 +36,29 @@ export function freeSlot(live: DomainDef): number | undefined {
 
 /** Everything `virsh attach-device DOM FILE --live` decides before talking to QEMU. */
 export function planAttach(live: DomainDef, xml: string): Planned<AttachPlan> {
-  // 1. parse (INACTIVE: non-user aliases are dropped), 2. device validation
+  const checked = checkAttach(live, xml);
+  return checked.ok ? planAttachMemory(live, checked.plan) : checked;
+}
+
+/**
+ * qemuDomainAttachDeviceLiveAndConfig's part, before qemuDomainAttachMemory: parse (INACTIVE: non-user
+ * aliases are dropped), validate the device, virDomainDefCompatibleDevice (sizes as given, KiB).
+ */
+export function checkAttach(live: DomainDef, xml: string): Planned<MemoryDeviceDef> {
   const parsed = parseMemoryDeviceXml(xml, { keepAlias: false }, live.libvirt);
   if (!parsed.ok) return parsed;
-  let mem = parsed.device;
+  const mem = parsed.device;
   const invalid = validateMemoryDevice(live, mem);
   if (invalid) return { ok: false, error: invalid };
-  // 3. virDomainDefCompatibleDevice (sizes as given, KiB)
   if (live.maxMemoryKiB === 0n && live.slots === 0) return { ok: false, error: LE.noMaxMemory() };
   if (live.totalKiB + mem.sizeKiB > live.maxMemoryKiB) return { ok: false, error: LE.exceedsMaxMemory(mem.sizeKiB, live.maxMemoryKiB) };
   if (mem.pagesizeKiB !== undefined) throw new ScenarioError('hotplug of a hugepage-backed DIMM (<source><pagesize>) is not modelled: the referee host has no hugetlbfs mount');
-  // 4. qemuDomainAttachMemory: align to 1 MiB (not 2), validate, slot, alias
-  mem = { ...mem, sizeKiB: roundUp(mem.sizeKiB, HOTPLUG_ALIGN_KiB) };
+  return { ok: true, plan: mem };
+}
+
+/** qemuDomainAttachMemory's decisions: align to 1 MiB (not 2), validate, slot, alias, the QMP it sends. */
+export function planAttachMemory(live: DomainDef, checked: MemoryDeviceDef): Planned<AttachPlan> {
+  const mem = { ...checked, sizeKiB: roundUp(checked.sizeKiB, HOTPLUG_ALIGN_KiB) };
   const hp = validateMemoryHotplug(live, mem);
   if (hp) return { ok: false, error: hp };
   let address: Extract<DeviceAddress, { type: 'dimm' }>;
@@ -130,9 +141,19 @@ export function findMemory(live: DomainDef, match: MemoryDeviceDef): number {
 
 /** Everything `virsh detach-device DOM FILE --live` decides before talking to QEMU (no validation: SKIP_VALIDATE). */
 export function planDetach(live: DomainDef, xml: string): Planned<DetachPlan> {
+  const parsed = parseDetach(live, xml);
+  return parsed.ok ? planDetachMemory(live, parsed.plan) : parsed;
+}
+
+/** qemuDomainDetachDeviceLiveAndConfig's parse of the device XML (user aliases kept, no validation). */
+export function parseDetach(live: DomainDef, xml: string): Planned<MemoryDeviceDef> {
   const parsed = parseMemoryDeviceXml(xml, { keepAlias: true }, live.libvirt);
-  if (!parsed.ok) return parsed;
-  const match = { ...parsed.device, sizeKiB: roundUp(parsed.device.sizeKiB, HOTPLUG_ALIGN_KiB) };
+  return parsed.ok ? { ok: true, plan: parsed.device } : parsed;
+}
+
+/** qemuDomainDetachPrepMemory's decisions: the size aligned like the attach's, the live device it matches. */
+export function planDetachMemory(live: DomainDef, device: MemoryDeviceDef): Planned<DetachPlan> {
+  const match = { ...device, sizeKiB: roundUp(device.sizeKiB, HOTPLUG_ALIGN_KiB) };
   const idx = findMemory(live, match);
   if (idx < 0 || !live.mems[idx].alias) return { ok: false, error: LE.notPresent('dimm') };
   const alias = live.mems[idx].alias!;

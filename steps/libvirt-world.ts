@@ -14,6 +14,7 @@ import { Before, type ITestCaseHookParameter } from '@cucumber/cucumber';
 import { LibvirtDomain, type OperationResult, type VirshOutput } from '../libvirt';
 import { libvirtForQemu, libvirtVersion } from '../libvirt/versions';
 import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/types';
+import type { TraceEntry } from '../engine/effects';
 import { fingerprint } from './snapshot';
 import type { HotplugWorld } from './world';
 import { repoPath } from '../paths';
@@ -42,6 +43,11 @@ export class LibvirtScenario {
   actionVirsh: VirshRun[] = [];
   /** The live XML before the first libvirt operation of the current action. */
   liveXmlBefore?: string;
+  /**
+   * The causal trace of the current action's virsh operations: libvirt's functions with the QEMU trace of
+   * each command it sent below the call that sent it (what `the trace ...` steps read for them).
+   */
+  actionTrace: TraceEntry[] = [];
   /** The domain's name once defined. */
   name = '';
   /** `Given libvirt 11.3 on QEMU 10.0`: this scenario's versions, over the world parameter. */
@@ -51,6 +57,7 @@ export class LibvirtScenario {
   resetAction(): void {
     this.actionQmp = [];
     this.actionVirsh = [];
+    this.actionTrace = [];
     this.liveXmlBefore = undefined;
   }
 
@@ -69,6 +76,12 @@ export function libvirt(world: HotplugWorld): LibvirtScenario {
     scenarios.set(world, s);
   }
   return s;
+}
+
+/** The causal trace of the current action's virsh operations, or undefined when it had none. */
+export function libvirtActionTrace(world: HotplugWorld): readonly TraceEntry[] | undefined {
+  const s = scenarios.get(world);
+  return s && s.actionVirsh.length > 0 ? s.actionTrace : undefined;
 }
 
 /** The running domain, or a clear error naming the step to add. */
@@ -146,7 +159,7 @@ function throughDomain(s: LibvirtScenario, dom: LibvirtDomain, raw: Backend): Ba
     try {
       const r = await run();
       s.actionQmp.push(...r.qmp);
-      return { reply: r.reply, events: r.events, irqs: r.irqs };
+      return { reply: r.reply, events: r.events, irqs: r.irqs, trace: r.trace };
     } finally {
       s.recording = true;
     }
@@ -198,6 +211,7 @@ async function beforeOperation(world: HotplugWorld, s: LibvirtScenario, dom: Lib
 
 function afterOperation(world: HotplugWorld, s: LibvirtScenario, command: string, r: OperationResult): void {
   s.actionQmp.push(...r.qmp);
+  s.actionTrace.push(...r.trace);
   noteVirsh(world, s, command, r.virsh);
 }
 

@@ -6,6 +6,8 @@ import { hex } from '../engine/units';
 import { assertTable } from './compare';
 import { requireModelState } from './model-only';
 import type { HotplugWorld } from './world';
+import type { TraceEntry } from '../engine/effects';
+import { libvirtActionTrace } from './libvirt-world';
 import { dataTable, docString } from './step-args';
 
 Then('the KVM memory slots are:', function (this: HotplugWorld, table: { raw(): string[][] }) {
@@ -20,9 +22,10 @@ Then('there are {int} KVM memory slot(s)', function (this: HotplugWorld, n: numb
   if (s.mem.kvmSlots.length !== n) throw new Error(`expected ${n} KVM memory slots, the model has ${s.mem.kvmSlots.length}: ${s.mem.kvmSlots.map((k) => `#${k.id} ${hex(k.start)}+${hex(k.size)}`).join(', ')}`);
 });
 
-function actionTrace(world: HotplugWorld): { fn: string; note?: string; depth: number }[] {
+/** The last action's trace; for a virsh operation, libvirt's functions with QEMU's trace below them. */
+function actionTrace(world: HotplugWorld): readonly TraceEntry[] {
   requireModelState(world.backend);
-  return world.action.flatMap((e) => [...(e.result.trace ?? [])]);
+  return libvirtActionTrace(world) ?? world.action.flatMap((e) => [...(e.result.trace ?? [])]);
 }
 
 Then('the trace passes through {string}', function (this: HotplugWorld, fn: string) {

@@ -45,6 +45,29 @@ test('replay --trace adds the causal path of each step', () => {
   assert.ok(t.steps[1].trace.some((e) => e.fn === 'acpi_send_event'));
 });
 
+test('replay --trace of a libvirt scenario: libvirt\'s functions, QEMU\'s trace below the monitor call that sent it', () => {
+  const r = run('replay', repoPath('test', 'libvirt/seed-pc.yaml'), '--json', '--trace');
+  assert.equal(r.code, 0, r.err);
+  const t = parseJson(r.out) as { steps: Array<{ trace: Array<{ fn: string; depth: number }> }> };
+  const chain = (i: number) => t.steps[i].trace.map((e) => `${e.depth} ${e.fn}`);
+  const attach = chain(0);
+  for (const hop of ['0 virDomainAttachDeviceFlags', '1 qemuDomainAttachDeviceFlags', '2 qemuDomainAttachMemory', '3 qemuMonitorAddObject', '3 qemuMonitorAddDeviceProps', '4 qmp_device_add', '2 qemuDomainUpdateDeviceList']) {
+    assert.ok(attach.includes(hop), `attach trace has ${hop}:\n${attach.join('\n')}`);
+  }
+  assert.ok(attach.indexOf('3 qemuMonitorAddDeviceProps') < attach.indexOf('4 qmp_device_add'));
+  const detach = chain(4);
+  let at = -1;
+  for (const hop of ['0 virDomainDetachDeviceFlags', '2 qemuDomainDetachDeviceLive', '3 qemuDomainDetachPrepMemory', '3 qemuDomainDeleteDevice', '4 qemuMonitorDelDevice', '5 qmp_device_del',
+    '3 qemuDomainWaitForDeviceRemoval', '3 qemuDomainRemoveDevice', '4 qemuDomainRemoveMemoryDevice', '5 qemuMonitorDelObject']) {
+    const i = detach.indexOf(hop, at + 1);
+    assert.ok(i > at, `detach trace has ${hop} after the previous hop:\n${detach.join('\n')}`);
+    at = i;
+  }
+  const text = run('replay', repoPath('test', 'libvirt/seed-pc.yaml'), '--trace');
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /trace:\n {6}virDomainAttachDeviceFlags \(VIR_DOMAIN_AFFECT_LIVE\)\n {8}qemuDomainAttachDeviceFlags\n {10}qemuDomainAttachMemory\n {12}qemuMonitorAddObject \(memdimm0\)/);
+});
+
 test('the readable rendering shows requests, replies and events', () => {
   const r = run('replay', repoPath('test', 'replay/examples/gpe-sci-and-eject-pc.yaml'));
   assert.equal(r.code, 0, r.err);

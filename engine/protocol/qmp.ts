@@ -15,6 +15,7 @@ import {
   pluggedMemory, qint, queryMemoryDevices, queryMemorySizeSummary,
 } from '../selectors';
 import { qdictOrder } from '../qom/qdict';
+import { emptyGHash, ghashInsert, ghashKeys, ghashRemove } from '../qom/ghash';
 import { queryMemdev } from '../qom/objects';
 import { qomGet, qomList, qomSet } from './qmp-qom';
 import { systemReset } from '../machine/reset';
@@ -166,12 +167,60 @@ function qomListTypes(state: MachineState, args: Args): Reduced {
   throw new ModelLimit(`qom-list-types implementing '${impl}'`);
 }
 
-/** The one boot CPU (-smp 1), with its node when the machine has NUMA nodes (explicit or implied by memory hotplug). */
-function queryHotpluggableCpus(state: MachineState): unknown[] {
-  const props = state.layout.numNodes > 0
-    ? { 'core-id': 0, 'thread-id': 0, 'node-id': 0, 'socket-id': 0 }
+/** The one boot CPU's topology (-smp 1), with its node when the machine has NUMA nodes (explicit or implied by memory hotplug). */
+function cpuProps(state: MachineState) {
+  return state.layout.numNodes > 0
+    ? { 'core-id': 0, 'thread-id': 0, 'node-id': state.layout.cpuNode ?? 0, 'socket-id': 0 }
     : { 'core-id': 0, 'thread-id': 0, 'socket-id': 0 };
-  return [{ props, 'vcpus-count': 1, 'qom-path': '/machine/unattached/device[0]', type: 'qemu64-x86_64-cpu' }];
+}
+
+function queryHotpluggableCpus(state: MachineState): unknown[] {
+  return [{ props: cpuProps(state), 'vcpus-count': 1, 'qom-path': '/machine/unattached/device[0]', type: 'qemu64-x86_64-cpu' }];
+}
+
+/**
+ * The vCPU's `thread-id` is the host thread QEMU runs it on: the model has none and says 0 (CPU_THREAD_ID_PLACEHOLDER);
+ * the transcript comparison takes any integer there as equal (transcript/compare.ts, hostValues).
+ */
+export const CPU_THREAD_ID_PLACEHOLDER = 0;
+
+function queryCpusFast(state: MachineState): unknown[] {
+  return [{ 'thread-id': CPU_THREAD_ID_PLACEHOLDER, props: cpuProps(state), 'qom-path': '/machine/unattached/device[0]', 'cpu-index': 0, target: 'x86_64' }];
+}
+
+/** The QAPI type names of QEMU's "Invalid parameter type" message, for the builtin types of the schema. */
+const QAPI_TYPE: Readonly<Record<string, { name: string; ok: (v: unknown) => boolean }>> = {
+  str: { name: 'string', ok: (v) => typeof v === 'string' },
+  int: { name: 'integer', ok: isInt },
+  bool: { name: 'boolean', ok: (v) => typeof v === 'boolean' },
+  any: { name: 'any', ok: () => true },
+};
+
+/**
+ * QAPI's input visitor over a command's arguments, as the build's schema declares them: each declared member in
+ * order (missing, or of another builtin type), then an argument the command does not declare (the first in QDict
+ * order). device_add and object-add are visited by their own code (their extra arguments are properties).
+ */
+function visitArguments(state: MachineState, name: string, args: Args): QemuError | undefined {
+  if (name === 'device_add' || name === 'object-add' || name === 'qmp_capabilities') return undefined;
+  const members = state.config.qemu.monitor.qmpSchema().commandMembers(name);
+  if (!members) return undefined;
+  for (const m of members) {
+    const v = args[m.name];
+    if (v === undefined) {
+      if (!m.optional) return E.parameterMissing(m.name);
+      continue;
+    }
+    const t = QAPI_TYPE[m.type];
+    if (t && !t.ok(v)) return E.invalidParameterType(m.name, t.name);
+  }
+  // qobject_input_start_struct copies the QDict's keys into a GHashTable, each visited member is removed from it,
+  // and check_struct names the first key left in hash-table order.
+  let left = emptyGHash();
+  for (const k of qdictOrder(Object.keys(args).filter((k) => args[k] !== undefined))) left = ghashInsert(left, k);
+  for (const m of members) if (args[m.name] !== undefined) left = ghashRemove(left, m.name);
+  const extra = ghashKeys(left)[0];
+  return extra === undefined ? undefined : { code: 'qapi-unexpected', class: 'GenericError', desc: `Parameter '${extra}' is unexpected` };
 }
 
 /** query-balloon: `actual` is the guest's memory size (boot RAM plus plugged DIMMs) while no guest driver runs. */
@@ -203,6 +252,8 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
   'query-version': (s) => answer(s, queryVersion(s.config.qemu.monitor.build)),
   'query-current-machine': (s) => answer(s, { 'wakeup-suspend-support': s.acpi.device !== 'none' }),
   'query-hotpluggable-cpus': (s) => answer(s, queryHotpluggableCpus(s)),
+  'query-cpus-fast': (s) => answer(s, queryCpusFast(s)),
+  'query-qmp-schema': (s) => answer(s, s.config.qemu.monitor.qmpSchema().entries),
   'query-machines': (s) => answer(s, s.config.qemu.monitor.replies.queryMachines),
   'query-commands': (s) => answer(s, s.config.qemu.monitor.replies.queryCommands.map((name) => ({ name }))),
   'device-list-properties': deviceListProperties,
@@ -232,7 +283,7 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
 export const MODELLED_QMP_COMMANDS: readonly string[] = Object.keys(COMMANDS);
 
 /** Commands QEMU has that the model does not answer (listed so they fail as "not modelled", not "not found"). */
-const UNMODELLED = new Set(['query-qmp-schema', 'cont', 'stop', 'quit', 'query-cpus-fast', 'x-query-irq', 'query-pci']);
+const UNMODELLED = new Set(['cont', 'stop', 'quit', 'x-query-irq', 'query-pci']);
 
 export function qmp(state: MachineState, command: QmpCommandIn): Reduced {
   if (typeof command !== 'object' || command === null || typeof command.execute !== 'string') {
@@ -249,5 +300,7 @@ export function qmp(state: MachineState, command: QmpCommandIn): Reduced {
   if (typeof args !== 'object' || args === null || Array.isArray(args)) {
     return refused(state, { code: 'qmp-malformed', class: 'GenericError', desc: "QMP input member 'arguments' must be an object" });
   }
+  const bad = visitArguments(state, name, args as Args);
+  if (bad) return refused(state, bad);
   return handler(state, args as Args);
 }

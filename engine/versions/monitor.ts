@@ -4,6 +4,8 @@
 // shape (test/replay/qemu-monitor, test/replay-10.0/qemu-monitor).
 
 import { STATIC_10_0, STATIC_7_2, type MonitorStatic } from './monitor-static';
+import { qmpSchema100, qmpSchema72, type QmpSchema } from './qmp-schema';
+import { board100, board72, type Board } from './board';
 
 export type Prop = readonly [name: string, type: string];
 
@@ -30,6 +32,10 @@ export interface MonitorData {
   readonly pcAcpiDevicePath: string;
   /** Replies that depend on the build only (engine/versions/monitor-static.ts). */
   readonly replies: MonitorStatic;
+  /** query-qmp-schema and the command arguments it declares (engine/versions/data/), parsed on first use. */
+  readonly qmpSchema: () => QmpSchema;
+  /** The board devices of every machine type (`info qtree`), recorded (engine/versions/data/board-*.ts). */
+  readonly board: () => Board;
 }
 
 export const MONITOR_7_2: MonitorData = {
@@ -62,6 +68,8 @@ export const MONITOR_7_2: MonitorData = {
   smbiosEntryPointType: () => '32',
   pcAcpiDevicePath: '/machine/unattached/device[18]',
   replies: STATIC_7_2,
+  qmpSchema: qmpSchema72,
+  board: board72,
 };
 
 export const MONITOR_10_0: MonitorData = {
@@ -103,4 +111,6 @@ export const MONITOR_10_0: MonitorData = {
   smbiosEntryPointType: ([major, minor]) => (major >= 9 ? 'auto' : major === 8 && minor >= 1 ? '64' : '32'),
   pcAcpiDevicePath: '/machine/unattached/device[3]/pm',
   replies: STATIC_10_0,
+  qmpSchema: qmpSchema100,
+  board: board100,
 };
