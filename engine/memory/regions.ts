@@ -39,9 +39,6 @@ export class Regions {
   private static readonly BUCKETS = 64;
   static readonly EMPTY: Regions = new Regions(new Array<readonly Region[]>(Regions.BUCKETS).fill([]), 0);
 
-  /** Alias region ids by target id: derived, computed on first use (not enumerable: not part of the value). */
-  declare private aliasIdx: ReadonlyMap<string, readonly string[]> | undefined;
-
   private constructor(
     /**
      * Regions by hash of their id; each bucket is a small array. Never modified once made (readonly), but not
@@ -52,8 +49,13 @@ export class Regions {
     readonly size: number,
     aliasIdx?: ReadonlyMap<string, readonly string[]>,
   ) {
-    Object.defineProperty(this, 'aliasIdx', { value: aliasIdx, writable: true, enumerable: false });
+    if (aliasIdx) aliasIndexes.set(this, aliasIdx);
     Object.seal(this);
+  }
+
+  /** Alias region ids by target id: derived, computed on first use (kept aside: not part of the value). */
+  private get aliasIdx(): ReadonlyMap<string, readonly string[]> | undefined {
+    return aliasIndexes.get(this);
   }
 
   /** The alias regions that target `id`. */
@@ -67,7 +69,7 @@ export class Regions {
         if (list) list.push(r.id);
         else m.set(r.alias, [r.id]);
       }
-      this.aliasIdx = idx = m;
+      aliasIndexes.set(this, (idx = m));
     }
     return idx.get(id) ?? NONE;
   }
@@ -130,6 +132,8 @@ export class Regions {
 }
 
 const bucketCache = new Map<string, number>();
+/** Regions.aliasesOf's index per table (a WeakMap, not a property: a property defined per instance was slow). */
+const aliasIndexes = new WeakMap<Regions, ReadonlyMap<string, readonly string[]>>();
 const NONE: readonly string[] = Object.freeze([]);
 
 function fnv(id: string): number {
