@@ -214,9 +214,26 @@ export function addSubregion(regions: Regions, containerId: string, offset: bigi
   const prio = priority ?? sub.priority;
   const list = container.subregions;
   const at = firstAtOrBelow(regions, list, prio);
-  const subregions = [...list.slice(0, at), subId, ...list.slice(at)];
+  const subregions = insertAt(list, at, subId);
   deriveChildIndex(list, subregions, subId, offset, sub.size, true);
   return regions.set({ ...container, subregions }).set({ ...sub, container: containerId, addr: offset, priority: prio });
+}
+
+/** A copy of `list` with `x` inserted at `at` (one allocation). */
+function insertAt<T>(list: readonly T[], at: number, x: T): T[] {
+  const out = new Array<T>(list.length + 1);
+  for (let i = 0; i < at; i++) out[i] = list[i];
+  out[at] = x;
+  for (let i = at; i < list.length; i++) out[i + 1] = list[i];
+  return out;
+}
+
+/** A copy of `list` without its element at `at` (one allocation). */
+function removeAt<T>(list: readonly T[], at: number): T[] {
+  const out = new Array<T>(list.length - 1);
+  for (let i = 0; i < at; i++) out[i] = list[i];
+  for (let i = at + 1; i < list.length; i++) out[i - 1] = list[i];
+  return out;
 }
 
 /**
@@ -330,23 +347,25 @@ function deriveChildIndex(before: readonly string[], after: readonly string[], i
   if (after.length < CHILD_INDEX_MIN) return;
   const idx = childIndexCache.get(before);
   if (!idx) return;
-  const ids = idx.ids.slice();
-  const starts = idx.starts.slice();
-  const ends = idx.ends.slice();
-  const maxEnd = idx.maxEnd.slice();
   let at: number;
+  let ids: string[];
+  let starts: bigint[];
+  let ends: bigint[];
   if (added) {
-    at = firstStartAtOrAbove(starts, addr);
-    ids.splice(at, 0, id);
-    starts.splice(at, 0, addr);
-    ends.splice(at, 0, addr + size);
+    at = firstStartAtOrAbove(idx.starts, addr);
+    ids = insertAt(idx.ids, at, id);
+    starts = insertAt(idx.starts, at, addr);
+    ends = insertAt(idx.ends, at, addr + size);
   } else {
-    at = ids.indexOf(id);
+    at = idx.ids.indexOf(id);
     if (at < 0) return;
-    ids.splice(at, 1);
-    starts.splice(at, 1);
-    ends.splice(at, 1);
+    ids = removeAt(idx.ids, at);
+    starts = removeAt(idx.starts, at);
+    ends = removeAt(idx.ends, at);
   }
+  // maxEnd below `at` is unchanged; withMaxEnd recomputes from there.
+  const maxEnd = new Array<bigint>(ends.length);
+  for (let k = 0; k < at && k < ends.length; k++) maxEnd[k] = idx.maxEnd[k];
   childIndexCache.set(after, withMaxEnd(ids, starts, ends, maxEnd, at));
 }
 
