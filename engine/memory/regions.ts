@@ -287,11 +287,10 @@ export const CHILD_INDEX_MIN = 16;
  * indexing each of them would cost memory per state for nothing (an old state is rarely changed again).
  */
 /**
- * Few: a plug touches three or four lists (the device-memory list before and after, the root's), and whatever
- * the cache holds lives on past the action: a long LRU made every plug's derived index survive the young
- * generation and be copied by the garbage collector (a third of a plug's time at 256 DIMMs).
+ * Few: a plug touches three or four lists (the device-memory list before and after, the roots'), a few machines
+ * alternate in a suite, and scanning the slots by identity stays cheap.
  */
-const CHILD_INDEX_CACHE = 6;
+const CHILD_INDEX_CACHE = 12;
 /**
  * A few slots scanned by identity, least recently used replaced. Not a Map: V8 keeps a deleted Map entry's
  * key and value reachable until the table is rehashed, which promoted every evicted index to the old
@@ -391,7 +390,9 @@ export function childrenOverlapping(regions: Regions, container: Region, lo: big
   for (let k = firstStartAtOrAbove(idx.starts, hi) - 1; k >= 0 && idx.maxEnd[k] > lo; k--) {
     if (idx.ends[k] > lo) hits.push(idx.ids[k]);
   }
-  if (hits.length > 1) {
+  if (hits.length === 2) {
+    if (list.indexOf(hits[0]) > list.indexOf(hits[1])) hits.reverse();
+  } else if (hits.length > 2) {
     const pos = new Map(hits.map((h) => [h, list.indexOf(h)]));
     hits.sort((a, b) => pos.get(a)! - pos.get(b)!);
   }
