@@ -12,6 +12,7 @@ import { delSubregion } from '../memory/regions';
 import { memTransaction } from '../memory/transaction';
 import { acpiMemoryUnplug, acpiMemoryUnplugRequest } from '../acpi/memhp';
 import { setMapped } from './backends';
+import { withoutDimm } from './placement';
 import { ghashRemove } from '../qom/ghash';
 import { DEVICE_MEMORY_ID } from '../machine/memory-map';
 import { hex } from '../units';
@@ -47,7 +48,7 @@ export function unplugDimm(state: MachineState, slot: bigint): Transition<Machin
   next = setMapped(next, dimm.memdev, false);
   next = {
     ...next,
-    dimms: next.dimms.filter((d) => d !== dimm),
+    dimms: withoutDimm(next.dimms, dimm),
     peripheral: dimm.id === undefined ? next.peripheral : ghashRemove(next.peripheral, dimm.id),
   };
   fx = merge(fx, trace('qdev_unrealize', `slot ${slot} freed, memdev ${dimm.memdev} unmapped`, 1));
