@@ -16,7 +16,7 @@ import { hex } from '../units';
 import { DEVICE_MEMORY_ID } from '../machine/memory-map';
 import { ghashInsert } from '../qom/ghash';
 import { findBackend, setMapped } from './backends';
-import { chooseAddr, chooseSlot } from './placement';
+import { chooseAddr, chooseSlot, withDimm } from './placement';
 
 /** KVM_CAP_NR_MEMSLOTS observed on Linux 6.x hosts. */
 export const KVM_NR_MEMSLOTS = 32764;
@@ -105,7 +105,7 @@ export function plugDimm(state: MachineState, req: DimmRequest, hotplugged: bool
   let next: MachineState = setMapped(state, backend.id, true);
   next = {
     ...next,
-    dimms: [...next.dimms, dimm],
+    dimms: withDimm(next.dimms, dimm),
     peripheral: req.id === undefined ? next.peripheral : ghashInsert(next.peripheral, req.id),
     anonCount: req.id === undefined ? next.anonCount + 1 : next.anonCount,
   };

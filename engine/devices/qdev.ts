@@ -5,7 +5,7 @@
 import type { MachineState } from '../state';
 import { E, ModelLimit, type QemuError } from '../errors';
 import { qdictOrder } from '../qom/qdict';
-import { trace } from '../effects';
+import { merge, nest, trace } from '../effects';
 import { refuse, type Outcome } from '../outcome';
 import { isIdentifier, parseInt64 } from '../config/parse';
 import { findBackend } from './backends';
@@ -167,7 +167,7 @@ export function addDeviceFromJson(state: MachineState, args: Readonly<Record<str
     if (err) return refuse(err, t);
   }
   const r = plugDimm(state, dimm, true);
-  return r.ok ? { ...r, fx: { ...r.fx, trace: [...t.trace, ...r.fx.trace.map((e) => ({ ...e, depth: e.depth + 1 }))] } } : r;
+  return r.ok ? { ...r, fx: merge(t, nest(r.fx)) } : r;
 }
 
 export function addDevice(state: MachineState, req: DeviceAddRequest, hotplugged: boolean): Outcome<MachineState> {
@@ -198,5 +198,5 @@ export function addDevice(state: MachineState, req: DeviceAddRequest, hotplugged
   // Known divergence: QEMU's qdev_set_id consumes a peripheral-anon index even when realize fails; the
   // engine keeps a refused action's state untouched, so only successful anonymous devices count.
   const r = plugDimm(state, dimm, hotplugged);
-  return r.ok ? { ...r, fx: { ...r.fx, trace: [...t.trace, ...r.fx.trace.map((e) => ({ ...e, depth: e.depth + 1 }))] } } : r;
+  return r.ok ? { ...r, fx: merge(t, nest(r.fx)) } : r;
 }
