@@ -15,6 +15,7 @@ import { isIdentifier, parseInt64 } from '../config/parse';
 import { messagesOf, qemuOf } from '../versions';
 import { findBackend, setMapped } from './backends';
 import { pc_dimm_realize, peripheralPath, type DimmRequest } from './pc-dimm';
+import { withDimm } from './placement';
 import { pc_machine_device_plug_cb, pc_machine_device_pre_plug_cb, pc_machine_device_unplug_request_cb } from '../machine/pc';
 
 export interface DeviceAddRequest {
@@ -173,7 +174,7 @@ export function addDeviceFromJson(state: MachineState, args: Readonly<Record<str
     if (err) return refuse(err, t);
   }
   const r = device_set_realized(state, dimm, true);
-  return r.ok ? { ...r, fx: { ...r.fx, trace: [...t.trace, ...r.fx.trace.map((e) => ({ ...e, depth: e.depth + 1 }))] } } : r;
+  return r.ok ? { ...r, fx: merge(t, nest(r.fx)) } : r;
 }
 
 export function addDevice(state: MachineState, req: DeviceAddRequest, hotplugged: boolean): Outcome<MachineState> {
@@ -204,7 +205,7 @@ export function addDevice(state: MachineState, req: DeviceAddRequest, hotplugged
   // Known divergence: QEMU's qdev_set_id consumes a peripheral-anon index even when realize fails; the
   // engine keeps a refused action's state untouched, so only successful anonymous devices count.
   const r = device_set_realized(state, dimm, hotplugged);
-  return r.ok ? { ...r, fx: { ...r.fx, trace: [...t.trace, ...r.fx.trace.map((e) => ({ ...e, depth: e.depth + 1 }))] } } : r;
+  return r.ok ? { ...r, fx: merge(t, nest(r.fx)) } : r;
 }
 
 /**
@@ -226,7 +227,7 @@ export function device_set_realized(state: MachineState, req: DimmRequest, hotpl
   let next: MachineState = setMapped(state, backend.id, true);
   next = {
     ...next,
-    dimms: [...next.dimms, dimm],
+    dimms: withDimm(next.dimms, dimm),
     peripheral: req.id === undefined ? next.peripheral : ghashInsert(next.peripheral, req.id),
     anonCount: req.id === undefined ? next.anonCount + 1 : next.anonCount,
   };
