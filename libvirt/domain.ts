@@ -533,9 +533,10 @@ function qemuOptions(def: DomainDef, initial: bigint, withDimms: boolean): strin
   const o: string[] = [];
   // `-M pc` / `-M q35` when libvirt resolved the alias (the engine resolves it the same way on that QEMU)
   const machine = def.machine === resolveMachineAlias(def.machineType, def.qemu) ? def.machineType : def.machine;
-  o.push(`-M ${machine}${def.acpi ? '' : ',acpi=off'}`);
+  // <timer name='hpet' present='no'/>: the machine's hpet property (QEMU 10.0 has no -no-hpet option any more)
+  const noHpet = def.devices !== undefined && !def.devices.hpet;
+  o.push(`-M ${machine}${def.acpi ? '' : ',acpi=off'}${noHpet ? ',hpet=off' : ''}`);
   o.push(`-accel ${def.virtType === 'kvm' ? 'kvm' : 'tcg'}`);
-  if (def.devices && !def.devices.hpet) o.push('-no-hpet');
   o.push(`-m ${kib(initial)}${def.maxMemoryKiB > 0n ? `,slots=${def.slots},maxmem=${kib(def.maxMemoryKiB)}` : ''}`);
   for (const c of def.cells) {
     o.push(backendKeyval(def, { id: `ram-node${c.id}`, alias: `ram-node${c.id}`, cell: c.id, sizeBytes: c.memKiB * 1024n }));

@@ -4,7 +4,7 @@
 
 import type { BackendOption, DimmOption, MachineClassFlags, MachineConfig, MachineType, NumaNodeOption, Accel, PassiveDeviceOption, PassiveDriver } from './types';
 import { PASSIVE_DEVICES } from './types';
-import { E, atOption, type QemuError } from '../errors';
+import { E, atOption, generic, type QemuError } from '../errors';
 import { MiB, parseQemuSize, U64_MAX } from '../units';
 import { DEFAULT_QEMU_VERSION, qemuVersionData, type QemuVersion, type QemuVersionData } from '../versions';
 import { versionLe } from '../versions/types';
@@ -137,6 +137,7 @@ export function parseMachine(commandLine: string, version: QemuVersion = DEFAULT
       i++;
       continue;
     }
+    if (acc.qemu.removedOptions?.includes(name)) return refused(generic('invalid-option', `${opt}: invalid option`));
     if (name === '-no-hpet') {
       acc.hpet = false;
       continue;
@@ -185,6 +186,10 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
           if (b === undefined) return unsupported(`-M acpi: expected on or off, got '${v}'`);
           acc.acpi = b;
           acc.acpiGiven = true;
+        } else if (k === 'hpet') {
+          const b = onOff(v);
+          if (b === undefined) return unsupported(`-M hpet: expected on or off, got '${v}'`);
+          acc.hpet = b;
         } else return unsupported(`unsupported machine property '${k}' in '-M ${arg}'`);
       }
       return undefined;

@@ -11,7 +11,7 @@ import { initAcpi, initIrq } from '../acpi/init';
 import { addBackend, backendProps, hostBindingError, PREALLOC_RESERVE, backendRegionName } from '../devices/backends';
 import { addDevice } from '../devices/qdev';
 import { emptyGHash, ghashInsert } from '../qom/ghash';
-import type { Effects } from '../effects';
+import { merge, traceOnly, type Effects } from '../effects';
 import { DEFAULT_QEMU_VERSION, type QemuVersion, messagesOf } from '../versions';
 
 export type BuildResult =
@@ -139,7 +139,7 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
     const r = addDevice(state, { driver: 'pc-dimm', id: d.id, props: d.props }, false);
     if (!r.ok) return refused(atOption(`-device ${d.text}`, r.error));
     state = r.state;
-    fx = { ...fx, trace: [...fx.trace, ...r.fx.trace] };
+    fx = merge(fx, traceOnly(r.fx));
   }
   insertPassiveBefore(Number.MAX_SAFE_INTEGER);
   return { ok: true, state, fx, warnings: layout.warnings };

@@ -13,10 +13,10 @@ import { systemReset } from '../machine/reset';
 import { infoQomTree, qomGet, qomList, qomSet } from './qmp-qom';
 import { infoMtree } from '../memory/mtree';
 import { infoIrq, infoPic } from './hmp-irq';
+import { infoQtree } from './hmp-qtree';
 import { deleteBackend } from '../devices/backends';
 import { objectAdd } from '../devices/object-add';
-import { addDevice } from '../devices/qdev';
-import { unplugRequest } from '../devices/unplug';
+import { addDevice, qmp_device_del } from '../devices/qdev';
 
 export interface HmpResult {
   readonly state: MachineState;
@@ -44,6 +44,7 @@ const INFO: Readonly<Record<string, InfoHandler>> = {
   },
   memdev: (state) => text(state, infoMemdev(state)),
   'qom-tree': (state, args) => text(state, infoQomTree(state, args[0])),
+  qtree: (state) => text(state, infoQtree(state)),
   memory_size_summary: (state) => {
     const s = queryMemorySizeSummary(state) as { 'base-memory': number | bigint; 'plugged-memory': number | bigint };
     return text(state, `base memory: ${s['base-memory']}\r\nplugged memory: ${s['plugged-memory']}\r\n`);
@@ -112,7 +113,7 @@ const COMMANDS: Readonly<Record<string, HmpHandler>> = {
   },
   device_del: (state, rest, cmd) => {
     if (rest[0] === undefined) return stringExpected(state, cmd);
-    const r = unplugRequest(state, rest[0] ?? '');
+    const r = qmp_device_del(state, rest[0] ?? '');
     return r.ok ? text(r.state, '', r.fx) : text(state, errorLine(r.error.desc), r.fx);
   },
   object_add: (state, rest, cmd) => {

@@ -78,7 +78,7 @@ export function qomGetMachine(state: MachineState, prop: string): { ok: true; va
     dtb: '', 'mem-merge': true, append: '', 'suppress-vmdesc': pc && major === 2 && minor <= 2, smm: 'auto', acpi: c.acpiOption ?? 'auto', pit: 'auto',
     pic: 'auto', 'x-oem-table-id': 'BXPC    ', 'bus-lock-ratelimit': 0, 'sgx-epc': [], 'x-oem-id': 'BOCHS ',
     'max-fw-size': 8388608, 'default-bus-bypass-iommu': false, 'device-memory-region-size': qint(deviceMemoryRegionSize(state)),
-    sata: true, vmport: 'on', i8042: true, hpet: true, 'smbios-entry-point-type': c.qemu.monitor.smbiosEntryPointType([major, minor]),
+    sata: true, vmport: 'on', i8042: true, hpet: c.hpet !== false, 'smbios-entry-point-type': c.qemu.monitor.smbiosEntryPointType([major, minor]),
     'max-ram-below-4g': qint(c.maxRamBelow4g ?? (pc ? 0xe0000000n : 1n << 32n)), smbus: true,
     unattached: '/machine/unattached', fw_cfg: '/machine/fw_cfg', qtest: '/machine/qtest', 'peripheral-anon': '/machine/peripheral-anon',
     nvdimm: false, peripheral: '/machine/peripheral', 'nvdimm-persistence': '',

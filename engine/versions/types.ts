@@ -68,6 +68,8 @@ export interface QemuVersionData {
   readonly memfdCprFds: boolean;
   /** qtest irq_intercept_* on a QOM object that is not a device (a bus) aborts QEMU (checked QOM casts). */
   readonly qtestDeviceCastAborts: boolean;
+  /** Command-line options this release no longer has (`-no-hpet: invalid option`, before anything else runs). */
+  readonly removedOptions?: readonly string[];
   /** What the monitor shows differently (engine/versions/monitor.ts). */
   readonly monitor: MonitorData;
 }
