@@ -17,6 +17,7 @@ import { parseReplayScenario, runReplay, type QemuStep, type Transcript } from '
 import type { Parsed } from './args';
 import type { StartOptions } from '../backends/types';
 import type { QemuVersion } from '../engine/versions';
+import { DEFAULT_TRACE_EVENTS } from '../engine/trace-events';
 import { scenarioArb, scenarioYaml, type GeneratedScenario, type GenOptions } from './fuzz-gen';
 
 export interface FuzzOptions extends GenOptions {
@@ -30,6 +31,8 @@ export interface FuzzOptions extends GenOptions {
   /** The referee (default: real QEMU). */
   readonly makeReference?: () => Promise<Backend> | Backend;
   readonly onProgress?: (p: FuzzProgress) => void;
+  /** Trace-event patterns both backends log and the comparison includes (`--trace-events`); absent: none. */
+  readonly traceEvents?: readonly string[];
 }
 
 
@@ -89,12 +92,13 @@ class Counting implements Backend {
 const NOT_MODELLED = /not modelled: (.*)$/s;
 
 export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
-  const makeModel = o.makeModel ?? (() => new ModelBackend());
+  const traceEvents = o.traceEvents;
+  const makeModel = o.makeModel ?? (() => new ModelBackend(traceEvents ? { traceEvents } : {}));
   const makeReference =
     o.makeReference ??
     (async () => {
       const { QemuBackend } = await import('../backends/qemu');
-      return new QemuBackend();
+      return new QemuBackend(traceEvents ? { traceEvents } : {});
     });
   const notModelled = new Map<string, number>();
   const byMachine: Record<string, number> = {};
@@ -183,7 +187,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   const header = [
     `Found by hotplug-scenarios fuzz --seed ${o.seed} --path ${details.counterexamplePath} (${details.numShrinks} shrinks):`,
     ...(outcome.kind === 'differ' ? outcome.diffs.map((d) => d.message) : [outcome.error.split('\n')[0]]),
-    'Replay it with: npx hotplug-scenarios diff FILE',
+    `Replay it with: npx hotplug-scenarios diff${o.traceEvents ? ' --trace-events' + (o.traceEvents.join(',') === DEFAULT_TRACE_EVENTS.join(',') ? '' : `=${o.traceEvents.join(',')}`) : ''} FILE`,
   ].join('\n');
   const yaml = scenarioYaml(o.qemuVersion ? { ...trimmed, qemuVersion: o.qemuVersion } : trimmed, header);
   fs.mkdirSync(o.outDir, { recursive: true });
@@ -244,6 +248,7 @@ interface CliOptions {
   kvm: boolean;
   path?: string;
   qemuVersion?: QemuVersion;
+  traceEvents?: readonly string[];
 }
 
 /** The options of `fuzz`, parsed and checked by the table in cli/main.ts. */
@@ -258,6 +263,9 @@ function fuzzOptions(p: Parsed): CliOptions {
     kvm: v.kvm === true,
     ...(v.path !== undefined ? { path: v.path as string } : {}),
     ...(v['qemu-version'] !== undefined ? { qemuVersion: v['qemu-version'] as QemuVersion } : {}),
+    ...(v['trace-events'] !== undefined && v['trace-events'] !== false
+      ? { traceEvents: v['trace-events'] === true ? [...DEFAULT_TRACE_EVENTS] : String(v['trace-events']).split(',').map((x) => x.trim()) }
+      : {}),
   };
 }
 
@@ -291,7 +299,7 @@ export async function fuzzCommand(p: Parsed, out: (s: string) => void, err: Node
   if (tty) err.write('\r\x1b[K');
 
   const machines = Object.entries(report.byMachine).sort().map(([k, v]) => `${k} ${v}`).join(', ');
-  const rerun = `npx hotplug-scenarios fuzz --seed ${report.seed} --runs ${o.runs} --steps ${o.steps} --machine ${o.machine}${o.kvm ? ' --kvm' : ''}${o.qemuVersion ? ` --qemu-version ${o.qemuVersion}` : ''}`;
+  const rerun = `npx hotplug-scenarios fuzz --seed ${report.seed} --runs ${o.runs} --steps ${o.steps} --machine ${o.machine}${o.kvm ? ' --kvm' : ''}${o.qemuVersion ? ` --qemu-version ${o.qemuVersion}` : ''}${o.traceEvents ? ` --trace-events${o.traceEvents.join(',') === DEFAULT_TRACE_EVENTS.join(',') ? '' : `=${o.traceEvents.join(',')}`}` : ''}`;
   const notModelled = [...report.notModelled].map(([msg, n]) => `  not modelled (comparison stopped there, not a divergence): ${msg}${n ? ` (${n} scenario${n > 1 ? 's' : ''})` : ''}`);
   if (report.failure) {
     const f = report.failure;
@@ -299,7 +307,7 @@ export async function fuzzCommand(p: Parsed, out: (s: string) => void, err: Node
     out(f.yaml);
     out(f.error ? f.error : `${f.diffs.length} difference(s) (- QEMU, + model):\n${formatDifferences(f.diffs)}`);
     out(`\nseed ${f.seed}, path ${f.path}`);
-    out(`reproduce: npx hotplug-scenarios diff ${f.file}`);
+    out(`reproduce: npx hotplug-scenarios diff${o.traceEvents ? ' --trace-events' + (o.traceEvents.join(',') === DEFAULT_TRACE_EVENTS.join(',') ? '' : `=${o.traceEvents.join(',')}`) : ''} ${f.file}`);
     out(`      or: ${rerun} --path ${f.path}`);
     for (const l of notModelled) out(l);
     return 1;

@@ -266,6 +266,7 @@ const COMMANDS: Record<string, Command> = {
         out: { type: 'string', value: 'DIR', help: 'where the minimal failing scenario is written (default fuzz-out/)' },
         kvm: { type: 'boolean', help: 'run QEMU with -accel kvm (needs /dev/kvm)' },
         'qemu-version': { ...QEMU_VERSION_OPTION, help: `the QEMU release of the model and of real QEMU (default ${DEFAULT_QEMU_VERSION})` },
+        'trace-events': TRACE_EVENTS_OPTION,
         path: { type: 'string', value: 'P', check: (v) => (/^\d+(:\d+)*$/.test(v) ? undefined : 'a fast-check path like 12:0:3'), help: 'replay one fast-check path (printed with a failure)' },
       },
     },

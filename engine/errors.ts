@@ -36,6 +36,9 @@ export const E = {
     generic('reserved-ram-name', `object name '${id}' is reserved for the default RAM backend, it can't be used for any other purposes. Change the object's 'id' to something else`),
   numaMaxNodes: (node: number) => generic('numa-max-nodes', `Max number of NUMA nodes reached: ${node}`),
   numaDuplicateNode: (node: number) => generic('numa-duplicate-node', `Duplicate NUMA nodeid: ${node}`),
+  numaNodeMissing: (node: number) => generic('numa-node-missing', `numa: Node ID missing: ${node}`),
+  numaCpuIndex: (cpu: number, max: number) => generic('numa-cpu-index', `CPU index (${cpu}) should be smaller than maxcpus (${max})`),
+  numaCpuAssigned: (node: number) => generic('numa-cpu-assigned', `CPU is already assigned to node-id: ${node}`),
   numaMemdevAmbiguous: (memdev: string) => generic('numa-memdev', `memdev=${memdev} is ambiguous`),
   invalidAccelerator: (name: string) => generic('invalid-accel', `invalid accelerator ${name}`),
 

@@ -74,8 +74,8 @@ export function infoNuma(state: MachineState): string {
   for (let i = 0; i < n; i++) {
     const plugged = state.dimms.filter((d) => d.node === BigInt(i)).reduce((s, d) => s + d.size, 0n);
     const boot = state.layout.nodeMem[i] ?? 0n;
-    // The single default vCPU belongs to node 0.
-    out.push(`node ${i} cpus:${i === 0 ? ' 0' : ''}`);
+    // The single vCPU: on the node whose cpus= names it, else on node 0.
+    out.push(`node ${i} cpus:${i === (state.layout.cpuNode ?? 0) ? ' 0' : ''}`);
     out.push(`node ${i} size: ${(boot + plugged) >> 20n} MB`);
     out.push(`node ${i} plugged: ${plugged >> 20n} MB`);
   }

@@ -98,3 +98,23 @@ export function alignUp(value: bigint, align: bigint): bigint {
 export function isAligned(value: bigint, align: bigint): boolean {
   return value % align === 0n;
 }
+
+/**
+ * QEMU's size_to_str ("1 GiB", "1.5 GiB", "0 B"): three significant digits (printf %0.3g) in the binary unit that
+ * keeps the integer part below 1000.
+ */
+export function sizeToStr(value: bigint): string {
+  const suffixes = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+  const x = Number(value) / (1000 / 1024);
+  // frexp's exponent: x = m * 2^e with 0.5 <= m < 1 (0 for 0).
+  const e = x === 0 ? 0 : Math.floor(Math.log2(x)) + 1;
+  const i = Math.trunc((e - 1) / 10);
+  const v = Number(value) / 2 ** (i * 10);
+  return `${gFormat3(v)} ${suffixes[i]}B`;
+}
+
+/** printf's %0.3g for 0 <= v < 1000. */
+function gFormat3(v: number): string {
+  const s = v.toPrecision(3);
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}

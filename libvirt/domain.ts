@@ -12,67 +12,11 @@ import { memoryDeviceFromElement, parseNodeset, type MemoryDeviceDef } from './d
 import { child, childrenNamed, DOMAIN_DOC, parseXml, xpathString, type XmlElement } from './xml';
 import { parseMemoryKiB, roundUp } from './scaled';
 import { deviceOptionText, domainDevices, type DeviceSet } from './devices';
-import { memoryBackend, type BackendHost, type CellMemoryAttrs, type MemoryBackingDef } from './memory-backend';
+import { memoryBackend, type BackendHost } from './memory-backend';
 import { libvirtForQemu, libvirtVersion, pairedQemu, qemuMachineTypes, resolveMachineAlias, type LibvirtVersion, type QemuVersionName } from './versions';
 
-export type MachineType = 'pc' | 'q35';
-
-export interface NumaCell {
-  readonly id: number;
-  readonly cpus?: string;
-  readonly memKiB: bigint;
-}
-
-export interface DomainDef {
-  /** The libvirt version whose behaviour this definition follows (libvirt/versions/). */
-  readonly libvirt: LibvirtVersion;
-  /** The QEMU it runs on (its machine types; the engine version). */
-  readonly qemu: QemuVersionName;
-  readonly name: string;
-  readonly virtType: 'qemu' | 'kvm';
-  readonly emulator: string;
-  /** Canonical machine name (`pc` → `pc-i440fx-7.2` on QEMU 7.2, `pc-i440fx-10.0` on 10.0). */
-  readonly machine: string;
-  readonly machineType: MachineType;
-  readonly acpi: boolean;
-  /** `<memory>`: initial memory + all memory devices, KiB. */
-  readonly totalKiB: bigint;
-  /** `<currentMemory>`, KiB. */
-  readonly curBalloonKiB: bigint;
-  /** `<maxMemory>` in KiB and its `slots`; both 0 when absent. */
-  readonly maxMemoryKiB: bigint;
-  readonly slots: number;
-  readonly vcpus: number;
-  readonly cells: readonly NumaCell[];
-  /** Memory devices in definition order. */
-  readonly mems: readonly MemoryDeviceDef[];
-  /** `<memballoon model='virtio'>` (libvirt's default) vs `model='none'`. */
-  readonly balloon: boolean;
-  /** The default USB controller (`piix3-uhci` on pc, `qemu-xhci` on q35) vs `model='none'`. */
-  readonly usb: boolean;
-  /** `<memoryBacking>` (hugepages, source, access, discard, allocation). */
-  readonly memoryBacking?: MemoryBackingDef;
-  /** Per cell: memAccess, discard. */
-  readonly cellAttrs?: readonly CellMemoryAttrs[];
-  readonly arch?: 'x86_64' | 'i686';
-  /** `<numatune>`: the default memory mode/nodeset and per-cell `<memnode>`s. */
-  readonly numatune?: Numatune;
-  /** Every other device: aliases, PCI addresses, -device options (libvirt/devices.ts). */
-  readonly devices?: DeviceSet;
-  /** Top-level elements carried as given (printed back by the XML writer). */
-  readonly carriedTop?: readonly XmlElement[];
-  /** `<os>`, `<features>`, `<cpu>` as given (printed back). */
-  readonly osEl?: XmlElement;
-  readonly featuresEl?: XmlElement;
-  readonly cpuEl?: XmlElement;
-}
-
-export type NumaMode = 'strict' | 'preferred' | 'interleave' | 'restrictive';
-export interface Numatune {
-  readonly mode?: NumaMode;
-  readonly nodeset?: readonly number[];
-  readonly memnodes: readonly { readonly cellid: number; readonly mode: NumaMode; readonly nodeset: readonly number[] }[];
-}
+export type { DomainDef, MachineType, NumaCell, NumaMode, Numatune } from './domain-def';
+import type { CellMemoryAttrs, DomainDef, MachineType, MemoryBackingDef, NumaCell, NumaMode, Numatune } from './domain-def';
 
 /** The host the referee recordings were made on: one NUMA node (0), no hugetlbfs mount (host facts, as data). */
 export const REFEREE_HOST = { numaNodes: [0] as readonly number[], hugetlbfs: false } as const;
@@ -592,6 +536,7 @@ function qemuOptions(def: DomainDef, initial: bigint, withDimms: boolean): strin
   const o: string[] = [];
   // `-M pc` / `-M q35` when libvirt resolved the alias (the engine resolves it the same way on that QEMU)
   const machine = def.machine === resolveMachineAlias(def.machineType, def.qemu) ? def.machineType : def.machine;
+  // <timer name='hpet' present='no'/>: 9.0 writes QEMU 7.2's -no-hpet, 11.3 the machine's hpet property (QEMU 10.0 has no -no-hpet)
   const noHpet = def.devices !== undefined && !def.devices.hpet;
   const mo = def.libvirt.machineOption;
   const props = ['usb=off', 'dump-guest-core=off', ...(noHpet && mo.hpet === 'machine-property' ? ['hpet=off'] : []), ...(def.acpi ? (mo.acpiOn ? ['acpi=on'] : []) : ['acpi=off'])];

@@ -16,22 +16,10 @@
 //   strict → bind; restrictive → none;
 // - a thread-context `tc-<id>` with node-affinity = host-nodes precedes a preallocated backend with host-nodes.
 
-import type { DomainDef } from './domain';
+import type { CellMemoryAttrs, DomainDef, MemoryBackingDef } from './domain-def';
 import type { MemoryDeviceDef } from './device';
 
-export interface MemoryBackingDef {
-  /** `<hugepages>`: each `<page size nodeset>`; `[]` for a bare `<hugepages/>`. */
-  readonly hugepages?: readonly { readonly sizeKiB?: bigint; readonly nodeset?: readonly number[] }[];
-  readonly source?: 'file' | 'anonymous' | 'memfd';
-  readonly access?: 'shared' | 'private';
-  readonly discard?: boolean;
-  readonly allocationImmediate?: boolean;
-}
-
-export interface CellMemoryAttrs {
-  readonly memAccess?: 'shared' | 'private';
-  readonly discard?: boolean;
-}
+export type { CellMemoryAttrs, MemoryBackingDef } from './domain-def';
 
 export interface DimmMemoryAttrs {
   readonly access?: 'shared' | 'private';

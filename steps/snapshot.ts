@@ -7,10 +7,34 @@ import type { DimmView, IrqChainSnapshot, MemorySnapshot } from '../reports/topo
 import { parseInfoIrq, parseInfoPic } from './info-parse';
 import { modelState } from './model-only';
 import { ich9SciIrq } from '../engine/acpi/pci-config';
-import type { Fingerprint, HotplugWorld } from './world';
+import type { Backend, QmpCommand, StepResult } from '../backends/types';
+
+/**
+ * What a snapshot reads the machine through: the world's own commands (so the reads show in its history as
+ * internal) and what it knows of the machine. The world (world.ts) is one; this module does not import it.
+ */
+export interface SnapshotSource {
+  readonly backend?: Backend;
+  readonly machineType: 'pc' | 'q35';
+  readonly pmProgrammed: boolean;
+  readonly irqLevels: ReadonlyMap<number, number>;
+  readonly history: readonly { readonly input: unknown }[];
+  qmp(command: QmpCommand, opts?: { internal?: boolean }): Promise<StepResult>;
+  qtest(line: string, opts?: { internal?: boolean }): Promise<StepResult>;
+  hmpText(line: string, internal?: boolean): Promise<string>;
+  portRead(width: 'b' | 'w' | 'l', port: number, internal?: boolean): Promise<number>;
+  portWrite(width: 'b' | 'w' | 'l', port: number, value: number | bigint, internal?: boolean): Promise<void>;
+}
+
+/** What "the machine is unchanged" compares: devices, the memory flat view, GPE status (and the model's state object). */
+export interface Fingerprint {
+  readonly text: string;
+  readonly modelState?: unknown;
+}
+
 
 /** `query-memory-devices` rows (sorted by address, as QEMU returns them). */
-export async function memoryDevices(world: HotplugWorld, internal = true): Promise<DimmView[]> {
+export async function memoryDevices(world: SnapshotSource, internal = true): Promise<DimmView[]> {
   const r = await world.qmp({ execute: 'query-memory-devices' }, { internal });
   const list = (r.reply as { return?: unknown[] }).return;
   if (!Array.isArray(list)) throw new Error(`query-memory-devices answered ${stringifyJson(r.reply)}`);
@@ -29,7 +53,7 @@ export async function memoryDevices(world: HotplugWorld, internal = true): Promi
 }
 
 /** GPE0 STS/EN ports for the machine: pc fixed at 0xafe0, q35 PMBASE(0x600)+0x20 once programmed. */
-export function gpePorts(world: HotplugWorld): { sts: number; en: number } | undefined {
+export function gpePorts(world: SnapshotSource): { sts: number; en: number } | undefined {
   if (world.machineType === 'pc') return { sts: 0xafe0, en: 0xafe2 };
   return world.pmProgrammed ? { sts: 0x620, en: 0x628 } : undefined;
 }
@@ -40,7 +64,7 @@ export function gpePorts(world: HotplugWorld): { sts: number; en: number } | und
  * CONFIG_ADDRESS (0xcf8) is put back, so a guest's half-done config access is left as it was. The reserved
  * encodings (3, 6, 7) leave the SCI where it was, which a register read cannot tell: `gsi` is undefined then.
  */
-export async function sciRoute(world: HotplugWorld): Promise<{ gsi?: number; how: string }> {
+export async function sciRoute(world: SnapshotSource): Promise<{ gsi?: number; how: string }> {
   if (world.machineType === 'pc') return { gsi: 9, how: 'PIIX4 SCI → GSI 9' };
   const saved = await world.qtest('inl 0xcf8', { internal: true });
   await world.portWrite('l', 0xcf8, 0x8000f844, true);
@@ -52,7 +76,7 @@ export async function sciRoute(world: HotplugWorld): Promise<{ gsi?: number; how
   return gsi >= 0 ? { gsi, how: `ICH9 ACPI_CTRL SCI_IRQ_SEL=${sel} → GSI ${gsi}` } : { how: `ICH9 ACPI_CTRL SCI_IRQ_SEL=${sel} is reserved (QEMU keeps the previous route)` };
 }
 
-export async function memorySnapshot(world: HotplugWorld, label: string): Promise<MemorySnapshot> {
+export async function memorySnapshot(world: SnapshotSource, label: string): Promise<MemorySnapshot> {
   const flat = await world.hmpText('info mtree -f', true);
   const tree = await world.hmpText('info mtree', true);
   const dm = findTreeRegion(tree, 'device-memory');
@@ -64,7 +88,7 @@ export async function memorySnapshot(world: HotplugWorld, label: string): Promis
   };
 }
 
-export async function irqSnapshot(world: HotplugWorld): Promise<IrqChainSnapshot> {
+export async function irqSnapshot(world: SnapshotSource): Promise<IrqChainSnapshot> {
   const snap: IrqChainSnapshot = { machine: world.machineType };
   const ports = gpePorts(world);
   if (ports) {
@@ -90,7 +114,7 @@ export async function irqSnapshot(world: HotplugWorld): Promise<IrqChainSnapshot
 }
 
 /** Devices, the memory flat view and GPE0 status as text; plus the model's state object for an identity check. */
-export async function fingerprint(world: HotplugWorld): Promise<Fingerprint> {
+export async function fingerprint(world: SnapshotSource): Promise<Fingerprint> {
   const devices = (await world.qmp({ execute: 'query-memory-devices' }, { internal: true })).reply;
   const flat = parseMemoryFlatView(await world.hmpText('info mtree -f', true)).map((r) => `${r.start.toString(16)}-${r.end.toString(16)} ${r.kind} ${r.name}${r.offset ? ' @' + r.offset.toString(16) : ''}`);
   const ports = gpePorts(world);

@@ -10,6 +10,7 @@ import type { QmpEvent } from '../engine/effects';
 import type { TimelineEntry } from '../reports/topology';
 import { DEFAULT_TRACE_EVENTS } from '../engine/trace-events';
 import { DEFAULT_QEMU_VERSION, isQemuVersion, QEMU_VERSIONS, type QemuVersion } from '../engine/versions';
+import type { Fingerprint } from './snapshot';
 
 export interface WorldParams {
   /** `model` (default) or `qemu`. */
@@ -315,12 +316,6 @@ export class HotplugWorld extends World<WorldParams> {
   async close(): Promise<void> {
     await this.backend?.close();
   }
-}
-
-/** What "the machine is unchanged" compares: devices, the memory flat view, GPE status (and the model's state object). */
-export interface Fingerprint {
-  readonly text: string;
-  readonly modelState?: unknown;
 }
 
 function clip(s: string, max = 16000): string {

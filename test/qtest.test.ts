@@ -123,3 +123,22 @@ test('what QEMU does not answer with OK is refused as not modelled, never as a Q
   assert.deepEqual(run(pc, 'outb 0xcf9 0x02', 'inb 0xcf9').out, ['OK', 'OK 0x0002']);
   assert.deepEqual(run(pm, 'outw 0xb004 0x0001', 'inw 0xb004').out, ['OK', 'OK 0x0001']);
 });
+
+test('ports of devices the model only draws, and PCI configuration writes with unmodelled side effects, are refused', () => {
+  const pc = start('-M pc -m 1G,slots=4,maxmem=8G');
+  const q35 = start('-M q35 -m 1G,slots=4,maxmem=8G');
+  const refused = (s: MachineState, line: string, what: RegExp) =>
+    assert.throws(() => qtestLine(s, line), (e: unknown) => e instanceof ModelLimit && what.test(e.message));
+  refused(pc, 'inb 0x70', /^not modelled: a port read at 0x70, QEMU's 'rtc-index' device/);
+  refused(q35, 'outb 0x43 0x34', /^not modelled: a port write at 0x43, QEMU's 'pit' device/);
+  refused(pc, 'inl 0xb100', /'pm-smbus'/);
+  // Unassigned ports still read all-ones; the APM ports answer.
+  assert.deepEqual(run(pc, 'inb 0x2f8', 'outb 0xb3 0x5a', 'inb 0xb3', 'outb 0xb2 0xf1', 'inb 0xb2').out, ['OK 0x00ff', 'OK', 'OK 0x005a', 'OK', 'OK 0x00f1']);
+  // PAM (i440FX 0x59), PIRQ routing (even unchanged), ICH9 RCBA, a BAR function's decoding, q35 INTX_DISABLE.
+  refused(run(pc, 'outl 0xcf8 0x80000058').state, 'outl 0xcfc 0x33000000', /^not modelled: a PCI configuration write to i440FX PAM/);
+  assert.deepEqual(run(pc, 'outl 0xcf8 0x80000058', 'outl 0xcfc 0x0', 'inl 0xcfc').out, ['OK', 'OK', 'OK 0x0000']);
+  refused(run(pc, 'outl 0xcf8 0x80000860').state, 'outl 0xcfc 0x80808080', /PIIX3 PIRQ routing/);
+  refused(run(q35, 'outl 0xcf8 0x8000f8f0').state, 'outl 0xcfc 0xfed1c001', /ICH9-LPC RCBA/);
+  refused(run(pc, 'outl 0xcf8 0x80000904').state, 'outw 0xcfc 0x1', /piix3-ide's command register/);
+  refused(run(q35, 'outl 0xcf8 0x80000004').state, 'outw 0xcfc 0x400', /INTX_DISABLE/);
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSize, parseQemuSize, formatSize, hex, hexPad, alignUp, GiB, MiB, KiB, SizeError } from '../engine/units';
+import { parseSize, parseQemuSize, formatSize, hex, hexPad, alignUp, GiB, MiB, KiB, SizeError, sizeToStr } from '../engine/units';
 
 test('parseSize reads the ways people write sizes', () => {
   assert.equal(parseSize('1G'), GiB);
@@ -38,4 +38,17 @@ test('printing: hex, padded hex, human sizes', () => {
   assert.equal(formatSize(3n), '3');
   assert.equal(formatSize(0n), '0');
   assert.equal(alignUp(0x180001000n, 2n * MiB), 0x180200000n);
+});
+
+test("sizeToStr prints as QEMU's size_to_str (%0.3g in the unit below 1000)", () => {
+  assert.equal(sizeToStr(0n), '0 B');
+  assert.equal(sizeToStr(999n), '999 B');
+  assert.equal(sizeToStr(1000n), '0.977 KiB');
+  assert.equal(sizeToStr(1023n), '0.999 KiB');
+  assert.equal(sizeToStr(4096n), '4 KiB');
+  assert.equal(sizeToStr(GiB), '1 GiB');
+  assert.equal(sizeToStr(1536n * MiB), '1.5 GiB');
+  assert.equal(sizeToStr(3000n * MiB), '2.93 GiB');
+  assert.equal(sizeToStr(32n * GiB), '32 GiB');
+  assert.equal(sizeToStr(1000n * MiB), '0.977 GiB');
 });

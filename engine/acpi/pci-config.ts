@@ -10,6 +10,7 @@ import { done, merge, trace, type Transition } from '../effects';
 import { ich9SetSci } from './gpe';
 import { setPmBase } from '../machine/memory-map';
 import type { AcpiState, PciFunction } from './types';
+import { ModelLimit } from '../errors';
 
 /** Config space images at reset (TCG), 256 bytes each, as QEMU 7.2.22 answers them. */
 const IMAGES: Readonly<Record<string, string>> = {
@@ -77,6 +78,30 @@ function defaultWmask(): number[] {
   return w;
 }
 
+/** The write mask of a 32-bit BAR of `size` bytes at `off` (pci_register_bar: ~(size - 1)). */
+function bar(off: number, size: number): Record<number, number> {
+  const m = (~(size - 1)) >>> 0;
+  return { [off]: m & 0xff, [off + 1]: (m >>> 8) & 0xff, [off + 2]: (m >>> 16) & 0xff, [off + 3]: (m >>> 24) & 0xff };
+}
+
+/**
+ * Configuration registers whose writes make QEMU do what the model does not: [first, last, always]. `always`:
+ * refused even when the bytes do not change (the device's hook fires anyway, with visible effects: PIRQ routing
+ * re-sets the i8259/IOAPIC inputs); otherwise only a change is refused.
+ */
+const UNMODELLED_CONFIG: Readonly<Record<string, ReadonlyArray<readonly [number, number, boolean, string]>>> = {
+  i440FX: [[0x59, 0x5f, false, 'PAM (i440fx_update_memory_mappings)'], [0x72, 0x72, false, 'SMRAM (i440fx_update_memory_mappings)']],
+  PIIX3: [[0x60, 0x63, true, 'PIRQ routing (piix3_write_config)']],
+  PIIX4_PM: [[0x90, 0x93, false, 'the SMBus base (smbus_io_space_update)'], [0xd2, 0xd2, false, 'the SMBus enable (smbus_io_space_update)']],
+  mch: [
+    [0x50, 0x51, true, 'the extended TSEG size (mch_update_ext_tseg_mbytes)'], [0x60, 0x67, false, 'PCIEXBAR (mch_update_pciexbar)'],
+    [0x90, 0x96, false, 'PAM (mch_update_pam)'], [0x9c, 0x9e, true, 'SMRAM/ESMRAMC/SMBASE (mch_update_smram)'],
+  ],
+  'ICH9-LPC': [[0x60, 0x63, true, 'PIRQ routing (ich9_lpc_config_write)'], [0x68, 0x6b, true, 'PIRQ routing (ich9_lpc_config_write)'], [0xf0, 0xf3, false, 'RCBA (ich9_lpc_rcba_update)']],
+};
+/** Functions with BARs: enabling their I/O or memory decoding (command bits 0-1) maps them (pci_update_mappings). */
+const WITH_BARS = new Set(['piix3-ide', 'ich9-ahci', 'ICH9-SMB']);
+
 function fn(devfn: number, name: string, image: string, patch: Record<number, number> = {}, wpatch: Record<number, number> = {}): PciFunction {
   const config = bytes(image);
   for (const [k, v] of Object.entries(patch)) config[Number(k)] = v;
@@ -88,7 +113,8 @@ function fn(devfn: number, name: string, image: string, patch: Record<number, nu
 /** The PCI functions on bus 0 (`-nodefaults`). pc without ACPI has no PIIX4_PM. */
 export function initialPciFunctions(config: MachineConfig): PciFunction[] {
   if (config.type === 'pc') {
-    const list = [fn(0, 'i440FX', IMAGES.I440FX), fn(1 << 3, 'PIIX3', IMAGES.PIIX3), fn((1 << 3) | 1, 'piix3-ide', IMAGES.PIIX3_IDE)];
+    // piix3-ide's bus-master DMA BAR 4 is a 16-byte I/O BAR (its write mask, pci_register_bar).
+    const list = [fn(0, 'i440FX', IMAGES.I440FX), fn(1 << 3, 'PIIX3', IMAGES.PIIX3), fn((1 << 3) | 1, 'piix3-ide', IMAGES.PIIX3_IDE, {}, { ...bar(0x20, 16) })];
     // Without SMM (KVM here has no KVM_CAP_X86_SMM) PIIX4_PM marks SMM as initialised: config 0x5b = 0x02.
     if (config.acpi) list.push(fn(PIIX4_PM_DEVFN, 'PIIX4_PM', IMAGES.PIIX4_PM, config.accel === 'kvm' ? { 0x5b: 0x02 } : {}));
     return list;
@@ -97,8 +123,14 @@ export function initialPciFunctions(config: MachineConfig): PciFunction[] {
     fn(0, 'mch', IMAGES.MCH),
     // ich9_lpc_realize sets the PMBASE write mask, then (sic) overwrites byte 0x40 with the ACPI_CTRL mask.
     fn(ICH9_LPC_DEVFN, 'ICH9-LPC', IMAGES.ICH9_LPC, {}, { 0x40: 0x87, 0x41: 0xff, 0x42: 0x00, 0x43: 0x00 }),
-    fn((0x1f << 3) | 2, 'ich9-ahci', IMAGES.ICH9_AHCI),
-    fn((0x1f << 3) | 3, 'ICH9-SMB', IMAGES.ICH9_SMB),
+    // ich9-ahci: BAR 4 (32-byte I/O), ABAR 5 (4 KiB memory); its MSI capability at 0x80 (only the enable bit and
+    // the dword-aligned address are writable) and its read-only SATA capability at 0xa8.
+    fn((0x1f << 3) | 2, 'ich9-ahci', IMAGES.ICH9_AHCI, {}, {
+      ...bar(0x20, 32), ...bar(0x24, 4096), 0x80: 0, 0x81: 0, 0x82: 0x01, 0x83: 0, 0x84: 0xfc,
+      0xa8: 0, 0xa9: 0, 0xaa: 0, 0xab: 0, 0xac: 0, 0xad: 0, 0xae: 0, 0xaf: 0,
+    }),
+    // ICH9-SMB: BAR 4 (64-byte I/O); HOSTC (0x40) without its I2C_EN bit... as measured: bit 3 is read-only.
+    fn((0x1f << 3) | 3, 'ICH9-SMB', IMAGES.ICH9_SMB, {}, { ...bar(0x20, 64), 0x40: 0xf7 }),
   ];
 }
 
@@ -179,6 +211,20 @@ export function pciDataWrite(state: MachineState, addr: number, val: number, len
     const b = Math.floor(val / 2 ** (8 * i)) & 0xff;
     const m = f.wmask[off + i];
     config[off + i] = (config[off + i] & ~m & 0xff) | (b & m);
+  }
+  for (const [first, last, always, what] of UNMODELLED_CONFIG[f.name] ?? []) {
+    if (!overlaps(off, n, first, last - first + 1)) continue;
+    const changed = config.slice(first, last + 1).some((b, i) => b !== f.config[first + i]);
+    if (always || changed) throw new ModelLimit(`a PCI configuration write to ${f.name} ${what} (0x${off.toString(16)}, ${len} bytes, 0x${(val >>> 0).toString(16)})`);
+  }
+  if (WITH_BARS.has(f.name) && overlaps(off, n, 0x04, 1) && (config[0x04] & 3) !== (f.config[0x04] & 3)) {
+    throw new ModelLimit(`a PCI configuration write to ${f.name}'s command register turning its BARs' decoding on or off (pci_update_mappings)`);
+  }
+  // INTX_DISABLE (command bit 10) toggled: pci_update_irq_disabled re-sends each INTx pin's level through the
+  // bus's map_irq. PIIX3 drops them (PIRQ routing disabled, and its writes are refused); ICH9 sets the routed
+  // IOAPIC input and the PIRQ's i8259 input (ich9_lpc_set_irq), which the model does not route.
+  if (state.acpi.device === 'ich9' && overlaps(off, n, 0x05, 1) && (config[0x05] & 0x04) !== (f.config[0x05] & 0x04)) {
+    throw new ModelLimit(`a PCI configuration write toggling ${f.name}'s INTX_DISABLE (ich9_lpc_set_irq for each INTx pin)`);
   }
   const pci = state.acpi.pci.map((p) => (p === f ? { ...f, config } : p));
   const next: MachineState = { ...state, acpi: { ...state.acpi, pci } };

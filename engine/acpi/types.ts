@@ -59,4 +59,7 @@ export interface AcpiState {
   readonly resetControl: number;
   /** ICH9 SMI_EN at PMBASE+0x30. */
   readonly smiEn: number;
+  /** The APM ports (hw/isa/apm.c): APMC at 0xb2, APMS at 0xb3 (no reset handler: they survive system_reset). */
+  readonly apmc?: number;
+  readonly apms?: number;
 }

@@ -4,7 +4,7 @@
 
 import type { BackendOption, DimmOption, MachineClassFlags, MachineConfig, MachineType, NumaNodeOption, Accel, PassiveDeviceOption, PassiveDriver } from './types';
 import { PASSIVE_DEVICES } from './types';
-import { E, atOption, type QemuError } from '../errors';
+import { E, atOption, generic, type QemuError } from '../errors';
 import { MiB, parseQemuSize, U64_MAX } from '../units';
 import { DEFAULT_QEMU_VERSION, qemuVersionData, type QemuVersion, type QemuVersionData } from '../versions';
 import { versionLe } from '../versions/types';
@@ -264,15 +264,20 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       if (kv[0][1] !== 'node') return unsupported(`unsupported -numa type '${kv[0][1]}': the model knows 'node'`);
       let nodeid: number | undefined;
       let memdev: string | undefined;
+      const cpus: number[] = [];
       for (const [k, v] of kv.slice(1)) {
         if (k === 'nodeid') {
           if (!/^\d+$/.test(v)) return unsupported(`-numa ${arg}: nodeid must be a number`);
           nodeid = Number(v);
         } else if (k === 'memdev') memdev = v;
-        else if (k === 'cpus') continue;
+        else if (k === 'cpus') {
+          const r = /^(\d+)(?:-(\d+))?$/.exec(v);
+          if (!r || Number(r[2] ?? r[1]) < Number(r[1]) || Number(r[2] ?? r[1]) > 0xffff) return unsupported(`-numa ${arg}: cpus '${v}' (the model reads cpus=N or cpus=N-M)`);
+          for (let c = Number(r[1]); c <= Number(r[2] ?? r[1]); c++) cpus.push(c);
+        }
         else return unsupported(`unsupported property '${k}' in '-numa ${arg}'`);
       }
-      acc.numa.push({ nodeid: nodeid ?? acc.numa.length, memdev, text: arg });
+      acc.numa.push({ nodeid: nodeid ?? acc.numa.length, memdev, text: arg, ...(cpus.length ? { cpus } : {}) });
       return undefined;
     }
     case '-device': {

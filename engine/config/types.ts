@@ -40,6 +40,8 @@ export interface BackendOption {
 export interface NumaNodeOption {
   readonly nodeid: number;
   readonly memdev?: string;
+  /** `cpus=N[-M]` (repeatable): the CPU indexes this node takes, in the order given. */
+  readonly cpus?: readonly number[];
   readonly text: string;
 }
 

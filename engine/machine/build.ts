@@ -60,14 +60,25 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   // parse_numa_opts: each -numa node in order, with its option as the error location.
   const numaMemdevs = config.numa.filter((n) => n.memdev !== undefined);
   const present = new Set<number>();
+  let cpuNode: number | undefined;
   for (const n of config.numa) {
     const at = (e: QemuError) => refused(atOption(`-numa ${n.text}`, e));
     if (n.nodeid >= 128) return at(E.numaMaxNodes(n.nodeid));
     if (present.has(n.nodeid)) return at(E.numaDuplicateNode(n.nodeid));
+    // parse_numa_node: each cpus= index against max_cpus (-smp 1), then machine_set_cpu_numa_node.
+    for (const cpu of n.cpus ?? []) {
+      if (cpu >= 1) return at(E.numaCpuIndex(cpu, 1));
+      if (cpuNode !== undefined && cpuNode !== n.nodeid) return at(E.numaCpuAssigned(cpuNode));
+      cpuNode = n.nodeid;
+    }
     if (n.memdev !== undefined && !config.backends.some((b) => b.id === n.memdev)) return at(E.numaMemdevAmbiguous(n.memdev));
     present.add(n.nodeid);
   }
   // numa_complete_configuration: with -numa nodes, the nodes' memory must add up to -m.
+  // No sparse node ids: the largest missing one is reported first.
+  for (let i = Math.max(-1, ...config.numa.map((n) => n.nodeid)); i >= 0; i--) {
+    if (!present.has(i)) return refused(E.numaNodeMissing(i));
+  }
   if (config.numa.length > 0) {
     const total = numaMemdevs.reduce((s, n) => s + config.backends.find((b) => b.id === n.memdev)!.size, 0n);
     if (total !== config.ramSize) return refused(E.numaTotalMismatch(total, config.ramSize));

@@ -16,6 +16,8 @@ export interface Layout {
   readonly numNodes: number;
   /** Boot memory per node, index = node id. */
   readonly nodeMem: readonly bigint[];
+  /** The node of the one vCPU (CPU index 0): the node whose `cpus=` names it, else the board's default, node 0. */
+  readonly cpuNode: number;
   readonly physBits: number;
   /** A warning QEMU prints on stderr without refusing (e.g. max-ram-below-4g not GiB-aligned). */
   readonly warnings: readonly string[];
@@ -116,5 +118,7 @@ export function computeLayout(c: MachineConfig): LayoutResult {
       nodeMem[n.nodeid] = backend?.size ?? 0n;
     }
   }
-  return { ok: true, layout: { below4g: below, above4g: above, aboveStart, deviceMemory, numNodes, nodeMem, physBits, warnings } };
+  let cpuNode = 0;
+  for (const n of c.numa) if (n.cpus?.includes(0)) cpuNode = n.nodeid;
+  return { ok: true, layout: { below4g: below, above4g: above, aboveStart, deviceMemory, numNodes, nodeMem, cpuNode, physBits, warnings } };
 }

@@ -13,6 +13,7 @@ import { systemReset } from '../machine/reset';
 import { infoQomTree, qomGet, qomList, qomSet } from './qmp-qom';
 import { infoMtree } from '../memory/mtree';
 import { infoIrq, infoPic } from './hmp-irq';
+import { infoQtree } from './hmp-qtree';
 import { deleteBackend } from '../devices/backends';
 import { objectAdd } from '../devices/object-add';
 import { addDevice } from '../devices/qdev';
@@ -44,6 +45,7 @@ const INFO: Readonly<Record<string, InfoHandler>> = {
   },
   memdev: (state) => text(state, infoMemdev(state)),
   'qom-tree': (state, args) => text(state, infoQomTree(state, args[0])),
+  qtree: (state) => text(state, infoQtree(state)),
   memory_size_summary: (state) => {
     const s = queryMemorySizeSummary(state) as { 'base-memory': number | bigint; 'plugged-memory': number | bigint };
     return text(state, `base memory: ${s['base-memory']}\r\nplugged memory: ${s['plugged-memory']}\r\n`);

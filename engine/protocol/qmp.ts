@@ -170,7 +170,7 @@ function qomListTypes(state: MachineState, args: Args): Reduced {
 /** The one boot CPU's topology (-smp 1), with its node when the machine has NUMA nodes (explicit or implied by memory hotplug). */
 function cpuProps(state: MachineState) {
   return state.layout.numNodes > 0
-    ? { 'core-id': 0, 'thread-id': 0, 'node-id': 0, 'socket-id': 0 }
+    ? { 'core-id': 0, 'thread-id': 0, 'node-id': state.layout.cpuNode ?? 0, 'socket-id': 0 }
     : { 'core-id': 0, 'thread-id': 0, 'socket-id': 0 };
 }
 

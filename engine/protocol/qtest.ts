@@ -14,6 +14,9 @@ import { ACPI_MEMORY_HOTPLUG_BASE, MEMORY_HOTPLUG_IO_LEN, memhpRead, memhpWrite 
 import { unplugDimm } from '../devices/unplug';
 import { gpe0Range, gpeReadb, gpeWriteByte, pm1CntWrite, pm1EvtRead, pm1EvtWrite } from '../acpi/gpe';
 import { pciDataRead, pciDataWrite, pmBlockBase } from '../acpi/pci-config';
+import { apmIoportRead, apmIoportWrite } from '../acpi/apm';
+import { renderFlatView } from '../memory/flatview';
+import { IO_ID } from '../machine/memory-map';
 import { elcrRead, elcrWrite, picIoportRead, picIoportWrite } from '../irq/i8259';
 import { IOAPIC_BASE, IOAPIC_SIZE, ioapicMemRead, ioapicMmioWrite } from '../irq/ioapic';
 import { ioapicInput } from '../irq/gsi';
@@ -113,6 +116,13 @@ function ioRegions(state: MachineState): Region[] {
       write: (s, _o, _z, v) => done({ ...s, irq: elcrWrite(s.irq, chip, v) }, trace('elcr_ioport_write', `${chip ? 'slave' : 'master'} 0x${(v & 0xff).toString(16)}`)),
     };
   out.push(picRegion(0), picRegion(1), elcrRegion(0), elcrRegion(1));
+  if (a.device !== 'none') {
+    out.push({
+      name: 'apm-io', base: 0xb2n, size: 2n, implMin: 1, implMax: 1,
+      read: rd((s, off) => apmIoportRead(s, off)),
+      write: (s, off, _z, v) => apmIoportWrite(s, off, v),
+    });
+  }
   if (a.memhp) {
     out.push({
       name: 'acpi-mem-hotplug', base: BigInt(ACPI_MEMORY_HOTPLUG_BASE), size: BigInt(MEMORY_HOTPLUG_IO_LEN), validMin: 1, validMax: 4,
@@ -164,6 +174,19 @@ function ioRegions(state: MachineState): Region[] {
 }
 
 const UNASSIGNED_IO: Region = { name: 'io (unassigned)', base: 0n, size: 0x10000n, read: rd(() => 0xffffffff), write: (s) => done(s) };
+
+/**
+ * A port no modelled register answers: unassigned I/O when QEMU has nothing there either, but a device the
+ * model only draws in `info mtree` (RTC, PIT, DMA, i8042, fw_cfg, IDE, SMBus, the PCI/CPU hotplug blocks ...)
+ * would answer or act in QEMU, so the access is refused as not modelled rather than answered as unassigned.
+ */
+function unmodelledPort(state: MachineState, addr: bigint, what: 'read' | 'write'): void {
+  const view = state.mem.flat[IO_ID] ?? renderFlatView(state.mem.regions, IO_ID);
+  const hit = view.find((r) => addr >= r.start && addr < r.end);
+  if (!hit || hit.region === IO_ID) return; // the root itself is unassigned_io_ops
+  const name = state.mem.regions.get(hit.region)?.name ?? hit.region;
+  throw new ModelLimit(`a port ${what} at 0x${addr.toString(16)}, QEMU's '${name}' device (only drawn in info mtree)`);
+}
 const OUTSIDE: Region = { name: 'unassigned', base: 0n, size: 1n << 64n, accepts: false };
 
 function lookup(regions: readonly Region[], addr: bigint, fallback: Region): Region {
@@ -219,6 +242,7 @@ export function portRead(state: MachineState, port: number, len: number): { stat
   let pos = 0;
   while (pos < len) {
     const r = addr >= 0x10000n ? OUTSIDE : lookup(regions, addr, UNASSIGNED_IO);
+    if (r === UNASSIGNED_IO) unmodelledPort(cur, addr, 'read');
     const off = addr - r.base;
     const l = accessSize(r, len - pos, off);
     const x = dispatchRead(cur, r, off, l);
@@ -239,6 +263,7 @@ export function portWrite(state: MachineState, port: number, len: number, value:
   const v = BigInt(value >>> 0) & mask(len);
   while (pos < len) {
     const r = addr >= 0x10000n ? OUTSIDE : lookup(ioRegions(t.state), addr, UNASSIGNED_IO);
+    if (r === UNASSIGNED_IO) unmodelledPort(t.state, addr, 'write');
     const off = addr - r.base;
     const l = accessSize(r, len - pos, off);
     const n = dispatchWrite(t.state, r, off, l, (v >> BigInt(8 * pos)) & mask(l));

@@ -5,6 +5,7 @@
 
 import { STATIC_10_0, STATIC_7_2, type MonitorStatic } from './monitor-static';
 import { qmpSchema100, qmpSchema72, type QmpSchema } from './qmp-schema';
+import { board100, board72, type Board } from './board';
 
 export type Prop = readonly [name: string, type: string];
 
@@ -33,6 +34,8 @@ export interface MonitorData {
   readonly replies: MonitorStatic;
   /** query-qmp-schema and the command arguments it declares (engine/versions/data/), parsed on first use. */
   readonly qmpSchema: () => QmpSchema;
+  /** The board devices of every machine type (`info qtree`), recorded (engine/versions/data/board-*.ts). */
+  readonly board: () => Board;
 }
 
 export const MONITOR_7_2: MonitorData = {
@@ -66,6 +69,7 @@ export const MONITOR_7_2: MonitorData = {
   pcAcpiDevicePath: '/machine/unattached/device[18]',
   replies: STATIC_7_2,
   qmpSchema: qmpSchema72,
+  board: board72,
 };
 
 export const MONITOR_10_0: MonitorData = {
@@ -108,4 +112,5 @@ export const MONITOR_10_0: MonitorData = {
   pcAcpiDevicePath: '/machine/unattached/device[3]/pm',
   replies: STATIC_10_0,
   qmpSchema: qmpSchema100,
+  board: board100,
 };

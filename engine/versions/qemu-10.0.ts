@@ -48,11 +48,11 @@ export const QEMU_10_0: QemuVersionData = {
   memfdCprFds: true,
   // irq_intercept_in on a bus: DEVICE() asserts and QEMU aborts.
   qtestDeviceCastAborts: true,
-  // -no-hpet is gone (deprecated in 8.0): libvirt 11.3 writes `-machine ...,hpet=off` instead.
+  // -no-hpet is gone (deprecated in 8.0, removed in 9.0): libvirt 11.3 writes `-machine ...,hpet=off` instead.
   removedOptions: ['-no-hpet'],
-  // audio_get_default_audio_be finds no driver on the referee host: every sound device needs audiodev=.
   // qom-list /machine/unattached: device[6] (pc) / device[5] (q35) is the hpet
   hpetUnattachedIndex: { pc: 6, q35: 5 },
+  // audio_get_default_audio_be finds no driver on the referee host: every sound device needs audiodev=.
   defaultAudioBackend: false,
   monitor: MONITOR_10_0,
 };

@@ -1,0 +1,52 @@
+// The board devices of each release as data (engine/versions/data/board-*.ts, recorded by scripts/record-board.ts):
+// `info qtree` of each board's default machine type, with markers where the configuration decides a line, and
+// the line edits each older machine type's compat properties make. Parsed once per release, on first use.
+
+import { BOARD_7_2 } from './data/board-7.2';
+import { BOARD_10_0 } from './data/board-10.0';
+
+/** [start, deleteCount, ...insertedLines] against the board's lines, in ascending order. */
+export type Hunk = readonly [number, number, ...string[]];
+
+export interface Board {
+  /** `info qtree` lines of a machine type (split at \r\n; the last one empty), markers not yet filled in. */
+  readonly qtreeLines: (type: 'pc' | 'q35', machineName: string) => readonly string[];
+}
+
+interface BoardData {
+  readonly qtree: Readonly<Record<'pc' | 'q35', readonly string[]>>;
+  readonly qtreeEdits: Readonly<Record<string, readonly Hunk[]>>;
+}
+
+/** A line QEMU prints from the configuration rather than the machine type: NUL, then what decides it. */
+export const BOARD_MARKER = '\0';
+
+export function applyHunks(lines: readonly string[], hunks: readonly Hunk[] | undefined): readonly string[] {
+  if (!hunks) return lines;
+  const out = [...lines];
+  for (let i = hunks.length - 1; i >= 0; i--) {
+    const [start, del, ...ins] = hunks[i];
+    out.splice(start, del, ...ins);
+  }
+  return out;
+}
+
+function load(text: string): Board {
+  const data = JSON.parse(text) as BoardData;
+  const cache = new Map<string, readonly string[]>();
+  return {
+    qtreeLines: (type, machineName) => {
+      let l = cache.get(machineName);
+      if (!l) cache.set(machineName, (l = applyHunks(data.qtree[type], data.qtreeEdits[machineName])));
+      return l;
+    },
+  };
+}
+
+function lazy(text: string): () => Board {
+  let b: Board | undefined;
+  return () => (b ??= load(text));
+}
+
+export const board72 = lazy(BOARD_7_2);
+export const board100 = lazy(BOARD_10_0);
