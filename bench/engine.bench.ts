@@ -59,10 +59,10 @@ export function engineBench(sizes: readonly number[], runs: number): EngineRow[]
     const gpe: Action = { kind: 'qtest', line: 'inb 0xafe0' };
     return {
       dimms: n,
-      plug: timeRepeated(() => reduce(before, plug), runs),
-      unplugRequest: timeRepeated(() => reduce(full, del), runs),
-      eject: timeRepeated(() => reduce(requested, eject), runs),
-      gpeRead: timeRepeated(() => reduce(full, gpe), runs),
+      plug: timeRepeated(() => reduce(before, plug).trace, runs),
+      unplugRequest: timeRepeated(() => reduce(full, del).trace, runs),
+      eject: timeRepeated(() => reduce(requested, eject).trace, runs),
+      gpeRead: timeRepeated(() => reduce(full, gpe).trace, runs),
       flatView: timeRepeated(() => renderFlatView(full.mem.regions, 'system'), runs),
     };
   });

@@ -49,5 +49,16 @@ export function reduce(state: MachineState, action: Action): ReduceResult {
     : hmp(state, action.line);
   const ok = !isRefusal(action, r.reply);
   const kept = ok || r.state.cprFds === state.cprFds ? state : keepCprFds(state, r.state.cprFds);
-  return { state: ok ? r.state : kept, reply: r.reply, ok, events: r.fx.events, irqs: r.fx.irqs, trace: r.fx.trace, traceEvents: r.fx.traceEvents };
+  // The effects' lists are assembled when first read (engine/effects.ts): own enumerable getters, so the
+  // result still spreads, serialises and compares as a plain object.
+  const fx = r.fx;
+  return {
+    state: ok ? r.state : kept,
+    reply: r.reply,
+    ok,
+    get events() { return fx.events; },
+    get irqs() { return fx.irqs; },
+    get trace() { return fx.trace; },
+    get traceEvents() { return fx.traceEvents; },
+  };
 }

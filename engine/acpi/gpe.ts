@@ -72,20 +72,13 @@ function levelNote(acpi: AcpiState): string {
   return 'nothing pending';
 }
 
-/**
- * acpi_send_event(dev, ev) → the ACPI device's send_event (piix4_send_gpe / ich9_send_gpe) →
- * acpi_send_gpe_event: GPE0 STS byte 0 |= bits, then acpi_update_sci.
- */
-export function acpiSendEvent(state: MachineState, bits: number, depth = 0): Transition<MachineState> {
+/** acpi_send_gpe_event (hw/acpi/core.c): GPE0 STS byte 0 |= the event's bits, then acpi_update_sci. */
+export function acpi_send_gpe_event(state: MachineState, bits: number, depth: number): Transition<MachineState> {
   const gpeSts = [...state.acpi.gpeSts];
   gpeSts[0] = (gpeSts[0] | bits) & 0xff;
   const next: MachineState = { ...state, acpi: { ...state.acpi, gpeSts } };
-  const sendGpe = state.acpi.device === 'ich9' ? 'ich9_send_gpe' : 'piix4_send_gpe';
-  const fx = merge(
-    merge(trace('acpi_send_event', `0x${bits.toString(16).padStart(2, '0')}`, depth), trace(sendGpe, undefined, depth + 1)),
-    trace('acpi_send_gpe_event', `GPE0_STS[0] |= 0x${bits.toString(16).padStart(2, '0')}`, depth + 2),
-  );
-  const u = acpiUpdateSci(next, depth + 3, levelNote(next.acpi));
+  const fx = trace('acpi_send_gpe_event', `GPE0_STS[0] |= 0x${bits.toString(16).padStart(2, '0')}`, depth);
+  const u = acpiUpdateSci(next, depth + 1, levelNote(next.acpi));
   return { state: u.state, fx: merge(fx, u.fx) };
 }
 

@@ -41,17 +41,63 @@ export interface AddrRequest {
 
 const U64 = 1n << 64n;
 
-/** The devices in address order (cached per list: lists are immutable, and usually already in order). */
-const byAddressCache = new WeakMap<readonly Dimm[], readonly Dimm[]>();
-function byAddress(dimms: readonly Dimm[]): readonly Dimm[] {
-  let sorted = byAddressCache.get(dimms);
-  if (!sorted) {
+/**
+ * What placement derives from a list of realized DIMMs, remembered per list (lists are immutable): the DIMMs in
+ * address order, the plugged size, and the last first-fit answer. A list made by plugging one more DIMM
+ * (`withDimm`) gets its index from its parent's in O(1) when the new DIMM comes last in address order (the
+ * usual case), so a plug does not re-sort, re-sum or re-scan the DIMMs already there. Checked against the
+ * straightforward computation by test/placement.property.test.ts.
+ */
+interface PlacementIndex {
+  readonly sorted: readonly Dimm[];
+  readonly used: bigint;
+  /**
+   * The last unhinted first fit: for this alignment, size and device-memory start, the answer is `at`
+   * (`exact`) or at least `at` (a DIMM plugged since may cover it: positions below stayed taken).
+   */
+  fit?: { readonly align: bigint; readonly size: bigint; readonly base: bigint; readonly at: bigint; readonly exact: boolean };
+}
+
+const indexCache = new WeakMap<readonly Dimm[], PlacementIndex>();
+
+function placementIndex(dimms: readonly Dimm[]): PlacementIndex {
+  let idx = indexCache.get(dimms);
+  if (!idx) {
     let inOrder = true;
     for (let i = 1; i < dimms.length && inOrder; i++) if (dimms[i - 1].addr > dimms[i].addr) inOrder = false;
-    sorted = inOrder ? dimms : [...dimms].sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
-    byAddressCache.set(dimms, sorted);
+    const sorted = inOrder ? dimms : [...dimms].sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
+    idx = { sorted, used: dimms.reduce((sum, d) => sum + d.size, 0n) };
+    indexCache.set(dimms, idx);
   }
-  return sorted;
+  return idx;
+}
+
+/** `[...dimms, dimm]`, with its placement index derived from the parent list's when that one is known. */
+export function withDimm(dimms: readonly Dimm[], dimm: Dimm): readonly Dimm[] {
+  const next = [...dimms, dimm];
+  const idx = indexCache.get(dimms);
+  if (idx) {
+    const last = idx.sorted.length ? idx.sorted[idx.sorted.length - 1] : undefined;
+    // Appended in address order: the new list is its own sorted list (else it is sorted when first needed).
+    if (idx.sorted === dimms && (!last || last.addr <= dimm.addr)) {
+      const f = idx.fit;
+      const covers = f !== undefined && dimm.addr < f.at + f.size && f.at < dimm.addr + dimm.size;
+      indexCache.set(next, { sorted: next, used: idx.used + dimm.size, fit: f && (covers ? { ...f, exact: false } : f) });
+    }
+  }
+  return next;
+}
+
+/** The first index of `sorted` whose DIMM ends after `x` (DIMMs do not overlap: ends are in order too). */
+function firstEndingAfter(sorted: readonly Dimm[], x: bigint): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid].addr + sorted[mid].size <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** First fit from the bottom over the address-sorted realized devices, in QEMU's order of checks. */
@@ -61,7 +107,8 @@ export function chooseAddr(dimms: readonly Dimm[], r: AddrRequest): Pick<bigint>
   const asStart = r.deviceMemory.base;
   const asEnd = asStart + r.deviceMemory.size; // exclusive
   if (!r.kvmSlotFree) return fail(msg.noKvmSlots());
-  const used = dimms.reduce((sum, d) => sum + d.size, 0n);
+  const idx = placementIndex(dimms);
+  const used = idx.used;
   const total = r.maxramSize - r.ramSize;
   if (used + r.size > total) return fail(E.notEnoughSpace(used, total));
   const hinted = r.hint !== 0n;
@@ -78,8 +125,20 @@ export function chooseAddr(dimms: readonly Dimm[], r: AddrRequest): Pick<bigint>
     if (start + r.size > U64 || r.size === 0n) return fail(E.deviceTooBig());
   }
   let empty = false;
-  const sorted = byAddress(dimms);
-  for (const d of sorted) {
+  const { sorted } = idx;
+  // Positions below the last answer for the same request are still taken (DIMMs were only added since): the
+  // scan starts there, past the DIMMs that end below it. First fit is the lowest aligned position free of
+  // every DIMM, so starting from a lower bound finds the same one.
+  let from = 0;
+  const f = idx.fit;
+  const memo = !hinted && f !== undefined && f.align === r.align && f.size === r.size && f.base === asStart;
+  if (memo && f.exact) return f.at < asStart || f.at + r.size > asEnd ? fail(E.fragmented()) : ok(f.at);
+  if (memo) {
+    start = f.at;
+    from = firstEndingAfter(sorted, start);
+  }
+  for (let k = from; k < sorted.length; k++) {
+    const d = sorted[k];
     const dEnd = d.addr + d.size;
     if (d.addr < start + r.size && start < dEnd) {
       if (hinted) return fail(E.addrConflict(d.id));
@@ -90,6 +149,7 @@ export function chooseAddr(dimms: readonly Dimm[], r: AddrRequest): Pick<bigint>
       break;
     }
   }
+  if (!hinted && !empty) idx.fit = { align: r.align, size: r.size, base: asStart, at: start, exact: true };
   if (empty || start < asStart || start + r.size > asEnd) return fail(E.fragmented());
   return ok(start);
 }

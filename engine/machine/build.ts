@@ -12,7 +12,7 @@ import { initAcpi, initIrq } from '../acpi/init';
 import { addBackend, backendProps, PREALLOC_RESERVE, backendRegionName } from '../devices/backends';
 import { addDevice } from '../devices/qdev';
 import { emptyGHash, ghashInsert } from '../qom/ghash';
-import type { Effects } from '../effects';
+import { merge, traceOnly, type Effects } from '../effects';
 import { DEFAULT_QEMU_VERSION, type QemuVersion, messagesOf } from '../versions';
 
 export type BuildResult =
@@ -143,7 +143,7 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
     const r = addDevice(state, { driver: 'pc-dimm', id: d.id, props: d.props }, false);
     if (!r.ok) return refused(atOption(`-device ${d.text}`, r.error));
     state = r.state;
-    fx = { ...fx, trace: [...fx.trace, ...r.fx.trace] };
+    fx = merge(fx, traceOnly(r.fx));
   }
   const last = insertPassiveBefore(Number.MAX_SAFE_INTEGER);
   if (last) return refused(last);

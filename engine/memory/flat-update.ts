@@ -187,7 +187,7 @@ export function updateFlatViews(
 ): Record<string, readonly FlatRange[]> {
   if (roots.every((r) => before[r] === undefined)) {
     const all: Record<string, readonly FlatRange[]> = {};
-    for (const root of roots) if (!(root in all)) all[root] = Object.freeze(renderFlatView(now, root));
+    for (const root of roots) if (!(root in all)) all[root] = renderFlatView(now, root);
     return all;
   }
   const rootSet = new Set(roots);
@@ -207,11 +207,13 @@ export function updateFlatViews(
     const old = before[root];
     const ws = [...(inOld.windows.get(root) ?? []), ...(inNew.windows.get(root) ?? [])];
     if (old === undefined || inOld.overflow || inNew.overflow || ws.length > MAX_WINDOWS) {
-      out[root] = Object.freeze(renderFlatView(now, root));
+      out[root] = renderFlatView(now, root);
     } else if (ws.length === 0) {
       out[root] = old;
     } else {
-      out[root] = Object.freeze(splice(old, union(ws), ([a, b]) => renderWindow(now, root, a, b)));
+      // Not Object.freeze'd: freezing copies the whole array, and V8 then copies it on a slow path (readonly
+      // by type, like the region table).
+      out[root] = splice(old, union(ws), ([a, b]) => renderWindow(now, root, a, b));
     }
   }
   return out;

@@ -161,28 +161,36 @@ export function flatRangeEqual(a: FlatRange, b: FlatRange): boolean {
   return a === b || a.start === b.start && a.end === b.end && a.region === b.region && a.offsetInRegion === b.offsetInRegion && a.readonly === b.readonly;
 }
 
-/** The symmetric difference QEMU's address_space_update_topology_pass walks: what to delete, add and keep. */
+/** The symmetric difference QEMU's address_space_update_topology_pass walks: what to delete and what to add. */
 export interface FlatDiff {
   readonly removed: readonly FlatRange[];
   readonly added: readonly FlatRange[];
-  readonly unchanged: readonly FlatRange[];
 }
 
+const NO_DIFF: FlatDiff = Object.freeze({ removed: Object.freeze([]), added: Object.freeze([]) });
+
+/**
+ * Linear in the views, but a view updated in place (engine/memory/flat-update.ts) keeps the very range objects
+ * away from a change, so the walk over them is a pointer comparison.
+ */
 export function diffFlatViews(oldView: readonly FlatRange[], newView: readonly FlatRange[]): FlatDiff {
-  if (oldView === newView) return { removed: [], added: [], unchanged: newView };
+  if (oldView === newView) return NO_DIFF;
   const removed: FlatRange[] = [];
   const added: FlatRange[] = [];
-  const unchanged: FlatRange[] = [];
   let i = 0;
   let j = 0;
-  while (i < oldView.length || j < newView.length) {
-    const o = i < oldView.length ? oldView[i] : undefined;
-    const n = j < newView.length ? newView[j] : undefined;
-    if (o && (!n || o.start < n.start || (o.start === n.start && !flatRangeEqual(o, n)))) {
+  const no = oldView.length;
+  const nn = newView.length;
+  while (i < no || j < nn) {
+    const o = i < no ? oldView[i] : undefined;
+    const n = j < nn ? newView[j] : undefined;
+    if (o !== undefined && o === n) {
+      i++;
+      j++;
+    } else if (o && (!n || o.start < n.start || (o.start === n.start && !flatRangeEqual(o, n)))) {
       removed.push(o);
       i++;
     } else if (o && n && flatRangeEqual(o, n)) {
-      unchanged.push(n);
       i++;
       j++;
     } else if (n) {
@@ -190,5 +198,5 @@ export function diffFlatViews(oldView: readonly FlatRange[], newView: readonly F
       j++;
     }
   }
-  return { removed, added, unchanged };
+  return removed.length === 0 && added.length === 0 ? NO_DIFF : { removed, added };
 }

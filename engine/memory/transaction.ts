@@ -48,18 +48,21 @@ function regenerate(mem: MemoryState, accel: MemAccel): Transition<MemoryState> 
   let kvmFx: Effects = NO_EFFECTS;
   const seen = new Set<string>();
   for (const as of mem.addressSpaces) {
+    const isKvmAs = as.name === KVM_AS_NAME;
+    // A view shared with an AS seen before is described once (under that AS).
+    if (!isKvmAs && seen.has(as.root)) continue;
+    seen.add(as.root);
     const diff = diffFlatViews(mem.flat[as.root] ?? [], flat[as.root]);
-    if (as.name === KVM_AS_NAME) {
+    if (isKvmAs) {
       notes.unshift(`flat view: ${describe(diff)}`);
       if (accel === 'kvm') {
         const res = kvmApplyDiff(mem.regions, kvmSlots, diff.removed, diff.added);
         kvmSlots = res.slots;
         kvmFx = merge(kvmFx, res.fx);
       }
-    } else if (!seen.has(as.root) && (diff.added.length || diff.removed.length)) {
+    } else if (diff.added.length || diff.removed.length) {
       notes.push(`${as.name} flat view: ${describe(diff)}`);
     }
-    seen.add(as.root);
   }
   if (notes.length === 0) notes.push('flat view: unchanged');
   // The commit's hops as QEMU names them: flatviews_reset (generate_memory_topology → render_memory_region

@@ -16,8 +16,7 @@ import { infoIrq, infoPic } from './hmp-irq';
 import { infoQtree } from './hmp-qtree';
 import { deleteBackend } from '../devices/backends';
 import { objectAdd } from '../devices/object-add';
-import { addDevice } from '../devices/qdev';
-import { unplugRequest } from '../devices/unplug';
+import { addDevice, qmp_device_del } from '../devices/qdev';
 
 export interface HmpResult {
   readonly state: MachineState;
@@ -114,7 +113,7 @@ const COMMANDS: Readonly<Record<string, HmpHandler>> = {
   },
   device_del: (state, rest, cmd) => {
     if (rest[0] === undefined) return stringExpected(state, cmd);
-    const r = unplugRequest(state, rest[0] ?? '');
+    const r = qmp_device_del(state, rest[0] ?? '');
     return r.ok ? text(r.state, '', r.fx) : text(state, errorLine(r.error.desc), r.fx);
   },
   object_add: (state, rest, cmd) => {

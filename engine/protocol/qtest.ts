@@ -10,8 +10,8 @@ import { qemuOf } from '../versions';
 import type { MachineState, QtestState } from '../state';
 import { ModelLimit } from '../errors';
 import { NO_EFFECTS, done, merge, nest, trace, type Effects, type Transition } from '../effects';
-import { ACPI_MEMORY_HOTPLUG_BASE, MEMORY_HOTPLUG_IO_LEN, memhpRead, memhpWrite } from '../acpi/memhp';
-import { unplugDimm } from '../devices/unplug';
+import { ACPI_MEMORY_HOTPLUG_BASE, MEMORY_HOTPLUG_IO_LEN, acpi_memory_hotplug_read, acpi_memory_hotplug_write } from '../acpi/memhp';
+import { pc_machine_device_unplug_cb } from '../machine/pc';
 import { gpe0Range, gpeReadb, gpeWriteByte, pm1CntWrite, pm1EvtRead, pm1EvtWrite } from '../acpi/gpe';
 import { pciDataRead, pciDataWrite, pmBlockBase } from '../acpi/pci-config';
 import { apmIoportRead, apmIoportWrite } from '../acpi/apm';
@@ -126,8 +126,8 @@ function ioRegions(state: MachineState): Region[] {
   if (a.memhp) {
     out.push({
       name: 'acpi-mem-hotplug', base: BigInt(ACPI_MEMORY_HOTPLUG_BASE), size: BigInt(MEMORY_HOTPLUG_IO_LEN), validMin: 1, validMax: 4,
-      read: (s, off) => { const r = memhpRead(s, off); return { state: s, value: r.value, fx: r.fx }; },
-      write: (s, off, _z, v) => memhpWrite(s, off, v, unplugDimm),
+      read: (s, off) => { const r = acpi_memory_hotplug_read(s, off); return { state: s, value: r.value, fx: r.fx }; },
+      write: (s, off, _z, v) => acpi_memory_hotplug_write(s, off, v, pc_machine_device_unplug_cb),
     });
   }
   out.push({

@@ -4,6 +4,8 @@
 
 import type { Dimm, MachineState, MemoryBackend } from '../state';
 import { ModelLimit } from '../errors';
+import { event, merge, trace, type Transition } from '../effects';
+import { ghashRemove } from './ghash';
 
 export type QomNode =
   | { readonly kind: 'root' }
@@ -92,3 +94,17 @@ export function resolvePathAt(state: MachineState, base: QomNode, path: string):
 }
 
 export const PERIPHERAL: QomNode = { kind: 'container', path: '/machine/peripheral' };
+
+/**
+ * object_unparent of an unplugged pc-dimm (qom/object.c → device_unparent): it leaves the composition tree
+ * (/machine/peripheral or peripheral-anon) and QEMU emits DEVICE_DELETED.
+ */
+export function object_unparent(state: MachineState, dimm: Dimm, depth: number): Transition<MachineState> {
+  const next: MachineState = {
+    ...state,
+    dimms: state.dimms.filter((d) => d.path !== dimm.path),
+    peripheral: dimm.id === undefined ? state.peripheral : ghashRemove(state.peripheral, dimm.id),
+  };
+  const data = dimm.id !== undefined ? { device: dimm.id, path: dimm.path } : { path: dimm.path };
+  return { state: next, fx: merge(trace('object_unparent', 'DEVICE_DELETED', depth), event('DEVICE_DELETED', data)) };
+}
