@@ -80,6 +80,7 @@ function machineFlags(m: MachineName): MachineClassFlags {
     fwCfgDma: !le(2, 4),
     ich9AcpiPciHotplug: !le(6, 0),
     ioapicVersion: le(2, 7) ? 0x11 : 0x20,
+    biosSize: pc && le(1, 7) ? 0x20000n : 0x40000n,
   };
 }
 
@@ -232,6 +233,8 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
         return unsupported(`unsupported object type '${type}': the model knows memory-backend-ram, memory-backend-memfd and memory-backend-file`);
       }
       let memPath: string | undefined;
+      let policy: BackendOption['policy'];
+      let hostNodes: number[] | undefined;
       let id: string | undefined;
       let size: bigint | undefined;
       const bools: Record<string, boolean> = {};
@@ -249,14 +252,17 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
         } else if (k === 'host-nodes' || k === 'policy') {
           // host NUMA binding (libvirt's <numatune>): the host's memory policy is not modelled, nothing the guest sees
           if (k === 'host-nodes' && !/^\d+(-\d+)?$/.test(v)) return unsupported(`-object ${arg}: host-nodes '${v}'`);
+          if (k === 'host-nodes' && !/^0(-0)?$/.test(v)) return unsupported(`-object ${arg}: host-nodes '${v}' (a binding to a host node other than 0 depends on the host)`);
           if (k === 'policy' && !['default', 'preferred', 'bind', 'interleave'].includes(v)) return unsupported(`-object ${arg}: policy '${v}'`);
+          if (k === 'policy') policy = v as NonNullable<BackendOption['policy']>;
+          else hostNodes = [0];
         } else return unsupported(`unsupported property '${k}' in '-object ${arg}'`);
       }
       // The QAPI visit of ObjectOptions: id, then the members (size) in schema order.
       if (id === undefined) return refused(atOption(`-object ${arg}`, E.parameterMissing('id')));
       if (size === undefined) return refused(atOption(`-object ${arg}`, E.parameterMissing('size')));
       if (type === 'memory-backend-file' && memPath === undefined) return refused(atOption(`-object ${arg}`, E.parameterMissing('mem-path')));
-      acc.backends.push({ type, id, size, text: arg, bools, ...(memPath !== undefined ? { memPath } : {}) });
+      acc.backends.push({ type, id, size, text: arg, bools, ...(memPath !== undefined ? { memPath } : {}), ...(policy ? { policy } : {}), ...(hostNodes ? { hostNodes } : {}) });
       return undefined;
     }
     case '-numa': {

@@ -23,6 +23,8 @@ export interface MachineClassFlags {
   readonly ich9AcpiPciHotplug: boolean;
   /** pc_compat_2_7: the (TCG) IOAPIC is version 0x11 instead of 0x20 (no EOI register). */
   readonly ioapicVersion: number;
+  /** The default firmware's size: bios-256k.bin, or bios.bin (128 KiB) where the type has no default firmware (pc ≤ 1.7). */
+  readonly biosSize: bigint;
 }
 
 export interface BackendOption {
@@ -33,6 +35,9 @@ export interface BackendOption {
   readonly bools?: Readonly<Record<string, boolean>>;
   /** memory-backend-file's `mem-path`. */
   readonly memPath?: string;
+  /** policy= and host-nodes= (host node 0 only). */
+  readonly policy?: 'default' | 'preferred' | 'bind' | 'interleave';
+  readonly hostNodes?: readonly number[];
   /** The option text as given, for error prefixes. */
   readonly text: string;
 }

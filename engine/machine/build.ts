@@ -9,7 +9,7 @@ import { E, atOption, type QemuError } from '../errors';
 import { computeLayout } from './layout';
 import { buildMemory } from './memory-map';
 import { initAcpi, initIrq } from '../acpi/init';
-import { addBackend, backendProps, PREALLOC_RESERVE, backendRegionName } from '../devices/backends';
+import { addBackend, backendProps, hostBindingError, PREALLOC_RESERVE, backendRegionName } from '../devices/backends';
 import { addDevice } from '../devices/qdev';
 import { emptyGHash, ghashInsert } from '../qom/ghash';
 import { merge, traceOnly, type Effects } from '../effects';
@@ -56,6 +56,8 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
     if (b.bools?.prealloc && b.bools.reserve === false) return refused(PREALLOC_RESERVE);
     if (b.size === 0n) return refused(E.backendSizeZero(b.type));
     if (b.type === 'memory-backend-memfd' && b.size % 4096n !== 0n) return refused(messagesOf(config.qemu).backingStoreMismatch(b.size, ((b.size + 4095n) / 4096n) * 4096n, backendRegionName(config, b.type, b.id)));
+    const bind = hostBindingError(backendProps(b.type, b.bools, { policy: b.policy, hostNodes: b.hostNodes }));
+    if (bind) return refused(bind);
   }
   // parse_numa_opts: each -numa node in order, with its option as the error location.
   const numaMemdevs = config.numa.filter((n) => n.memdev !== undefined);
@@ -117,7 +119,7 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   for (const b of config.backends) {
     const internal = numaMemdevs.some((n) => n.memdev === b.id);
     const file = b.type === 'memory-backend-file' ? { memPath: b.memPath ?? '', discardData: b.bools?.['discard-data'] ?? false } : undefined;
-    const r = addBackend(state, b.type, b.id, b.size, internal, backendProps(b.type, b.bools), file);
+    const r = addBackend(state, b.type, b.id, b.size, internal, backendProps(b.type, b.bools, { policy: b.policy, hostNodes: b.hostNodes }), file);
     if (!r.ok) return refused(atOption(`-object ${b.text}`, r.error));
     state = r.state;
   }

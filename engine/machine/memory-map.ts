@@ -281,11 +281,12 @@ export function buildMemory(config: MachineConfig, layout: Layout): Transition<M
   t = then(t, (m) =>
     memTransaction(m, (r0) => {
       let r = map(r0, PCI_ID, PC_ROM_BASE, { id: 'pc.rom', name: 'pc.rom', size: PC_ROM_SIZE, kind: 'rom', priority: 1 });
-      r = create(r, { id: 'pc.bios', name: 'pc.bios', size: BIOS_SIZE, kind: 'rom' });
+      const bios = config.flags.biosSize ?? BIOS_SIZE;
+      r = create(r, { id: 'pc.bios', name: 'pc.bios', size: bios, kind: 'rom' });
       r = map(r, PCI_ID, 0x100000n - ISA_BIOS_SIZE, {
-        id: 'isa-bios', name: 'isa-bios', size: ISA_BIOS_SIZE, kind: 'rom', alias: 'pc.bios', aliasOffset: BIOS_SIZE - ISA_BIOS_SIZE, priority: 1, readonlyAlias: true,
+        id: 'isa-bios', name: 'isa-bios', size: ISA_BIOS_SIZE, kind: 'rom', alias: 'pc.bios', aliasOffset: bios - ISA_BIOS_SIZE, priority: 1, readonlyAlias: true,
       });
-      return addSubregion(r, PCI_ID, GiB4 - BIOS_SIZE, 'pc.bios', 0);
+      return addSubregion(r, PCI_ID, GiB4 - bios, 'pc.bios', 0);
     }, accel));
   if (config.type === 'q35') {
     t = then(t, (m) => memTransaction(m, (r) => map(r, SYSTEM_ID, HIGH_SMRAM, {
