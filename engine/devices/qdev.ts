@@ -102,6 +102,9 @@ const QOBJECT_INPUT_VISITOR: PropertyVisitor = {
   },
 };
 
+/** Partial QOM paths that name objects every machine has (containers, the PCI host, its IOAPIC, unattached devices). */
+const QOM_NAMES_NOT_BACKENDS = /^(\/|\/machine(\/(peripheral|peripheral-anon|unattached|fw_cfg|i440fx|q35))?|machine|objects|chardevs|peripheral|peripheral-anon|unattached|fw_cfg|qtest|i440fx|q35|ioapic|pci\.0|pcie\.0|isa\.0|device\[\d\]|\/objects)$/;
+
 /** pc-dimm's property setters (memdev, slot, addr, node; size is read-only): the first refusal, or none. */
 function setDimmProperty(
   state: MachineState,
@@ -114,8 +117,18 @@ function setDimmProperty(
     case 'memdev': {
       const v = visit.str('memdev', value);
       if (typeof v !== 'string') return v;
-      if (!findBackend(state, v)) return E.memdevUnknown(v);
-      dimm.memdev = v;
+      // object_set_link_property: an empty path clears the link (realize then wants a memdev).
+      if (v === '') {
+        dimm.memdev = undefined;
+        return undefined;
+      }
+      // object_resolve_link: a path naming a backend (its id, or /objects/ID), else another object (a wrong type), else none.
+      const id = v.startsWith('/objects/') ? v.slice('/objects/'.length) : v;
+      if (!findBackend(state, id)) {
+        if (state.dimms.some((d) => d.id === v || d.path === v) || QOM_NAMES_NOT_BACKENDS.test(v)) return E.invalidParameterType('memdev', 'memory-backend');
+        return E.memdevUnknown(v);
+      }
+      dimm.memdev = id;
       return undefined;
     }
     case 'slot': {

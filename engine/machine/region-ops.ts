@@ -7,7 +7,7 @@
 import type { MachineState } from '../state';
 import { ModelLimit } from '../errors';
 import { done, trace, type Effects, type Transition } from '../effects';
-import { ACPI_MEM_HOTPLUG_ID, ACPI_CNT_ID, ACPI_EVT_ID, ACPI_GPE0_ID, ACPI_TMR_ID } from './memory-map';
+import { ACPI_MEM_HOTPLUG_ID, ACPI_CNT_ID, ACPI_EVT_ID, ACPI_GPE0_ID, ACPI_TMR_ID, HPET_BASE, HPET_ID } from './memory-map';
 import { acpi_memory_hotplug_read, acpi_memory_hotplug_write } from '../acpi/memhp';
 import { pc_machine_device_unplug_cb } from './pc';
 import { gpeReadb, gpeWriteByte, pm1CntWrite, pm1EvtRead, pm1EvtWrite } from '../acpi/gpe';
@@ -131,6 +131,12 @@ const IOAPIC: RegionOps = {
   write: (s, off, size, v) => { const t = ioapicMmioWrite(s.irq, BigInt(off), size, BigInt(v >>> 0)); return { state: { ...s, irq: t.state as IrqState }, fx: t.fx }; },
 };
 
+/** The HPET's registers are not modelled: a guest access is refused, not answered as unassigned. */
+function hpetRefused(what: 'read' | 'write', off: number): never {
+  throw new ModelLimit(`qtest ${what} of the HPET's registers at 0x${(HPET_BASE + BigInt(off)).toString(16)} (the HPET is not modelled; -M ...,hpet=off removes it)`);
+}
+const HPET: RegionOps = { read: (_s, off) => hpetRefused('read', off), write: (_s, off) => hpetRefused('write', off) };
+
 /** The ops of the region with this id, or undefined for a region the model only draws. */
 export function regionOps(state: MachineState, id: string): RegionOps | undefined {
   const kvm = state.irq.mode === 'kvm';
@@ -140,6 +146,7 @@ export function regionOps(state: MachineState, id: string): RegionOps | undefine
     case 'elcr@0x4d0': return kvm ? IN_KERNEL : elcrOps(0);
     case 'elcr@0x4d1': return kvm ? IN_KERNEL : elcrOps(1);
     case 'ioapic': return kvm ? IN_KERNEL : IOAPIC;
+    case HPET_ID: return HPET;
     case 'piix3-reset-control': return resetControlOps(true);
     case 'lpc-reset-control': return resetControlOps(false);
     case 'pci-conf-idx': return PCI_CONF_IDX;
