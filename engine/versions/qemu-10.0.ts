@@ -46,6 +46,7 @@ export const QEMU_10_0: QemuVersionData = {
   memfdCprFds: true,
   // irq_intercept_in on a bus: DEVICE() asserts and QEMU aborts.
   qtestDeviceCastAborts: true,
+  pciCommandHookCoversWord: true,
   // -no-hpet is gone (QEMU 9.0); `-M ...,hpet=off` is the spelling now (not modelled).
   removedOptions: ['-no-hpet'],
   monitor: MONITOR_10_0,

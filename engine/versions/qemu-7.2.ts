@@ -24,5 +24,6 @@ export const QEMU_7_2: QemuVersionData = {
   memoryDeviceSizeCheckFirst: false,
   memfdCprFds: false,
   qtestDeviceCastAborts: false,
+  pciCommandHookCoversWord: false,
   monitor: MONITOR_7_2,
 };

@@ -68,6 +68,11 @@ export interface QemuVersionData {
   readonly memfdCprFds: boolean;
   /** qtest irq_intercept_* on a QOM object that is not a device (a bus) aborts QEMU (checked QOM casts). */
   readonly qtestDeviceCastAborts: boolean;
+  /**
+   * pci_default_write_config re-sends the INTx levels (pci_update_irq_disabled) after a write that covers the
+   * command register's low byte only (7.2: range_covers_byte(PCI_COMMAND)), or any byte of it (10.0).
+   */
+  readonly pciCommandHookCoversWord: boolean;
   /** Command-line options this release no longer has (`-no-hpet: invalid option`, before anything else runs). */
   readonly removedOptions?: readonly string[];
   /** What the monitor shows differently (engine/versions/monitor.ts). */
