@@ -1,7 +1,8 @@
 // Machine start-up: command line → initial MachineState, with QEMU's start-up refusals in the order
 // QEMU meets them (machine_set_mem, backends, NUMA, pc_memory_init, then -device cold plug).
 
-import type { MachineConfig } from '../config/types';
+import type { MachineConfig, PassiveDeviceOption } from '../config/types';
+import { PASSIVE_DEVICES } from '../config/types';
 import type { MachineState } from '../state';
 import { parseMachine } from '../config/parse';
 import { E, atOption, type QemuError } from '../errors';
@@ -128,20 +129,34 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   state = { ...state, objects };
   let fx = mem.fx;
   // -device options are created in command-line order; DIMMs join /machine/peripheral when realized.
-  const passiveFirst = config.passiveDevices.filter((p) => p.id !== undefined);
-  const insertPassiveBefore = (position: number) => {
+  const passiveFirst = [...config.passiveDevices];
+  const insertPassiveBefore = (position: number): QemuError | undefined => {
     while (passiveFirst.length && passiveFirst[0].position < position) {
-      state = { ...state, peripheral: ghashInsert(state.peripheral, passiveFirst.shift()!.id!) };
+      const p = passiveFirst.shift()!;
+      const err = audioBackendError(config, p);
+      if (err) return atOption(`-device ${p.text}`, err);
+      if (p.id !== undefined) state = { ...state, peripheral: ghashInsert(state.peripheral, p.id) };
     }
+    return undefined;
   };
   for (const d of config.dimms) {
-    insertPassiveBefore(d.position);
+    const before = insertPassiveBefore(d.position);
+    if (before) return refused(before);
     const r = addDevice(state, { driver: 'pc-dimm', id: d.id, props: d.props }, false);
     if (!r.ok) return refused(atOption(`-device ${d.text}`, r.error));
     state = r.state;
     fx = merge(fx, traceOnly(r.fx));
   }
-  insertPassiveBefore(Number.MAX_SAFE_INTEGER);
+  const last = insertPassiveBefore(Number.MAX_SAFE_INTEGER);
+  if (last) return refused(last);
   return { ok: true, state, fx, warnings: layout.warnings };
+}
+
+/** An audio front end's backend (its audiodev property, set while the device is created): named, or the release's default. */
+function audioBackendError(config: MachineConfig, p: PassiveDeviceOption): QemuError | undefined {
+  if (!PASSIVE_DEVICES[p.driver].audio) return undefined;
+  const msg = messagesOf(config.qemu);
+  if (p.audiodev === undefined) return config.qemu.defaultAudioBackend ? undefined : msg.noDefaultAudioDriver();
+  return (config.audiodevs ?? []).includes(p.audiodev) ? undefined : msg.audiodevNotFound(p.driver, p.audiodev);
 }
 

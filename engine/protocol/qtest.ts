@@ -283,6 +283,15 @@ function ioapicRegion(state: MachineState): Region {
   };
 }
 
+/** The HPET's MMIO window (when the machine has one): its registers are not modelled. */
+const HPET_BASE = 0xfed00000n;
+const HPET_SIZE = 0x400n;
+function hpetAccess(state: MachineState, a: bigint, what: 'read' | 'write'): void {
+  if (state.config.hpet !== false && a >= HPET_BASE && a < HPET_BASE + HPET_SIZE) {
+    throw new ModelLimit(`qtest ${what} of the HPET's registers at 0x${a.toString(16)} (the HPET is not modelled; -M ...,hpet=off removes it)`);
+  }
+}
+
 /** address_space_read on the first CPU's address space: `len` bytes, little-endian value. */
 export function memRead(state: MachineState, gpa: bigint, len: number): { state: MachineState; bytes: number[]; fx: Effects } {
   const io = ioapicRegion(state);
@@ -303,6 +312,7 @@ export function memRead(state: MachineState, gpa: bigint, len: number): { state:
       addr += BigInt(l);
       continue;
     }
+    hpetAccess(cur, a, 'read');
     const blk = ramBlockAt(cur, a);
     bytes.push(blk ? ramByte(ram, blk.block, blk.offset) : 0);
     addr += 1n;
@@ -330,6 +340,7 @@ export function memWrite(state: MachineState, gpa: bigint, data: readonly number
       i += BigInt(l);
       continue;
     }
+    hpetAccess(t.state, a, 'write');
     const blk = ramBlockAt(t.state, a);
     if (!blk) { i += 1n; continue; }
     // One extent for the run inside this RAM block.

@@ -51,7 +51,21 @@ export function qomListMachine(state: MachineState): unknown[] {
 
 /** The ACPI device's QOM path (/machine/unattached/device[N], fixed by the board's creation order). */
 export function acpiDevicePath(state: MachineState): string {
-  return state.config.type === 'pc' ? state.config.qemu.monitor.pcAcpiDevicePath : '/machine/unattached/device[2]';
+  return boardDevicePath(state, state.config.type === 'pc' ? state.config.qemu.monitor.pcAcpiDevicePath : '/machine/unattached/device[2]');
+}
+
+/**
+ * A board device's path `/machine/unattached/device[N]...` as numbered on the default machine, renumbered
+ * for this one: QEMU numbers the devices it creates without a parent in creation order, so without an HPET
+ * (`hpet=off`, `-no-hpet`) the devices created after it move down one.
+ */
+export function boardDevicePath(state: MachineState, path: string): string {
+  const m = /^\/machine\/unattached\/device\[(\d+)\](.*)$/.exec(path);
+  if (!m) return path;
+  const n = Number(m[1]);
+  const hpetIndex = state.config.qemu.hpetUnattachedIndex[state.config.type];
+  const shift = state.config.hpet === false && n > hpetIndex ? -1 : 0;
+  return `/machine/unattached/device[${n + shift}]${m[2]}`;
 }
 
 function machineVersion(state: MachineState): [number, number] {
@@ -74,7 +88,7 @@ export function qomGetMachine(state: MachineState, prop: string): { ok: true; va
     // Machine-type default options: the 256 KiB SeaBIOS from pc 2.0 on; suppress-vmdesc on for pc 2.0 to 2.2.
     firmware: pc && major < 2 ? '' : 'bios-256k.bin',
     'memory-encryption': '', smp: { ...c.qemu.monitor.machineSmp },
-    'dump-guest-core': true, 'phandle-start': 0, dumpdtb: '', 'memory-backend': numaMemdevMode(state) ? '' : '/objects/pc.ram',
+    'dump-guest-core': c.dumpGuestCore !== false, 'phandle-start': 0, dumpdtb: '', 'memory-backend': numaMemdevMode(state) ? '' : '/objects/pc.ram',
     dtb: '', 'mem-merge': true, append: '', 'suppress-vmdesc': pc && major === 2 && minor <= 2, smm: 'auto', acpi: c.acpiOption ?? 'auto', pit: 'auto',
     pic: 'auto', 'x-oem-table-id': 'BXPC    ', 'bus-lock-ratelimit': 0, 'sgx-epc': [], 'x-oem-id': 'BOCHS ',
     'max-fw-size': 8388608, 'default-bus-bypass-iommu': false, 'device-memory-region-size': qint(deviceMemoryRegionSize(state)),
@@ -82,8 +96,8 @@ export function qomGetMachine(state: MachineState, prop: string): { ok: true; va
     'max-ram-below-4g': qint(c.maxRamBelow4g ?? (pc ? 0xe0000000n : 1n << 32n)), smbus: true,
     unattached: '/machine/unattached', fw_cfg: '/machine/fw_cfg', qtest: '/machine/qtest', 'peripheral-anon': '/machine/peripheral-anon',
     nvdimm: false, peripheral: '/machine/peripheral', 'nvdimm-persistence': '',
-    rtc_state: pc ? '/machine/unattached/device[9]' : '/machine/unattached/device[8]',
-    smram: pc ? '/machine/unattached/device[2]/smram[0]' : '/machine/q35/mch/smram[0]',
+    rtc_state: boardDevicePath(state, pc ? '/machine/unattached/device[9]' : '/machine/unattached/device[8]'),
+    smram: pc ? boardDevicePath(state, '/machine/unattached/device[2]/smram[0]') : '/machine/q35/mch/smram[0]',
     'cxl-fmw': [], 'acpi-device': acpiDevicePath(state), hmat: false, cxl: false, 'pcspk-audiodev': '',
     i440fx: '/machine/i440fx', q35: '/machine/q35', 'pc.ram[0]': '/machine/pc.ram[0]', 'device-memory[0]': '/machine/device-memory[0]',
     ...c.qemu.monitor.machineExtraValues(c.type),
