@@ -813,10 +813,9 @@ function wideStep(s: Shadow, it: WideIntent): QemuStep[] {
       const port = 0xcfc + (off & 3);
       const out = [qtest(`outl 0xcf8 ${hex(addr)}`)];
       if (!it.write || !writable) return [...out, qtest(`${IN[it.width]} ${hex(port)}`)];
-      let v = PCI_VALUES[it.value] & MASK[it.width];
-      // Keep clear of what the model refuses: BAR decoding, q35 INTX_DISABLE, PIIX4's SMBus registers.
-      if (off <= 0x05 && off + size > 0x04) v &= off === 0x04 ? (size === 1 ? 0x04 : 0x0004 | 0x0100) : 0x01;
-      if (q35 && off <= 0x05 && off + size > 0x05) v &= off === 0x05 ? 0xfb : 0xfbff;
+      let v = (PCI_VALUES[it.value] & MASK[it.width]) >>> 0;
+      // Keep clear of what the model refuses: BAR decoding (I/O and memory enable in the command register).
+      if (off <= 0x05 && off + size > 0x04) v &= off === 0x04 ? (size === 1 ? 0x04 : 0x0004 | 0x0100 | 0x0400) : 0x05;
       out.push(qtest(`${OUT[it.width]} ${hex(port)} ${hex(v)}`), qtest(`${IN[it.width]} ${hex(port)}`));
       if ((!q35 && devfn === 0x0b && (off & 0xfc) === 0x40) || (!q35 && devfn === 0x0b && (off & 0xfc) === 0x80) || (q35 && devfn === 0xf8 && ((off & 0xfc) === 0x40 || (off & 0xfc) === 0x44))) {
         s.pmEnabled = false; // the PM block may have moved: re-program it before the next GPE access
