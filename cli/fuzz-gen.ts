@@ -6,7 +6,7 @@
 // name things that exist. Every integer shrinks toward 0, which is always the plainest, most meaningful choice.
 // The shadow is deliberately approximate: a wrong guess only turns a step into a refusal, which QEMU referees too.
 
-import type { QemuVersion } from '../engine/versions';
+import { qemuVersionData, type QemuVersion } from '../engine/versions';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import type { QmpCommand } from '../backends/types';
@@ -39,6 +39,8 @@ export interface MachineSpec {
   readonly acpiOff?: boolean;
   /** Main RAM from NUMA memdevs (two nodes, one backend each) instead of the default pc.ram backend. */
   readonly numaMemdevs?: boolean;
+  /** A wider NUMA layout (2-4 nodes, see NumaSpec); replaces `numa`/`numaMemdevs`. */
+  readonly numaLayout?: NumaSpec;
 }
 
 export interface GenOptions {
@@ -49,6 +51,8 @@ export interface GenOptions {
   readonly kvm: boolean;
   /** The QEMU release the scenarios are for: its own versioned machine types are generated (default 7.2). */
   readonly qemuVersion?: QemuVersion;
+  /** Machine lines with a deliberate mistake now and then (NUMA layouts QEMU refuses at start-up); `fuzz` sets it. */
+  readonly startupMistakes?: boolean;
 }
 
 const rare = (a: fc.Arbitrary<boolean>) => fc.oneof({ withCrossShrink: true }, { weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: a });
@@ -70,7 +74,8 @@ export function machineArb(o: GenOptions): fc.Arbitrary<MachineSpec> {
   return fc
     .record({
       type,
-      versionPick: fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: nat(9) }),
+      versionPick: fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: fc.constant(-1) }, { weight: 2, arbitrary: nat(63) }),
+      numaLayout: fc.oneof({ withCrossShrink: true }, { weight: 5, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: numaArb(o.startupMistakes === true) }),
       acpiOff: rare(fc.constant(true)),
       numaMemdevs: rare(fc.constant(true)),
       ramMiB: fc.constantFrom(1024, 512, 2048),
@@ -81,9 +86,14 @@ export function machineArb(o: GenOptions): fc.Arbitrary<MachineSpec> {
       kvm: o.kvm ? fc.boolean() : fc.constant(false),
     })
     .map(({ extraMiB, versionPick, ...m }) => {
-      const versions = (o.qemuVersion === '10.0' ? VERSIONS_10_0 : VERSIONS)[m.type];
+      // The hand-picked types first (small picks shrink to them), then every type the release has.
+      const versions = [...(o.qemuVersion === '10.0' ? VERSIONS_10_0 : VERSIONS)[m.type], ...versionedNames(m.type, o.qemuVersion)];
       const version = versionPick < 0 ? undefined : versions[versionPick % versions.length];
-      return { ...m, maxmemMiB: m.ramMiB + extraMiB, version, numa: m.numa && !m.numaMemdevs };
+      // pc-i440fx-1.x and 2.0 have no memory hotplug (`-m slots|maxmem` is refused): a plain -m there.
+      const old = version !== undefined && m.type === 'pc' && (/^1\./.test(version) || version === '2.0');
+      const { numaLayout, ...rest } = old ? { ...m, slots: 0 } : m;
+      if (numaLayout) return { ...rest, maxmemMiB: m.ramMiB + extraMiB, version, numa: false, numaMemdevs: false, numaLayout };
+      return { ...rest, maxmemMiB: m.ramMiB + extraMiB, version, numa: m.numa && !m.numaMemdevs };
     });
 }
 
@@ -92,6 +102,7 @@ const size = (mib: number) => (mib % 1024 === 0 ? `${mib / 1024}G` : `${mib}M`);
 export function machineLine(m: MachineSpec): string {
   const name = m.version === undefined ? m.type : `pc-${m.type === 'pc' ? 'i440fx' : 'q35'}-${m.version}`;
   const parts = [`-M ${name}${m.acpiOff ? ',acpi=off' : ''}`, m.slots === 0 ? `-m ${size(m.ramMiB)}` : `-m ${size(m.ramMiB)},slots=${m.slots},maxmem=${size(m.maxmemMiB)}`];
+  if (m.numaLayout) parts.push(numaOptions(m.ramMiB, m.numaLayout));
   if (m.numa) parts.push(`-object memory-backend-ram,id=ram0,size=${size(m.ramMiB)} -numa node,nodeid=0,memdev=ram0 -numa node,nodeid=1`);
   if (m.numaMemdevs) {
     const half = size(m.ramMiB / 2);
@@ -131,8 +142,11 @@ export type Intent =
   | { readonly t: 'qom'; readonly get: boolean; readonly which: number; readonly pick: number }
   | { readonly t: 'qom-set'; readonly which: number; readonly pick: number }
   | { readonly t: 'introspect'; readonly which: number }
+  | { readonly t: 'board'; readonly which: number }
   /** The guest enables the power button event (PM1_EN.PWRBTN_EN) or clears its status. */
-  | { readonly t: 'pwrbtn'; readonly clear: boolean };
+  | { readonly t: 'pwrbtn'; readonly clear: boolean }
+  /** The wider vocabulary (see the end of this file). */
+  | WideIntent;
 
 /**
  * What a device_add varies from the plain hot-add (an id, the first free backend, automatic slot and address):
@@ -177,6 +191,8 @@ export function intentArb(): fc.Arbitrary<Intent> {
     w(1, fc.record({ t: fc.constant('pwrbtn' as const), clear: fc.boolean() })),
     w(1, fc.record({ t: fc.constant('qom-set' as const), which: nat(QOM_SETS.length - 1), pick: nat(3) })),
     w(1, fc.record({ t: fc.constant('introspect' as const), which: nat(INTROSPECTION.length - 1) })),
+    w(14, wideIntentArb()),
+    w(1, fc.record({ t: fc.constant('board' as const), which: nat(BOARD.length - 1) })),
   );
 }
 
@@ -209,6 +225,14 @@ const HMP = [
   'info qom-tree /machine/peripheral', 'info qom-tree /machine/peripheral-anon', 'qom-list /objects', 'qom-get /machine/peripheral/D addr',
   'qom-get /objects/B size', 'info qom-tree /objects/B', 'qom-list /machine/peripheral/D',
 ];
+/** The board's monitor vocabulary: qdev and QOM trees, mtree's flag parsing, /machine's setters, host values. */
+const BOARD: readonly QemuStep[] = [
+  { hmp: 'info qtree' }, { hmp: 'info qom-tree' }, { hmp: 'info qom-tree /machine/unattached' }, { hmp: 'info mtree -d' },
+  { hmp: 'info mtree -D -d' }, { hmp: 'qom-set /machine mem-merge off' }, { qmp: { execute: 'query-cpus-fast' } },
+  { qmp: { execute: 'query-status', arguments: { verbose: true } } }, { hmp: 'info qom-tree /machine/fw_cfg' },
+];
+/** Board lines the model does not answer under KVM (its in-kernel irqchip devices). */
+const BOARD_NOT_KVM = new Set(['info qtree', 'info qom-tree', 'info qom-tree /machine/unattached', 'info qom-tree /machine/fw_cfg']);
 const QUERIES = [
   'query-memory-devices', 'query-memory-size-summary', 'query-acpi-ospm-status', 'query-memdev', 'query-status', 'query-version',
   'query-current-machine', 'query-hotpluggable-cpus', 'query-balloon', 'system_powerdown', 'query-machines', 'query-commands',
@@ -218,6 +242,9 @@ const QOM_SETS: ReadonlyArray<readonly [string, string, unknown]> = [
   ['/objects/B', 'merge', false], ['/objects/B', 'dump', false], ['/objects/B', 'prealloc', false], ['/objects/B', 'policy', 'bind'],
   ['/objects/B', 'share', true], ['/objects/B', 'size', 1048576], ['/objects/B', 'reserve', false], ['/objects/B', 'merge', 1],
   ['/machine/peripheral/D', 'addr', 0], ['/machine/peripheral/D', 'size', 1], ['/objects/B', 'nope', 1], ['/objects', 'B', 1],
+  // /machine's setters after creation
+  ['/machine', 'mem-merge', false], ['/machine', 'x-oem-id', 'TOOLONG'], ['/machine', 'smm', 'bad'], ['/machine', 'max-ram-below-4g', 8589934592],
+  ['/machine', 'hpet', false], ['/machine', 'unattached', ''],
 ];
 const INTROSPECTION: ReadonlyArray<readonly [string, Record<string, unknown>]> = [
   ['device-list-properties', { typename: 'pc-dimm' }], ['device-list-properties', { typename: 'memory-backend-ram' }],
@@ -232,7 +259,7 @@ const QOM_GETS: ReadonlyArray<readonly [string, string]> = [
   ['/machine', 'type'], ['/machine', 'smram'], ['/objects/B', 'size'], ['/objects/B', 'share'], ['/objects/B', 'merge'],
   ['/objects/B', 'x-use-canonical-path-for-ramblock-id'], ['/objects/B', 'seal'], ['/objects/B', 'type'],
   ['/machine/peripheral/D', 'addr'], ['/machine/peripheral/D', 'memdev'], ['/machine/peripheral/D/memdev', 'size'],
-  ['/objects', 'type'], ['/machine', 'nope'],
+  ['/objects', 'type'], ['/machine', 'nope'], ['/machine', 'hpet'], ['/machine', 'mem-merge'],
 ];
 const FLAG_VALUES = [0x08, 0x02, 0x04, 0x01, 0x0c, 0x0a, 0xff, 0x00];
 const OST_VALUES = [1, 3, 0, 0x103, 0x80, 0xffffffff];
@@ -387,7 +414,7 @@ function step(s: Shadow, it: Intent): QemuStep[] {
       if (plugged + bytes > (s.m.maxmemMiB - s.m.ramMiB) * MiB) ok = false;
       // node: none, 0, 1, 5, a string
       const node = [undefined, 0, 1, 5, 'one'][it2.node];
-      if (node === 'one' || node === 5 || (node === 1 && !s.m.numa && !s.m.numaMemdevs)) ok = false;
+      if (node === 'one' || node === 5 || (typeof node === 'number' && node >= nodeCount(s.m))) ok = false;
       // Anonymous devices only where the shadow expects success (a refused one shifts QEMU's numbering).
       if (it2.id === 2 && ok) id = undefined;
 
@@ -529,6 +556,18 @@ function step(s: Shadow, it: Intent): QemuStep[] {
       out.push(qtest(it.clear ? `outw ${hex(pm1)} 0x100` : `outw ${hex(pm1 + 2)} 0x100`));
       return out;
     }
+    case 'backend-opts':
+    case 'pic-prog':
+    case 'ioapic-prog':
+    case 'pci-cfg':
+    case 'pm-reg':
+    case 'reset-mid':
+    case 'hmp-hotplug':
+      return wideStep(s, it);
+    case 'board': {
+      const st = BOARD[it.which];
+      return s.m.kvm && 'hmp' in st && BOARD_NOT_KVM.has(st.hmp) ? [{ hmp: 'info mtree' }] : [st];
+    }
     case 'hmp':
       // Under KVM the in-kernel PIT keeps counting while the VM is paused, so when IRQ 0 shows up in the
       // i8259's IRR depends on wall time: `info pic` is not deterministic there (README, known divergences).
@@ -588,4 +627,281 @@ export function scenarioYaml(sc: GeneratedScenario, comment?: string): string {
     else lines.push(`  - hmp: ${scalar(st.hmp)}`);
   }
   return lines.join('\n') + '\n';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The wider vocabulary, for long scenarios: every versioned machine type of the release, NUMA layouts of 2-4
+// nodes (memdev-backed with backend options, memory-less, the vCPU's node, deliberate mistakes), backend options
+// at run time, i8259 and IOAPIC programming sequences, PCI configuration cycles at every width, the APM and PM1
+// registers, and a reset in the middle of a hot-add. Kept apart from the intents above; each choice shrinks to
+// the plainest (index 0).
+
+/** A NUMA layout: nodes in order; `memMiB` 0 = memory-less. */
+export interface NumaSpec {
+  readonly nodes: ReadonlyArray<{ readonly memMiB: number; readonly backend: 'ram' | 'memfd'; readonly opts: string; readonly cpus?: string }>;
+  /** A deliberate mistake: 0 none, 1 a missing node id, 2 totals that do not add up, 3 cpus=1 (-smp 1), 4 the vCPU on two nodes. */
+  readonly mistake: number;
+}
+
+/** -object options of a NUMA node's backend (prealloc only where the backend is small). */
+const NODE_BACKEND_OPTS = ['', ',share=on', ',merge=off', ',dump=off', ',prealloc=on', ',reserve=off', ',policy=bind,host-nodes=0', ',share=off,merge=off,dump=off', ',policy=preferred,host-nodes=0', ',prealloc=on,reserve=off'];
+
+/** Every versioned machine type of the release (4.0.1 only where the tests expect a X.Y name: 10.0). */
+function versionedNames(type: 'pc' | 'q35', version: QemuVersion | undefined): readonly string[] {
+  const prefix = type === 'pc' ? 'pc-i440fx-' : 'pc-q35-';
+  return qemuVersionData(version ?? '7.2').machineTypes
+    .filter((t) => t.type === type && (version === '10.0' || /^\d+\.\d+$/.test(t.name.slice(prefix.length))))
+    .map((t) => t.name.slice(prefix.length));
+}
+
+export function numaArb(mistakes = true): fc.Arbitrary<NumaSpec> {
+  const opts = NODE_BACKEND_OPTS.length - (mistakes ? 1 : 2);
+  const node = fc.record({ mem: fc.boolean(), memfd: rare(fc.constant(true)), opts: fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: nat(opts) }) });
+  return fc.record({
+    nodes: fc.array(node, { minLength: 2, maxLength: 4 }),
+    cpuOn: fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: nat(3) }),
+    mistake: mistakes ? fc.oneof({ withCrossShrink: true }, { weight: 12, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: nat(4) }) : fc.constant(0),
+  }).map(({ nodes, cpuOn, mistake }) => ({
+    nodes: nodes.map((n, i) => ({ memMiB: n.mem || i === 0 ? 1 : 0, backend: n.memfd ? 'memfd' as const : 'ram' as const, opts: NODE_BACKEND_OPTS[n.opts], ...(cpuOn === i ? { cpus: '0' } : {}) })),
+    mistake,
+  }));
+}
+
+/** The -object/-numa options of a layout over `ramMiB` of main RAM (the memory nodes share it). */
+function numaOptions(ramMiB: number, numa: NumaSpec): string {
+  const withMem = numa.nodes.filter((n) => n.memMiB > 0).length;
+  const share = Math.floor(ramMiB / withMem / 2) * 2;
+  const parts: string[] = [];
+  let left = ramMiB;
+  let k = 0;
+  numa.nodes.forEach((n, i) => {
+    if (n.memMiB === 0) return;
+    k++;
+    let mib = k === withMem ? left : share;
+    left -= mib;
+    if (numa.mistake === 2 && k === withMem) mib += 2;
+    // prealloc touches every page: only for small nodes.
+    const opts = mib > 512 ? n.opts.replace(/,prealloc=on/, '') : n.opts;
+    parts.push(`-object memory-backend-${n.backend},id=ram${i},size=${size(mib)}${opts}`);
+  });
+  numa.nodes.forEach((n, i) => {
+    const id = numa.mistake === 1 && i === numa.nodes.length - 1 ? i + 1 : i;
+    let cpus = n.cpus !== undefined ? `,cpus=${n.cpus}` : '';
+    if (numa.mistake === 3 && i === 0) cpus = ',cpus=1';
+    if (numa.mistake === 4 && i < 2) cpus = ',cpus=0';
+    parts.push(`-numa node,nodeid=${id}${n.memMiB > 0 ? `,memdev=ram${i}` : ''}${cpus}`);
+  });
+  return parts.join(' ');
+}
+
+/** How many NUMA nodes the machine has (device_add's node must be below it). */
+function nodeCount(m: MachineSpec): number {
+  if (m.numaLayout) return m.numaLayout.nodes.length;
+  return m.numa || m.numaMemdevs ? 2 : 1;
+}
+
+export type WideIntent =
+  /** object-add with one backend option (or a deliberate mistake in one). */
+  | { readonly t: 'backend-opts'; readonly opt: number; readonly memfd: boolean; readonly size: number }
+  /** An i8259 programming sequence on the master (0) or slave (1). */
+  | { readonly t: 'pic-prog'; readonly chip: number; readonly seq: number; readonly value: number }
+  /** IOAPIC: a redirection entry written, its input driven, read back, EOI'd. */
+  | { readonly t: 'ioapic-prog'; readonly pin: number; readonly op: number; readonly entry: number }
+  /** A PCI configuration cycle through 0xcf8/0xcfc. */
+  | { readonly t: 'pci-cfg'; readonly fn: number; readonly reg: number; readonly width: number; readonly write: boolean; readonly value: number }
+  /** The APM ports and PM1 registers. */
+  | { readonly t: 'pm-reg'; readonly op: number; readonly width: number; readonly value: number }
+  /** A hot-add (or hot-remove) the guest has not finished when the machine resets. */
+  | { readonly t: 'reset-mid'; readonly remove: boolean; readonly after: number }
+  /** object_add/device_add/device_del/object_del over HMP. */
+  | { readonly t: 'hmp-hotplug'; readonly op: number; readonly pick: number };
+
+export function wideIntentArb(): fc.Arbitrary<WideIntent> {
+  const w = (weight: number, arbitrary: fc.Arbitrary<WideIntent>) => ({ weight, arbitrary });
+  return fc.oneof(
+    w(2, fc.record({ t: fc.constant('backend-opts' as const), opt: nat(BACKEND_OPTS.length - 1), memfd: fc.boolean(), size: nat(2) })),
+    w(3, fc.record({ t: fc.constant('pic-prog' as const), chip: nat(1), seq: nat(PIC_SEQS.length - 1), value: nat(7) })),
+    w(3, fc.record({ t: fc.constant('ioapic-prog' as const), pin: fc.oneof({ withCrossShrink: true }, { weight: 2, arbitrary: fc.constantFrom(9, 10, 11, 16) }, { weight: 1, arbitrary: nat(23) }), op: nat(IOAPIC_OPS - 1), entry: nat(IOAPIC_ENTRIES.length - 1) })),
+    w(3, fc.record({ t: fc.constant('pci-cfg' as const), fn: nat(5), reg: nat(PCI_REGS.length - 1), width: nat(2), write: fc.boolean(), value: nat(PCI_VALUES.length - 1) })),
+    w(2, fc.record({ t: fc.constant('pm-reg' as const), op: nat(PM_OPS - 1), width: nat(1), value: nat(5) })),
+    w(1, fc.record({ t: fc.constant('reset-mid' as const), remove: fc.boolean(), after: nat(3) })),
+    w(1, fc.record({ t: fc.constant('hmp-hotplug' as const), op: nat(5), pick: nat(3) })),
+  );
+}
+
+/** Run-time backend options: valid ones, then mistakes QEMU refuses. */
+const BACKEND_OPTS: ReadonlyArray<Record<string, unknown>> = [
+  { share: true }, { merge: false }, { dump: false }, { prealloc: true }, { reserve: false }, { policy: 'bind', 'host-nodes': [0] },
+  { policy: 'interleave', 'host-nodes': [0] }, { policy: 'preferred', 'host-nodes': [0] }, { share: false, merge: false, dump: false },
+  { seal: false }, { hugetlb: false },
+  { prealloc: true, reserve: false }, { policy: 'nope' }, { share: 'yes' }, { policy: 'bind' }, { 'host-nodes': [0] }, { colour: 'blue' },
+];
+
+const VALID_BACKEND_OPTS = 11;
+
+/** i8259 sequences: `C` = command port (0x20/0xa0), `D` = data port, `V` = a value, `E` = the ELCR port. */
+const PIC_SEQS: ReadonlyArray<readonly string[]> = [
+  ['outb C 0x11', 'outb D 0x08', 'outb D 0x04', 'outb D 0x01'], // edge, cascade, ICW4 8086
+  ['outb C 0x19', 'outb D 0x70', 'outb D 0x02', 'outb D 0x01'], // level-triggered (LTIM)
+  ['outb C 0x11', 'outb D 0x20', 'outb D 0x04', 'outb D 0x03'], // AEOI
+  ['outb C 0x13', 'outb D 0x08', 'outb D 0x01'], // single, ICW4
+  ['outb C 0x10', 'outb D 0x08', 'outb D 0x04'], // no ICW4
+  ['outb C 0x11', 'outb D 0x08', 'outb D 0x04', 'outb D 0x11'], // special fully nested
+  ['outb C 0x0a', 'inb C'], // OCW3: read IRR
+  ['outb C 0x0b', 'inb C'], // OCW3: read ISR
+  ['outb C 0x0c', 'inb C', 'inb C'], // poll
+  ['outb C 0x68', 'outb C 0x48'], // special mask on, off
+  ['outb C 0x20'], // non-specific EOI
+  ['outb C 0x6V'], // specific EOI
+  ['outb C 0xa0'], // rotate on non-specific EOI
+  ['outb C 0xcV'], // set priority
+  ['outb C 0x80', 'outb C 0x00'], // rotate in AEOI on, off
+  ['outb C 0xeV'], // rotate on specific EOI
+  ['outb D 0xfV', 'inb D'], // OCW1 mask
+  ['outb D 0x00', 'inb D', 'outb D 0xff'], // unmask all, read, mask all
+  ['outb E 0xV0', 'inb E'], // ELCR
+  ['inb C', 'inb D', 'inb E'],
+  ['outb C 0x11', 'outb C 0x0b', 'inb C'], // ICW1 interrupted by an OCW3 (written as ICW2)
+];
+
+const IOAPIC_OPS = 7;
+/** Redirection entries (low dword): vector 0x30, edge/level, masked/unmasked, delivery modes. */
+const IOAPIC_ENTRIES = [0x8030, 0x0030, 0x18030, 0x10030, 0x8530, 0x0730, 0x8000, 0xa030, 0x0f0];
+const IOAPIC_SEL = 'writel 0xfec00000';
+const IOAPIC_WIN = 0xfec00010;
+
+/** Bus 0 functions: [pc devfn, q35 devfn]; the last is absent on both. */
+const PCI_FNS: ReadonlyArray<readonly [number, number]> = [[0x0b, 0xf8], [0x00, 0x00], [0x08, 0xfa], [0x09, 0xfb], [0x00, 0xf8], [0x18, 0x10]];
+/** Registers: [offset, writable here] — writes only where the model answers (no PAM, PIRQ, BAR decoding...). */
+const PCI_REGS: ReadonlyArray<readonly [number, boolean]> = [
+  [0x40, true], [0x80, true], [0x44, true], [0x00, true], [0x04, true], [0x08, false], [0x0c, true], [0x0e, false], [0x2c, false],
+  [0x3c, true], [0x3d, false], [0x41, true], [0x42, true], [0x5b, false], [0xa0, true], [0xd0, false], [0xfe, false], [0x34, false],
+];
+const PCI_VALUES = [0xb001, 0x601, 0x80, 0x01, 0x00, 0xffffffff, 0x0b, 0x700, 0x1001, 0x81, 0x84];
+
+const PM_OPS = 9;
+
+function picPorts(chip: number): { c: number; d: number; e: number } {
+  return chip ? { c: 0xa0, d: 0xa1, e: 0x4d1 } : { c: 0x20, d: 0x21, e: 0x4d0 };
+}
+
+function wideStep(s: Shadow, it: WideIntent): QemuStep[] {
+  switch (it.t) {
+    case 'backend-opts': {
+      const mib = [2, 64, 128][it.size];
+      if (s.hostBytes + mib * MiB > HOST_BUDGET) return [qmp('query-memdev')];
+      const opts = BACKEND_OPTS[it.opt];
+      const memfd = it.memfd || 'seal' in opts || 'hugetlb' in opts;
+      const id = `m${s.nextBackend}`;
+      const args: Record<string, unknown> = { 'qom-type': memfd ? 'memory-backend-memfd' : 'memory-backend-ram', id, size: mib * MiB, ...opts };
+      const ok = it.opt < VALID_BACKEND_OPTS;
+      if (ok) {
+        s.backends.push({ id, size: mib * MiB, memfd });
+        s.hostBytes += mib * MiB;
+        s.nextBackend++;
+      }
+      return [qmp('object-add', args)];
+    }
+    case 'pic-prog': {
+      const p = picPorts(it.chip);
+      return PIC_SEQS[it.seq].map((l) => qtest(l.replace(' C', ` ${hex(p.c)}`).replace(' D', ` ${hex(p.d)}`).replace(' E', ` ${hex(p.e)}`).replace('V', it.value.toString(16))));
+    }
+    case 'ioapic-prog': {
+      const reg = 0x10 + 2 * it.pin;
+      const entry = IOAPIC_ENTRIES[it.entry];
+      const set = (lvl: number) => qtest(`set_irq_in ioapic unnamed-gpio-in ${it.pin} ${lvl}`);
+      switch (it.op) {
+        case 0: return [qtest(`${IOAPIC_SEL} ${hex(reg)}`), qtest(`writel ${hex(IOAPIC_WIN)} ${hex(entry)}`), qtest(`readl ${hex(IOAPIC_WIN)}`)];
+        case 1: return [qtest(`${IOAPIC_SEL} ${hex(reg + 1)}`), qtest(`writel ${hex(IOAPIC_WIN)} 0xff000000`), qtest(`readl ${hex(IOAPIC_WIN)}`)];
+        case 2: return [set(1), qtest(`${IOAPIC_SEL} ${hex(reg)}`), qtest(`readl ${hex(IOAPIC_WIN)}`)];
+        case 3: return [set(0)];
+        case 4: return [qtest('writel 0xfec00040 0x30'), qtest(`${IOAPIC_SEL} ${hex(reg)}`), qtest(`readl ${hex(IOAPIC_WIN)}`)];
+        case 5: return [set(1), set(0), set(1)];
+        default: return [qtest(`${IOAPIC_SEL} ${hex(it.pin % 3)}`), qtest(`readl ${hex(IOAPIC_WIN)}`), qtest(`writel ${hex(IOAPIC_WIN)} 0x0f000000`)];
+      }
+    }
+    case 'pci-cfg': {
+      const q35 = s.m.type === 'q35';
+      const devfn = PCI_FNS[it.fn][q35 ? 1 : 0];
+      const [reg, writable] = PCI_REGS[it.reg];
+      const size = [1, 2, 4][it.width];
+      const off = size === 4 ? reg & 0xfc : reg + (size === 1 ? it.value % 4 : (it.value % 2) * 2) - (size === 2 && reg % 2 ? 1 : 0);
+      const addr = (0x80000000 | (devfn << 8) | (off & 0xfc)) >>> 0;
+      const port = 0xcfc + (off & 3);
+      const out = [qtest(`outl 0xcf8 ${hex(addr)}`)];
+      if (!it.write || !writable) return [...out, qtest(`${IN[it.width]} ${hex(port)}`)];
+      let v = (PCI_VALUES[it.value] & MASK[it.width]) >>> 0;
+      // Keep clear of what the model refuses: BAR decoding (I/O and memory enable in the command register).
+      if (off <= 0x05 && off + size > 0x04) v &= off === 0x04 ? (size === 1 ? 0x04 : 0x0004 | 0x0100 | 0x0400) : 0x05;
+      out.push(qtest(`${OUT[it.width]} ${hex(port)} ${hex(v)}`), qtest(`${IN[it.width]} ${hex(port)}`));
+      if ((!q35 && devfn === 0x0b && (off & 0xfc) === 0x40) || (!q35 && devfn === 0x0b && (off & 0xfc) === 0x80) || (q35 && devfn === 0xf8 && ((off & 0xfc) === 0x40 || (off & 0xfc) === 0x44))) {
+        s.pmEnabled = false; // the PM block may have moved: re-program it before the next GPE access
+      }
+      return out;
+    }
+    case 'pm-reg': {
+      const pm1 = s.m.type === 'pc' ? 0xb000 : 0x600;
+      const en: QemuStep[] = s.pmEnabled || it.op < 3 ? [] : pmEnableSteps(s);
+      if (it.op >= 3) s.pmEnabled = true;
+      const apmEnable = s.m.type === 'pc' ? [0xf1, 0xf0] : [0x02, 0x03];
+      switch (it.op) {
+        case 0: return [qtest(`outb 0xb2 ${hex(apmEnable[it.value % 2])}`)];
+        case 1: return [qtest(`outb 0xb3 ${hex(0x11 * it.value)}`), qtest(`inb 0xb3`)];
+        case 2: return [qtest(`${IN[it.width]} 0xb2`)];
+        case 3: return [...en, qtest(`${IN[it.width]} ${hex(pm1 + 4)}`)];
+        case 4: return [...en, qtest(`outw ${hex(pm1 + 4)} ${hex([0x1, 0x0, 0x1c01, 0x401, 0x1, 0x0][it.value])}`), qtest(`inw ${hex(pm1 + 4)}`)];
+        case 5: return [...en, qtest(`inl ${hex(pm1 + 8)}`)];
+        case 6: return [...en, qtest(`outw ${hex(pm1 + 2)} ${hex([0x100, 0x1, 0x121, 0x0, 0x20, 0xffff][it.value])}`), qtest(`inw ${hex(pm1)}`)];
+        case 7: return [...en, qtest(`outw ${hex(pm1)} ${hex([0x1, 0x100, 0xffff, 0x0, 0x8000, 0x20][it.value])}`), qtest(`inw ${hex(pm1)}`)];
+        default: return [...en, qtest(`${IN[it.width]} ${hex(pm1 + [0, 1, 2, 3, 5, 6][it.value])}`)];
+      }
+    }
+    case 'reset-mid': {
+      const out = it.remove
+        ? step(s, { t: 'unplug', pick: it.after, guest: 0 })
+        : step(s, { t: 'device_add', twist: 0, twist2: 0, pick: it.after });
+      out.push(qmp('system_reset'));
+      s.pmEnabled = false;
+      const d = s.dimms[s.dimms.length - 1];
+      out.push(qtest(`outl 0xa00 ${d?.slot ?? 0}`), qtest('inb 0xa14'), qtest(`${IN[it.after % 3]} ${hex(gpeBase(s).sts)}`));
+      if (s.m.type === 'q35') out.pop(); // GPE0 is unmapped again after the reset
+      return out;
+    }
+    case 'hmp-hotplug': {
+      const free = s.backends.filter((b) => !b.usedBy);
+      switch (it.op) {
+        case 0: {
+          if (s.hostBytes + 128 * MiB > HOST_BUDGET) return [{ hmp: 'info memdev' }];
+          const id = `m${s.nextBackend++}`;
+          s.backends.push({ id, size: 128 * MiB, memfd: false });
+          s.hostBytes += 128 * MiB;
+          return [{ hmp: `object_add memory-backend-ram,id=${id},size=128M` }];
+        }
+        case 1: {
+          const b = pick(free, it.pick);
+          const slot = freeSlot(s);
+          const fit = b ? firstFit(s, b.size, alignOf(b)) : undefined;
+          const plugged = s.dimms.reduce((n, d) => n + d.size, 0);
+          const id = `d${s.nextDimm}`;
+          if (b && slot !== undefined && fit !== undefined && hotplugPossible(s) && plugged + b.size <= (s.m.maxmemMiB - s.m.ramMiB) * MiB) {
+            b.usedBy = id;
+            s.dimms.push({ id, memdev: b.id, slot, addr: fit, size: b.size });
+            s.nextDimm++;
+          }
+          return [{ hmp: `device_add pc-dimm,id=${id},memdev=${b?.id ?? 'nope'}` }];
+        }
+        case 2: return [{ hmp: `device_del ${pick(s.dimms.filter((d) => d.id), it.pick)?.id ?? 'nope'}` }];
+        case 3: {
+          const b = pick(free, it.pick);
+          if (b) {
+            s.backends = s.backends.filter((x) => x !== b);
+            s.hostBytes -= b.size;
+          }
+          return [{ hmp: `object_del ${b?.id ?? 'nope'}` }];
+        }
+        case 4: return [{ hmp: 'device_add pc-dimm,id=x,memdev=' }];
+        default: return [{ hmp: 'object_add memory-backend-ram,id=bad,size=1Q' }];
+      }
+    }
+  }
 }

@@ -165,7 +165,7 @@ export async function fuzz(o: FuzzOptions): Promise<FuzzReport> {
   let smallest: number | undefined;
   const progress = (p: FuzzProgress) => o.onProgress?.(p);
 
-  const property = fc.asyncProperty(scenarioArb(o), async (sc) => {
+  const property = fc.asyncProperty(scenarioArb({ startupMistakes: true, ...o }), async (sc) => {
     if (phase === 'shrink') shrinkTries++;
     const out = await runBoth(sc, phase === 'run');
     if (phase === 'run') done++;

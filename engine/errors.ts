@@ -97,6 +97,11 @@ export const E = {
     generic('node-out-of-range', `'DIMM property node has value ${node}' which exceeds the number of numa nodes: ${nodes}`),
   memdevBusy: (id: string) => generic('memdev-busy', `can't use already busy memdev: ${id}`),
 
+  // --- audio (sound devices' audiodev property) ---
+  audiodevNotFound: (driver: string, id: string) => generic('audiodev-not-found', `Property '${driver}.audiodev' can't find value '${id}'`),
+  noDefaultAudioDriver: () => generic('no-default-audio-driver', 'no default audio driver available'),
+  invalidOption: (option: string) => generic('invalid-option', `${option}: invalid option`),
+
   // --- ACPI ---
   noAcpiDevice: () => generic('no-acpi-device', 'command is not supported, missing ACPI device'),
 } as const;

@@ -22,7 +22,7 @@ export interface MemoryBackend {
   readonly internal: boolean;
   /** Region id of its RAM memory region (the object id). */
   readonly region: string;
-  /** The HostMemoryBackend properties query-memdev and `info memdev` show (policy and host-nodes are not modelled). */
+  /** The HostMemoryBackend properties query-memdev and `info memdev` show. */
   readonly props: BackendProps;
 }
 
@@ -32,8 +32,10 @@ export interface BackendProps {
   readonly prealloc: boolean;
   readonly share: boolean;
   readonly reserve: boolean;
-  /** HostMemPolicy; qom-set may change it at run time (host-nodes are not modelled). */
+  /** HostMemPolicy; qom-set may change it at run time. */
   readonly policy: BackendPolicy;
+  /** host-nodes (only node 0 is modelled: other nodes depend on the host's NUMA topology); absent: none. */
+  readonly hostNodes?: readonly number[];
 }
 
 export type BackendPolicy = 'default' | 'preferred' | 'bind' | 'interleave';
@@ -90,6 +92,8 @@ export interface MachineState {
   /** Counter for /machine/peripheral-anon/device[N]. */
   readonly anonCount: number;
   readonly acpi: AcpiState;
+  /** /machine properties changed by qom-set after the machine was created (read back by qom-get; absent: none). */
+  readonly machineProps?: Readonly<Record<string, unknown>>;
   readonly irq: IrqState;
   readonly qtest: QtestState;
 }

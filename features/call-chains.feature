@@ -19,6 +19,7 @@ Feature: The call chains of a hot-add, in QEMU's function names
           device_set_realized
             pc_machine_device_pre_plug_cb
               pc_memory_pre_plug
+                piix4_device_pre_plug_cb
                 pc_dimm_pre_plug
                   memory_device_pre_plug
             pc_dimm_realize
@@ -143,6 +144,43 @@ Feature: The call chains of a hot-add, in QEMU's function names
       """
     And the trace passes through "kvm_set_phys_mem"
 
+  Scenario: q35: ICH9's pre_plug, and its unplug callbacks for the request and the eject
+    Given a "q35" machine started with "-m 1G,slots=2,maxmem=4G"
+    And the firmware enables the ACPI PM registers
+    And a 256M backend "m0"
+    When I run "device_add pc-dimm,id=d0,memdev=m0"
+    Then the trace has the call chain:
+      """
+      pc_machine_device_pre_plug_cb
+        pc_memory_pre_plug
+          ich9_pm_device_pre_plug_cb
+          pc_dimm_pre_plug
+      """
+    When I request unplug of "d0"
+    Then the trace has the call chain:
+      """
+      qmp_device_del
+        qdev_unplug
+          pc_machine_device_unplug_request_cb
+            pc_memory_unplug_request
+              ich9_pm_device_unplug_request_cb
+                acpi_memory_unplug_request_cb
+                  acpi_send_event
+                    ich9_send_gpe
+                      acpi_send_gpe_event
+      """
+    When the guest ejects slot 0
+    Then the trace has the call chain:
+      """
+      acpi_memory_hotplug_write
+        pc_machine_device_unplug_cb
+          pc_memory_unplug
+            ich9_pm_device_unplug_cb
+              acpi_memory_unplug_cb
+            pc_dimm_unplug
+        object_unparent
+      """
+
   Scenario: the guest's eject: the unplug chain
     Given a "pc" machine started with "-m 1G,slots=2,maxmem=4G"
     And I hot-add a 256M DIMM "d0"
@@ -151,14 +189,16 @@ Feature: The call chains of a hot-add, in QEMU's function names
     Then the trace has the call chain:
       """
       acpi_memory_hotplug_write
-        pc_memory_unplug
-          acpi_memory_unplug_cb
-          pc_dimm_unplug
-            memory_device_unplug
-              memory_region_transaction_begin
-              memory_region_transaction_commit
-          qdev_unrealize
-          object_unparent
+        pc_machine_device_unplug_cb
+          pc_memory_unplug
+            piix4_device_unplug_cb
+              acpi_memory_unplug_cb
+            pc_dimm_unplug
+              memory_device_unplug
+                memory_region_transaction_begin
+                memory_region_transaction_commit
+            qdev_unrealize
+        object_unparent
       """
 
   Rule: libvirt's attach and detach above QEMU's chains (libvirt's function names; docs/call-chains.md §3)
@@ -266,22 +306,26 @@ Feature: The call chains of a hot-add, in QEMU's function names
                 qemuMonitorDelDevice
                   qmp_device_del
                     qdev_unplug
-                      pc_memory_unplug_request
-                        acpi_memory_unplug_request_cb
-                          acpi_send_event
-                            piix4_send_gpe
+                      pc_machine_device_unplug_request_cb
+                        pc_memory_unplug_request
+                          piix4_device_unplug_request_cb
+                            acpi_memory_unplug_request_cb
+                              acpi_send_event
+                                piix4_send_gpe
               qemuDomainWaitForDeviceRemoval
         """
       # the guest's eject is not libvirt's call: its trace stands at the top level, while libvirt waits
       And the trace has the call chain:
         """
         acpi_memory_hotplug_write
-          pc_memory_unplug
-            acpi_memory_unplug_cb
-            pc_dimm_unplug
-              memory_device_unplug
-            qdev_unrealize
-            object_unparent
+          pc_machine_device_unplug_cb
+            pc_memory_unplug
+              piix4_device_unplug_cb
+                acpi_memory_unplug_cb
+              pc_dimm_unplug
+                memory_device_unplug
+              qdev_unrealize
+          object_unparent
         """
       And the trace passes through, in order:
         """
@@ -314,8 +358,9 @@ Feature: The call chains of a hot-add, in QEMU's function names
         """
         cpu_outb
           acpi_memory_hotplug_write
-            pc_memory_unplug
-              object_unparent
+            pc_machine_device_unplug_cb
+              pc_memory_unplug
+            object_unparent
         processDeviceDeletedEvent
           qemuDomainRemoveDevice
             qemuDomainRemoveMemoryDevice

@@ -49,8 +49,14 @@ export interface DeviceSet {
   readonly balloon: boolean;
   /** The default USB controller is there (not model='none'). */
   readonly usb: boolean;
-  /** `<timer name='hpet' present='no'/>` → -no-hpet. */
+  /** `<timer name='hpet' present='no'/>` → -no-hpet (libvirt 9.0) / `-machine ...,hpet=off` (11.3). */
   readonly hpet: boolean;
+  /**
+   * The audio backends the sound devices use (`audio1` for `<audio id='1'/>`, libvirt's implicit one when
+   * none is given): `-audiodev none,id=...` (the backend's own type changes nothing QEMU shows a hotplug
+   * scenario; QEMU 10.0 has no default backend, so a sound device needs one).
+   */
+  readonly audiodevs: readonly string[];
   /** Device elements other than `<memory>`, `<emulator>`, as given (for the printed XML). */
   readonly carried: readonly XmlElement[];
   /** An `<interface type='network'>`: starting needs libvirt's network driver. */
@@ -169,7 +175,8 @@ export function domainDevices(devices: readonly XmlElement[], machine: MachineKi
   const disks: { el: XmlElement; bus: string; device: string; dev: string; idx: number; addr?: PciAddress }[] = [];
   const nets: { driver: string; addr?: PciAddress }[] = [];
   let usesNetworkDriver = false;
-  const sounds: { driver: string; codecs: string[]; addr?: PciAddress }[] = [];
+  const sounds: { driver: string; codecs: string[]; addr?: PciAddress; audio?: string }[] = [];
+  const audioIds: string[] = [];
   let redirdevs = 0;
   let panic = false;
   let graphics = false;
@@ -252,7 +259,8 @@ export function domainDevices(devices: readonly XmlElement[], machine: MachineKi
           if (!drv) throw new ScenarioError(`<sound><codec type='${c.attrs.type ?? ''}'> is not modelled`);
           return drv;
         });
-        sounds.push({ driver, codecs: codecs.length ? codecs : ['hda-duplex'], ...(addr ? { addr } : {}) });
+        const audio = child(d, 'audio')?.attrs.id;
+        sounds.push({ driver, codecs: codecs.length ? codecs : ['hda-duplex'], ...(addr ? { addr } : {}), ...(audio !== undefined ? { audio } : {}) });
         break;
       }
       case 'video': {
@@ -333,6 +341,7 @@ export function domainDevices(devices: readonly XmlElement[], machine: MachineKi
       }
       default:
         if (d.name === 'graphics') graphics = true;
+        if (d.name === 'audio' && d.attrs.id !== undefined) audioIds.push(d.attrs.id);
         if (CARRIED.has(d.name)) break;
         if (REFUSED.has(d.name)) throw new ScenarioError(`device <${d.name}> is not modelled`);
         throw new ScenarioError(`device <${d.name}> is not modelled`);
@@ -528,10 +537,16 @@ export function domainDevices(devices: readonly XmlElement[], machine: MachineKi
     } else if (inp.bus === 'virtio') others.push(...toQemu(slotted.find((s) => s.alias === `input${i}`)!));
   });
   for (const s of byGroup(EMIT.video)) others.push(...toQemu(s));
+  // A sound device's backend: its <audio id=.../>, else the domain's first <audio>, else libvirt's implicit audio1.
+  const audiodevs: string[] = [];
   for (const s of byGroup(EMIT.sound)) {
-    others.push(...toQemu(s));
-    const codecs = sounds[Number(s.alias.slice(5))]?.codecs ?? ['hda-duplex'];
-    if (s.driver !== 'AC97') codecs.forEach((drv, i) => others.push({ driver: drv, id: `${s.alias}-codec${i}`, bus: `${s.alias}.0`, props: [['cad', String(i)]] }));
+    const snd = sounds[Number(s.alias.slice(5))];
+    const audiodev = `audio${snd?.audio ?? audioIds[0] ?? '1'}`;
+    if (!audiodevs.includes(audiodev)) audiodevs.push(audiodev);
+    const [dev] = toQemu(s);
+    others.push(s.driver === 'AC97' ? { ...dev, props: [...(dev.props ?? []), ['audiodev', audiodev]] } : dev);
+    const codecs = snd?.codecs ?? ['hda-duplex'];
+    if (s.driver !== 'AC97') codecs.forEach((drv, i) => others.push({ driver: drv, id: `${s.alias}-codec${i}`, bus: `${s.alias}.0`, props: [['cad', String(i)], ['audiodev', audiodev]] }));
   }
   for (const s of byGroup(EMIT.watchdog)) others.push(...toQemu(s));
   if (watchdog?.model === 'ib700') others.push({ driver: 'ib700', id: 'watchdog0' });
@@ -544,7 +559,7 @@ export function domainDevices(devices: readonly XmlElement[], machine: MachineKi
 
   return {
     ok: true,
-    set: { controllers: controllerDevices, others, balloon: balloon.model === 'virtio', usb: usbPresent, hpet, carried, usesNetworkDriver },
+    set: { controllers: controllerDevices, others, balloon: balloon.model === 'virtio', usb: usbPresent, hpet, audiodevs, carried, usesNetworkDriver },
   };
 }
 

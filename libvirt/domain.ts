@@ -140,6 +140,8 @@ export function defineDomain(xml: string, options: DefineOptions = {}): Defined 
   if (name === undefined) return { ok: false, error: LE.missingName() };
 
   const memEl = child(root, 'memory');
+  // dumpCore decides -machine dump-guest-core (libvirt writes =off without it)
+  if (memEl?.attrs.dumpCore !== undefined) throw new ScenarioError(`<memory dumpCore='${memEl.attrs.dumpCore}'> is not modelled`);
   const total = parseMemoryKiB(memEl && xpathString(root, 'memory'), memEl?.attrs.unit, './memory[1]', false);
   if (!total.ok) return total;
   const maxEl = child(root, 'maxMemory');
@@ -505,7 +507,8 @@ export function startDomain(def: DomainDef): Started | { readonly ok: false; rea
   const dimms = dimmOptions(live);
   const ctl = (live.devices?.controllers ?? []).map(deviceOptionText);
   const rest = (live.devices?.others ?? []).map(deviceOptionText);
-  const commandLine = [base, ...ctl, ...dimms, ...rest].join(' ');
+  const audio = (live.devices?.audiodevs ?? []).map((id) => `-audiodev none,id=${id}`);
+  const commandLine = [base, ...audio, ...ctl, ...dimms, ...rest].join(' ');
   return { ok: true, live, qemuOptions: qemuOptions(live, initial, true), deviceOptions: deviceOptions(live), commandLine };
 }
 
@@ -533,10 +536,13 @@ function qemuOptions(def: DomainDef, initial: bigint, withDimms: boolean): strin
   const o: string[] = [];
   // `-M pc` / `-M q35` when libvirt resolved the alias (the engine resolves it the same way on that QEMU)
   const machine = def.machine === resolveMachineAlias(def.machineType, def.qemu) ? def.machineType : def.machine;
-  // <timer name='hpet' present='no'/>: the machine's hpet property (QEMU 10.0 has no -no-hpet option any more)
+  // <timer name='hpet' present='no'/>: 9.0 writes QEMU 7.2's -no-hpet, 11.3 the machine's hpet property (QEMU 10.0 has no -no-hpet)
   const noHpet = def.devices !== undefined && !def.devices.hpet;
-  o.push(`-M ${machine}${def.acpi ? '' : ',acpi=off'}${noHpet ? ',hpet=off' : ''}`);
+  const mo = def.libvirt.machineOption;
+  const props = ['usb=off', 'dump-guest-core=off', ...(noHpet && mo.hpet === 'machine-property' ? ['hpet=off'] : []), ...(def.acpi ? (mo.acpiOn ? ['acpi=on'] : []) : ['acpi=off'])];
+  o.push(`-M ${machine},${props.join(',')}`);
   o.push(`-accel ${def.virtType === 'kvm' ? 'kvm' : 'tcg'}`);
+  if (noHpet && mo.hpet === 'no-hpet') o.push('-no-hpet');
   o.push(`-m ${kib(initial)}${def.maxMemoryKiB > 0n ? `,slots=${def.slots},maxmem=${kib(def.maxMemoryKiB)}` : ''}`);
   for (const c of def.cells) {
     o.push(backendKeyval(def, { id: `ram-node${c.id}`, alias: `ram-node${c.id}`, cell: c.id, sizeBytes: c.memKiB * 1024n }));
@@ -561,5 +567,5 @@ function dimmOptions(def: DomainDef): string[] {
 /** libvirt's devices other than memory devices as QEMU options (libvirt/devices.ts), in libvirt's order. */
 function deviceOptions(def: DomainDef): string {
   if (!def.devices) return '';
-  return [...def.devices.controllers, ...def.devices.others].map(deviceOptionText).join(' ');
+  return [...def.devices.audiodevs.map((id) => `-audiodev none,id=${id}`), ...[...def.devices.controllers, ...def.devices.others].map(deviceOptionText)].join(' ');
 }

@@ -1,9 +1,9 @@
 // Records what the board devices of every machine type show on each QEMU release and writes it as data for the
-// model (engine/versions/data/board-RELEASE.ts): `info qtree` of `-M TYPE -m 1G` for every versioned pc and q35
-// type, kept as one text per board (the release's default type) plus, per machine type, the line edits its
-// compat properties make. The lines that follow the configuration rather than the type are stored as markers
+// model (engine/versions/data/board-RELEASE.ts): `info qtree` and `info qom-tree` (/machine) of `-M TYPE -m 1G`
+// for every versioned pc and q35 type, kept as one text per board (the release's default type) plus, per machine
+// type, the line edits its compat properties make. The lines that follow the configuration rather than the type are stored as markers
 // the model fills in (engine/protocol/hmp-qtree.ts): the RAM split of the host bridge and PIIX4_PM's
-// memory-hotplug-support.
+// memory-hotplug-support; the QOM tree's configuration-dependent nodes are added by engine/qom/board-tree.ts.
 //
 //   node scripts/build.js && node dist/scripts/record-board.js [7.2|10.0]...     (default: both)
 
@@ -46,29 +46,39 @@ function hunks(base: string[], other: string[]): Hunk[] {
   return out;
 }
 
-async function qtree(version: QemuVersion, machine: string): Promise<string[]> {
+/** `info qtree` and `info qom-tree` (the /machine tree) of `-M MACHINE -m 1G`, as lines. */
+async function board(version: QemuVersion, machine: string): Promise<{ qtree: string[]; qomTree: string[] }> {
   const t = await runReplay(new QemuBackend({ qemuVersion: version, raw: true }), {
-    file: `${machine}.yaml`, machine: `-M ${machine} -m 1G`, steps: [{ hmp: 'info qtree' }],
+    file: `${machine}.yaml`, machine: `-M ${machine} -m 1G`, steps: [{ hmp: 'info qtree' }, { hmp: 'info qom-tree' }],
   } as never);
   if (!t.startup.ok) throw new Error(`${machine}: ${t.startup.error}`);
-  const text = t.steps[0].reply as string;
-  return text.split('\r\n');
+  const lines = (i: number) => (t.steps[i].reply as string).split('\r\n');
+  return { qtree: lines(0), qomTree: lines(1) };
 }
 
 async function record(version: QemuVersion): Promise<void> {
   const data = qemuVersionData(version);
   const boards: Record<string, string[]> = {};
-  for (const type of ['pc', 'q35'] as const) boards[type] = normalise(await qtree(version, data.aliases[type]));
-  const edits: Record<string, Hunk[]> = {};
-  for (const t of data.machineTypes) {
-    const h = hunks(boards[t.type], normalise(await qtree(version, t.name)));
-    if (h.length) edits[t.name] = h;
+  const trees: Record<string, string[]> = {};
+  for (const type of ['pc', 'q35'] as const) {
+    const b = await board(version, data.aliases[type]);
+    boards[type] = normalise(b.qtree);
+    trees[type] = b.qomTree;
   }
-  const json = JSON.stringify({ qtree: boards, qtreeEdits: edits });
+  const edits: Record<string, Hunk[]> = {};
+  const treeEdits: Record<string, Hunk[]> = {};
+  for (const t of data.machineTypes) {
+    const b = await board(version, t.name);
+    const h = hunks(boards[t.type], normalise(b.qtree));
+    if (h.length) edits[t.name] = h;
+    const th = hunks(trees[t.type], b.qomTree);
+    if (th.length) treeEdits[t.name] = th;
+  }
+  const json = JSON.stringify({ qtree: boards, qtreeEdits: edits, qomTree: trees, qomTreeEdits: treeEdits });
   const file = repoPath('engine', 'versions', 'data', `board-${version}.ts`);
   const name = `BOARD_${version.replace('.', '_')}`;
   fs.writeFileSync(file, `// What the board devices of QEMU ${data.release} show, recorded by scripts/record-board.ts (data, not code): \`info qtree\`\n` +
-    `// of each board's default machine type, and the line edits of every other machine type (its compat properties).\n` +
+    `// and \`info qom-tree\` of each board's default machine type, and the line edits of every other machine type.\n` +
     `// A JSON string, parsed on first use (engine/versions/board.ts).\n\nexport const ${name} = ${JSON.stringify(json)};\n`);
   console.log(`wrote ${file} (${Object.keys(edits).length} machine types with edits)`);
 }

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { buildFromCommandLine } from '../engine/machine/build';
 import { reduce } from '../engine/reduce';
 import { queryAcpiOspmStatus } from '../engine/acpi/ospm';
-import { acpiMemoryPlug, acpiMemoryUnplug, acpiMemoryUnplugRequest } from '../engine/acpi/memhp';
+import { acpi_memory_plug_cb, acpi_memory_unplug_cb, acpi_memory_unplug_request_cb } from '../engine/acpi/memhp';
+import { PIIX4_PM } from '../engine/acpi/piix4';
 import { sciFormula } from '../engine/acpi/gpe';
 import type { MachineState } from '../engine/state';
 import type { QmpEvent, TraceEntry } from '../engine/effects';
@@ -91,11 +92,11 @@ test('ospm status: pc,acpi=off has no ACPI device; q35,acpi=off still lists slot
 
 test('callbacks: plug/unplug-request/unplug keep the sticky flags', () => {
   let s = run(start('-M pc -m 1G,slots=4,maxmem=8G'), add('m0'), plug('d0', 'm0')).state;
-  s = acpiMemoryUnplugRequest(s, 0n).state;
+  s = acpi_memory_unplug_request_cb(s, PIIX4_PM, 0n).state;
   assert.deepEqual(s.acpi.memhp!.slots[0], { dimm: '/machine/peripheral/d0', enabled: true, inserting: true, removing: true, ostEvent: 0, ostStatus: 0 });
-  s = acpiMemoryUnplug(s, 0n).state;
+  s = acpi_memory_unplug_cb(s, 0n).state;
   assert.deepEqual(s.acpi.memhp!.slots[0], { enabled: false, inserting: true, removing: true, ostEvent: 0, ostStatus: 0 });
-  const bad = acpiMemoryPlug(s, 9n, true);
+  const bad = acpi_memory_plug_cb(s, PIIX4_PM, 9n, true);
   assert.equal(bad.state, s);
 });
 

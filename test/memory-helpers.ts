@@ -29,7 +29,7 @@ export function config(type: 'pc' | 'q35', o: MachineOpts): MachineConfig {
     machineName: type === 'pc' ? 'pc-i440fx-7.2' : 'pc-q35-7.2',
     flags: {
       hasReservedMemory: true, enforceAlignedDimm: true, brokenReservedEnd: false, gigabyteAlign: true,
-      enforceAmd1TbHole: true, autoEnableNumaWithMemhp: true, autoEnableNumaWithMemdev: true, canonicalPathRamblockId: false, fwCfgDma: true, ich9AcpiPciHotplug: true,
+      enforceAmd1TbHole: true, autoEnableNumaWithMemhp: true, autoEnableNumaWithMemdev: true, canonicalPathRamblockId: false, fwCfgDma: true, ich9AcpiPciHotplug: true, biosSize: 0x40000n,
       ioapicVersion: 0x20,
     },
     ramSize: o.ram,

@@ -72,7 +72,7 @@ test('first fit and the lowest free slot with the remembered index answer as the
         if (o.kind === 'unplug') {
           if (dimms.length === 0) continue;
           const gone = dimms[o.which % dimms.length];
-          dimms = withoutDimm(dimms, gone);
+          dimms = withoutDimm(dimms, gone.path);
           continue;
         }
         const r: AddrRequest = {

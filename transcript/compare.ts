@@ -120,12 +120,13 @@ function hmcText(reply: unknown): string | undefined {
   return typeof r?.return === 'string' ? r.return : undefined;
 }
 
-/** Whether an HMP command line is `info mtree` or `info mtree -D` (the region trees, no flat view). */
+/** Whether an HMP command line is `info mtree` with no flag but `-D` / `-d` (the region trees, no flat view). */
 export function isMtreeTree(commandLine: unknown): boolean {
   if (typeof commandLine !== 'string') return false;
   const w = commandLine.trim().split(/\s+/);
   // `-D` adds disabled regions to the same trees, listed in the same run-dependent address-space order.
-  return w[0] === 'info' && w[1] === 'mtree' && w.slice(2).every((f) => f === '-D');
+  // `-d` (the dispatch tree) is ignored without `-f`: the same trees.
+  return w[0] === 'info' && w[1] === 'mtree' && w.slice(2).every((f) => f === '-D' || f === '-d');
 }
 
 /**

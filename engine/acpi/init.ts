@@ -38,5 +38,5 @@ export function initAcpi(config: MachineConfig, _layout?: Layout): AcpiState {
 }
 
 export function initIrq(config: MachineConfig): IrqState {
-  return initialIrqState(config.accel, config.flags.ioapicVersion);
+  return initialIrqState(config.accel, config.flags.ioapicVersion, config.hpet !== false);
 }

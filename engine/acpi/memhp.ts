@@ -1,14 +1,15 @@
 // The ACPI memory-hotplug register block at 0x0a00 (hw/acpi/memory_hotplug.c): slot selector, the selected
 // DIMM's address/size/node, sticky flags, _OST reporting and the guest's eject. Also the plug, unplug-request
-// and unplug callbacks the pc-dimm code calls (acpi_memory_plug_cb & co).
+// and unplug callbacks the board's ACPI device calls (acpi_memory_plug_cb & co; piix4.ts, ich9.ts), which
+// raise their event through that device (acpi_send_event, acpi-interface.ts).
 
 import type { Dimm, MachineState } from '../state';
 import { NO_EFFECTS, done, event, merge, nest, trace, tracepoint, type Effects, type Transition } from '../effects';
-import { ACPI_MEMORY_HOTPLUG_STATUS, acpiSendEvent } from './gpe';
+import { ACPI_MEMORY_HOTPLUG_STATUS } from './gpe';
+import { acpi_send_event, type AcpiHotplugDevice } from './acpi-interface';
+import { object_unparent } from '../qom/tree';
 import type { MemHotplugState, MemSlotStatus } from './types';
 
-export const ACPI_MEMORY_HOTPLUG_BASE = 0x0a00;
-export const MEMORY_HOTPLUG_IO_LEN = 0x18;
 
 export const EMPTY_SLOT: MemSlotStatus = Object.freeze({ enabled: false, inserting: false, removing: false, ostEvent: 0, ostStatus: 0 });
 
@@ -40,8 +41,8 @@ function slotIndex(state: MachineState, slot: bigint): { ok: true; index: number
   return { ok: true, index: Number(slot) };
 }
 
-/** acpi_memory_plug_cb: attach, enable; a hot-plugged DIMM also gets the insert flag and GPE 0x08. */
-export function acpiMemoryPlug(state: MachineState, slot: bigint, hotplugged: boolean): Transition<MachineState> {
+/** acpi_memory_plug_cb: attach, enable; a hot-plugged DIMM also gets the insert flag and GPE 0x08 (from `dev`). */
+export function acpi_memory_plug_cb(state: MachineState, dev: Pick<AcpiHotplugDevice, 'send_event'>, slot: bigint, hotplugged: boolean): Transition<MachineState> {
   const idx = slotIndex(state, slot);
   const fx0 = trace('acpi_memory_plug_cb', `slot ${slot}${hotplugged ? '' : ' (cold plug: no event)'}`);
   if (!idx.ok) return done(state, merge(fx0, trace('error', idx.why, 1)));
@@ -50,22 +51,22 @@ export function acpiMemoryPlug(state: MachineState, slot: bigint, hotplugged: bo
   for (let i = state.dimms.length - 1; i >= 0 && !dimm; i--) if (state.dimms[i].slot === slot) dimm = state.dimms[i];
   const next = withSlot(state, idx.index, (s) => ({ ...s, dimm: dimm?.path, enabled: true, inserting: hotplugged ? true : s.inserting }));
   if (!hotplugged) return done(next, fx0);
-  const ev = acpiSendEvent(next, ACPI_MEMORY_HOTPLUG_STATUS, 1);
+  const ev = acpi_send_event(next, dev, ACPI_MEMORY_HOTPLUG_STATUS, 1);
   return { state: ev.state, fx: merge(fx0, ev.fx) };
 }
 
-/** acpi_memory_unplug_request_cb: removing flag and GPE 0x08 (again on every device_del). */
-export function acpiMemoryUnplugRequest(state: MachineState, slot: bigint): Transition<MachineState> {
+/** acpi_memory_unplug_request_cb: removing flag and GPE 0x08 from `dev` (again on every device_del). */
+export function acpi_memory_unplug_request_cb(state: MachineState, dev: Pick<AcpiHotplugDevice, 'send_event'>, slot: bigint): Transition<MachineState> {
   const idx = slotIndex(state, slot);
   const fx0 = trace('acpi_memory_unplug_request_cb', `slot ${slot}`);
   if (!idx.ok) return done(state, merge(fx0, trace('error', idx.why, 1)));
   const next = withSlot(state, idx.index, (s) => ({ ...s, removing: true }));
-  const ev = acpiSendEvent(next, ACPI_MEMORY_HOTPLUG_STATUS, 1);
+  const ev = acpi_send_event(next, dev, ACPI_MEMORY_HOTPLUG_STATUS, 1);
   return { state: ev.state, fx: merge(fx0, ev.fx) };
 }
 
 /** acpi_memory_unplug_cb: only `enabled` and the DIMM link are cleared; inserting/removing stay. */
-export function acpiMemoryUnplug(state: MachineState, slot: bigint): Transition<MachineState> {
+export function acpi_memory_unplug_cb(state: MachineState, slot: bigint): Transition<MachineState> {
   const idx = slotIndex(state, slot);
   const fx0 = trace('acpi_memory_unplug_cb', `slot ${slot}`);
   if (!idx.ok) return done(state, merge(fx0, trace('error', idx.why, 1)));
@@ -91,7 +92,7 @@ const x32 = (v: number | bigint): string => `0x${(BigInt(v) & 0xffffffffn).toStr
  * acpi_memory_hotplug_read(offset, size): the value before truncation to `size` bytes (uint32), with the
  * mhp_acpi_* trace point QEMU fires for it.
  */
-export function memhpRead(state: MachineState, offset: number): { readonly value: number; readonly fx: Effects } {
+export function acpi_memory_hotplug_read(state: MachineState, offset: number): { readonly value: number; readonly fx: Effects } {
   const memhp = state.acpi.memhp;
   if (!memhp) return { value: 0xffffffff, fx: NO_EFFECTS };
   const sel = memhp.selector;
@@ -112,14 +113,15 @@ export function memhpRead(state: MachineState, offset: number): { readonly value
   }
 }
 
-/** acpi_memory_hotplug_write(offset, data, size). */
 /**
- * The guest's eject goes back to the device's hotplug handler (hotplug_handler_unplug: the machine's
- * pc_machine_device_unplug_cb, modelled by devices/unplug.ts); the caller hands it in, as QEMU looks it up at run time.
+ * The guest's eject goes back to the DIMM's hotplug handler (qdev_get_hotplug_handler → hotplug_handler_unplug:
+ * the machine's pc_machine_device_unplug_cb, machine/pc.ts); the caller hands it in, as QEMU looks it up at
+ * run time. `depth`: the call level of the handler's trace.
  */
-export type HotplugHandlerUnplug = (state: MachineState, slot: bigint) => Transition<MachineState>;
+export type HotplugHandlerUnplug = (state: MachineState, dimm: Dimm, depth: number) => Transition<MachineState>;
 
-export function memhpWrite(state: MachineState, offset: number, data: number, hotplugHandlerUnplug: HotplugHandlerUnplug): Transition<MachineState> {
+/** acpi_memory_hotplug_write(offset, data, size). */
+export function acpi_memory_hotplug_write(state: MachineState, offset: number, data: number, hotplugHandlerUnplug: HotplugHandlerUnplug): Transition<MachineState> {
   const memhp = state.acpi.memhp;
   if (!memhp || memhp.slots.length === 0) return done(state);
   data = data >>> 0;
@@ -152,8 +154,11 @@ export function memhpWrite(state: MachineState, offset: number, data: number, ho
       if (data & 8) {
         if (!s.enabled) return done(state, merge(trace('mhp_acpi_ejecting_invalid_slot', `slot ${sel}`), tracepoint('mhp_acpi_ejecting_invalid_slot', x32(sel))));
         const fx0: Effects = trace('acpi_memory_hotplug_write', `eject slot ${sel} → hotplug_handler_unplug`);
-        const u = hotplugHandlerUnplug(state, BigInt(sel));
-        return { state: u.state, fx: merge(fx0, merge(nest(u.fx, 1), slotTp('mhp_acpi_pc_dimm_deleted', 'pc-dimm deleted'))) };
+        const dimm = state.dimms.find((d) => d.slot === BigInt(sel));
+        if (!dimm) return done(state, merge(fx0, merge(trace('acpi_memory_eject', `slot ${sel} empty: ignored`, 1), slotTp('mhp_acpi_pc_dimm_deleted', 'pc-dimm deleted'))));
+        const u = hotplugHandlerUnplug(state, dimm, 1);
+        const gone = object_unparent(u.state, dimm, 1);
+        return { state: gone.state, fx: merge(fx0, merge(merge(u.fx, gone.fx), slotTp('mhp_acpi_pc_dimm_deleted', 'pc-dimm deleted'))) };
       }
       return done(state);
     }

@@ -80,6 +80,7 @@ function machineFlags(m: MachineName): MachineClassFlags {
     fwCfgDma: !le(2, 4),
     ich9AcpiPciHotplug: !le(6, 0),
     ioapicVersion: le(2, 7) ? 0x11 : 0x20,
+    biosSize: pc && le(1, 7) ? 0x20000n : 0x40000n,
   };
 }
 
@@ -112,8 +113,18 @@ interface Acc {
   globals: { PIIX4_PM?: string; 'ICH9-LPC'?: string };
   accel: Accel;
   hpet?: boolean;
+  dumpGuestCore?: boolean;
+  /** `-audiodev none,id=ID` ids, in order (QEMU accepts a repeated one). */
+  audiodevs: string[];
   /** Ids of the `object` and `device` QemuOpts lists: a repeated id is refused while the option is parsed. */
   optIds: { object: Set<string>; device: Set<string> };
+}
+
+/** qapi_bool_parse: a bool QOM property's string value. */
+function qapiBool(v: string): boolean | undefined {
+  if (v === 'on' || v === 'yes' || v === 'true' || v === 'y') return true;
+  if (v === 'off' || v === 'no' || v === 'false' || v === 'n') return false;
+  return undefined;
 }
 
 function onOff(v: string): boolean | undefined {
@@ -125,8 +136,9 @@ function onOff(v: string): boolean | undefined {
 /** Parse a command line for one QEMU release (default 7.2): machine types, defaults and words are the release's. */
 export function parseMachine(commandLine: string, version: QemuVersion = DEFAULT_QEMU_VERSION): ParseResult {
   const tokens = tokenize(commandLine);
-  const acc: Acc = { qemu: qemuVersionData(version), acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, globals: {}, accel: 'tcg', optIds: { object: new Set(), device: new Set() } };
+  const acc: Acc = { qemu: qemuVersionData(version), acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, globals: {}, accel: 'tcg', audiodevs: [], optIds: { object: new Set(), device: new Set() } };
   let firstRefusal: ParseResult | undefined;
+  let invalidOption: string | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const opt = tokens[i];
     if (!opt.startsWith('-')) return unsupported(`unexpected argument '${opt}' (options start with '-')`);
@@ -136,13 +148,14 @@ export function parseMachine(commandLine: string, version: QemuVersion = DEFAULT
       i++;
       continue;
     }
-    if (acc.qemu.removedOptions?.includes(name)) return refused(generic('invalid-option', `${opt}: invalid option`));
     if (name === '-no-hpet') {
-      acc.hpet = false;
+      // 7.2: the same as -M ...,hpet=off; 10.0 no longer has it (its first option pass stops there)
+      if (acc.qemu.removedOptions.includes(name)) invalidOption ??= opt;
+      else acc.hpet = false;
       continue;
     }
     const arg = tokens[i + 1];
-    const needsArg = ['-M', '-machine', '-m', '-object', '-numa', '-device', '-global', '-accel', '-blockdev'];
+    const needsArg = ['-M', '-machine', '-m', '-object', '-numa', '-device', '-global', '-accel', '-blockdev', '-audiodev'];
     if (!needsArg.includes(name)) return unsupported(`unsupported option '${opt}': the model understands ${needsArg.join(', ')}, -no-hpet`);
     if (arg === undefined) return unsupported(`option '${opt}' needs an argument`);
     i++;
@@ -153,7 +166,12 @@ export function parseMachine(commandLine: string, version: QemuVersion = DEFAULT
     firstRefusal ??= r;
   }
   const done = finish(acc, commandLine);
-  return firstRefusal && (done.ok || done.kind !== 'unsupported') ? firstRefusal : done;
+  if (done.ok || done.kind !== 'unsupported') {
+    // qemu_init's first pass over argv (lookup_opt) refuses an option the release lacks before anything else
+    if (invalidOption !== undefined) return refused(E.invalidOption(invalidOption));
+    if (firstRefusal) return firstRefusal;
+  }
+  return done;
 }
 
 /** qemu_opts_create: the id must be an identifier and new to its option list (checked at parse time). */
@@ -185,10 +203,14 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
           if (b === undefined) return unsupported(`-M acpi: expected on or off, got '${v}'`);
           acc.acpi = b;
           acc.acpiGiven = true;
-        } else if (k === 'hpet') {
-          const b = onOff(v);
-          if (b === undefined) return unsupported(`-M hpet: expected on or off, got '${v}'`);
-          acc.hpet = b;
+        } else if (k === 'hpet' || k === 'dump-guest-core') {
+          // bool machine properties (qapi_bool_parse: on/yes/true/y, off/no/false/n)
+          const b = qapiBool(v);
+          if (b === undefined) return unsupported(`-M ${k}: expected on or off, got '${v}'`);
+          if (k === 'hpet') acc.hpet = b;
+          else acc.dumpGuestCore = b;
+        } else if (k === 'usb' && qapiBool(v) === false) {
+          // usb=off is the default (no USB controller of the board's own); usb=on is not modelled
         } else return unsupported(`unsupported machine property '${k}' in '-M ${arg}'`);
       }
       return undefined;
@@ -211,6 +233,8 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
         return unsupported(`unsupported object type '${type}': the model knows memory-backend-ram, memory-backend-memfd and memory-backend-file`);
       }
       let memPath: string | undefined;
+      let policy: BackendOption['policy'];
+      let hostNodes: number[] | undefined;
       let id: string | undefined;
       let size: bigint | undefined;
       const bools: Record<string, boolean> = {};
@@ -228,14 +252,17 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
         } else if (k === 'host-nodes' || k === 'policy') {
           // host NUMA binding (libvirt's <numatune>): the host's memory policy is not modelled, nothing the guest sees
           if (k === 'host-nodes' && !/^\d+(-\d+)?$/.test(v)) return unsupported(`-object ${arg}: host-nodes '${v}'`);
+          if (k === 'host-nodes' && !/^0(-0)?$/.test(v)) return unsupported(`-object ${arg}: host-nodes '${v}' (a binding to a host node other than 0 depends on the host)`);
           if (k === 'policy' && !['default', 'preferred', 'bind', 'interleave'].includes(v)) return unsupported(`-object ${arg}: policy '${v}'`);
+          if (k === 'policy') policy = v as NonNullable<BackendOption['policy']>;
+          else hostNodes = [0];
         } else return unsupported(`unsupported property '${k}' in '-object ${arg}'`);
       }
       // The QAPI visit of ObjectOptions: id, then the members (size) in schema order.
       if (id === undefined) return refused(atOption(`-object ${arg}`, E.parameterMissing('id')));
       if (size === undefined) return refused(atOption(`-object ${arg}`, E.parameterMissing('size')));
       if (type === 'memory-backend-file' && memPath === undefined) return refused(atOption(`-object ${arg}`, E.parameterMissing('mem-path')));
-      acc.backends.push({ type, id, size, text: arg, bools, ...(memPath !== undefined ? { memPath } : {}) });
+      acc.backends.push({ type, id, size, text: arg, bools, ...(memPath !== undefined ? { memPath } : {}), ...(policy ? { policy } : {}), ...(hostNodes ? { hostNodes } : {}) });
       return undefined;
     }
     case '-numa': {
@@ -267,9 +294,11 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       if (idErr) return idErr;
       if (Object.prototype.hasOwnProperty.call(PASSIVE_DEVICES, kv[0][1])) {
         const allowed = new Set(['id', 'bus', 'addr', 'port', 'chassis', 'multifunction', 'masterbus', 'firstport', 'unit', 'drive', 'chassis_nr', 'chardev', 'lun', 'scsi-id', 'channel', 'nr', 'name', 'cad', 'index']);
-        const bad = kv.slice(1).find(([k]) => !allowed.has(k));
+        const audio = PASSIVE_DEVICES[kv[0][1]].audio === true;
+        const bad = kv.slice(1).find(([k]) => !allowed.has(k) && !(audio && k === 'audiodev'));
         if (bad) return unsupported(`unsupported property '${bad[0]}' in '-device ${arg}'`);
-        acc.passive.push({ driver: kv[0][1] as PassiveDriver, id: kv.find(([k]) => k === 'id')?.[1], bus: kv.find(([k]) => k === 'bus')?.[1], text: arg, position: acc.dimms.length + acc.passive.length });
+        const audiodev = audio ? kv.find(([k]) => k === 'audiodev')?.[1] : undefined;
+        acc.passive.push({ driver: kv[0][1] as PassiveDriver, id: kv.find(([k]) => k === 'id')?.[1], bus: kv.find(([k]) => k === 'bus')?.[1], ...(audiodev !== undefined ? { audiodev } : {}), text: arg, position: acc.dimms.length + acc.passive.length });
         return undefined;
       }
       if (kv[0][1] !== 'pc-dimm') return unsupported(`unsupported device '${kv[0][1]}': the model knows pc-dimm (and libvirt's ${Object.keys(PASSIVE_DEVICES).join(', ')})`);
@@ -292,6 +321,19 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       if (!m || b === undefined) return unsupported(`unsupported -global '${arg}': the model knows PIIX4_PM.memory-hotplug-support and ICH9-LPC.memory-hotplug-support`);
       acc.memhp[m[1] as 'PIIX4_PM' | 'ICH9-LPC'] = b;
       acc.globals[m[1] as 'PIIX4_PM' | 'ICH9-LPC'] = arg;
+      return undefined;
+    }
+    case '-audiodev': {
+      // An audio backend (audio_parse_option, at option-parsing time). Only the `none` driver is modelled: the
+      // others play through the host's sound system. It is no QOM object; nothing a hotplug scenario sees.
+      const kv = splitOpts(arg, 'driver');
+      const driver = kv.find(([k]) => k === 'driver')?.[1];
+      if (driver !== 'none') return unsupported(`-audiodev driver '${driver ?? ''}' is not modelled (none; the others use the host's sound system)`);
+      const bad = kv.find(([k]) => k !== 'driver' && k !== 'id');
+      if (bad) return unsupported(`unsupported property '${bad[0]}' in '-audiodev ${arg}'`);
+      const id = kv.find(([k]) => k === 'id')?.[1];
+      if (id === undefined) return refused(atOption(`-audiodev ${arg}`, E.parameterMissing('id')));
+      acc.audiodevs.push(id);
       return undefined;
     }
     case '-blockdev': {
@@ -372,6 +414,8 @@ function finish(acc: Acc, commandLine: string): ParseResult {
       dimms: acc.dimms,
       passiveDevices: acc.passive,
       ...(acc.hpet === false ? { hpet: false } : {}),
+      ...(acc.dumpGuestCore === false ? { dumpGuestCore: false } : {}),
+      ...(acc.audiodevs.length ? { audiodevs: acc.audiodevs } : {}),
       commandLine,
     },
   };

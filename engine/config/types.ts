@@ -23,6 +23,8 @@ export interface MachineClassFlags {
   readonly ich9AcpiPciHotplug: boolean;
   /** pc_compat_2_7: the (TCG) IOAPIC is version 0x11 instead of 0x20 (no EOI register). */
   readonly ioapicVersion: number;
+  /** The default firmware's size: bios-256k.bin, or bios.bin (128 KiB) where the type has no default firmware (pc ≤ 1.7). */
+  readonly biosSize: bigint;
 }
 
 export interface BackendOption {
@@ -33,6 +35,9 @@ export interface BackendOption {
   readonly bools?: Readonly<Record<string, boolean>>;
   /** memory-backend-file's `mem-path`. */
   readonly memPath?: string;
+  /** policy= and host-nodes= (host node 0 only). */
+  readonly policy?: 'default' | 'preferred' | 'bind' | 'interleave';
+  readonly hostNodes?: readonly number[];
   /** The option text as given, for error prefixes. */
   readonly text: string;
 }
@@ -77,6 +82,8 @@ export interface PassiveDeviceKind {
   readonly vgaLowmemContainer?: string;
   /** Fixed port I/O regions [port, size, name] (ISA devices, VGA ports). */
   readonly ports?: readonly (readonly [number, number, string])[];
+  /** An audio front end with an `audiodev` property (AC97, the HDA codecs): needs an audio backend. */
+  readonly audio?: boolean;
 }
 
 const VGA_PORTS: readonly (readonly [number, number, string])[] = [
@@ -85,6 +92,7 @@ const VGA_PORTS: readonly (readonly [number, number, string])[] = [
 const PCI: PassiveDeviceKind = { pci: true };
 const NOT_PCI: PassiveDeviceKind = { pci: false };
 const BRIDGE: PassiveDeviceKind = { pci: true, bridge: true };
+const HDA_CODEC: PassiveDeviceKind = { pci: false, audio: true };
 
 export const PASSIVE_DEVICES: Readonly<Record<string, PassiveDeviceKind>> = {
   // controllers
@@ -94,7 +102,7 @@ export const PASSIVE_DEVICES: Readonly<Record<string, PassiveDeviceKind>> = {
   'virtio-scsi-pci': PCI, 'lsi': PCI, 'virtio-serial-pci': PCI, 'ich9-ahci': PCI,
   // PCI devices
   'virtio-balloon-pci': PCI, 'virtio-blk-pci': PCI, 'virtio-net-pci': PCI, e1000: PCI, e1000e: PCI, rtl8139: PCI,
-  'virtio-rng-pci': PCI, i6300esb: PCI, 'intel-hda': PCI, 'ich9-intel-hda': PCI, AC97: PCI,
+  'virtio-rng-pci': PCI, i6300esb: PCI, 'intel-hda': PCI, 'ich9-intel-hda': PCI, AC97: { pci: true, audio: true },
   'virtio-keyboard-pci': PCI, 'virtio-mouse-pci': PCI, 'virtio-tablet-pci': PCI,
   VGA: { pci: true, vgaLowmem: 'vga-lowmem', ports: VGA_PORTS },
   'qxl-vga': { pci: true, vgaLowmem: 'vga-lowmem', ports: VGA_PORTS },
@@ -103,8 +111,8 @@ export const PASSIVE_DEVICES: Readonly<Record<string, PassiveDeviceKind>> = {
   qxl: PCI, 'virtio-gpu-pci': PCI, 'bochs-display': PCI,
   // devices on other buses
   'ide-hd': NOT_PCI, 'ide-cd': NOT_PCI, 'scsi-hd': NOT_PCI, 'scsi-cd': NOT_PCI, 'usb-tablet': NOT_PCI, 'usb-mouse': NOT_PCI,
-  'usb-kbd': NOT_PCI, 'virtserialport': NOT_PCI, 'virtconsole': NOT_PCI, 'hda-duplex': NOT_PCI, 'hda-micro': NOT_PCI,
-  'hda-output': NOT_PCI, 'isa-serial': { pci: false, ports: [[0x3f8, 0x8, 'serial']] }, 'usb-redir': NOT_PCI, ib700: NOT_PCI,
+  'usb-kbd': NOT_PCI, 'virtserialport': NOT_PCI, 'virtconsole': NOT_PCI, 'hda-duplex': HDA_CODEC, 'hda-micro': HDA_CODEC,
+  'hda-output': HDA_CODEC, 'isa-serial': { pci: false, ports: [[0x3f8, 0x8, 'serial']] }, 'usb-redir': NOT_PCI, ib700: NOT_PCI,
   pvpanic: { pci: false, ports: [[0x505, 0x1, 'pvpanic']] },
 };
 export type PassiveDriver = string;
@@ -114,6 +122,8 @@ export interface PassiveDeviceOption {
   readonly id?: string;
   /** `bus=`: the bus it plugs into (a bridge behind another bridge maps its windows there). */
   readonly bus?: string;
+  /** `audiodev=` of an audio front end (AC97, the HDA codecs). */
+  readonly audiodev?: string;
   readonly text: string;
   readonly position: number;
 }
@@ -144,8 +154,15 @@ export interface MachineConfig {
   readonly numa: readonly NumaNodeOption[];
   readonly dimms: readonly DimmOption[];
   readonly passiveDevices: readonly PassiveDeviceOption[];
-  /** `-no-hpet` (libvirt: `<timer name='hpet' present='no'/>`) removes the HPET. */
+  /**
+   * `-M ...,hpet=off` (7.2 and 10.0) or 7.2's `-no-hpet` (libvirt: `<timer name='hpet' present='no'/>`) removes
+   * the HPET: no region at 0xfed00000, qom-get /machine hpet false, one device fewer in /machine/unattached.
+   */
   readonly hpet?: boolean;
+  /** `-M ...,dump-guest-core=off` (libvirt writes it): qom-get /machine dump-guest-core. */
+  readonly dumpGuestCore?: boolean;
+  /** `-audiodev none,id=ID` backends, by id (no QOM object; a sound device's `audiodev=` must name one). */
+  readonly audiodevs?: readonly string[];
   /** The command line as given. */
   readonly commandLine: string;
 }

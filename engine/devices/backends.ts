@@ -2,7 +2,7 @@
 // object id; object-del refuses while a pc-dimm maps it.
 
 import { messagesOf, qemuOf } from '../versions';
-import type { BackendProps, MachineState, MemoryBackend } from '../state';
+import type { BackendPolicy, BackendProps, MachineState, MemoryBackend } from '../state';
 import type { MachineConfig } from '../config/types';
 import { E, ModelLimit, type QemuError } from '../errors';
 import { createRegion, removeRegion } from '../memory/regions';
@@ -37,15 +37,32 @@ export function findBackend(state: MachineState, id: string): MemoryBackend | un
  * A backend's properties after its instance_init (merge and dump from the machine's mem-merge and
  * dump-guest-core, both on; memfd shares by default) and the boolean properties given.
  */
-export function backendProps(type: BackendType, given: Readonly<Record<string, boolean>> = {}): BackendProps {
+export function backendProps(type: BackendType, given: Readonly<Record<string, boolean>> = {}, binding?: HostBinding): BackendProps {
   return {
+    ...(binding?.hostNodes?.length ? { hostNodes: binding.hostNodes } : {}),
     merge: given.merge ?? true,
     dump: given.dump ?? true,
     prealloc: given.prealloc ?? false,
     share: given.share ?? type === 'memory-backend-memfd',
     reserve: given.reserve ?? true,
-    policy: 'default',
+    policy: binding?.policy ?? 'default',
   };
+}
+
+/** A backend's host NUMA binding as given (policy, host-nodes). */
+export interface HostBinding { readonly policy?: BackendPolicy; readonly hostNodes?: readonly number[] }
+
+/**
+ * host_memory_backend_memory_complete, after the allocation: host-nodes and policy must agree (checked before
+ * mbind, with QEMU's own words), or undefined.
+ */
+export function hostBindingError(props: BackendProps): QemuError | undefined {
+  const nodes = props.hostNodes?.length ?? 0;
+  if (nodes > 0 && props.policy === 'default') {
+    return { code: 'host-nodes-default', class: 'GenericError', desc: 'host-nodes must be empty for policy default, or you should explicitly specify a policy other than default' };
+  }
+  if (nodes === 0 && props.policy !== 'default') return { code: 'host-nodes-unset', class: 'GenericError', desc: `host-nodes must be set for policy ${props.policy}` };
+  return undefined;
 }
 
 /** host_memory_backend_set_prealloc / set_reserve refuse the pair whichever is set second. */
@@ -82,6 +99,9 @@ export function addBackend(
   if (type === 'memory-backend-memfd' && size % HOST_PAGE !== 0n) {
     return { ok: false, error: messagesOf(qemuOf(state.config)).backingStoreMismatch(size, ((size + HOST_PAGE - 1n) / HOST_PAGE) * HOST_PAGE, backendRegionName(state.config, type, id)) };
   }
+  // The RAM exists now; a host binding QEMU refuses frees it again (and with it a memfd's registered fd).
+  const bindErr = hostBindingError(props);
+  if (bindErr) return { ok: false, error: bindErr, ...(cprFds !== state.cprFds ? { state: withCprFds(state, cprFds) } : {}) };
   const backend: MemoryBackend = { id, type, size, align: BACKEND_ALIGN[type], mapped: internal, internal, region: id, props, ...(file ? { file } : {}) };
   const regions = state.mem.regions.get(id) ? state.mem.regions : createRegion(state.mem.regions, { id, name: backendRegionName(state.config, type, id), size, kind: 'ram', owner: `/objects/${id}` });
   const next: MachineState = { ...state, backends: [...state.backends, backend], objects: ghashInsert(state.objects, id), mem: { ...state.mem, regions } };

@@ -3,7 +3,7 @@
 // GHashTable order), then user_creatable_add_type (id syntax, properties, the child under /objects, and
 // completion, where a memfd's size is checked against its page-aligned RAM block).
 
-import type { MachineState } from '../state';
+import type { BackendPolicy, MachineState } from '../state';
 import { E, ModelLimit, type QemuError } from '../errors';
 import { isIdentifier } from '../config/parse';
 import { emptyGHash, ghashInsert, ghashKeys, ghashRemove } from '../qom/ghash';
@@ -88,6 +88,8 @@ export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAdd
   let size = 0n;
   const bools: Record<string, boolean> = {};
   let memPath: string | undefined;
+  let policy: BackendPolicy | undefined;
+  let hostNodes: number[] | undefined;
   for (const m of [...BACKEND_MEMBERS, ...(type.value === 'memory-backend-memfd' ? MEMFD_MEMBERS : []), ...(type.value === 'memory-backend-file' ? FILE_MEMBERS : [])]) {
     if (m === 'size') {
       const s = visitSize(input);
@@ -106,12 +108,14 @@ export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAdd
       if (m === 'policy') {
         if (typeof v !== 'string') return fail(E.invalidParameterType(m, 'string'));
         if (!['default', 'preferred', 'bind', 'interleave'].includes(v)) return fail(E.parameterValue(m, v));
+        policy = v as BackendPolicy;
       } else {
         const list = input.mode === 'json' ? v : typeof v === 'string' ? v.split(',') : v;
         if (!Array.isArray(list) || !list.every((x) => typeof x === 'number' || typeof x === 'bigint' || (typeof x === 'string' && /^\d+$/.test(x)))) {
           throw new ModelLimit(`object-add host-nodes ${JSON.stringify(v)}`);
         }
         if (list.some((x) => Number(x) !== 0)) throw new ModelLimit(`object-add host-nodes ${JSON.stringify(v)} (a binding to a host node other than 0)`);
+        hostNodes = list.length ? [0] : [];
       }
     } else if (BOOL_MEMBERS.has(m)) {
       const e = visitBool(input, m);
@@ -134,6 +138,6 @@ export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAdd
   if (size >= 1n << 63n) throw new ModelLimit(`a ${size}-byte backend (real QEMU aborts allocating it)`);
   const backendType = type.value as BackendType;
   const file = backendType === 'memory-backend-file' ? { memPath: memPath!, discardData: bools['discard-data'] ?? false } : undefined;
-  const r = addBackend(state, backendType, id.value, size, false, backendProps(backendType, bools), file);
+  const r = addBackend(state, backendType, id.value, size, false, backendProps(backendType, bools, { policy, hostNodes }), file);
   return r.ok ? { ok: true, state: r.state, type: backendType, id: id.value } : { ok: false, error: r.error, ...(r.state ? { state: r.state } : {}) };
 }

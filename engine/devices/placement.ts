@@ -104,14 +104,15 @@ export function withDimm(dimms: readonly Dimm[], dimm: Dimm): readonly Dimm[] {
   return next;
 }
 
-/** `dimms` without `dimm`, with its placement index derived from the parent list's when that one is known. */
-export function withoutDimm(dimms: readonly Dimm[], dimm: Dimm): readonly Dimm[] {
-  const next = dimms.filter((d) => d !== dimm);
+/** `dimms` without the DIMM at `path`, with its placement index derived from the parent list's when that one is known. */
+export function withoutDimm(dimms: readonly Dimm[], path: string): readonly Dimm[] {
+  const next = dimms.filter((d) => d.path !== path);
   const idx = indexCache.get(dimms);
-  if (idx && next.length === dimms.length - 1) {
+  const gone = next.length === dimms.length - 1 ? dimms.find((d) => d.path === path) : undefined;
+  if (idx && gone) {
     // A freed range can hold the next fit: the remembered one no longer stands.
-    const sorted = idx.sorted === dimms ? next : idx.sorted.filter((d) => d !== dimm);
-    indexCache.set(next, { sorted, used: idx.used - dimm.size, slots: withSlotBit(idx.slots, dimm.slot, 0) });
+    const sorted = idx.sorted === dimms ? next : idx.sorted.filter((d) => d !== gone);
+    indexCache.set(next, { sorted, used: idx.used - gone.size, slots: withSlotBit(idx.slots, gone.slot, 0) });
   }
   return next;
 }

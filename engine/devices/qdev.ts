@@ -1,15 +1,22 @@
 // qdev_device_add for the one device the model knows: driver, bus and id checks, then properties in QDict
 // order (QEMU 7.2 turns QMP arguments into QemuOpts strings, so every value is parsed from text), then
-// realize. Property errors therefore come before any pre_plug check (e.g. an unknown memdev).
+// realize (device_set_realized: the machine's hotplug handler around pc_dimm_realize). Property errors
+// therefore come before any pre_plug check (e.g. an unknown memdev). And the way out: qmp_device_del →
+// qdev_unplug → the machine's unplug request (softmmu/qdev-monitor.c, hw/core/qdev.c).
 
-import type { MachineState } from '../state';
+import type { Dimm, MachineState } from '../state';
 import { E, ModelLimit, type QemuError } from '../errors';
 import { qdictOrder } from '../qom/qdict';
-import { merge, nest, trace } from '../effects';
-import { refuse, type Outcome } from '../outcome';
+import { ghashInsert } from '../qom/ghash';
+import { PERIPHERAL, resolvePathAt } from '../qom/tree';
+import { merge, nest, trace, type Effects } from '../effects';
+import { refuse, succeed, type Outcome } from '../outcome';
 import { isIdentifier, parseInt64 } from '../config/parse';
-import { findBackend } from './backends';
-import { plugDimm, type DimmRequest } from './pc-dimm';
+import { messagesOf, qemuOf } from '../versions';
+import { findBackend, setMapped } from './backends';
+import { pc_dimm_realize, peripheralPath, type DimmRequest } from './pc-dimm';
+import { withDimm } from './placement';
+import { pc_machine_device_plug_cb, pc_machine_device_pre_plug_cb, pc_machine_device_unplug_request_cb } from '../machine/pc';
 
 export interface DeviceAddRequest {
   readonly driver?: string;
@@ -95,6 +102,9 @@ const QOBJECT_INPUT_VISITOR: PropertyVisitor = {
   },
 };
 
+/** Partial QOM paths that name objects every machine has (containers, the PCI host, its IOAPIC, unattached devices). */
+const QOM_NAMES_NOT_BACKENDS = /^(\/|\/machine(\/(peripheral|peripheral-anon|unattached|fw_cfg|i440fx|q35))?|machine|objects|chardevs|peripheral|peripheral-anon|unattached|fw_cfg|qtest|i440fx|q35|ioapic|pci\.0|pcie\.0|isa\.0|device\[\d\]|\/objects)$/;
+
 /** pc-dimm's property setters (memdev, slot, addr, node; size is read-only): the first refusal, or none. */
 function setDimmProperty(
   state: MachineState,
@@ -107,8 +117,18 @@ function setDimmProperty(
     case 'memdev': {
       const v = visit.str('memdev', value);
       if (typeof v !== 'string') return v;
-      if (!findBackend(state, v)) return E.memdevUnknown(v);
-      dimm.memdev = v;
+      // object_set_link_property: an empty path clears the link (realize then wants a memdev).
+      if (v === '') {
+        dimm.memdev = undefined;
+        return undefined;
+      }
+      // object_resolve_link: a path naming a backend (its id, or /objects/ID), else another object (a wrong type), else none.
+      const id = v.startsWith('/objects/') ? v.slice('/objects/'.length) : v;
+      if (!findBackend(state, id)) {
+        if (state.dimms.some((d) => d.id === v || d.path === v) || QOM_NAMES_NOT_BACKENDS.test(v)) return E.invalidParameterType('memdev', 'memory-backend');
+        return E.memdevUnknown(v);
+      }
+      dimm.memdev = id;
       return undefined;
     }
     case 'slot': {
@@ -166,7 +186,7 @@ export function addDeviceFromJson(state: MachineState, args: Readonly<Record<str
     const err = setDimmProperty(state, dimm, key, args[key], QOBJECT_INPUT_VISITOR);
     if (err) return refuse(err, t);
   }
-  const r = plugDimm(state, dimm, true);
+  const r = device_set_realized(state, dimm, true);
   return r.ok ? { ...r, fx: merge(t, nest(r.fx)) } : r;
 }
 
@@ -197,6 +217,51 @@ export function addDevice(state: MachineState, req: DeviceAddRequest, hotplugged
   }
   // Known divergence: QEMU's qdev_set_id consumes a peripheral-anon index even when realize fails; the
   // engine keeps a refused action's state untouched, so only successful anonymous devices count.
-  const r = plugDimm(state, dimm, hotplugged);
+  const r = device_set_realized(state, dimm, hotplugged);
   return r.ok ? { ...r, fx: merge(t, nest(r.fx)) } : r;
+}
+
+/**
+ * device_set_realized(pc-dimm, true): hotplug_handler_pre_plug (the machine's pc_machine_device_pre_plug_cb),
+ * the device's realize (pc_dimm_realize), then hotplug_handler_plug (pc_machine_device_plug_cb). `hotplugged`
+ * is true for device_add after machine init (even paused) and false for `-device` on the command line. The
+ * caller (qdev_device_add) has already checked the id and resolved memdev.
+ */
+export function device_set_realized(state: MachineState, req: DimmRequest, hotplugged: boolean): Outcome<MachineState> {
+  let fx: Effects = trace('device_set_realized', `pc-dimm ${req.id ?? 'anonymous'}`, 0);
+  const pre = pc_machine_device_pre_plug_cb(state, req, 1);
+  fx = merge(fx, pre.fx);
+  if (!pre.ok) return refuse(pre.error, fx);
+  const { slot, addr, backend } = pre.placement;
+  const realized = pc_dimm_realize(state, req, backend, 1);
+  fx = merge(fx, realized.fx);
+  if (realized.error) return refuse(realized.error, fx);
+  const dimm: Dimm = { id: req.id, path: peripheralPath(state, req.id), memdev: backend.id, slot, addr, node: req.node, size: backend.size, hotplugged };
+  let next: MachineState = setMapped(state, backend.id, true);
+  next = {
+    ...next,
+    dimms: withDimm(next.dimms, dimm),
+    peripheral: req.id === undefined ? next.peripheral : ghashInsert(next.peripheral, req.id),
+    anonCount: req.id === undefined ? next.anonCount + 1 : next.anonCount,
+  };
+  const plugged = pc_machine_device_plug_cb(next, dimm, 1);
+  return succeed(plugged.state, merge(fx, plugged.fx));
+}
+
+/** qmp_device_del (HMP's device_del too): find the device, qdev_unplug. Repeats are accepted and re-raise the GPE. */
+export function qmp_device_del(state: MachineState, id: string): Outcome<MachineState> {
+  // find_device_state: the id is a QOM path relative to /machine/peripheral (or absolute).
+  const node = resolvePathAt(state, PERIPHERAL, id);
+  if (!node) return refuse(E.deviceNotFound(id), trace('qmp_device_del', `no device '${id}' under /machine/peripheral`));
+  if (node.kind === 'passive') throw new ModelLimit(`device_del of ${node.driver}`);
+  if (node.kind !== 'dimm') return refuse(messagesOf(qemuOf(state.config)).notHotpluggableDevice(id), trace('qmp_device_del', `'${id}' is not a device`));
+  const r = qdev_unplug(state, node.dimm, 1);
+  const fx = merge(trace('qmp_device_del', node.dimm.id ?? node.dimm.path), r.fx);
+  return r.ok ? succeed(r.state, fx) : refuse(r.error, fx);
+}
+
+/** qdev_unplug: hotplug_handler_unplug_request of the DIMM's handler, the machine (pc_machine_device_unplug_request_cb). */
+export function qdev_unplug(state: MachineState, dimm: Dimm, depth: number): ReturnType<typeof pc_machine_device_unplug_request_cb> {
+  const r = pc_machine_device_unplug_request_cb(state, dimm, depth + 1);
+  return { ...r, fx: merge(trace('qdev_unplug', undefined, depth), r.fx) };
 }

@@ -9,10 +9,14 @@ import { ioapicSetIrq, resetIoapic } from './ioapic';
 import { KVM_IOAPIC_VERSION, kvmIoapicInput, kvmPicSetIrq } from './kvm';
 import { GSI_NUM_PINS, ISA_NUM_IRQS, type IrqState } from './types';
 
-/** Reset state of the interrupt controllers. TCG: the PIT's start-up raise of IRQ 0 is already counted. */
-export function initialIrqState(mode: 'tcg' | 'kvm', ioapicVersion = 0x20): IrqState {
+/**
+ * Reset state of the interrupt controllers. TCG: the PIT's start-up raise of IRQ 0 is already counted. It
+ * comes from the HPET's reset enabling the PIT's output (pit_irq_control): without an HPET (`hpet=off`) the
+ * PIT's output stays untouched while the VM is paused and IRQ 0 is never raised.
+ */
+export function initialIrqState(mode: 'tcg' | 'kvm', ioapicVersion = 0x20, hpet = true): IrqState {
   const zeros = (n: number) => Array.from({ length: n }, () => 0);
-  const pitRaised = (n: number) => zeros(n).map((_, i) => (mode === 'tcg' && i === 0 ? 1 : 0));
+  const pitRaised = (n: number) => zeros(n).map((_, i) => (mode === 'tcg' && hpet && i === 0 ? 1 : 0));
   return {
     mode,
     gsi: pitRaised(GSI_NUM_PINS),

@@ -1,14 +1,15 @@
 // Machine start-up: command line → initial MachineState, with QEMU's start-up refusals in the order
 // QEMU meets them (machine_set_mem, backends, NUMA, pc_memory_init, then -device cold plug).
 
-import type { MachineConfig } from '../config/types';
+import type { MachineConfig, PassiveDeviceOption } from '../config/types';
+import { PASSIVE_DEVICES } from '../config/types';
 import type { MachineState } from '../state';
 import { parseMachine } from '../config/parse';
 import { E, atOption, type QemuError } from '../errors';
 import { computeLayout } from './layout';
 import { buildMemory } from './memory-map';
 import { initAcpi, initIrq } from '../acpi/init';
-import { addBackend, backendProps, PREALLOC_RESERVE, backendRegionName } from '../devices/backends';
+import { addBackend, backendProps, hostBindingError, PREALLOC_RESERVE, backendRegionName } from '../devices/backends';
 import { addDevice } from '../devices/qdev';
 import { emptyGHash, ghashInsert } from '../qom/ghash';
 import { merge, traceOnly, type Effects } from '../effects';
@@ -55,6 +56,8 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
     if (b.bools?.prealloc && b.bools.reserve === false) return refused(PREALLOC_RESERVE);
     if (b.size === 0n) return refused(E.backendSizeZero(b.type));
     if (b.type === 'memory-backend-memfd' && b.size % 4096n !== 0n) return refused(messagesOf(config.qemu).backingStoreMismatch(b.size, ((b.size + 4095n) / 4096n) * 4096n, backendRegionName(config, b.type, b.id)));
+    const bind = hostBindingError(backendProps(b.type, b.bools, { policy: b.policy, hostNodes: b.hostNodes }));
+    if (bind) return refused(bind);
   }
   // parse_numa_opts: each -numa node in order, with its option as the error location.
   const numaMemdevs = config.numa.filter((n) => n.memdev !== undefined);
@@ -116,7 +119,7 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   for (const b of config.backends) {
     const internal = numaMemdevs.some((n) => n.memdev === b.id);
     const file = b.type === 'memory-backend-file' ? { memPath: b.memPath ?? '', discardData: b.bools?.['discard-data'] ?? false } : undefined;
-    const r = addBackend(state, b.type, b.id, b.size, internal, backendProps(b.type, b.bools), file);
+    const r = addBackend(state, b.type, b.id, b.size, internal, backendProps(b.type, b.bools, { policy: b.policy, hostNodes: b.hostNodes }), file);
     if (!r.ok) return refused(atOption(`-object ${b.text}`, r.error));
     state = r.state;
   }
@@ -126,20 +129,34 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   state = { ...state, objects };
   let fx = mem.fx;
   // -device options are created in command-line order; DIMMs join /machine/peripheral when realized.
-  const passiveFirst = config.passiveDevices.filter((p) => p.id !== undefined);
-  const insertPassiveBefore = (position: number) => {
+  const passiveFirst = [...config.passiveDevices];
+  const insertPassiveBefore = (position: number): QemuError | undefined => {
     while (passiveFirst.length && passiveFirst[0].position < position) {
-      state = { ...state, peripheral: ghashInsert(state.peripheral, passiveFirst.shift()!.id!) };
+      const p = passiveFirst.shift()!;
+      const err = audioBackendError(config, p);
+      if (err) return atOption(`-device ${p.text}`, err);
+      if (p.id !== undefined) state = { ...state, peripheral: ghashInsert(state.peripheral, p.id) };
     }
+    return undefined;
   };
   for (const d of config.dimms) {
-    insertPassiveBefore(d.position);
+    const before = insertPassiveBefore(d.position);
+    if (before) return refused(before);
     const r = addDevice(state, { driver: 'pc-dimm', id: d.id, props: d.props }, false);
     if (!r.ok) return refused(atOption(`-device ${d.text}`, r.error));
     state = r.state;
     fx = merge(fx, traceOnly(r.fx));
   }
-  insertPassiveBefore(Number.MAX_SAFE_INTEGER);
+  const last = insertPassiveBefore(Number.MAX_SAFE_INTEGER);
+  if (last) return refused(last);
   return { ok: true, state, fx, warnings: layout.warnings };
+}
+
+/** An audio front end's backend (its audiodev property, set while the device is created): named, or the release's default. */
+function audioBackendError(config: MachineConfig, p: PassiveDeviceOption): QemuError | undefined {
+  if (!PASSIVE_DEVICES[p.driver].audio) return undefined;
+  const msg = messagesOf(config.qemu);
+  if (p.audiodev === undefined) return config.qemu.defaultAudioBackend ? undefined : msg.noDefaultAudioDriver();
+  return (config.audiodevs ?? []).includes(p.audiodev) ? undefined : msg.audiodevNotFound(p.driver, p.audiodev);
 }
 

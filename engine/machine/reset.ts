@@ -18,9 +18,11 @@ import { resetAcpiRegisters } from '../acpi/gpe';
 import { initialPciFunctions, PIIX4_PM_DEVFN } from '../acpi/pci-config';
 import { setPmBase } from './memory-map';
 
-/** pit_reset: channel 0's output levels as the release sets them (7.2: low three times, then high). */
+/** pit_reset: channel 0's output levels as the release sets them (7.2: low three times, then high), through the HPET. */
 function pitReraise(state: MachineState): Transition<MachineState> {
   if (state.irq.mode !== 'tcg') return { state, fx: trace('pit_reset', 'in-kernel PIT') };
+  // The levels reach IRQ 0 through the HPET's reset (pit_irq_control); without an HPET nothing moves.
+  if (state.config.hpet === false) return { state, fx: trace('pit_reset', 'no HPET: the PIT output is not re-enabled', 1) };
   const levels = state.config.qemu.reset.pitLevels;
   let t: Transition<MachineState> = { state, fx: trace('pit_reset', `channel 0 output ${levels.join(', ')}`, 1) };
   for (const level of levels) {

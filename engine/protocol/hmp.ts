@@ -16,8 +16,7 @@ import { infoIrq, infoPic } from './hmp-irq';
 import { infoQtree } from './hmp-qtree';
 import { deleteBackend } from '../devices/backends';
 import { objectAdd } from '../devices/object-add';
-import { addDevice } from '../devices/qdev';
-import { unplugRequest } from '../devices/unplug';
+import { addDevice, qmp_device_del } from '../devices/qdev';
 
 export interface HmpResult {
   readonly state: MachineState;
@@ -33,15 +32,14 @@ type InfoHandler = (state: MachineState, flags: string[]) => HmpResult;
 /** The `info` sub-commands the model answers: the one list its dispatcher and the qemu backend's allowlist use. */
 const INFO: Readonly<Record<string, InfoHandler>> = {
   mtree: (state, flags) => {
-    // args_type "flatview:-f,dispatch_tree:-d,owner:-o,disabled:-D": any other flag is refused by the monitor.
-    const bad = flags.find((f) => !/^-[fdoD]$/.test(f));
-    if (bad !== undefined) {
-      if (bad.startsWith('-') && bad.length === 2) return text(state, `mtree: unsupported option ${bad}\r\nTry "help info mtree" for more information\r\n`);
-      throw new ModelLimit(`'info mtree ${flags.join(' ')}'`);
+    const f = mtreeFlags(flags);
+    if (typeof f === 'string') return text(state, `mtree: ${f}\r\nTry "help info mtree" for more information\r\n`);
+    const flat = f.has('f');
+    // -d (the dispatch tree) only means something with -f: without it QEMU prints the plain tree.
+    if ((flat && f.has('d')) || f.has('o')) {
+      throw new ModelLimit(`'info mtree ${flags.join(' ')}' (the model prints 'info mtree [-f] [-D]'; -d only without -f; -o not modelled)`);
     }
-    const other = flags.filter((f) => f !== '-f' && f !== '-D');
-    if (other.length) throw new ModelLimit(`'info mtree ${flags.join(' ')}' (the model prints 'info mtree [-f] [-D]')`);
-    return text(state, infoMtree(state.mem, { flat: flags.includes('-f'), accel: state.config.accel, disabled: flags.includes('-D') }));
+    return text(state, infoMtree(state.mem, { flat, accel: state.config.accel, disabled: f.has('D') }));
   },
   memdev: (state) => text(state, infoMemdev(state)),
   'qom-tree': (state, args) => text(state, infoQomTree(state, args[0])),
@@ -59,6 +57,27 @@ const INFO: Readonly<Record<string, InfoHandler>> = {
 };
 
 export const MODELLED_HMP_INFO: readonly string[] = Object.keys(INFO);
+
+/**
+ * The monitor's parse of `info mtree`'s flags (args_type "flatview:-f,dispatch_tree:-d,owner:-o,disabled:-D"):
+ * each flag in that order, a flag that only comes later skips the current one, one that cannot come any more is
+ * an unsupported option, and whatever is left is extraneous. The flags given, or the monitor's complaint.
+ */
+function mtreeFlags(words: readonly string[]): Set<string> | string {
+  const order = ['f', 'd', 'o', 'D'];
+  const set = new Set<string>();
+  let at = 0;
+  for (let i = 0; i < order.length; i++) {
+    const w = words[at];
+    if (w === undefined || !w.startsWith('-')) continue;
+    if (w.length !== 2) throw new ModelLimit(`'info mtree ${words.join(' ')}'`);
+    if (w[1] === order[i]) {
+      set.add(w[1]);
+      at++;
+    } else if (!order.slice(i + 1).includes(w[1])) return `unsupported option ${w}`;
+  }
+  return at < words.length ? 'extraneous characters at the end of line' : set;
+}
 
 function info(state: MachineState, args: string[]): HmpResult {
   const [what, ...flags] = args;
@@ -114,7 +133,7 @@ const COMMANDS: Readonly<Record<string, HmpHandler>> = {
   },
   device_del: (state, rest, cmd) => {
     if (rest[0] === undefined) return stringExpected(state, cmd);
-    const r = unplugRequest(state, rest[0] ?? '');
+    const r = qmp_device_del(state, rest[0] ?? '');
     return r.ok ? text(r.state, '', r.fx) : text(state, errorLine(r.error.desc), r.fx);
   },
   object_add: (state, rest, cmd) => {
@@ -162,6 +181,12 @@ const COMMANDS: Readonly<Record<string, HmpHandler>> = {
       const b = ['on', 'yes', 'true', 'y'].includes(raw) ? true : ['off', 'no', 'false', 'n'].includes(raw) ? false : undefined;
       if (b === undefined) return text(state, errorLine(`Parameter '${prop}' expects 'on' or 'off'`));
       value = b;
+    } else if (typeof current.value === 'number' || typeof current.value === 'bigint') {
+      // The string input visitor's integers; other spellings (sizes, ranges) stay text, which the setters that
+      // take them refuse or leave not modelled.
+      if (/^-?\d+$/.test(raw)) value = BigInt(raw);
+    } else if (typeof current.value === 'object' && current.value !== null) {
+      throw new ModelLimit(`HMP 'qom-set' of the structured property ${prop}`);
     }
     // Other properties the model lets be set take strings (policy); the rest are refused whatever the value.
     const r = qomSet(state, path, prop, value);

@@ -8,8 +8,9 @@ import { E, ModelLimit, type QemuError } from '../errors';
 import { ghashKeys } from '../qom/ghash';
 import { PERIPHERAL, resolvePathAt, type QomNode } from '../qom/tree';
 import { qomGetBackend, qomListBackend, qomListObjects } from '../qom/objects';
-import { acpiDevicePath, machineTypeName, qomGetMachine, qomListMachine } from '../qom/machine';
+import { acpiDevicePath, machineTypeName, qomGetMachine, qomListMachine, qomSetMachine } from '../qom/machine';
 import { ich9PmBase, piix4PmBase } from '../acpi/pci-config';
+import { child, machineQomTree, printQomTree, type BoardNode } from '../qom/board-tree';
 import { qint } from '../selectors';
 
 export type QomAnswer = { ok: true; value: unknown } | { ok: false; error: QemuError };
@@ -234,6 +235,8 @@ export function qomSet(state: MachineState, path: string, prop: string, value: u
       }
       return { ok: false, error: generic('set-after-realize', `Attempt to set property '${prop}' on device '${d.id}' (type 'pc-dimm') after it was realized`) };
     }
+    case 'machine':
+      return qomSetMachine(state, prop, value);
     case 'root':
     case 'container': {
       const children = qomList(state, node.kind === 'root' ? '/' : node.path);
@@ -247,7 +250,15 @@ export function qomSet(state: MachineState, path: string, prop: string, value: u
 
 /** `info qom-tree PATH` for the subtrees the model builds: each object, then its children sorted by name. */
 export function infoQomTree(state: MachineState, path: string | undefined): string {
-  if (path === undefined) throw new ModelLimit("'info qom-tree' of the whole machine");
+  const dimmName = (d: Dimm) => d.path.slice(d.path.lastIndexOf('/') + 1);
+  // The board's objects: the whole /machine tree (the default path) or a subtree of it by its absolute path.
+  const boardTree = () => machineQomTree(state, (anon) => peripheralKids(anon));
+  if (path === undefined || path === '/machine' || path === '/machine/') return printQomTree(boardTree());
+  if (path.startsWith('/machine/') && !/^\/machine\/peripheral(-anon)?(\/|$)/.test(path)) {
+    let n: BoardNode | undefined = boardTree();
+    for (const part of path.slice('/machine/'.length).split('/').filter(Boolean)) n = child(n, part.replace(/\//g, '\\x2f'));
+    if (n) return printQomTree(n);
+  }
   if (path === acpiDevicePath(state)) throw new ModelLimit(`'info qom-tree ${path}'`);
   const node = resolve(state, path);
   if (!node) return `Path '${path}' could not be resolved.\r\n`;
@@ -256,12 +267,11 @@ export function infoQomTree(state: MachineState, path: string | undefined): stri
     const region = (qomListBackend(state, b) as { name: string; type: string }[]).find((p) => p.type === 'child<memory-region>')!;
     return { name: b.id, type: b.type, children: [{ name: region.name, type: 'memory-region', children: [] }] };
   };
-  const dimmName = (d: Dimm) => d.path.slice(d.path.lastIndexOf('/') + 1);
   const container = (name: string, kids: Tree[]): Tree => ({ name, type: 'container', children: kids });
-  const peripheralKids = (anon: boolean): Tree[] => {
+  function peripheralKids(anon: boolean): Tree[] {
     if (state.config.passiveDevices.some((p) => (p.id === undefined) === anon)) throw new ModelLimit(`'info qom-tree ${path}' with -device options other than pc-dimm`);
     return state.dimms.filter((d) => (d.id === undefined) === anon).map((d) => ({ name: dimmName(d), type: 'pc-dimm', children: [] }));
-  };
+  }
   let tree: Tree;
   switch (node.kind) {
     case 'backend':

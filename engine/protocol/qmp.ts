@@ -8,8 +8,7 @@ import { NO_EFFECTS, trace, type Effects, merge, nest } from '../effects';
 import type { Outcome } from '../outcome';
 import { deleteBackend } from '../devices/backends';
 import { objectAdd as addObject } from '../devices/object-add';
-import { addDevice, addDeviceFromJson } from '../devices/qdev';
-import { unplugRequest } from '../devices/unplug';
+import { addDevice, addDeviceFromJson, qmp_device_del } from '../devices/qdev';
 import { isIdentifier } from '../config/parse';
 import {
   pluggedMemory, qint, queryMemoryDevices, queryMemorySizeSummary,
@@ -107,7 +106,7 @@ function under(fn: string, o: Outcome<MachineState>): Outcome<MachineState> {
 function deviceDel(state: MachineState, args: Args): Reduced {
   const id = str(args, 'id');
   if (!id.ok) return refused(state, id.error);
-  return fromOutcome(state, unplugRequest(state, id.value));
+  return fromOutcome(state, qmp_device_del(state, id.value));
 }
 
 function qomGetCmd(state: MachineState, args: Args): Reduced {

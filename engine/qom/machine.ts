@@ -5,7 +5,8 @@
 // from pc with acpi=off.
 
 import type { MachineState } from '../state';
-import { E, ModelLimit, type QemuError } from '../errors';
+import { E, ModelLimit, generic, type QemuError } from '../errors';
+import { resolvePathAt } from './tree';
 import { deviceMemoryRegionSize, machineMemoryProperty, qint } from '../selectors';
 import type { Prop } from '../versions/monitor';
 
@@ -51,7 +52,21 @@ export function qomListMachine(state: MachineState): unknown[] {
 
 /** The ACPI device's QOM path (/machine/unattached/device[N], fixed by the board's creation order). */
 export function acpiDevicePath(state: MachineState): string {
-  return state.config.type === 'pc' ? state.config.qemu.monitor.pcAcpiDevicePath : '/machine/unattached/device[2]';
+  return boardDevicePath(state, state.config.type === 'pc' ? state.config.qemu.monitor.pcAcpiDevicePath : '/machine/unattached/device[2]');
+}
+
+/**
+ * A board device's path `/machine/unattached/device[N]...` as numbered on the default machine, renumbered
+ * for this one: QEMU numbers the devices it creates without a parent in creation order, so without an HPET
+ * (`hpet=off`, `-no-hpet`) the devices created after it move down one.
+ */
+export function boardDevicePath(state: MachineState, path: string): string {
+  const m = /^\/machine\/unattached\/device\[(\d+)\](.*)$/.exec(path);
+  if (!m) return path;
+  const n = Number(m[1]);
+  const hpetIndex = state.config.qemu.hpetUnattachedIndex[state.config.type];
+  const shift = state.config.hpet === false && n > hpetIndex ? -1 : 0;
+  return `/machine/unattached/device[${n + shift}]${m[2]}`;
 }
 
 function machineVersion(state: MachineState): [number, number] {
@@ -74,7 +89,7 @@ export function qomGetMachine(state: MachineState, prop: string): { ok: true; va
     // Machine-type default options: the 256 KiB SeaBIOS from pc 2.0 on; suppress-vmdesc on for pc 2.0 to 2.2.
     firmware: pc && major < 2 ? '' : 'bios-256k.bin',
     'memory-encryption': '', smp: { ...c.qemu.monitor.machineSmp },
-    'dump-guest-core': true, 'phandle-start': 0, dumpdtb: '', 'memory-backend': numaMemdevMode(state) ? '' : '/objects/pc.ram',
+    'dump-guest-core': c.dumpGuestCore !== false, 'phandle-start': 0, dumpdtb: '', 'memory-backend': numaMemdevMode(state) ? '' : '/objects/pc.ram',
     dtb: '', 'mem-merge': true, append: '', 'suppress-vmdesc': pc && major === 2 && minor <= 2, smm: 'auto', acpi: c.acpiOption ?? 'auto', pit: 'auto',
     pic: 'auto', 'x-oem-table-id': 'BXPC    ', 'bus-lock-ratelimit': 0, 'sgx-epc': [], 'x-oem-id': 'BOCHS ',
     'max-fw-size': 8388608, 'default-bus-bypass-iommu': false, 'device-memory-region-size': qint(deviceMemoryRegionSize(state)),
@@ -82,11 +97,88 @@ export function qomGetMachine(state: MachineState, prop: string): { ok: true; va
     'max-ram-below-4g': qint(c.maxRamBelow4g ?? (pc ? 0xe0000000n : 1n << 32n)), smbus: true,
     unattached: '/machine/unattached', fw_cfg: '/machine/fw_cfg', qtest: '/machine/qtest', 'peripheral-anon': '/machine/peripheral-anon',
     nvdimm: false, peripheral: '/machine/peripheral', 'nvdimm-persistence': '',
-    rtc_state: pc ? '/machine/unattached/device[9]' : '/machine/unattached/device[8]',
-    smram: pc ? '/machine/unattached/device[2]/smram[0]' : '/machine/q35/mch/smram[0]',
+    rtc_state: boardDevicePath(state, pc ? '/machine/unattached/device[9]' : '/machine/unattached/device[8]'),
+    smram: pc ? boardDevicePath(state, '/machine/unattached/device[2]/smram[0]') : '/machine/q35/mch/smram[0]',
     'cxl-fmw': [], 'acpi-device': acpiDevicePath(state), hmat: false, cxl: false, 'pcspk-audiodev': '',
     i440fx: '/machine/i440fx', q35: '/machine/q35', 'pc.ram[0]': '/machine/pc.ram[0]', 'device-memory[0]': '/machine/device-memory[0]',
     ...c.qemu.monitor.machineExtraValues(c.type),
   };
+  if (state.machineProps && Object.prototype.hasOwnProperty.call(state.machineProps, prop)) return { ok: true, value: state.machineProps[prop] };
   return { ok: true, value: values[prop] };
+}
+
+const ON_OFF_AUTO = ['on', 'off', 'auto'];
+const isInt = (v: unknown): v is number | bigint => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+/**
+ * qom-set /machine PROPERTY VALUE after the machine was created. Most machine properties are plain fields its
+ * setters store without looking at the realized board (qom-get reads them back; nothing the model shows changes),
+ * with the setters' own checks; children and constant links are not writable. Properties whose setters reach
+ * further (memory, smp, boot, lists) are not modelled.
+ */
+export function qomSetMachine(state: MachineState, prop: string, value: unknown): { ok: true; state: MachineState } | { ok: false; error: QemuError } {
+  const name = machineTypeName(state);
+  const fail = (error: QemuError) => ({ ok: false as const, error });
+  const set = (v: unknown) => ({ ok: true as const, state: { ...state, machineProps: { ...state.machineProps, [prop]: v } } });
+  if (prop === 'type') return fail(E.propertyNotWritable(name, prop));
+  const classType = classProps(state).find(([n]) => n === prop)?.[1];
+  const type = classType ?? (instanceProps(state).includes(prop) ? INSTANCE_TYPES[prop] : undefined);
+  if (type === undefined) return fail(E.propertyNotFound(name, prop));
+  const notModelled = () => {
+    throw new ModelLimit(`qom-set of /machine property '${prop}' to ${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
+  };
+  if (type.startsWith('child<') || prop === 'smram') return fail(E.propertyNotWritable(name, prop));
+  if (prop === 'device-memory-region-size') return fail(E.propertyNotWritable(name, prop));
+  // An alias of the RTC's read-only date / of the realized PC speaker's audiodev.
+  if (prop === 'rtc-time') return fail(E.propertyNotWritable('mc146818rtc', 'date'));
+  if (prop === 'pcspk-audiodev') {
+    return typeof value === 'string'
+      ? fail(generic('set-after-realize', "Attempt to set property 'audiodev' on anonymous device (type 'isa-pcspk') after it was realized"))
+      : notModelled();
+  }
+  if (type.startsWith('link<')) {
+    if (typeof value !== 'string') return notModelled();
+    const current = qomGetMachine(state, prop);
+    if (value === '' || (current.ok && current.value === value)) return set(value);
+    if (!value.startsWith('/')) return notModelled();
+    if (!resolvePathAt(state, { kind: 'root' }, value)) return fail(E.deviceNotFound(value));
+    return notModelled();
+  }
+  switch (type) {
+    case 'bool':
+      return typeof value === 'boolean' ? set(value) : fail(E.invalidParameterType(prop, 'boolean'));
+    case 'string':
+    case 'str': {
+      if (typeof value !== 'string') return fail(E.invalidParameterType(prop, 'string'));
+      if (prop === 'x-oem-id' && bytes(value) > 6) return fail(generic('oem-id', 'User specified x-oem-id value is bigger than 6 bytes in size'));
+      if (prop === 'x-oem-table-id' && bytes(value) > 8) return fail(generic('oem-table-id', 'User specified x-oem-table-id value is bigger than 8 bytes in size'));
+      if (prop === 'memory-encryption') return value === '' ? notModelled() : fail(generic('memory-encryption', `No such memory encryption object '${value}'`));
+      if (prop === 'smbios-entry-point-type') {
+        const allowed = state.config.qemu.version === '7.2' ? ['32', '64'] : ['32', '64', 'auto'];
+        return allowed.includes(value) ? set(value) : fail(generic('bad-enum', `Parameter '${prop}' does not accept value '${value}'`));
+      }
+      if (prop === 'nvdimm-persistence') {
+        return ['cpu', 'mem-ctrl'].includes(value) ? set(value) : fail(generic('nvdimm-persistence', `-machine nvdimm-persistence=${value}: unsupported option`));
+      }
+      return set(value);
+    }
+    case 'OnOffAuto':
+      if (typeof value !== 'string') return fail(E.invalidParameterType(prop, 'string'));
+      return ON_OFF_AUTO.includes(value) ? set(value) : fail(generic('bad-enum', `Parameter '${prop}' does not accept value '${value}'`));
+    case 'int':
+      return isInt(value) ? set(value) : notModelled();
+    case 'uint64_t':
+    case 'size': {
+      if (!isInt(value) || BigInt(value) < 0n) return notModelled();
+      const v = BigInt(value);
+      if (prop === 'max-ram-below-4g' && v > 1n << 32n) {
+        return fail(generic('max-ram-below-4g', `Machine option 'max-ram-below-4g=${v}' expects size less than or equal to 4G`));
+      }
+      if (prop === 'max-fw-size' && v > 16n << 20n) return notModelled();
+      return set(value);
+    }
+    default:
+      return notModelled();
+  }
 }

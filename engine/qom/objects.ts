@@ -16,7 +16,7 @@ export function objectsInListOrder(state: MachineState): readonly MemoryBackend[
 /** query-memdev: one Memdev per backend (keys in the order QEMU's output visitor leaves them). */
 export function queryMemdev(state: MachineState): unknown[] {
   return objectsInListOrder(state).map((b) => ({
-    share: b.props.share, reserve: b.props.reserve, prealloc: b.props.prealloc, 'host-nodes': [], size: qint(b.size),
+    share: b.props.share, reserve: b.props.reserve, prealloc: b.props.prealloc, 'host-nodes': [...(b.props.hostNodes ?? [])], size: qint(b.size),
     merge: b.props.merge, dump: b.props.dump, policy: b.props.policy, id: b.id,
   }));
 }
@@ -27,7 +27,7 @@ export function infoMemdev(state: MachineState): string {
   for (const b of objectsInListOrder(state)) {
     out += `memory backend: ${b.id}\r\n  size:  ${b.size}\r\n  merge: ${b.props.merge}\r\n  dump: ${b.props.dump}\r\n`
       + `  prealloc: ${b.props.prealloc}\r\n  share: ${b.props.share}\r\n  reserve: ${b.props.reserve}\r\n`
-      + `  policy: ${b.props.policy}\r\n  host nodes: \r\n`;
+      + `  policy: ${b.props.policy}\r\n  host nodes: ${(b.props.hostNodes ?? []).join(' ')}\r\n`;
   }
   return out + '\r\n';
 }
@@ -68,7 +68,7 @@ export function qomGetBackend(state: MachineState, b: MemoryBackend, prop: strin
   const values: Record<string, unknown> = {
     type: b.type, share: b.props.share, size: qint(b.size), dump: b.props.dump, 'prealloc-threads': 1,
     'x-use-canonical-path-for-ramblock-id': memfd && state.config.flags.canonicalPathRamblockId,
-    policy: b.props.policy, 'prealloc-context': '', prealloc: b.props.prealloc, reserve: b.props.reserve, 'host-nodes': [],
+    policy: b.props.policy, 'prealloc-context': '', prealloc: b.props.prealloc, reserve: b.props.reserve, 'host-nodes': [...(b.props.hostNodes ?? [])],
     merge: b.props.merge, [child]: `/objects/${b.id}/${child}`,
     ...(memfd ? { hugetlb: false, seal: true, hugetlbsize: 0 } : {}),
   };

@@ -4,6 +4,9 @@
 
 import type { Dimm, MachineState, MemoryBackend } from '../state';
 import { ModelLimit } from '../errors';
+import { event, merge, trace, type Transition } from '../effects';
+import { ghashRemove } from './ghash';
+import { withoutDimm } from '../devices/placement';
 
 export type QomNode =
   | { readonly kind: 'root' }
@@ -92,3 +95,17 @@ export function resolvePathAt(state: MachineState, base: QomNode, path: string):
 }
 
 export const PERIPHERAL: QomNode = { kind: 'container', path: '/machine/peripheral' };
+
+/**
+ * object_unparent of an unplugged pc-dimm (qom/object.c → device_unparent): it leaves the composition tree
+ * (/machine/peripheral or peripheral-anon) and QEMU emits DEVICE_DELETED.
+ */
+export function object_unparent(state: MachineState, dimm: Dimm, depth: number): Transition<MachineState> {
+  const next: MachineState = {
+    ...state,
+    dimms: withoutDimm(state.dimms, dimm.path),
+    peripheral: dimm.id === undefined ? state.peripheral : ghashRemove(state.peripheral, dimm.id),
+  };
+  const data = dimm.id !== undefined ? { device: dimm.id, path: dimm.path } : { path: dimm.path };
+  return { state: next, fx: merge(trace('object_unparent', 'DEVICE_DELETED', depth), event('DEVICE_DELETED', data)) };
+}

@@ -11,11 +11,15 @@ export type Hunk = readonly [number, number, ...string[]];
 export interface Board {
   /** `info qtree` lines of a machine type (split at \r\n; the last one empty), markers not yet filled in. */
   readonly qtreeLines: (type: 'pc' | 'q35', machineName: string) => readonly string[];
+  /** `info qom-tree` (/machine) lines of a machine type booted with `-m 1G` and nothing else. */
+  readonly qomTreeLines: (type: 'pc' | 'q35', machineName: string) => readonly string[];
 }
 
 interface BoardData {
   readonly qtree: Readonly<Record<'pc' | 'q35', readonly string[]>>;
   readonly qtreeEdits: Readonly<Record<string, readonly Hunk[]>>;
+  readonly qomTree: Readonly<Record<'pc' | 'q35', readonly string[]>>;
+  readonly qomTreeEdits: Readonly<Record<string, readonly Hunk[]>>;
 }
 
 /** A line QEMU prints from the configuration rather than the machine type: NUL, then what decides it. */
@@ -34,12 +38,15 @@ export function applyHunks(lines: readonly string[], hunks: readonly Hunk[] | un
 function load(text: string): Board {
   const data = JSON.parse(text) as BoardData;
   const cache = new Map<string, readonly string[]>();
+  const lines = (what: 'qtree' | 'qomTree', type: 'pc' | 'q35', machineName: string) => {
+    const key = `${what} ${machineName}`;
+    let l = cache.get(key);
+    if (!l) cache.set(key, (l = applyHunks(data[what][type], data[`${what}Edits`][machineName])));
+    return l;
+  };
   return {
-    qtreeLines: (type, machineName) => {
-      let l = cache.get(machineName);
-      if (!l) cache.set(machineName, (l = applyHunks(data.qtree[type], data.qtreeEdits[machineName])));
-      return l;
-    },
+    qtreeLines: (type, machineName) => lines('qtree', type, machineName),
+    qomTreeLines: (type, machineName) => lines('qomTree', type, machineName),
   };
 }
 

@@ -27,6 +27,8 @@ export const QEMU_10_0: QemuVersionData = {
     // qemu_ram_alloc_from_fd: the memfd's file is smaller than the page-aligned size (named by its region)
     backingStoreMismatch: (fileSize, size, name) =>
       generic('backing-store-mismatch', `${name} backing store size ${hex(fileSize)} is too small for 'size' option ${hex(size)} plus 'offset' option 0x0`),
+    // the audiodev property's setter (audio_be_by_name)
+    audiodevNotFound: (_driver, id) => generic('audiodev-not-found', `audiodev '${id}' not found`),
   },
   unsupportedMachine: (name) => `unsupported machine type: "${name}"`,
   // The machine's device-memory-region-size property is gone (qom-get: Property '...' not found).
@@ -46,7 +48,12 @@ export const QEMU_10_0: QemuVersionData = {
   memfdCprFds: true,
   // irq_intercept_in on a bus: DEVICE() asserts and QEMU aborts.
   qtestDeviceCastAborts: true,
-  // -no-hpet is gone (QEMU 9.0); `-M ...,hpet=off` is the spelling now (not modelled).
+  pciCommandHookCoversWord: true,
+  // -no-hpet is gone (deprecated in 8.0, removed in 9.0): libvirt 11.3 writes `-machine ...,hpet=off` instead.
   removedOptions: ['-no-hpet'],
+  // qom-list /machine/unattached: device[6] (pc) / device[5] (q35) is the hpet
+  hpetUnattachedIndex: { pc: 6, q35: 5 },
+  // audio_get_default_audio_be finds no driver on the referee host: every sound device needs audiodev=.
+  defaultAudioBackend: false,
   monitor: MONITOR_10_0,
 };

@@ -68,8 +68,27 @@ export interface QemuVersionData {
   readonly memfdCprFds: boolean;
   /** qtest irq_intercept_* on a QOM object that is not a device (a bus) aborts QEMU (checked QOM casts). */
   readonly qtestDeviceCastAborts: boolean;
-  /** Command-line options this release no longer has (`-no-hpet: invalid option`, before anything else runs). */
-  readonly removedOptions?: readonly string[];
+  /**
+   * pci_default_write_config re-sends the INTx levels (pci_update_irq_disabled) after a write that covers the
+   * command register's low byte only (7.2: range_covers_byte(PCI_COMMAND)), or any byte of it (10.0).
+   */
+  readonly pciCommandHookCoversWord: boolean;
+  /**
+   * Options this release no longer has: its first pass over the command line stops at one with
+   * `OPTION: invalid option` before anything else is looked at (10.0: `-no-hpet`, now `-M ...,hpet=off`).
+   */
+  readonly removedOptions: readonly string[];
+  /**
+   * A sound device (AC97, hda-duplex/-micro/-output) without `audiodev=`: 7.2 falls back to a default audio
+   * backend and starts; 10.0 looks for a default driver and, on the referee host (no sound system), refuses
+   * with `no default audio driver available`.
+   */
+  readonly defaultAudioBackend: boolean;
+  /**
+   * The HPET's number among the board's devices in /machine/unattached (device[N], numbered in creation
+   * order on the default machine: one CPU): without it (`hpet=off`) the devices created after it move down one.
+   */
+  readonly hpetUnattachedIndex: Readonly<Record<MachineType, number>>;
   /** What the monitor shows differently (engine/versions/monitor.ts). */
   readonly monitor: MonitorData;
 }

@@ -15,6 +15,8 @@ export const LIBVIRT_11_3: LibvirtVersion = {
   // real-q35-legacy-pci, real-q35-spice-desktop (qxl first), real-vi-fedora-q35: the recorded QEMU 10.0.2 has no
   // spice module (qemu-system-modules-spice is not part of the recorder's tree), so no qxl and no spice
   qemuLacks: { videoModels: ['qxl'], graphics: ['spice'] },
+  // the recorder's QEMU log: -machine pc-i440fx-7.2,usb=off,dump-guest-core=off,hpet=off,acpi=on (machine-props-*)
+  machineOption: { hpet: 'machine-property', acpiOn: true },
   // base-inside-dimm, busy-slot-base, overlap-*, define-overlap-cold; order-slot-before-node; slot-count
   memory: { conflicts: 'address-ranges', targetNodeCheck: 'after-address', slotCount: 'slots-needed-last' },
 };

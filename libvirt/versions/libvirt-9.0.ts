@@ -9,5 +9,7 @@ export const LIBVIRT_9_0: LibvirtVersion = {
   addressType: { missing: 'internal-error', unknown: 'unsupported-configuration' },
   define: { numaAutoAdd: false, maxMemoryNeedsSlots: true },
   qemuLacks: { videoModels: [], graphics: [] },
+  // the recorder's QEMU log: -machine pc-i440fx-7.2,usb=off,dump-guest-core=off -no-hpet
+  machineOption: { hpet: 'no-hpet', acpiOn: false },
   memory: { conflicts: 'slot-then-base', targetNodeCheck: 'before-address', slotCount: 'device-count-first' },
 };

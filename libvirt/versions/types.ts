@@ -40,6 +40,13 @@ export interface LibvirtVersion {
     readonly videoModels: readonly string[];
     readonly graphics: readonly string[];
   };
+  /**
+   * The `-machine` option (qemuBuildMachineCommandLine), besides `usb=off,dump-guest-core=off` which both write:
+   * `<timer name='hpet' present='no'/>` as QEMU 7.2's `-no-hpet` (9.0) or as the machine property `hpet=off`
+   * (11.3; QEMU 10.0 has no -no-hpet), and whether `<acpi/>` is written as `acpi=on` (11.3; qom-get
+   * /machine acpi then says "on", not "auto").
+   */
+  readonly machineOption: { readonly hpet: 'no-hpet' | 'machine-property'; readonly acpiOn: boolean };
   /** Memory device checks (qemuDomainDefValidateMemoryHotplug and friends). */
   readonly memory: {
     /**
