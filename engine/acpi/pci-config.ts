@@ -11,6 +11,8 @@ import { ich9SetSci } from './gpe';
 import { setPmBase } from '../machine/memory-map';
 import type { AcpiState, PciFunction } from './types';
 import { ModelLimit } from '../errors';
+import { setGsi } from '../irq/gsi';
+import { qemuOf } from '../versions';
 
 /** Config space images at reset (TCG), 256 bytes each, as QEMU 7.2.22 answers them. */
 const IMAGES: Readonly<Record<string, string>> = {
@@ -207,15 +209,16 @@ export function pciDataWrite(state: MachineState, addr: number, val: number, len
   if (WITH_BARS.has(f.name) && overlaps(off, n, 0x04, 1) && (config[0x04] & 3) !== (f.config[0x04] & 3)) {
     throw new ModelLimit(`a PCI configuration write to ${f.name}'s command register turning its BARs' decoding on or off (pci_update_mappings)`);
   }
-  // INTX_DISABLE (command bit 10) toggled: pci_update_irq_disabled re-sends each INTx pin's level through the
-  // bus's map_irq. PIIX3 drops them (PIRQ routing disabled, and its writes are refused); ICH9 sets the routed
-  // IOAPIC input and the PIRQ's i8259 input (ich9_lpc_set_irq), which the model does not route.
-  if (state.acpi.device === 'ich9' && overlaps(off, n, 0x05, 1) && (config[0x05] & 0x04) !== (f.config[0x05] & 0x04)) {
-    throw new ModelLimit(`a PCI configuration write toggling ${f.name}'s INTX_DISABLE (ich9_lpc_set_irq for each INTx pin)`);
-  }
+  const commandHook = qemuOf(state.config).pciCommandHookCoversWord ? overlaps(off, n, 0x04, 2) : overlaps(off, n, 0x04, 1);
+  const intxToggled = commandHook && (config[0x05] & 0x04) !== (f.config[0x05] & 0x04);
   const pci = state.acpi.pci.map((p) => (p === f ? { ...f, config } : p));
-  const next: MachineState = { ...state, acpi: { ...state.acpi, pci } };
-  const fx = trace('pci_host_config_write_common', `${f.name} 0x${off.toString(16)} = 0x${(val >>> 0).toString(16)} (${len})`);
+  let next: MachineState = { ...state, acpi: { ...state.acpi, pci } };
+  let fx = trace('pci_host_config_write_common', `${f.name} 0x${off.toString(16)} = 0x${(val >>> 0).toString(16)} (${len})`);
+  if (intxToggled && state.acpi.device === 'ich9') {
+    const t = ich9UpdateIrqDisabled(next, f.devfn);
+    next = t.state;
+    fx = merge(fx, t.fx);
+  }
   if (f.devfn === PIIX4_PM_DEVFN && state.acpi.device === 'piix4' && (overlaps(off, n, 0x80, 1) || overlaps(off, n, 0x40, 4))) {
     const pm = piix4PmBase(next.acpi)!;
     const m = setPmBase(next.mem, BigInt(pm.base), pm.enabled, next.config.accel);
@@ -226,6 +229,36 @@ export function pciDataWrite(state: MachineState, addr: number, val: number, len
     return ich9PmbaseSciUpdate(next, fx);
   }
   return done(next, fx);
+}
+
+/** ich9_cc_init/ich9_cc_update: the PIRQ (0-7 = A-H) each INTx pin of a slot is wired to. */
+function ich9Pirq(slot: number, intx: number): number {
+  if (slot === 30) return intx + 4; // the DMI-to-PCI bridge: INT[A-D] → PIRQ[E-H]
+  if (slot >= 25) return intx; // D25IR..D31IR at their default 0x3210: INT[A-D] → PIRQ[A-D]
+  return ((slot + intx) % 4) + 4;
+}
+
+/**
+ * pci_update_irq_disabled after INTX_DISABLE changed: each of the 4 INTx pins goes through ich9_lpc_map_irq to
+ * ich9_lpc_set_irq, which sets the PIRQ's IOAPIC input (GSI 16 + PIRQ, or'ed with the SCI there) and then the
+ * PIRQ's i8259 input (its routing register; 0x80, disabled, still names IRQ 0). No device asserts INTx here.
+ * PIIX3 drops them all (its routing is disabled and routing writes are refused), so only ICH9 gets here.
+ */
+function ich9UpdateIrqDisabled(state: MachineState, devfn: number): Transition<MachineState> {
+  let t: Transition<MachineState> = done(state, trace('pci_update_irq_disabled', `devfn 0x${devfn.toString(16)}: 4 INTx pins re-sent`, 1));
+  for (let intx = 0; intx < 4; intx++) {
+    const pirq = ich9Pirq(devfn >> 3, intx);
+    const gsi = 16 + pirq;
+    const a = t.state.acpi;
+    const apic = setGsi(t.state, gsi, gsi === a.sciGsi ? a.sciLevel : 0, 2);
+    const lpc = findFn(apic.state.acpi, ICH9_LPC_DEVFN)!;
+    const route = lpc.config[pirq < 4 ? 0x60 + pirq : 0x68 + pirq - 4];
+    const picIrq = route & 0x0f;
+    const picLevel = picIrq === apic.state.acpi.sciGsi ? apic.state.acpi.sciLevel : 0;
+    const pic = setGsi(apic.state, picIrq, picLevel, 2);
+    t = { state: pic.state, fx: merge(t.fx, merge(apic.fx, pic.fx)) };
+  }
+  return t;
 }
 
 /** ich9_lpc_pmbase_sci_update: remap the PM block, then re-route the SCI (moving a raised SCI). */
