@@ -76,6 +76,14 @@ export const E = {
     generic('set-after-realize', `Attempt to set link property '${prop}' on device '${id}' (type 'pc-dimm') after it was realized`),
   setPropertyAfterRealize: (id: string | undefined, prop: string) =>
     generic('set-after-realize', `Attempt to set property '${prop}' on device '${id}' (type 'pc-dimm') after it was realized`),
+  setAnonymousPropertyAfterRealize: (prop: string, type: string) =>
+    generic('set-after-realize', `Attempt to set property '${prop}' on anonymous device (type '${type}') after it was realized`),
+
+  // --- /machine properties (qom-set) ---
+  oemIdTooLong: (prop: 'x-oem-id' | 'x-oem-table-id', max: number) => generic(prop === 'x-oem-id' ? 'oem-id' : 'oem-table-id', `User specified ${prop} value is bigger than ${max} bytes in size`),
+  noMemoryEncryptionObject: (id: string) => generic('memory-encryption', `No such memory encryption object '${id}'`),
+  nvdimmPersistence: (value: string) => generic('nvdimm-persistence', `-machine nvdimm-persistence=${value}: unsupported option`),
+  maxRamBelow4gTooBig: (v: bigint) => generic('max-ram-below-4g', `Machine option 'max-ram-below-4g=${v}' expects size less than or equal to 4G`),
 
   // --- backends (object-add / object-del) ---
   backendSizeZero: (type: string) => generic('backend-size-zero', `property 'size' of ${type} doesn't take value '0'`),
