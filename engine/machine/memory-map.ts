@@ -132,11 +132,11 @@ function portIds(ports: readonly Port[]): string[] {
   return ports.map((p) => (count.get(p[3])! > 1 ? `${p[3]}@0x${p[0].toString(16)}` : p[3]));
 }
 
-function mapPorts(r: Regions, parent: string, ports: readonly Port[], accel: MemAccel): Regions {
+function mapPorts(r: Regions, parent: string, ports: readonly Port[], accel: MemAccel, renamed: Readonly<Record<string, string>> = {}): Regions {
   const ids = portIds(ports);
   let out = r;
   ports.forEach(([port, size, prio, name], i) => {
-    const shown = accel === 'kvm' ? KVM_NAMES[name] ?? name : name;
+    const shown = accel === 'kvm' ? KVM_NAMES[name] ?? renamed[name] ?? name : renamed[name] ?? name;
     out = map(out, parent, BigInt(port), { id: ids[i], name: shown, size: BigInt(size), kind: 'io', priority: prio });
   });
   return out;
@@ -233,7 +233,7 @@ function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regi
     const pmAcpi = config.type === 'q35' || config.acpi;
     // Versioned machines: compat properties remove some fixed ports.
     const absent = new Set([...(config.flags.fwCfgDma ? [] : ['fwcfg.dma']), ...(q35 && !config.flags.ich9AcpiPciHotplug ? ['acpi-pci-hotplug'] : [])]);
-    r = mapPorts(r, IO_ID, (q35 ? Q35_PORTS : PC_PORTS).filter((p) => !absent.has(p[3])), accel);
+    r = mapPorts(r, IO_ID, (q35 ? Q35_PORTS : PC_PORTS).filter((p) => !absent.has(p[3])), accel, config.qemu.regionNames);
     r = map(r, 'rtc', 0n, { id: 'rtc-index', name: 'rtc-index', size: 1n, kind: 'io' });
     if (!q35 && config.acpi) r = mapPorts(r, IO_ID, PC_ACPI_PORTS, accel);
     // The block belongs to the ACPI PM device: ICH9-LPC exists even with acpi=off, PIIX4_PM does not.
@@ -361,6 +361,35 @@ export function pmBlockId(mem: MemoryState): string | undefined {
  * when non-zero and ACPI_EN): enable/disable the PM block and move it, in one transaction (enable, then move,
  * as pm_io_space_update / ich9_pm_iospace_update do). Works for both machine types; a no-op without PM block.
  */
+/**
+ * pam_update for the 13 PAM segments (i440fx_update_memory_mappings / mch_update_pam): each segment's 2-bit
+ * attribute (PAM0's high nibble for 0xf0000; then the low, high nibble of each following register for the
+ * 16 KiB segments from 0xc0000) enables one of its four aliases: 0 PCI, 1 RAM read-only, 2 PCI for reads
+ * (RAM-backed `pam-pci`), 3 RAM.
+ */
+export function setPam(mem: MemoryState, regs: readonly number[], accel: MemAccel = 'tcg'): Transition<MemoryState> {
+  return memTransaction(mem, (r0) => {
+    let r = r0;
+    for (let n = 0; n < PAM_COUNT; n++) {
+      const attr = (regs[Math.ceil(n / 2)] >> (n & 1 ? 0 : 4)) & 3;
+      const ids = [pamPciId(n), `pam-rom#${n}`, `pam-pci-ram#${n}`, `pam-ram#${n}`];
+      ids.forEach((id, i) => { if (r.get(id)) r = setEnabled(r, id, i === attr); });
+    }
+    return r;
+  }, accel);
+}
+
+/**
+ * A PCI function's bus-master address space follows its command register's BUS_MASTER bit when the guest
+ * writes the register (pci_default_write_config); a reset clears the bit but leaves the region as it was.
+ */
+export function setBusMaster(mem: MemoryState, fn: string, enabled: boolean, accel: MemAccel = 'tcg'): Transition<MemoryState> {
+  const id = `bm:${fn}:alias`;
+  const r = mem.regions.get(id);
+  if (!r || r.enabled === enabled) return done(mem);
+  return memTransaction(mem, (rs) => setEnabled(rs, id, enabled), accel);
+}
+
 export function setPmBase(mem: MemoryState, base: bigint, enabled: boolean, accel: MemAccel = 'tcg'): Transition<MemoryState> {
   const id = pmBlockId(mem);
   if (!id) return done(mem);
