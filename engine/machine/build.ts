@@ -119,14 +119,15 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   };
   // The main RAM backend: pc.ram, or the -numa memdevs (mapped by the board, so never pluggable).
   if (numaMemdevs.length === 0) {
-    const r = addBackend(state, 'memory-backend-ram', 'pc.ram', config.ramSize, true);
+    const r = addBackend(state, 'memory-backend-ram', 'pc.ram', config.ramSize, true, backendProps('memory-backend-ram', { dump: config.dumpGuestCore !== false }));
     if (!r.ok) return refused(r.error);
     state = r.state;
   }
   for (const b of config.backends) {
     const internal = numaMemdevs.some((n) => n.memdev === b.id);
     const file = b.type === 'memory-backend-file' ? { memPath: b.memPath ?? '', discardData: b.bools?.['discard-data'] ?? false } : undefined;
-    const r = addBackend(state, b.type, b.id, b.size, internal, backendProps(b.type, b.bools, { policy: b.policy, hostNodes: b.hostNodes }), file);
+    // host_memory_backend_init: dump starts from the machine's dump-guest-core.
+    const r = addBackend(state, b.type, b.id, b.size, internal, backendProps(b.type, { dump: config.dumpGuestCore !== false, ...b.bools }, { policy: b.policy, hostNodes: b.hostNodes }), file);
     if (!r.ok) return refused(atOption(`-object ${b.text}`, r.error));
     state = r.state;
   }
