@@ -4,7 +4,7 @@
 
 import type { BackendOption, DimmOption, MachineClassFlags, MachineConfig, MachineType, NumaNodeOption, Accel, PassiveDeviceOption, PassiveDriver } from './types';
 import { PASSIVE_DEVICES } from './types';
-import { E, atOption, generic, type QemuError } from '../errors';
+import { E, atOption, type QemuError } from '../errors';
 import { MiB, parseQemuSize, U64_MAX } from '../units';
 import { DEFAULT_QEMU_VERSION, qemuVersionData, type QemuVersion, type QemuVersionData } from '../versions';
 import { versionLe } from '../versions/types';
@@ -363,7 +363,7 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
 
 function finish(acc: Acc, commandLine: string): ParseResult {
   // select_machine runs before the memory options are applied.
-  if (acc.machineRefused !== undefined) return refused({ code: 'unsupported-machine', class: 'GenericError', desc: acc.machineRefused });
+  if (acc.machineRefused !== undefined) return refused(E.unsupportedMachine(acc.machineRefused));
   const machine = (acc.machine ?? resolveMachine('pc', acc.qemu)) as MachineName;
   const flags = machineFlags(machine);
   // machine_set_mem: suffix-less size means MiB; rounded up to 8 KiB.

@@ -9,7 +9,7 @@ import { E, atOption, type QemuError } from '../errors';
 import { computeLayout } from './layout';
 import { buildMemory } from './memory-map';
 import { initAcpi, initIrq } from '../acpi/init';
-import { addBackend, backendProps, hostBindingError, PREALLOC_RESERVE, backendRegionName } from '../devices/backends';
+import { addBackend, backendProps, hostBindingError, backendRegionName } from '../devices/backends';
 import { addDevice } from '../devices/qdev';
 import { emptyGHash, ghashInsert } from '../qom/ghash';
 import { merge, traceOnly, type Effects } from '../effects';
@@ -53,7 +53,7 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   // qemu_create_late_backends: memory backends are completed after the machine options (no option
   // location any more, so no prefix). Ids were already checked while the options were parsed.
   for (const b of config.backends) {
-    if (b.bools?.prealloc && b.bools.reserve === false) return refused(PREALLOC_RESERVE);
+    if (b.bools?.prealloc && b.bools.reserve === false) return refused(E.preallocReserve());
     if (b.size === 0n) return refused(E.backendSizeZero(b.type));
     if (b.type === 'memory-backend-memfd' && b.size % 4096n !== 0n) return refused(messagesOf(config.qemu).backingStoreMismatch(b.size, ((b.size + 4095n) / 4096n) * 4096n, backendRegionName(config, b.type, b.id)));
     const bind = hostBindingError(backendProps(b.type, b.bools, { policy: b.policy, hostNodes: b.hostNodes }));
@@ -99,9 +99,9 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   if (!laid.ok) return refused(laid.error);
   if (config.badGlobal) {
     const g = config.badGlobal;
-    return refused({ code: 'global-not-applied', class: 'GenericError', desc: `can't apply global ${g.text}: Property '${g.property}' not found` });
+    return refused(E.globalNotApplied(g.text, g.property));
   }
-  const layout = laid.layout;
+  const layout = laid.value;
 
   const mem = buildMemory(config, layout);
   let state: MachineState = {

@@ -2,8 +2,9 @@
 // (hw/i386/pc_piix.c, pc_q35.c, pc.c), including the AMD 1 TiB relocation and the phys-bits check.
 
 import type { MachineConfig } from '../config/types';
-import { E, type QemuError } from '../errors';
+import { E } from '../errors';
 import { GiB, alignUp } from '../units';
+import type { Checked } from '../outcome';
 
 export interface Layout {
   readonly below4g: bigint;
@@ -31,7 +32,7 @@ const PCI_HOLE64_SIZE = { pc: 0x80000000n, q35: 0x800000000n } as const;
 const ACPI_MAX_RAM_SLOTS = 256n;
 const TARGET_PAGE_SIZE = 4096n;
 
-export type LayoutResult = { readonly ok: true; readonly layout: Layout } | { readonly ok: false; readonly error: QemuError };
+export type LayoutResult = Checked<Layout>;
 
 function splitRam(c: MachineConfig): { below: bigint; above: bigint; warnings: string[] } {
   const warnings: string[] = [];
@@ -120,5 +121,5 @@ export function computeLayout(c: MachineConfig): LayoutResult {
   }
   let cpuNode = 0;
   for (const n of c.numa) if (n.cpus?.includes(0)) cpuNode = n.nodeid;
-  return { ok: true, layout: { below4g: below, above4g: above, aboveStart, deviceMemory, numNodes, nodeMem, cpuNode, physBits, warnings } };
+  return { ok: true, value: { below4g: below, above4g: above, aboveStart, deviceMemory, numNodes, nodeMem, cpuNode, physBits, warnings } };
 }
