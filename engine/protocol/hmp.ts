@@ -14,6 +14,7 @@ import { infoQomTree, qomGet, qomList, qomSet } from './qmp-qom';
 import { infoMtree } from '../memory/mtree';
 import { infoIrq, infoPic } from './hmp-irq';
 import { infoQtree } from './hmp-qtree';
+import { withOwners } from './hmp-mtree-owners';
 import { deleteBackend } from '../devices/backends';
 import { objectAdd } from '../devices/object-add';
 import { addDevice, qmp_device_del } from '../devices/qdev';
@@ -36,10 +37,9 @@ const INFO: Readonly<Record<string, InfoHandler>> = {
     if (typeof f === 'string') return text(state, HMP.badArgument('mtree', f, 'info mtree'));
     const flat = f.has('f');
     // -d (the dispatch tree) only means something with -f: without it QEMU prints the plain tree.
-    if ((flat && f.has('d')) || f.has('o')) {
-      throw new ModelLimit(`'info mtree ${flags.join(' ')}' (the model prints 'info mtree [-f] [-D]'; -d only without -f; -o not modelled)`);
-    }
-    return text(state, infoMtree(state.mem, { flat, accel: state.config.accel, disabled: f.has('D') }));
+    if (flat && f.has('d')) throw new ModelLimit(`'info mtree ${flags.join(' ')}' (the dispatch tree is not modelled)`);
+    const out = infoMtree(state.mem, { flat, accel: state.config.accel, disabled: f.has('D') });
+    return text(state, f.has('o') ? withOwners(state, out, flat) : out);
   },
   memdev: (state) => text(state, infoMemdev(state)),
   'qom-tree': (state, args) => text(state, infoQomTree(state, args[0])),
