@@ -36,6 +36,8 @@ export const E = {
     generic('reserved-ram-name', `object name '${id}' is reserved for the default RAM backend, it can't be used for any other purposes. Change the object's 'id' to something else`),
   numaMaxNodes: (node: number) => generic('numa-max-nodes', `Max number of NUMA nodes reached: ${node}`),
   numaDuplicateNode: (node: number) => generic('numa-duplicate-node', `Duplicate NUMA nodeid: ${node}`),
+  numaMemMixed: () => generic('numa-mem-mixed', 'numa configuration should use either mem= or memdev=,mixing both is not allowed'),
+  numaMemUnsupported: () => generic('numa-mem-unsupported', 'Parameter -numa node,mem is not supported by this machine type'),
   numaNodeMissing: (node: number) => generic('numa-node-missing', `numa: Node ID missing: ${node}`),
   numaCpuIndex: (cpu: number, max: number) => generic('numa-cpu-index', `CPU index (${cpu}) should be smaller than maxcpus (${max})`),
   numaCpuAssigned: (node: number) => generic('numa-cpu-assigned', `CPU is already assigned to node-id: ${node}`),

@@ -81,6 +81,7 @@ function machineFlags(m: MachineName): MachineClassFlags {
     ich9AcpiPciHotplug: !le(6, 0),
     ioapicVersion: le(2, 7) ? 0x11 : 0x20,
     biosSize: pc && le(1, 7) ? 0x20000n : 0x40000n,
+    numaMemSupported: le(5, 0),
   };
 }
 
@@ -271,11 +272,17 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       let nodeid: number | undefined;
       let memdev: string | undefined;
       const cpus: number[] = [];
+      let mem: bigint | undefined;
       for (const [k, v] of kv.slice(1)) {
         if (k === 'nodeid') {
           if (!/^\d+$/.test(v)) return unsupported(`-numa ${arg}: nodeid must be a number`);
           nodeid = Number(v);
         } else if (k === 'memdev') memdev = v;
+        else if (k === 'mem') {
+          // parse_numa: the legacy suffix-less format is MiB (qemu_strtosz_MiB).
+          mem = parseQemuSize(v, 'M');
+          if (mem === undefined) return unsupported(`-numa ${arg}: invalid size '${v}'`);
+        }
         else if (k === 'cpus') {
           const r = /^(\d+)(?:-(\d+))?$/.exec(v);
           if (!r || Number(r[2] ?? r[1]) < Number(r[1]) || Number(r[2] ?? r[1]) > 0xffff) return unsupported(`-numa ${arg}: cpus '${v}' (the model reads cpus=N or cpus=N-M)`);
@@ -283,7 +290,7 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
         }
         else return unsupported(`unsupported property '${k}' in '-numa ${arg}'`);
       }
-      acc.numa.push({ nodeid: nodeid ?? acc.numa.length, memdev, text: arg, ...(cpus.length ? { cpus } : {}) });
+      acc.numa.push({ nodeid: nodeid ?? acc.numa.length, memdev, text: arg, ...(cpus.length ? { cpus } : {}), ...(mem !== undefined ? { mem } : {}) });
       return undefined;
     }
     case '-device': {

@@ -25,6 +25,8 @@ export interface MachineClassFlags {
   readonly ioapicVersion: number;
   /** The default firmware's size: bios-256k.bin, or bios.bin (128 KiB) where the type has no default firmware (pc ≤ 1.7). */
   readonly biosSize: bigint;
+  /** `-numa node,mem=` is accepted (numa_mem_supported: machine types up to 5.0). */
+  readonly numaMemSupported?: boolean;
 }
 
 export interface BackendOption {
@@ -45,6 +47,8 @@ export interface BackendOption {
 export interface NumaNodeOption {
   readonly nodeid: number;
   readonly memdev?: string;
+  /** `mem=SIZE` (legacy, suffix-less = MiB): the node's share of main RAM, without a memdev (machine types ≤ 5.0). */
+  readonly mem?: bigint;
   /** `cpus=N[-M]` (repeatable): the CPU indexes this node takes, in the order given. */
   readonly cpus?: readonly number[];
   readonly text: string;

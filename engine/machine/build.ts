@@ -63,6 +63,8 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   const numaMemdevs = config.numa.filter((n) => n.memdev !== undefined);
   const present = new Set<number>();
   let cpuNode: number | undefined;
+  let haveMemdevs = false;
+  let haveMem = false;
   for (const n of config.numa) {
     const at = (e: QemuError) => refused(atOption(`-numa ${n.text}`, e));
     if (n.nodeid >= 128) return at(E.numaMaxNodes(n.nodeid));
@@ -73,6 +75,10 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
       if (cpuNode !== undefined && cpuNode !== n.nodeid) return at(E.numaCpuAssigned(cpuNode));
       cpuNode = n.nodeid;
     }
+    haveMemdevs ||= n.memdev !== undefined;
+    haveMem ||= n.mem !== undefined;
+    if ((n.mem !== undefined && haveMemdevs) || (n.memdev !== undefined && haveMem)) return at(E.numaMemMixed());
+    if (n.mem !== undefined && !config.flags.numaMemSupported) return at(E.numaMemUnsupported());
     if (n.memdev !== undefined && !config.backends.some((b) => b.id === n.memdev)) return at(E.numaMemdevAmbiguous(n.memdev));
     present.add(n.nodeid);
   }
@@ -82,7 +88,8 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
     if (!present.has(i)) return refused(E.numaNodeMissing(i));
   }
   if (config.numa.length > 0) {
-    const total = numaMemdevs.reduce((s, n) => s + config.backends.find((b) => b.id === n.memdev)!.size, 0n);
+    const total = numaMemdevs.reduce((s, n) => s + config.backends.find((b) => b.id === n.memdev)!.size, 0n)
+      + config.numa.reduce((s, n) => s + (n.mem ?? 0n), 0n);
     if (total !== config.ramSize) return refused(E.numaTotalMismatch(total, config.ramSize));
   } else if (config.backends.some((b) => b.id === 'pc.ram')) {
     // create_default_memdev
@@ -112,14 +119,15 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   };
   // The main RAM backend: pc.ram, or the -numa memdevs (mapped by the board, so never pluggable).
   if (numaMemdevs.length === 0) {
-    const r = addBackend(state, 'memory-backend-ram', 'pc.ram', config.ramSize, true);
+    const r = addBackend(state, 'memory-backend-ram', 'pc.ram', config.ramSize, true, backendProps('memory-backend-ram', { dump: config.dumpGuestCore !== false }));
     if (!r.ok) return refused(r.error);
     state = r.state;
   }
   for (const b of config.backends) {
     const internal = numaMemdevs.some((n) => n.memdev === b.id);
     const file = b.type === 'memory-backend-file' ? { memPath: b.memPath ?? '', discardData: b.bools?.['discard-data'] ?? false } : undefined;
-    const r = addBackend(state, b.type, b.id, b.size, internal, backendProps(b.type, b.bools, { policy: b.policy, hostNodes: b.hostNodes }), file);
+    // host_memory_backend_init: dump starts from the machine's dump-guest-core.
+    const r = addBackend(state, b.type, b.id, b.size, internal, backendProps(b.type, { dump: config.dumpGuestCore !== false, ...b.bools }, { policy: b.policy, hostNodes: b.hostNodes }), file);
     if (!r.ok) return refused(atOption(`-object ${b.text}`, r.error));
     state = r.state;
   }
