@@ -49,6 +49,7 @@ export const QEMU_10_0: QemuVersionData = {
   // irq_intercept_in on a bus: DEVICE() asserts and QEMU aborts.
   qtestDeviceCastAborts: true,
   pciCommandHookCoversWord: true,
+  pm1CntByteOffsets: true,
   // -no-hpet is gone (deprecated in 8.0, removed in 9.0): libvirt 11.3 writes `-machine ...,hpet=off` instead.
   removedOptions: ['-no-hpet'],
   // The i440FX south bridge's reset control (0xcf9) is PIIX's now, shared by PIIX3 and PIIX4.
