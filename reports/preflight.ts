@@ -3,7 +3,8 @@
 // instead of stopping the whole run with "0 scenarios". The others still run: Cucumber is given the good
 // feature files explicitly. Nothing of a bad file is printed raw: control characters are shown escaped.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 export interface BadFeature {
   readonly uri: string;
@@ -42,8 +43,58 @@ function binaryProblem(uri: string): string | undefined {
   return `${line}:not a text file: control character or invalid UTF-8 (${visible(bad[0])}) at line ${line}`;
 }
 
+/**
+ * The usual run, answered without loading Cucumber's API (≈ half a second): no feature paths in the arguments
+ * (only `-p NAME`), cucumber.yaml as the only configuration and without `paths`, so Cucumber reads
+ * features/**\/*.feature; when every one of those files is text and parses with Cucumber's own Gherkin parser,
+ * nothing is bad. Anything else (a path, another option, a configuration file of another kind, a default
+ * language, a markdown feature, a symbolic link, a file that does not parse) is left to the full preflight below,
+ * which says what and where.
+ */
+export function defaultFeaturesAllParse(args: readonly string[], cwd = process.cwd()): boolean {
+  for (let i = 0; i < args.length; i++) {
+    if ((args[i] === '-p' || args[i] === '--profile') && i + 1 < args.length) i++;
+    else if (!args[i].startsWith('--profile=')) return false;
+  }
+  const configs = ['cucumber.js', 'cucumber.cjs', 'cucumber.mjs', 'cucumber.json', 'cucumber.yml', 'cucumber.cts', 'cucumber.mts', 'cucumber.ts'];
+  if (configs.some((c) => existsSync(path.join(cwd, c)))) return false;
+  let yaml: string;
+  try {
+    yaml = readFileSync(path.join(cwd, 'cucumber.yaml'), 'utf8');
+  } catch {
+    return false;
+  }
+  if (/^\s*(paths|language)\s*:/m.test(yaml)) return false;
+  const files: string[] = [];
+  let markdown = false;
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isSymbolicLink()) markdown = true; // followed by Cucumber's glob: let it say
+      else if (e.isDirectory()) walk(full);
+      else if (e.name.endsWith('.feature.md')) markdown = true;
+      else if (e.name.endsWith('.feature')) files.push(full);
+    }
+  };
+  try {
+    walk(path.join(cwd, 'features'));
+    const cucumber = path.dirname(require.resolve('@cucumber/cucumber', { paths: [cwd, __dirname] }));
+    const gherkin = require(require.resolve('@cucumber/gherkin', { paths: [cucumber] })) as typeof import('@cucumber/gherkin');
+    const messages = require(require.resolve('@cucumber/messages', { paths: [cucumber] })) as typeof import('@cucumber/messages');
+    if (markdown || files.length === 0) return false;
+    for (const f of files) {
+      if (binaryProblem(f)) return false;
+      new gherkin.Parser(new gherkin.AstBuilder(messages.IdGenerator.incrementing()), new gherkin.GherkinClassicTokenMatcher()).parse(readFileSync(f, 'utf8'));
+    }
+  } catch {
+    return false;
+  }
+  return true;
+}
+
 export async function preflight(args: readonly string[], cwd = process.cwd()): Promise<Preflight> {
   const unchanged: Preflight = { bad: [], args, run: true };
+  if (defaultFeaturesAllParse(args, cwd)) return unchanged;
   let api: typeof import('@cucumber/cucumber/api');
   try {
     api = await import('@cucumber/cucumber/api');
