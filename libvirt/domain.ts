@@ -497,7 +497,7 @@ export function startDomain(def: DomainDef): Started | { readonly ok: false; rea
     if (bad !== undefined) return { ok: false, error: LE.hostNodeUnavailable(bad) };
     if (r.backend.threadContext) throw new ScenarioError(`${b.id}: a thread-context for preallocation (prealloc-context) is not modelled`);
   }
-  if (cells.length === 0 && def.memoryBacking && (def.memoryBacking.hugepages || def.memoryBacking.access || def.memoryBacking.source === 'file' || def.memoryBacking.discard)) {
+  if (cells.length === 0 && def.memoryBacking && (def.memoryBacking.hugepages || def.memoryBacking.access || def.memoryBacking.source === 'file' || def.memoryBacking.source === 'memfd' || def.memoryBacking.discard)) {
     const r = memoryBackend(def, { id: 'pc.ram', alias: 'pc.ram', cell: -1, sizeBytes: initial * 1024n }, host);
     if (!r.ok) return { ok: false, error: LE.noHugetlbfs() };
     throw new ScenarioError(`pc.ram: a ${r.backend.qomType} main RAM is not modelled by the engine`);
@@ -532,6 +532,21 @@ function backendKeyval(def: DomainDef, what: { id: string; alias: string; cell: 
   return `-object ${parts.join(',')}`;
 }
 
+/**
+ * qemuBuildNumaCommandLine: the cells as legacy `-numa node,mem=MiB` (no backend objects; the main RAM stays the
+ * plain pc.ram) when the machine type still accepts it (numa_mem_supported: pc/q35 up to 5.0) and no cell needs
+ * a backend of its own (each would be a bare memory-backend-ram: no file/memfd, access, discard, binding, prealloc).
+ */
+function legacyNumaMem(def: DomainDef): boolean {
+  const m = /-(\d+)\.(\d+)(?:\.\d+)?$/.exec(def.machine);
+  if (!m || Number(m[1]) > 5 || (Number(m[1]) === 5 && Number(m[2]) > 0)) return false;
+  return def.cells.every((c) => {
+    if (c.memKiB % 1024n !== 0n) return false;
+    const r = memoryBackend(def, { id: `ram-node${c.id}`, alias: `ram-node${c.id}`, cell: c.id, sizeBytes: c.memKiB * 1024n }, refereeBackendHost(def.name));
+    return r.ok && r.backend.qomType === 'memory-backend-ram' && !r.backend.threadContext && r.backend.props.every(([k]) => k === 'qom-type' || k === 'id' || k === 'size');
+  });
+}
+
 function qemuOptions(def: DomainDef, initial: bigint, withDimms: boolean): string {
   const o: string[] = [];
   // `-M pc` / `-M q35` when libvirt resolved the alias (the engine resolves it the same way on that QEMU)
@@ -544,7 +559,12 @@ function qemuOptions(def: DomainDef, initial: bigint, withDimms: boolean): strin
   o.push(`-accel ${def.virtType === 'kvm' ? 'kvm' : 'tcg'}`);
   if (noHpet && mo.hpet === 'no-hpet') o.push('-no-hpet');
   o.push(`-m ${kib(initial)}${def.maxMemoryKiB > 0n ? `,slots=${def.slots},maxmem=${kib(def.maxMemoryKiB)}` : ''}`);
+  const legacy = legacyNumaMem(def);
   for (const c of def.cells) {
+    if (legacy) {
+      o.push(`-numa node,nodeid=${c.id},mem=${c.memKiB / 1024n}`);
+      continue;
+    }
     o.push(backendKeyval(def, { id: `ram-node${c.id}`, alias: `ram-node${c.id}`, cell: c.id, sizeBytes: c.memKiB * 1024n }));
     o.push(`-numa node,nodeid=${c.id},memdev=ram-node${c.id}`);
   }

@@ -270,20 +270,26 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       if (kv[0][1] !== 'node') return unsupported(`unsupported -numa type '${kv[0][1]}': the model knows 'node'`);
       let nodeid: number | undefined;
       let memdev: string | undefined;
+      let mem: bigint | undefined;
       const cpus: number[] = [];
       for (const [k, v] of kv.slice(1)) {
         if (k === 'nodeid') {
           if (!/^\d+$/.test(v)) return unsupported(`-numa ${arg}: nodeid must be a number`);
           nodeid = Number(v);
         } else if (k === 'memdev') memdev = v;
-        else if (k === 'cpus') {
+        else if (k === 'mem') {
+          // parse_numa: the legacy suffix-less size is MiB
+          mem = parseQemuSize(v, /\d$/.test(v) ? 'M' : 'B');
+          if (mem === undefined) return unsupported(`-numa ${arg}: invalid mem '${v}'`);
+        } else if (k === 'cpus') {
           const r = /^(\d+)(?:-(\d+))?$/.exec(v);
           if (!r || Number(r[2] ?? r[1]) < Number(r[1]) || Number(r[2] ?? r[1]) > 0xffff) return unsupported(`-numa ${arg}: cpus '${v}' (the model reads cpus=N or cpus=N-M)`);
           for (let c = Number(r[1]); c <= Number(r[2] ?? r[1]); c++) cpus.push(c);
         }
         else return unsupported(`unsupported property '${k}' in '-numa ${arg}'`);
       }
-      acc.numa.push({ nodeid: nodeid ?? acc.numa.length, memdev, text: arg, ...(cpus.length ? { cpus } : {}) });
+      if (mem !== undefined && memdev !== undefined) return unsupported(`-numa ${arg}: both mem= and memdev= (not modelled)`);
+      acc.numa.push({ nodeid: nodeid ?? acc.numa.length, memdev, ...(mem !== undefined ? { mem } : {}), text: arg, ...(cpus.length ? { cpus } : {}) });
       return undefined;
     }
     case '-device': {
@@ -359,6 +365,11 @@ function finish(acc: Acc, commandLine: string): ParseResult {
   if (acc.machineRefused !== undefined) return refused({ code: 'unsupported-machine', class: 'GenericError', desc: acc.machineRefused });
   const machine = (acc.machine ?? resolveMachine('pc', acc.qemu)) as MachineName;
   const flags = machineFlags(machine);
+  // -numa node,mem=: only machine types up to 5.0 accept it (numa_mem_supported), and never beside memdev=
+  if (acc.numa.some((n) => n.mem !== undefined)) {
+    if (!versionLe(machine.version, [5, 0])) return unsupported(`-numa node,mem= on ${machine.name} (QEMU refuses it after 5.0; not modelled)`);
+    if (acc.numa.some((n) => n.memdev !== undefined)) return unsupported('-numa node,mem= mixed with memdev= (not modelled)');
+  }
   // machine_set_mem: suffix-less size means MiB; rounded up to 8 KiB.
   let ramSize = 128n * MiB;
   let ramSlots = 0n;

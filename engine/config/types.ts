@@ -45,6 +45,11 @@ export interface BackendOption {
 export interface NumaNodeOption {
   readonly nodeid: number;
   readonly memdev?: string;
+  /**
+   * Legacy `mem=SIZE` (suffix-less: MiB), only for machine types up to 5.0 (numa_mem_supported; libvirt writes it
+   * there when a cell needs no backend): the node's share of the ordinary pc.ram, no backend object.
+   */
+  readonly mem?: bigint;
   /** `cpus=N[-M]` (repeatable): the CPU indexes this node takes, in the order given. */
   readonly cpus?: readonly number[];
   readonly text: string;

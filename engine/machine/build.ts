@@ -59,12 +59,16 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
     const bind = hostBindingError(backendProps(b.type, b.bools, { policy: b.policy, hostNodes: b.hostNodes }));
     if (bind) return refused(bind);
   }
+  // parse_numa_node warns about a legacy mem= on stderr (also under qtest): a later start-up error's first line is that warning.
+  const memNode = config.numa.find((n) => n.mem !== undefined);
+  const memWarning: QemuError | undefined = memNode && { code: 'numa-mem-deprecated', class: 'GenericError', desc: `-numa ${memNode.text}: warning: Parameter -numa node,mem is deprecated, use -numa node,memdev instead` };
+  const late = (e: QemuError): BuildResult => refused(memWarning ?? e);
   // parse_numa_opts: each -numa node in order, with its option as the error location.
   const numaMemdevs = config.numa.filter((n) => n.memdev !== undefined);
   const present = new Set<number>();
   let cpuNode: number | undefined;
   for (const n of config.numa) {
-    const at = (e: QemuError) => refused(atOption(`-numa ${n.text}`, e));
+    const at = (e: QemuError) => late(atOption(`-numa ${n.text}`, e));
     if (n.nodeid >= 128) return at(E.numaMaxNodes(n.nodeid));
     if (present.has(n.nodeid)) return at(E.numaDuplicateNode(n.nodeid));
     // parse_numa_node: each cpus= index against max_cpus (-smp 1), then machine_set_cpu_numa_node.
@@ -79,20 +83,20 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   // numa_complete_configuration: with -numa nodes, the nodes' memory must add up to -m.
   // No sparse node ids: the largest missing one is reported first.
   for (let i = Math.max(-1, ...config.numa.map((n) => n.nodeid)); i >= 0; i--) {
-    if (!present.has(i)) return refused(E.numaNodeMissing(i));
+    if (!present.has(i)) return late(E.numaNodeMissing(i));
   }
   if (config.numa.length > 0) {
-    const total = numaMemdevs.reduce((s, n) => s + config.backends.find((b) => b.id === n.memdev)!.size, 0n);
-    if (total !== config.ramSize) return refused(E.numaTotalMismatch(total, config.ramSize));
+    const total = numaMemdevs.reduce((s, n) => s + config.backends.find((b) => b.id === n.memdev)!.size, 0n) + config.numa.reduce((s, n) => s + (n.mem ?? 0n), 0n);
+    if (total !== config.ramSize) return late(E.numaTotalMismatch(total, config.ramSize));
   } else if (config.backends.some((b) => b.id === 'pc.ram')) {
     // create_default_memdev
-    return refused(messagesOf(config.qemu).reservedRamName('pc.ram'));
+    return late(messagesOf(config.qemu).reservedRamName('pc.ram'));
   }
   const laid = computeLayout(config);
-  if (!laid.ok) return refused(laid.error);
+  if (!laid.ok) return late(laid.error);
   if (config.badGlobal) {
     const g = config.badGlobal;
-    return refused({ code: 'global-not-applied', class: 'GenericError', desc: `can't apply global ${g.text}: Property '${g.property}' not found` });
+    return late({ code: 'global-not-applied', class: 'GenericError', desc: `can't apply global ${g.text}: Property '${g.property}' not found` });
   }
   const layout = laid.layout;
 
@@ -113,14 +117,14 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   // The main RAM backend: pc.ram, or the -numa memdevs (mapped by the board, so never pluggable).
   if (numaMemdevs.length === 0) {
     const r = addBackend(state, 'memory-backend-ram', 'pc.ram', config.ramSize, true);
-    if (!r.ok) return refused(r.error);
+    if (!r.ok) return late(r.error);
     state = r.state;
   }
   for (const b of config.backends) {
     const internal = numaMemdevs.some((n) => n.memdev === b.id);
     const file = b.type === 'memory-backend-file' ? { memPath: b.memPath ?? '', discardData: b.bools?.['discard-data'] ?? false } : undefined;
     const r = addBackend(state, b.type, b.id, b.size, internal, backendProps(b.type, b.bools, { policy: b.policy, hostNodes: b.hostNodes }), file);
-    if (!r.ok) return refused(atOption(`-object ${b.text}`, r.error));
+    if (!r.ok) return late(atOption(`-object ${b.text}`, r.error));
     state = r.state;
   }
   // /objects in QEMU's order: the -object backends, then the default RAM backend made by the board.
@@ -141,14 +145,14 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   };
   for (const d of config.dimms) {
     const before = insertPassiveBefore(d.position);
-    if (before) return refused(before);
+    if (before) return late(before);
     const r = addDevice(state, { driver: 'pc-dimm', id: d.id, props: d.props }, false);
-    if (!r.ok) return refused(atOption(`-device ${d.text}`, r.error));
+    if (!r.ok) return late(atOption(`-device ${d.text}`, r.error));
     state = r.state;
     fx = merge(fx, traceOnly(r.fx));
   }
   const last = insertPassiveBefore(Number.MAX_SAFE_INTEGER);
-  if (last) return refused(last);
+  if (last) return late(last);
   return { ok: true, state, fx, warnings: layout.warnings };
 }
 

@@ -115,7 +115,7 @@ export function computeLayout(c: MachineConfig): LayoutResult {
     nodeMem = Array.from({ length: numNodes }, () => 0n);
     for (const n of c.numa) {
       const backend = n.memdev === undefined ? undefined : c.backends.find((b) => b.id === n.memdev);
-      nodeMem[n.nodeid] = backend?.size ?? 0n;
+      nodeMem[n.nodeid] = backend?.size ?? n.mem ?? 0n;
     }
   }
   let cpuNode = 0;
