@@ -9,9 +9,7 @@ import { setGsi } from '../irq/gsi';
 import type { AcpiState } from './types';
 
 export const ACPI_MEMORY_HOTPLUG_STATUS = 0x08;
-export const PIIX4_GPE0_BASE = 0xafe0;
 export const PIIX4_GPE0_LEN = 4;
-export const ICH9_GPE0_OFFSET = 0x20;
 export const ICH9_GPE0_LEN = 16;
 /** RTC_EN | PWRBTN_EN | GBL_EN | TMR_EN: the PM1 enable bits that raise the SCI. */
 export const PM1_COMMON_ENABLED = 0x0521;
@@ -182,13 +180,6 @@ export function pm1CntWrite(state: MachineState, val: number): Transition<Machin
   if (val & SLP_EN) throw new ModelLimit(`a sleep/power-off request (SLP_EN in PM1 control, SLP_TYP ${(val >> 10) & 7})`);
   const cnt = val & 0xffff;
   return done({ ...state, acpi: { ...state.acpi, pm1Cnt: cnt } }, trace('acpi_pm1_cnt_write', `PM1_CNT = 0x${cnt.toString(16)}`));
-}
-
-/** GPE0 block base in I/O space, or undefined when not decoded (ICH9 before PMBASE/ACPI_EN). */
-export function gpe0Range(acpi: AcpiState, pmBase: number | undefined): { readonly base: number; readonly len: number } | undefined {
-  if (acpi.device === 'piix4') return { base: PIIX4_GPE0_BASE, len: PIIX4_GPE0_LEN };
-  if (acpi.device === 'ich9' && pmBase !== undefined) return { base: pmBase + ICH9_GPE0_OFFSET, len: ICH9_GPE0_LEN };
-  return undefined;
 }
 
 /** acpi_gpe_reset + PM1 reset + PM timer reset, then acpi_update_sci (system_reset; memhp state survives). */

@@ -10,8 +10,6 @@ import { acpi_send_event, type AcpiHotplugDevice } from './acpi-interface';
 import { object_unparent } from '../qom/tree';
 import type { MemHotplugState, MemSlotStatus } from './types';
 
-export const ACPI_MEMORY_HOTPLUG_BASE = 0x0a00;
-export const MEMORY_HOTPLUG_IO_LEN = 0x18;
 
 export const EMPTY_SLOT: MemSlotStatus = Object.freeze({ enabled: false, inserting: false, removing: false, ostEvent: 0, ostStatus: 0 });
 

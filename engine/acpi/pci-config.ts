@@ -159,19 +159,6 @@ export function ich9PmBase(acpi: AcpiState): number {
   return le(f.config, ICH9_LPC_PMBASE, 4) & ICH9_PMBASE_MASK;
 }
 
-/** Where the PM block (acpi-evt at +0) is decoded, if anywhere. */
-export function pmBlockBase(acpi: AcpiState): number | undefined {
-  if (acpi.device === 'piix4') {
-    const p = piix4PmBase(acpi);
-    return p?.enabled ? p.base : undefined;
-  }
-  if (acpi.device === 'ich9') {
-    const b = ich9PmBase(acpi);
-    return b !== 0 ? b : undefined;
-  }
-  return undefined;
-}
-
 /** ICH9 ACPI_CTRL SCI_IRQ_SEL → GSI, or -1 for the reserved encodings. */
 export function ich9SciIrq(acpiCtrl: number): number {
   switch (acpiCtrl & 7) {

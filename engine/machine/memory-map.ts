@@ -16,6 +16,7 @@ import { addSubregion, createRegion, setAddress, setEnabled, type Region, type R
 import { emptyMemory, memTransaction, type MemAccel } from '../memory/transaction';
 import type { AddressSpace, MemoryState } from '../memory/types';
 import type { Layout } from './layout';
+import { IOAPIC_BASE, IOAPIC_SIZE } from '../irq/ioapic';
 
 // ---- Region ids other modules rely on ----
 export const SYSTEM_ID = 'system';
@@ -36,6 +37,9 @@ export const ACPI_MEM_HOTPLUG_ID = 'acpi-mem-hotplug';
 export const ACPI_EVT_ID = 'acpi-evt';
 export const ACPI_CNT_ID = 'acpi-cnt';
 export const ACPI_TMR_ID = 'acpi-tmr';
+/** The HPET's MMIO window (absent with -M ...,hpet=off). */
+export const HPET_ID = 'hpet';
+export const HPET_BASE = 0xfed00000n;
 export const SMRAM_ID = 'smram';
 export const PAM_COUNT = 13;
 /** The PAM alias that is enabled after reset (`pam-pci` over the PCI window), block n (0 = 0xf0000, 1.. = 0xc0000 + 16K*(n-1)). */
@@ -180,8 +184,8 @@ function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regi
     // The PCI window (empty for now) behind everything.
     r = map(r, SYSTEM_ID, 0n, { id: PCI_ID, name: 'pci', size: U64_SPAN, kind: 'container', priority: -1 });
     // Interrupt controllers and timers.
-    r = map(r, SYSTEM_ID, 0xfec00000n, { id: 'ioapic', name: accel === 'kvm' ? 'kvm-ioapic' : 'ioapic', size: 0x1000n, kind: 'io' });
-    if (config.hpet !== false) r = map(r, SYSTEM_ID, 0xfed00000n, { id: 'hpet', name: 'hpet', size: 0x400n, kind: 'io' });
+    r = map(r, SYSTEM_ID, IOAPIC_BASE, { id: 'ioapic', name: accel === 'kvm' ? 'kvm-ioapic' : 'ioapic', size: IOAPIC_SIZE, kind: 'io' });
+    if (config.hpet !== false) r = map(r, SYSTEM_ID, HPET_BASE, { id: HPET_ID, name: 'hpet', size: 0x400n, kind: 'io' });
     r = map(r, SYSTEM_ID, 0xfee00000n, { id: 'apic-msi', name: accel === 'kvm' ? 'kvm-apic-msi' : 'apic-msi', size: 0x100000n, kind: 'io', priority: 4096 });
 
     // Host bridge: SMRAM window, SMRAM as seen by SMM, PAM aliases (all disabled until reset programs them).
