@@ -42,6 +42,13 @@ export interface BackendOption {
   readonly text: string;
 }
 
+export interface SmpConfig {
+  readonly cpus: number;
+  readonly sockets: number;
+  readonly cores: number;
+  readonly threads: number;
+}
+
 export interface NumaNodeOption {
   readonly nodeid: number;
   readonly memdev?: string;
@@ -164,6 +171,11 @@ export interface MachineConfig {
    * the HPET: no region at 0xfed00000, qom-get /machine hpet false, one device fewer in /machine/unattached.
    */
   readonly hpet?: boolean;
+  /**
+   * `-smp` (libvirt: `<vcpu>` and `<cpu><topology>`): the CPU topology; all CPUs present (maxcpus = cpus), one die.
+   * Absent: one CPU.
+   */
+  readonly smp?: SmpConfig;
   /** `-M ...,dump-guest-core=off` (libvirt writes it): qom-get /machine dump-guest-core. */
   readonly dumpGuestCore?: boolean;
   /** `-audiodev none,id=ID` backends, by id (no QOM object; a sound device's `audiodev=` must name one). */
