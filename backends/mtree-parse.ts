@@ -45,8 +45,32 @@ export function parseFlatRangeLine(line: string): FlatRangeLine | undefined {
   };
 }
 
+/**
+ * The last few texts parsed and what they gave: a suite reads `info mtree` of the same few machines (the start-up
+ * states every scenario of a machine shares) again and again, and the model answers with the very same text.
+ * Parsing is pure; the results are shared between callers and must not be modified (their types are readonly).
+ */
+function remembered<T>(parse: (text: string) => T): (text: string) => T {
+  const kept = new Map<string, T>();
+  return (text) => {
+    let r = kept.get(text);
+    if (r === undefined) {
+      r = parse(text);
+      if (kept.size >= 16) kept.delete(kept.keys().next().value!);
+      kept.set(text, r);
+    }
+    return r;
+  };
+}
+
 /** Split `info mtree -f` text into its FlatView blocks. */
-export function parseFlatViews(text: string): FlatViewBlock[] {
+export function parseFlatViews(text: string): readonly FlatViewBlock[] {
+  return parseFlatViewsRemembered(text);
+}
+
+const parseFlatViewsRemembered = remembered(parseFlatViewsOnce);
+
+function parseFlatViewsOnce(text: string): readonly FlatViewBlock[] {
   const blocks: FlatViewBlock[] = [];
   let cur: { number: number; addressSpaces: { name: string; root: string }[]; root?: string; ranges: FlatRangeLine[]; lines: string[] } | undefined;
   const lines = text.replace(/\r\n/g, '\n').split('\n');
@@ -109,7 +133,13 @@ export interface TreeBlock {
 const TREE_RE = /^( *)([0-9a-f]{16})-([0-9a-f]{16}) \(prio (-?\d+), ([a-z/-]+)\): (alias )?(.+?)(?: @(\S+) ([0-9a-f]{16})-([0-9a-f]{16}))?(?: \[disabled\])?$/;
 
 /** Parse `info mtree` (tree form) into blocks of regions with their nesting depth. */
-export function parseMtreeTree(text: string): TreeBlock[] {
+export function parseMtreeTree(text: string): readonly TreeBlock[] {
+  return parseMtreeTreeRemembered(text);
+}
+
+const parseMtreeTreeRemembered = remembered(parseMtreeTreeOnce);
+
+function parseMtreeTreeOnce(text: string): readonly TreeBlock[] {
   const blocks: { kind: TreeBlock['kind']; names: string[]; regions: TreeRegionLine[] }[] = [];
   const lines = text.replace(/\r\n/g, '\n').split('\n');
   let cur: (typeof blocks)[number] | undefined;

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { CODE_ROOT } from '../paths';
 import * as path from 'node:path';
-import { engineBench } from './engine.bench';
+import { engineBench, sequenceBench } from './engine.bench';
 import { replayBench } from './replay.bench';
 import { cliStartup, suiteBench } from './startup.bench';
 import { machineDescription, show } from './stats';
@@ -24,12 +24,18 @@ async function main(): Promise<void> {
     ['device_del (unplug request)', 'unplugRequest'],
     ['guest eject (outb 0xa14 0x08)', 'eject'],
     ['GPE0 status read (inb 0xafe0)', 'gpeRead'],
-    ['flat view render (AS memory, whole)', 'flatView'],
+    ['flat view of a state (AS memory; kept current by every commit)', 'flatViewOfState'],
+    ['flat view update a plug commits (changed ranges only, every AS)', 'flatViewUpdate'],
+    ['flat view render (AS memory, whole, from the region table)', 'flatView'],
   ];
   for (const [label, key] of cols) {
     out(`${label}`);
     for (const r of rows) out(`  ${String(r.dimms).padStart(3)} DIMMs ${show(r[key] as never, 'µs')}`);
   }
+
+  const seqN = quick ? 8 : 256;
+  out(`\n## engine: each action on the state the previous one made (a ${seqN}-DIMM machine, DIMM after DIMM: unplug request, select, eject, plug; no state reused or kept), µs`);
+  for (const [label, x] of Object.entries(sequenceBench(seqN, quick ? 40 : 4000))) out(`${label.padEnd(28)} ${show(x, 'µs')}`);
 
   out('\n## memory: a history of successive states of a 256-DIMM machine, every state kept');
   const states = quick ? 200 : 10000;

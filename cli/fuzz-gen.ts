@@ -142,6 +142,7 @@ export type Intent =
   | { readonly t: 'qom'; readonly get: boolean; readonly which: number; readonly pick: number }
   | { readonly t: 'qom-set'; readonly which: number; readonly pick: number }
   | { readonly t: 'introspect'; readonly which: number }
+  | { readonly t: 'board'; readonly which: number }
   /** The guest enables the power button event (PM1_EN.PWRBTN_EN) or clears its status. */
   | { readonly t: 'pwrbtn'; readonly clear: boolean }
   /** The wider vocabulary (see the end of this file). */
@@ -191,6 +192,7 @@ export function intentArb(): fc.Arbitrary<Intent> {
     w(1, fc.record({ t: fc.constant('qom-set' as const), which: nat(QOM_SETS.length - 1), pick: nat(3) })),
     w(1, fc.record({ t: fc.constant('introspect' as const), which: nat(INTROSPECTION.length - 1) })),
     w(14, wideIntentArb()),
+    w(1, fc.record({ t: fc.constant('board' as const), which: nat(BOARD.length - 1) })),
   );
 }
 
@@ -223,6 +225,14 @@ const HMP = [
   'info qom-tree /machine/peripheral', 'info qom-tree /machine/peripheral-anon', 'qom-list /objects', 'qom-get /machine/peripheral/D addr',
   'qom-get /objects/B size', 'info qom-tree /objects/B', 'qom-list /machine/peripheral/D',
 ];
+/** The board's monitor vocabulary: qdev and QOM trees, mtree's flag parsing, /machine's setters, host values. */
+const BOARD: readonly QemuStep[] = [
+  { hmp: 'info qtree' }, { hmp: 'info qom-tree' }, { hmp: 'info qom-tree /machine/unattached' }, { hmp: 'info mtree -d' },
+  { hmp: 'info mtree -D -d' }, { hmp: 'qom-set /machine mem-merge off' }, { qmp: { execute: 'query-cpus-fast' } },
+  { qmp: { execute: 'query-status', arguments: { verbose: true } } }, { hmp: 'info qom-tree /machine/fw_cfg' },
+];
+/** Board lines the model does not answer under KVM (its in-kernel irqchip devices). */
+const BOARD_NOT_KVM = new Set(['info qtree', 'info qom-tree', 'info qom-tree /machine/unattached', 'info qom-tree /machine/fw_cfg']);
 const QUERIES = [
   'query-memory-devices', 'query-memory-size-summary', 'query-acpi-ospm-status', 'query-memdev', 'query-status', 'query-version',
   'query-current-machine', 'query-hotpluggable-cpus', 'query-balloon', 'system_powerdown', 'query-machines', 'query-commands',
@@ -232,6 +242,9 @@ const QOM_SETS: ReadonlyArray<readonly [string, string, unknown]> = [
   ['/objects/B', 'merge', false], ['/objects/B', 'dump', false], ['/objects/B', 'prealloc', false], ['/objects/B', 'policy', 'bind'],
   ['/objects/B', 'share', true], ['/objects/B', 'size', 1048576], ['/objects/B', 'reserve', false], ['/objects/B', 'merge', 1],
   ['/machine/peripheral/D', 'addr', 0], ['/machine/peripheral/D', 'size', 1], ['/objects/B', 'nope', 1], ['/objects', 'B', 1],
+  // /machine's setters after creation
+  ['/machine', 'mem-merge', false], ['/machine', 'x-oem-id', 'TOOLONG'], ['/machine', 'smm', 'bad'], ['/machine', 'max-ram-below-4g', 8589934592],
+  ['/machine', 'hpet', false], ['/machine', 'unattached', ''],
 ];
 const INTROSPECTION: ReadonlyArray<readonly [string, Record<string, unknown>]> = [
   ['device-list-properties', { typename: 'pc-dimm' }], ['device-list-properties', { typename: 'memory-backend-ram' }],
@@ -246,7 +259,7 @@ const QOM_GETS: ReadonlyArray<readonly [string, string]> = [
   ['/machine', 'type'], ['/machine', 'smram'], ['/objects/B', 'size'], ['/objects/B', 'share'], ['/objects/B', 'merge'],
   ['/objects/B', 'x-use-canonical-path-for-ramblock-id'], ['/objects/B', 'seal'], ['/objects/B', 'type'],
   ['/machine/peripheral/D', 'addr'], ['/machine/peripheral/D', 'memdev'], ['/machine/peripheral/D/memdev', 'size'],
-  ['/objects', 'type'], ['/machine', 'nope'],
+  ['/objects', 'type'], ['/machine', 'nope'], ['/machine', 'hpet'], ['/machine', 'mem-merge'],
 ];
 const FLAG_VALUES = [0x08, 0x02, 0x04, 0x01, 0x0c, 0x0a, 0xff, 0x00];
 const OST_VALUES = [1, 3, 0, 0x103, 0x80, 0xffffffff];
@@ -551,6 +564,10 @@ function step(s: Shadow, it: Intent): QemuStep[] {
     case 'reset-mid':
     case 'hmp-hotplug':
       return wideStep(s, it);
+    case 'board': {
+      const st = BOARD[it.which];
+      return s.m.kvm && 'hmp' in st && BOARD_NOT_KVM.has(st.hmp) ? [{ hmp: 'info mtree' }] : [st];
+    }
     case 'hmp':
       // Under KVM the in-kernel PIT keeps counting while the VM is paused, so when IRQ 0 shows up in the
       // i8259's IRR depends on wall time: `info pic` is not deterministic there (README, known divergences).
@@ -813,10 +830,9 @@ function wideStep(s: Shadow, it: WideIntent): QemuStep[] {
       const port = 0xcfc + (off & 3);
       const out = [qtest(`outl 0xcf8 ${hex(addr)}`)];
       if (!it.write || !writable) return [...out, qtest(`${IN[it.width]} ${hex(port)}`)];
-      let v = PCI_VALUES[it.value] & MASK[it.width];
-      // Keep clear of what the model refuses: BAR decoding, q35 INTX_DISABLE, PIIX4's SMBus registers.
-      if (off <= 0x05 && off + size > 0x04) v &= off === 0x04 ? (size === 1 ? 0x04 : 0x0004 | 0x0100) : 0x01;
-      if (q35 && off <= 0x05 && off + size > 0x05) v &= off === 0x05 ? 0xfb : 0xfbff;
+      let v = (PCI_VALUES[it.value] & MASK[it.width]) >>> 0;
+      // Keep clear of what the model refuses: BAR decoding (I/O and memory enable in the command register).
+      if (off <= 0x05 && off + size > 0x04) v &= off === 0x04 ? (size === 1 ? 0x04 : 0x0004 | 0x0100 | 0x0400) : 0x05;
       out.push(qtest(`${OUT[it.width]} ${hex(port)} ${hex(v)}`), qtest(`${IN[it.width]} ${hex(port)}`));
       if ((!q35 && devfn === 0x0b && (off & 0xfc) === 0x40) || (!q35 && devfn === 0x0b && (off & 0xfc) === 0x80) || (q35 && devfn === 0xf8 && ((off & 0xfc) === 0x40 || (off & 0xfc) === 0x44))) {
         s.pmEnabled = false; // the PM block may have moved: re-program it before the next GPE access

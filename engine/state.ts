@@ -92,6 +92,8 @@ export interface MachineState {
   /** Counter for /machine/peripheral-anon/device[N]. */
   readonly anonCount: number;
   readonly acpi: AcpiState;
+  /** /machine properties changed by qom-set after the machine was created (read back by qom-get; absent: none). */
+  readonly machineProps?: Readonly<Record<string, unknown>>;
   readonly irq: IrqState;
   readonly qtest: QtestState;
 }

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { chooseAddr, withDimm, type AddrRequest } from '../engine/devices/placement';
+import { chooseAddr, chooseSlot, withDimm, withoutDimm, type AddrRequest } from '../engine/devices/placement';
 import type { Dimm } from '../engine/state';
 import { alignUp, MiB } from '../engine/units';
 import { E } from '../engine/errors';
@@ -44,6 +44,14 @@ function reference(dimms: readonly Dimm[], r: AddrRequest): string {
   return `ok ${start}`;
 }
 
+const SLOTS = 24n;
+
+/** The lowest free slot, counted afresh. */
+function referenceSlot(dimms: readonly Dimm[]): ReturnType<typeof chooseSlot> {
+  for (let k = 0n; k < SLOTS; k++) if (!dimms.some((d) => d.slot === k)) return { ok: true, value: k };
+  return { ok: false, error: E.noFreeSlots() };
+}
+
 function shown(p: ReturnType<typeof chooseAddr>): string {
   return p.ok ? `ok ${p.value}` : p.error.desc;
 }
@@ -55,7 +63,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('unplug' as const), which: fc.nat(20) }) },
 );
 
-test('first fit with the remembered index answers as the straightforward scan', () => {
+test('first fit and the lowest free slot with the remembered index answer as the straightforward scan', () => {
   fc.assert(
     fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
       let dimms: readonly Dimm[] = [];
@@ -64,19 +72,22 @@ test('first fit with the remembered index answers as the straightforward scan', 
         if (o.kind === 'unplug') {
           if (dimms.length === 0) continue;
           const gone = dimms[o.which % dimms.length];
-          dimms = dimms.filter((d) => d !== gone);
+          dimms = withoutDimm(dimms, gone.path);
           continue;
         }
         const r: AddrRequest = {
           deviceMemory: { base: BASE, size: SPAN }, maxramSize: SPAN + MiB, ramSize: MiB, align: BigInt(o.align) * MiB,
           size: BigInt(o.size) * MiB, hint: o.hint === 0 ? 0n : BASE + BigInt(o.hint) * MiB, kvmSlotFree: true,
         };
+        const slot = chooseSlot(dimms, -1n, SLOTS);
+        assert.deepEqual(slot, referenceSlot(dimms));
         const got = chooseAddr(dimms, r);
         assert.equal(shown(got), reference(dimms, r));
         if (o.twice) assert.equal(shown(chooseAddr(dimms, r)), reference(dimms, r));
         if (got.ok) {
           n++;
-          dimms = withDimm(dimms, { id: `d${n}`, path: `/machine/peripheral/d${n}`, memdev: `m${n}`, slot: BigInt(n), addr: got.value, node: 0n, size: r.size, hotplugged: true });
+          if (!slot.ok) continue;
+          dimms = withDimm(dimms, { id: `d${n}`, path: `/machine/peripheral/d${n}`, memdev: `m${n}`, slot: slot.value, addr: got.value, node: 0n, size: r.size, hotplugged: true });
         }
       }
     }),

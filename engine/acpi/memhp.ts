@@ -15,7 +15,8 @@ export const EMPTY_SLOT: MemSlotStatus = Object.freeze({ enabled: false, inserti
 
 function withSlot(state: MachineState, slot: number, f: (s: MemSlotStatus) => MemSlotStatus): MachineState {
   const memhp = state.acpi.memhp!;
-  const slots = memhp.slots.map((s, i) => (i === slot ? f(s) : s));
+  const slots = memhp.slots.slice();
+  slots[slot] = f(slots[slot]);
   return { ...state, acpi: { ...state.acpi, memhp: { ...memhp, slots } } };
 }
 
@@ -45,7 +46,9 @@ export function acpi_memory_plug_cb(state: MachineState, dev: Pick<AcpiHotplugDe
   const idx = slotIndex(state, slot);
   const fx0 = trace('acpi_memory_plug_cb', `slot ${slot}${hotplugged ? '' : ' (cold plug: no event)'}`);
   if (!idx.ok) return done(state, merge(fx0, trace('error', idx.why, 1)));
-  const dimm = state.dimms.find((d) => d.slot === slot);
+  // Slots of realized DIMMs are unique; the one just plugged is the last: look from the end.
+  let dimm: Dimm | undefined;
+  for (let i = state.dimms.length - 1; i >= 0 && !dimm; i--) if (state.dimms[i].slot === slot) dimm = state.dimms[i];
   const next = withSlot(state, idx.index, (s) => ({ ...s, dimm: dimm?.path, enabled: true, inserting: hotplugged ? true : s.inserting }));
   if (!hotplugged) return done(next, fx0);
   const ev = acpi_send_event(next, dev, ACPI_MEMORY_HOTPLUG_STATUS, 1);

@@ -8,9 +8,11 @@ import type { MachineConfig } from '../config/types';
 import type { MachineState } from '../state';
 import { done, merge, trace, type Transition } from '../effects';
 import { ich9SetSci } from './gpe';
-import { setPmBase } from '../machine/memory-map';
+import { setBusMaster, setPam, setPmBase } from '../machine/memory-map';
 import type { AcpiState, PciFunction } from './types';
 import { ModelLimit } from '../errors';
+import { setGsi } from '../irq/gsi';
+import { qemuOf } from '../versions';
 
 /** Config space images at reset (TCG), 256 bytes each, as QEMU 7.2.22 answers them. */
 const IMAGES: Readonly<Record<string, string>> = {
@@ -90,12 +92,12 @@ function bar(off: number, size: number): Record<number, number> {
  * re-sets the i8259/IOAPIC inputs); otherwise only a change is refused.
  */
 const UNMODELLED_CONFIG: Readonly<Record<string, ReadonlyArray<readonly [number, number, boolean, string]>>> = {
-  i440FX: [[0x59, 0x5f, false, 'PAM (i440fx_update_memory_mappings)'], [0x72, 0x72, false, 'SMRAM (i440fx_update_memory_mappings)']],
+  i440FX: [[0x72, 0x72, false, 'SMRAM (i440fx_update_memory_mappings)']],
   PIIX3: [[0x60, 0x63, true, 'PIRQ routing (piix3_write_config)']],
   PIIX4_PM: [[0x90, 0x93, false, 'the SMBus base (smbus_io_space_update)'], [0xd2, 0xd2, false, 'the SMBus enable (smbus_io_space_update)']],
   mch: [
     [0x50, 0x51, true, 'the extended TSEG size (mch_update_ext_tseg_mbytes)'], [0x60, 0x67, false, 'PCIEXBAR (mch_update_pciexbar)'],
-    [0x90, 0x96, false, 'PAM (mch_update_pam)'], [0x9c, 0x9e, true, 'SMRAM/ESMRAMC/SMBASE (mch_update_smram)'],
+    [0x9c, 0x9e, true, 'SMRAM/ESMRAMC/SMBASE (mch_update_smram)'],
   ],
   'ICH9-LPC': [[0x60, 0x63, true, 'PIRQ routing (ich9_lpc_config_write)'], [0x68, 0x6b, true, 'PIRQ routing (ich9_lpc_config_write)'], [0xf0, 0xf3, false, 'RCBA (ich9_lpc_rcba_update)']],
 };
@@ -132,6 +134,34 @@ export function initialPciFunctions(config: MachineConfig): PciFunction[] {
     // ICH9-SMB: BAR 4 (64-byte I/O); HOSTC (0x40) without its I2C_EN bit... as measured: bit 3 is read-only.
     fn((0x1f << 3) | 3, 'ICH9-SMB', IMAGES.ICH9_SMB, {}, { ...bar(0x20, 64), 0x40: 0xf7 }),
   ];
+}
+
+const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+
+/**
+ * The configuration bytes system_reset puts back, per function (measured on 7.2.22 and 10.0.2, the same):
+ * pci_do_device_reset's command, status, cache line, interrupt line and BARs, then the device's own reset
+ * (piix3_reset, piix4_pm_reset, ich9_lpc_reset, mch_reset, msi_reset). Every other byte keeps what the guest
+ * wrote: the i440FX/MCH PAM registers, scratch registers, ICH9-SMB's HOSTC.
+ */
+const RESET_BYTES: Readonly<Record<string, readonly number[]>> = {
+  i440FX: [],
+  PIIX3: [0x4c, 0x4e, 0x4f, ...range(0x60, 0x63), 0x69, 0x70, ...range(0x76, 0x79), 0x80, 0x82, 0xa0, ...range(0xa2, 0xa8), 0xaa, 0xab, 0xac, 0xae],
+  'piix3-ide': range(0x20, 0x23),
+  PIIX4_PM: [0x40, ...range(0x58, 0x5b), 0x80],
+  mch: [0x50, 0x51, ...range(0x60, 0x67), 0x9c, 0x9d, 0x9e],
+  'ICH9-LPC': [...range(0x40, 0x44), ...range(0x60, 0x63), ...range(0x68, 0x6b), ...range(0xf0, 0xf3)],
+  'ich9-ahci': [...range(0x20, 0x27), 0x82, ...range(0x84, 0x8d)],
+  'ICH9-SMB': range(0x20, 0x23),
+};
+const RESET_COMMON = [0x04, 0x05, 0x06, 0x07, 0x0c, 0x3c];
+
+/** A function after system_reset: the reset image's bytes where QEMU resets them, the guest's elsewhere. */
+export function pciResetFunction(image: PciFunction, prev: PciFunction | undefined): PciFunction {
+  if (!prev) return image;
+  const config = [...prev.config];
+  for (const i of [...RESET_COMMON, ...(RESET_BYTES[image.name] ?? range(0, 255))]) config[i] = image.config[i];
+  return { ...image, config };
 }
 
 function findFn(acpi: AcpiState, devfn: number): PciFunction | undefined {
@@ -207,15 +237,29 @@ export function pciDataWrite(state: MachineState, addr: number, val: number, len
   if (WITH_BARS.has(f.name) && overlaps(off, n, 0x04, 1) && (config[0x04] & 3) !== (f.config[0x04] & 3)) {
     throw new ModelLimit(`a PCI configuration write to ${f.name}'s command register turning its BARs' decoding on or off (pci_update_mappings)`);
   }
-  // INTX_DISABLE (command bit 10) toggled: pci_update_irq_disabled re-sends each INTx pin's level through the
-  // bus's map_irq. PIIX3 drops them (PIRQ routing disabled, and its writes are refused); ICH9 sets the routed
-  // IOAPIC input and the PIRQ's i8259 input (ich9_lpc_set_irq), which the model does not route.
-  if (state.acpi.device === 'ich9' && overlaps(off, n, 0x05, 1) && (config[0x05] & 0x04) !== (f.config[0x05] & 0x04)) {
-    throw new ModelLimit(`a PCI configuration write toggling ${f.name}'s INTX_DISABLE (ich9_lpc_set_irq for each INTx pin)`);
-  }
+  const commandHook = qemuOf(state.config).pciCommandHookCoversWord ? overlaps(off, n, 0x04, 2) : overlaps(off, n, 0x04, 1);
+  const intxToggled = commandHook && (config[0x05] & 0x04) !== (f.config[0x05] & 0x04);
   const pci = state.acpi.pci.map((p) => (p === f ? { ...f, config } : p));
-  const next: MachineState = { ...state, acpi: { ...state.acpi, pci } };
-  const fx = trace('pci_host_config_write_common', `${f.name} 0x${off.toString(16)} = 0x${(val >>> 0).toString(16)} (${len})`);
+  let next: MachineState = { ...state, acpi: { ...state.acpi, pci } };
+  let fx = trace('pci_host_config_write_common', `${f.name} 0x${off.toString(16)} = 0x${(val >>> 0).toString(16)} (${len})`);
+  if (commandHook) {
+    const m = setBusMaster(next.mem, f.name, (config[0x04] & 0x04) !== 0, next.config.accel);
+    if (m.state !== next.mem) {
+      next = { ...next, mem: m.state };
+      fx = merge(fx, merge(trace('pci_default_write_config', `${f.name} bus master ${config[0x04] & 4 ? 'on' : 'off'}`, 1), m.fx));
+    }
+  }
+  if (intxToggled && state.acpi.device === 'ich9') {
+    const t = ich9UpdateIrqDisabled(next, f.devfn);
+    next = t.state;
+    fx = merge(fx, t.fx);
+  }
+  // PAM: i440FX 0x59-0x5f (i440fx_update_memory_mappings), MCH 0x90-0x96 (mch_update_pam).
+  const pamAt = f.name === 'i440FX' ? 0x59 : f.name === 'mch' ? 0x90 : undefined;
+  if (pamAt !== undefined && overlaps(off, n, pamAt, 7)) {
+    const m = setPam(next.mem, config.slice(pamAt, pamAt + 7), next.config.accel);
+    return done({ ...next, mem: m.state }, merge(fx, merge(trace(f.name === 'mch' ? 'mch_update_pam' : 'i440fx_update_memory_mappings', 'PAM', 1), m.fx)));
+  }
   if (f.devfn === PIIX4_PM_DEVFN && state.acpi.device === 'piix4' && (overlaps(off, n, 0x80, 1) || overlaps(off, n, 0x40, 4))) {
     const pm = piix4PmBase(next.acpi)!;
     const m = setPmBase(next.mem, BigInt(pm.base), pm.enabled, next.config.accel);
@@ -226,6 +270,36 @@ export function pciDataWrite(state: MachineState, addr: number, val: number, len
     return ich9PmbaseSciUpdate(next, fx);
   }
   return done(next, fx);
+}
+
+/** ich9_cc_init/ich9_cc_update: the PIRQ (0-7 = A-H) each INTx pin of a slot is wired to. */
+function ich9Pirq(slot: number, intx: number): number {
+  if (slot === 30) return intx + 4; // the DMI-to-PCI bridge: INT[A-D] → PIRQ[E-H]
+  if (slot >= 25) return intx; // D25IR..D31IR at their default 0x3210: INT[A-D] → PIRQ[A-D]
+  return ((slot + intx) % 4) + 4;
+}
+
+/**
+ * pci_update_irq_disabled after INTX_DISABLE changed: each of the 4 INTx pins goes through ich9_lpc_map_irq to
+ * ich9_lpc_set_irq, which sets the PIRQ's IOAPIC input (GSI 16 + PIRQ, or'ed with the SCI there) and then the
+ * PIRQ's i8259 input (its routing register; 0x80, disabled, still names IRQ 0). No device asserts INTx here.
+ * PIIX3 drops them all (its routing is disabled and routing writes are refused), so only ICH9 gets here.
+ */
+function ich9UpdateIrqDisabled(state: MachineState, devfn: number): Transition<MachineState> {
+  let t: Transition<MachineState> = done(state, trace('pci_update_irq_disabled', `devfn 0x${devfn.toString(16)}: 4 INTx pins re-sent`, 1));
+  for (let intx = 0; intx < 4; intx++) {
+    const pirq = ich9Pirq(devfn >> 3, intx);
+    const gsi = 16 + pirq;
+    const a = t.state.acpi;
+    const apic = setGsi(t.state, gsi, gsi === a.sciGsi ? a.sciLevel : 0, 2);
+    const lpc = findFn(apic.state.acpi, ICH9_LPC_DEVFN)!;
+    const route = lpc.config[pirq < 4 ? 0x60 + pirq : 0x68 + pirq - 4];
+    const picIrq = route & 0x0f;
+    const picLevel = picIrq === apic.state.acpi.sciGsi ? apic.state.acpi.sciLevel : 0;
+    const pic = setGsi(apic.state, picIrq, picLevel, 2);
+    t = { state: pic.state, fx: merge(t.fx, merge(apic.fx, pic.fx)) };
+  }
+  return t;
 }
 
 /** ich9_lpc_pmbase_sci_update: remap the PM block, then re-route the SCI (moving a raised SCI). */

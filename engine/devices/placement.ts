@@ -15,10 +15,8 @@ export function chooseSlot(dimms: readonly Dimm[], hint: bigint, ramSlots: bigin
   if ((hint < 0n || hint >= ramSlots) && hint !== -1n) return fail(E.invalidSlot(hint, ramSlots));
   if (ramSlots <= 0n) return fail(E.noSlotsAllocated());
   if (hint !== -1n) return dimms.some((d) => d.slot === hint) ? fail(E.slotBusy(hint)) : ok(hint);
-  // The occupancy bitmap: slots are below ramSlots (at most 256 on x86), small numbers.
-  const used = new Uint8Array(Number(ramSlots));
-  for (const d of dimms) if (d.slot >= 0n && d.slot < ramSlots) used[Number(d.slot)] = 1;
-  const free = used.indexOf(0);
+  // The occupancy bitmap: slots are below ramSlots (at most 256 on x86), small numbers; remembered per list.
+  const free = slotBitmap(dimms, ramSlots).indexOf(0);
   return free >= 0 ? ok(BigInt(free)) : fail(E.noFreeSlots());
 }
 
@@ -43,7 +41,7 @@ const U64 = 1n << 64n;
 
 /**
  * What placement derives from a list of realized DIMMs, remembered per list (lists are immutable): the DIMMs in
- * address order, the plugged size, and the last first-fit answer. A list made by plugging one more DIMM
+ * address order, the plugged size, the last first-fit answer and the slot bitmap. A list made by plugging one more DIMM
  * (`withDimm`) gets its index from its parent's in O(1) when the new DIMM comes last in address order (the
  * usual case), so a plug does not re-sort, re-sum or re-scan the DIMMs already there. Checked against the
  * straightforward computation by test/placement.property.test.ts.
@@ -56,6 +54,20 @@ interface PlacementIndex {
    * (`exact`) or at least `at` (a DIMM plugged since may cover it: positions below stayed taken).
    */
   fit?: { readonly align: bigint; readonly size: bigint; readonly base: bigint; readonly at: bigint; readonly exact: boolean };
+  /** The slot occupancy bitmap for `ramSlots` slots (never modified once made). */
+  slots?: { readonly ramSlots: bigint; readonly used: Uint8Array };
+}
+
+function bitmapOf(dimms: readonly Dimm[], ramSlots: bigint): Uint8Array {
+  const used = new Uint8Array(Number(ramSlots));
+  for (const d of dimms) if (d.slot >= 0n && d.slot < ramSlots) used[Number(d.slot)] = 1;
+  return used;
+}
+
+function slotBitmap(dimms: readonly Dimm[], ramSlots: bigint): Uint8Array {
+  const idx = placementIndex(dimms);
+  if (idx.slots?.ramSlots !== ramSlots) idx.slots = { ramSlots, used: bitmapOf(dimms, ramSlots) };
+  return idx.slots.used;
 }
 
 const indexCache = new WeakMap<readonly Dimm[], PlacementIndex>();
@@ -77,15 +89,39 @@ export function withDimm(dimms: readonly Dimm[], dimm: Dimm): readonly Dimm[] {
   const next = [...dimms, dimm];
   const idx = indexCache.get(dimms);
   if (idx) {
-    const last = idx.sorted.length ? idx.sorted[idx.sorted.length - 1] : undefined;
-    // Appended in address order: the new list is its own sorted list (else it is sorted when first needed).
-    if (idx.sorted === dimms && (!last || last.addr <= dimm.addr)) {
-      const f = idx.fit;
-      const covers = f !== undefined && dimm.addr < f.at + f.size && f.at < dimm.addr + dimm.size;
-      indexCache.set(next, { sorted: next, used: idx.used + dimm.size, fit: f && (covers ? { ...f, exact: false } : f) });
+    const s = idx.sorted;
+    let sorted: readonly Dimm[];
+    if (s === dimms && (s.length === 0 || s[s.length - 1].addr <= dimm.addr)) sorted = next; // appended in address order
+    else {
+      let at = s.length;
+      while (at > 0 && s[at - 1].addr > dimm.addr) at--;
+      sorted = [...s.slice(0, at), dimm, ...s.slice(at)];
     }
+    const f = idx.fit;
+    const covers = f !== undefined && dimm.addr < f.at + f.size && f.at < dimm.addr + dimm.size;
+    indexCache.set(next, { sorted, used: idx.used + dimm.size, fit: f && (covers ? { ...f, exact: false } : f), slots: withSlotBit(idx.slots, dimm.slot, 1) });
   }
   return next;
+}
+
+/** `dimms` without the DIMM at `path`, with its placement index derived from the parent list's when that one is known. */
+export function withoutDimm(dimms: readonly Dimm[], path: string): readonly Dimm[] {
+  const next = dimms.filter((d) => d.path !== path);
+  const idx = indexCache.get(dimms);
+  const gone = next.length === dimms.length - 1 ? dimms.find((d) => d.path === path) : undefined;
+  if (idx && gone) {
+    // A freed range can hold the next fit: the remembered one no longer stands.
+    const sorted = idx.sorted === dimms ? next : idx.sorted.filter((d) => d !== gone);
+    indexCache.set(next, { sorted, used: idx.used - gone.size, slots: withSlotBit(idx.slots, gone.slot, 0) });
+  }
+  return next;
+}
+
+function withSlotBit(slots: PlacementIndex['slots'], slot: bigint, bit: 0 | 1): PlacementIndex['slots'] {
+  if (!slots) return undefined;
+  const used = slots.used.slice();
+  if (slot >= 0n && slot < slots.ramSlots) used[Number(slot)] = bit;
+  return { ramSlots: slots.ramSlots, used };
 }
 
 /** The first index of `sorted` whose DIMM ends after `x` (DIMMs do not overlap: ends are in order too). */

@@ -11,7 +11,8 @@ import { ModelLimit } from '../errors';
 import { NO_EFFECTS, done, merge, type Effects, type Transition } from '../effects';
 import { renderFlatView } from '../memory/flatview';
 import type { FlatRange } from '../memory/types';
-import { ramBlockAt, ramByte } from '../memory/ram-overlay';
+import { ramByte } from '../memory/ram-overlay';
+import { regionType } from '../memory/regions';
 import { IO_ID, SYSTEM_ID } from './memory-map';
 import { regionOps, type RegionOps } from './region-ops';
 
@@ -139,6 +140,24 @@ function mmioRegionAt(state: MachineState, view: readonly FlatRange[], a: bigint
   return hit && ops ? { ops, off: a - hit.start + hit.offsetInRegion } : undefined;
 }
 
+/**
+ * The RAM block behind a guest-physical address as the flat view maps it (main RAM, a DIMM, PAM's RAM
+ * aliases), the offset in it and how many bytes of it follow; undefined where no RAM is mapped. The BIOS image's bytes are the firmware file's:
+ * reading them is not modelled.
+ */
+function ramAt(state: MachineState, view: readonly FlatRange[], a: bigint, write: boolean): { block: string; offset: bigint; left: bigint } | undefined {
+  const hit = flatRangeAt(view, a);
+  if (!hit) return undefined;
+  const type = regionType(state.mem.regions, hit.region);
+  if (type !== 'ram' && type !== 'rom') return undefined;
+  // A ROM drops the write; a read-only alias of RAM (PAM's pam-rom) does not: qtest writes reach the RAM behind it.
+  if (write && type === 'rom') return undefined;
+  if (!write && state.mem.regions.get(hit.region)?.name === 'pc.bios') {
+    throw new ModelLimit(`reading the BIOS image (pc.bios) at 0x${a.toString(16)}: its bytes are the firmware file's`);
+  }
+  return { block: hit.region, offset: hit.offsetInRegion + (a - hit.start), left: hit.end - a };
+}
+
 /** address_space_read on the first CPU's address space: `len` bytes, little-endian value. */
 export function memRead(state: MachineState, gpa: bigint, len: number): { state: MachineState; bytes: number[]; fx: Effects } {
   const view = flatView(state, SYSTEM_ID);
@@ -159,7 +178,7 @@ export function memRead(state: MachineState, gpa: bigint, len: number): { state:
       addr += BigInt(l);
       continue;
     }
-    const blk = ramBlockAt(cur, a);
+    const blk = ramAt(cur, view, a, false);
     bytes.push(blk ? ramByte(ram, blk.block, blk.offset) : 0);
     addr += 1n;
   }
@@ -186,7 +205,7 @@ export function memWrite(state: MachineState, gpa: bigint, data: readonly number
       i += BigInt(l);
       continue;
     }
-    const blk = ramBlockAt(t.state, a);
+    const blk = ramAt(t.state, view, a, true);
     if (!blk) { i += 1n; continue; }
     // One extent for the run inside this RAM block.
     const run = blk.left < len - i ? blk.left : len - i;

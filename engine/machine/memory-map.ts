@@ -368,6 +368,35 @@ export function pmBlockId(mem: MemoryState): string | undefined {
  * when non-zero and ACPI_EN): enable/disable the PM block and move it, in one transaction (enable, then move,
  * as pm_io_space_update / ich9_pm_iospace_update do). Works for both machine types; a no-op without PM block.
  */
+/**
+ * pam_update for the 13 PAM segments (i440fx_update_memory_mappings / mch_update_pam): each segment's 2-bit
+ * attribute (PAM0's high nibble for 0xf0000; then the low, high nibble of each following register for the
+ * 16 KiB segments from 0xc0000) enables one of its four aliases: 0 PCI, 1 RAM read-only, 2 PCI for reads
+ * (RAM-backed `pam-pci`), 3 RAM.
+ */
+export function setPam(mem: MemoryState, regs: readonly number[], accel: MemAccel = 'tcg'): Transition<MemoryState> {
+  return memTransaction(mem, (r0) => {
+    let r = r0;
+    for (let n = 0; n < PAM_COUNT; n++) {
+      const attr = (regs[Math.ceil(n / 2)] >> (n & 1 ? 0 : 4)) & 3;
+      const ids = [pamPciId(n), `pam-rom#${n}`, `pam-pci-ram#${n}`, `pam-ram#${n}`];
+      ids.forEach((id, i) => { if (r.get(id)) r = setEnabled(r, id, i === attr); });
+    }
+    return r;
+  }, accel);
+}
+
+/**
+ * A PCI function's bus-master address space follows its command register's BUS_MASTER bit when the guest
+ * writes the register (pci_default_write_config); a reset clears the bit but leaves the region as it was.
+ */
+export function setBusMaster(mem: MemoryState, fn: string, enabled: boolean, accel: MemAccel = 'tcg'): Transition<MemoryState> {
+  const id = `bm:${fn}:alias`;
+  const r = mem.regions.get(id);
+  if (!r || r.enabled === enabled) return done(mem);
+  return memTransaction(mem, (rs) => setEnabled(rs, id, enabled), accel);
+}
+
 export function setPmBase(mem: MemoryState, base: bigint, enabled: boolean, accel: MemAccel = 'tcg'): Transition<MemoryState> {
   const id = pmBlockId(mem);
   if (!id) return done(mem);

@@ -15,7 +15,7 @@ import { resetPic } from '../irq/i8259';
 import { setGsi } from '../irq/gsi';
 import { resetIoapic } from '../irq/ioapic';
 import { resetAcpiRegisters } from '../acpi/gpe';
-import { initialPciFunctions, PIIX4_PM_DEVFN } from '../acpi/pci-config';
+import { initialPciFunctions, pciResetFunction, PIIX4_PM_DEVFN } from '../acpi/pci-config';
 import { setPmBase } from './memory-map';
 
 /** pit_reset: channel 0's output levels as the release sets them (7.2: low three times, then high), through the HPET. */
@@ -50,14 +50,10 @@ const i8042Reset = lowerLines('kbd_reset', [1, 12]);
 /** The RTC (rtc_reset: IRQ 8 low). */
 const rtcReset = lowerLines('rtc_reset', [8]);
 
-/** PCI functions back to their reset images (PIIX4_PM keeps its PMBASE), PM block off, GPE/PM1 cleared. */
+/** PCI functions reset as QEMU resets them (pciResetFunction: PAM and PIIX4's PMBASE high bytes stay), PM block off, GPE/PM1 cleared. */
 function acpiReset(state: MachineState): Transition<MachineState> {
   const old = state.acpi.pci;
-  const pci = initialPciFunctions(state.config).map((f) => {
-    const prev = old.find((o) => o.devfn === f.devfn);
-    if (f.devfn !== PIIX4_PM_DEVFN || !prev) return f;
-    return { ...f, config: f.config.map((b, i) => (i >= 0x40 && i < 0x44 ? prev.config[i] : b)) };
-  });
+  const pci = initialPciFunctions(state.config).map((f) => pciResetFunction(f, old.find((o) => o.devfn === f.devfn)));
   const piix4 = pci.find((f) => f.devfn === PIIX4_PM_DEVFN);
   const pmBase = state.config.type === 'pc' && piix4 ? BigInt((piix4.config[0x40] & 0xc0) | (piix4.config[0x41] << 8)) : 0n;
   const pm = state.acpi.device === 'none' ? undefined : setPmBase(state.mem, pmBase, false, state.config.accel);

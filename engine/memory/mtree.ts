@@ -80,15 +80,14 @@ class Printer {
     } else if (mr.enabled || this.showDisabled) {
       this.lines.push(`${overflow}${indent}${addr(curStart)}-${addr(curEnd)} (prio ${mr.priority}, ${type}): ${mr.name}${dis}`);
     }
-    // Children by address, then priority (higher first), then list order.
+    // Children by address, then priority (higher first), then list order (a stable sort: QEMU inserts each
+    // child before the first one it sorts ahead of).
     const queue: Region[] = [];
     for (const subId of mr.subregions) {
       const sub = this.regions.get(subId);
-      if (!sub) continue;
-      const at = queue.findIndex((q) => sub.addr < q.addr || (sub.addr === q.addr && sub.priority > q.priority));
-      if (at < 0) queue.push(sub);
-      else queue.splice(at, 0, sub);
+      if (sub) queue.push(sub);
     }
+    queue.sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : b.priority - a.priority));
     for (const sub of queue) this.region(sub.id, level + 1, curStart);
   }
 }

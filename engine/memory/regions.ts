@@ -39,9 +39,6 @@ export class Regions {
   private static readonly BUCKETS = 64;
   static readonly EMPTY: Regions = new Regions(new Array<readonly Region[]>(Regions.BUCKETS).fill([]), 0);
 
-  /** Alias region ids by target id: derived, computed on first use (not enumerable: not part of the value). */
-  declare private aliasIdx: ReadonlyMap<string, readonly string[]> | undefined;
-
   private constructor(
     /**
      * Regions by hash of their id; each bucket is a small array. Never modified once made (readonly), but not
@@ -52,8 +49,13 @@ export class Regions {
     readonly size: number,
     aliasIdx?: ReadonlyMap<string, readonly string[]>,
   ) {
-    Object.defineProperty(this, 'aliasIdx', { value: aliasIdx, writable: true, enumerable: false });
+    if (aliasIdx) aliasIndexes.set(this, aliasIdx);
     Object.seal(this);
+  }
+
+  /** Alias region ids by target id: derived, computed on first use (kept aside: not part of the value). */
+  private get aliasIdx(): ReadonlyMap<string, readonly string[]> | undefined {
+    return aliasIndexes.get(this);
   }
 
   /** The alias regions that target `id`. */
@@ -67,7 +69,7 @@ export class Regions {
         if (list) list.push(r.id);
         else m.set(r.alias, [r.id]);
       }
-      this.aliasIdx = idx = m;
+      aliasIndexes.set(this, (idx = m));
     }
     return idx.get(id) ?? NONE;
   }
@@ -130,6 +132,8 @@ export class Regions {
 }
 
 const bucketCache = new Map<string, number>();
+/** Regions.aliasesOf's index per table (a WeakMap, not a property: a property defined per instance was slow). */
+const aliasIndexes = new WeakMap<Regions, ReadonlyMap<string, readonly string[]>>();
 const NONE: readonly string[] = Object.freeze([]);
 
 function fnv(id: string): number {
@@ -210,9 +214,26 @@ export function addSubregion(regions: Regions, containerId: string, offset: bigi
   const prio = priority ?? sub.priority;
   const list = container.subregions;
   const at = firstAtOrBelow(regions, list, prio);
-  const subregions = [...list.slice(0, at), subId, ...list.slice(at)];
+  const subregions = insertAt(list, at, subId);
   deriveChildIndex(list, subregions, subId, offset, sub.size, true);
   return regions.set({ ...container, subregions }).set({ ...sub, container: containerId, addr: offset, priority: prio });
+}
+
+/** A copy of `list` with `x` inserted at `at` (one allocation). */
+function insertAt<T>(list: readonly T[], at: number, x: T): T[] {
+  const out = new Array<T>(list.length + 1);
+  for (let i = 0; i < at; i++) out[i] = list[i];
+  out[at] = x;
+  for (let i = at; i < list.length; i++) out[i + 1] = list[i];
+  return out;
+}
+
+/** A copy of `list` without its element at `at` (one allocation). */
+function removeAt<T>(list: readonly T[], at: number): T[] {
+  const out = new Array<T>(list.length - 1);
+  for (let i = 0; i < at; i++) out[i] = list[i];
+  for (let i = at + 1; i < list.length; i++) out[i - 1] = list[i];
+  return out;
 }
 
 /**
@@ -266,11 +287,10 @@ export const CHILD_INDEX_MIN = 16;
  * indexing each of them would cost memory per state for nothing (an old state is rarely changed again).
  */
 /**
- * Few: a plug touches three or four lists (the device-memory list before and after, the root's), and whatever
- * the cache holds lives on past the action: a long LRU made every plug's derived index survive the young
- * generation and be copied by the garbage collector (a third of a plug's time at 256 DIMMs).
+ * Few: a plug touches three or four lists (the device-memory list before and after, the roots'), a few machines
+ * alternate in a suite, and scanning the slots by identity stays cheap.
  */
-const CHILD_INDEX_CACHE = 6;
+const CHILD_INDEX_CACHE = 12;
 /**
  * A few slots scanned by identity, least recently used replaced. Not a Map: V8 keeps a deleted Map entry's
  * key and value reachable until the table is rehashed, which promoted every evicted index to the old
@@ -326,23 +346,25 @@ function deriveChildIndex(before: readonly string[], after: readonly string[], i
   if (after.length < CHILD_INDEX_MIN) return;
   const idx = childIndexCache.get(before);
   if (!idx) return;
-  const ids = idx.ids.slice();
-  const starts = idx.starts.slice();
-  const ends = idx.ends.slice();
-  const maxEnd = idx.maxEnd.slice();
   let at: number;
+  let ids: string[];
+  let starts: bigint[];
+  let ends: bigint[];
   if (added) {
-    at = firstStartAtOrAbove(starts, addr);
-    ids.splice(at, 0, id);
-    starts.splice(at, 0, addr);
-    ends.splice(at, 0, addr + size);
+    at = firstStartAtOrAbove(idx.starts, addr);
+    ids = insertAt(idx.ids, at, id);
+    starts = insertAt(idx.starts, at, addr);
+    ends = insertAt(idx.ends, at, addr + size);
   } else {
-    at = ids.indexOf(id);
+    at = idx.ids.indexOf(id);
     if (at < 0) return;
-    ids.splice(at, 1);
-    starts.splice(at, 1);
-    ends.splice(at, 1);
+    ids = removeAt(idx.ids, at);
+    starts = removeAt(idx.starts, at);
+    ends = removeAt(idx.ends, at);
   }
+  // maxEnd below `at` is unchanged; withMaxEnd recomputes from there.
+  const maxEnd = new Array<bigint>(ends.length);
+  for (let k = 0; k < at && k < ends.length; k++) maxEnd[k] = idx.maxEnd[k];
   childIndexCache.set(after, withMaxEnd(ids, starts, ends, maxEnd, at));
 }
 
@@ -368,7 +390,9 @@ export function childrenOverlapping(regions: Regions, container: Region, lo: big
   for (let k = firstStartAtOrAbove(idx.starts, hi) - 1; k >= 0 && idx.maxEnd[k] > lo; k--) {
     if (idx.ends[k] > lo) hits.push(idx.ids[k]);
   }
-  if (hits.length > 1) {
+  if (hits.length === 2) {
+    if (list.indexOf(hits[0]) > list.indexOf(hits[1])) hits.reverse();
+  } else if (hits.length > 2) {
     const pos = new Map(hits.map((h) => [h, list.indexOf(h)]));
     hits.sort((a, b) => pos.get(a)! - pos.get(b)!);
   }

@@ -33,16 +33,19 @@ function describe(d: FlatDiff): string {
   return parts.length ? parts.join(', ') : 'unchanged';
 }
 
-/** The region table a committed views object was rendered from (hidden on it: not part of the state's value). */
-const RENDERED_FROM = Symbol('renderedFrom');
+/**
+ * The region table each committed views object was rendered from (kept aside: not part of the state's value; a
+ * WeakMap rather than a hidden property, which V8 makes slow to add to a fresh object).
+ */
+const renderedFrom = new WeakMap<object, Regions>();
 
 /** Regenerate every view and run the listeners: the body of the outermost commit. */
 function regenerate(mem: MemoryState, accel: MemAccel): Transition<MemoryState> {
-  // Views last committed were rendered from mem.flat[RENDERED_FROM]: render only what changed since (without
+  // Views last committed were rendered from renderedFrom(mem.flat): render only what changed since (without
   // it, e.g. on a cloned state, every view is rendered whole).
-  const was = (mem.flat as { [RENDERED_FROM]?: Regions })[RENDERED_FROM];
+  const was = renderedFrom.get(mem.flat);
   const flat = updateFlatViews(was ?? Regions.EMPTY, mem.regions, mem.addressSpaces.map((as) => as.root), was ? mem.flat : {});
-  Object.defineProperty(flat, RENDERED_FROM, { value: mem.regions, enumerable: false });
+  renderedFrom.set(flat, mem.regions);
   const notes: string[] = [];
   let kvmSlots = mem.kvmSlots;
   let kvmFx: Effects = NO_EFFECTS;

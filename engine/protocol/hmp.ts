@@ -181,6 +181,12 @@ const COMMANDS: Readonly<Record<string, HmpHandler>> = {
       const b = ['on', 'yes', 'true', 'y'].includes(raw) ? true : ['off', 'no', 'false', 'n'].includes(raw) ? false : undefined;
       if (b === undefined) return text(state, errorLine(`Parameter '${prop}' expects 'on' or 'off'`));
       value = b;
+    } else if (typeof current.value === 'number' || typeof current.value === 'bigint') {
+      // The string input visitor's integers; other spellings (sizes, ranges) stay text, which the setters that
+      // take them refuse or leave not modelled.
+      if (/^-?\d+$/.test(raw)) value = BigInt(raw);
+    } else if (typeof current.value === 'object' && current.value !== null) {
+      throw new ModelLimit(`HMP 'qom-set' of the structured property ${prop}`);
     }
     // Other properties the model lets be set take strings (policy); the rest are refused whatever the value.
     const r = qomSet(state, path, prop, value);

@@ -8,7 +8,7 @@ import { E, ModelLimit, type QemuError } from '../errors';
 import { ghashKeys } from '../qom/ghash';
 import { PERIPHERAL, resolvePathAt, type QomNode } from '../qom/tree';
 import { qomGetBackend, qomListBackend, qomListObjects } from '../qom/objects';
-import { acpiDevicePath, machineTypeName, qomGetMachine, qomListMachine } from '../qom/machine';
+import { acpiDevicePath, machineTypeName, qomGetMachine, qomListMachine, qomSetMachine } from '../qom/machine';
 import { ich9PmBase, piix4PmBase } from '../acpi/pci-config';
 import { child, machineQomTree, printQomTree, type BoardNode } from '../qom/board-tree';
 import { qint } from '../selectors';
@@ -235,6 +235,8 @@ export function qomSet(state: MachineState, path: string, prop: string, value: u
       }
       return { ok: false, error: generic('set-after-realize', `Attempt to set property '${prop}' on device '${d.id}' (type 'pc-dimm') after it was realized`) };
     }
+    case 'machine':
+      return qomSetMachine(state, prop, value);
     case 'root':
     case 'container': {
       const children = qomList(state, node.kind === 'root' ? '/' : node.path);

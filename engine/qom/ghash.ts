@@ -18,6 +18,18 @@ export interface GHash {
 
 export function gStrHash(key: string): number {
   let h = 5381;
+  // ASCII (every QOM name in practice): the UTF-8 bytes are the characters, no buffer needed.
+  let ascii = true;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c >= 128) {
+      ascii = false;
+      break;
+    }
+    h = (Math.imul(h, 33) + c) >>> 0;
+  }
+  if (ascii) return h;
+  h = 5381;
   for (const byte of Buffer.from(key, 'utf8')) {
     const c = byte < 128 ? byte : byte - 256;
     h = (Math.imul(h, 33) + c) >>> 0;
@@ -26,7 +38,7 @@ export function gStrHash(key: string): number {
 }
 
 export function emptyGHash(): GHash {
-  return { shift: MIN_SHIFT, buckets: Array.from({ length: 1 << MIN_SHIFT }, () => null), nnodes: 0, noccupied: 0 };
+  return { shift: MIN_SHIFT, buckets: new Array<string | null>(1 << MIN_SHIFT).fill(null), nnodes: 0, noccupied: 0 };
 }
 
 function indexOf(shift: number, key: string): number {

@@ -6,7 +6,8 @@
 
 import type { MachineState } from '../state';
 import { cpuCount } from '../machine/cpus';
-import { E, ModelLimit, type QemuError } from '../errors';
+import { E, ModelLimit, generic, type QemuError } from '../errors';
+import { resolvePathAt } from './tree';
 import { deviceMemoryRegionSize, machineMemoryProperty, qint } from '../selectors';
 import type { Prop } from '../versions/monitor';
 
@@ -105,5 +106,82 @@ export function qomGetMachine(state: MachineState, prop: string): { ok: true; va
     i440fx: '/machine/i440fx', q35: '/machine/q35', 'pc.ram[0]': '/machine/pc.ram[0]', 'device-memory[0]': '/machine/device-memory[0]',
     ...c.qemu.monitor.machineExtraValues(c.type),
   };
+  if (state.machineProps && Object.prototype.hasOwnProperty.call(state.machineProps, prop)) return { ok: true, value: state.machineProps[prop] };
   return { ok: true, value: values[prop] };
+}
+
+const ON_OFF_AUTO = ['on', 'off', 'auto'];
+const isInt = (v: unknown): v is number | bigint => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+/**
+ * qom-set /machine PROPERTY VALUE after the machine was created. Most machine properties are plain fields its
+ * setters store without looking at the realized board (qom-get reads them back; nothing the model shows changes),
+ * with the setters' own checks; children and constant links are not writable. Properties whose setters reach
+ * further (memory, smp, boot, lists) are not modelled.
+ */
+export function qomSetMachine(state: MachineState, prop: string, value: unknown): { ok: true; state: MachineState } | { ok: false; error: QemuError } {
+  const name = machineTypeName(state);
+  const fail = (error: QemuError) => ({ ok: false as const, error });
+  const set = (v: unknown) => ({ ok: true as const, state: { ...state, machineProps: { ...state.machineProps, [prop]: v } } });
+  if (prop === 'type') return fail(E.propertyNotWritable(name, prop));
+  const classType = classProps(state).find(([n]) => n === prop)?.[1];
+  const type = classType ?? (instanceProps(state).includes(prop) ? INSTANCE_TYPES[prop] : undefined);
+  if (type === undefined) return fail(E.propertyNotFound(name, prop));
+  const notModelled = () => {
+    throw new ModelLimit(`qom-set of /machine property '${prop}' to ${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
+  };
+  if (type.startsWith('child<') || prop === 'smram') return fail(E.propertyNotWritable(name, prop));
+  if (prop === 'device-memory-region-size') return fail(E.propertyNotWritable(name, prop));
+  // An alias of the RTC's read-only date / of the realized PC speaker's audiodev.
+  if (prop === 'rtc-time') return fail(E.propertyNotWritable('mc146818rtc', 'date'));
+  if (prop === 'pcspk-audiodev') {
+    return typeof value === 'string'
+      ? fail(generic('set-after-realize', "Attempt to set property 'audiodev' on anonymous device (type 'isa-pcspk') after it was realized"))
+      : notModelled();
+  }
+  if (type.startsWith('link<')) {
+    if (typeof value !== 'string') return notModelled();
+    const current = qomGetMachine(state, prop);
+    if (value === '' || (current.ok && current.value === value)) return set(value);
+    if (!value.startsWith('/')) return notModelled();
+    if (!resolvePathAt(state, { kind: 'root' }, value)) return fail(E.deviceNotFound(value));
+    return notModelled();
+  }
+  switch (type) {
+    case 'bool':
+      return typeof value === 'boolean' ? set(value) : fail(E.invalidParameterType(prop, 'boolean'));
+    case 'string':
+    case 'str': {
+      if (typeof value !== 'string') return fail(E.invalidParameterType(prop, 'string'));
+      if (prop === 'x-oem-id' && bytes(value) > 6) return fail(generic('oem-id', 'User specified x-oem-id value is bigger than 6 bytes in size'));
+      if (prop === 'x-oem-table-id' && bytes(value) > 8) return fail(generic('oem-table-id', 'User specified x-oem-table-id value is bigger than 8 bytes in size'));
+      if (prop === 'memory-encryption') return value === '' ? notModelled() : fail(generic('memory-encryption', `No such memory encryption object '${value}'`));
+      if (prop === 'smbios-entry-point-type') {
+        const allowed = state.config.qemu.version === '7.2' ? ['32', '64'] : ['32', '64', 'auto'];
+        return allowed.includes(value) ? set(value) : fail(generic('bad-enum', `Parameter '${prop}' does not accept value '${value}'`));
+      }
+      if (prop === 'nvdimm-persistence') {
+        return ['cpu', 'mem-ctrl'].includes(value) ? set(value) : fail(generic('nvdimm-persistence', `-machine nvdimm-persistence=${value}: unsupported option`));
+      }
+      return set(value);
+    }
+    case 'OnOffAuto':
+      if (typeof value !== 'string') return fail(E.invalidParameterType(prop, 'string'));
+      return ON_OFF_AUTO.includes(value) ? set(value) : fail(generic('bad-enum', `Parameter '${prop}' does not accept value '${value}'`));
+    case 'int':
+      return isInt(value) ? set(value) : notModelled();
+    case 'uint64_t':
+    case 'size': {
+      if (!isInt(value) || BigInt(value) < 0n) return notModelled();
+      const v = BigInt(value);
+      if (prop === 'max-ram-below-4g' && v > 1n << 32n) {
+        return fail(generic('max-ram-below-4g', `Machine option 'max-ram-below-4g=${v}' expects size less than or equal to 4G`));
+      }
+      if (prop === 'max-fw-size' && v > 16n << 20n) return notModelled();
+      return set(value);
+    }
+    default:
+      return notModelled();
+  }
 }

@@ -6,6 +6,14 @@ const QDICT_BUCKET_MAX = 512;
 
 /** tdb_hash over the key's bytes, in 32-bit unsigned arithmetic. */
 export function tdbHash(key: string): number {
+  // ASCII keys (every QAPI member name) are their own UTF-8 bytes: no buffer needed.
+  let ascii = true;
+  for (let i = 0; i < key.length && ascii; i++) if (key.charCodeAt(i) >= 128) ascii = false;
+  if (ascii) {
+    let v = Math.imul(0x238f13af, key.length) >>> 0;
+    for (let i = 0; i < key.length; i++) v = (v + ((key.charCodeAt(i) << ((i * 5) % 24)) >>> 0)) >>> 0;
+    return (Math.imul(1103515243, v) + 12345) >>> 0;
+  }
   const bytes = Buffer.from(key, 'utf8');
   let value = Math.imul(0x238f13af, bytes.length) >>> 0;
   for (let i = 0; i < bytes.length; i++) value = (value + ((bytes[i] << ((i * 5) % 24)) >>> 0)) >>> 0;

@@ -6,6 +6,7 @@ import type { Dimm, MachineState, MemoryBackend } from '../state';
 import { ModelLimit } from '../errors';
 import { event, merge, trace, type Transition } from '../effects';
 import { ghashRemove } from './ghash';
+import { withoutDimm } from '../devices/placement';
 
 export type QomNode =
   | { readonly kind: 'root' }
@@ -102,7 +103,7 @@ export const PERIPHERAL: QomNode = { kind: 'container', path: '/machine/peripher
 export function object_unparent(state: MachineState, dimm: Dimm, depth: number): Transition<MachineState> {
   const next: MachineState = {
     ...state,
-    dimms: state.dimms.filter((d) => d.path !== dimm.path),
+    dimms: withoutDimm(state.dimms, dimm.path),
     peripheral: dimm.id === undefined ? state.peripheral : ghashRemove(state.peripheral, dimm.id),
   };
   const data = dimm.id !== undefined ? { device: dimm.id, path: dimm.path } : { path: dimm.path };

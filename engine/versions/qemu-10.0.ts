@@ -48,6 +48,7 @@ export const QEMU_10_0: QemuVersionData = {
   memfdCprFds: true,
   // irq_intercept_in on a bus: DEVICE() asserts and QEMU aborts.
   qtestDeviceCastAborts: true,
+  pciCommandHookCoversWord: true,
   // -no-hpet is gone (deprecated in 8.0, removed in 9.0): libvirt 11.3 writes `-machine ...,hpet=off` instead.
   removedOptions: ['-no-hpet'],
   // qom-list /machine/unattached: device[6] (pc) / device[5] (q35) is the hpet

@@ -24,6 +24,7 @@ export const QEMU_7_2: QemuVersionData = {
   memoryDeviceSizeCheckFirst: false,
   memfdCprFds: false,
   qtestDeviceCastAborts: false,
+  pciCommandHookCoversWord: false,
   removedOptions: [],
   // qom-list /machine/unattached: device[8] (pc) / device[7] (q35) is the hpet
   hpetUnattachedIndex: { pc: 8, q35: 7 },

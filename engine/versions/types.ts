@@ -69,6 +69,11 @@ export interface QemuVersionData {
   /** qtest irq_intercept_* on a QOM object that is not a device (a bus) aborts QEMU (checked QOM casts). */
   readonly qtestDeviceCastAborts: boolean;
   /**
+   * pci_default_write_config re-sends the INTx levels (pci_update_irq_disabled) after a write that covers the
+   * command register's low byte only (7.2: range_covers_byte(PCI_COMMAND)), or any byte of it (10.0).
+   */
+  readonly pciCommandHookCoversWord: boolean;
+  /**
    * Options this release no longer has: its first pass over the command line stops at one with
    * `OPTION: invalid option` before anything else is looked at (10.0: `-no-hpet`, now `-M ...,hpet=off`).
    */
