@@ -91,7 +91,11 @@ export function machineArb(o: GenOptions): fc.Arbitrary<MachineSpec> {
       const version = versionPick < 0 ? undefined : versions[versionPick % versions.length];
       // pc-i440fx-1.x and 2.0 have no memory hotplug (`-m slots|maxmem` is refused): a plain -m there.
       const old = version !== undefined && m.type === 'pc' && (/^1\./.test(version) || version === '2.0');
-      const { numaLayout, ...rest } = old ? { ...m, slots: 0 } : m;
+      const { numaLayout: layout, ...rest } = old ? { ...m, slots: 0 } : m;
+      // -numa node,mem= is refused from machine types 5.1 on (and by the plain pc/q35): only a deliberate mistake there.
+      const [major, minor] = (version ?? '99.0').split('.').map(Number);
+      const memOk = major < 5 || (major === 5 && minor === 0);
+      const numaLayout = layout?.legacyMem && !memOk && !(o.startupMistakes === true && layout.mistake !== 0) ? { ...layout, legacyMem: false } : layout;
       if (numaLayout) return { ...rest, maxmemMiB: m.ramMiB + extraMiB, version, numa: false, numaMemdevs: false, numaLayout };
       return { ...rest, maxmemMiB: m.ramMiB + extraMiB, version, numa: m.numa && !m.numaMemdevs };
     });
@@ -164,7 +168,11 @@ interface DeviceChoices { id: number; mem: number; slot: number; addr: number; n
 const nat = (max: number) => fc.integer({ min: 0, max });
 const width = nat(2);
 
-export function intentArb(): fc.Arbitrary<Intent> {
+/**
+ * `wide`: the weight of the wider vocabulary (wideIntentArb) against the hotplug core's ~50; long scenarios
+ * (scenarioArb with maxSteps ≥ 30) get more of it, short ones stay focused on hotplug.
+ */
+export function intentArb(wide = 14): fc.Arbitrary<Intent> {
   const w = (weight: number, arbitrary: fc.Arbitrary<Intent>) => ({ weight, arbitrary });
   return fc.oneof(
     w(6, fc.record({ t: fc.constant('object-add' as const), size: fc.oneof({ withCrossShrink: true }, { weight: 8, arbitrary: nat(3) }, { weight: 1, arbitrary: nat(7) }), memfd: rare(fc.constant(true)), dup: rare(fc.constant(true)), bad: fc.oneof({ withCrossShrink: true }, { weight: 12, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: nat(4) }) })),
@@ -191,7 +199,7 @@ export function intentArb(): fc.Arbitrary<Intent> {
     w(1, fc.record({ t: fc.constant('pwrbtn' as const), clear: fc.boolean() })),
     w(1, fc.record({ t: fc.constant('qom-set' as const), which: nat(QOM_SETS.length - 1), pick: nat(3) })),
     w(1, fc.record({ t: fc.constant('introspect' as const), which: nat(INTROSPECTION.length - 1) })),
-    w(14, wideIntentArb()),
+    w(wide, wideIntentArb()),
     w(1, fc.record({ t: fc.constant('board' as const), which: nat(BOARD.length - 1) })),
   );
 }
@@ -607,7 +615,7 @@ export function interpret(m: MachineSpec, intents: readonly Intent[], maxSteps =
 
 export function scenarioArb(o: GenOptions): fc.Arbitrary<GeneratedScenario> {
   return fc
-    .tuple(machineArb(o), fc.array(intentArb(), { minLength: 1, maxLength: o.maxSteps, size: 'max' }))
+    .tuple(machineArb(o), fc.array(intentArb(o.maxSteps >= 30 ? 14 : 3), { minLength: 1, maxLength: o.maxSteps, size: 'max' }))
     .map(([m, intents]) => interpret(m, intents, o.maxSteps));
 }
 
@@ -641,6 +649,8 @@ export interface NumaSpec {
   readonly nodes: ReadonlyArray<{ readonly memMiB: number; readonly backend: 'ram' | 'memfd'; readonly opts: string; readonly cpus?: string }>;
   /** A deliberate mistake: 0 none, 1 a missing node id, 2 totals that do not add up, 3 cpus=1 (-smp 1), 4 the vCPU on two nodes. */
   readonly mistake: number;
+  /** Legacy `mem=` instead of memdevs (machine types up to 5.0 accept it; newer ones refuse it). */
+  readonly legacyMem?: boolean;
 }
 
 /** -object options of a NUMA node's backend (prealloc only where the backend is small). */
@@ -661,7 +671,9 @@ export function numaArb(mistakes = true): fc.Arbitrary<NumaSpec> {
     nodes: fc.array(node, { minLength: 2, maxLength: 4 }),
     cpuOn: fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: nat(3) }),
     mistake: mistakes ? fc.oneof({ withCrossShrink: true }, { weight: 12, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: nat(4) }) : fc.constant(0),
-  }).map(({ nodes, cpuOn, mistake }) => ({
+    legacyMem: rare(fc.constant(true)),
+  }).map(({ nodes, cpuOn, mistake, legacyMem }) => ({
+    ...(legacyMem ? { legacyMem } : {}),
     nodes: nodes.map((n, i) => ({ memMiB: n.mem || i === 0 ? 1 : 0, backend: n.memfd ? 'memfd' as const : 'ram' as const, opts: NODE_BACKEND_OPTS[n.opts], ...(cpuOn === i ? { cpus: '0' } : {}) })),
     mistake,
   }));
@@ -672,6 +684,7 @@ function numaOptions(ramMiB: number, numa: NumaSpec): string {
   const withMem = numa.nodes.filter((n) => n.memMiB > 0).length;
   const share = Math.floor(ramMiB / withMem / 2) * 2;
   const parts: string[] = [];
+  const memOf: Record<number, number> = {};
   let left = ramMiB;
   let k = 0;
   numa.nodes.forEach((n, i) => {
@@ -680,6 +693,10 @@ function numaOptions(ramMiB: number, numa: NumaSpec): string {
     let mib = k === withMem ? left : share;
     left -= mib;
     if (numa.mistake === 2 && k === withMem) mib += 2;
+    if (numa.legacyMem) {
+      memOf[i] = mib;
+      return;
+    }
     // prealloc touches every page: only for small nodes.
     const opts = mib > 512 ? n.opts.replace(/,prealloc=on/, '') : n.opts;
     parts.push(`-object memory-backend-${n.backend},id=ram${i},size=${size(mib)}${opts}`);
@@ -689,7 +706,8 @@ function numaOptions(ramMiB: number, numa: NumaSpec): string {
     let cpus = n.cpus !== undefined ? `,cpus=${n.cpus}` : '';
     if (numa.mistake === 3 && i === 0) cpus = ',cpus=1';
     if (numa.mistake === 4 && i < 2) cpus = ',cpus=0';
-    parts.push(`-numa node,nodeid=${id}${n.memMiB > 0 ? `,memdev=ram${i}` : ''}${cpus}`);
+    const mem = memOf[i] !== undefined ? `,mem=${memOf[i]}` : n.memMiB > 0 ? `,memdev=ram${i}` : '';
+    parts.push(`-numa node,nodeid=${id}${mem}${cpus}`);
   });
   return parts.join(' ');
 }

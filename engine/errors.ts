@@ -36,6 +36,8 @@ export const E = {
     generic('reserved-ram-name', `object name '${id}' is reserved for the default RAM backend, it can't be used for any other purposes. Change the object's 'id' to something else`),
   numaMaxNodes: (node: number) => generic('numa-max-nodes', `Max number of NUMA nodes reached: ${node}`),
   numaDuplicateNode: (node: number) => generic('numa-duplicate-node', `Duplicate NUMA nodeid: ${node}`),
+  numaMemMixed: () => generic('numa-mem-mixed', 'numa configuration should use either mem= or memdev=,mixing both is not allowed'),
+  numaMemUnsupported: () => generic('numa-mem-unsupported', 'Parameter -numa node,mem is not supported by this machine type'),
   numaNodeMissing: (node: number) => generic('numa-node-missing', `numa: Node ID missing: ${node}`),
   numaCpuIndex: (cpu: number, max: number) => generic('numa-cpu-index', `CPU index (${cpu}) should be smaller than maxcpus (${max})`),
   numaCpuAssigned: (node: number) => generic('numa-cpu-assigned', `CPU is already assigned to node-id: ${node}`),
@@ -60,6 +62,30 @@ export const E = {
   busNotFound: (bus: string) => generic('bus-not-found', `Bus '${bus}' not found`),
   busWrongType: (driver: string, busType: string) => generic('bus-wrong-type', `Device '${driver}' can't go on ${busType} bus`),
   invalidDriver: (driver: string) => generic('invalid-driver', `'${driver}' is not a valid device model name`),
+  notADeviceType: () => generic('not-a-device', "Parameter 'typename' expects a non-abstract device type"),
+  noBalloon: () => ({ code: 'no-balloon', class: 'DeviceNotActive' as const, desc: 'No balloon device has been activated' }),
+  capabilitiesDone: () => ({ code: 'caps-done', class: 'CommandNotFound' as const, desc: 'Capabilities negotiation is already complete, command ignored' }),
+  qmpExecuteNotString: () => generic('qmp-malformed', "QMP input member 'execute' must be a string"),
+  qmpArgumentsNotObject: () => generic('qmp-malformed', "QMP input member 'arguments' must be an object"),
+  globalNotApplied: (text: string, property: string) => generic('global-not-applied', `can't apply global ${text}: Property '${property}' not found`),
+  /** A machine type QEMU refuses to start, in the words of the version data (engine/versions/). */
+  unsupportedMachine: (desc: string) => generic('unsupported-machine', desc),
+
+  // --- QOM properties (qom-set) ---
+  cannotChangeSize: (type: string) => generic('cannot-change-size', `cannot change property size of ${type} `),
+  cannotChangeValue: () => generic('cannot-change', 'cannot change property value'),
+  setLinkAfterRealize: (id: string | undefined, prop: string) =>
+    generic('set-after-realize', `Attempt to set link property '${prop}' on device '${id}' (type 'pc-dimm') after it was realized`),
+  setPropertyAfterRealize: (id: string | undefined, prop: string) =>
+    generic('set-after-realize', `Attempt to set property '${prop}' on device '${id}' (type 'pc-dimm') after it was realized`),
+  setAnonymousPropertyAfterRealize: (prop: string, type: string) =>
+    generic('set-after-realize', `Attempt to set property '${prop}' on anonymous device (type '${type}') after it was realized`),
+
+  // --- /machine properties (qom-set) ---
+  oemIdTooLong: (prop: 'x-oem-id' | 'x-oem-table-id', max: number) => generic(prop === 'x-oem-id' ? 'oem-id' : 'oem-table-id', `User specified ${prop} value is bigger than ${max} bytes in size`),
+  noMemoryEncryptionObject: (id: string) => generic('memory-encryption', `No such memory encryption object '${id}'`),
+  nvdimmPersistence: (value: string) => generic('nvdimm-persistence', `-machine nvdimm-persistence=${value}: unsupported option`),
+  maxRamBelow4gTooBig: (v: bigint) => generic('max-ram-below-4g', `Machine option 'max-ram-below-4g=${v}' expects size less than or equal to 4G`),
 
   // --- backends (object-add / object-del) ---
   backendSizeZero: (type: string) => generic('backend-size-zero', `property 'size' of ${type} doesn't take value '0'`),
@@ -72,6 +98,10 @@ export const E = {
     generic('backing-store-mismatch', `backing store size ${hex(fileSize)} does not match 'size' option ${hex(size)}`),
   backendSizeNotPageMultiple: (type: string, page: string) => generic('backend-size-page', `backend '${type}' memory size must be multiple of ${page}`),
   cannotAllocate: (id: string) => generic('cannot-allocate', `cannot set up guest memory '${id}': Cannot allocate memory`),
+  /** host_memory_backend_set_prealloc / set_reserve refuse the pair whichever is set second. */
+  preallocReserve: () => generic('prealloc-reserve', "'prealloc=on' and 'reserve=off' are incompatible"),
+  hostNodesForDefault: () => generic('host-nodes-default', 'host-nodes must be empty for policy default, or you should explicitly specify a policy other than default'),
+  hostNodesUnset: (policy: string) => generic('host-nodes-unset', `host-nodes must be set for policy ${policy}`),
 
   // --- pc-dimm pre_plug / realize (in QEMU's check order) ---
   acpiMissing: () => generic('acpi-missing', 'memory hotplug is not enabled: missing acpi device or acpi disabled'),
@@ -104,7 +134,36 @@ export const E = {
 
   // --- ACPI ---
   noAcpiDevice: () => generic('no-acpi-device', 'command is not supported, missing ACPI device'),
+  /** acpi_memory_slot_status (error_setg; the callers' callers ignore it). */
+  invalidMemorySlot: (path: string, slot: bigint) => generic('invalid-memory-slot', `acpi_memory_slot_status: device [${path}] returned invalid memory slot[${slot}]`),
 } as const;
+
+/**
+ * qtest's own reply lines (softmmu/qtest.c) and the model's `FAIL` for a line that makes real QEMU abort
+ * (g_assert on a malformed request): the model answers instead of aborting, and says so.
+ */
+export const QTEST = {
+  unknownDevice: () => 'FAIL Unknown device',
+  interceptAlreadyEnabled: () => 'FAIL IRQ intercept already enabled',
+  unknownCommand: (cmd: string) => `FAIL Unknown command '${cmd}'`,
+  invalidArgumentSize: () => 'ERR invalid argument size',
+  /** A request real QEMU aborts on: `FAIL <why> (QEMU would abort)`. */
+  wouldAbort: (why: string) => `FAIL ${why} (QEMU would abort)`,
+  /** A request beyond what the model holds (buffers, GPIOs): `FAIL <why>`. */
+  beyondModel: (why: string) => `FAIL ${why}`,
+} as const;
+
+/** HMP's own messages (monitor/hmp.c): the text the monitor prints, "\r\n" line ends. */
+export const HMP = {
+  error: (msg: string) => `Error: ${msg}\r\n`,
+  /** `cmd` as typed: a command, or `info NAME`. */
+  unknownCommand: (cmd: string) => `unknown command: '${cmd}'\r\n`,
+  tryHelp: (cmd: string) => `Try "help ${cmd}" for more information\r\n`,
+  /** A missing required string argument (args_type `s`). */
+  stringExpected: (cmd: string) => `${cmd}: string expected\r\n` + HMP.tryHelp(cmd),
+  /** A bad argument of `name` (the monitor's parse error, then the hint for `help`, e.g. `info mtree`). */
+  badArgument: (name: string, why: string, help: string = name) => `${name}: ${why}\r\n` + HMP.tryHelp(help),
+};
 
 export type ErrorCode = ReturnType<(typeof E)[keyof typeof E]>['code'];
 

@@ -46,35 +46,92 @@ function hunks(base: string[], other: string[]): Hunk[] {
   return out;
 }
 
-/** `info qtree` and `info qom-tree` (the /machine tree) of `-M MACHINE -m 1G`, as lines. */
-async function board(version: QemuVersion, machine: string): Promise<{ qtree: string[]; qomTree: string[] }> {
-  const t = await runReplay(new QemuBackend({ qemuVersion: version, raw: true }), {
-    file: `${machine}.yaml`, machine: `-M ${machine} -m 1G`, steps: [{ hmp: 'info qtree' }, { hmp: 'info qom-tree' }],
-  } as never);
-  if (!t.startup.ok) throw new Error(`${machine}: ${t.startup.error}`);
-  const lines = (i: number) => (t.steps[i].reply as string).split('\r\n');
-  return { qtree: lines(0), qomTree: lines(1) };
+/**
+ * `info qtree` and `info qom-tree` (the /machine tree) of `-M MACHINE -m 1G`, as lines; the owners `info mtree -o` and
+ * `info mtree -f -o` print for its regions, with memory hotplug on (`slots=2,maxmem=4G`: the hotplug block shows).
+ */
+async function board(version: QemuVersion, machine: string): Promise<{ qtree: string[]; qomTree: string[]; owners: Record<string, string> }> {
+  const run = async (mem: string, steps: string[]) => {
+    const t = await runReplay(new QemuBackend({ qemuVersion: version, raw: true }), {
+      file: `${machine}.yaml`, machine: `-M ${machine} -m ${mem}`, steps: steps.map((hmp) => ({ hmp })),
+    } as never);
+    if (!t.startup.ok) throw new Error(`${machine}: ${t.startup.error}`);
+    return t.steps.map((st) => (st.reply as string).split('\r\n'));
+  };
+  const [qtree, qomTree] = await run('1G', ['info qtree', 'info qom-tree']);
+  // Machine types without memory hotplug (pc up to 2.0) refuse slots: their regions as they are.
+  const [tree, flat] = await run('1G,slots=2,maxmem=4G', ['info mtree -o -D', 'info mtree -f -o'])
+    .catch(() => run('1G', ['info mtree -o -D', 'info mtree -f -o']));
+  return { qtree, qomTree, owners: ownerMap(tree, flat) };
+}
+
+/** A region line of `info mtree -o`: its start, name and owner suffix (undefined for other lines). */
+export function ownerLine(line: string): { start: string; name: string; owner: string } | undefined {
+  const m = /^\s*([0-9a-f]{16})-[0-9a-f]{16} \(prio -?\d+, [a-z/]+\): (.*?)((?: owner:\{[^}]*\})?(?: parent:\{[^}]*\})?(?: orphan)?)$/.exec(line);
+  if (!m) return undefined;
+  let text = m[2].replace(/ \[disabled\]$/, '');
+  if (text.startsWith('alias ')) text = text.slice(6, text.indexOf(' @'));
+  else if (text.includes(' @')) text = text.slice(0, text.indexOf(' @'));
+  return { start: m[1], name: text, owner: m[3] };
+}
+
+/**
+ * Owner suffixes by key: tree lines by `T<TAB>block header<TAB>name<TAB>start` and `T<TAB>header<TAB>name` (when every
+ * region of that name in that block has the same owner), flat-view lines by `F<TAB>name<TAB>start` and `F<TAB>name`.
+ */
+function ownerMap(tree: string[], flat: string[]): Record<string, string> {
+  const seen = new Map<string, Set<string>>();
+  const note = (key: string, owner: string) => {
+    if (!seen.has(key)) seen.set(key, new Set());
+    seen.get(key)!.add(owner);
+  };
+  let header = '';
+  for (const l of tree) {
+    if (/^(address-space|memory-region): /.test(l)) header = l;
+    const r = ownerLine(l);
+    if (!r) continue;
+    note(`T\t${header}\t${r.name}\t${r.start}`, r.owner);
+    note(`T\t${header}\t${r.name}`, r.owner);
+  }
+  for (const l of flat) {
+    const r = ownerLine(l);
+    if (!r) continue;
+    note(`F\t${r.name}\t${r.start}`, r.owner);
+    note(`F\t${r.name}`, r.owner);
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of seen) if (v.size === 1) out[k] = [...v][0];
+  return out;
 }
 
 async function record(version: QemuVersion): Promise<void> {
   const data = qemuVersionData(version);
   const boards: Record<string, string[]> = {};
   const trees: Record<string, string[]> = {};
+  const owners: Record<string, Record<string, string>> = {};
   for (const type of ['pc', 'q35'] as const) {
     const b = await board(version, data.aliases[type]);
     boards[type] = normalise(b.qtree);
     trees[type] = b.qomTree;
+    owners[type] = b.owners;
   }
   const edits: Record<string, Hunk[]> = {};
   const treeEdits: Record<string, Hunk[]> = {};
+  // Per machine type, the owner keys that differ from its board's (null: the key is ambiguous or absent there).
+  const ownerEdits: Record<string, Record<string, string | null>> = {};
   for (const t of data.machineTypes) {
     const b = await board(version, t.name);
     const h = hunks(boards[t.type], normalise(b.qtree));
     if (h.length) edits[t.name] = h;
     const th = hunks(trees[t.type], b.qomTree);
     if (th.length) treeEdits[t.name] = th;
+    const oe: Record<string, string | null> = {};
+    for (const k of new Set([...Object.keys(owners[t.type]), ...Object.keys(b.owners)])) {
+      if (owners[t.type][k] !== b.owners[k]) oe[k] = b.owners[k] ?? null;
+    }
+    if (Object.keys(oe).length) ownerEdits[t.name] = oe;
   }
-  const json = JSON.stringify({ qtree: boards, qtreeEdits: edits, qomTree: trees, qomTreeEdits: treeEdits });
+  const json = JSON.stringify({ qtree: boards, qtreeEdits: edits, qomTree: trees, qomTreeEdits: treeEdits, owners, ownerEdits });
   const file = repoPath('engine', 'versions', 'data', `board-${version}.ts`);
   const name = `BOARD_${version.replace('.', '_')}`;
   fs.writeFileSync(file, `// What the board devices of QEMU ${data.release} show, recorded by scripts/record-board.ts (data, not code): \`info qtree\`\n` +

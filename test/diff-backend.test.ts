@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { qemuAvailable } from '../backends/qemu/process';
 import { DiffBackend, DivergenceError } from '../backends/diff';
 import { loadReplayScenario, runReplay } from '../transcript/replay-format';
-import * as path from 'node:path';
 import { repoPath } from '../paths';
 
 const skip = qemuAvailable() ? false : 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)';

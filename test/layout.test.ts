@@ -11,7 +11,7 @@ function layout(cmd: string) {
 function laid(cmd: string) {
   const r = layout(cmd);
   if (!r.ok) return assert.fail(`${cmd}: ${r.error.desc}`);
-  return r.layout;
+  return r.value;
 }
 const hexes = (...xs: (bigint | undefined)[]) => xs.map((x) => (x === undefined ? '-' : '0x' + x.toString(16)));
 

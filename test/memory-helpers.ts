@@ -1,6 +1,5 @@
 // Shared helpers for the memory tests: hand-built machine configs (7.2 machine-class flags) and fixtures.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BackendOption, MachineConfig, NumaNodeOption } from '../engine/config/types';
 import { computeLayout, type Layout } from '../engine/machine/layout';
 import { buildMemory } from '../engine/machine/memory-map';
@@ -49,7 +48,7 @@ export function config(type: 'pc' | 'q35', o: MachineOpts): MachineConfig {
 export function layoutOf(c: MachineConfig): Layout {
   const r = computeLayout(c);
   if (!r.ok) throw new Error(`layout refused: ${JSON.stringify(r.error)}`);
-  return r.layout;
+  return r.value;
 }
 
 export function boot(type: 'pc' | 'q35', o: MachineOpts): Transition<MemoryState> {

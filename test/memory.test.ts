@@ -288,7 +288,6 @@ describe('info mtree: block contents vs the real binary', () => {
 
   test('replay example flatview-pc: AS "memory" range lines', async () => {
     const { readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
     const json = JSON.parse(readFileSync(repoPath('test', 'replay/examples/flatview-pc.qemu.json'), 'utf8'));
     const real: string = json.steps[2].reply;
     const m = plug(boot('pc', { ram: 512n * MiB, slots: 1n, maxmem: GiB }), 'ram1', 256n * MiB, 0n, 'tcg').state;

@@ -125,8 +125,8 @@ export function isMtreeTree(commandLine: unknown): boolean {
   if (typeof commandLine !== 'string') return false;
   const w = commandLine.trim().split(/\s+/);
   // `-D` adds disabled regions to the same trees, listed in the same run-dependent address-space order.
-  // `-d` (the dispatch tree) is ignored without `-f`: the same trees.
-  return w[0] === 'info' && w[1] === 'mtree' && w.slice(2).every((f) => f === '-D' || f === '-d');
+  // `-d` (the dispatch tree) is ignored without `-f`: the same trees; `-o` adds owners to the same trees.
+  return w[0] === 'info' && w[1] === 'mtree' && w.slice(2).every((f) => f === '-D' || f === '-d' || f === '-o');
 }
 
 /**

@@ -3,7 +3,6 @@
 // Scenarios then assert on the model's answers, so one run checks the scenario and the model together.
 
 import type { Backend, QmpCommand, StartOptions, StartResult, StepResult } from '../types';
-import type { QemuVersion } from '../../engine/versions';
 import { ModelBackend } from '../model';
 import { QemuBackend, type QemuBackendOptions } from '../qemu';
 import { compareTranscripts, formatDifferences } from '../../transcript/compare';

@@ -5,6 +5,8 @@
 
 import * as net from 'node:net';
 import { ScenarioError } from '../types';
+// read/write/b64read/b64write allocate `len` bytes in QEMU: the same bound as the model's
+import { MAX_BUFFER } from '../../engine/protocol/qtest';
 
 const IRQ_LINE = /^IRQ (raise|lower) -?\d+$/;
 
@@ -12,7 +14,6 @@ const IRQ_LINE = /^IRQ (raise|lower) -?\d+$/;
 // Validation: mirrors the g_asserts of qtest_process_command.
 
 const U64_MAX = (1n << 64n) - 1n;
-const MAX_BUFFER = 16n << 20n; // read/write/b64read/b64write allocate `len` bytes in QEMU
 
 /** A number as QEMU's qemu_strtoul/qemu_strtou64(…, NULL, 0, …) accepts it (whole word, base 0). */
 function parseUnsigned(word: string | undefined): bigint | undefined {

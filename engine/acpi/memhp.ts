@@ -4,7 +4,8 @@
 // raise their event through that device (acpi_send_event, acpi-interface.ts).
 
 import type { Dimm, MachineState } from '../state';
-import { NO_EFFECTS, done, event, merge, nest, trace, tracepoint, type Effects, type Transition } from '../effects';
+import { E } from '../errors';
+import { NO_EFFECTS, done, event, merge, trace, tracepoint, type Effects, type Transition } from '../effects';
 import { ACPI_MEMORY_HOTPLUG_STATUS } from './gpe';
 import { acpi_send_event, type AcpiHotplugDevice } from './acpi-interface';
 import { object_unparent } from '../qom/tree';
@@ -36,7 +37,7 @@ function slotIndex(state: MachineState, slot: bigint): { ok: true; index: number
   const n = BigInt(memhp?.slots.length ?? 0);
   if (!memhp || slot < 0n || slot >= n) {
     const d = state.dimms.find((x) => x.slot === slot);
-    return { ok: false, why: `acpi_memory_slot_status: device [${d?.path ?? '?'}] returned invalid memory slot[${slot}]` };
+    return { ok: false, why: E.invalidMemorySlot(d?.path ?? '?', slot).desc };
   }
   return { ok: true, index: Number(slot) };
 }

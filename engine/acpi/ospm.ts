@@ -3,10 +3,11 @@
 // Legacy CPU hotplug (the 7.2 default until the guest switches) adds no entries.
 
 import type { MachineState } from '../state';
-import { E, type QemuError } from '../errors';
+import { E } from '../errors';
 import { ostInfo } from './memhp';
+import type { Checked } from '../outcome';
 
-export type OspmResult = { readonly ok: true; readonly value: readonly Record<string, unknown>[] } | { readonly ok: false; readonly error: QemuError };
+export type OspmResult = Checked<readonly Record<string, unknown>[]>;
 
 export function queryAcpiOspmStatus(state: MachineState): OspmResult {
   if (state.acpi.device === 'none') return { ok: false, error: E.noAcpiDevice() };

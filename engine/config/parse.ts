@@ -4,7 +4,7 @@
 
 import type { SmpConfig, BackendOption, DimmOption, MachineClassFlags, MachineConfig, MachineType, NumaNodeOption, Accel, PassiveDeviceOption, PassiveDriver } from './types';
 import { PASSIVE_DEVICES } from './types';
-import { E, atOption, generic, type QemuError } from '../errors';
+import { E, atOption, type QemuError } from '../errors';
 import { MiB, parseQemuSize, U64_MAX } from '../units';
 import { DEFAULT_QEMU_VERSION, qemuVersionData, type QemuVersion, type QemuVersionData } from '../versions';
 import { versionLe } from '../versions/types';
@@ -81,6 +81,7 @@ function machineFlags(m: MachineName): MachineClassFlags {
     ich9AcpiPciHotplug: !le(6, 0),
     ioapicVersion: le(2, 7) ? 0x11 : 0x20,
     biosSize: pc && le(1, 7) ? 0x20000n : 0x40000n,
+    numaMemSupported: le(5, 0),
   };
 }
 
@@ -272,26 +273,26 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       if (kv[0][1] !== 'node') return unsupported(`unsupported -numa type '${kv[0][1]}': the model knows 'node'`);
       let nodeid: number | undefined;
       let memdev: string | undefined;
-      let mem: bigint | undefined;
       const cpus: number[] = [];
+      let mem: bigint | undefined;
       for (const [k, v] of kv.slice(1)) {
         if (k === 'nodeid') {
           if (!/^\d+$/.test(v)) return unsupported(`-numa ${arg}: nodeid must be a number`);
           nodeid = Number(v);
         } else if (k === 'memdev') memdev = v;
         else if (k === 'mem') {
-          // parse_numa: the legacy suffix-less size is MiB
-          mem = parseQemuSize(v, /\d$/.test(v) ? 'M' : 'B');
-          if (mem === undefined) return unsupported(`-numa ${arg}: invalid mem '${v}'`);
-        } else if (k === 'cpus') {
+          // parse_numa: the legacy suffix-less format is MiB (qemu_strtosz_MiB).
+          mem = parseQemuSize(v, 'M');
+          if (mem === undefined) return unsupported(`-numa ${arg}: invalid size '${v}'`);
+        }
+        else if (k === 'cpus') {
           const r = /^(\d+)(?:-(\d+))?$/.exec(v);
           if (!r || Number(r[2] ?? r[1]) < Number(r[1]) || Number(r[2] ?? r[1]) > 0xffff) return unsupported(`-numa ${arg}: cpus '${v}' (the model reads cpus=N or cpus=N-M)`);
           for (let c = Number(r[1]); c <= Number(r[2] ?? r[1]); c++) cpus.push(c);
         }
         else return unsupported(`unsupported property '${k}' in '-numa ${arg}'`);
       }
-      if (mem !== undefined && memdev !== undefined) return unsupported(`-numa ${arg}: both mem= and memdev= (not modelled)`);
-      acc.numa.push({ nodeid: nodeid ?? acc.numa.length, memdev, ...(mem !== undefined ? { mem } : {}), text: arg, ...(cpus.length ? { cpus } : {}) });
+      acc.numa.push({ nodeid: nodeid ?? acc.numa.length, memdev, text: arg, ...(cpus.length ? { cpus } : {}), ...(mem !== undefined ? { mem } : {}) });
       return undefined;
     }
     case '-device': {
@@ -384,7 +385,7 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
 
 function finish(acc: Acc, commandLine: string): ParseResult {
   // select_machine runs before the memory options are applied.
-  if (acc.machineRefused !== undefined) return refused({ code: 'unsupported-machine', class: 'GenericError', desc: acc.machineRefused });
+  if (acc.machineRefused !== undefined) return refused(E.unsupportedMachine(acc.machineRefused));
   const machine = (acc.machine ?? resolveMachine('pc', acc.qemu)) as MachineName;
   const flags = machineFlags(machine);
   // CPUs partly mapped to nodes (the rest on default nodes, with QEMU's deprecation warning) are not modelled
@@ -392,11 +393,6 @@ function finish(acc: Acc, commandLine: string): ParseResult {
   const cpusGiven = acc.smp?.cpus ?? 1;
   if (cpusGiven > 1 && mapped.size > 0 && [...mapped].every((c) => c < cpusGiven) && Array.from({ length: cpusGiven }, (_, i) => i).some((i) => !mapped.has(i))) {
     return unsupported('-numa cpus= naming only some of the CPUs (a partial NUMA mapping) is not modelled');
-  }
-  // -numa node,mem=: only machine types up to 5.0 accept it (numa_mem_supported), and never beside memdev=
-  if (acc.numa.some((n) => n.mem !== undefined)) {
-    if (!versionLe(machine.version, [5, 0])) return unsupported(`-numa node,mem= on ${machine.name} (QEMU refuses it after 5.0; not modelled)`);
-    if (acc.numa.some((n) => n.memdev !== undefined)) return unsupported('-numa node,mem= mixed with memdev= (not modelled)');
   }
   // machine_set_mem: suffix-less size means MiB; rounded up to 8 KiB.
   let ramSize = 128n * MiB;

@@ -25,6 +25,8 @@ export interface MachineClassFlags {
   readonly ioapicVersion: number;
   /** The default firmware's size: bios-256k.bin, or bios.bin (128 KiB) where the type has no default firmware (pc ≤ 1.7). */
   readonly biosSize: bigint;
+  /** `-numa node,mem=` is accepted (numa_mem_supported: machine types up to 5.0). */
+  readonly numaMemSupported?: boolean;
 }
 
 export interface BackendOption {

@@ -59,20 +59,18 @@ export interface HostBinding { readonly policy?: BackendPolicy; readonly hostNod
 export function hostBindingError(props: BackendProps): QemuError | undefined {
   const nodes = props.hostNodes?.length ?? 0;
   if (nodes > 0 && props.policy === 'default') {
-    return { code: 'host-nodes-default', class: 'GenericError', desc: 'host-nodes must be empty for policy default, or you should explicitly specify a policy other than default' };
+    return E.hostNodesForDefault();
   }
-  if (nodes === 0 && props.policy !== 'default') return { code: 'host-nodes-unset', class: 'GenericError', desc: `host-nodes must be set for policy ${props.policy}` };
+  if (nodes === 0 && props.policy !== 'default') return E.hostNodesUnset(props.policy);
   return undefined;
 }
 
-/** host_memory_backend_set_prealloc / set_reserve refuse the pair whichever is set second. */
-export const PREALLOC_RESERVE: QemuError = { code: 'prealloc-reserve', class: 'GenericError', desc: "'prealloc=on' and 'reserve=off' are incompatible" };
 
 export function addBackend(
   state: MachineState, type: BackendType, id: string, size: bigint, internal = false, props: BackendProps = backendProps(type),
   file?: MemoryBackend['file'],
 ): Result<MachineState> {
-  if (props.prealloc && !props.reserve) return { ok: false, error: PREALLOC_RESERVE };
+  if (props.prealloc && !props.reserve) return { ok: false, error: E.preallocReserve() };
   if (size === 0n) return { ok: false, error: E.backendSizeZero(type) };
   if (findBackend(state, id)) return { ok: false, error: E.duplicateObject(id) };
   let cprFds = state.cprFds;

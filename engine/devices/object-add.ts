@@ -138,6 +138,8 @@ export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAdd
   if (size >= 1n << 63n) throw new ModelLimit(`a ${size}-byte backend (real QEMU aborts allocating it)`);
   const backendType = type.value as BackendType;
   const file = backendType === 'memory-backend-file' ? { memPath: memPath!, discardData: bools['discard-data'] ?? false } : undefined;
-  const r = addBackend(state, backendType, id.value, size, false, backendProps(backendType, bools, { policy, hostNodes }), file);
+  // host_memory_backend_init: merge and dump start from the machine's mem-merge and dump-guest-core (qom-set may have changed them).
+  const machineDefaults = { merge: state.machineProps?.['mem-merge'] !== false, dump: (state.machineProps?.['dump-guest-core'] ?? state.config.dumpGuestCore) !== false };
+  const r = addBackend(state, backendType, id.value, size, false, backendProps(backendType, { ...machineDefaults, ...bools }, { policy, hostNodes }), file);
   return r.ok ? { ok: true, state: r.state, type: backendType, id: id.value } : { ok: false, error: r.error, ...(r.state ? { state: r.state } : {}) };
 }

@@ -15,6 +15,7 @@ import { hex } from '../units';
 import { DEVICE_MEMORY_ID } from '../machine/memory-map';
 import { findBackend } from './backends';
 import { chooseAddr, chooseSlot } from './placement';
+import type { Checked } from '../outcome';
 
 /** KVM_CAP_NR_MEMSLOTS observed on Linux 6.x hosts. */
 export const KVM_NR_MEMSLOTS = 32764;
@@ -38,7 +39,8 @@ export interface DimmPlacement {
   readonly backend: MemoryBackend;
 }
 
-export type PrePlugged = { readonly ok: true; readonly placement: DimmPlacement; readonly fx: Effects } | { readonly ok: false; readonly error: QemuError; readonly fx: Effects };
+/** pre_plug's result: where the DIMM goes, or QEMU's refusal; the trace either way. */
+export type PrePlugged = Checked<DimmPlacement> & { readonly fx: Effects };
 
 export function peripheralPath(state: MachineState, id: string | undefined): string {
   return id !== undefined ? `/machine/peripheral/${id}` : `/machine/peripheral-anon/device[${state.anonCount}]`;
@@ -75,7 +77,7 @@ export function memory_device_pre_plug(state: MachineState, req: DimmRequest, sl
   });
   if (!addr.ok) return { ok: false, error: addr.error, fx: trace('memory_device_get_free_addr', addr.error.desc, depth + 1) };
   const fx = merge(trace('memory_device_pre_plug', `addr ${hex(addr.value)}`, depth), tracepoint('memory_device_pre_plug', `id=${req.id ?? ''} addr=${hex(addr.value)}`));
-  return { ok: true, placement: { slot, addr: addr.value, backend }, fx };
+  return { ok: true, value: { slot, addr: addr.value, backend }, fx };
 }
 
 /** pc_dimm_realize: the NUMA node must exist, then the memdev must not be mapped already. */

@@ -5,13 +5,13 @@ import type { Dimm } from '../state';
 import { E, type QemuError } from '../errors';
 import { alignUp } from '../units';
 
-export type Pick<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: QemuError };
+import type { Checked } from '../outcome';
 
-const ok = <T>(value: T): Pick<T> => ({ ok: true, value });
-const fail = <T>(error: QemuError): Pick<T> => ({ ok: false, error });
+const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
+const fail = <T>(error: QemuError): Checked<T> => ({ ok: false, error });
 
 /** `hint` is the slot property (-1 = unassigned). Range check first, then the occupancy bitmap. */
-export function chooseSlot(dimms: readonly Dimm[], hint: bigint, ramSlots: bigint): Pick<bigint> {
+export function chooseSlot(dimms: readonly Dimm[], hint: bigint, ramSlots: bigint): Checked<bigint> {
   if ((hint < 0n || hint >= ramSlots) && hint !== -1n) return fail(E.invalidSlot(hint, ramSlots));
   if (ramSlots <= 0n) return fail(E.noSlotsAllocated());
   if (hint !== -1n) return dimms.some((d) => d.slot === hint) ? fail(E.slotBusy(hint)) : ok(hint);
@@ -137,7 +137,7 @@ function firstEndingAfter(sorted: readonly Dimm[], x: bigint): number {
 }
 
 /** First fit from the bottom over the address-sorted realized devices, in QEMU's order of checks. */
-export function chooseAddr(dimms: readonly Dimm[], r: AddrRequest): Pick<bigint> {
+export function chooseAddr(dimms: readonly Dimm[], r: AddrRequest): Checked<bigint> {
   const msg = r.messages ?? E;
   if (!r.deviceMemory || r.deviceMemory.size === 0n) return fail(msg.deviceMemoryNotEnabled());
   const asStart = r.deviceMemory.base;

@@ -232,7 +232,7 @@ export function device_set_realized(state: MachineState, req: DimmRequest, hotpl
   const pre = pc_machine_device_pre_plug_cb(state, req, 1);
   fx = merge(fx, pre.fx);
   if (!pre.ok) return refuse(pre.error, fx);
-  const { slot, addr, backend } = pre.placement;
+  const { slot, addr, backend } = pre.value;
   const realized = pc_dimm_realize(state, req, backend, 1);
   fx = merge(fx, realized.fx);
   if (realized.error) return refuse(realized.error, fx);

@@ -10,7 +10,7 @@ import { computeLayout } from './layout';
 import { cpuCount } from './cpus';
 import { buildMemory } from './memory-map';
 import { initAcpi, initIrq } from '../acpi/init';
-import { addBackend, backendProps, hostBindingError, PREALLOC_RESERVE, backendRegionName } from '../devices/backends';
+import { addBackend, backendProps, hostBindingError, backendRegionName } from '../devices/backends';
 import { addDevice } from '../devices/qdev';
 import { emptyGHash, ghashInsert } from '../qom/ghash';
 import { merge, traceOnly, type Effects } from '../effects';
@@ -54,20 +54,22 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   // qemu_create_late_backends: memory backends are completed after the machine options (no option
   // location any more, so no prefix). Ids were already checked while the options were parsed.
   for (const b of config.backends) {
-    if (b.bools?.prealloc && b.bools.reserve === false) return refused(PREALLOC_RESERVE);
+    if (b.bools?.prealloc && b.bools.reserve === false) return refused(E.preallocReserve());
     if (b.size === 0n) return refused(E.backendSizeZero(b.type));
     if (b.type === 'memory-backend-memfd' && b.size % 4096n !== 0n) return refused(messagesOf(config.qemu).backingStoreMismatch(b.size, ((b.size + 4095n) / 4096n) * 4096n, backendRegionName(config, b.type, b.id)));
     const bind = hostBindingError(backendProps(b.type, b.bools, { policy: b.policy, hostNodes: b.hostNodes }));
     if (bind) return refused(bind);
   }
-  // parse_numa_node warns about a legacy mem= on stderr (also under qtest): a later start-up error's first line is that warning.
-  const memNode = config.numa.find((n) => n.mem !== undefined);
-  const memWarning: QemuError | undefined = memNode && { code: 'numa-mem-deprecated', class: 'GenericError', desc: `-numa ${memNode.text}: warning: Parameter -numa node,mem is deprecated, use -numa node,memdev instead` };
+  // parse_numa_node warns about a legacy mem= on stderr once it accepted it (also under qtest): a later start-up
+  // error's first line is that warning.
+  let memWarning: QemuError | undefined;
   const late = (e: QemuError): BuildResult => refused(memWarning ?? e);
   // parse_numa_opts: each -numa node in order, with its option as the error location.
   const numaMemdevs = config.numa.filter((n) => n.memdev !== undefined);
   const present = new Set<number>();
   const cpuNodeOf = new Map<number, number>();
+  let haveMemdevs = false;
+  let haveMem = false;
   for (const n of config.numa) {
     const at = (e: QemuError) => late(atOption(`-numa ${n.text}`, e));
     if (n.nodeid >= 128) return at(E.numaMaxNodes(n.nodeid));
@@ -79,7 +81,12 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
       if (was !== undefined && was !== n.nodeid) return at(E.numaCpuAssigned(was));
       cpuNodeOf.set(cpu, n.nodeid);
     }
+    haveMemdevs ||= n.memdev !== undefined;
+    haveMem ||= n.mem !== undefined;
+    if ((n.mem !== undefined && haveMemdevs) || (n.memdev !== undefined && haveMem)) return at(E.numaMemMixed());
+    if (n.mem !== undefined && !config.flags.numaMemSupported) return at(E.numaMemUnsupported());
     if (n.memdev !== undefined && !config.backends.some((b) => b.id === n.memdev)) return at(E.numaMemdevAmbiguous(n.memdev));
+    if (n.mem !== undefined) memWarning ??= { code: 'numa-mem-deprecated', class: 'GenericError', desc: `-numa ${n.text}: warning: Parameter -numa node,mem is deprecated, use -numa node,memdev instead` };
     present.add(n.nodeid);
   }
   // numa_complete_configuration: with -numa nodes, the nodes' memory must add up to -m.
@@ -88,7 +95,8 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
     if (!present.has(i)) return late(E.numaNodeMissing(i));
   }
   if (config.numa.length > 0) {
-    const total = numaMemdevs.reduce((s, n) => s + config.backends.find((b) => b.id === n.memdev)!.size, 0n) + config.numa.reduce((s, n) => s + (n.mem ?? 0n), 0n);
+    const total = numaMemdevs.reduce((s, n) => s + config.backends.find((b) => b.id === n.memdev)!.size, 0n)
+      + config.numa.reduce((s, n) => s + (n.mem ?? 0n), 0n);
     if (total !== config.ramSize) return late(E.numaTotalMismatch(total, config.ramSize));
   } else if (config.backends.some((b) => b.id === 'pc.ram')) {
     // create_default_memdev
@@ -98,9 +106,9 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   if (!laid.ok) return late(laid.error);
   if (config.badGlobal) {
     const g = config.badGlobal;
-    return late({ code: 'global-not-applied', class: 'GenericError', desc: `can't apply global ${g.text}: Property '${g.property}' not found` });
+    return late(E.globalNotApplied(g.text, g.property));
   }
-  const layout = laid.layout;
+  const layout = laid.value;
 
   const mem = buildMemory(config, layout);
   let state: MachineState = {
@@ -118,14 +126,15 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   };
   // The main RAM backend: pc.ram, or the -numa memdevs (mapped by the board, so never pluggable).
   if (numaMemdevs.length === 0) {
-    const r = addBackend(state, 'memory-backend-ram', 'pc.ram', config.ramSize, true);
+    const r = addBackend(state, 'memory-backend-ram', 'pc.ram', config.ramSize, true, backendProps('memory-backend-ram', { dump: config.dumpGuestCore !== false }));
     if (!r.ok) return late(r.error);
     state = r.state;
   }
   for (const b of config.backends) {
     const internal = numaMemdevs.some((n) => n.memdev === b.id);
     const file = b.type === 'memory-backend-file' ? { memPath: b.memPath ?? '', discardData: b.bools?.['discard-data'] ?? false } : undefined;
-    const r = addBackend(state, b.type, b.id, b.size, internal, backendProps(b.type, b.bools, { policy: b.policy, hostNodes: b.hostNodes }), file);
+    // host_memory_backend_init: dump starts from the machine's dump-guest-core.
+    const r = addBackend(state, b.type, b.id, b.size, internal, backendProps(b.type, { dump: config.dumpGuestCore !== false, ...b.bools }, { policy: b.policy, hostNodes: b.hostNodes }), file);
     if (!r.ok) return late(atOption(`-object ${b.text}`, r.error));
     state = r.state;
   }

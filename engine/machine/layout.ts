@@ -3,8 +3,9 @@
 
 import { cpuNodes } from './cpus';
 import type { MachineConfig } from '../config/types';
-import { E, type QemuError } from '../errors';
+import { E } from '../errors';
 import { GiB, alignUp } from '../units';
+import type { Checked } from '../outcome';
 
 export interface Layout {
   readonly below4g: bigint;
@@ -34,7 +35,7 @@ const PCI_HOLE64_SIZE = { pc: 0x80000000n, q35: 0x800000000n } as const;
 const ACPI_MAX_RAM_SLOTS = 256n;
 const TARGET_PAGE_SIZE = 4096n;
 
-export type LayoutResult = { readonly ok: true; readonly layout: Layout } | { readonly ok: false; readonly error: QemuError };
+export type LayoutResult = Checked<Layout>;
 
 function splitRam(c: MachineConfig): { below: bigint; above: bigint; warnings: string[] } {
   const warnings: string[] = [];
@@ -123,5 +124,5 @@ export function computeLayout(c: MachineConfig): LayoutResult {
   }
   const nodes = cpuNodes(c, numNodes);
   const cpuNode = nodes[0] ?? 0;
-  return { ok: true, layout: { below4g: below, above4g: above, aboveStart, deviceMemory, numNodes, nodeMem, cpuNode, cpuNodes: nodes, physBits, warnings } };
+  return { ok: true, value: { below4g: below, above4g: above, aboveStart, deviceMemory, numNodes, nodeMem, cpuNode, cpuNodes: nodes, physBits, warnings } };
 }

@@ -133,11 +133,11 @@ function portIds(ports: readonly Port[]): string[] {
   return ports.map((p) => (count.get(p[3])! > 1 ? `${p[3]}@0x${p[0].toString(16)}` : p[3]));
 }
 
-function mapPorts(r: Regions, parent: string, ports: readonly Port[], accel: MemAccel): Regions {
+function mapPorts(r: Regions, parent: string, ports: readonly Port[], accel: MemAccel, renamed: Readonly<Record<string, string>> = {}): Regions {
   const ids = portIds(ports);
   let out = r;
   ports.forEach(([port, size, prio, name], i) => {
-    const shown = accel === 'kvm' ? KVM_NAMES[name] ?? name : name;
+    const shown = accel === 'kvm' ? KVM_NAMES[name] ?? renamed[name] ?? name : renamed[name] ?? name;
     out = map(out, parent, BigInt(port), { id: ids[i], name: shown, size: BigInt(size), kind: 'io', priority: prio });
   });
   return out;
@@ -236,7 +236,7 @@ function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regi
     const pmAcpi = config.type === 'q35' || config.acpi;
     // Versioned machines: compat properties remove some fixed ports.
     const absent = new Set([...(config.flags.fwCfgDma ? [] : ['fwcfg.dma']), ...(q35 && !config.flags.ich9AcpiPciHotplug ? ['acpi-pci-hotplug'] : [])]);
-    r = mapPorts(r, IO_ID, (q35 ? Q35_PORTS : PC_PORTS).filter((p) => !absent.has(p[3])), accel);
+    r = mapPorts(r, IO_ID, (q35 ? Q35_PORTS : PC_PORTS).filter((p) => !absent.has(p[3])), accel, config.qemu.regionNames);
     r = map(r, 'rtc', 0n, { id: 'rtc-index', name: 'rtc-index', size: 1n, kind: 'io' });
     if (!q35 && config.acpi) r = mapPorts(r, IO_ID, PC_ACPI_PORTS, accel);
     // The block belongs to the ACPI PM device: ICH9-LPC exists even with acpi=off, PIIX4_PM does not.

@@ -8,6 +8,7 @@ import type { Dimm, MachineState } from '../state';
 import { E, type QemuError } from '../errors';
 import { merge, trace, type Effects, type Transition } from '../effects';
 import type { AcpiHotplugDevice } from '../acpi/acpi-interface';
+import type { Outcome } from '../outcome';
 import { PIIX4_PM } from '../acpi/piix4';
 import { ICH9_LPC } from '../acpi/ich9';
 import { setMapped } from '../devices/backends';
@@ -52,7 +53,7 @@ export function pc_memory_plug(state: MachineState, dimm: Dimm, depth: number): 
   return { state: acpi.state, fx: merge(trace('pc_memory_plug', undefined, depth), merge(plugged.fx, acpi.fx)) };
 }
 
-export type UnplugRequested = { readonly ok: true; readonly state: MachineState; readonly fx: Effects } | { readonly ok: false; readonly error: QemuError; readonly fx: Effects };
+export type UnplugRequested = Outcome<MachineState>;
 
 /** pc_machine_device_unplug_request_cb for a pc-dimm: pc_memory_unplug_request. */
 export function pc_machine_device_unplug_request_cb(state: MachineState, dimm: Dimm, depth: number): UnplugRequested {

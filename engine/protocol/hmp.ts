@@ -2,7 +2,7 @@
 // device_add/object_add lines. Output uses "\r\n" line ends, as the monitor writes them.
 
 import type { MachineState } from '../state';
-import { ModelLimit } from '../errors';
+import { E, HMP, ModelLimit } from '../errors';
 import { NO_EFFECTS, type Effects } from '../effects';
 import { isIdentifier, splitOpts } from '../config/parse';
 import { infoMemoryDevices, infoNuma, queryMemorySizeSummary } from '../selectors';
@@ -14,6 +14,7 @@ import { infoQomTree, qomGet, qomList, qomSet } from './qmp-qom';
 import { infoMtree } from '../memory/mtree';
 import { infoIrq, infoPic } from './hmp-irq';
 import { infoQtree } from './hmp-qtree';
+import { withOwners } from './hmp-mtree-owners';
 import { deleteBackend } from '../devices/backends';
 import { objectAdd } from '../devices/object-add';
 import { addDevice, qmp_device_del } from '../devices/qdev';
@@ -25,7 +26,7 @@ export interface HmpResult {
 }
 
 const text = (state: MachineState, reply: string, fx: Effects = NO_EFFECTS): HmpResult => ({ state, reply, fx });
-const errorLine = (msg: string) => `Error: ${msg}\r\n`;
+const errorLine = HMP.error;
 
 type InfoHandler = (state: MachineState, flags: string[]) => HmpResult;
 
@@ -33,13 +34,12 @@ type InfoHandler = (state: MachineState, flags: string[]) => HmpResult;
 const INFO: Readonly<Record<string, InfoHandler>> = {
   mtree: (state, flags) => {
     const f = mtreeFlags(flags);
-    if (typeof f === 'string') return text(state, `mtree: ${f}\r\nTry "help info mtree" for more information\r\n`);
+    if (typeof f === 'string') return text(state, HMP.badArgument('mtree', f, 'info mtree'));
     const flat = f.has('f');
     // -d (the dispatch tree) only means something with -f: without it QEMU prints the plain tree.
-    if ((flat && f.has('d')) || f.has('o')) {
-      throw new ModelLimit(`'info mtree ${flags.join(' ')}' (the model prints 'info mtree [-f] [-D]'; -d only without -f; -o not modelled)`);
-    }
-    return text(state, infoMtree(state.mem, { flat, accel: state.config.accel, disabled: f.has('D') }));
+    if (flat && f.has('d')) throw new ModelLimit(`'info mtree ${flags.join(' ')}' (the dispatch tree is not modelled)`);
+    const out = infoMtree(state.mem, { flat, accel: state.config.accel, disabled: f.has('D') });
+    return text(state, f.has('o') ? withOwners(state, out, flat) : out);
   },
   memdev: (state) => text(state, infoMemdev(state)),
   'qom-tree': (state, args) => text(state, infoQomTree(state, args[0])),
@@ -82,7 +82,7 @@ function mtreeFlags(words: readonly string[]): Set<string> | string {
 function info(state: MachineState, args: string[]): HmpResult {
   const [what, ...flags] = args;
   if (what !== undefined && Object.prototype.hasOwnProperty.call(INFO, what)) return INFO[what](state, flags);
-  if (what !== undefined && !HMP_INFO_COMMANDS.has(what)) return text(state, `unknown command: 'info ${what}'\r\n`);
+  if (what !== undefined && !HMP_INFO_COMMANDS.has(what)) return text(state, HMP.unknownCommand(`info ${what}`));
   throw new ModelLimit(`HMP 'info ${what ?? ''}'`);
 }
 
@@ -113,7 +113,7 @@ export const HMP_INFO_COMMANDS: ReadonlySet<string> = new Set((
 ).split(' '));
 
 /** A required string argument (args_type `s`) that is missing. */
-const stringExpected = (state: MachineState, cmd: string) => text(state, `${cmd}: string expected\r\nTry "help ${cmd}" for more information\r\n`);
+const stringExpected = (state: MachineState, cmd: string) => text(state, HMP.stringExpected(cmd));
 
 type HmpHandler = (state: MachineState, rest: string[], cmd: string) => HmpResult;
 
@@ -124,7 +124,7 @@ const COMMANDS: Readonly<Record<string, HmpHandler>> = {
     const kv = rest.length ? splitOpts(rest.join(' '), 'driver') : [];
     // The `O` argument is parsed into QemuOpts first: a bad id is reported there (on stderr, not here).
     const optsId = kv.find(([k]) => k === 'id')?.[1];
-    if (optsId !== undefined && !isIdentifier(optsId)) return text(state, 'Try "help device_add" for more information\r\n');
+    if (optsId !== undefined && !isIdentifier(optsId)) return text(state, HMP.tryHelp('device_add'));
     const driver = kv.find(([k]) => k === 'driver')?.[1];
     const id = kv.find(([k]) => k === 'id')?.[1];
     const props = kv.filter(([k]) => k !== 'driver' && k !== 'id');
@@ -179,7 +179,7 @@ const COMMANDS: Readonly<Record<string, HmpHandler>> = {
       }
     } else if (typeof current.value === 'boolean') {
       const b = ['on', 'yes', 'true', 'y'].includes(raw) ? true : ['off', 'no', 'false', 'n'].includes(raw) ? false : undefined;
-      if (b === undefined) return text(state, errorLine(`Parameter '${prop}' expects 'on' or 'off'`));
+      if (b === undefined) return text(state, errorLine(E.parameterType(prop, "'on' or 'off'").desc));
       value = b;
     } else if (typeof current.value === 'number' || typeof current.value === 'bigint') {
       // The string input visitor's integers; other spellings (sizes, ranges) stay text, which the setters that
@@ -190,7 +190,7 @@ const COMMANDS: Readonly<Record<string, HmpHandler>> = {
     }
     // Other properties the model lets be set take strings (policy); the rest are refused whatever the value.
     const r = qomSet(state, path, prop, value);
-    return r.ok ? text(r.state, '') : text(state, errorLine(r.error.desc));
+    return r.ok ? text(r.value, '') : text(state, errorLine(r.error.desc));
   },
   system_powerdown: (state) => {
     const r = systemPowerdown(state);
@@ -214,6 +214,6 @@ export function hmp(state: MachineState, line: string): HmpResult {
   const [cmd, ...rest] = words;
   if (cmd !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, cmd)) return COMMANDS[cmd](state, rest, cmd);
   if (cmd === undefined || cmd === '') return text(state, '');
-  if (!HMP_COMMANDS.has(cmd)) return text(state, `unknown command: '${cmd}'\r\n`);
+  if (!HMP_COMMANDS.has(cmd)) return text(state, HMP.unknownCommand(cmd));
   throw new ModelLimit(`HMP command '${cmd}'`);
 }

@@ -12,8 +12,9 @@ import { acpiDevicePath, machineTypeName, qomGetMachine, qomListMachine, qomSetM
 import { ich9PmBase, piix4PmBase } from '../acpi/pci-config';
 import { child, machineQomTree, printQomTree, type BoardNode } from '../qom/board-tree';
 import { qint } from '../selectors';
+import type { Checked } from '../outcome';
 
-export type QomAnswer = { ok: true; value: unknown } | { ok: false; error: QemuError };
+export type QomAnswer = Checked<unknown>;
 
 const ok = (value: unknown): QomAnswer => ({ ok: true, value });
 const TYPE = { name: 'type', type: 'string' };
@@ -163,10 +164,9 @@ function ich9CompatProps(state: MachineState): Record<string, unknown> {
   };
 }
 
-export type QomSetResult = { ok: true; state: MachineState } | { ok: false; error: QemuError };
+export type QomSetResult = Checked<MachineState>;
 
 const POLICIES = ['default', 'preferred', 'bind', 'interleave'];
-const generic = (code: string, desc: string): QemuError => ({ code, class: 'GenericError', desc });
 
 /**
  * qom-set: a backend's run-time properties (merge, dump, prealloc, policy) change; what only object creation
@@ -186,17 +186,17 @@ export function qomSet(state: MachineState, path: string, prop: string, value: u
       if (!entry) return { ok: false, error: E.propertyNotFound(b.type, prop) };
       const set = (props: Partial<BackendProps>): QomSetResult => ({
         ok: true,
-        state: { ...state, backends: state.backends.map((x) => (x === b ? { ...x, props: { ...x.props, ...props } } : x)) },
+        value: { ...state, backends: state.backends.map((x) => (x === b ? { ...x, props: { ...x.props, ...props } } : x)) },
       });
       switch (prop) {
         case 'type':
           return notWritable(b.type);
         case 'size':
-          return { ok: false, error: generic('cannot-change-size', `cannot change property size of ${b.type} `) };
+          return { ok: false, error: E.cannotChangeSize(b.type) };
         case 'share':
         case 'reserve': {
           const e = bool();
-          return { ok: false, error: e ?? generic('cannot-change', 'cannot change property value') };
+          return { ok: false, error: e ?? E.cannotChangeValue() };
         }
         case 'merge':
         case 'dump': {
@@ -206,13 +206,13 @@ export function qomSet(state: MachineState, path: string, prop: string, value: u
         case 'prealloc': {
           const e = bool();
           if (e) return { ok: false, error: e };
-          if (value && !b.props.reserve) return { ok: false, error: generic('prealloc-reserve', "'prealloc=on' and 'reserve=off' are incompatible") };
+          if (value && !b.props.reserve) return { ok: false, error: E.preallocReserve() };
           // Preallocation cannot be undone: setting it off once on changes nothing.
-          return value ? set({ prealloc: true }) : { ok: true, state };
+          return value ? set({ prealloc: true }) : { ok: true, value: state };
         }
         case 'policy': {
           if (typeof value !== 'string') return { ok: false, error: E.invalidParameterType(prop, 'string') };
-          if (!POLICIES.includes(value)) return { ok: false, error: generic('bad-enum', `Parameter '${prop}' does not accept value '${value}'`) };
+          if (!POLICIES.includes(value)) return { ok: false, error: E.parameterValue(prop, value) };
           return set({ policy: value as BackendPolicy });
         }
         default:
@@ -231,9 +231,9 @@ export function qomSet(state: MachineState, path: string, prop: string, value: u
       if (prop === 'memdev') {
         const target = typeof value === 'string' && value.startsWith('/') ? resolve(state, value) : undefined;
         if (target?.kind !== 'backend') throw new ModelLimit(`qom-set of pc-dimm link 'memdev' to ${JSON.stringify(value)}`);
-        return { ok: false, error: generic('set-after-realize', `Attempt to set link property 'memdev' on device '${d.id}' (type 'pc-dimm') after it was realized`) };
+        return { ok: false, error: E.setLinkAfterRealize(d.id, 'memdev') };
       }
-      return { ok: false, error: generic('set-after-realize', `Attempt to set property '${prop}' on device '${d.id}' (type 'pc-dimm') after it was realized`) };
+      return { ok: false, error: E.setPropertyAfterRealize(d.id, prop) };
     }
     case 'machine':
       return qomSetMachine(state, prop, value);

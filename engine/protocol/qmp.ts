@@ -126,7 +126,7 @@ function qomSetCmd(state: MachineState, args: Args): Reduced {
   if (!prop.ok) return refused(state, prop.error);
   if (!('value' in args)) return refused(state, E.parameterMissing('value'));
   const r = qomSet(state, path.value, prop.value, args['value']);
-  return r.ok ? answer(r.state, {}) : refused(state, r.error);
+  return r.ok ? answer(r.value, {}) : refused(state, r.error);
 }
 
 function qomListCmd(state: MachineState, args: Args): Reduced {
@@ -143,7 +143,7 @@ function deviceListProperties(state: MachineState, args: Args): Reduced {
   const known = state.config.qemu.monitor.replies.deviceListProperties[t.value];
   if (known) return answer(state, known);
   if (['memory-backend', 'memory-backend-ram', 'memory-backend-memfd'].includes(t.value)) {
-    return refused(state, { code: 'not-a-device', class: 'GenericError', desc: "Parameter 'typename' expects a non-abstract device type" });
+    return refused(state, E.notADeviceType());
   }
   throw new ModelLimit(`device-list-properties of '${t.value}'`);
 }
@@ -222,13 +222,13 @@ function visitArguments(state: MachineState, name: string, args: Args): QemuErro
   for (const k of qdictOrder(Object.keys(args).filter((k) => args[k] !== undefined))) left = ghashInsert(left, k);
   for (const m of members) if (args[m.name] !== undefined) left = ghashRemove(left, m.name);
   const extra = ghashKeys(left)[0];
-  return extra === undefined ? undefined : { code: 'qapi-unexpected', class: 'GenericError', desc: `Parameter '${extra}' is unexpected` };
+  return extra === undefined ? undefined : E.parameterUnexpected(extra);
 }
 
 /** query-balloon: `actual` is the guest's memory size (boot RAM plus plugged DIMMs) while no guest driver runs. */
 function queryBalloon(state: MachineState): Reduced {
   if (!state.config.passiveDevices.some((d) => d.driver === 'virtio-balloon-pci')) {
-    return refused(state, { code: 'no-balloon', class: 'DeviceNotActive', desc: 'No balloon device has been activated' });
+    return refused(state, E.noBalloon());
   }
   return answer(state, { actual: qint(state.config.ramSize + pluggedMemory(state)) });
 }
@@ -244,7 +244,7 @@ type Handler = (state: MachineState, args: Args) => Reduced;
 
 /** The QMP commands the model answers: the one list its dispatcher and the qemu backend's allowlist use. */
 const COMMANDS: Readonly<Record<string, Handler>> = {
-  qmp_capabilities: (s) => refused(s, { code: 'caps-done', class: 'CommandNotFound', desc: 'Capabilities negotiation is already complete, command ignored' }),
+  qmp_capabilities: (s) => refused(s, E.capabilitiesDone()),
   'query-balloon': queryBalloon,
   system_reset: (s) => {
     const r = systemReset(s);
@@ -289,7 +289,7 @@ const UNMODELLED = new Set(['cont', 'stop', 'quit', 'x-query-irq', 'query-pci'])
 
 export function qmp(state: MachineState, command: QmpCommandIn): Reduced {
   if (typeof command !== 'object' || command === null || typeof command.execute !== 'string') {
-    return refused(state, { code: 'qmp-malformed', class: 'GenericError', desc: "QMP input member 'execute' must be a string" });
+    return refused(state, E.qmpExecuteNotString());
   }
   const name = command.execute;
   const handler = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
@@ -300,7 +300,7 @@ export function qmp(state: MachineState, command: QmpCommandIn): Reduced {
   }
   const args = command.arguments ?? {};
   if (typeof args !== 'object' || args === null || Array.isArray(args)) {
-    return refused(state, { code: 'qmp-malformed', class: 'GenericError', desc: "QMP input member 'arguments' must be an object" });
+    return refused(state, E.qmpArgumentsNotObject());
   }
   const bad = visitArguments(state, name, args as Args);
   if (bad) return refused(state, bad);

@@ -6,7 +6,7 @@
 
 import { qemuOf } from '../versions';
 import type { MachineState, QtestState } from '../state';
-import { ModelLimit } from '../errors';
+import { ModelLimit, QTEST } from '../errors';
 import { NO_EFFECTS, merge, nest, trace, type Effects } from '../effects';
 import { memRead, memWrite, portRead, portWrite } from '../machine/dispatch';
 import { ioapicInput } from '../irq/gsi';
@@ -52,7 +52,8 @@ function parseInt32(word: string | undefined): number | undefined {
 }
 
 const ok = (state: MachineState, reply: string, fx: Effects = NO_EFFECTS): QtestResult => ({ state, reply, fx });
-const fail = (state: MachineState, why: string): QtestResult => ({ state, reply: `FAIL ${why}`, fx: NO_EFFECTS });
+/** A reply line of the catalogue (QTEST) for a request the model answers without acting. */
+const fail = (state: MachineState, reply: string): QtestResult => ({ state, reply, fx: NO_EFFECTS });
 const hexPad = (v: bigint | number, width: number) => v.toString(16).padStart(width, '0');
 
 /**
@@ -69,14 +70,14 @@ function resolveDevice(state: MachineState, path: string): string | undefined {
 
 function intercept(state: MachineState, words: string[]): QtestResult {
   const kind = words[0] === 'irq_intercept_in' ? 'in' : 'out';
-  if (words[1] === undefined) return fail(state, `${words[0]}: missing QOM path (QEMU would abort)`);
+  if (words[1] === undefined) return fail(state, QTEST.wouldAbort(`${words[0]}: missing QOM path`));
   const dev = resolveDevice(state, words[1]);
-  if (!dev) return ok(state, 'FAIL Unknown device');
+  if (!dev) return ok(state, QTEST.unknownDevice());
   if (qemuOf(state.config).qtestDeviceCastAborts && /\/(pci|pcie)\.0$/.test(dev)) {
     throw new ModelLimit(`${words[0]} on ${dev}, a bus: QEMU ${qemuOf(state.config).version} aborts (its DEVICE() cast asserts)`);
   }
   if (state.qtest.intercept) {
-    return state.qtest.intercept.target === dev ? ok(state, 'OK') : ok(state, 'FAIL IRQ intercept already enabled');
+    return state.qtest.intercept.target === dev ? ok(state, 'OK') : ok(state, QTEST.interceptAlreadyEnabled());
   }
   // The IOAPIC has only unnamed GPIO inputs: intercepting its outputs installs nothing; other devices have none.
   const qtest: QtestState = { ...state.qtest, intercept: { kind: dev === 'ioapic' ? kind : 'out', target: dev } };
@@ -89,33 +90,33 @@ const WIDTH: Readonly<Record<string, number>> = { b: 1, w: 2, l: 4, q: 8 };
 function run(state: MachineState, line: string): QtestResult {
   const words = line.split(' ');
   const cmd = words[0];
-  if (line === '' || cmd === undefined) return fail(state, 'empty line (QEMU would abort)');
+  if (line === '' || cmd === undefined) return fail(state, QTEST.wouldAbort('empty line'));
   const need = (n: number) => words.slice(1, 1 + n).every((w) => w !== undefined);
   switch (cmd) {
     case 'irq_intercept_in':
     case 'irq_intercept_out':
       return intercept(state, words);
     case 'set_irq_in': {
-      if (!need(4)) return fail(state, 'set_irq_in: expected PATH NAME NUM LEVEL (QEMU would abort)');
+      if (!need(4)) return fail(state, QTEST.wouldAbort('set_irq_in: expected PATH NAME NUM LEVEL'));
       const dev = resolveDevice(state, words[1]);
-      if (!dev) return ok(state, 'FAIL Unknown device');
-      if (dev !== 'ioapic') return fail(state, `set_irq_in: ${dev} has no GPIO inputs in the model`);
+      if (!dev) return ok(state, QTEST.unknownDevice());
+      if (dev !== 'ioapic') return fail(state, QTEST.beyondModel(`set_irq_in: ${dev} has no GPIO inputs in the model`));
       const num = parseInt32(words[3]);
       const level = parseInt32(words[4]);
-      if (num === undefined || level === undefined) return fail(state, 'set_irq_in: NUM and LEVEL must be integers (QEMU would abort)');
-      if (words[2] !== 'unnamed-gpio-in' || num < 0 || num >= 24) return fail(state, `set_irq_in: ${dev} has no input '${words[2]}' ${num} (QEMU would abort)`);
+      if (num === undefined || level === undefined) return fail(state, QTEST.wouldAbort('set_irq_in: NUM and LEVEL must be integers'));
+      if (words[2] !== 'unnamed-gpio-in' || num < 0 || num >= 24) return fail(state, QTEST.wouldAbort(`set_irq_in: ${dev} has no input '${words[2]}' ${num}`));
       const t = ioapicInput(state, num, level, 0);
       return ok(t.state, 'OK', t.fx);
     }
     case 'outb':
     case 'outw':
     case 'outl': {
-      if (words[1] === undefined || words[2] === undefined) return fail(state, `${cmd}: expected PORT VALUE (QEMU would abort)`);
+      if (words[1] === undefined || words[2] === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: expected PORT VALUE`));
       const port = parseQemuUnsigned(words[1]);
       const value = parseQemuUnsigned(words[2]);
-      if (port === undefined) return fail(state, `${cmd}: bad port '${words[1]}' (QEMU would abort)`);
-      if (value === undefined) return fail(state, `${cmd}: bad value '${words[2]}' (QEMU would abort)`);
-      if (port > 0xffffn) return fail(state, `${cmd}: port ${words[1]} > 0xffff (QEMU would abort)`);
+      if (port === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: bad port '${words[1]}'`));
+      if (value === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: bad value '${words[2]}'`));
+      if (port > 0xffffn) return fail(state, QTEST.wouldAbort(`${cmd}: port ${words[1]} > 0xffff`));
       const len = WIDTH[cmd[3]];
       const t = portWrite(state, Number(port), len, Number(value & mask(len)));
       return ok(t.state, 'OK', merge(trace(`cpu_${cmd}`, `0x${hexPad(port, 4)} 0x${hexPad(value & mask(len), 2 * len)}`), nest(t.fx)));
@@ -123,10 +124,10 @@ function run(state: MachineState, line: string): QtestResult {
     case 'inb':
     case 'inw':
     case 'inl': {
-      if (words[1] === undefined) return fail(state, `${cmd}: expected PORT (QEMU would abort)`);
+      if (words[1] === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: expected PORT`));
       const port = parseQemuUnsigned(words[1]);
-      if (port === undefined) return fail(state, `${cmd}: bad port '${words[1]}' (QEMU would abort)`);
-      if (port > 0xffffn) return fail(state, `${cmd}: port ${words[1]} > 0xffff (QEMU would abort)`);
+      if (port === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: bad port '${words[1]}'`));
+      if (port > 0xffffn) return fail(state, QTEST.wouldAbort(`${cmd}: port ${words[1]} > 0xffff`));
       const r = portRead(state, Number(port), WIDTH[cmd[2]]);
       return ok(r.state, `OK 0x${hexPad(r.value >>> 0, 4)}`, merge(trace(`cpu_${cmd}`, `0x${hexPad(port, 4)} → 0x${hexPad(r.value >>> 0, 4)}`), nest(r.fx)));
     }
@@ -134,10 +135,10 @@ function run(state: MachineState, line: string): QtestResult {
     case 'writew':
     case 'writel':
     case 'writeq': {
-      if (words[1] === undefined || words[2] === undefined) return fail(state, `${cmd}: expected ADDR VALUE (QEMU would abort)`);
+      if (words[1] === undefined || words[2] === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: expected ADDR VALUE`));
       const addr = parseQemuUnsigned(words[1]);
       const value = parseQemuUnsigned(words[2]);
-      if (addr === undefined || value === undefined) return fail(state, `${cmd}: bad number (QEMU would abort)`);
+      if (addr === undefined || value === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: bad number`));
       const len = WIDTH[cmd[5]];
       const data = Array.from({ length: len }, (_, i) => Number((value >> BigInt(8 * i)) & 0xffn));
       const t = memWrite(state, addr, data);
@@ -147,9 +148,9 @@ function run(state: MachineState, line: string): QtestResult {
     case 'readw':
     case 'readl':
     case 'readq': {
-      if (words[1] === undefined) return fail(state, `${cmd}: expected ADDR (QEMU would abort)`);
+      if (words[1] === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: expected ADDR`));
       const addr = parseQemuUnsigned(words[1]);
-      if (addr === undefined) return fail(state, `${cmd}: bad address '${words[1]}' (QEMU would abort)`);
+      if (addr === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: bad address '${words[1]}'`));
       const len = WIDTH[cmd[4]];
       const r = memRead(state, addr, len);
       const v = r.bytes.reduce((acc, b, i) => acc | (BigInt(b) << BigInt(8 * i)), 0n);
@@ -159,9 +160,9 @@ function run(state: MachineState, line: string): QtestResult {
     case 'b64read': {
       const addr = parseQemuUnsigned(words[1]);
       const len = parseQemuUnsigned(words[2]);
-      if (addr === undefined || len === undefined) return fail(state, `${cmd}: expected ADDR SIZE (QEMU would abort)`);
-      if (cmd === 'read' && len === 0n) return fail(state, 'read: SIZE 0 (QEMU would abort)');
-      if (len > MAX_BUFFER) return fail(state, `${cmd}: SIZE larger than the model's ${MAX_BUFFER} bytes`);
+      if (addr === undefined || len === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: expected ADDR SIZE`));
+      if (cmd === 'read' && len === 0n) return fail(state, QTEST.wouldAbort('read: SIZE 0'));
+      if (len > MAX_BUFFER) return fail(state, QTEST.beyondModel(`${cmd}: SIZE larger than the model's ${MAX_BUFFER} bytes`));
       const r = memRead(state, addr, Number(len));
       const reply = cmd === 'read' ? `OK 0x${r.bytes.map((b) => hexPad(b, 2)).join('')}` : `OK ${Buffer.from(r.bytes).toString('base64')}`;
       return ok(r.state, reply, r.fx);
@@ -170,9 +171,9 @@ function run(state: MachineState, line: string): QtestResult {
     case 'b64write': {
       const addr = parseQemuUnsigned(words[1]);
       const len = parseQemuUnsigned(words[2]);
-      if (addr === undefined || len === undefined || words[3] === undefined) return fail(state, `${cmd}: expected ADDR SIZE DATA (QEMU would abort)`);
-      if (len > MAX_BUFFER) return fail(state, `${cmd}: SIZE larger than the model's ${MAX_BUFFER} bytes`);
-      if (words[3].length < 3) return ok(state, 'ERR invalid argument size');
+      if (addr === undefined || len === undefined || words[3] === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: expected ADDR SIZE DATA`));
+      if (len > MAX_BUFFER) return fail(state, QTEST.beyondModel(`${cmd}: SIZE larger than the model's ${MAX_BUFFER} bytes`));
+      if (words[3].length < 3) return ok(state, QTEST.invalidArgumentSize());
       let data: number[];
       if (cmd === 'write') {
         const nib = (c: string) => { const v = parseInt(c, 16); return Number.isNaN(v) ? 0xff : v; };
@@ -188,7 +189,7 @@ function run(state: MachineState, line: string): QtestResult {
       const addr = parseQemuUnsigned(words[1]);
       const len = parseQemuUnsigned(words[2]);
       const pattern = parseQemuUnsigned(words[3]);
-      if (addr === undefined || len === undefined || pattern === undefined) return fail(state, 'memset: expected ADDR SIZE VALUE (QEMU would abort)');
+      if (addr === undefined || len === undefined || pattern === undefined) return fail(state, QTEST.wouldAbort('memset: expected ADDR SIZE VALUE'));
       if (len === 0n) return ok(state, 'OK');
       const t = memWrite(state, addr, { fill: Number(pattern & 0xffn), len });
       return ok(t.state, 'OK', t.fx);
@@ -196,7 +197,7 @@ function run(state: MachineState, line: string): QtestResult {
     case 'endianness':
       return ok(state, 'OK little');
     default:
-      return ok(state, `FAIL Unknown command '${cmd}'`);
+      return ok(state, QTEST.unknownCommand(cmd));
   }
 }
 

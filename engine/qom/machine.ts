@@ -6,7 +6,8 @@
 
 import type { MachineState } from '../state';
 import { cpuCount } from '../machine/cpus';
-import { E, ModelLimit, generic, type QemuError } from '../errors';
+import { E, ModelLimit, type QemuError } from '../errors';
+import type { Checked } from '../outcome';
 import { resolvePathAt } from './tree';
 import { deviceMemoryRegionSize, machineMemoryProperty, qint } from '../selectors';
 import type { Prop } from '../versions/monitor';
@@ -78,7 +79,7 @@ function machineVersion(state: MachineState): [number, number] {
 }
 
 /** qom-get /machine PROPERTY. */
-export function qomGetMachine(state: MachineState, prop: string): { ok: true; value: unknown } | { ok: false; error: QemuError } {
+export function qomGetMachine(state: MachineState, prop: string): Checked<unknown> {
   const c = state.config;
   const pc = c.type === 'pc';
   const [major, minor] = machineVersion(state);
@@ -120,10 +121,10 @@ const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
  * with the setters' own checks; children and constant links are not writable. Properties whose setters reach
  * further (memory, smp, boot, lists) are not modelled.
  */
-export function qomSetMachine(state: MachineState, prop: string, value: unknown): { ok: true; state: MachineState } | { ok: false; error: QemuError } {
+export function qomSetMachine(state: MachineState, prop: string, value: unknown): Checked<MachineState> {
   const name = machineTypeName(state);
   const fail = (error: QemuError) => ({ ok: false as const, error });
-  const set = (v: unknown) => ({ ok: true as const, state: { ...state, machineProps: { ...state.machineProps, [prop]: v } } });
+  const set = (v: unknown) => ({ ok: true as const, value: { ...state, machineProps: { ...state.machineProps, [prop]: v } } });
   if (prop === 'type') return fail(E.propertyNotWritable(name, prop));
   const classType = classProps(state).find(([n]) => n === prop)?.[1];
   const type = classType ?? (instanceProps(state).includes(prop) ? INSTANCE_TYPES[prop] : undefined);
@@ -137,7 +138,7 @@ export function qomSetMachine(state: MachineState, prop: string, value: unknown)
   if (prop === 'rtc-time') return fail(E.propertyNotWritable('mc146818rtc', 'date'));
   if (prop === 'pcspk-audiodev') {
     return typeof value === 'string'
-      ? fail(generic('set-after-realize', "Attempt to set property 'audiodev' on anonymous device (type 'isa-pcspk') after it was realized"))
+      ? fail(E.setAnonymousPropertyAfterRealize('audiodev', 'isa-pcspk'))
       : notModelled();
   }
   if (type.startsWith('link<')) {
@@ -154,21 +155,21 @@ export function qomSetMachine(state: MachineState, prop: string, value: unknown)
     case 'string':
     case 'str': {
       if (typeof value !== 'string') return fail(E.invalidParameterType(prop, 'string'));
-      if (prop === 'x-oem-id' && bytes(value) > 6) return fail(generic('oem-id', 'User specified x-oem-id value is bigger than 6 bytes in size'));
-      if (prop === 'x-oem-table-id' && bytes(value) > 8) return fail(generic('oem-table-id', 'User specified x-oem-table-id value is bigger than 8 bytes in size'));
-      if (prop === 'memory-encryption') return value === '' ? notModelled() : fail(generic('memory-encryption', `No such memory encryption object '${value}'`));
+      if (prop === 'x-oem-id' && bytes(value) > 6) return fail(E.oemIdTooLong('x-oem-id', 6));
+      if (prop === 'x-oem-table-id' && bytes(value) > 8) return fail(E.oemIdTooLong('x-oem-table-id', 8));
+      if (prop === 'memory-encryption') return value === '' ? notModelled() : fail(E.noMemoryEncryptionObject(value));
       if (prop === 'smbios-entry-point-type') {
         const allowed = state.config.qemu.version === '7.2' ? ['32', '64'] : ['32', '64', 'auto'];
-        return allowed.includes(value) ? set(value) : fail(generic('bad-enum', `Parameter '${prop}' does not accept value '${value}'`));
+        return allowed.includes(value) ? set(value) : fail(E.parameterValue(prop, value));
       }
       if (prop === 'nvdimm-persistence') {
-        return ['cpu', 'mem-ctrl'].includes(value) ? set(value) : fail(generic('nvdimm-persistence', `-machine nvdimm-persistence=${value}: unsupported option`));
+        return ['cpu', 'mem-ctrl'].includes(value) ? set(value) : fail(E.nvdimmPersistence(value));
       }
       return set(value);
     }
     case 'OnOffAuto':
       if (typeof value !== 'string') return fail(E.invalidParameterType(prop, 'string'));
-      return ON_OFF_AUTO.includes(value) ? set(value) : fail(generic('bad-enum', `Parameter '${prop}' does not accept value '${value}'`));
+      return ON_OFF_AUTO.includes(value) ? set(value) : fail(E.parameterValue(prop, value));
     case 'int':
       return isInt(value) ? set(value) : notModelled();
     case 'uint64_t':
@@ -176,7 +177,7 @@ export function qomSetMachine(state: MachineState, prop: string, value: unknown)
       if (!isInt(value) || BigInt(value) < 0n) return notModelled();
       const v = BigInt(value);
       if (prop === 'max-ram-below-4g' && v > 1n << 32n) {
-        return fail(generic('max-ram-below-4g', `Machine option 'max-ram-below-4g=${v}' expects size less than or equal to 4G`));
+        return fail(E.maxRamBelow4gTooBig(v));
       }
       if (prop === 'max-fw-size' && v > 16n << 20n) return notModelled();
       return set(value);

@@ -13,6 +13,11 @@ export interface Board {
   readonly qtreeLines: (type: 'pc' | 'q35', machineName: string) => readonly string[];
   /** `info qom-tree` (/machine) lines of a machine type booted with `-m 1G` and nothing else. */
   readonly qomTreeLines: (type: 'pc' | 'q35', machineName: string) => readonly string[];
+  /**
+   * The owner suffix `info mtree -o` prints for a region of a machine type (recorded with memory hotplug on), by key:
+   * `T<TAB>block header<TAB>name[<TAB>start]` for the trees, `F<TAB>name[<TAB>start]` for the flat views.
+   */
+  readonly owner: (type: 'pc' | 'q35', machineName: string, key: string) => string | undefined;
 }
 
 interface BoardData {
@@ -20,6 +25,9 @@ interface BoardData {
   readonly qtreeEdits: Readonly<Record<string, readonly Hunk[]>>;
   readonly qomTree: Readonly<Record<'pc' | 'q35', readonly string[]>>;
   readonly qomTreeEdits: Readonly<Record<string, readonly Hunk[]>>;
+  readonly owners: Readonly<Record<'pc' | 'q35', Readonly<Record<string, string>>>>;
+  /** Per machine type, the owner keys that differ from its board's (null: not known there). */
+  readonly ownerEdits: Readonly<Record<string, Readonly<Record<string, string | null>>>>;
 }
 
 /** A line QEMU prints from the configuration rather than the machine type: NUL, then what decides it. */
@@ -47,6 +55,11 @@ function load(text: string): Board {
   return {
     qtreeLines: (type, machineName) => lines('qtree', type, machineName),
     qomTreeLines: (type, machineName) => lines('qomTree', type, machineName),
+    owner: (type, machineName, key) => {
+      const edit = data.ownerEdits[machineName];
+      if (edit && Object.prototype.hasOwnProperty.call(edit, key)) return edit[key] ?? undefined;
+      return Object.prototype.hasOwnProperty.call(data.owners[type], key) ? data.owners[type][key] : undefined;
+    },
   };
 }
 

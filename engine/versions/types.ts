@@ -78,6 +78,8 @@ export interface QemuVersionData {
    * `OPTION: invalid option` before anything else is looked at (10.0: `-no-hpet`, now `-M ...,hpet=off`).
    */
   readonly removedOptions: readonly string[];
+  /** Board regions this release names differently, by the model's (7.2's) name: `info mtree` prints these. */
+  readonly regionNames?: Readonly<Record<string, string>>;
   /**
    * A sound device (AC97, hda-duplex/-micro/-output) without `audiodev=`: 7.2 falls back to a default audio
    * backend and starts; 10.0 looks for a default driver and, on the referee host (no sound system), refuses
