@@ -797,7 +797,7 @@ const PCI_REGS: ReadonlyArray<readonly [number, boolean]> = [
 ];
 const PCI_VALUES = [0xb001, 0x601, 0x80, 0x01, 0x00, 0xffffffff, 0x0b, 0x700, 0x1001, 0x81, 0x84];
 
-const PM_OPS = 9;
+const PM_OPS = 10;
 
 function picPorts(chip: number): { c: number; d: number; e: number } {
   return chip ? { c: 0xa0, d: 0xa1, e: 0x4d1 } : { c: 0x20, d: 0x21, e: 0x4d0 };
@@ -871,7 +871,9 @@ function wideStep(s: Shadow, it: WideIntent): QemuStep[] {
         case 5: return [...en, qtest(`inl ${hex(pm1 + 8)}`)];
         case 6: return [...en, qtest(`outw ${hex(pm1 + 2)} ${hex([0x100, 0x1, 0x121, 0x0, 0x20, 0xffff][it.value])}`), qtest(`inw ${hex(pm1)}`)];
         case 7: return [...en, qtest(`outw ${hex(pm1)} ${hex([0x1, 0x100, 0xffff, 0x0, 0x8000, 0x20][it.value])}`), qtest(`inw ${hex(pm1)}`)];
-        default: return [...en, qtest(`${IN[it.width]} ${hex(pm1 + [0, 1, 2, 3, 5, 6][it.value])}`)];
+        case 8: return [...en, qtest(`${IN[it.width]} ${hex(pm1 + [0, 1, 2, 3, 5, 6][it.value])}`)];
+        // A byte of PM1 control's high half (10.0 places it there; never SLP_EN).
+        default: return [...en, qtest(`outb ${hex(pm1 + 5)} ${hex([0x00, 0x1c, 0x04, 0x10, 0x01, 0x03][it.value])}`), qtest(`inb ${hex(pm1 + 5)}`), qtest(`inw ${hex(pm1 + 4)}`)];
       }
     }
     case 'reset-mid': {

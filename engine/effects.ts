@@ -32,77 +32,74 @@ export interface Effects {
 }
 
 /**
- * Effects are built as a small tree (a rope) and flattened into their four lists on first read: combining the
- * effects of nested calls (merge, nest) then costs O(1) instead of copying every list at every level, and a
- * caller that never reads the trace never pays for assembling it. Reading gives the very lists the eager
- * concatenation gave (test/effects.property.test.ts).
+ * Effects are built as a small tree (a rope) and each of the four lists is assembled from it on its first read:
+ * combining the effects of nested calls (merge, nest) then costs O(1) instead of copying every list at every
+ * level, and a caller that never reads the trace (a replay compares replies, events and IRQ lines) never pays for
+ * assembling it. Reading gives the very lists the eager concatenation gave (test/effects.property.test.ts).
  */
 class Fx implements Effects {
-  private flat?: Flat;
+  /** The lists read so far, by kind. */
+  private done?: (readonly unknown[] | undefined)[];
   constructor(
-    private tag: Tag,
+    private readonly tag: Tag,
     /** LIST: the lists; TRACE: fn; POINT: the trace point's name; EVENT: the event; IRQ: the line; CAT: left. */
-    private a: unknown,
+    private readonly a: unknown,
     /** TRACE: the note; POINT: the formatted arguments; CAT: right (or undefined: only `a`, nested). */
-    private b: unknown,
+    private readonly b: unknown,
     /** TRACE: the entry's depth; CAT: trace depth added to everything below (nest). */
     private readonly by: number,
   ) {}
 
-  private lists(): Flat {
-    let f = this.flat;
-    if (f === undefined) {
-      f = this.tag === Tag.LIST ? (this.a as Flat) : flatten(this);
-      this.flat = f;
-      this.tag = Tag.LIST; // what is flat no longer needs the tree
-      this.a = f;
-      this.b = undefined;
-    }
-    return f;
+  private list<T>(kind: Kind): readonly T[] {
+    if (this.tag === Tag.LIST) return (this.a as Flat)[KIND_KEYS[kind]] as readonly T[];
+    const done = (this.done ??= []);
+    let l = done[kind];
+    if (l === undefined) done[kind] = l = Fx.collect(this, kind);
+    return l as unknown as readonly T[];
   }
-  get events(): readonly QmpEvent[] { return this.lists().events; }
-  get irqs(): readonly string[] { return this.lists().irqs; }
-  get trace(): readonly TraceEntry[] { return this.lists().trace; }
-  get traceEvents(): readonly string[] { return this.lists().traceEvents; }
+  get events(): readonly QmpEvent[] { return this.list(Kind.EVENTS); }
+  get irqs(): readonly string[] { return this.list(Kind.IRQS); }
+  get trace(): readonly TraceEntry[] { return this.list(Kind.TRACE); }
+  get traceEvents(): readonly string[] { return this.list(Kind.POINTS); }
 
-  /** Append this tree's lists to `out`, in order, trace entries shifted by the nesting above them. */
-  static collect(root: Fx, out: { events: QmpEvent[]; irqs: string[]; trace: TraceEntry[]; traceEvents: string[] }): void {
+  /** One of this tree's lists, in order; trace entries shifted by the nesting above them. */
+  static collect(root: Fx, kind: Kind): unknown[] {
+    const out: unknown[] = [];
     const nodes: Fx[] = [root];
     const depths: number[] = [0];
     while (nodes.length) {
       const n = nodes.pop()!;
       const d = depths.pop()!;
-      switch (n.tag) {
-        case Tag.TRACE: {
-          const fn = n.a as string;
-          const note = n.b as string | undefined;
-          out.trace.push(note === undefined ? { fn, depth: n.by + d } : { fn, note, depth: n.by + d });
-          break;
+      const known = n === root ? undefined : n.done?.[kind];
+      if (known !== undefined || n.tag === Tag.LIST) {
+        const l = (known ?? (n.a as Flat)[KIND_KEYS[kind]]) as readonly unknown[];
+        const shift = kind === Kind.TRACE ? d + (known !== undefined ? 0 : n.by) : 0;
+        if (shift === 0) append(out, l);
+        else {
+          for (let i = 0; i < l.length; i++) {
+            const e = l[i] as TraceEntry;
+            out.push(e.note === undefined ? { fn: e.fn, depth: e.depth + shift } : { fn: e.fn, note: e.note, depth: e.depth + shift });
+          }
         }
-        case Tag.POINT:
-          out.traceEvents.push(`${n.a as string} ${n.b as string}`);
-          break;
-        case Tag.EVENT:
-          out.events.push(n.a as QmpEvent);
-          break;
-        case Tag.IRQ:
-          out.irqs.push(n.a as string);
-          break;
-        case Tag.LIST: {
-          const f = n.a as Flat;
-          append(out.events, f.events);
-          append(out.irqs, f.irqs);
-          append(out.traceEvents, f.traceEvents);
-          const t = f.trace;
-          if (d === 0) append(out.trace, t);
-          else {
-            for (let i = 0; i < t.length; i++) {
-              const e = t[i];
-              out.trace.push(e.note === undefined ? { fn: e.fn, depth: e.depth + d } : { fn: e.fn, note: e.note, depth: e.depth + d });
-            }
+        continue;
+      }
+      switch (n.tag) {
+        case Tag.TRACE:
+          if (kind === Kind.TRACE) {
+            const fn = n.a as string;
+            const note = n.b as string | undefined;
+            out.push(note === undefined ? { fn, depth: n.by + d } : { fn, note, depth: n.by + d });
           }
           break;
-        }
+        case Tag.POINT:
+          if (kind === Kind.POINTS) out.push(`${n.a as string} ${n.b as string}`);
+          break;
+        case Tag.EVENT:
+          if (kind === Kind.EVENTS) out.push(n.a);
+          break;
+        case Tag.IRQ:
+          if (kind === Kind.IRQS) out.push(n.a);
+          break;
         case Tag.CAT: {
           const dd = d + n.by;
           if (n.b !== undefined) {
@@ -115,8 +112,12 @@ class Fx implements Effects {
         }
       }
     }
+    return out;
   }
 }
+
+const enum Kind { EVENTS, IRQS, TRACE, POINTS }
+const KIND_KEYS = ['events', 'irqs', 'trace', 'traceEvents'] as const;
 
 const enum Tag { LIST, TRACE, POINT, EVENT, IRQ, CAT }
 
@@ -131,11 +132,6 @@ interface Flat {
   readonly traceEvents: readonly string[];
 }
 
-function flatten(n: Fx): Flat {
-  const out = { events: [] as QmpEvent[], irqs: [] as string[], trace: [] as TraceEntry[], traceEvents: [] as string[] };
-  Fx.collect(n, out);
-  return out;
-}
 
 const EMPTY: Flat = Object.freeze({ events: Object.freeze([]), irqs: Object.freeze([]), trace: Object.freeze([]), traceEvents: Object.freeze([]) }) as Flat;
 

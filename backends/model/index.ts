@@ -90,7 +90,9 @@ export class ModelBackend implements Backend {
     this.log.push({ action, before, result });
     this.current = result.state;
     const selected = this.traceEvents ? { traceEvents: selectTraceEvents(result.traceEvents, this.traceEvents) } : {};
-    return { reply: result.reply, events: result.events, irqs: result.irqs, trace: result.trace, ...selected };
+    // The trace is assembled when read (a replay never reads it): an own enumerable getter, so the result still
+    // spreads, serialises and compares as a plain object.
+    return { reply: result.reply, events: result.events, irqs: result.irqs, get trace() { return result.trace; }, ...selected };
   }
 
   async qmp(command: QmpCommand): Promise<StepResult> {

@@ -47,7 +47,11 @@ const U64 = 1n << 64n;
  * straightforward computation by test/placement.property.test.ts.
  */
 interface PlacementIndex {
-  readonly sorted: readonly Dimm[];
+  /**
+   * The DIMMs in address order; undefined when the list itself is (the usual case: an index holding its own
+   * key would keep it from being collected young).
+   */
+  readonly sorted?: readonly Dimm[];
   readonly used: bigint;
   /**
    * The last unhinted first fit: for this alignment, size and device-memory start, the answer is `at`
@@ -78,7 +82,7 @@ function placementIndex(dimms: readonly Dimm[]): PlacementIndex {
     let inOrder = true;
     for (let i = 1; i < dimms.length && inOrder; i++) if (dimms[i - 1].addr > dimms[i].addr) inOrder = false;
     const sorted = inOrder ? dimms : [...dimms].sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
-    idx = { sorted, used: dimms.reduce((sum, d) => sum + d.size, 0n) };
+    idx = { sorted: sorted === dimms ? undefined : sorted, used: dimms.reduce((sum, d) => sum + d.size, 0n) };
     indexCache.set(dimms, idx);
   }
   return idx;
@@ -89,9 +93,9 @@ export function withDimm(dimms: readonly Dimm[], dimm: Dimm): readonly Dimm[] {
   const next = [...dimms, dimm];
   const idx = indexCache.get(dimms);
   if (idx) {
-    const s = idx.sorted;
-    let sorted: readonly Dimm[];
-    if (s === dimms && (s.length === 0 || s[s.length - 1].addr <= dimm.addr)) sorted = next; // appended in address order
+    const s = idx.sorted ?? dimms;
+    let sorted: readonly Dimm[] | undefined;
+    if (s === dimms && (s.length === 0 || s[s.length - 1].addr <= dimm.addr)) sorted = undefined; // appended in address order
     else {
       let at = s.length;
       while (at > 0 && s[at - 1].addr > dimm.addr) at--;
@@ -111,7 +115,7 @@ export function withoutDimm(dimms: readonly Dimm[], path: string): readonly Dimm
   const gone = next.length === dimms.length - 1 ? dimms.find((d) => d.path === path) : undefined;
   if (idx && gone) {
     // A freed range can hold the next fit: the remembered one no longer stands.
-    const sorted = idx.sorted === dimms ? next : idx.sorted.filter((d) => d !== gone);
+    const sorted = idx.sorted?.filter((d) => d !== gone);
     indexCache.set(next, { sorted, used: idx.used - gone.size, slots: withSlotBit(idx.slots, gone.slot, 0) });
   }
   return next;
@@ -161,7 +165,7 @@ export function chooseAddr(dimms: readonly Dimm[], r: AddrRequest): Checked<bigi
     if (start + r.size > U64 || r.size === 0n) return fail(E.deviceTooBig());
   }
   let empty = false;
-  const { sorted } = idx;
+  const sorted = idx.sorted ?? dimms;
   // Positions below the last answer for the same request are still taken (DIMMs were only added since): the
   // scan starts there, past the DIMMs that end below it. First fit is the lowest aligned position free of
   // every DIMM, so starting from a lower bound finds the same one.

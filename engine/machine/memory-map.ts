@@ -268,21 +268,25 @@ function busMasters(config: MachineConfig): readonly AddressSpace[] {
   ];
 }
 
-function addressSpaces(config: MachineConfig): AddressSpace[] {
+function addressSpaces(config: MachineConfig, layout: Layout): AddressSpace[] {
   const list: AddressSpace[] = [{ name: 'memory', root: SYSTEM_ID }, { name: 'I/O', root: IO_ID }];
   // each CPU's, in CPU order (-smp)
   for (let i = 0; i < cpuCount(config); i++) {
     list.push({ name: `cpu-memory-${i}`, root: SYSTEM_ID });
     if (config.accel === 'tcg') list.push({ name: `cpu-smm-${i}`, root: `cpu${i}.as-root` });
   }
-  list.push(...busMasters(config));
+  const bm = [...busMasters(config)];
+  // 10.0: the machine's device memory is an address space of its own, created with the RAM: after the i440FX
+  // host's function on pc (realized first), before Q35's (realized after the RAM).
+  if (layout.deviceMemory && config.qemu.deviceMemoryAddressSpace) bm.splice(config.type === 'pc' ? 1 : 0, 0, { name: 'device-memory', root: DEVICE_MEMORY_ID });
+  list.push(...bm);
   return list;
 }
 
 /** The initial memory state of a freshly created (paused) machine, with the commit trace of its construction. */
 export function buildMemory(config: MachineConfig, layout: Layout): Transition<MemoryState> {
   const accel = config.accel;
-  let t = memTransaction(emptyMemory(addressSpaces(config)), staticTree(config, layout), accel);
+  let t = memTransaction(emptyMemory(addressSpaces(config, layout)), staticTree(config, layout), accel);
   if (layout.above4g > 0n) {
     t = then(t, (m) =>
       memTransaction(m, (r) => map(r, SYSTEM_ID, layout.aboveStart, {

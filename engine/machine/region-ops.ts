@@ -4,6 +4,7 @@
 // reset control register overlays CONFIG_ADDRESS): dispatch.ts finds the region in the flat view, this
 // module says what it does. A region without ops here is a device the model only draws.
 
+import { qemuOf } from '../versions';
 import type { MachineState } from '../state';
 import { ModelLimit } from '../errors';
 import { done, trace, type Effects, type Transition } from '../effects';
@@ -103,10 +104,11 @@ const ACPI_EVT: RegionOps = {
   write: (s, off, _z, v) => pm1EvtWrite(s, off, v),
 };
 
+/** acpi_pm_cnt_read/write: 10.0 places a byte access at offset 1 in the high byte; 7.2 takes it as the whole register. */
 const ACPI_CNT: RegionOps = {
   validMin: 1, validMax: 2, implMin: 2,
-  read: rd((s) => s.acpi.pm1Cnt),
-  write: (s, _o, _z, v) => pm1CntWrite(s, v),
+  read: rd((s, off) => (qemuOf(s.config).pm1CntByteOffsets ? s.acpi.pm1Cnt >> (off * 8) : s.acpi.pm1Cnt)),
+  write: (s, off, _z, v) => pm1CntWrite(s, qemuOf(s.config).pm1CntByteOffsets && off === 1 ? (v << 8) | (s.acpi.pm1Cnt & 0xff) : v),
 };
 
 /** The PM timer counts the virtual clock, stopped at 0 while the machine has never run (-S). */

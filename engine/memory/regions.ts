@@ -104,9 +104,21 @@ export class Regions {
     const nb = at >= 0 ? b.map((x, i) => (i === at ? r : x)) : [...b, r];
     const buckets = this.buckets.slice();
     buckets[k] = nb;
-    // The alias index still holds unless an alias came, went or changed.
-    const keepIdx = r.alias === undefined && (at < 0 || b[at].alias === undefined);
-    return new Regions(buckets, this.size + (at >= 0 ? 0 : 1), keepIdx ? this.aliasIdx : undefined);
+    // The alias index still holds unless an alias came, went or changed its target; then it is updated for
+    // this one region (a copy of the small index) rather than rebuilt from every region.
+    const was = at >= 0 ? b[at].alias : undefined;
+    let idx = this.aliasIdx;
+    if (idx && was !== r.alias) {
+      const m = new Map(idx);
+      if (was !== undefined) {
+        const left = (m.get(was) ?? NONE).filter((x) => x !== r.id);
+        if (left.length) m.set(was, left);
+        else m.delete(was);
+      }
+      if (r.alias !== undefined) m.set(r.alias, [...(m.get(r.alias) ?? NONE), r.id]);
+      idx = m;
+    }
+    return new Regions(buckets, this.size + (at >= 0 ? 0 : 1), idx);
   }
 
   delete(id: string): Regions {

@@ -27,6 +27,20 @@ export const qdictBucket = (key: string): number => tdbHash(key) % QDICT_BUCKET_
  * place), listed in qdict_first/qdict_next order.
  */
 export function qdictOrder(insertionOrder: readonly string[]): string[] {
+  // A pure function of a few keys that come back command after command: remembered per key list.
+  const key = JSON.stringify(insertionOrder);
+  let order = orders.get(key);
+  if (order === undefined) {
+    order = qdictOrderOnce(insertionOrder);
+    if (orders.size >= 256) orders.delete(orders.keys().next().value!);
+    orders.set(key, order);
+  }
+  return order.slice();
+}
+
+const orders = new Map<string, readonly string[]>();
+
+function qdictOrderOnce(insertionOrder: readonly string[]): string[] {
   const seen: string[] = [];
   for (const k of insertionOrder) if (!seen.includes(k)) seen.push(k);
   // Newest first inside a bucket: a stable sort of the reversed insertion order by bucket.

@@ -49,10 +49,12 @@ export const QEMU_10_0: QemuVersionData = {
   // irq_intercept_in on a bus: DEVICE() asserts and QEMU aborts.
   qtestDeviceCastAborts: true,
   pciCommandHookCoversWord: true,
+  pm1CntByteOffsets: true,
   // -no-hpet is gone (deprecated in 8.0, removed in 9.0): libvirt 11.3 writes `-machine ...,hpet=off` instead.
   removedOptions: ['-no-hpet'],
   // The i440FX south bridge's reset control (0xcf9) is PIIX's now, shared by PIIX3 and PIIX4.
   regionNames: { 'piix3-reset-control': 'piix-reset-control' },
+  deviceMemoryAddressSpace: true,
   // qom-list /machine/unattached: device[6] (pc) / device[5] (q35) is the hpet
   hpetUnattachedIndex: { pc: 6, q35: 5 },
   // audio_get_default_audio_be finds no driver on the referee host: every sound device needs audiodev=.

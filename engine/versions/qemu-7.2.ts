@@ -25,6 +25,7 @@ export const QEMU_7_2: QemuVersionData = {
   memfdCprFds: false,
   qtestDeviceCastAborts: false,
   pciCommandHookCoversWord: false,
+  pm1CntByteOffsets: false,
   removedOptions: [],
   // qom-list /machine/unattached: device[8] (pc) / device[7] (q35) is the hpet
   hpetUnattachedIndex: { pc: 8, q35: 7 },

@@ -73,6 +73,8 @@ export interface QemuVersionData {
    * command register's low byte only (7.2: range_covers_byte(PCI_COMMAND)), or any byte of it (10.0).
    */
   readonly pciCommandHookCoversWord: boolean;
+  /** PM1 control takes a byte access at offset 1 as its high byte (acpi_pm_cnt_read/write, 10.0); 7.2 as the whole register. */
+  readonly pm1CntByteOffsets: boolean;
   /**
    * Options this release no longer has: its first pass over the command line stops at one with
    * `OPTION: invalid option` before anything else is looked at (10.0: `-no-hpet`, now `-M ...,hpet=off`).
@@ -80,6 +82,8 @@ export interface QemuVersionData {
   readonly removedOptions: readonly string[];
   /** Board regions this release names differently, by the model's (7.2's) name: `info mtree` prints these. */
   readonly regionNames?: Readonly<Record<string, string>>;
+  /** The machine's device memory is an address space of its own (`address-space: device-memory` in info mtree). */
+  readonly deviceMemoryAddressSpace?: boolean;
   /**
    * A sound device (AC97, hda-duplex/-micro/-output) without `audiodev=`: 7.2 falls back to a default audio
    * backend and starts; 10.0 looks for a default driver and, on the referee host (no sound system), refuses
