@@ -198,11 +198,14 @@ export function buildCommandLine(machine: string, dir: string, traceEvents?: rea
   return { args, accel };
 }
 
-/** QEMU's first error line (warnings skipped) without the leading `qemu-system-x86_64: `. */
+/**
+ * QEMU's first error line (warnings skipped, also those with an option's location before them, such as
+ * `-numa node,mem=1024: warning: Parameter -numa node,mem is deprecated ...`) without the leading `qemu-system-x86_64: `.
+ */
 export function firstErrorLine(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
   const strip = (l: string) => (l.startsWith(ERROR_PREFIX) ? l.slice(ERROR_PREFIX.length) : l);
-  const err = lines.find((l) => !strip(l).startsWith('warning:'));
+  const err = lines.find((l) => !/^(-[^\s:][^:]*: )?warning: /.test(strip(l)));
   return strip(err ?? lines[0] ?? '');
 }
 
