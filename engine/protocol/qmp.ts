@@ -21,6 +21,7 @@ import { qomGet, qomList, qomSet } from './qmp-qom';
 import { systemReset } from '../machine/reset';
 import { queryAcpiOspmStatus } from '../acpi/ospm';
 import { hmp } from './hmp';
+import { CPU_THREAD_ID_PLACEHOLDER } from './cpu';
 import { queryVersion } from './build-info';
 import { systemPowerdown } from '../acpi/power-button';
 
@@ -180,11 +181,6 @@ function queryHotpluggableCpus(state: MachineState): unknown[] {
   return vcpus(state.config).reverse().map((c) => ({ props: cpuProps(state, c), 'vcpus-count': 1, 'qom-path': cpuQomPath(c.index), type: 'qemu64-x86_64-cpu' }));
 }
 
-/**
- * The vCPU's `thread-id` is the host thread QEMU runs it on: the model has none and says 0 (CPU_THREAD_ID_PLACEHOLDER);
- * the transcript comparison takes any integer there as equal (transcript/compare.ts, hostValues).
- */
-export const CPU_THREAD_ID_PLACEHOLDER = 0;
 
 function queryCpusFast(state: MachineState): unknown[] {
   return vcpus(state.config).map((c) => ({ 'thread-id': CPU_THREAD_ID_PLACEHOLDER, props: cpuProps(state, c), 'qom-path': cpuQomPath(c.index), 'cpu-index': c.index, target: 'x86_64' }));
