@@ -7,6 +7,7 @@ import type { MachineState } from '../state';
 import { parseMachine } from '../config/parse';
 import { E, atOption, type QemuError } from '../errors';
 import { computeLayout } from './layout';
+import { cpuCount } from './cpus';
 import { buildMemory } from './memory-map';
 import { initAcpi, initIrq } from '../acpi/init';
 import { addBackend, backendProps, hostBindingError, backendRegionName } from '../devices/backends';
@@ -59,47 +60,53 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
     const bind = hostBindingError(backendProps(b.type, b.bools, { policy: b.policy, hostNodes: b.hostNodes }));
     if (bind) return refused(bind);
   }
+  // parse_numa_node warns about a legacy mem= on stderr once it accepted it (also under qtest): a later start-up
+  // error's first line is that warning.
+  let memWarning: QemuError | undefined;
+  const late = (e: QemuError): BuildResult => refused(memWarning ?? e);
   // parse_numa_opts: each -numa node in order, with its option as the error location.
   const numaMemdevs = config.numa.filter((n) => n.memdev !== undefined);
   const present = new Set<number>();
-  let cpuNode: number | undefined;
+  const cpuNodeOf = new Map<number, number>();
   let haveMemdevs = false;
   let haveMem = false;
   for (const n of config.numa) {
-    const at = (e: QemuError) => refused(atOption(`-numa ${n.text}`, e));
+    const at = (e: QemuError) => late(atOption(`-numa ${n.text}`, e));
     if (n.nodeid >= 128) return at(E.numaMaxNodes(n.nodeid));
     if (present.has(n.nodeid)) return at(E.numaDuplicateNode(n.nodeid));
     // parse_numa_node: each cpus= index against max_cpus (-smp 1), then machine_set_cpu_numa_node.
     for (const cpu of n.cpus ?? []) {
-      if (cpu >= 1) return at(E.numaCpuIndex(cpu, 1));
-      if (cpuNode !== undefined && cpuNode !== n.nodeid) return at(E.numaCpuAssigned(cpuNode));
-      cpuNode = n.nodeid;
+      if (cpu >= cpuCount(config)) return at(E.numaCpuIndex(cpu, cpuCount(config)));
+      const was = cpuNodeOf.get(cpu);
+      if (was !== undefined && was !== n.nodeid) return at(E.numaCpuAssigned(was));
+      cpuNodeOf.set(cpu, n.nodeid);
     }
     haveMemdevs ||= n.memdev !== undefined;
     haveMem ||= n.mem !== undefined;
     if ((n.mem !== undefined && haveMemdevs) || (n.memdev !== undefined && haveMem)) return at(E.numaMemMixed());
     if (n.mem !== undefined && !config.flags.numaMemSupported) return at(E.numaMemUnsupported());
     if (n.memdev !== undefined && !config.backends.some((b) => b.id === n.memdev)) return at(E.numaMemdevAmbiguous(n.memdev));
+    if (n.mem !== undefined) memWarning ??= { code: 'numa-mem-deprecated', class: 'GenericError', desc: `-numa ${n.text}: warning: Parameter -numa node,mem is deprecated, use -numa node,memdev instead` };
     present.add(n.nodeid);
   }
   // numa_complete_configuration: with -numa nodes, the nodes' memory must add up to -m.
   // No sparse node ids: the largest missing one is reported first.
   for (let i = Math.max(-1, ...config.numa.map((n) => n.nodeid)); i >= 0; i--) {
-    if (!present.has(i)) return refused(E.numaNodeMissing(i));
+    if (!present.has(i)) return late(E.numaNodeMissing(i));
   }
   if (config.numa.length > 0) {
     const total = numaMemdevs.reduce((s, n) => s + config.backends.find((b) => b.id === n.memdev)!.size, 0n)
       + config.numa.reduce((s, n) => s + (n.mem ?? 0n), 0n);
-    if (total !== config.ramSize) return refused(E.numaTotalMismatch(total, config.ramSize));
+    if (total !== config.ramSize) return late(E.numaTotalMismatch(total, config.ramSize));
   } else if (config.backends.some((b) => b.id === 'pc.ram')) {
     // create_default_memdev
-    return refused(messagesOf(config.qemu).reservedRamName('pc.ram'));
+    return late(messagesOf(config.qemu).reservedRamName('pc.ram'));
   }
   const laid = computeLayout(config);
-  if (!laid.ok) return refused(laid.error);
+  if (!laid.ok) return late(laid.error);
   if (config.badGlobal) {
     const g = config.badGlobal;
-    return refused(E.globalNotApplied(g.text, g.property));
+    return late(E.globalNotApplied(g.text, g.property));
   }
   const layout = laid.value;
 
@@ -120,7 +127,7 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   // The main RAM backend: pc.ram, or the -numa memdevs (mapped by the board, so never pluggable).
   if (numaMemdevs.length === 0) {
     const r = addBackend(state, 'memory-backend-ram', 'pc.ram', config.ramSize, true, backendProps('memory-backend-ram', { dump: config.dumpGuestCore !== false }));
-    if (!r.ok) return refused(r.error);
+    if (!r.ok) return late(r.error);
     state = r.state;
   }
   for (const b of config.backends) {
@@ -128,7 +135,7 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
     const file = b.type === 'memory-backend-file' ? { memPath: b.memPath ?? '', discardData: b.bools?.['discard-data'] ?? false } : undefined;
     // host_memory_backend_init: dump starts from the machine's dump-guest-core.
     const r = addBackend(state, b.type, b.id, b.size, internal, backendProps(b.type, { dump: config.dumpGuestCore !== false, ...b.bools }, { policy: b.policy, hostNodes: b.hostNodes }), file);
-    if (!r.ok) return refused(atOption(`-object ${b.text}`, r.error));
+    if (!r.ok) return late(atOption(`-object ${b.text}`, r.error));
     state = r.state;
   }
   // /objects in QEMU's order: the -object backends, then the default RAM backend made by the board.
@@ -149,14 +156,14 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   };
   for (const d of config.dimms) {
     const before = insertPassiveBefore(d.position);
-    if (before) return refused(before);
+    if (before) return late(before);
     const r = addDevice(state, { driver: 'pc-dimm', id: d.id, props: d.props }, false);
-    if (!r.ok) return refused(atOption(`-device ${d.text}`, r.error));
+    if (!r.ok) return late(atOption(`-device ${d.text}`, r.error));
     state = r.state;
     fx = merge(fx, traceOnly(r.fx));
   }
   const last = insertPassiveBefore(Number.MAX_SAFE_INTEGER);
-  if (last) return refused(last);
+  if (last) return late(last);
   return { ok: true, state, fx, warnings: layout.warnings };
 }
 
