@@ -86,8 +86,9 @@ export function infoNuma(state: MachineState): string {
   for (let i = 0; i < n; i++) {
     const plugged = state.dimms.filter((d) => d.node === BigInt(i)).reduce((s, d) => s + d.size, 0n);
     const boot = state.layout.nodeMem[i] ?? 0n;
-    // The single vCPU: on the node whose cpus= names it, else on node 0.
-    out.push(`node ${i} cpus:${i === (state.layout.cpuNode ?? 0) ? ' 0' : ''}`);
+    // The vCPUs on this node (cpus=, else the board's default: socket % nodes), by CPU index.
+    const cpus = (state.layout.cpuNodes ?? [state.layout.cpuNode ?? 0]).flatMap((node, cpu) => (node === i ? [` ${cpu}`] : []));
+    out.push(`node ${i} cpus:${cpus.join('')}`);
     out.push(`node ${i} size: ${(boot + plugged) >> 20n} MB`);
     out.push(`node ${i} plugged: ${plugged >> 20n} MB`);
   }

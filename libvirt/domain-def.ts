@@ -35,6 +35,8 @@ export interface DomainDef {
   readonly maxMemoryKiB: bigint;
   readonly slots: number;
   readonly vcpus: number;
+  /** `<cpu><topology>` (one die): libvirt's -smp; without it every vCPU is a socket of its own. */
+  readonly topology?: { readonly sockets: number; readonly cores: number; readonly threads: number };
   readonly cells: readonly NumaCell[];
   /** Memory devices in definition order. */
   readonly mems: readonly MemoryDeviceDef[];

@@ -180,6 +180,16 @@ export function defineDomain(xml: string, options: DefineOptions = {}): Defined 
   const cpu = child(root, 'cpu');
   for (const c of cpu?.children ?? []) if (!CARRIED_CPU.has(c.name)) throw new ScenarioError(`<cpu><${c.name}> is not modelled`);
   if (cpu?.attrs.mode !== undefined && cpu.attrs.mode !== 'custom') throw new ScenarioError(`<cpu mode='${cpu.attrs.mode}'> is not modelled under TCG (custom)`);
+  const topoEl = cpu && child(cpu, 'topology');
+  let topology: DomainDef['topology'];
+  if (topoEl) {
+    for (const a of Object.keys(topoEl.attrs)) if (!['sockets', 'dies', 'clusters', 'cores', 'threads'].includes(a)) throw new ScenarioError(`<topology ${a}=...> is not modelled`);
+    const n = (a: string) => (topoEl.attrs[a] === undefined ? 1 : uintText(topoEl.attrs[a]));
+    const [sockets, dies, clusters, cores, threads] = ['sockets', 'dies', 'clusters', 'cores', 'threads'].map(n);
+    if ([sockets, cores, threads].some((v) => v === undefined || Number.isNaN(v) || v === 0) || dies !== 1 || clusters !== 1) throw new ScenarioError(`<topology> with more than one die or cluster (or zero values) is not modelled`);
+    if (sockets! * cores! * threads! !== vcpus) throw new ScenarioError(`a <topology> whose product is not the <vcpu> count is not modelled`);
+    topology = { sockets: sockets!, cores: cores!, threads: threads! };
+  }
   const numa = cpu && child(cpu, 'numa');
   const cellAttrs: CellMemoryAttrs[] = [];
   let numaCpuCount = 0;
@@ -196,6 +206,11 @@ export function defineDomain(xml: string, options: DefineOptions = {}): Defined 
       if (id >= cellEls.length) return { ok: false, error: LE.numaCellOrder() };
       if (byId[id]) return { ok: false, error: LE.numaCellDuplicate(id) };
       const cpus = el.attrs.cpus !== undefined ? parseCpus(el.attrs.cpus) : [];
+      // virDomainNumaDefParseXML: a cell's vCPUs against every earlier cell's (both 9.0 and 11.3)
+      for (let j = 0; j < i; j++) {
+        const other = cellEls[j].attrs.cpus;
+        if (other !== undefined && parseCpus(other).some((c) => cpus.includes(c))) return { ok: false, error: LE.numaCpusOverlap(id, j) };
+      }
       const mem = parseMemoryKiB(el.attrs.memory === '' ? undefined : el.attrs.memory, el.attrs.unit, './@memory', true);
       if (!mem.ok) return mem;
       for (const a of Object.keys(el.attrs)) if (!['id', 'cpus', 'memory', 'unit', 'memAccess', 'discard'].includes(a)) throw new ScenarioError(`<cell ${a}=...> is not modelled`);
@@ -310,7 +325,7 @@ export function defineDomain(xml: string, options: DefineOptions = {}): Defined 
 
   const def: DomainDef = {
     libvirt, qemu, name, virtType: type, emulator, machine: machineChoice.canonical, machineType: machineChoice.type, acpi,
-    totalKiB, curBalloonKiB, maxMemoryKiB: maxKiB, slots: slotCount, vcpus, cells, mems: assigned, balloon, usb,
+    totalKiB, curBalloonKiB, maxMemoryKiB: maxKiB, slots: slotCount, vcpus, ...(topology ? { topology } : {}), cells, mems: assigned, balloon, usb,
     ...(deviceSet ? { devices: deviceSet } : {}), ...(numatune ? { numatune } : {}), carriedTop,
     ...(memoryBacking ? { memoryBacking } : {}), ...(cellAttrs.some((a) => a && Object.keys(a).length > 0) ? { cellAttrs } : {}), ...(arch !== 'x86_64' ? { arch: arch as 'i686' } : {}), osEl: os!, ...(features ? { featuresEl: features } : {}), ...(cpu ? { cpuEl: cpu } : {}),
   };
@@ -497,7 +512,7 @@ export function startDomain(def: DomainDef): Started | { readonly ok: false; rea
     if (bad !== undefined) return { ok: false, error: LE.hostNodeUnavailable(bad) };
     if (r.backend.threadContext) throw new ScenarioError(`${b.id}: a thread-context for preallocation (prealloc-context) is not modelled`);
   }
-  if (cells.length === 0 && def.memoryBacking && (def.memoryBacking.hugepages || def.memoryBacking.access || def.memoryBacking.source === 'file' || def.memoryBacking.discard)) {
+  if (cells.length === 0 && def.memoryBacking && (def.memoryBacking.hugepages || def.memoryBacking.access || def.memoryBacking.source === 'file' || def.memoryBacking.source === 'memfd' || def.memoryBacking.discard)) {
     const r = memoryBackend(def, { id: 'pc.ram', alias: 'pc.ram', cell: -1, sizeBytes: initial * 1024n }, host);
     if (!r.ok) return { ok: false, error: LE.noHugetlbfs() };
     throw new ScenarioError(`pc.ram: a ${r.backend.qomType} main RAM is not modelled by the engine`);
@@ -532,6 +547,35 @@ function backendKeyval(def: DomainDef, what: { id: string; alias: string; cell: 
   return `-object ${parts.join(',')}`;
 }
 
+/**
+ * qemuBuildNumaCommandLine: the cells as legacy `-numa node,mem=MiB` (no backend objects; the main RAM stays the
+ * plain pc.ram) when the machine type still accepts it (numa_mem_supported: pc/q35 up to 5.0) and no cell needs
+ * a backend of its own (each would be a bare memory-backend-ram: no file/memfd, access, discard, binding, prealloc).
+ */
+function legacyNumaMem(def: DomainDef): boolean {
+  const m = /-(\d+)\.(\d+)(?:\.\d+)?$/.exec(def.machine);
+  if (!m || Number(m[1]) > 5 || (Number(m[1]) === 5 && Number(m[2]) > 0)) return false;
+  return def.cells.every((c) => {
+    if (c.memKiB % 1024n !== 0n) return false;
+    const r = memoryBackend(def, { id: `ram-node${c.id}`, alias: `ram-node${c.id}`, cell: c.id, sizeBytes: c.memKiB * 1024n }, refereeBackendHost(def.name));
+    return r.ok && r.backend.qomType === 'memory-backend-ram' && !r.backend.threadContext && r.backend.props.every(([k]) => k === 'qom-type' || k === 'id' || k === 'size');
+  });
+}
+
+/** A cell's vCPUs as QEMU's repeatable `cpus=A[-B]` (libvirt: one per run of the cell's cpuset). */
+function cellCpus(c: NumaCell): string {
+  if (c.cpus === undefined) return '';
+  const ids = [...new Set(parseCpus(c.cpus))].sort((a, b) => a - b);
+  let out = '';
+  for (let i = 0; i < ids.length;) {
+    let j = i;
+    while (j + 1 < ids.length && ids[j + 1] === ids[j] + 1) j++;
+    out += `,cpus=${ids[i]}${j > i ? `-${ids[j]}` : ''}`;
+    i = j + 1;
+  }
+  return out;
+}
+
 function qemuOptions(def: DomainDef, initial: bigint, withDimms: boolean): string {
   const o: string[] = [];
   // `-M pc` / `-M q35` when libvirt resolved the alias (the engine resolves it the same way on that QEMU)
@@ -543,10 +587,20 @@ function qemuOptions(def: DomainDef, initial: bigint, withDimms: boolean): strin
   o.push(`-M ${machine},${props.join(',')}`);
   o.push(`-accel ${def.virtType === 'kvm' ? 'kvm' : 'tcg'}`);
   if (noHpet && mo.hpet === 'no-hpet') o.push('-no-hpet');
+  // qemuBuildSmpCommandLine: `-smp N,sockets=,cores=,threads=` (every vCPU a socket without <topology>)
+  if (def.vcpus > 1) {
+    const t = def.topology ?? { sockets: def.vcpus, cores: 1, threads: 1 };
+    o.push(`-smp ${def.vcpus},sockets=${t.sockets},cores=${t.cores},threads=${t.threads}`);
+  }
   o.push(`-m ${kib(initial)}${def.maxMemoryKiB > 0n ? `,slots=${def.slots},maxmem=${kib(def.maxMemoryKiB)}` : ''}`);
+  const legacy = legacyNumaMem(def);
   for (const c of def.cells) {
+    if (legacy) {
+      o.push(`-numa node,nodeid=${c.id}${cellCpus(c)},mem=${c.memKiB / 1024n}`);
+      continue;
+    }
     o.push(backendKeyval(def, { id: `ram-node${c.id}`, alias: `ram-node${c.id}`, cell: c.id, sizeBytes: c.memKiB * 1024n }));
-    o.push(`-numa node,nodeid=${c.id},memdev=ram-node${c.id}`);
+    o.push(`-numa node,nodeid=${c.id}${cellCpus(c)},memdev=ram-node${c.id}`);
   }
   if (withDimms) o.push(...dimmOptions(def));
   return o.join(' ');

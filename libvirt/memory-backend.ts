@@ -6,7 +6,8 @@
 // Rules (libvirt 9.0, read from its code and checked against its test suite's expected command lines):
 // - a backend is memory-backend-file when hugepages apply to it, or <memoryBacking><source type='file'/>, or an
 //   access mode (DIMM access=, cell memAccess=, <memoryBacking><access mode=>) or discard is configured;
-//   otherwise memory-backend-ram (memory-backend-memfd for <source type='memfd'/> is not modelled);
+//   memory-backend-memfd for <source type='memfd'/> (share from the access mode; memfd with hugepages or discard
+//   is not modelled); otherwise memory-backend-ram;
 // - hugepages: the DIMM's <source><pagesize>, else the <page> whose nodeset holds the (target) cell, else a
 //   <page> without nodeset, else the host's default huge page size for a bare <hugepages/>;
 // - mem-path: `<hugetlbfs mount>/libvirt/qemu/<short name>`, or `<memory_backing_dir>/<short name>/<alias>`;
@@ -16,6 +17,7 @@
 //   strict → bind; restrictive → none;
 // - a thread-context `tc-<id>` with node-affinity = host-nodes precedes a preallocated backend with host-nodes.
 
+import { ScenarioError } from '../backends/types';
 import type { CellMemoryAttrs, DomainDef, MemoryBackingDef } from './domain-def';
 import type { MemoryDeviceDef } from './device';
 
@@ -79,10 +81,15 @@ export function memoryBackend(
   if (huge && (pageKiB === undefined || host.hugetlbfs.size === 0)) return { ok: false, reason: 'no-hugetlbfs' };
   const mount = pageKiB !== undefined ? host.hugetlbfs.get(pageKiB) : undefined;
   if (huge && !mount) return { ok: false, reason: 'hugepage-size', sizeKiB: pageKiB };
-  const file = huge || backing?.source === 'file' || access !== undefined || discard !== undefined;
+  // <source type='memfd'/> wins over the rest: memory-backend-memfd, `share` from the access mode (no mem-path)
+  const memfd = backing?.source === 'memfd';
+  if (memfd && huge) throw new ScenarioError('<memoryBacking><source type=\'memfd\'/> with hugepages (memfd hugetlb) is not modelled');
+  if (memfd && discard !== undefined) throw new ScenarioError('<memoryBacking><source type=\'memfd\'/> with discard is not modelled');
+  const file = !memfd && (huge || backing?.source === 'file' || access !== undefined || discard !== undefined);
   const props: [string, unknown][] = [];
-  const qomType = file ? 'memory-backend-file' : 'memory-backend-ram';
+  const qomType = memfd ? 'memory-backend-memfd' : file ? 'memory-backend-file' : 'memory-backend-ram';
   props.push(['qom-type', qomType], ['id', what.id]);
+  if (memfd && access !== undefined) props.push(['share', access === 'shared']);
   if (file) {
     props.push(['mem-path', huge ? `${mount}/libvirt/qemu/${host.shortName}` : `${host.memoryBackingDir}/${host.shortName}/${what.alias}`]);
     if (discard !== undefined) props.push(['discard-data', discard]);
@@ -129,7 +136,7 @@ export function memoryCommandLine(live: DomainDef, host: BackendHost): { ok: tru
   const backend = (what: Parameters<typeof memoryBackend>[1]) => memoryBackend(live, what, host);
   if (live.cells.length === 0) {
     const b = live.memoryBacking;
-    if (b && (b.hugepages || b.access || b.source === 'file' || b.discard)) {
+    if (b && (b.hugepages || b.access || b.source === 'file' || b.source === 'memfd' || b.discard)) {
       const r = backend({ id: 'pc.ram', alias: 'pc.ram', cell: -1, sizeBytes: initial * 1024n });
       if (!r.ok) return { ok: false, reason: r.reason };
       lines.push(...backendJson(r.backend));

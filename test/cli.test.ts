@@ -81,7 +81,7 @@ const badInputs: Array<[string, string, RegExp]> = [
   ['no-execute.yaml', 'machine: -M pc\nsteps:\n  - qmp: {arguments: {}}\n', /no-execute\.yaml.*step 1/],
   ['no-machine.yaml', 'steps: []\n', /no-machine\.yaml/],
   ['two-kinds.yaml', 'machine: -M pc\nsteps:\n  - {qtest: endianness, hmp: info pic}\n', /two-kinds\.yaml.*step 1/],
-  ['unsupported.yaml', 'machine: -M pc -smp 4\nsteps: []\n', /unsupported option '-smp'/],
+  ['unsupported.yaml', 'machine: -M pc -rtc base=utc\nsteps: []\n', /unsupported option '-rtc'/],
   ['unmodelled.yaml', 'machine: -M pc\nsteps:\n  - qmp: {execute: query-pci}\n', /not modelled: QMP command 'query-pci'/],
 ];
 for (const [name, text, message] of badInputs) {

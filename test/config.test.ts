@@ -77,7 +77,11 @@ test('versioned machine names carry their compat flags', () => {
 });
 
 test('anything the model does not model is refused clearly, never ignored', () => {
-  assert.match(unsupported('-M pc -smp 4'), /unsupported option '-smp'/);
+  assert.match(unsupported('-M pc -rtc base=utc'), /unsupported option '-rtc'/);
+  // -smp is modelled as libvirt writes it; a topology that needs CPU hotplug or a partial one is not
+  assert.equal(ok('-M pc -smp 4,sockets=2,cores=2,threads=1').smp?.sockets, 2);
+  assert.match(unsupported('-M pc -smp 2,maxcpus=4'), /maxcpus above cpus/);
+  assert.match(unsupported('-M pc -smp 4,sockets=2'), /partial topology/);
   assert.match(unsupported('-M isapc'), /unsupported machine 'isapc'/);
   assert.match(unsupported('-object memory-backend-epc,id=f,size=1G'), /unsupported object type 'memory-backend-epc'/);
   // memory-backend-file is modelled (libvirt's file-backed memory), and needs its mem-path

@@ -76,7 +76,7 @@ test('domain XML → QEMU options (pc, q35, cold DIMMs rounded to 2 MiB, default
   assert.deepEqual(d.def.mems[0].address, { type: 'dimm', slot: 0, base: 0n });
   const s = startDomain(d.def);
   assert.ok(s.ok);
-  assert.equal(s.qemuOptions, '-M pc,usb=off,dump-guest-core=off -accel tcg -m 1G,slots=4,maxmem=8G -object memory-backend-ram,id=ram-node0,size=1073741824 -numa node,nodeid=0,memdev=ram-node0 -object memory-backend-ram,id=memdimm0,size=538968064 -device pc-dimm,node=0,memdev=memdimm0,id=dimm0,slot=0');
+  assert.equal(s.qemuOptions, '-M pc,usb=off,dump-guest-core=off -accel tcg -m 1G,slots=4,maxmem=8G -object memory-backend-ram,id=ram-node0,size=1073741824 -numa node,nodeid=0,cpus=0,memdev=ram-node0 -object memory-backend-ram,id=memdimm0,size=538968064 -device pc-dimm,node=0,memdev=memdimm0,id=dimm0,slot=0');
   assert.equal(s.deviceOptions, '-device piix3-usb-uhci,id=usb,bus=pci.0,addr=0x1.0x2 -device virtio-balloon-pci,id=balloon0,bus=pci.0,addr=0x2');
   assert.equal(s.live.totalKiB, 1574912n);
   assert.equal(s.live.mems[0].sizeKiB, 526336n);

@@ -252,7 +252,7 @@ test('the report page in a real browser: elements, filters, screenshot', { skip:
   }
 });
 
-test('300 scenarios: the page loads fast and stays short (passed scenarios collapsed, bodies rendered on demand)', { skip: !existsSync(CHROMIUM) && 'Debian chromium not installed (apt-get install -y chromium)' }, async () => {
+test('300 scenarios: the page stays short (passed scenarios collapsed, bodies rendered on demand; load time is measured by REPORT_TIMING=1, not asserted)', { skip: !existsSync(CHROMIUM) && 'Debian chromium not installed (apt-get install -y chromium)' }, async () => {
   const many: RunSummary = { ...suite.run, scenarios: Array.from({ length: 300 }, (_, i) => {
     const s = suite.run.scenarios[i % suite.run.scenarios.length];
     return { ...s, id: `x${i}`, name: `${s.name} #${i}`, status: i % 50 === 7 ? 'FAILED' : 'PASSED' };
@@ -270,7 +270,6 @@ test('300 scenarios: the page loads fast and stays short (passed scenarios colla
     await page.goto('file://' + file);
     const loadMs = (await page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")) as number;
     const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
-    assert.ok(loadMs < 3000, `loaded in ${loadMs} ms`);
     if (process.env.REPORT_TIMING) console.log(`300 scenarios: loaded in ${loadMs.toFixed(0)} ms, ${height} px`);
     const collapsed = (await page.locator('section.scenario.passed').evaluateAll((els: Array<{ getBoundingClientRect(): { height: number } }>) => els.map((e) => e.getBoundingClientRect().height)));
     const avg = collapsed.reduce((a, b) => a + b, 0) / collapsed.length;

@@ -28,3 +28,15 @@ test('thread-id elsewhere is not masked', () => {
   const t = (tid: number) => ({ steps: [{ qmp: { execute: 'query-hotpluggable-cpus' }, reply: { return: [{ 'thread-id': tid }] }, events: [], irqs: [] }] });
   assert.equal(compareTranscripts(t(1), t(0)).length, 1);
 });
+
+test("info cpus: thread_id is a host value too (HMP and human-monitor-command)", () => {
+  const hmp = (tid: number) => ({ steps: [{ hmp: 'info cpus', reply: `* CPU #0: thread_id=${tid}\r\n`, events: [], irqs: [] }] });
+  assert.deepEqual(compareTranscripts(hmp(6361), hmp(0)), []);
+  const hmc = (tid: number, cpu = 0) => ({
+    steps: [{ qmp: { execute: 'human-monitor-command', arguments: { 'command-line': 'info cpus' } }, reply: { return: `* CPU #${cpu}: thread_id=${tid}\r\n` }, events: [], irqs: [] }],
+  });
+  assert.deepEqual(compareTranscripts(hmc(6361), hmc(0)), []);
+  assert.equal(compareTranscripts(hmc(6361, 1), hmc(0)).length, 1, 'the rest of the line still compares');
+  const other = (tid: number) => ({ steps: [{ hmp: 'info status', reply: `thread_id=${tid}\r\n`, events: [], irqs: [] }] });
+  assert.equal(compareTranscripts(other(1), other(0)).length, 1);
+});

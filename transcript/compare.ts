@@ -86,7 +86,7 @@ function compareSteps(i: number, e: Record<string, unknown>, a: Record<string, u
       const d = er && ar ? diffOf(i, 'reply', er.join('\n') + '\n', ar.join('\n') + '\n') : diffOf(i, 'reply', e.reply, a.reply);
       out.push({ ...d, message: `steps[${i}].reply: the address-space: memory tree of info mtree differs` });
     }
-  } else if (!jsonEqual(withoutHostValues(e.qmp, e.reply), withoutHostValues(a.qmp, a.reply))) {
+  } else if (!jsonEqual(withoutHostValues(e.qmp ?? e.hmp, e.reply), withoutHostValues(a.qmp ?? a.hmp, a.reply))) {
     out.push(diffOf(i, 'reply', e.reply, a.reply));
   }
   for (const f of ['events', 'irqs', 'trace-events']) if (!jsonEqual(e[f], a[f])) out.push(diffOf(i, f, e[f], a[f]));
@@ -94,10 +94,16 @@ function compareSteps(i: number, e: Record<string, unknown>, a: Record<string, u
 }
 
 /**
- * Values that belong to the host, not to the machine, masked before comparing: `query-cpus-fast`'s `thread-id`
- * (the host thread of the vCPU; the model answers 0) compares equal to any other integer.
+ * Values that belong to the host, not to the machine, masked before comparing: `query-cpus-fast`'s `thread-id` and
+ * `info cpus`' `thread_id=` (the host thread of the vCPU; the model answers 0) compare equal to any other integer.
  */
 export function withoutHostValues(request: unknown, reply: unknown): unknown {
+  // `info cpus` (HMP, or through human-monitor-command): `thread_id=N`.
+  const line = typeof request === 'string' ? request : hmcLine(request);
+  if (line !== undefined && /^\s*info\s+cpus\s*$/.test(line)) {
+    const mask = (t: unknown) => (typeof t === 'string' ? t.replace(/thread_id=\d+/g, 'thread_id=0') : t);
+    return typeof request === 'string' ? mask(reply) : { ...(reply as object), return: mask((reply as { return?: unknown })?.return) };
+  }
   const r = reply as { return?: unknown } | undefined;
   if ((request as { execute?: unknown } | undefined)?.execute !== 'query-cpus-fast' || !Array.isArray(r?.return)) return reply;
   const mask = (cpu: unknown) => {

@@ -2,7 +2,7 @@
 //  - `unsupported`: an option the model does not model (a scenario problem, never silently ignored);
 //  - `refused`: QEMU itself would refuse to start, with its message (machine_set_mem and friends).
 
-import type { BackendOption, DimmOption, MachineClassFlags, MachineConfig, MachineType, NumaNodeOption, Accel, PassiveDeviceOption, PassiveDriver } from './types';
+import type { SmpConfig, BackendOption, DimmOption, MachineClassFlags, MachineConfig, MachineType, NumaNodeOption, Accel, PassiveDeviceOption, PassiveDriver } from './types';
 import { PASSIVE_DEVICES } from './types';
 import { E, atOption, type QemuError } from '../errors';
 import { MiB, parseQemuSize, U64_MAX } from '../units';
@@ -115,6 +115,8 @@ interface Acc {
   accel: Accel;
   hpet?: boolean;
   dumpGuestCore?: boolean;
+  /** `-smp`: the CPU count, and the topology when given in full. */
+  smp?: { cpus: number; sockets?: number; cores?: number; threads?: number };
   /** `-audiodev none,id=ID` ids, in order (QEMU accepts a repeated one). */
   audiodevs: string[];
   /** Ids of the `object` and `device` QemuOpts lists: a repeated id is refused while the option is parsed. */
@@ -156,7 +158,7 @@ export function parseMachine(commandLine: string, version: QemuVersion = DEFAULT
       continue;
     }
     const arg = tokens[i + 1];
-    const needsArg = ['-M', '-machine', '-m', '-object', '-numa', '-device', '-global', '-accel', '-blockdev', '-audiodev'];
+    const needsArg = ['-M', '-machine', '-m', '-object', '-numa', '-device', '-global', '-accel', '-blockdev', '-audiodev', '-smp'];
     if (!needsArg.includes(name)) return unsupported(`unsupported option '${opt}': the model understands ${needsArg.join(', ')}, -no-hpet`);
     if (arg === undefined) return unsupported(`option '${opt}' needs an argument`);
     i++;
@@ -330,6 +332,26 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       acc.globals[m[1] as 'PIIX4_PM' | 'ICH9-LPC'] = arg;
       return undefined;
     }
+    case '-smp': {
+      // smp_parse: either just the CPU count, or the whole topology (sockets, cores, threads; one die); every CPU
+      // present at start (maxcpus = cpus). Partial topologies and CPU hotplug are not modelled.
+      const kv = splitOpts(arg, 'cpus');
+      const n: Record<string, number> = {};
+      for (const [k, v] of kv) {
+        if (!['cpus', 'sockets', 'dies', 'cores', 'threads', 'maxcpus'].includes(k) || !/^[1-9]\d{0,3}$/.test(v)) return unsupported(`-smp ${arg}: '${k}=${v}' is not modelled`);
+        n[k] = Number(v);
+      }
+      if ((n.dies ?? 1) !== 1) return unsupported(`-smp ${arg}: more than one die is not modelled`);
+      const all = n.sockets !== undefined && n.cores !== undefined && n.threads !== undefined;
+      if (!all && (n.sockets !== undefined || n.cores !== undefined || n.threads !== undefined)) return unsupported(`-smp ${arg}: a partial topology is not modelled (give sockets, cores and threads)`);
+      const cpus = n.cpus ?? (all ? n.sockets * n.cores * n.threads : undefined);
+      if (cpus === undefined) return unsupported(`-smp ${arg}: no CPU count`);
+      if (all && n.sockets * n.cores * n.threads !== cpus) return unsupported(`-smp ${arg}: a topology that does not multiply to the CPU count is not modelled`);
+      if ((n.maxcpus ?? cpus) !== cpus) return unsupported(`-smp ${arg}: maxcpus above cpus (CPU hotplug) is not modelled`);
+      if (cpus > 255) return unsupported(`-smp ${arg}: more than 255 CPUs is not modelled`);
+      acc.smp = all ? { cpus, sockets: n.sockets, cores: n.cores, threads: n.threads } : { cpus };
+      return undefined;
+    }
     case '-audiodev': {
       // An audio backend (audio_parse_option, at option-parsing time). Only the `none` driver is modelled: the
       // others play through the host's sound system. It is no QOM object; nothing a hotplug scenario sees.
@@ -366,6 +388,12 @@ function finish(acc: Acc, commandLine: string): ParseResult {
   if (acc.machineRefused !== undefined) return refused(E.unsupportedMachine(acc.machineRefused));
   const machine = (acc.machine ?? resolveMachine('pc', acc.qemu)) as MachineName;
   const flags = machineFlags(machine);
+  // CPUs partly mapped to nodes (the rest on default nodes, with QEMU's deprecation warning) are not modelled
+  const mapped = new Set(acc.numa.flatMap((n) => n.cpus ?? []));
+  const cpusGiven = acc.smp?.cpus ?? 1;
+  if (cpusGiven > 1 && mapped.size > 0 && [...mapped].every((c) => c < cpusGiven) && Array.from({ length: cpusGiven }, (_, i) => i).some((i) => !mapped.has(i))) {
+    return unsupported('-numa cpus= naming only some of the CPUs (a partial NUMA mapping) is not modelled');
+  }
   // machine_set_mem: suffix-less size means MiB; rounded up to 8 KiB.
   let ramSize = 128n * MiB;
   let ramSlots = 0n;
@@ -422,10 +450,17 @@ function finish(acc: Acc, commandLine: string): ParseResult {
       passiveDevices: acc.passive,
       ...(acc.hpet === false ? { hpet: false } : {}),
       ...(acc.dumpGuestCore === false ? { dumpGuestCore: false } : {}),
+      ...(acc.smp && acc.smp.cpus > 1 ? { smp: smpTopology(acc.smp, machine) } : {}),
       ...(acc.audiodevs.length ? { audiodevs: acc.audiodevs } : {}),
       commandLine,
     },
   };
+}
+
+/** smp_parse with only a CPU count: machine types before 6.2 prefer sockets (smp_props.prefer_sockets), later ones cores. */
+function smpTopology(smp: NonNullable<Acc['smp']>, machine: MachineName): SmpConfig {
+  if (smp.sockets !== undefined && smp.cores !== undefined && smp.threads !== undefined) return { cpus: smp.cpus, sockets: smp.sockets, cores: smp.cores, threads: smp.threads };
+  return versionLe(machine.version, [6, 1]) ? { cpus: smp.cpus, sockets: smp.cpus, cores: 1, threads: 1 } : { cpus: smp.cpus, sockets: 1, cores: smp.cpus, threads: 1 };
 }
 
 export { isIdentifier, parseInt64 };

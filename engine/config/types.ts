@@ -44,10 +44,20 @@ export interface BackendOption {
   readonly text: string;
 }
 
+export interface SmpConfig {
+  readonly cpus: number;
+  readonly sockets: number;
+  readonly cores: number;
+  readonly threads: number;
+}
+
 export interface NumaNodeOption {
   readonly nodeid: number;
   readonly memdev?: string;
-  /** `mem=SIZE` (legacy, suffix-less = MiB): the node's share of main RAM, without a memdev (machine types ≤ 5.0). */
+  /**
+   * Legacy `mem=SIZE` (suffix-less: MiB), only for machine types up to 5.0 (numa_mem_supported; libvirt writes it
+   * there when a cell needs no backend): the node's share of the ordinary pc.ram, no backend object.
+   */
   readonly mem?: bigint;
   /** `cpus=N[-M]` (repeatable): the CPU indexes this node takes, in the order given. */
   readonly cpus?: readonly number[];
@@ -163,6 +173,11 @@ export interface MachineConfig {
    * the HPET: no region at 0xfed00000, qom-get /machine hpet false, one device fewer in /machine/unattached.
    */
   readonly hpet?: boolean;
+  /**
+   * `-smp` (libvirt: `<vcpu>` and `<cpu><topology>`): the CPU topology; all CPUs present (maxcpus = cpus), one die.
+   * Absent: one CPU.
+   */
+  readonly smp?: SmpConfig;
   /** `-M ...,dump-guest-core=off` (libvirt writes it): qom-get /machine dump-guest-core. */
   readonly dumpGuestCore?: boolean;
   /** `-audiodev none,id=ID` backends, by id (no QOM object; a sound device's `audiodev=` must name one). */

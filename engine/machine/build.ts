@@ -7,6 +7,7 @@ import type { MachineState } from '../state';
 import { parseMachine } from '../config/parse';
 import { E, atOption, type QemuError } from '../errors';
 import { computeLayout } from './layout';
+import { cpuCount } from './cpus';
 import { buildMemory } from './memory-map';
 import { initAcpi, initIrq } from '../acpi/init';
 import { addBackend, backendProps, hostBindingError, backendRegionName } from '../devices/backends';
@@ -62,7 +63,7 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   // parse_numa_opts: each -numa node in order, with its option as the error location.
   const numaMemdevs = config.numa.filter((n) => n.memdev !== undefined);
   const present = new Set<number>();
-  let cpuNode: number | undefined;
+  const cpuNodeOf = new Map<number, number>();
   let haveMemdevs = false;
   let haveMem = false;
   for (const n of config.numa) {
@@ -71,9 +72,10 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
     if (present.has(n.nodeid)) return at(E.numaDuplicateNode(n.nodeid));
     // parse_numa_node: each cpus= index against max_cpus (-smp 1), then machine_set_cpu_numa_node.
     for (const cpu of n.cpus ?? []) {
-      if (cpu >= 1) return at(E.numaCpuIndex(cpu, 1));
-      if (cpuNode !== undefined && cpuNode !== n.nodeid) return at(E.numaCpuAssigned(cpuNode));
-      cpuNode = n.nodeid;
+      if (cpu >= cpuCount(config)) return at(E.numaCpuIndex(cpu, cpuCount(config)));
+      const was = cpuNodeOf.get(cpu);
+      if (was !== undefined && was !== n.nodeid) return at(E.numaCpuAssigned(was));
+      cpuNodeOf.set(cpu, n.nodeid);
     }
     haveMemdevs ||= n.memdev !== undefined;
     haveMem ||= n.mem !== undefined;

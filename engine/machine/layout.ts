@@ -1,6 +1,7 @@
 // Where RAM and device memory go: the arithmetic of pc_init1 / pc_q35_init / pc_memory_init
 // (hw/i386/pc_piix.c, pc_q35.c, pc.c), including the AMD 1 TiB relocation and the phys-bits check.
 
+import { cpuNodes } from './cpus';
 import type { MachineConfig } from '../config/types';
 import { E } from '../errors';
 import { GiB, alignUp } from '../units';
@@ -19,6 +20,8 @@ export interface Layout {
   readonly nodeMem: readonly bigint[];
   /** The node of the one vCPU (CPU index 0): the node whose `cpus=` names it, else the board's default, node 0. */
   readonly cpuNode: number;
+  /** Each vCPU's node by CPU index (undefined without NUMA nodes): engine/machine/cpus.ts. */
+  readonly cpuNodes: readonly (number | undefined)[];
   readonly physBits: number;
   /** A warning QEMU prints on stderr without refusing (e.g. max-ram-below-4g not GiB-aligned). */
   readonly warnings: readonly string[];
@@ -119,7 +122,7 @@ export function computeLayout(c: MachineConfig): LayoutResult {
       nodeMem[n.nodeid] = backend?.size ?? n.mem ?? 0n;
     }
   }
-  let cpuNode = 0;
-  for (const n of c.numa) if (n.cpus?.includes(0)) cpuNode = n.nodeid;
-  return { ok: true, value: { below4g: below, above4g: above, aboveStart, deviceMemory, numNodes, nodeMem, cpuNode, physBits, warnings } };
+  const nodes = cpuNodes(c, numNodes);
+  const cpuNode = nodes[0] ?? 0;
+  return { ok: true, value: { below4g: below, above4g: above, aboveStart, deviceMemory, numNodes, nodeMem, cpuNode, cpuNodes: nodes, physBits, warnings } };
 }

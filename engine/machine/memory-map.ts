@@ -9,6 +9,7 @@
 //   5. the PAM "pci" aliases enabled at once: RAM below 1 MiB is split around pc.rom/isa-bios
 // Port I/O regions come from a table of facts (the real `info mtree` output).
 
+import { cpuCount } from './cpus';
 import { backendRegionName } from '../devices/backends';
 import { PASSIVE_DEVICES, type MachineConfig } from '../config/types';
 import { done, then, type Transition } from '../effects';
@@ -216,11 +217,13 @@ function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regi
       r = map(r, SYSTEM_ID, layout.deviceMemory.base, { id: DEVICE_MEMORY_ID, name: 'device-memory', size: layout.deviceMemory.size, kind: 'container' });
     }
 
-    // CPU 0 address spaces under TCG: a root holding SMRAM (prio 1) over all of system memory.
+    // Each CPU's address spaces under TCG: a root holding SMRAM (prio 1) over all of system memory.
     if (accel === 'tcg') {
-      r = create(r, { id: 'cpu0.as-root', name: 'memory', size: U64_SPAN, kind: 'container' });
-      r = map(r, 'cpu0.as-root', 0n, { id: 'cpu0.as-mem', name: 'memory', size: U64_SPAN, kind: 'container', alias: SYSTEM_ID });
-      r = map(r, 'cpu0.as-root', 0n, { id: 'cpu0.smram', name: 'smram', size: GiB4, kind: 'container', alias: SMRAM_ID, priority: 1 });
+      for (let i = 0; i < cpuCount(config); i++) {
+        r = create(r, { id: `cpu${i}.as-root`, name: 'memory', size: U64_SPAN, kind: 'container' });
+        r = map(r, `cpu${i}.as-root`, 0n, { id: `cpu${i}.as-mem`, name: 'memory', size: U64_SPAN, kind: 'container', alias: SYSTEM_ID });
+        r = map(r, `cpu${i}.as-root`, 0n, { id: `cpu${i}.smram`, name: 'smram', size: GiB4, kind: 'container', alias: SMRAM_ID, priority: 1 });
+      }
     }
 
     // PCI bus-master address spaces: bus mastering is off, so each alias of system memory is disabled.
@@ -266,8 +269,12 @@ function busMasters(config: MachineConfig): readonly AddressSpace[] {
 }
 
 function addressSpaces(config: MachineConfig, layout: Layout): AddressSpace[] {
-  const list: AddressSpace[] = [{ name: 'memory', root: SYSTEM_ID }, { name: 'I/O', root: IO_ID }, { name: 'cpu-memory-0', root: SYSTEM_ID }];
-  if (config.accel === 'tcg') list.push({ name: 'cpu-smm-0', root: 'cpu0.as-root' });
+  const list: AddressSpace[] = [{ name: 'memory', root: SYSTEM_ID }, { name: 'I/O', root: IO_ID }];
+  // each CPU's, in CPU order (-smp)
+  for (let i = 0; i < cpuCount(config); i++) {
+    list.push({ name: `cpu-memory-${i}`, root: SYSTEM_ID });
+    if (config.accel === 'tcg') list.push({ name: `cpu-smm-${i}`, root: `cpu${i}.as-root` });
+  }
   const bm = [...busMasters(config)];
   // 10.0: the machine's device memory is an address space of its own, created with the RAM: after the i440FX
   // host's function on pc (realized first), before Q35's (realized after the RAM).

@@ -14,6 +14,7 @@ import { infoQomTree, qomGet, qomList, qomSet } from './qmp-qom';
 import { infoMtree } from '../memory/mtree';
 import { infoIrq, infoPic } from './hmp-irq';
 import { infoQtree } from './hmp-qtree';
+import { CPU_THREAD_ID_PLACEHOLDER } from './cpu';
 import { withOwners } from './hmp-mtree-owners';
 import { deleteBackend } from '../devices/backends';
 import { objectAdd } from '../devices/object-add';
@@ -53,6 +54,8 @@ const INFO: Readonly<Record<string, InfoHandler>> = {
   'memory-devices': (state) => text(state, infoMemoryDevices(state)),
   numa: (state) => text(state, infoNuma(state)),
   pic: (state) => text(state, infoPic(state)),
+  // The boot CPU (the monitor's current one, `*`); its thread is the host's: 0 here, masked by the comparison.
+  cpus: (state) => text(state, `* CPU #0: thread_id=${CPU_THREAD_ID_PLACEHOLDER}\r\n`),
   irq: (state) => text(state, infoIrq(state)),
 };
 

@@ -2,6 +2,7 @@
 // validation speaks QAPI's words ("Parameter 'x' is missing", "Invalid parameter type ..."), so a
 // malformed command gets the same answer from the model as from QEMU.
 
+import { cpuQomPath, vcpus, type Vcpu } from '../machine/cpus';
 import type { MachineState } from '../state';
 import { E, ModelLimit, type QemuError } from '../errors';
 import { NO_EFFECTS, trace, type Effects, merge, nest } from '../effects';
@@ -20,6 +21,7 @@ import { qomGet, qomList, qomSet } from './qmp-qom';
 import { systemReset } from '../machine/reset';
 import { queryAcpiOspmStatus } from '../acpi/ospm';
 import { hmp } from './hmp';
+import { CPU_THREAD_ID_PLACEHOLDER } from './cpu';
 import { queryVersion } from './build-info';
 import { systemPowerdown } from '../acpi/power-button';
 
@@ -166,25 +168,22 @@ function qomListTypes(state: MachineState, args: Args): Reduced {
   throw new ModelLimit(`qom-list-types implementing '${impl}'`);
 }
 
-/** The one boot CPU's topology (-smp 1), with its node when the machine has NUMA nodes (explicit or implied by memory hotplug). */
-function cpuProps(state: MachineState) {
+/** A vCPU's topology ids, with its node when the machine has NUMA nodes (explicit or implied by memory hotplug). */
+function cpuProps(state: MachineState, cpu: Vcpu) {
+  const node = state.layout.cpuNodes?.[cpu.index] ?? state.layout.cpuNode ?? 0;
   return state.layout.numNodes > 0
-    ? { 'core-id': 0, 'thread-id': 0, 'node-id': state.layout.cpuNode ?? 0, 'socket-id': 0 }
-    : { 'core-id': 0, 'thread-id': 0, 'socket-id': 0 };
+    ? { 'core-id': cpu.core, 'thread-id': cpu.thread, 'node-id': node, 'socket-id': cpu.socket }
+    : { 'core-id': cpu.core, 'thread-id': cpu.thread, 'socket-id': cpu.socket };
 }
 
+/** The possible CPUs, last first (all present: maxcpus = cpus). */
 function queryHotpluggableCpus(state: MachineState): unknown[] {
-  return [{ props: cpuProps(state), 'vcpus-count': 1, 'qom-path': '/machine/unattached/device[0]', type: 'qemu64-x86_64-cpu' }];
+  return vcpus(state.config).reverse().map((c) => ({ props: cpuProps(state, c), 'vcpus-count': 1, 'qom-path': cpuQomPath(c.index), type: 'qemu64-x86_64-cpu' }));
 }
 
-/**
- * The vCPU's `thread-id` is the host thread QEMU runs it on: the model has none and says 0 (CPU_THREAD_ID_PLACEHOLDER);
- * the transcript comparison takes any integer there as equal (transcript/compare.ts, hostValues).
- */
-export const CPU_THREAD_ID_PLACEHOLDER = 0;
 
 function queryCpusFast(state: MachineState): unknown[] {
-  return [{ 'thread-id': CPU_THREAD_ID_PLACEHOLDER, props: cpuProps(state), 'qom-path': '/machine/unattached/device[0]', 'cpu-index': 0, target: 'x86_64' }];
+  return vcpus(state.config).map((c) => ({ 'thread-id': CPU_THREAD_ID_PLACEHOLDER, props: cpuProps(state, c), 'qom-path': cpuQomPath(c.index), 'cpu-index': c.index, target: 'x86_64' }));
 }
 
 /** The QAPI type names of QEMU's "Invalid parameter type" message, for the builtin types of the schema. */

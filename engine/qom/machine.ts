@@ -5,6 +5,7 @@
 // from pc with acpi=off.
 
 import type { MachineState } from '../state';
+import { cpuCount } from '../machine/cpus';
 import { E, ModelLimit, type QemuError } from '../errors';
 import type { Checked } from '../outcome';
 import { resolvePathAt } from './tree';
@@ -58,15 +59,17 @@ export function acpiDevicePath(state: MachineState): string {
 
 /**
  * A board device's path `/machine/unattached/device[N]...` as numbered on the default machine, renumbered
- * for this one: QEMU numbers the devices it creates without a parent in creation order, so without an HPET
- * (`hpet=off`, `-no-hpet`) the devices created after it move down one.
+ * for this one: QEMU numbers the devices it creates without a parent in creation order, so every further CPU
+ * (-smp) moves the board's devices up one, and without an HPET (`hpet=off`, `-no-hpet`) the devices created
+ * after it move down one.
  */
 export function boardDevicePath(state: MachineState, path: string): string {
   const m = /^\/machine\/unattached\/device\[(\d+)\](.*)$/.exec(path);
   if (!m) return path;
   const n = Number(m[1]);
   const hpetIndex = state.config.qemu.hpetUnattachedIndex[state.config.type];
-  const shift = state.config.hpet === false && n > hpetIndex ? -1 : 0;
+  // CPUs 1..N-1 come right after the kvmvapic (device[1]); without an HPET the devices after it move down one
+  const shift = (n >= 2 ? cpuCount(state.config) - 1 : 0) + (state.config.hpet === false && n > hpetIndex ? -1 : 0);
   return `/machine/unattached/device[${n + shift}]${m[2]}`;
 }
 
@@ -89,7 +92,7 @@ export function qomGetMachine(state: MachineState, prop: string): Checked<unknow
     initrd: '', 'confidential-guest-support': '', graphics: true, usb: false,
     // Machine-type default options: the 256 KiB SeaBIOS from pc 2.0 on; suppress-vmdesc on for pc 2.0 to 2.2.
     firmware: pc && major < 2 ? '' : 'bios-256k.bin',
-    'memory-encryption': '', smp: { ...c.qemu.monitor.machineSmp },
+    'memory-encryption': '', smp: { ...c.qemu.monitor.machineSmp, ...(c.smp ? { cpus: c.smp.cpus, maxcpus: c.smp.cpus, sockets: c.smp.sockets, cores: c.smp.cores, threads: c.smp.threads } : {}) },
     'dump-guest-core': c.dumpGuestCore !== false, 'phandle-start': 0, dumpdtb: '', 'memory-backend': numaMemdevMode(state) ? '' : '/objects/pc.ram',
     dtb: '', 'mem-merge': true, append: '', 'suppress-vmdesc': pc && major === 2 && minor <= 2, smm: 'auto', acpi: c.acpiOption ?? 'auto', pit: 'auto',
     pic: 'auto', 'x-oem-table-id': 'BXPC    ', 'bus-lock-ratelimit': 0, 'sgx-epc': [], 'x-oem-id': 'BOCHS ',
