@@ -60,10 +60,6 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
     const bind = hostBindingError(backendProps(b.type, b.bools, { policy: b.policy, hostNodes: b.hostNodes }));
     if (bind) return refused(bind);
   }
-  // parse_numa_node warns about a legacy mem= on stderr once it accepted it (also under qtest): a later start-up
-  // error's first line is that warning.
-  let memWarning: QemuError | undefined;
-  const late = (e: QemuError): BuildResult => refused(memWarning ?? e);
   // parse_numa_opts: each -numa node in order, with its option as the error location.
   const numaMemdevs = config.numa.filter((n) => n.memdev !== undefined);
   const present = new Set<number>();
@@ -71,7 +67,7 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   let haveMemdevs = false;
   let haveMem = false;
   for (const n of config.numa) {
-    const at = (e: QemuError) => late(atOption(`-numa ${n.text}`, e));
+    const at = (e: QemuError) => refused(atOption(`-numa ${n.text}`, e));
     if (n.nodeid >= 128) return at(E.numaMaxNodes(n.nodeid));
     if (present.has(n.nodeid)) return at(E.numaDuplicateNode(n.nodeid));
     // parse_numa_node: each cpus= index against max_cpus (-smp 1), then machine_set_cpu_numa_node.
@@ -86,27 +82,26 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
     if ((n.mem !== undefined && haveMemdevs) || (n.memdev !== undefined && haveMem)) return at(E.numaMemMixed());
     if (n.mem !== undefined && !config.flags.numaMemSupported) return at(E.numaMemUnsupported());
     if (n.memdev !== undefined && !config.backends.some((b) => b.id === n.memdev)) return at(E.numaMemdevAmbiguous(n.memdev));
-    if (n.mem !== undefined) memWarning ??= { code: 'numa-mem-deprecated', class: 'GenericError', desc: `-numa ${n.text}: warning: Parameter -numa node,mem is deprecated, use -numa node,memdev instead` };
     present.add(n.nodeid);
   }
   // numa_complete_configuration: with -numa nodes, the nodes' memory must add up to -m.
   // No sparse node ids: the largest missing one is reported first.
   for (let i = Math.max(-1, ...config.numa.map((n) => n.nodeid)); i >= 0; i--) {
-    if (!present.has(i)) return late(E.numaNodeMissing(i));
+    if (!present.has(i)) return refused(E.numaNodeMissing(i));
   }
   if (config.numa.length > 0) {
     const total = numaMemdevs.reduce((s, n) => s + config.backends.find((b) => b.id === n.memdev)!.size, 0n)
       + config.numa.reduce((s, n) => s + (n.mem ?? 0n), 0n);
-    if (total !== config.ramSize) return late(E.numaTotalMismatch(total, config.ramSize));
+    if (total !== config.ramSize) return refused(E.numaTotalMismatch(total, config.ramSize));
   } else if (config.backends.some((b) => b.id === 'pc.ram')) {
     // create_default_memdev
-    return late(messagesOf(config.qemu).reservedRamName('pc.ram'));
+    return refused(messagesOf(config.qemu).reservedRamName('pc.ram'));
   }
   const laid = computeLayout(config);
-  if (!laid.ok) return late(laid.error);
+  if (!laid.ok) return refused(laid.error);
   if (config.badGlobal) {
     const g = config.badGlobal;
-    return late(E.globalNotApplied(g.text, g.property));
+    return refused(E.globalNotApplied(g.text, g.property));
   }
   const layout = laid.value;
 
@@ -127,7 +122,7 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   // The main RAM backend: pc.ram, or the -numa memdevs (mapped by the board, so never pluggable).
   if (numaMemdevs.length === 0) {
     const r = addBackend(state, 'memory-backend-ram', 'pc.ram', config.ramSize, true, backendProps('memory-backend-ram', { dump: config.dumpGuestCore !== false }));
-    if (!r.ok) return late(r.error);
+    if (!r.ok) return refused(r.error);
     state = r.state;
   }
   for (const b of config.backends) {
@@ -135,7 +130,7 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
     const file = b.type === 'memory-backend-file' ? { memPath: b.memPath ?? '', discardData: b.bools?.['discard-data'] ?? false } : undefined;
     // host_memory_backend_init: dump starts from the machine's dump-guest-core.
     const r = addBackend(state, b.type, b.id, b.size, internal, backendProps(b.type, { dump: config.dumpGuestCore !== false, ...b.bools }, { policy: b.policy, hostNodes: b.hostNodes }), file);
-    if (!r.ok) return late(atOption(`-object ${b.text}`, r.error));
+    if (!r.ok) return refused(atOption(`-object ${b.text}`, r.error));
     state = r.state;
   }
   // /objects in QEMU's order: the -object backends, then the default RAM backend made by the board.
@@ -156,14 +151,14 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   };
   for (const d of config.dimms) {
     const before = insertPassiveBefore(d.position);
-    if (before) return late(before);
+    if (before) return refused(before);
     const r = addDevice(state, { driver: 'pc-dimm', id: d.id, props: d.props }, false);
-    if (!r.ok) return late(atOption(`-device ${d.text}`, r.error));
+    if (!r.ok) return refused(atOption(`-device ${d.text}`, r.error));
     state = r.state;
     fx = merge(fx, traceOnly(r.fx));
   }
   const last = insertPassiveBefore(Number.MAX_SAFE_INTEGER);
-  if (last) return late(last);
+  if (last) return refused(last);
   return { ok: true, state, fx, warnings: layout.warnings };
 }
 
