@@ -39,6 +39,8 @@ export interface MachineSpec {
   readonly acpiOff?: boolean;
   /** Main RAM from NUMA memdevs (two nodes, one backend each) instead of the default pc.ram backend. */
   readonly numaMemdevs?: boolean;
+  /** `-M ...,max-ram-below-4g=SIZE` in MiB. */
+  readonly belowMiB?: number;
   /** A wider NUMA layout (2-4 nodes, see NumaSpec); replaces `numa`/`numaMemdevs`. */
   readonly numaLayout?: NumaSpec;
 }
@@ -78,14 +80,17 @@ export function machineArb(o: GenOptions): fc.Arbitrary<MachineSpec> {
       numaLayout: fc.oneof({ withCrossShrink: true }, { weight: 5, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: numaArb(o.startupMistakes === true) }),
       acpiOff: rare(fc.constant(true)),
       numaMemdevs: rare(fc.constant(true)),
-      ramMiB: fc.constantFrom(1024, 512, 2048),
+      ramMiB: fc.constantFrom(1024, 512, 2048, 3072, 3584),
+      belowPick: fc.oneof({ withCrossShrink: true }, { weight: 8, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: nat(3) }),
       slots: fc.oneof({ withCrossShrink: true }, { weight: 12, arbitrary: fc.constantFrom(2, 4, 1, 8, 3, 5, 6, 7) }, { weight: 1, arbitrary: fc.constant(0) }),
       extraMiB: fc.constantFrom(2048, 1024, 3072, 512, 4096),
       numa: rare(fc.constant(true)),
       hotplugOff: fc.oneof({ withCrossShrink: true }, { weight: 15, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       kvm: o.kvm ? fc.boolean() : fc.constant(false),
     })
-    .map(({ extraMiB, versionPick, ...m }) => {
+    .map(({ extraMiB, versionPick, belowPick, ...m0 }) => {
+      // -M max-ram-below-4g: 1 GiB, 2 GiB, 2.5 GiB, or an unaligned 1.5 GiB + 2 MiB (QEMU warns, the layout follows).
+      const m = belowPick < 0 ? m0 : { ...m0, belowMiB: [1024, 2048, 2560, 1538][belowPick] };
       // The hand-picked types first (small picks shrink to them), then every type the release has.
       const versions = [...(o.qemuVersion === '10.0' ? VERSIONS_10_0 : VERSIONS)[m.type], ...versionedNames(m.type, o.qemuVersion)];
       const version = versionPick < 0 ? undefined : versions[versionPick % versions.length];
@@ -105,7 +110,7 @@ const size = (mib: number) => (mib % 1024 === 0 ? `${mib / 1024}G` : `${mib}M`);
 
 export function machineLine(m: MachineSpec): string {
   const name = m.version === undefined ? m.type : `pc-${m.type === 'pc' ? 'i440fx' : 'q35'}-${m.version}`;
-  const parts = [`-M ${name}${m.acpiOff ? ',acpi=off' : ''}`, m.slots === 0 ? `-m ${size(m.ramMiB)}` : `-m ${size(m.ramMiB)},slots=${m.slots},maxmem=${size(m.maxmemMiB)}`];
+  const parts = [`-M ${name}${m.acpiOff ? ',acpi=off' : ''}${m.belowMiB !== undefined ? `,max-ram-below-4g=${size(m.belowMiB)}` : ''}`, m.slots === 0 ? `-m ${size(m.ramMiB)}` : `-m ${size(m.ramMiB)},slots=${m.slots},maxmem=${size(m.maxmemMiB)}`];
   if (m.numaLayout) parts.push(numaOptions(m.ramMiB, m.numaLayout));
   if (m.numa) parts.push(`-object memory-backend-ram,id=ram0,size=${size(m.ramMiB)} -numa node,nodeid=0,memdev=ram0 -numa node,nodeid=1`);
   if (m.numaMemdevs) {

@@ -3,7 +3,8 @@
 // instead of stopping the whole run with "0 scenarios". The others still run: Cucumber is given the good
 // feature files explicitly. Nothing of a bad file is printed raw: control characters are shown escaped.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
 
 export interface BadFeature {
   readonly uri: string;
@@ -42,8 +43,86 @@ function binaryProblem(uri: string): string | undefined {
   return `${line}:not a text file: control character or invalid UTF-8 (${visible(bad[0])}) at line ${line}`;
 }
 
+/**
+ * Cucumber's configuration files: a fast check is only made when the one in use is cucumber.yaml (or none) and
+ * it sets neither `paths` nor `language`, which the fast check does not resolve.
+ */
+const CONFIG_FILES = ['cucumber.js', 'cucumber.cjs', 'cucumber.mjs', 'cucumber.json', 'cucumber.yaml', 'cucumber.yml'];
+
+/**
+ * Every feature file a run with these arguments could read (a superset), or undefined when that is not simple to
+ * tell (another configuration file, `paths` or `language` configured, a glob or a rerun file among the
+ * arguments). Cucumber's default `features/**` and each argument that names an existing file or directory
+ * (with any `:LINE` suffix stripped); an argument that names nothing on disk is an option's value or a path
+ * that matches no file.
+ */
+function candidateFeatures(args: readonly string[], cwd: string): string[] | undefined {
+  if (args.some((a) => a === '-c' || a === '--config' || a.startsWith('--config=') || a.startsWith('--language') || a.startsWith('@') || /[*?[\]{}]/.test(a))) return undefined;
+  for (const c of CONFIG_FILES) {
+    const file = path.join(cwd, c);
+    if (!existsSync(file)) continue;
+    if (c !== 'cucumber.yaml' && c !== 'cucumber.yml') return undefined;
+    if (/^\s*(paths|language)\s*:/m.test(readFileSync(file, 'utf8'))) return undefined;
+  }
+  const files = new Set<string>();
+  const walk = (dir: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.name.endsWith('.feature') || e.name.endsWith('.feature.md')) files.add(path.relative(cwd, full));
+    }
+  };
+  walk(path.join(cwd, 'features'));
+  for (const a of args) {
+    if (a.startsWith('-')) continue;
+    const p = path.resolve(cwd, a.replace(/(:\d+)*$/, ''));
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      continue;
+    }
+    if (st.isDirectory()) walk(p);
+    else files.add(path.relative(cwd, p));
+  }
+  return [...files];
+}
+
+/**
+ * The fast check: Gherkin (the parser Cucumber uses) on every candidate feature, and the binary check. True when
+ * all of them are good, so the run is what the arguments say; false when anything is bad or cannot be checked
+ * here, and the full preflight through Cucumber's own configuration and loadSources decides. It spares loading
+ * Cucumber's API (half a second of CPU) in the usual run, where every feature parses.
+ */
+function allCandidatesGood(args: readonly string[], cwd: string): boolean {
+  const files = candidateFeatures(args, cwd);
+  if (!files) return false;
+  try {
+    const from = [path.dirname(require.resolve('@cucumber/gherkin-streams', { paths: [path.dirname(require.resolve('@cucumber/cucumber'))] }))];
+    const gherkin = require(require.resolve('@cucumber/gherkin', { paths: from })) as typeof import('@cucumber/gherkin');
+    const { IdGenerator } = require(require.resolve('@cucumber/messages', { paths: from })) as typeof import('@cucumber/messages');
+    const newId = IdGenerator.incrementing();
+    for (const uri of files) {
+      if (binaryProblem(path.join(cwd, uri))) return false;
+      const source = gherkin.makeSourceEnvelope(readFileSync(path.join(cwd, uri), 'utf8'), uri).source!;
+      const envelopes = gherkin.generateMessages(source.data, source.uri, source.mediaType, { defaultDialect: 'en', includeSource: false, includeGherkinDocument: true, includePickles: true, newId });
+      if (envelopes.some((e) => e.parseError)) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function preflight(args: readonly string[], cwd = process.cwd()): Promise<Preflight> {
   const unchanged: Preflight = { bad: [], args, run: true };
+  if (allCandidatesGood(args, cwd)) return unchanged;
   let api: typeof import('@cucumber/cucumber/api');
   try {
     api = await import('@cucumber/cucumber/api');

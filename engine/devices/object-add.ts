@@ -69,7 +69,33 @@ function visitSize(input: ObjectAddInput): { ok: true; value: bigint } | { ok: f
   return { ok: true, value: n < 0n ? n + (1n << 64n) : n }; // negatives accepted for uint64 (backward compatibility)
 }
 
-export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAddResult {
+/**
+ * keyval's list syntax (`host-nodes.0=0,host-nodes.1=1`): the indexed keys become one list member, in index
+ * order; anything else with a dot (other indexes, nested keys) is not modelled.
+ */
+function keyvalLists(input: ObjectAddInput): ObjectAddInput {
+  if (input.mode !== 'keyval' || !input.order.some((k) => k.includes('.'))) return input;
+  const items: string[] = [];
+  const args: Record<string, unknown> = {};
+  const order: string[] = [];
+  for (const k of input.order) {
+    const m = /^host-nodes\.(\d+)$/.exec(k);
+    if (!m) {
+      if (k.includes('.')) throw new ModelLimit(`object_add key '${k}' (keyval's nested syntax)`);
+      args[k] = input.args[k];
+      order.push(k);
+      continue;
+    }
+    if (Number(m[1]) !== items.length) throw new ModelLimit(`object_add key '${k}' (keyval list indexes out of order)`);
+    items.push(String(input.args[k]));
+    if (!order.includes('host-nodes')) order.push('host-nodes');
+  }
+  args['host-nodes'] = items;
+  return { ...input, args, order };
+}
+
+export function objectAdd(state: MachineState, input0: ObjectAddInput): ObjectAddResult {
+  const input = keyvalLists(input0);
   // The visitor's table of not-yet-visited keys, filled in QDict order.
   let unvisited = emptyGHash();
   for (const k of qdictOrder(input.order)) unvisited = ghashInsert(unvisited, k);
@@ -110,7 +136,9 @@ export function objectAdd(state: MachineState, input: ObjectAddInput): ObjectAdd
         if (!['default', 'preferred', 'bind', 'interleave'].includes(v)) return fail(E.parameterValue(m, v));
         policy = v as BackendPolicy;
       } else {
-        const list = input.mode === 'json' ? v : typeof v === 'string' ? v.split(',') : v;
+        // keyval (HMP object_add) writes a list as host-nodes.0=...; a plain host-nodes=N is a string where QAPI wants a list.
+        if (input.mode === 'keyval' && typeof v === 'string') return fail(E.invalidParameterType(m, 'array'));
+        const list = v;
         if (!Array.isArray(list) || !list.every((x) => typeof x === 'number' || typeof x === 'bigint' || (typeof x === 'string' && /^\d+$/.test(x)))) {
           throw new ModelLimit(`object-add host-nodes ${JSON.stringify(v)}`);
         }
