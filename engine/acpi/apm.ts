@@ -28,7 +28,7 @@ export function apmIoportWrite(state: MachineState, off: number, val: number): T
   const enable = v === (ich9 ? ICH9_ACPI_ENABLE : PIIX4_ACPI_ENABLE);
   const disable = v === (ich9 ? ICH9_ACPI_DISABLE : PIIX4_ACPI_DISABLE);
   // acpi_pm1_cnt_update does nothing in acpi_only mode (no SMM: the model's KVM), where SCI_EN stays set.
-  const acpiOnly = state.config.accel === 'kvm';
+  const acpiOnly = state.config.accel === 'kvm' && !state.config.flags.smmCompat;
   let pm1Cnt = state.acpi.pm1Cnt;
   if (!acpiOnly && enable) pm1Cnt |= SCI_ENABLE;
   else if (!acpiOnly && disable) pm1Cnt &= ~SCI_ENABLE;

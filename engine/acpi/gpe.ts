@@ -191,7 +191,7 @@ export function resetAcpiRegisters(state: MachineState): Transition<MachineState
     gpeEn: a.gpeEn.map(() => 0),
     pm1Sts: 0,
     pm1En: 0,
-    pm1Cnt: state.config.accel === 'kvm' ? 1 : 0,
+    pm1Cnt: state.config.accel === 'kvm' && !state.config.flags.smmCompat ? 1 : 0,
     tmrOverflowDue: true,
   };
   return acpiUpdateSci({ ...state, acpi }, 0, 'reset');

@@ -25,7 +25,7 @@ export function initAcpi(config: MachineConfig, _layout?: Layout): AcpiState {
     pm1Sts: device === 'none' ? 0 : 0x0001,
     pm1En: 0,
     // PM1_CNT.SCI_EN is set at reset when there is no SMM (acpi_only): KVM here lacks KVM_CAP_X86_SMM.
-    pm1Cnt: kvm && device !== 'none' ? 1 : 0,
+    pm1Cnt: kvm && device !== 'none' && !config.flags.smmCompat ? 1 : 0,
     tmrOverflowDue: device !== 'none',
     sciLevel: 0,
     sciGsi: 9,

@@ -82,6 +82,7 @@ function machineFlags(m: MachineName): MachineClassFlags {
     ioapicVersion: le(2, 7) ? 0x11 : 0x20,
     biosSize: pc && le(1, 7) ? 0x20000n : 0x40000n,
     numaMemSupported: le(5, 0),
+    smmCompat: le(5, 2),
   };
 }
 

@@ -25,6 +25,11 @@ export interface MachineClassFlags {
   readonly ioapicVersion: number;
   /** The default firmware's size: bios-256k.bin, or bios.bin (128 KiB) where the type has no default firmware (pc ≤ 1.7). */
   readonly biosSize: bigint;
+  /**
+   * hw_compat_5_2: PIIX4_PM/ICH9-LPC `smm-compat=on` (types up to 5.2): PM1 control is not in ACPI-only mode even
+   * without SMM (under the model's KVM), so SCI_EN is clear at reset and the APM commands change it.
+   */
+  readonly smmCompat?: boolean;
   /** `-numa node,mem=` is accepted (numa_mem_supported: machine types up to 5.0). */
   readonly numaMemSupported?: boolean;
 }
