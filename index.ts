@@ -4,7 +4,7 @@
 export { buildFromCommandLine, buildMachine, type BuildResult } from './engine/machine/build';
 export { reduce, type Action, type ReduceResult } from './engine/reduce';
 export type { MachineState, Dimm, MemoryBackend } from './engine/state';
-export { queryMemoryDevices, queryMemorySizeSummary, infoMemoryDevices, infoNuma } from './engine/selectors';
+export { queryMemoryDevices, queryMemorySizeSummary, infoMemoryDevices, infoNuma, flatView } from './engine/selectors';
 export { renderFlatView } from './engine/memory/flatview';
 export { infoMtree } from './engine/memory/mtree';
 export { parseSize, formatSize, hex } from './engine/units';

@@ -8,7 +8,7 @@ import { reduce, type Action } from '../engine/reduce';
 import type { MachineState } from '../engine/state';
 import { renderFlatView } from '../engine/memory/flatview';
 import { updateFlatViews } from '../engine/memory/flat-update';
-import { committedFlatView } from '../engine/memory/transaction';
+import { flatView } from '../engine/selectors';
 import { nowUs, summarize, type Summary } from './stats';
 
 const qmp = (execute: string, args: Record<string, unknown>): Action => ({ kind: 'qmp', command: { execute, arguments: args } });
@@ -74,7 +74,7 @@ export function engineBench(sizes: readonly number[], runs: number): EngineRow[]
       gpeRead: timeRepeated(() => reduce(full, gpe).trace, runs),
       flatView: timeRepeated(() => renderFlatView(full.mem.regions, 'system'), runs),
       flatViewUpdate: timeRepeated(() => updateFlatViews(before.mem.regions, full.mem.regions, roots, before.mem.flat), runs),
-      flatViewOfState: timeRepeated(() => committedFlatView(full.mem, 'memory'), runs),
+      flatViewOfState: timeRepeated(() => flatView(full, 'memory'), runs),
     };
   });
 }

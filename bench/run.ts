@@ -62,10 +62,13 @@ async function main(): Promise<void> {
   out(`ratio (pair by pair)                     ${show(cli.ratio, '× ', 2)}`);
   const s = suiteBench(quick ? 1 : 5, quick);
   out(`cucumber-js -p quick, one scenario       ${show(s.one, 'ms', 0)}`);
+  if (s.oneCpu) out(`  its CPU time (user + system)           ${show(s.oneCpu, 'ms', 0)}`);
+  const cpu = (r: { cpuMs?: number }) => (r.cpuMs !== undefined ? `, CPU ${r.cpuMs.toFixed(0)} ms` : '');
   if (s.all) {
-    out(`cucumber-js -p quick, whole suite        ${s.all.ms.toFixed(0).padStart(8)} ms  (${s.all.scenarios} scenarios)`);
+    out(`cucumber-js -p quick, whole suite        ${s.all.ms.toFixed(0).padStart(8)} ms  (${s.all.scenarios} scenarios${cpu(s.all)})`);
     out(`scenarios per second                     ${(s.all.scenarios / (s.all.stepsMs / 1000)).toFixed(0).padStart(8)} (steps only: ${(s.all.stepsMs / 1000).toFixed(2)} s); ${(s.all.scenarios / (s.all.ms / 1000)).toFixed(0)} with start-up`);
   }
+  if (s.scenarios) out(`npm run scenarios (all reports)          ${s.scenarios.ms.toFixed(0).padStart(8)} ms  (${s.scenarios.scenarios} scenarios${cpu(s.scenarios)})`);
 }
 
 main().catch((e) => {

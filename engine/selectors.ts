@@ -1,10 +1,22 @@
 // Derived views of a machine: what QEMU's query commands and `info` texts show. Pure functions of state.
 
 import type { Dimm, MachineState } from './state';
+import type { FlatRange } from './memory/types';
+import { committedFlatView } from './memory/transaction';
 
 /** QMP integers: plain numbers while exact, bigint beyond 2^53 (printed exactly by the JSON writer). */
 export function qint(v: bigint): number | bigint {
   return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v;
+}
+
+/**
+ * The flat view an address space shows (by QEMU's AS name, default "memory"): the one its last memory
+ * transaction committed. Every commit keeps the views current by re-rendering only the ranges it changed, so
+ * asking costs nothing; renderFlatView(state.mem.regions, root) renders the same view from scratch (linear in the
+ * regions). Empty for an unknown AS.
+ */
+export function flatView(state: MachineState, asName = 'memory'): readonly FlatRange[] {
+  return committedFlatView(state.mem, asName);
 }
 
 /** Realized DIMMs sorted by address, as qmp_query_memory_devices lists them. */

@@ -5,10 +5,10 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { renderReport } from './html';
 import { renderVersionsSection, type VersionsJson } from './versions-html';
-import { parseNdjson, readRun, type RunSummary } from './messages';
+import { imageAttachmentLine, parseNdjson, readRun, type RunSummary } from './messages';
 
 export function buildReport(messagesPath = 'reports/out/messages.ndjson', outPath = 'reports/out/index.html', title?: string): RunSummary {
-  const run = readRun(parseNdjson(readFileSync(messagesPath, 'utf8'), messagesPath));
+  const run = readRun(parseNdjson(readFileSync(messagesPath, 'utf8'), messagesPath, imageAttachmentLine));
   mkdirSync(dirname(outPath), { recursive: true });
   // the upgrade section, when `hotplug-scenarios versions --html <dir>/versions.html` wrote its JSON here
   const versions = join(dirname(outPath), 'versions.json');

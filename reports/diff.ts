@@ -1,6 +1,11 @@
 // Readable unified diffs for assertion messages (console, Cucumber's html, our report).
 
-import { structuredPatch } from 'diff';
+// The `diff` package (37 modules) is loaded by the first diff that is not empty: the step library imports this
+// module, and a passing run never draws one.
+type DiffModule = typeof import('diff');
+let diffModule: DiffModule | undefined;
+const structuredPatch: DiffModule['structuredPatch'] = ((...args: Parameters<DiffModule['structuredPatch']>) =>
+  (diffModule ??= require('diff') as DiffModule).structuredPatch(...args)) as DiffModule['structuredPatch'];
 
 /** A failed comparison: the message carries a unified diff (`--- expected` / `+++ actual`). */
 export class DiffError extends Error {

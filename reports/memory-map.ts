@@ -25,8 +25,26 @@ function log2(v: bigint): number {
   return v <= 0n ? 0 : v.toString(2).length;
 }
 
+/**
+ * The last maps drawn, by the snapshot's content: a suite's scenarios start the same few machines, so most
+ * "before" maps (and many "after" ones) are the same picture again; a key costs a quarter of a drawing.
+ */
+const drawn = new Map<string, string>();
+const snapshotKey = (s: MemorySnapshot): string => JSON.stringify(s, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+
 /** Render one snapshot as a standalone SVG document. */
 export function renderMemoryMap(s: MemorySnapshot): string {
+  const key = snapshotKey(s);
+  let svg = drawn.get(key);
+  if (svg === undefined) {
+    svg = draw(s);
+    if (drawn.size >= 64) drawn.delete(drawn.keys().next().value!);
+    drawn.set(key, svg);
+  }
+  return svg;
+}
+
+function draw(s: MemorySnapshot): string {
   const parts: string[] = [];
   let y = 24;
   parts.push(`<text x="8" y="16" class="t">${x(`memory map (${s.label})`)}</text>`);

@@ -48,11 +48,21 @@ const ts = (t?: messages.Timestamp) => (t ? t.seconds * 1000 + t.nanos / 1e6 : 0
 const RANK: Record<string, number> = { FAILED: 6, AMBIGUOUS: 5, UNDEFINED: 4, PENDING: 3, SKIPPED: 2, UNKNOWN: 1, PASSED: 0 };
 
 /** Parse NDJSON text. Throws with the line number on a malformed line. */
-export function parseNdjson(text: string, where = 'messages'): messages.Envelope[] {
-  return text.split('\n').filter((l) => l.trim()).map((l, i) => {
-    try { return JSON.parse(l) as messages.Envelope; } catch (e) { throw new Error(`${where}:${i + 1}: not a JSON message: ${(e as Error).message}`); }
+export function parseNdjson(text: string, where = 'messages', skip?: (line: string) => boolean): messages.Envelope[] {
+  const out: messages.Envelope[] = [];
+  text.split('\n').filter((l) => l.trim()).forEach((l, i) => {
+    if (skip?.(l)) return;
+    try { out.push(JSON.parse(l) as messages.Envelope); } catch (e) { throw new Error(`${where}:${i + 1}: not a JSON message: ${(e as Error).message}`); }
   });
+  return out;
 }
+
+/**
+ * A line readRun has no use for, told without parsing it: an image attachment (the SVG memory maps and IRQ
+ * chain, base64, half of a suite's message stream). JSON escapes every quote inside a string, so the unescaped
+ * `"mediaType":"image/` can only be the attachment's own field.
+ */
+export const imageAttachmentLine = (line: string): boolean => line.startsWith('{"attachment":') && line.includes('"mediaType":"image/');
 
 export function readRun(envelopes: readonly messages.Envelope[]): RunSummary {
   const docs = new Map<string, messages.GherkinDocument>();

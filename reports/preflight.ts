@@ -65,6 +65,7 @@ function candidateFeatures(args: readonly string[], cwd: string): string[] | und
     if (/^\s*(paths|language)\s*:/m.test(readFileSync(file, 'utf8'))) return undefined;
   }
   const files = new Set<string>();
+  let linked = false;
   const walk = (dir: string): void => {
     let entries;
     try {
@@ -74,7 +75,8 @@ function candidateFeatures(args: readonly string[], cwd: string): string[] | und
     }
     for (const e of entries) {
       const full = path.join(dir, e.name);
-      if (e.isDirectory()) walk(full);
+      if (e.isSymbolicLink()) linked = true; // Cucumber's glob may follow it: not simple to tell
+      else if (e.isDirectory()) walk(full);
       else if (e.name.endsWith('.feature') || e.name.endsWith('.feature.md')) files.add(path.relative(cwd, full));
     }
   };
@@ -91,7 +93,7 @@ function candidateFeatures(args: readonly string[], cwd: string): string[] | und
     if (st.isDirectory()) walk(p);
     else files.add(path.relative(cwd, p));
   }
-  return [...files];
+  return linked ? undefined : [...files];
 }
 
 /**

@@ -133,19 +133,29 @@ function firstStartingAtOrAfter(view: readonly FlatRange[], x: bigint, from: num
  * ranges away from the windows are kept as they are (the same objects), found by binary search.
  */
 function splice(old: readonly FlatRange[], windows: readonly Window[], fresh: (w: Window) => FlatRange[]): FlatRange[] {
-  const out: FlatRange[] = [];
+  // The result is assembled from segments: runs of `old` kept as they are (copied by slice, which V8 does in bulk)
+  // and small arrays of ranges made here; one concat at the end.
+  const segs: FlatRange[][] = [];
+  let cur: FlatRange[] = [];
+  segs.push(cur);
   /** Push a range made or cut here, merging it into the previous one when it continues it. */
   const seam = (r: FlatRange): void => {
-    const last = out[out.length - 1];
+    let s = segs.length - 1;
+    while (s > 0 && segs[s].length === 0) s--;
+    const seg = segs[s];
+    const last = seg[seg.length - 1];
     if (last && continues(last, r)) {
-      out[out.length - 1] = Object.freeze({ start: last.start, end: r.end, region: last.region, offsetInRegion: last.offsetInRegion, readonly: last.readonly });
-    } else out.push(Object.isFrozen(r) ? r : Object.freeze({ start: r.start, end: r.end, region: r.region, offsetInRegion: r.offsetInRegion, readonly: r.readonly }));
+      seg[seg.length - 1] = Object.freeze({ start: last.start, end: r.end, region: last.region, offsetInRegion: last.offsetInRegion, readonly: last.readonly });
+    } else cur.push(Object.isFrozen(r) ? r : Object.freeze({ start: r.start, end: r.end, region: r.region, offsetInRegion: r.offsetInRegion, readonly: r.readonly }));
   };
   /** Copy old[from, to) as they are; only the first can continue a seam. */
   const keep = (from: number, to: number): void => {
     if (from >= to) return;
     seam(old[from]);
-    for (let k = from + 1; k < to; k++) out.push(old[k]);
+    if (to - from > 1) {
+      segs.push(old.slice(from + 1, to));
+      segs.push((cur = []));
+    }
   };
   let i = 0;
   let carry: FlatRange | undefined; // the right part of a range that straddled the previous window's end
@@ -172,7 +182,7 @@ function splice(old: readonly FlatRange[], windows: readonly Window[], fresh: (w
   }
   if (carry) seam(carry);
   keep(i, old.length);
-  return out;
+  return segs.length === 1 ? segs[0] : ([] as FlatRange[]).concat(...segs);
 }
 
 /**

@@ -28,7 +28,11 @@ function ownerOf(state: MachineState, header: string, flat: boolean, name: strin
   const board = c.qemu.monitor.board();
   // RAM above 4 GiB is an alias made with RAM below it (recorded with -m 1G: only the one below shows).
   const as = name === 'ram-above-4g' ? 'ram-below-4g' : name;
-  const keys = flat ? [`F\t${as}\t${start}`, `F\t${as}`] : [`T\t${header}\t${as}\t${start}`, `T\t${header}\t${as}`];
+  // A flat range of a region the recording never showed rendered (one the guest enabled since, e.g. the PM block at
+  // PMBASE) has the owner the region has in the tree of the root address spaces.
+  const keys = flat
+    ? [`F\t${as}\t${start}`, `F\t${as}`, `T\taddress-space: memory\t${as}`, `T\taddress-space: I/O\t${as}`]
+    : [`T\t${header}\t${as}\t${start}`, `T\t${header}\t${as}`];
   for (const k of keys) {
     const o = board.owner(c.type, c.machineName, k);
     if (o !== undefined) return o.replace(/path=([^}]*)/g, (_m, p: string) => `path=${boardDevicePath(state, p)}`);

@@ -11,6 +11,7 @@ import { qomGetBackend, qomListBackend, qomListObjects } from '../qom/objects';
 import { acpiDevicePath, machineTypeName, qomGetMachine, qomListMachine, qomSetMachine } from '../qom/machine';
 import { ich9PmBase, piix4PmBase } from '../acpi/pci-config';
 import { child, machineQomTree, printQomTree, type BoardNode } from '../qom/board-tree';
+import { boardObjectProperty, isBoardObjectPath } from '../qom/board-props';
 import { qint } from '../selectors';
 import type { Checked } from '../outcome';
 
@@ -75,7 +76,8 @@ export function qomList(state: MachineState, path: string): QomAnswer {
 }
 
 export function qomGet(state: MachineState, path: string, prop: string): QomAnswer {
-  if (path === acpiDevicePath(state)) return acpiDeviceProperty(state, prop);
+  if (path === acpiDevicePath(state)) return acpiDeviceProperty(state, path, prop);
+  if (isBoardObjectPath(path)) return boardObjectProperty(state, path, prop);
   const node = resolve(state, path);
   if (!node) return { ok: false, error: E.deviceNotFound(path) };
   switch (node.kind) {
@@ -107,7 +109,7 @@ export function qomGet(state: MachineState, path: string, prop: string): QomAnsw
   }
 }
 
-function acpiDeviceProperty(state: MachineState, prop: string): QomAnswer {
+function acpiDeviceProperty(state: MachineState, path: string, prop: string): QomAnswer {
   const pc = state.config.type === 'pc';
   // PIIX4 keeps the programmed PMBASE even while disabled; ICH9's is 0 until ACPI_EN.
   const pmIoBase = pc ? piix4PmBase(state.acpi)?.base ?? 0 : ich9PmBase(state.acpi);
@@ -125,7 +127,8 @@ function acpiDeviceProperty(state: MachineState, prop: string): QomAnswer {
   if (!pc && !state.config.flags.ich9AcpiPciHotplug && (prop === 'acpi-pcihp-io-base' || prop === 'acpi-pcihp-io-len')) {
     return { ok: false, error: E.propertyNotFound('ICH9-LPC', prop) };
   }
-  if (!(prop in props)) throw new ModelLimit(`qom-get of ACPI device property '${prop}'`);
+  // Its other qdev properties as info qtree shows them (the board's data).
+  if (!(prop in props)) return boardObjectProperty(state, path, prop);
   return ok(props[prop]);
 }
 
@@ -281,6 +284,7 @@ export function infoQomTree(state: MachineState, path: string | undefined): stri
       tree = { name: dimmName(node.dimm), type: 'pc-dimm', children: [] };
       break;
     case 'container':
+      if (node.path === '/objects' && state.config.secrets?.length) throw new ModelLimit(`'info qom-tree /objects' with a secret object`);
       if (node.path === '/objects') tree = container('objects', state.backends.map(backendTree));
       else if (node.path === '/machine/peripheral') tree = container('peripheral', peripheralKids(false));
       else if (node.path === '/machine/peripheral-anon') tree = container('peripheral-anon', peripheralKids(true));
