@@ -22,6 +22,8 @@ export interface MemoryDeviceDef {
   readonly address?: DeviceAddress;
   /** Only kept where libvirt keeps it (live definitions; detach matching). */
   readonly alias?: string;
+  /** A user alias (`<alias name='ua-...'/>`) on a device to hot-add: libvirt names the device and its backend after it. */
+  readonly userAlias?: string;
   /** `<source><nodemask>`: the host nodes of its backend (host-nodes, policy from <numatune>). */
   readonly sourceNodes?: readonly number[];
   /** `<source><pagesize>` in KiB: a hugepage-backed memory-backend-file. */
@@ -89,8 +91,13 @@ export function memoryDeviceFromElement(el: XmlElement, keepAlias: boolean, libv
   // device info: alias, address
   let alias: string | undefined;
   const aliasEl = child(el, 'alias');
+  let userAlias: string | undefined;
   if (keepAlias && aliasEl?.attrs.name) alias = aliasEl.attrs.name;
-  else if (aliasEl?.attrs.name?.startsWith('ua-')) throw new ScenarioError('user aliases (ua-...) are not modelled');
+  else if (aliasEl?.attrs.name?.startsWith('ua-')) {
+    // virDomainDeviceAliasIsUserAlias: kept; only the plain identifier form is modelled
+    if (!/^ua-[A-Za-z0-9_-]+$/.test(aliasEl.attrs.name)) throw new ScenarioError(`the user alias '${aliasEl.attrs.name}' is not modelled (ua- followed by letters, digits, '_' and '-')`);
+    userAlias = aliasEl.attrs.name;
+  }
   let address: DeviceAddress | undefined;
   const addrEl = child(el, 'address');
   if (addrEl) {
@@ -123,7 +130,7 @@ export function memoryDeviceFromElement(el: XmlElement, keepAlias: boolean, libv
   return {
     ok: true,
     device: {
-      model: 'dimm', sizeKiB: size.value!, targetNode, ...(address ? { address } : {}), ...(alias ? { alias } : {}),
+      model: 'dimm', sizeKiB: size.value!, targetNode, ...(address ? { address } : {}), ...(alias ? { alias } : {}), ...(userAlias ? { userAlias } : {}),
       ...(sourceNodes ? { sourceNodes } : {}), ...(pagesizeKiB !== undefined ? { pagesizeKiB } : {}),
       ...(access ? { access: access as 'shared' | 'private' } : {}), ...(discardAttr ? { discard: discardAttr === 'yes' } : {}),
     },

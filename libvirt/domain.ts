@@ -237,6 +237,7 @@ export function defineDomain(xml: string, options: DefineOptions = {}): Defined 
   for (const d of devices?.children ?? []) {
     if (d.name === 'memory') {
       const m = memoryDeviceFromElement(d, false, libvirt);
+      if (m.ok && m.device.userAlias) throw new ScenarioError('a user alias (ua-...) on a cold-plugged DIMM is not modelled');
       if (!m.ok) return m;
       mems.push(m.device);
     } else if (d.name === 'emulator') {
@@ -523,9 +524,13 @@ export function startDomain(def: DomainDef): Started | { readonly ok: false; rea
   const ctl = (live.devices?.controllers ?? []).map(deviceOptionText);
   const rest = (live.devices?.others ?? []).map(deviceOptionText);
   const audio = (live.devices?.audiodevs ?? []).map((id) => `-audiodev none,id=${id}`);
-  const commandLine = [base, ...audio, ...ctl, ...dimms, ...rest].join(' ');
+  // libvirt's master key (qemuBuildMasterKeyCommandLine): the first -object, a child of /objects (here inline data
+  // stands in for its key file under the domain's private directory)
+  const commandLine = [MASTER_KEY, base, ...audio, ...ctl, ...dimms, ...rest].join(' ');
   return { ok: true, live, qemuOptions: qemuOptions(live, initial, true), deviceOptions: deviceOptions(live), commandLine };
 }
+
+const MASTER_KEY = '-object secret,id=masterKey0,format=raw,data=bWFzdGVyS2V5MA==';
 
 function kib(v: bigint): string {
   if (v % (1024n * 1024n) === 0n) return `${v / (1024n * 1024n)}G`;

@@ -68,9 +68,12 @@ export function planAttachMemory(live: DomainDef, checked: MemoryDeviceDef): Pla
     if (slot === undefined) return { ok: false, error: LE.noEmptySlot() };
     address = { type: 'dimm', slot, base: 0n };
   }
-  const alias = `dimm${address.slot}`;
+  // qemuAssignDeviceMemoryAlias: `dimm<slot>`, unless the device brings a user alias (ua-...)
+  const { userAlias, ...plain } = mem;
+  if (userAlias && live.mems.some((m) => m.alias === userAlias)) throw new ScenarioError(`a user alias already in use ('${userAlias}') is not modelled`);
+  const alias = userAlias ?? `dimm${address.slot}`;
   const backendId = `mem${alias}`;
-  const device = { ...mem, address, alias };
+  const device = { ...plain, address, alias };
   // qemuBuildMemoryBackendProps: ram or file, mem-path, share, prealloc, host-nodes/policy (libvirt's order)
   const backend = memoryBackend(live, { id: backendId, alias, cell: mem.targetNode, sizeBytes: mem.sizeKiB * 1024n, dimm: mem }, refereeBackendHost(live.name));
   if (!backend.ok) throw new ScenarioError(`hotplug of a DIMM whose backend needs hugetlbfs is not modelled (the referee host has none)`);

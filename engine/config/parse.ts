@@ -120,6 +120,8 @@ interface Acc {
   smp?: { cpus: number; sockets?: number; cores?: number; threads?: number };
   /** `-audiodev none,id=ID` ids, in order (QEMU accepts a repeated one). */
   audiodevs: string[];
+  /** `-object secret` ids, each with the number of backends before it on the command line. */
+  secrets: { id: string; before: number }[];
   /** Ids of the `object` and `device` QemuOpts lists: a repeated id is refused while the option is parsed. */
   optIds: { object: Set<string>; device: Set<string> };
 }
@@ -140,7 +142,7 @@ function onOff(v: string): boolean | undefined {
 /** Parse a command line for one QEMU release (default 7.2): machine types, defaults and words are the release's. */
 export function parseMachine(commandLine: string, version: QemuVersion = DEFAULT_QEMU_VERSION): ParseResult {
   const tokens = tokenize(commandLine);
-  const acc: Acc = { qemu: qemuVersionData(version), acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, globals: {}, accel: 'tcg', audiodevs: [], optIds: { object: new Set(), device: new Set() } };
+  const acc: Acc = { qemu: qemuVersionData(version), acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, globals: {}, accel: 'tcg', audiodevs: [], secrets: [], optIds: { object: new Set(), device: new Set() } };
   let firstRefusal: ParseResult | undefined;
   let invalidOption: string | undefined;
   for (let i = 0; i < tokens.length; i++) {
@@ -233,6 +235,16 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       const type = kv[0][1];
       const idErr = optsId(acc, 'object', '-object', arg, kv);
       if (idErr) return idErr;
+      if (type === 'secret') {
+        // libvirt's master key (masterKey0): a child of /objects, nothing else a hotplug scenario sees. Inline data
+        // only (file= would read a host file).
+        const bad = kv.slice(1).find(([k, v]) => !(k === 'id' || (k === 'format' && v === 'raw') || k === 'data'));
+        if (bad) return unsupported(`unsupported property '${bad[0]}' in '-object ${arg}' (a secret with id, format=raw, data)`);
+        const id = kv.find(([k]) => k === 'id')?.[1];
+        if (id === undefined || !kv.some(([k]) => k === 'data')) return unsupported(`-object ${arg}: a secret without id or data is not modelled`);
+        acc.secrets.push({ id, before: acc.backends.length });
+        return undefined;
+      }
       if (type !== 'memory-backend-ram' && type !== 'memory-backend-memfd' && type !== 'memory-backend-file') {
         return unsupported(`unsupported object type '${type}': the model knows memory-backend-ram, memory-backend-memfd and memory-backend-file`);
       }
@@ -453,6 +465,7 @@ function finish(acc: Acc, commandLine: string): ParseResult {
       ...(acc.dumpGuestCore === false ? { dumpGuestCore: false } : {}),
       ...(acc.smp && acc.smp.cpus > 1 ? { smp: smpTopology(acc.smp, machine) } : {}),
       ...(acc.audiodevs.length ? { audiodevs: acc.audiodevs } : {}),
+      ...(acc.secrets.length ? { secrets: acc.secrets } : {}),
       commandLine,
     },
   };

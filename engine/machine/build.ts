@@ -135,7 +135,10 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   }
   // /objects in QEMU's order: the -object backends, then the default RAM backend made by the board.
   let objects = emptyGHash();
-  for (const id of [...config.backends.map((b) => b.id), ...(numaMemdevs.length === 0 ? ['pc.ram'] : [])]) objects = ghashInsert(objects, id);
+  const secrets = config.secrets ?? [];
+  const objectIds = config.backends.flatMap((b, i) => [...secrets.filter((x) => x.before === i).map((x) => x.id), b.id]);
+  objectIds.push(...secrets.filter((x) => x.before >= config.backends.length).map((x) => x.id));
+  for (const id of [...objectIds, ...(numaMemdevs.length === 0 ? ['pc.ram'] : [])]) objects = ghashInsert(objects, id);
   state = { ...state, objects };
   let fx = mem.fx;
   // -device options are created in command-line order; DIMMs join /machine/peripheral when realized.

@@ -75,7 +75,11 @@ export function qomGetBackend(state: MachineState, b: MemoryBackend, prop: strin
   return prop in values ? { ok: true, value: values[prop] } : { ok: false, error: E.propertyNotFound(b.type, prop) };
 }
 
-/** qom-list of /objects. */
+/** qom-list of /objects (the backends and libvirt's secrets). */
 export function qomListObjects(state: MachineState): unknown[] {
-  return [{ name: 'type', type: 'string' }, ...objectsInListOrder(state).map((b) => ({ name: b.id, type: `child<${b.type}>` }))];
+  const typeOf = (id: string) => state.backends.find((b) => b.id === id)?.type ?? (state.config.secrets?.some((x) => x.id === id) ? 'secret' : undefined);
+  return [{ name: 'type', type: 'string' }, ...ghashKeys(state.objects).reverse().flatMap((id) => {
+    const type = typeOf(id);
+    return type ? [{ name: id, type: `child<${type}>` }] : [];
+  })];
 }
