@@ -705,8 +705,8 @@ function numaOptions(ramMiB: number, numa: NumaSpec): string {
       memOf[i] = mib;
       return;
     }
-    // prealloc touches every page: only for small nodes.
-    const opts = mib > 512 ? n.opts.replace(/,prealloc=on/, '') : n.opts;
+    // prealloc touches every page: only for small nodes (a loaded host otherwise misses QEMU's 10 s greeting).
+    const opts = mib > 256 ? n.opts.replace(/,prealloc=on/, '') : n.opts;
     parts.push(`-object memory-backend-${n.backend},id=ram${i},size=${size(mib)}${opts}`);
   });
   numa.nodes.forEach((n, i) => {

@@ -34,6 +34,8 @@ export interface BackendProps {
   readonly reserve: boolean;
   /** HostMemPolicy; qom-set may change it at run time. */
   readonly policy: BackendPolicy;
+  /** memory-backend-memfd's `seal` (absent: the default, on). */
+  readonly seal?: boolean;
   /** host-nodes (only node 0 is modelled: other nodes depend on the host's NUMA topology); absent: none. */
   readonly hostNodes?: readonly number[];
 }

@@ -262,7 +262,7 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
           if (size === undefined) return unsupported(`-object ${arg}: invalid size '${v}'`);
         } else if (k === 'mem-path' && type === 'memory-backend-file') {
           memPath = v;
-        } else if (k === 'reserve' || k === 'prealloc' || k === 'share' || k === 'merge' || k === 'dump' || (k === 'discard-data' && type === 'memory-backend-file')) {
+        } else if (k === 'reserve' || k === 'prealloc' || k === 'share' || k === 'merge' || k === 'dump' || (k === 'discard-data' && type === 'memory-backend-file') || (k === 'seal' && type === 'memory-backend-memfd')) {
           const b = onOff(v);
           if (b === undefined) return unsupported(`-object ${arg}: '${k}' expects on or off`);
           bools[k] = b;

@@ -40,6 +40,7 @@ export function findBackend(state: MachineState, id: string): MemoryBackend | un
 export function backendProps(type: BackendType, given: Readonly<Record<string, boolean>> = {}, binding?: HostBinding): BackendProps {
   return {
     ...(binding?.hostNodes?.length ? { hostNodes: binding.hostNodes } : {}),
+    ...(type === 'memory-backend-memfd' && given.seal === false ? { seal: false } : {}),
     merge: given.merge ?? true,
     dump: given.dump ?? true,
     prealloc: given.prealloc ?? false,

@@ -70,7 +70,7 @@ export function qomGetBackend(state: MachineState, b: MemoryBackend, prop: strin
     'x-use-canonical-path-for-ramblock-id': memfd && state.config.flags.canonicalPathRamblockId,
     policy: b.props.policy, 'prealloc-context': '', prealloc: b.props.prealloc, reserve: b.props.reserve, 'host-nodes': [...(b.props.hostNodes ?? [])],
     merge: b.props.merge, [child]: `/objects/${b.id}/${child}`,
-    ...(memfd ? { hugetlb: false, seal: true, hugetlbsize: 0 } : {}),
+    ...(memfd ? { hugetlb: false, seal: b.props.seal !== false, hugetlbsize: 0 } : {}),
   };
   return prop in values ? { ok: true, value: values[prop] } : { ok: false, error: E.propertyNotFound(b.type, prop) };
 }
