@@ -51,13 +51,15 @@ const CONFIG_FILES = ['cucumber.js', 'cucumber.cjs', 'cucumber.mjs', 'cucumber.j
 
 /**
  * Every feature file a run with these arguments could read (a superset), or undefined when that is not simple to
- * tell (another configuration file, `paths` or `language` configured, a glob or a rerun file among the
- * arguments). Cucumber's default `features/**` and each argument that names an existing file or directory
+ * tell (another configuration file, `paths` or `language` configured, a glob or an existing rerun file among
+ * the arguments). Cucumber's default `features/**` and each argument that names an existing file or directory
  * (with any `:LINE` suffix stripped); an argument that names nothing on disk is an option's value or a path
  * that matches no file.
  */
 function candidateFeatures(args: readonly string[], cwd: string): string[] | undefined {
-  if (args.some((a) => a === '-c' || a === '--config' || a.startsWith('--config=') || a.startsWith('--language') || a.startsWith('@') || /[*?[\]{}]/.test(a))) return undefined;
+  if (args.some((a) => a === '-c' || a === '--config' || a.startsWith('--config=') || a.startsWith('--language') || /[*?[\]{}]/.test(a))) return undefined;
+  // A rerun file (`@rerun.txt`: Cucumber reads the paths in it); a tag expression (`--tags @x`) names no file.
+  if (args.some((a) => path.basename(a).startsWith('@') && existsSync(path.resolve(cwd, a)))) return undefined;
   for (const c of CONFIG_FILES) {
     const file = path.join(cwd, c);
     if (!existsSync(file)) continue;

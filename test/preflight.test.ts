@@ -49,3 +49,16 @@ test('a bad feature is found however the run is given', async () => {
   symlinkSync(path.join(linked, 'elsewhere'), path.join(linked, 'features', 'more'));
   assert.deepEqual(await badOf(linked), ['bad.feature'], 'behind a symbolic link');
 });
+
+test('a rerun file\'s features are checked; a tag expression is not taken for a rerun file', async () => {
+  assert.deepEqual(await badOf(project({ 'features/a.feature': GOOD, 'other/bad.feature': BAD, '@rerun.txt': 'other/bad.feature\n' }), ['@rerun.txt']), ['bad.feature']);
+  assert.deepEqual(await badOf(project({ 'features/a.feature': GOOD, 'features/bad.feature': BAD }), ['--tags', '@x']), ['bad.feature']);
+  const dir = project({ 'features/a.feature': GOOD });
+  try {
+    const p = await preflight(['--tags', '@x'], dir);
+    assert.deepEqual(p.bad, []);
+    assert.deepEqual(p.args, ['--tags', '@x']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
