@@ -200,3 +200,27 @@ Feature: Upgrading from Debian 12 (QEMU 7.2, libvirt 9.0) to Debian 13 (QEMU 10.
         | qemu | outcome                                                                  |
         | 7.2  | the machine starts                                                       |
         | 10.0 | QEMU refuses to start with "unsupported machine type: \"pc-i440fx-2.3\"" |
+
+  Rule: what libvirt writes for <timer name='hpet' present='no'/> and an ISA watchdog on q35 (rw-q35-spice-redirdev)
+
+    Scenario Outline: QEMU <qemu> with libvirt's spelling of "no HPET"
+      Given QEMU <qemu>
+      When a machine is started with "<options>"
+      Then <outcome>
+
+      Examples:
+        | qemu | options                         | outcome                                                  |
+        | 7.2  | -M pc -m 1G -no-hpet            | the machine starts                                       |
+        | 10.0 | -M pc -m 1G -no-hpet            | QEMU refuses to start with "-no-hpet: invalid option"    |
+        | 10.0 | -M pc,hpet=off -m 1G            | the machine starts                                       |
+
+    Scenario: 9.0 starts virt-manager's spice q35 domain with an ib700 watchdog, and it takes a DIMM
+      Given libvirt 9.0 on QEMU 7.2
+      And a domain defined by the file "real-world/q35-spice-redirdev.xml"
+      When I attach the device file "devices/dimm-512m.xml"
+      Then virsh prints "Device attached successfully"
+
+    Scenario: 11.3 refuses the ib700 watchdog on q35, before it looks at the graphics
+      Given libvirt 11.3 on QEMU 10.0
+      When a domain is defined by the file "real-world/q35-spice-redirdev.xml"
+      Then it fails with "unsupported configuration: ib700 model of watchdog cannot be used with this machine type"

@@ -38,6 +38,8 @@ export interface QemuDevice {
   readonly blockdev?: string;
   /** A character device it needs (a null chardev stands in for libvirt's spicevmc one). */
   readonly chardev?: string;
+  /** An object it needs, as `-object` text before it (an <rng>'s backend). */
+  readonly object?: string;
 }
 
 export interface DeviceSet {
@@ -185,7 +187,7 @@ export function domainDevices(devices: readonly XmlElement[], machine: MachineKi
   const serials: { targetType: string }[] = [];
   const channels: { virtio: boolean; name?: string }[] = [];
   const consoles: { targetType: string }[] = [];
-  const rngs: { addr?: PciAddress }[] = [];
+  const rngs: { addr?: PciAddress; backend: 'rng-random' | 'rng-builtin' }[] = [];
   let watchdog: { model: string; addr?: PciAddress } | undefined;
   let balloon: { model: string; addr?: PciAddress } | undefined;
   const carried: XmlElement[] = [];
@@ -303,7 +305,12 @@ export function domainDevices(devices: readonly XmlElement[], machine: MachineKi
       case 'rng': {
         if (d.attrs.model !== 'virtio') throw new ScenarioError(`<rng model='${d.attrs.model ?? ''}'> is not modelled (virtio)`);
         const addr = pciOnly(d);
-        rngs.push({ ...(addr ? { addr } : {}) });
+        // the backend object libvirt creates (objrngN): /dev/urandom or QEMU's built-in generator
+        const be = child(d, 'backend');
+        const file = be?.text.trim() || '/dev/urandom';
+        if (be?.attrs.model !== 'random' && be?.attrs.model !== 'builtin') throw new ScenarioError(`<rng><backend model='${be?.attrs.model ?? ''}'> is not modelled (random, builtin)`);
+        if (be.attrs.model === 'random' && file !== '/dev/urandom') throw new ScenarioError(`<rng><backend model='random'>${file}</backend> is not modelled (/dev/urandom)`);
+        rngs.push({ ...(addr ? { addr } : {}), backend: be.attrs.model === 'random' ? 'rng-random' : 'rng-builtin' });
         break;
       }
       case 'watchdog': {
@@ -461,7 +468,7 @@ export function domainDevices(devices: readonly XmlElement[], machine: MachineKi
     add({ alias: `virtio-disk${d.idx}`, driver: 'virtio-blk-pci', phase: PHASE.disk, emitGroup: EMIT.disk, ...(d.addr ? { addr: d.addr } : {}), bus: `disk:${d.dev}` });
   }
   if (balloon.model === 'virtio') add({ alias: 'balloon0', driver: 'virtio-balloon-pci', phase: PHASE.balloon, emitGroup: EMIT.balloon, ...(balloon.addr ? { addr: balloon.addr } : {}) });
-  rngs.forEach((r, i) => add({ alias: `rng${i}`, driver: 'virtio-rng-pci', phase: PHASE.rng, emitGroup: EMIT.rng, ...(r.addr ? { addr: r.addr } : {}) }));
+  rngs.forEach((r, i) => add({ alias: `rng${i}`, driver: 'virtio-rng-pci', phase: PHASE.rng, emitGroup: EMIT.rng, props: [['rng', `objrng${i}`]], ...(r.addr ? { addr: r.addr } : {}) }));
   if (watchdog && watchdog.model === 'i6300esb') add({ alias: 'watchdog0', driver: 'i6300esb', phase: PHASE.watchdog, emitGroup: EMIT.watchdog, ...(watchdog.addr ? { addr: watchdog.addr } : {}) });
   const primaryAt = videos.findIndex((v) => v.primary) >= 0 ? videos.findIndex((v) => v.primary) : 0;
   videos.forEach((v, i) => {
@@ -554,7 +561,12 @@ export function domainDevices(devices: readonly XmlElement[], machine: MachineKi
     if (!usbPresent) throw new ScenarioError('a <redirdev> without a USB controller is not modelled');
     others.push({ driver: 'usb-redir', id: `redir${i}`, bus: 'usb.0', chardev: `charredir${i}` });
   }
-  for (const g of [EMIT.balloon, EMIT.rng]) for (const s of byGroup(g)) others.push(...toQemu(s));
+  for (const s of byGroup(EMIT.balloon)) others.push(...toQemu(s));
+  for (const s of byGroup(EMIT.rng)) {
+    const i = Number(s.alias.slice(3));
+    const backend = rngs[i]?.backend ?? 'rng-random';
+    others.push(...toQemu(s).map((q) => ({ ...q, object: `${backend},id=objrng${i}${backend === 'rng-random' ? ',filename=/dev/urandom' : ''}` })));
+  }
   if (panic) others.push({ driver: 'pvpanic' });
 
   return {
@@ -719,6 +731,7 @@ export function deviceOptionText(d: QemuDevice): string {
   }
   if (d.chardev) parts.splice(1, 0, `chardev=${d.chardev}`);
   const dev = `-device ${parts.join(',')}`;
+  if (d.object) return `-object ${d.object} ${dev}`;
   if (d.chardev) return `-chardev null,id=${d.chardev} ${dev}`;
   return d.blockdev ? `-blockdev driver=null-co,node-name=${d.blockdev} ${dev}` : dev;
 }

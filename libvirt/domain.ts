@@ -341,6 +341,9 @@ export function defineDomain(xml: string, options: DefineOptions = {}): Defined 
     const model = child(v, 'model')?.attrs.type;
     if (model && lacks.videoModels.includes(model)) return { ok: false, error: LE.videoModelUnsupported(model) };
   }
+  for (const w of childrenNamed(devices ?? { name: 'devices', attrs: {}, children: [], text: '' }, 'watchdog')) {
+    if (machineChoice.type === 'q35' && libvirt.watchdogRefused.q35.includes(w.attrs.model ?? '')) return { ok: false, error: LE.watchdogMachine(w.attrs.model!) };
+  }
   for (const g of childrenNamed(devices ?? { name: 'devices', attrs: {}, children: [], text: '' }, 'graphics')) {
     if (g.attrs.type && lacks.graphics.includes(g.attrs.type)) return { ok: false, error: LE.graphicsUnsupported(g.attrs.type) };
   }

@@ -77,6 +77,7 @@ export const LE = {
   numaCellOrder: () =>
     err('numa-cell-order', 'XML_ERROR', 'DOMAIN', "Exactly one 'cell' element per guest NUMA cell allowed, non-contiguous ranges or ranges not starting from 0 are not allowed"),
   numaCellDuplicate: (id: number) => err('numa-cell-dup', 'XML_ERROR', 'DOMAIN', `Duplicate NUMA cell info for cell id '${id}'`),
+  watchdogMachine: (model: string) => err('watchdog-machine', 'CONFIG_UNSUPPORTED', 'DOMAIN', `${model} model of watchdog cannot be used with this machine type`),
   numaCpusOverlap: (cell: number, other: number) => err('numa-cpus-overlap', 'CONFIG_UNSUPPORTED', 'DOMAIN', `NUMA cells ${cell} and ${other} have overlapping vCPU ids`),
   numaCpusExceedVcpus: () => err('numa-cpus', 'INTERNAL_ERROR', 'DOMAIN', 'Number of CPUs in <numa> exceeds the <vcpu> count'),
   numaCpuIdsExceedVcpus: () => err('numa-cpu-ids', 'INTERNAL_ERROR', 'DOMAIN', 'CPU IDs in <numa> exceed the <vcpu> count'),

@@ -120,8 +120,8 @@ interface Acc {
   smp?: { cpus: number; sockets?: number; cores?: number; threads?: number };
   /** `-audiodev none,id=ID` ids, in order (QEMU accepts a repeated one). */
   audiodevs: string[];
-  /** `-object secret` ids, each with the number of backends before it on the command line. */
-  secrets: { id: string; before: number }[];
+  /** `-object secret|rng-random|rng-builtin` ids and types, each with the number of backends before it. */
+  otherObjects: { id: string; type: string; before: number }[];
   /** Ids of the `object` and `device` QemuOpts lists: a repeated id is refused while the option is parsed. */
   optIds: { object: Set<string>; device: Set<string> };
 }
@@ -142,7 +142,7 @@ function onOff(v: string): boolean | undefined {
 /** Parse a command line for one QEMU release (default 7.2): machine types, defaults and words are the release's. */
 export function parseMachine(commandLine: string, version: QemuVersion = DEFAULT_QEMU_VERSION): ParseResult {
   const tokens = tokenize(commandLine);
-  const acc: Acc = { qemu: qemuVersionData(version), acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, globals: {}, accel: 'tcg', audiodevs: [], secrets: [], optIds: { object: new Set(), device: new Set() } };
+  const acc: Acc = { qemu: qemuVersionData(version), acpi: true, backends: [], numa: [], dimms: [], passive: [], memhp: {}, globals: {}, accel: 'tcg', audiodevs: [], otherObjects: [], optIds: { object: new Set(), device: new Set() } };
   let firstRefusal: ParseResult | undefined;
   let invalidOption: string | undefined;
   for (let i = 0; i < tokens.length; i++) {
@@ -235,14 +235,15 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       const type = kv[0][1];
       const idErr = optsId(acc, 'object', '-object', arg, kv);
       if (idErr) return idErr;
-      if (type === 'secret') {
-        // libvirt's master key (masterKey0): a child of /objects, nothing else a hotplug scenario sees. Inline data
-        // only (file= would read a host file).
-        const bad = kv.slice(1).find(([k, v]) => !(k === 'id' || (k === 'format' && v === 'raw') || k === 'data'));
-        if (bad) return unsupported(`unsupported property '${bad[0]}' in '-object ${arg}' (a secret with id, format=raw, data)`);
+      if (type === 'secret' || type === 'rng-random' || type === 'rng-builtin') {
+        // libvirt's master key (masterKey0, inline data only: file= would read a host file) and an <rng>'s backend
+        // (objrng0, from /dev/urandom or built in): children of /objects, nothing else a hotplug scenario sees.
+        const allowed = (k: string, v: string) => k === 'id' || (type === 'secret' ? (k === 'format' && v === 'raw') || k === 'data' : type === 'rng-random' && k === 'filename' && v === '/dev/urandom');
+        const bad = kv.slice(1).find(([k, v]) => !allowed(k, v));
+        if (bad) return unsupported(`unsupported property '${bad[0]}' in '-object ${arg}'`);
         const id = kv.find(([k]) => k === 'id')?.[1];
-        if (id === undefined || !kv.some(([k]) => k === 'data')) return unsupported(`-object ${arg}: a secret without id or data is not modelled`);
-        acc.secrets.push({ id, before: acc.backends.length });
+        if (id === undefined || (type === 'secret' && !kv.some(([k]) => k === 'data'))) return unsupported(`-object ${arg}: without id (or a secret's data) is not modelled`);
+        acc.otherObjects.push({ id, type, before: acc.backends.length });
         return undefined;
       }
       if (type !== 'memory-backend-ram' && type !== 'memory-backend-memfd' && type !== 'memory-backend-file') {
@@ -317,7 +318,7 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       if (Object.prototype.hasOwnProperty.call(PASSIVE_DEVICES, kv[0][1])) {
         const allowed = new Set(['id', 'bus', 'addr', 'port', 'chassis', 'multifunction', 'masterbus', 'firstport', 'unit', 'drive', 'chassis_nr', 'chardev', 'lun', 'scsi-id', 'channel', 'nr', 'name', 'cad', 'index']);
         const audio = PASSIVE_DEVICES[kv[0][1]].audio === true;
-        const bad = kv.slice(1).find(([k]) => !allowed.has(k) && !(audio && k === 'audiodev'));
+        const bad = kv.slice(1).find(([k]) => !allowed.has(k) && !(audio && k === 'audiodev') && !(k === 'rng' && kv[0][1] === 'virtio-rng-pci'));
         if (bad) return unsupported(`unsupported property '${bad[0]}' in '-device ${arg}'`);
         const audiodev = audio ? kv.find(([k]) => k === 'audiodev')?.[1] : undefined;
         acc.passive.push({ driver: kv[0][1] as PassiveDriver, id: kv.find(([k]) => k === 'id')?.[1], bus: kv.find(([k]) => k === 'bus')?.[1], ...(audiodev !== undefined ? { audiodev } : {}), text: arg, position: acc.dimms.length + acc.passive.length });
@@ -465,7 +466,7 @@ function finish(acc: Acc, commandLine: string): ParseResult {
       ...(acc.dumpGuestCore === false ? { dumpGuestCore: false } : {}),
       ...(acc.smp && acc.smp.cpus > 1 ? { smp: smpTopology(acc.smp, machine) } : {}),
       ...(acc.audiodevs.length ? { audiodevs: acc.audiodevs } : {}),
-      ...(acc.secrets.length ? { secrets: acc.secrets } : {}),
+      ...(acc.otherObjects.length ? { otherObjects: acc.otherObjects } : {}),
       commandLine,
     },
   };

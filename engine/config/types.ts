@@ -186,10 +186,11 @@ export interface MachineConfig {
   /** `-M ...,dump-guest-core=off` (libvirt writes it): qom-get /machine dump-guest-core. */
   readonly dumpGuestCore?: boolean;
   /**
-   * `-object secret,id=ID,format=raw,data=...` (libvirt's masterKey0): children of /objects in command-line order
-   * among the backends (`before`: how many backends precede it); nothing else of them is modelled.
+   * `-object secret,id=ID,format=raw,data=...` (libvirt's masterKey0) and `-object rng-random|rng-builtin` (an
+   * <rng>'s objrng0): children of /objects in command-line order among the backends (`before`: how many backends
+   * precede it); nothing else of them is modelled.
    */
-  readonly secrets?: readonly { readonly id: string; readonly before: number }[];
+  readonly otherObjects?: readonly { readonly id: string; readonly type: string; readonly before: number }[];
   /** `-audiodev none,id=ID` backends, by id (no QOM object; a sound device's `audiodev=` must name one). */
   readonly audiodevs?: readonly string[];
   /** The command line as given. */

@@ -73,7 +73,7 @@ export function addBackend(
 ): Result<MachineState> {
   if (props.prealloc && !props.reserve) return { ok: false, error: E.preallocReserve() };
   if (size === 0n) return { ok: false, error: E.backendSizeZero(type) };
-  if (findBackend(state, id) || state.config.secrets?.some((x) => x.id === id)) return { ok: false, error: E.duplicateObject(id) };
+  if (findBackend(state, id) || state.config.otherObjects?.some((x) => x.id === id)) return { ok: false, error: E.duplicateObject(id) };
   let cprFds = state.cprFds;
   if (type === 'memory-backend-memfd' && qemuOf(state.config).memfdCprFds) {
     // memfd_backend_memory_alloc: reuse the fd registered under this name, or create one of `size` bytes and
@@ -115,7 +115,7 @@ function withCprFds(state: MachineState, fds: Readonly<Record<string, bigint>> |
 
 export function deleteBackend(state: MachineState, id: string): Result<MachineState> {
   const b = findBackend(state, id);
-  if (!b && state.config.secrets?.some((x) => x.id === id)) throw new ModelLimit(`object-del of the secret '${id}'`);
+  if (!b && state.config.otherObjects?.some((x) => x.id === id)) throw new ModelLimit(`object-del of the secret '${id}'`);
   if (!b) return { ok: false, error: E.objectNotFound(id) };
   if (b.mapped) return { ok: false, error: E.objectInUse(id) };
   return {

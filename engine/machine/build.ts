@@ -135,9 +135,9 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   }
   // /objects in QEMU's order: the -object backends, then the default RAM backend made by the board.
   let objects = emptyGHash();
-  const secrets = config.secrets ?? [];
-  const objectIds = config.backends.flatMap((b, i) => [...secrets.filter((x) => x.before === i).map((x) => x.id), b.id]);
-  objectIds.push(...secrets.filter((x) => x.before >= config.backends.length).map((x) => x.id));
+  const others = config.otherObjects ?? [];
+  const objectIds = config.backends.flatMap((b, i) => [...others.filter((x) => x.before === i).map((x) => x.id), b.id]);
+  objectIds.push(...others.filter((x) => x.before >= config.backends.length).map((x) => x.id));
   for (const id of [...objectIds, ...(numaMemdevs.length === 0 ? ['pc.ram'] : [])]) objects = ghashInsert(objects, id);
   state = { ...state, objects };
   let fx = mem.fx;

@@ -284,7 +284,7 @@ export function infoQomTree(state: MachineState, path: string | undefined): stri
       tree = { name: dimmName(node.dimm), type: 'pc-dimm', children: [] };
       break;
     case 'container':
-      if (node.path === '/objects' && state.config.secrets?.length) throw new ModelLimit(`'info qom-tree /objects' with a secret object`);
+      if (node.path === '/objects' && state.config.otherObjects?.length) throw new ModelLimit(`'info qom-tree /objects' with a secret object`);
       if (node.path === '/objects') tree = container('objects', state.backends.map(backendTree));
       else if (node.path === '/machine/peripheral') tree = container('peripheral', peripheralKids(false));
       else if (node.path === '/machine/peripheral-anon') tree = container('peripheral-anon', peripheralKids(true));

@@ -75,9 +75,9 @@ export function qomGetBackend(state: MachineState, b: MemoryBackend, prop: strin
   return prop in values ? { ok: true, value: values[prop] } : { ok: false, error: E.propertyNotFound(b.type, prop) };
 }
 
-/** qom-list of /objects (the backends and libvirt's secrets). */
+/** qom-list of /objects (the backends and libvirt's secret and rng objects). */
 export function qomListObjects(state: MachineState): unknown[] {
-  const typeOf = (id: string) => state.backends.find((b) => b.id === id)?.type ?? (state.config.secrets?.some((x) => x.id === id) ? 'secret' : undefined);
+  const typeOf = (id: string) => state.backends.find((b) => b.id === id)?.type ?? state.config.otherObjects?.find((x) => x.id === id)?.type;
   return [{ name: 'type', type: 'string' }, ...ghashKeys(state.objects).reverse().flatMap((id) => {
     const type = typeOf(id);
     return type ? [{ name: id, type: `child<${type}>` }] : [];

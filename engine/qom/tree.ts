@@ -36,7 +36,8 @@ function child(state: MachineState, node: QomNode, part: string, where: string):
     case 'container': {
       if (node.path === '/objects') {
         const b = state.backends.find((x) => x.id === part);
-        if (!b && state.config.secrets?.some((x) => x.id === part)) return { kind: 'opaque', path: `/objects/${part}`, type: 'secret' };
+        const other = b ? undefined : state.config.otherObjects?.find((x) => x.id === part);
+        if (other) return { kind: 'opaque', path: `/objects/${part}`, type: other.type };
         return b ? { kind: 'backend', backend: b } : undefined;
       }
       if (node.path === '/chardevs') return undefined;

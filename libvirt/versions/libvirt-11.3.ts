@@ -16,6 +16,8 @@ export const LIBVIRT_11_3: LibvirtVersion = {
   // spice module (qemu-system-modules-spice is not part of the recorder's tree), so no qxl and no spice
   qemuLacks: { videoModels: ['qxl'], graphics: ['spice'] },
   // the recorder's QEMU log: -machine pc-i440fx-7.2,usb=off,dump-guest-core=off,hpet=off,acpi=on (machine-props-*)
+  // rw-q35-spice-redirdev / real-q35-ib700-watchdog: ib700 on q35 refused before the graphics check
+  watchdogRefused: { q35: ['ib700'] },
   machineOption: { hpet: 'machine-property', acpiOn: true },
   // base-inside-dimm, busy-slot-base, overlap-*, define-overlap-cold; order-slot-before-node; slot-count
   memory: { conflicts: 'address-ranges', targetNodeCheck: 'after-address', slotCount: 'slots-needed-last' },

@@ -10,6 +10,7 @@ export const LIBVIRT_9_0: LibvirtVersion = {
   define: { numaAutoAdd: false, maxMemoryNeedsSlots: true },
   qemuLacks: { videoModels: [], graphics: [] },
   // the recorder's QEMU log: -machine pc-i440fx-7.2,usb=off,dump-guest-core=off -no-hpet
+  watchdogRefused: { q35: [] },
   machineOption: { hpet: 'no-hpet', acpiOn: false },
   memory: { conflicts: 'slot-then-base', targetNodeCheck: 'before-address', slotCount: 'device-count-first' },
 };

@@ -41,6 +41,11 @@ export interface LibvirtVersion {
     readonly graphics: readonly string[];
   };
   /**
+   * Watchdog models a machine type cannot have (qemuValidateDomainDeviceDefWatchdog, after the videos): 11.3 refuses
+   * the ISA ib700 on q35 (`ib700 model of watchdog cannot be used with this machine type`); 9.0 starts it.
+   */
+  readonly watchdogRefused: { readonly q35: readonly string[] };
+  /**
    * The `-machine` option (qemuBuildMachineCommandLine), besides `usb=off,dump-guest-core=off` which both write:
    * `<timer name='hpet' present='no'/>` as QEMU 7.2's `-no-hpet` (9.0) or as the machine property `hpet=off`
    * (11.3; QEMU 10.0 has no -no-hpet), and whether `<acpi/>` is written as `acpi=on` (11.3; qom-get
