@@ -59,6 +59,30 @@ function findType(n: BoardNode, type: string): { node: BoardNode; parent?: Board
   return undefined;
 }
 
+/**
+ * Without the HPET (`hpet=off`, 7.2's `-no-hpet`) QEMU never creates it: its device[N] (with its region and
+ * interrupt lines) is gone from /machine/unattached, and every device created after it is numbered one lower.
+ */
+function withoutHpet(unattached: BoardNode | undefined): void {
+  const hpet = unattached?.children.find((n) => n.type === 'hpet');
+  if (!unattached || !hpet) return;
+  const at = deviceNumber(hpet.name);
+  if (at === undefined) return;
+  const renumbered = unattached.children
+    .filter((n) => n !== hpet)
+    .map((n) => {
+      const k = deviceNumber(n.name);
+      return k !== undefined && k > at ? { ...n, name: `device[${k - 1}]` } : n;
+    })
+    .sort(byName);
+  unattached.children.splice(0, unattached.children.length, ...renumbered);
+}
+
+const deviceNumber = (name: string) => {
+  const m = /^device\[(\d+)\]$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+};
+
 export function printQomTree(n: BoardNode, depth = 0): string {
   return `${'  '.repeat(depth)}/${n.name} (${n.type})\r\n` + n.children.map((c) => printQomTree(c, depth + 1)).join('');
 }
@@ -67,7 +91,6 @@ export function printQomTree(n: BoardNode, depth = 0): string {
 export function machineQomTree(state: MachineState, dimmKids: (anon: boolean) => readonly { name: string; type: string }[]): BoardNode {
   const c = state.config;
   if (c.accel === 'kvm') throw new ModelLimit("'info qom-tree' with -accel kvm (the in-kernel irqchip devices)");
-  if (c.hpet === false) throw new ModelLimit("'info qom-tree' without the HPET (the board's devices are numbered differently)");
   const root = parseQomTree(c.qemu.monitor.board().qomTreeLines(c.type, c.machineName));
   const unattached = child(root, 'unattached');
   const acpiType = c.type === 'pc' ? 'PIIX4_PM' : 'ICH9-LPC';
@@ -78,6 +101,13 @@ export function machineQomTree(state: MachineState, dimmKids: (anon: boolean) =>
       const pm = findType(root, 'PIIX4_PM');
       if (pm) removeWhere(pm.parent, (n) => n === pm.node);
       removeWhere(unattached, (n) => n.type === 'smbus-eeprom' || n.name === 'non-qdev-gpio[27]');
+    }
+  }
+  if (c.hpet === false) {
+    withoutHpet(unattached);
+    if (c.type === 'pc') {
+      const keep = c.acpi ? c.qemu.pcNoHpetNonQdevGpios.acpi : c.qemu.pcNoHpetNonQdevGpios.noAcpi;
+      removeWhere(unattached, (n) => { const m = /^non-qdev-gpio\[(\d+)\]$/.exec(n.name); return !!m && Number(m[1]) >= keep; });
     }
   }
   if (state.layout.deviceMemory) add(root, 'device-memory[0]', 'memory-region');

@@ -95,6 +95,12 @@ export interface QemuVersionData {
    * order on the default machine: one CPU): without it (`hpet=off`) the devices created after it move down one.
    */
   readonly hpetUnattachedIndex: Readonly<Record<MachineType, number>>;
+  /**
+   * How many `non-qdev-gpio[N]` interrupt lines /machine/unattached holds on pc (i440FX) without the HPET, with
+   * and without ACPI (recorded: `info qom-tree` with `-M pc,hpet=off` and `hpet=off,acpi=off`); with the HPET,
+   * and on q35 either way, the recorded board tree's own lines stand.
+   */
+  readonly pcNoHpetNonQdevGpios: { readonly acpi: number; readonly noAcpi: number };
   /** What the monitor shows differently (engine/versions/monitor.ts). */
   readonly monitor: MonitorData;
 }
