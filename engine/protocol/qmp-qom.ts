@@ -50,6 +50,8 @@ function isBoardListPath(path: string): boolean {
 function qomListBoard(state: MachineState, path: string): QomAnswer {
   // Further CPUs are devices of their own in /machine/unattached, and the recorded board has one.
   if (cpuCount(state.config) > 1) throw new ModelLimit(`qom-list of '${path}' with -smp (the board was recorded with one CPU)`);
+  // Without the HPET the later board devices are renumbered: the recorded replies are the HPET board's.
+  if (state.config.hpet === false) throw new ModelLimit(`qom-list of '${path}' without the HPET (the board was recorded with it)`);
   let n: BoardNode | undefined = machineQomTree(state, () => []);
   for (const part of path.slice('/machine/'.length).split('/')) n = child(n, part);
   // The tree below /machine outside peripheral(-anon) is the board's, whole: what it lacks, QEMU lacks.
