@@ -2,7 +2,8 @@
 // release and writes it as data for the model (engine/versions/data/qom-list-RELEASE.ts): QEMU lists an object's
 // properties in the order of its property hash table, which the model cannot derive, so the replies are kept as
 // recorded for `-M TYPE -m 1G`. One text per board (the release's default type: `@PATH` lines, each followed by its
-// `NAME<TAB>TYPE` lines in QEMU's order) plus, per older machine type, the line edits against it.
+// `NAME<TAB>TYPE` lines in QEMU's order) plus, per older machine type, the line edits against it, and per machine type
+// the edits memory hotplug (`-m 1G,slots=2,maxmem=4G`) makes to its lines.
 //
 //   node scripts/build.js && node dist/scripts/record-qom-list.js [7.2|10.0]...     (default: both)
 
@@ -29,10 +30,10 @@ export function qomTreePaths(lines: readonly string[]): string[] {
   return out;
 }
 
-async function lists(version: QemuVersion, machine: string): Promise<string[]> {
+async function lists(version: QemuVersion, machine: string, mem = '1G'): Promise<string[]> {
   const run = async (steps: unknown[]) => {
     const t = await runReplay(new QemuBackend({ qemuVersion: version, raw: true }), {
-      file: `${machine}.yaml`, machine: `-M ${machine} -m 1G`, steps,
+      file: `${machine}.yaml`, machine: `-M ${machine} -m ${mem}`, steps,
     } as never);
     if (!t.startup.ok) throw new Error(`${machine}: ${t.startup.error}`);
     return t.steps.map((st) => st.reply);
@@ -49,16 +50,25 @@ async function lists(version: QemuVersion, machine: string): Promise<string[]> {
   return out;
 }
 
+/** Memory hotplug on: what `slots` and `maxmem` add to the board's objects. */
+const MEMHP = '1G,slots=2,maxmem=4G';
+
 async function record(version: QemuVersion): Promise<void> {
   const data = qemuVersionData(version);
   const boards: Record<string, string[]> = {};
   for (const type of ['pc', 'q35'] as const) boards[type] = await lists(version, data.aliases[type]);
   const edits: Record<string, Hunk[]> = {};
+  // With memory hotplug on (slots, maxmem) the ACPI device has its hotplug block: per machine type, the edits
+  // against its own lines without (machine types without memory hotplug refuse slots: none).
+  const memhp: Record<string, Hunk[]> = {};
   for (const t of data.machineTypes) {
-    const h = hunks(boards[t.type], await lists(version, t.name));
+    const own = await lists(version, t.name);
+    const h = hunks(boards[t.type], own);
     if (h.length) edits[t.name] = h;
+    const hp = await lists(version, t.name, MEMHP).catch(() => undefined);
+    if (hp) memhp[t.name] = hunks(own, hp);
   }
-  const json = JSON.stringify({ qomList: boards, qomListEdits: edits });
+  const json = JSON.stringify({ qomList: boards, qomListEdits: edits, qomListMemhpEdits: memhp });
   const file = repoPath('engine', 'versions', 'data', `qom-list-${version}.ts`);
   const name = `QOM_LIST_${version.replace('.', '_')}`;
   fs.writeFileSync(file, `// qom-list of every board object on QEMU ${data.release}, recorded by scripts/record-qom-list.ts (data, not code):\n` +

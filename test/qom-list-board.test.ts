@@ -22,13 +22,18 @@ test('qom-list of a board object: the recorded reply, type first, in QEMU order'
   const names = (r.value as { name: string }[]).map((p) => p.name);
   assert.deepEqual(names.slice(0, 6), ['type', 'parent_bus', 'realized', 'hotplugged', 'hotpluggable', 'version']);
   assert.equal(names.length, 6 + 24 + 1);
+  // memory hotplug gives the ACPI device its hotplug block: recorded too, per machine type
+  for (const [cmd, path] of [['-M pc -m 1G,slots=2,maxmem=4G', '/machine/unattached/device[18]'], ['-M pc-q35-2.8 -m 1G,slots=2,maxmem=4G', '/machine/unattached/device[2]']]) {
+    const hp = qomList(start(cmd), path);
+    assert.ok(hp.ok && (hp.value as { name: string }[]).some((p) => p.name === 'acpi-mem-hotplug[0]'), cmd);
+  }
   const missing = qomList(start('-M pc -m 1G'), '/machine/unattached/device[99]');
   assert.ok(!missing.ok);
 });
 
 test('qom-list of a board object the configuration changes is not modelled', () => {
-  // memory hotplug gives the ACPI device its acpi-mem-hotplug region; RAM above 4 GiB a region in unattached
-  refused(start('-M pc -m 1G,slots=2,maxmem=4G'), '/machine/unattached/device[18]', /children/);
+  // RAM above 4 GiB gives /machine/unattached a region of its own
+  refused(start('-M pc -m 5G'), '/machine/unattached', /children/);
   refused(start('-M q35 -m 5G'), '/machine/unattached', /children/);
   refused(start('-M pc -m 1G -smp 2'), '/machine/i440fx', /-smp/);
   refused(start('-M pc,hpet=off -m 1G'), '/machine/unattached/device[9]', /HPET/);

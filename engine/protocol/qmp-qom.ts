@@ -57,7 +57,7 @@ function qomListBoard(state: MachineState, path: string): QomAnswer {
   // The tree below /machine outside peripheral(-anon) is the board's, whole: what it lacks, QEMU lacks.
   if (!n) return { ok: false, error: E.deviceNotFound(path) };
   const c = state.config;
-  const props = c.qemu.monitor.board().qomList(c.type, c.machineName, path);
+  const props = c.qemu.monitor.board().qomList(c.type, c.machineName, path, Boolean(state.acpi.memhp));
   if (!props) throw new ModelLimit(`qom-list of '${path}'`);
   const recorded = props.filter((p) => p.type.startsWith('child<')).map((p) => p.name).sort().join('/');
   const now = n.children.map((k) => k.name).sort().join('/');

@@ -21,10 +21,11 @@ export interface Board {
    */
   readonly owner: (type: 'pc' | 'q35', machineName: string, key: string) => string | undefined;
   /**
-   * `qom-list` of a board object (a path of the machine type's `info qom-tree` with `-m 1G` and nothing else), in
-   * QEMU's order (recorded by scripts/record-qom-list.ts); undefined for a path not recorded.
+   * `qom-list` of a board object (a path of the machine type's `info qom-tree` with `-m 1G` and nothing else, or with
+   * memory hotplug on: `memhp`), in QEMU's order (recorded by scripts/record-qom-list.ts); undefined for a path not
+   * recorded.
    */
-  readonly qomList: (type: 'pc' | 'q35', machineName: string, path: string) => readonly QomProperty[] | undefined;
+  readonly qomList: (type: 'pc' | 'q35', machineName: string, path: string, memhp: boolean) => readonly QomProperty[] | undefined;
 }
 
 export interface QomProperty {
@@ -35,6 +36,8 @@ export interface QomProperty {
 interface QomListData {
   readonly qomList: Readonly<Record<'pc' | 'q35', readonly string[]>>;
   readonly qomListEdits: Readonly<Record<string, readonly Hunk[]>>;
+  /** Per machine type with memory hotplug, the edits `slots`/`maxmem` make to its own lines. */
+  readonly qomListMemhpEdits: Readonly<Record<string, readonly Hunk[]>>;
 }
 
 interface BoardData {
@@ -88,9 +91,15 @@ function load(text: string, qomListText: string): Board {
   return {
     qtreeLines: (type, machineName) => lines('qtree', type, machineName),
     qomTreeLines: (type, machineName) => lines('qomTree', type, machineName),
-    qomList: (type, machineName, path) => {
-      let m = listCache.get(machineName);
-      if (!m) listCache.set(machineName, (m = qomListsByPath(applyHunks(lists.qomList[type], lists.qomListEdits[machineName]))));
+    qomList: (type, machineName, path, memhp) => {
+      const key = `${machineName} ${memhp}`;
+      let m = listCache.get(key);
+      if (!m) {
+        const own = applyHunks(lists.qomList[type], lists.qomListEdits[machineName]);
+        const hp = lists.qomListMemhpEdits[machineName];
+        m = memhp && !hp ? new Map() : qomListsByPath(memhp ? applyHunks(own, hp) : own);
+        listCache.set(key, m);
+      }
       return m.get(path);
     },
     owner: (type, machineName, key) => {
