@@ -1,8 +1,8 @@
 // The /machine QOM tree as `info qom-tree` prints it: the board's objects of the machine type (recorded per release,
 // engine/versions/board.ts, for `-m 1G` and nothing else) with what the configuration and the run add or take away:
-// the CPUs of -smp, no HPET (hpet=off), the device-memory region (maxmem above -m), RAM above 4 GiB (ram-above-4g), main RAM as a NUMA-memdev container
-// (pc.ram), the ACPI device's memory hotplug block, the DIMMs under peripheral / peripheral-anon, and acpi=off.
-
+// the CPUs of -smp, no HPET (hpet=off), the device-memory region (maxmem above -m), RAM above 4 GiB (ram-above-4g),
+// main RAM as a NUMA-memdev container (pc.ram), the ACPI device's memory hotplug block, the DIMMs under peripheral /
+// peripheral-anon, and acpi=off.
 import type { MachineState } from '../state';
 import { ModelLimit } from '../errors';
 import { numaMemdevMode } from './machine';
