@@ -3,6 +3,7 @@
 // the CPUs of -smp, no HPET (hpet=off), the device-memory region (maxmem above -m), RAM above 4 GiB (ram-above-4g),
 // main RAM as a NUMA-memdev container (pc.ram), the ACPI device's memory hotplug block, the DIMMs under peripheral /
 // peripheral-anon, and acpi=off.
+
 import type { MachineState } from '../state';
 import { ModelLimit } from '../errors';
 import { numaMemdevMode } from './machine';
