@@ -25,7 +25,7 @@ function normalise(lines: string[]): string[] {
   });
 }
 
-function hunks(base: string[], other: string[]): Hunk[] {
+export function hunks(base: string[], other: string[]): Hunk[] {
   const out: Hunk[] = [];
   let at = 0;
   let pending: Hunk | undefined;

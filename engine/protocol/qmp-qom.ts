@@ -13,6 +13,7 @@ import { ich9PmBase, piix4PmBase } from '../acpi/pci-config';
 import { child, machineQomTree, printQomTree, type BoardNode } from '../qom/board-tree';
 import { boardObjectProperty, isBoardObjectPath } from '../qom/board-props';
 import { qint } from '../selectors';
+import { cpuCount } from '../machine/cpus';
 import type { Checked } from '../outcome';
 
 export type QomAnswer = Checked<unknown>;
@@ -36,7 +37,39 @@ function peripheralType(state: MachineState, name: string): string {
   return passive ? `child<${passive.driver}>` : 'child<pc-dimm>';
 }
 
+/** Whether qom-list of `path` is answered from the board's recorded replies (below /machine, outside what the model builds). */
+function isBoardListPath(path: string): boolean {
+  return /^\/machine\/./.test(path) && !/^\/machine\/(peripheral|peripheral-anon)(\/|$)/.test(path);
+}
+
+/**
+ * qom-list of a board object: QEMU's reply recorded for the machine type with `-m 1G` (engine/versions/board.ts),
+ * where the object's properties are still those: the same children, and no -device or acpi=off changing a bus's
+ * links to its devices.
+ */
+function qomListBoard(state: MachineState, path: string): QomAnswer {
+  // Further CPUs are devices of their own in /machine/unattached, and the recorded board has one.
+  if (cpuCount(state.config) > 1) throw new ModelLimit(`qom-list of '${path}' with -smp (the board was recorded with one CPU)`);
+  // Without the HPET the later board devices are renumbered: the recorded replies are the HPET board's.
+  if (state.config.hpet === false) throw new ModelLimit(`qom-list of '${path}' without the HPET (the board was recorded with it)`);
+  let n: BoardNode | undefined = machineQomTree(state, () => []);
+  for (const part of path.slice('/machine/'.length).split('/')) n = child(n, part);
+  // The tree below /machine outside peripheral(-anon) is the board's, whole: what it lacks, QEMU lacks.
+  if (!n) return { ok: false, error: E.deviceNotFound(path) };
+  const c = state.config;
+  const props = c.qemu.monitor.board().qomList(c.type, c.machineName, path);
+  if (!props) throw new ModelLimit(`qom-list of '${path}'`);
+  const recorded = props.filter((p) => p.type.startsWith('child<')).map((p) => p.name).sort().join('/');
+  const now = n.children.map((k) => k.name).sort().join('/');
+  if (recorded !== now) throw new ModelLimit(`qom-list of '${path}' with this configuration's children`);
+  if ((c.passiveDevices.length > 0 || !c.acpi) && props.some((p) => /^child\[\d+\]$/.test(p.name) && p.type.startsWith('link<'))) {
+    throw new ModelLimit(`qom-list of the bus '${path}' with this configuration's devices`);
+  }
+  return ok(props.map((p) => ({ name: p.name, type: p.type })));
+}
+
 export function qomList(state: MachineState, path: string): QomAnswer {
+  if (isBoardListPath(path)) return qomListBoard(state, path);
   if (path === acpiDevicePath(state)) throw new ModelLimit(`qom-list of the ACPI device '${path}'`);
   const node = resolve(state, path);
   if (!node) return { ok: false, error: E.deviceNotFound(path) };

@@ -4,6 +4,8 @@
 
 import { BOARD_7_2 } from './data/board-7.2';
 import { BOARD_10_0 } from './data/board-10.0';
+import { QOM_LIST_7_2 } from './data/qom-list-7.2';
+import { QOM_LIST_10_0 } from './data/qom-list-10.0';
 
 /** [start, deleteCount, ...insertedLines] against the board's lines, in ascending order. */
 export type Hunk = readonly [number, number, ...string[]];
@@ -18,6 +20,21 @@ export interface Board {
    * `T<TAB>block header<TAB>name[<TAB>start]` for the trees, `F<TAB>name[<TAB>start]` for the flat views.
    */
   readonly owner: (type: 'pc' | 'q35', machineName: string, key: string) => string | undefined;
+  /**
+   * `qom-list` of a board object (a path of the machine type's `info qom-tree` with `-m 1G` and nothing else), in
+   * QEMU's order (recorded by scripts/record-qom-list.ts); undefined for a path not recorded.
+   */
+  readonly qomList: (type: 'pc' | 'q35', machineName: string, path: string) => readonly QomProperty[] | undefined;
+}
+
+export interface QomProperty {
+  readonly name: string;
+  readonly type: string;
+}
+
+interface QomListData {
+  readonly qomList: Readonly<Record<'pc' | 'q35', readonly string[]>>;
+  readonly qomListEdits: Readonly<Record<string, readonly Hunk[]>>;
 }
 
 interface BoardData {
@@ -43,8 +60,24 @@ export function applyHunks(lines: readonly string[], hunks: readonly Hunk[] | un
   return out;
 }
 
-function load(text: string): Board {
+/** The `@PATH` / `NAME<TAB>TYPE` lines of the recorded qom-list replies, by path. */
+function qomListsByPath(lines: readonly string[]): Map<string, QomProperty[]> {
+  const out = new Map<string, QomProperty[]>();
+  let at: QomProperty[] = [];
+  for (const l of lines) {
+    if (l.startsWith('@')) out.set(l.slice(1), (at = []));
+    else {
+      const tab = l.indexOf('\t');
+      at.push({ name: l.slice(0, tab), type: l.slice(tab + 1) });
+    }
+  }
+  return out;
+}
+
+function load(text: string, qomListText: string): Board {
   const data = JSON.parse(text) as BoardData;
+  const lists = JSON.parse(qomListText) as QomListData;
+  const listCache = new Map<string, Map<string, QomProperty[]>>();
   const cache = new Map<string, readonly string[]>();
   const lines = (what: 'qtree' | 'qomTree', type: 'pc' | 'q35', machineName: string) => {
     const key = `${what} ${machineName}`;
@@ -55,6 +88,11 @@ function load(text: string): Board {
   return {
     qtreeLines: (type, machineName) => lines('qtree', type, machineName),
     qomTreeLines: (type, machineName) => lines('qomTree', type, machineName),
+    qomList: (type, machineName, path) => {
+      let m = listCache.get(machineName);
+      if (!m) listCache.set(machineName, (m = qomListsByPath(applyHunks(lists.qomList[type], lists.qomListEdits[machineName]))));
+      return m.get(path);
+    },
     owner: (type, machineName, key) => {
       const edit = data.ownerEdits[machineName];
       if (edit && Object.prototype.hasOwnProperty.call(edit, key)) return edit[key] ?? undefined;
@@ -63,10 +101,10 @@ function load(text: string): Board {
   };
 }
 
-function lazy(text: string): () => Board {
+function lazy(text: string, qomListText: string): () => Board {
   let b: Board | undefined;
-  return () => (b ??= load(text));
+  return () => (b ??= load(text, qomListText));
 }
 
-export const board72 = lazy(BOARD_7_2);
-export const board100 = lazy(BOARD_10_0);
+export const board72 = lazy(BOARD_7_2, QOM_LIST_7_2);
+export const board100 = lazy(BOARD_10_0, QOM_LIST_10_0);
