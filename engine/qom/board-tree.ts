@@ -1,11 +1,13 @@
 // The /machine QOM tree as `info qom-tree` prints it: the board's objects of the machine type (recorded per release,
 // engine/versions/board.ts, for `-m 1G` and nothing else) with what the configuration and the run add or take away:
-// the device-memory region (maxmem above -m), RAM above 4 GiB (ram-above-4g), main RAM as a NUMA-memdev container
-// (pc.ram), the ACPI device's memory hotplug block, the DIMMs under peripheral / peripheral-anon, and acpi=off.
+// the CPUs of -smp, no HPET (hpet=off), the device-memory region (maxmem above -m), RAM above 4 GiB (ram-above-4g),
+// main RAM as a NUMA-memdev container (pc.ram), the ACPI device's memory hotplug block, the DIMMs under peripheral /
+// peripheral-anon, and acpi=off.
 
 import type { MachineState } from '../state';
 import { ModelLimit } from '../errors';
 import { numaMemdevMode } from './machine';
+import { cpuCount } from '../machine/cpus';
 
 export interface BoardNode {
   readonly name: string;
@@ -78,6 +80,22 @@ function withoutHpet(unattached: BoardNode | undefined): void {
   unattached.children.splice(0, unattached.children.length, ...renumbered);
 }
 
+/**
+ * `-smp N`: CPUs 1..N-1 are created right after the first CPU's kvmvapic (device[1]), as device[2..N] with the
+ * first CPU's children; every board device after them is numbered N-1 higher.
+ */
+function withCpus(unattached: BoardNode | undefined, cpus: number): void {
+  const first = unattached?.children.find((n) => n.name === 'device[0]');
+  if (!unattached || !first || cpus < 2) return;
+  const more = cpus - 1;
+  const renumbered = unattached.children.map((n) => {
+    const k = deviceNumber(n.name);
+    return k !== undefined && k >= 2 ? { ...n, name: `device[${k + more}]` } : n;
+  });
+  for (let i = 0; i < more; i++) renumbered.push({ ...first, name: `device[${2 + i}]` });
+  unattached.children.splice(0, unattached.children.length, ...renumbered.sort(byName));
+}
+
 const deviceNumber = (name: string) => {
   const m = /^device\[(\d+)\]$/.exec(name);
   return m ? Number(m[1]) : undefined;
@@ -110,6 +128,7 @@ export function machineQomTree(state: MachineState, dimmKids: (anon: boolean) =>
       removeWhere(unattached, (n) => { const m = /^non-qdev-gpio\[(\d+)\]$/.exec(n.name); return !!m && Number(m[1]) >= keep; });
     }
   }
+  withCpus(unattached, cpuCount(c));
   if (state.layout.deviceMemory) add(root, 'device-memory[0]', 'memory-region');
   if (numaMemdevMode(state)) add(root, 'pc.ram[0]', 'memory-region');
   if (state.layout.above4g > 0n) add(unattached, 'ram-above-4g[0]', 'memory-region');
