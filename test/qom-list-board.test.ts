@@ -36,6 +36,22 @@ test('qom-list of a board object the configuration changes is not modelled', () 
   refused(start('-M pc -m 5G'), '/machine/unattached', /children/);
   refused(start('-M q35 -m 5G'), '/machine/unattached', /children/);
   refused(start('-M pc -m 1G -smp 2'), '/machine/i440fx', /-smp/);
-  refused(start('-M pc,hpet=off -m 1G'), '/machine/unattached/device[9]', /HPET/);
+  // without the HPET /machine/unattached has other children in another hash-table order
+  refused(start('-M pc,hpet=off -m 1G'), '/machine/unattached', /HPET/);
+  refused(start('-M q35,hpet=off -m 1G'), '/machine/unattached/sysbus', /bus/);
   refused(start('-M pc,acpi=off -m 1G'), '/machine/i440fx/pci.0', /bus/);
+});
+
+test('qom-list without the HPET: the devices after it are the recorded ones one number higher, the last is gone', () => {
+  const names = (r: ReturnType<typeof qomList>) => (r.ok ? (r.value as { name: string; type: string }[]).map((p) => `${p.name} ${p.type}`) : r);
+  for (const [type, at, last] of [['pc', 8, 26], ['q35', 7, 24]] as const) {
+    const off = start(`-M ${type},hpet=off -m 1G`);
+    const on = start(`-M ${type} -m 1G`);
+    assert.deepEqual(names(qomList(off, `/machine/unattached/device[${at - 1}]`)), names(qomList(on, `/machine/unattached/device[${at - 1}]`)), type);
+    assert.deepEqual(names(qomList(off, `/machine/unattached/device[${at}]`)), names(qomList(on, `/machine/unattached/device[${at + 1}]`)), type);
+    assert.notDeepEqual(names(qomList(off, `/machine/unattached/device[${at}]`)), names(qomList(on, `/machine/unattached/device[${at}]`)), type);
+    assert.ok(qomList(on, `/machine/unattached/device[${last}]`).ok, type);
+    const gone = qomList(off, `/machine/unattached/device[${last}]`);
+    assert.ok(!gone.ok && /not found/.test(JSON.stringify(gone)), type);
+  }
 });

@@ -10,7 +10,7 @@ import { PERIPHERAL, resolvePathAt, type QomNode } from '../qom/tree';
 import { qomGetBackend, qomListBackend, qomListObjects } from '../qom/objects';
 import { acpiDevicePath, machineTypeName, qomGetMachine, qomListMachine, qomSetMachine } from '../qom/machine';
 import { ich9PmBase, piix4PmBase } from '../acpi/pci-config';
-import { child, machineQomTree, printQomTree, type BoardNode } from '../qom/board-tree';
+import { child, machineQomTree, printQomTree, recordedHpetDevice, type BoardNode } from '../qom/board-tree';
 import { boardObjectProperty, isBoardObjectPath } from '../qom/board-props';
 import { qint } from '../selectors';
 import { cpuCount } from '../machine/cpus';
@@ -50,19 +50,24 @@ function isBoardListPath(path: string): boolean {
 function qomListBoard(state: MachineState, path: string): QomAnswer {
   // Further CPUs are devices of their own in /machine/unattached, and the recorded board has one.
   if (cpuCount(state.config) > 1) throw new ModelLimit(`qom-list of '${path}' with -smp (the board was recorded with one CPU)`);
-  // Without the HPET the later board devices are renumbered: the recorded replies are the HPET board's.
-  if (state.config.hpet === false) throw new ModelLimit(`qom-list of '${path}' without the HPET (the board was recorded with it)`);
   let n: BoardNode | undefined = machineQomTree(state, () => []);
   for (const part of path.slice('/machine/'.length).split('/')) n = child(n, part);
   // The tree below /machine outside peripheral(-anon) is the board's, whole: what it lacks, QEMU lacks.
   if (!n) return { ok: false, error: E.deviceNotFound(path) };
   const c = state.config;
-  const props = c.qemu.monitor.board().qomList(c.type, c.machineName, path, Boolean(state.acpi.memhp));
+  const board = c.qemu.monitor.board();
+  // Without the HPET (recorded with it) QEMU never creates it: the board devices after it are numbered one lower.
+  const hpetAt = c.hpet === false ? recordedHpetDevice(board.qomTreeLines(c.type, c.machineName)) : undefined;
+  const m = /^\/machine\/unattached\/device\[(\d+)\](.*)$/.exec(path);
+  const recordedPath = hpetAt !== undefined && m && Number(m[1]) >= hpetAt ? `/machine/unattached/device[${Number(m[1]) + 1}]${m[2]}` : path;
+  const props = board.qomList(c.type, c.machineName, recordedPath, Boolean(state.acpi.memhp));
   if (!props) throw new ModelLimit(`qom-list of '${path}'`);
+  // Its own listing has other children (no HPET, renumbered devices, fewer IRQ lines) in another hash-table order.
+  if (hpetAt !== undefined && path === '/machine/unattached') throw new ModelLimit(`qom-list of '${path}' without the HPET (its hash-table order)`);
   const recorded = props.filter((p) => p.type.startsWith('child<')).map((p) => p.name).sort().join('/');
   const now = n.children.map((k) => k.name).sort().join('/');
   if (recorded !== now) throw new ModelLimit(`qom-list of '${path}' with this configuration's children`);
-  if ((c.passiveDevices.length > 0 || !c.acpi) && props.some((p) => /^child\[\d+\]$/.test(p.name) && p.type.startsWith('link<'))) {
+  if ((c.passiveDevices.length > 0 || !c.acpi || c.hpet === false) && props.some((p) => /^child\[\d+\]$/.test(p.name) && p.type.startsWith('link<'))) {
     throw new ModelLimit(`qom-list of the bus '${path}' with this configuration's devices`);
   }
   return ok(props.map((p) => ({ name: p.name, type: p.type })));
