@@ -134,13 +134,21 @@ async function record(version: QemuVersion): Promise<void> {
   const json = JSON.stringify({ qtree: boards, qtreeEdits: edits, qomTree: trees, qomTreeEdits: treeEdits, owners, ownerEdits });
   const file = repoPath('engine', 'versions', 'data', `board-${version}.ts`);
   const name = `BOARD_${version.replace('.', '_')}`;
-  fs.writeFileSync(file, `// What the board devices of QEMU ${data.release} show, recorded by scripts/record-board.ts (data, not code): \`info qtree\`\n` +
-    `// and \`info qom-tree\` of each board's default machine type, and the line edits of every other machine type.\n` +
-    `// A JSON string, parsed on first use (engine/versions/board.ts).\n\nexport const ${name} = ${JSON.stringify(json)};\n`);
+  writeDataModule(file, name, [
+    `What the board devices of QEMU ${data.release} show, recorded by scripts/record-board.ts (data, not code): \`info qtree\``,
+    `and \`info qom-tree\` of each board's default machine type, and the line edits of every other machine type.`,
+    'A JSON string, parsed on first use (engine/versions/board.ts).',
+  ], json);
   console.log(`wrote ${file} (${Object.keys(edits).length} machine types with edits)`);
 }
 
-async function main(): Promise<number> {
+/** Writes a recorded data module: `export const NAME = "<json>"` under a header comment (data, not code). */
+export function writeDataModule(file: string, name: string, header: string[], json: string): void {
+  fs.writeFileSync(file, header.map((l) => `// ${l}\n`).join('') + `\nexport const ${name} = ${JSON.stringify(json)};\n`);
+}
+
+/** Runs a recorder for the releases named on the command line (all by default); 2 when a QEMU is missing. */
+export async function recordEachVersion(record: (v: QemuVersion) => Promise<void>): Promise<number> {
   const versions = (process.argv.length > 2 ? process.argv.slice(2) : [...QEMU_VERSIONS]) as QemuVersion[];
   for (const v of versions) {
     if (!qemuAvailable(v)) {
@@ -152,4 +160,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (require.main === module) main().then((code) => process.exit(code));
+if (require.main === module) recordEachVersion(record).then((code) => process.exit(code));

@@ -7,12 +7,11 @@
 //
 //   node scripts/build.js && node dist/scripts/record-qom-list.js [7.2|10.0]...     (default: both)
 
-import * as fs from 'node:fs';
-import { QemuBackend, qemuAvailable, qemuInstall } from '../backends/qemu';
+import { QemuBackend } from '../backends/qemu';
 import { runReplay } from '../transcript/replay-format';
-import { qemuVersionData, QEMU_VERSIONS, type QemuVersion } from '../engine/versions';
+import { qemuVersionData, type QemuVersion } from '../engine/versions';
 import { repoPath } from '../paths';
-import { hunks, type Hunk } from './record-board';
+import { hunks, recordEachVersion, writeDataModule, type Hunk } from './record-board';
 
 /** The paths of `info qom-tree` lines, in the order printed. */
 export function qomTreePaths(lines: readonly string[]): string[] {
@@ -71,22 +70,12 @@ async function record(version: QemuVersion): Promise<void> {
   const json = JSON.stringify({ qomList: boards, qomListEdits: edits, qomListMemhpEdits: memhp });
   const file = repoPath('engine', 'versions', 'data', `qom-list-${version}.ts`);
   const name = `QOM_LIST_${version.replace('.', '_')}`;
-  fs.writeFileSync(file, `// qom-list of every board object on QEMU ${data.release}, recorded by scripts/record-qom-list.ts (data, not code):\n` +
-    `// the default machine type's replies per board, and the line edits of every other machine type.\n` +
-    `// A JSON string, parsed on first use (engine/versions/board.ts).\n\nexport const ${name} = ${JSON.stringify(json)};\n`);
+  writeDataModule(file, name, [
+    `qom-list of every board object on QEMU ${data.release}, recorded by scripts/record-qom-list.ts (data, not code):`,
+    "the default machine type's replies per board, and the line edits of every other machine type.",
+    'A JSON string, parsed on first use (engine/versions/board.ts).',
+  ], json);
   console.log(`wrote ${file} (${Object.keys(edits).length} machine types with edits)`);
 }
 
-async function main(): Promise<number> {
-  const versions = (process.argv.length > 2 ? process.argv.slice(2) : [...QEMU_VERSIONS]) as QemuVersion[];
-  for (const v of versions) {
-    if (!qemuAvailable(v)) {
-      console.error(qemuInstall(v).notFound);
-      return 2;
-    }
-    await record(v);
-  }
-  return 0;
-}
-
-if (require.main === module) main().then((code) => process.exit(code));
+if (require.main === module) recordEachVersion(record).then((code) => process.exit(code));
