@@ -56,7 +56,7 @@ After(async function (this: HotplugWorld, { result }: ITestCaseHookParameter) {
       this.currentStep = '';
       if (this.started) {
         topo.before = this.topologyBefore;
-        try { topo.after = await memorySnapshot(this, 'after'); } catch (e) { this.log(`memory map not available: ${(e as Error).message}`); }
+        try { topo.after = await memorySnapshot(this, 'after', topo.before); } catch (e) { this.log(`memory map not available: ${(e as Error).message}`); }
         try { topo.irq = await irqSnapshot(this); } catch (e) { this.log(`IRQ chain not available: ${(e as Error).message}`); }
       }
       topo.timeline = this.timeline();

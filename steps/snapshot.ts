@@ -76,10 +76,14 @@ export async function sciRoute(world: SnapshotSource): Promise<{ gsi?: number; h
   return gsi >= 0 ? { gsi, how: `ICH9 ACPI_CTRL SCI_IRQ_SEL=${sel} → GSI ${gsi}` } : { how: `ICH9 ACPI_CTRL SCI_IRQ_SEL=${sel} is reserved (QEMU keeps the previous route)` };
 }
 
-export async function memorySnapshot(world: SnapshotSource, label: string): Promise<MemorySnapshot> {
+/**
+ * The memory map for the reports. `startedWith`: a snapshot of the same machine taken earlier (the one at start):
+ * its device-memory container is the one now, as QEMU sets it up with the machine and never moves or resizes it
+ * (DIMMs are mapped inside it), so the whole `info mtree` is not read again just to find it.
+ */
+export async function memorySnapshot(world: SnapshotSource, label: string, startedWith?: MemorySnapshot): Promise<MemorySnapshot> {
   const flat = await world.hmpText('info mtree -f', true);
-  const tree = await world.hmpText('info mtree', true);
-  const dm = findTreeRegion(tree, 'device-memory');
+  const dm = startedWith ? startedWith.deviceMemory : findTreeRegion(await world.hmpText('info mtree', true), 'device-memory');
   return {
     label,
     ranges: parseMemoryFlatView(flat).map(({ start, end, prio, kind, name, offset }) => ({ start, end, prio, kind, name, offset })),
