@@ -3,7 +3,7 @@
 
 import { findTreeRegion, parseMemoryFlatView } from '../backends/mtree-parse';
 import { stringifyJson } from '../transcript/json';
-import type { DimmView, IrqChainSnapshot, MemorySnapshot } from '../reports/topology';
+import type { DimmView, IrqChainSnapshot, MemorySnapshot, RangeView } from '../reports/topology';
 import { parseInfoIrq, parseInfoPic } from './info-parse';
 import { modelState } from './model-only';
 import { ich9SciIrq } from '../engine/acpi/pci-config';
@@ -86,11 +86,26 @@ export async function memorySnapshot(world: SnapshotSource, label: string, start
   const dm = startedWith ? startedWith.deviceMemory : findTreeRegion(await world.hmpText('info mtree', true), 'device-memory');
   return {
     label,
-    ranges: parseMemoryFlatView(flat).map(({ start, end, prio, kind, name, offset }) => ({ start, end, prio, kind, name, offset })),
+    ranges: memoryRanges(flat),
     ...(dm ? { deviceMemory: { start: dm.start, end: dm.end } } : {}),
     dimms: await memoryDevices(world),
   };
 }
+
+/**
+ * The ranges of AS "memory" in an `info mtree -f` text, one list per text (the same start-up maps come back
+ * scenario after scenario; the reports write a list's JSON once). Read-only for everyone.
+ */
+function memoryRanges(flat: string): RangeView[] {
+  let ranges = rangesOf.get(flat);
+  if (ranges === undefined) {
+    ranges = parseMemoryFlatView(flat).map(({ start, end, prio, kind, name, offset }) => ({ start, end, prio, kind, name, offset }));
+    if (rangesOf.size >= 64) rangesOf.clear();
+    rangesOf.set(flat, ranges);
+  }
+  return ranges;
+}
+const rangesOf = new Map<string, RangeView[]>();
 
 export async function irqSnapshot(world: SnapshotSource): Promise<IrqChainSnapshot> {
   const snap: IrqChainSnapshot = { machine: world.machineType };
