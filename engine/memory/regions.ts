@@ -327,7 +327,7 @@ export function delSubregion(regions: Regions, containerId: string, subId: strin
   }
   const { container: _c, ...unmapped } = sub;
   const at = container.subregions.indexOf(subId);
-  const subregions = removeAt(container.subregions, at);
+  const subregions = at >= 0 ? removeAt(container.subregions, at) : container.subregions.slice();
   deriveChildIndex(regions, container.subregions, subregions, subId, sub.addr, sub.size, false);
   return regions.setTwo({ ...container, subregions }, unmapped);
 }
