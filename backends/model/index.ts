@@ -79,6 +79,15 @@ export class ModelBackend implements Backend {
   }
 
   apply(action: Action): StepResult {
+    return this.step(action, false);
+  }
+
+  /**
+   * One action. The trace and the selected trace-event lines are own enumerable getters, computed on first read
+   * (a step rarely reads them; the result still spreads, serialises and compares as a plain object). `hmpText`:
+   * the reply is the text of a human-monitor-command.
+   */
+  private step(action: Action, hmpText: boolean): StepResult {
     const before = this.state;
     let result: ReduceResult;
     try {
@@ -89,10 +98,15 @@ export class ModelBackend implements Backend {
     }
     this.log.push({ action, before, result });
     this.current = result.state;
-    const selected = this.traceEvents ? { traceEvents: selectTraceEvents(result.traceEvents, this.traceEvents) } : {};
-    // The trace is assembled when read (a replay never reads it): an own enumerable getter, so the result still
-    // spreads, serialises and compares as a plain object.
-    return { reply: result.reply, events: result.events, irqs: result.irqs, get trace() { return result.trace; }, ...selected };
+    const reply = hmpText ? (result.reply as { return?: unknown }).return ?? result.reply : result.reply;
+    const patterns = this.traceEvents;
+    if (!patterns) return { reply, events: result.events, irqs: result.irqs, get trace() { return result.trace; } };
+    let selected: string[] | undefined;
+    return {
+      reply, events: result.events, irqs: result.irqs,
+      get trace() { return result.trace; },
+      get traceEvents() { return (selected ??= selectTraceEvents(result.traceEvents, patterns)); },
+    };
   }
 
   async qmp(command: QmpCommand): Promise<StepResult> {
@@ -104,9 +118,7 @@ export class ModelBackend implements Backend {
   }
 
   async hmp(commandLine: string): Promise<StepResult> {
-    const r = this.apply({ kind: 'qmp', command: { execute: 'human-monitor-command', arguments: { 'command-line': commandLine } } });
-    const reply = (r.reply as { return?: unknown }).return ?? r.reply;
-    return { ...r, reply };
+    return this.step({ kind: 'qmp', command: { execute: 'human-monitor-command', arguments: { 'command-line': commandLine } } }, true);
   }
 
   async close(): Promise<void> {
