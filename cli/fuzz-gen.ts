@@ -247,6 +247,9 @@ const BOARD: readonly QemuStep[] = [
   { qmp: { execute: 'qom-set', arguments: { path: '/machine', property: 'x-oem-id', value: 'ABC' } } },
   { qmp: { execute: 'qom-get', arguments: { path: '/machine', property: 'x-oem-id' } } },
   { hmp: 'info mtree -f -d' }, { hmp: 'info mtree -f -d -o' },
+  { qmp: { execute: 'qom-list', arguments: { path: '/machine/unattached' } } },
+  { qmp: { execute: 'qom-list', arguments: { path: '/machine/unattached/sysbus' } } },
+  { qmp: { execute: 'qom-list', arguments: { path: 'PCI-ROOT-BUS' } } },
 ];
 /** Board lines the model does not answer under KVM (its in-kernel irqchip devices). */
 const BOARD_NOT_KVM = new Set(['info qtree', 'info qom-tree', 'info qom-tree /machine/unattached', 'info qom-tree /machine/fw_cfg', 'info mtree -o', 'info mtree -f -o', 'info mtree -f -D -o', 'info mtree -f -d', 'info mtree -f -d -o']);
@@ -582,7 +585,12 @@ function step(s: Shadow, it: Intent): QemuStep[] {
     case 'hmp-hotplug':
       return wideStep(s, it);
     case 'board': {
-      const st = BOARD[it.which];
+      let st = BOARD[it.which];
+      // The root PCI bus of the machine's host bridge.
+      if ('qmp' in st && st.qmp.arguments?.path === 'PCI-ROOT-BUS') {
+        st = { qmp: { ...st.qmp, arguments: { path: s.m.type === 'q35' ? '/machine/q35/pcie.0' : '/machine/i440fx/pci.0' } } };
+      }
+      if (s.m.kvm && 'qmp' in st && st.qmp.execute === 'qom-list') return [{ hmp: 'info mtree' }];
       return s.m.kvm && 'hmp' in st && BOARD_NOT_KVM.has(st.hmp) ? [{ hmp: 'info mtree' }] : [st];
     }
     case 'hmp':

@@ -4,7 +4,7 @@
 // its CPR fd registry (QEMU 10.0 leaves a failed memfd backend's fd registered; `cprFds`), and nothing else.
 
 import type { MachineState } from './state';
-import type { QmpEvent, TraceEntry } from './effects';
+import type { Effects, QmpEvent, TraceEntry } from './effects';
 import { qmp, type QmpCommandIn } from './protocol/qmp';
 import { qtestLine } from './protocol/qtest';
 import { hmp } from './protocol/hmp';
@@ -51,14 +51,22 @@ export function reduce(state: MachineState, action: Action): ReduceResult {
   const kept = ok || r.state.cprFds === state.cprFds ? state : keepCprFds(state, r.state.cprFds);
   // The effects' lists are assembled when first read (engine/effects.ts): own enumerable getters, so the
   // result still spreads, serialises and compares as a plain object.
-  const fx = r.fx;
-  return {
-    state: ok ? r.state : kept,
-    reply: r.reply,
-    ok,
-    get events() { return fx.events; },
-    get irqs() { return fx.irqs; },
-    get trace() { return fx.trace; },
-    get traceEvents() { return fx.traceEvents; },
-  };
+  const result = { state: ok ? r.state : kept, reply: r.reply, ok };
+  Object.defineProperty(result, FX, { value: r.fx });
+  return Object.defineProperties(result, LAZY_LISTS) as unknown as ReduceResult;
 }
+
+/**
+ * The result's effects, under a key nothing enumerates, read by the shared getters below. Not an object literal with
+ * getters: each of those made accessor pairs V8 keeps outside the young generation, which kept every result (its
+ * state and effects) alive until the next full collection — a third of what an action allocated was copied and
+ * promoted by the scavenger.
+ */
+const FX = Symbol('effects');
+type WithFx = { readonly [FX]: Effects };
+const LAZY_LISTS: PropertyDescriptorMap = {
+  events: { get(this: WithFx) { return this[FX].events; }, enumerable: true, configurable: true },
+  irqs: { get(this: WithFx) { return this[FX].irqs; }, enumerable: true, configurable: true },
+  trace: { get(this: WithFx) { return this[FX].trace; }, enumerable: true, configurable: true },
+  traceEvents: { get(this: WithFx) { return this[FX].traceEvents; }, enumerable: true, configurable: true },
+};

@@ -100,13 +100,13 @@ export class ModelBackend implements Backend {
     this.current = result.state;
     const reply = hmpText ? (result.reply as { return?: unknown }).return ?? result.reply : result.reply;
     const patterns = this.traceEvents;
-    if (!patterns) return { reply, events: result.events, irqs: result.irqs, get trace() { return result.trace; } };
-    let selected: string[] | undefined;
-    return {
-      reply, events: result.events, irqs: result.irqs,
-      get trace() { return result.trace; },
-      get traceEvents() { return (selected ??= selectTraceEvents(result.traceEvents, patterns)); },
-    };
+    // Shared getters over hidden keys, not an object literal with getters: V8 keeps a literal's accessor pairs
+    // outside the young generation, which kept every step's result alive until the next full collection.
+    const out = { reply, events: result.events, irqs: result.irqs };
+    Object.defineProperty(out, RESULT, { value: result });
+    if (!patterns) return Object.defineProperties(out, TRACE_ONLY) as StepResult;
+    Object.defineProperty(out, PATTERNS, { value: patterns });
+    return Object.defineProperties(out, WITH_TRACE_EVENTS) as StepResult;
   }
 
   async qmp(command: QmpCommand): Promise<StepResult> {
@@ -125,3 +125,22 @@ export class ModelBackend implements Backend {
     this.current = undefined;
   }
 }
+
+const RESULT = Symbol('result');
+const PATTERNS = Symbol('patterns');
+const SELECTED = Symbol('selected');
+type Hidden = { readonly [RESULT]: ReduceResult; readonly [PATTERNS]: readonly string[]; [SELECTED]?: string[] };
+const TRACE: PropertyDescriptor = { get(this: Hidden) { return this[RESULT].trace; }, enumerable: true, configurable: true };
+const TRACE_ONLY: PropertyDescriptorMap = { trace: TRACE };
+const WITH_TRACE_EVENTS: PropertyDescriptorMap = {
+  trace: TRACE,
+  traceEvents: {
+    get(this: Hidden) {
+      let selected = this[SELECTED];
+      if (selected === undefined) Object.defineProperty(this, SELECTED, { value: (selected = selectTraceEvents(this[RESULT].traceEvents, this[PATTERNS])) });
+      return selected;
+    },
+    enumerable: true,
+    configurable: true,
+  },
+};
