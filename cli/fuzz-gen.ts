@@ -43,6 +43,10 @@ export interface MachineSpec {
   readonly belowMiB?: number;
   /** A wider NUMA layout (2-4 nodes, see NumaSpec); replaces `numa`/`numaMemdevs`. */
   readonly numaLayout?: NumaSpec;
+  /** `-smp N` (all CPUs present); absent: one CPU. Not with NUMA (a partial CPU mapping is not modelled). */
+  readonly smp?: number;
+  /** `-M ...,hpet=off`. */
+  readonly hpetOff?: boolean;
 }
 
 export interface GenOptions {
@@ -87,8 +91,11 @@ export function machineArb(o: GenOptions): fc.Arbitrary<MachineSpec> {
       numa: rare(fc.constant(true)),
       hotplugOff: fc.oneof({ withCrossShrink: true }, { weight: 15, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       kvm: o.kvm ? fc.boolean() : fc.constant(false),
+      smpPick: fc.oneof({ withCrossShrink: true }, { weight: 8, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constantFrom(2, 3) }),
+      hpetOff: rare(fc.constant(true)),
     })
-    .map(({ extraMiB, versionPick, belowPick, ...m0 }) => {
+    .map(({ extraMiB, versionPick, belowPick, smpPick, hpetOff, ...m1 }) => {
+      const m0 = { ...m1, ...(hpetOff ? { hpetOff } : {}), ...(smpPick > 1 && !m1.numa && !m1.numaMemdevs && !m1.numaLayout ? { smp: smpPick } : {}) };
       // -M max-ram-below-4g: 1 GiB, 2 GiB, 2.5 GiB, or an unaligned 1.5 GiB + 2 MiB (QEMU warns, the layout follows).
       const m = belowPick < 0 ? m0 : { ...m0, belowMiB: [1024, 2048, 2560, 1538][belowPick] };
       // The hand-picked types first (small picks shrink to them), then every type the release has.
@@ -110,7 +117,7 @@ const size = (mib: number) => (mib % 1024 === 0 ? `${mib / 1024}G` : `${mib}M`);
 
 export function machineLine(m: MachineSpec): string {
   const name = m.version === undefined ? m.type : `pc-${m.type === 'pc' ? 'i440fx' : 'q35'}-${m.version}`;
-  const parts = [`-M ${name}${m.acpiOff ? ',acpi=off' : ''}${m.belowMiB !== undefined ? `,max-ram-below-4g=${size(m.belowMiB)}` : ''}`, m.slots === 0 ? `-m ${size(m.ramMiB)}` : `-m ${size(m.ramMiB)},slots=${m.slots},maxmem=${size(m.maxmemMiB)}`];
+  const parts = [`-M ${name}${m.acpiOff ? ',acpi=off' : ''}${m.hpetOff ? ',hpet=off' : ''}${m.belowMiB !== undefined ? `,max-ram-below-4g=${size(m.belowMiB)}` : ''}`, m.slots === 0 ? `-m ${size(m.ramMiB)}` : `-m ${size(m.ramMiB)},slots=${m.slots},maxmem=${size(m.maxmemMiB)}`];
   if (m.numaLayout) parts.push(numaOptions(m.ramMiB, m.numaLayout));
   if (m.numa) parts.push(`-object memory-backend-ram,id=ram0,size=${size(m.ramMiB)} -numa node,nodeid=0,memdev=ram0 -numa node,nodeid=1`);
   if (m.numaMemdevs) {
@@ -118,6 +125,7 @@ export function machineLine(m: MachineSpec): string {
     parts.push(`-object memory-backend-ram,id=ram0,size=${half} -object memory-backend-memfd,id=ram1,size=${half} -numa node,nodeid=0,memdev=ram0 -numa node,nodeid=1,memdev=ram1`);
   }
   if (m.hotplugOff) parts.push(`-global ${m.type === 'pc' ? 'PIIX4_PM' : 'ICH9-LPC'}.memory-hotplug-support=off`);
+  if (m.smp !== undefined) parts.push(`-smp ${m.smp}`);
   if (m.kvm) parts.push('-accel kvm');
   return parts.join(' ');
 }
