@@ -2,12 +2,8 @@
 // `info qtree` of each board's default machine type, with markers where the configuration decides a line, and
 // the line edits each older machine type's compat properties make. Parsed once per release, on first use.
 
-import { BOARD_7_2 } from './data/board-7.2';
-import { BOARD_10_0 } from './data/board-10.0';
-import { QOM_LIST_7_2 } from './data/qom-list-7.2';
-import { QOM_LIST_10_0 } from './data/qom-list-10.0';
-import { UNATTACHED_ORDER_7_2 } from './data/unattached-order-7.2';
-import { UNATTACHED_ORDER_10_0 } from './data/unattached-order-10.0';
+// The data modules themselves are loaded on first use too (a run on one release reads none of the other's, and
+// a run that asks for no board output none at all): require() below, not import.
 
 /** [start, deleteCount, ...insertedLines] against the board's lines, in ascending order. */
 export type Hunk = readonly [number, number, ...string[]];
@@ -133,10 +129,20 @@ function load(text: string, qomListText: string, orderText: string): Board {
   };
 }
 
-function lazy(text: string, qomListText: string, orderText: string): () => Board {
+function lazy(text: () => string, qomListText: () => string, orderText: () => string): () => Board {
   let b: Board | undefined;
-  return () => (b ??= load(text, qomListText, orderText));
+  return () => (b ??= load(text(), qomListText(), orderText()));
 }
 
-export const board72 = lazy(BOARD_7_2, QOM_LIST_7_2, UNATTACHED_ORDER_7_2);
-export const board100 = lazy(BOARD_10_0, QOM_LIST_10_0, UNATTACHED_ORDER_10_0);
+/* eslint-disable @typescript-eslint/no-var-requires */
+export const board72 = lazy(
+  () => (require('./data/board-7.2') as typeof import('./data/board-7.2')).BOARD_7_2,
+  () => (require('./data/qom-list-7.2') as typeof import('./data/qom-list-7.2')).QOM_LIST_7_2,
+  () => (require('./data/unattached-order-7.2') as typeof import('./data/unattached-order-7.2')).UNATTACHED_ORDER_7_2,
+);
+export const board100 = lazy(
+  () => (require('./data/board-10.0') as typeof import('./data/board-10.0')).BOARD_10_0,
+  () => (require('./data/qom-list-10.0') as typeof import('./data/qom-list-10.0')).QOM_LIST_10_0,
+  () => (require('./data/unattached-order-10.0') as typeof import('./data/unattached-order-10.0')).UNATTACHED_ORDER_10_0,
+);
+/* eslint-enable @typescript-eslint/no-var-requires */
