@@ -6,7 +6,7 @@ import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../../engine/versions';
 import { ScenarioError } from '../types';
 import type { MachineState } from '../../engine/state';
 import { buildFromCommandLine } from '../../engine/machine/build';
-import { reduce, type Action, type ReduceResult } from '../../engine/reduce';
+import { reduceFx, reduceResult, type Action, type ReduceResult, type Reduction } from '../../engine/reduce';
 import { ModelLimit } from '../../engine/errors';
 import { selectTraceEvents } from '../../engine/trace-events';
 
@@ -31,7 +31,8 @@ export class ModelBackend implements Backend {
   /** The model accepts libvirt's default -device options (balloon, USB, root ports) as QOM children. */
   readonly libvirtDefaultDevices = true;
   private current?: MachineState;
-  private readonly log: HistoryEntry[] = [];
+  /** Each step's action, the state before and what the engine made of it (made into a HistoryEntry when read). */
+  private readonly log: { readonly action: Action; readonly before: MachineState; readonly r: Reduction; entry?: HistoryEntry }[] = [];
   /** Start-up warnings QEMU would print on stderr. */
   warnings: readonly string[] = [];
   private readonly traceEvents?: readonly string[];
@@ -59,7 +60,7 @@ export class ModelBackend implements Backend {
   }
 
   get history(): readonly HistoryEntry[] {
-    return this.log;
+    return this.log.map((e) => (e.entry ??= { action: e.action, before: e.before, result: reduceResult(e.r) }));
   }
 
   async start(machine: string, options: StartOptions = {}): Promise<StartResult> {
@@ -79,20 +80,31 @@ export class ModelBackend implements Backend {
   }
 
   apply(action: Action): StepResult {
+    const r = this.step(action);
+    return this.stepResult(r.reply, r);
+  }
+
+  /** Reduce one action on the current state and keep it in the history. */
+  private step(action: Action): Reduction {
     const before = this.state;
-    let result: ReduceResult;
+    let r: Reduction;
     try {
-      result = reduce(before, action);
+      r = reduceFx(before, action);
     } catch (e) {
       if (e instanceof ModelLimit) throw new ScenarioError(e.message);
       throw e;
     }
-    this.log.push({ action, before, result });
-    this.current = result.state;
-    const selected = this.traceEvents ? { traceEvents: selectTraceEvents(result.traceEvents, this.traceEvents) } : {};
+    this.log.push({ action, before, r });
+    this.current = r.state;
+    return r;
+  }
+
+  private stepResult(reply: unknown, r: Reduction): StepResult {
+    const fx = r.fx;
+    const selected = this.traceEvents ? { traceEvents: selectTraceEvents(fx.traceEvents, this.traceEvents) } : {};
     // The trace is assembled when read (a replay never reads it): an own enumerable getter, so the result still
     // spreads, serialises and compares as a plain object.
-    return { reply: result.reply, events: result.events, irqs: result.irqs, get trace() { return result.trace; }, ...selected };
+    return { reply, events: fx.events, irqs: fx.irqs, get trace() { return fx.trace; }, ...selected };
   }
 
   async qmp(command: QmpCommand): Promise<StepResult> {
@@ -104,9 +116,8 @@ export class ModelBackend implements Backend {
   }
 
   async hmp(commandLine: string): Promise<StepResult> {
-    const r = this.apply({ kind: 'qmp', command: { execute: 'human-monitor-command', arguments: { 'command-line': commandLine } } });
-    const reply = (r.reply as { return?: unknown }).return ?? r.reply;
-    return { ...r, reply };
+    const r = this.step({ kind: 'qmp', command: { execute: 'human-monitor-command', arguments: { 'command-line': commandLine } } });
+    return this.stepResult((r.reply as { return?: unknown }).return ?? r.reply, r);
   }
 
   async close(): Promise<void> {
