@@ -246,9 +246,10 @@ const BOARD: readonly QemuStep[] = [
   { hmp: 'info mtree -o' }, { hmp: 'info mtree -f -o' }, { hmp: 'info cpus' }, { hmp: 'info mtree -f -D -o' },
   { qmp: { execute: 'qom-set', arguments: { path: '/machine', property: 'x-oem-id', value: 'ABC' } } },
   { qmp: { execute: 'qom-get', arguments: { path: '/machine', property: 'x-oem-id' } } },
+  { hmp: 'info mtree -f -d' }, { hmp: 'info mtree -f -d -o' },
 ];
 /** Board lines the model does not answer under KVM (its in-kernel irqchip devices). */
-const BOARD_NOT_KVM = new Set(['info qtree', 'info qom-tree', 'info qom-tree /machine/unattached', 'info qom-tree /machine/fw_cfg', 'info mtree -o', 'info mtree -f -o', 'info mtree -f -D -o']);
+const BOARD_NOT_KVM = new Set(['info qtree', 'info qom-tree', 'info qom-tree /machine/unattached', 'info qom-tree /machine/fw_cfg', 'info mtree -o', 'info mtree -f -o', 'info mtree -f -D -o', 'info mtree -f -d', 'info mtree -f -d -o']);
 const QUERIES = [
   'query-memory-devices', 'query-memory-size-summary', 'query-acpi-ospm-status', 'query-memdev', 'query-status', 'query-version',
   'query-current-machine', 'query-hotpluggable-cpus', 'query-balloon', 'system_powerdown', 'query-machines', 'query-commands',

@@ -98,4 +98,10 @@ export interface MachineState {
   readonly machineProps?: Readonly<Record<string, unknown>>;
   readonly irq: IrqState;
   readonly qtest: QtestState;
+  /**
+   * Each flat view's last lookup since it was generated (by address-space root region: the last address an access
+   * went through), for the ` [MRU]` mark of `info mtree -f -d`; it holds while `mem.flat` is still the `views` object
+   * it was recorded against (every commit that regenerates the views starts them without one). Absent: none.
+   */
+  readonly dispatchMru?: { readonly views: object; readonly last: Readonly<Record<string, bigint>> };
 }

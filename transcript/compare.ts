@@ -69,8 +69,9 @@ function compareSteps(i: number, e: Record<string, unknown>, a: Record<string, u
   const er0 = kind === 'hmp' ? e.reply : hmcText(e.reply);
   const ar0 = kind === 'hmp' ? a.reply : hmcText(a.reply);
   if (isMtreeFlat(hmpLine) && typeof er0 === 'string' && typeof ar0 === 'string') {
-    const er = memoryFlatViewRanges(er0);
-    const ar = memoryFlatViewRanges(ar0);
+    const withDispatch = isMtreeDispatch(hmpLine);
+    const er = memoryFlatViewRanges(er0, withDispatch);
+    const ar = memoryFlatViewRanges(ar0, withDispatch);
     if (er && ar) {
       if (er.join('\n') !== ar.join('\n')) {
         const d = diffOf(i, 'reply', er.join('\n') + '\n', ar.join('\n') + '\n');
@@ -151,6 +152,13 @@ export function memoryTreeLines(text: string): string[] | undefined {
   return out;
 }
 
+/** Whether an HMP command line is `info mtree -f -d` (flat views with their dispatch trees). */
+export function isMtreeDispatch(commandLine: unknown): boolean {
+  if (typeof commandLine !== 'string') return false;
+  const w = commandLine.trim().split(/\s+/);
+  return w[0] === 'info' && w[1] === 'mtree' && w[2] === '-f' && w[3] === '-d';
+}
+
 /** Whether an HMP command line is `info mtree` with `-f` (flat views). */
 export function isMtreeFlat(commandLine: unknown): boolean {
   if (typeof commandLine !== 'string') return false;
@@ -162,7 +170,7 @@ export function isMtreeFlat(commandLine: unknown): boolean {
  * The range lines of the FlatView block whose header lists `AS "memory"` in `info mtree -f` output
  * (\r\n or \n line ends), trimmed; undefined if there is no such block.
  */
-export function memoryFlatViewRanges(text: string): string[] | undefined {
+export function memoryFlatViewRanges(text: string, withDispatch = false): string[] | undefined {
   const lines = text.split(/\r?\n/);
   let inBlock = false;
   let isMemory = false;
@@ -178,6 +186,8 @@ export function memoryFlatViewRanges(text: string): string[] | undefined {
     if (!inBlock) continue;
     if (/^\s*AS "memory",/.test(line)) isMemory = true;
     else if (/^\s+[0-9a-f]{16}-[0-9a-f]{16} /.test(line)) ranges.push(line.trim());
+    // `-d`: the view's dispatch tree (its sections, its radix nodes) follows the ranges.
+    else if (withDispatch && /^\s+(Dispatch|Physical sections|#\d+ @|Nodes \(|\[\d+\]$|\d+(\.\.\d+)?\s+skip=)/.test(line)) ranges.push(line.trim());
   }
   return inBlock && isMemory ? ranges : undefined;
 }

@@ -8,7 +8,8 @@ import { parseMachine } from '../config/parse';
 import { E, atOption, type QemuError } from '../errors';
 import { computeLayout } from './layout';
 import { cpuCount } from './cpus';
-import { buildMemory } from './memory-map';
+import { buildMemory, SYSTEM_ID } from './memory-map';
+import { noteLookup } from './dispatch';
 import { initAcpi, initIrq } from '../acpi/init';
 import { addBackend, backendProps, hostBindingError, backendRegionName } from '../devices/backends';
 import { addDevice } from '../devices/qdev';
@@ -162,6 +163,9 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   }
   const last = insertPassiveBefore(Number.MAX_SAFE_INTEGER);
   if (last) return refused(last);
+  // The system reset at start-up writes the BIOS image (rom_reset, address_space_write_rom) into the ROM below
+  // 4 GiB: the memory view's last lookup is its last byte (info mtree -f -d marks that section [MRU]).
+  state = noteLookup(state, SYSTEM_ID, 0xffffffffn);
   return { ok: true, state, fx, warnings: layout.warnings };
 }
 

@@ -27,6 +27,26 @@ function flatView(state: MachineState, root: string): readonly FlatRange[] {
   return state.mem.flat[root] ?? renderFlatView(state.mem.regions, root);
 }
 
+/**
+ * address_space_lookup_region's most-recently-used section: note that the view of the address space rooted at
+ * `root` looked `addr` up (dispatch-tree.ts turns the last such address into the section it marks [MRU]).
+ */
+export function noteLookup(state: MachineState, root: string, addr: bigint): MachineState {
+  const m = state.dispatchMru;
+  const views = state.mem.flat;
+  if (m && m.views === views) {
+    if (m.last[root] === addr) return state;
+    return { ...state, dispatchMru: { views, last: { ...m.last, [root]: addr } } };
+  }
+  return { ...state, dispatchMru: { views, last: { [root]: addr } } };
+}
+
+/** The last lookups of the views as they are now (none once they were regenerated). */
+export function dispatchLookups(state: MachineState): Readonly<Record<string, bigint>> {
+  const m = state.dispatchMru;
+  return m && m.views === state.mem.flat ? m.last : {};
+}
+
 /** The flat range holding `addr` (the view is sorted and disjoint), or undefined. */
 function flatRangeAt(view: readonly FlatRange[], addr: bigint): FlatRange | undefined {
   let lo = 0;
@@ -106,6 +126,7 @@ export function portRead(state: MachineState, port: number, len: number): { stat
   while (pos < len) {
     const { ops, off } = ioRegionAt(cur, addr, 'read');
     const l = accessSize(ops, len - pos, off);
+    cur = noteLookup(cur, IO_ID, addr);
     const x = dispatchRead(cur, ops, off, l);
     cur = x.state;
     fx = merge(fx, x.fx);
@@ -125,7 +146,7 @@ export function portWrite(state: MachineState, port: number, len: number, value:
   while (pos < len) {
     const { ops, off } = ioRegionAt(t.state, addr, 'write');
     const l = accessSize(ops, len - pos, off);
-    const n = dispatchWrite(t.state, ops, off, l, (v >> BigInt(8 * pos)) & mask(l));
+    const n = dispatchWrite(noteLookup(t.state, IO_ID, addr), ops, off, l, (v >> BigInt(8 * pos)) & mask(l));
     t = { state: n.state, fx: merge(t.fx, n.fx) };
     pos += l;
     addr += BigInt(l);
@@ -169,6 +190,8 @@ export function memRead(state: MachineState, gpa: bigint, len: number): { state:
   while (bytes.length < len) {
     const a = addr & ((1n << 64n) - 1n);
     const io = mmioRegionAt(cur, view, a);
+    // The view's lookups: one per piece (an MMIO piece, a run of RAM); the last one is in the page of the last byte.
+    cur = noteLookup(cur, SYSTEM_ID, io ? a : (gpa + BigInt(len) - 1n) & ((1n << 64n) - 1n));
     if (io) {
       const l = accessSize(io.ops, len - bytes.length, io.off);
       const x = dispatchRead(cur, io.ops, io.off, l);
@@ -196,6 +219,7 @@ export function memWrite(state: MachineState, gpa: bigint, data: readonly number
   while (i < len) {
     const a = (gpa + i) & ((1n << 64n) - 1n);
     const io = mmioRegionAt(t.state, view, a);
+    t = { state: noteLookup(t.state, SYSTEM_ID, io ? a : (gpa + len - 1n) & ((1n << 64n) - 1n)), fx: t.fx };
     if (io) {
       const l = accessSize(io.ops, Number(len - i > 8n ? 8n : len - i), io.off);
       let v = 0n;

@@ -17,6 +17,7 @@ import { kvmHasMemory, KVM_AS_NAME } from './kvm';
 import { regionType, type Region, type Regions } from './regions';
 import type { AddressSpace, MemoryState } from './types';
 import { hexPad } from '../units';
+import { dispatchLines } from './dispatch-tree';
 
 export interface MtreeOptions {
   /** `-f`: flat views instead of the region tree. */
@@ -24,6 +25,10 @@ export interface MtreeOptions {
   readonly accel: 'tcg' | 'kvm';
   /** `-D`: print disabled regions too, marked ` [disabled]` (tree only). */
   readonly disabled?: boolean;
+  /** `-d` with `-f`: each rendered view's dispatch tree (dispatch-tree.ts). */
+  readonly dispatch?: boolean;
+  /** With `dispatch`: per address-space root region, the last address its view looked up since it was generated. */
+  readonly mru?: Readonly<Record<string, bigint>>;
 }
 
 const EOL = '\r\n';
@@ -116,7 +121,7 @@ function treeText(mem: MemoryState, showDisabled: boolean): string {
   return p.lines.map((l) => l + EOL).join('');
 }
 
-function flatText(mem: MemoryState, accel: 'tcg' | 'kvm'): string {
+function flatText(mem: MemoryState, accel: 'tcg' | 'kvm', dispatch = false, mru: Readonly<Record<string, bigint>> = {}): string {
   const regions = mem.regions;
   const groups: { key: string; physmr?: string; ases: AddressSpace[] }[] = [];
   for (const as of mem.addressSpaces) {
@@ -159,6 +164,10 @@ function flatText(mem: MemoryState, accel: 'tcg' | 'kvm'): string {
       }
       out.push(line);
     }
+    if (dispatch && g.physmr !== undefined) {
+      const looked = g.ases.map((a) => mru[a.root]).find((x) => x !== undefined);
+      out.push(...dispatchLines(regions, g.physmr, ranges, looked));
+    }
     out.push('');
   });
   return out.map((l) => l + EOL).join('');
@@ -168,6 +177,7 @@ function flatText(mem: MemoryState, accel: 'tcg' | 'kvm'): string {
 export function infoMtree(mem: MemoryState, opts: MtreeOptions): string {
   // A pure function of an immutable state: remembered per state (reports ask for it before and after every
   // scenario, and start-up states are shared by every scenario that starts the same machine).
+  if (opts.flat && opts.dispatch) return flatText(mem, opts.accel, true, opts.mru);
   const key = opts.flat ? `f ${opts.accel}` : `t ${opts.disabled ?? false}`;
   let known = printed.get(mem);
   if (!known) printed.set(mem, (known = new Map()));
