@@ -1,7 +1,7 @@
 // `npm run bench [-- --quick]`: engine per-action cost, the memory of a long history, the replay corpus on the
 // model and on real QEMU, CLI and suite start-up. Every figure is a median with its spread, printed with a
 // description of the machine. Asserts nothing; --quick is the smoke run `npm test` does (small sizes, few runs);
-// --replay runs only the replay corpus (model and real QEMU).
+// --engine stops after the engine and memory figures; --replay runs only the replay corpus (model and real QEMU).
 
 import { spawnSync } from 'node:child_process';
 import { CODE_ROOT } from '../paths';
@@ -12,6 +12,8 @@ import { cliStartup, suiteBench } from './startup.bench';
 import { machineDescription, show } from './stats';
 
 const quick = process.argv.includes('--quick');
+/** `--engine`: only the engine figures (per action, in sequence) and the memory of a history. */
+const engineOnly = process.argv.includes('--engine');
 /** `--replay`: only the replay corpus, on the model and on real QEMU. */
 const replayOnly = process.argv.includes('--replay');
 const out = (s = '') => process.stdout.write(s + '\n');
@@ -29,7 +31,7 @@ async function replaySection(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  out(`hotplug-scenarios bench${quick ? ' --quick (smoke run: small sizes, few runs)' : ''}${replayOnly ? ' --replay (the replay corpus only)' : ''}`);
+  out(`hotplug-scenarios bench${quick ? ' --quick (smoke run: small sizes, few runs)' : ''}${engineOnly ? ' --engine (engine and memory only)' : ''}${replayOnly ? ' --replay (the replay corpus only)' : ''}`);
   out(machineDescription());
   if (replayOnly) return replaySection();
 
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
     const f = JSON.parse(h.stdout) as { states: number; dimms: number; retainedBytes: number; ms: number };
     out(`${f.states} states of a ${f.dimms}-DIMM machine retain ${(f.retainedBytes / 2 ** 20).toFixed(1)} MiB (${(f.retainedBytes / f.states / 1024).toFixed(1)} KiB/state), built in ${(f.ms / 1000).toFixed(1)} s`);
   } else out(`history bench failed: ${h.stderr}`);
+  if (engineOnly) return;
 
   await replaySection();
 

@@ -3,7 +3,7 @@
 
 import { formatSize, hex } from '../engine/units';
 import { xmlEsc as x } from './escape';
-import type { MemorySnapshot } from './topology';
+import { snapshotToJson, type MemorySnapshot } from './topology';
 
 const W = 760;
 const KIND_COLOR: Readonly<Record<string, string>> = { ram: '#7fc97f', rom: '#fdc086', 'i/o': '#beaed4', romd: '#ffff99', ramd: '#a6cee3' };
@@ -30,7 +30,7 @@ function log2(v: bigint): number {
  * "before" maps (and many "after" ones) are the same picture again; a key costs a quarter of a drawing.
  */
 const drawn = new Map<string, string>();
-const snapshotKey = (s: MemorySnapshot): string => JSON.stringify(s, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+const snapshotKey = (s: MemorySnapshot): string => snapshotToJson(s);
 
 /** Render one snapshot as a standalone SVG document. */
 export function renderMemoryMap(s: MemorySnapshot): string {

@@ -58,9 +58,46 @@ export interface ScenarioTopology {
 export const TOPOLOGY_MEDIA_TYPE = 'application/json';
 export const TOPOLOGY_FILE_NAME = 'hotplug-topology.json';
 
+const bigAsTagged = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? `#big:${v.toString(16)}` : v);
+
+/**
+ * JSON.stringify(value, bigAsTagged), faster: without a replacer when there is no bigint to tag (JSON.stringify
+ * refuses a bigint, and then the replacer's way is taken), and an object's properties one by one so that `own`
+ * can hand in text already written for one of them. The text is the same either way.
+ */
+function tagged(value: unknown, own?: (key: string, v: unknown) => string | undefined): string | undefined {
+  if (own === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return JSON.stringify(value, bigAsTagged);
+    }
+  }
+  const parts: string[] = [];
+  for (const k of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[k];
+    const text = own(k, v) ?? tagged(v);
+    if (text !== undefined) parts.push(`${JSON.stringify(k)}:${text}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+/** A snapshot's ranges as JSON, written once per list (snapshots of the same start-up map share it). */
+const rangesText = new WeakMap<readonly RangeView[], string>();
+
+/** A memory snapshot as topologyToJson writes it; also the key that tells two snapshots' pictures apart. */
+export function snapshotToJson(s: MemorySnapshot): string {
+  return tagged(s, (k, v) => {
+    if (k !== 'ranges' || !Array.isArray(v)) return undefined;
+    let text = rangesText.get(v);
+    if (text === undefined) rangesText.set(v, (text = tagged(v)!));
+    return text;
+  })!;
+}
+
 /** JSON text with bigints as `0x…` strings tagged so they come back as bigint. */
 export function topologyToJson(t: ScenarioTopology): string {
-  return JSON.stringify(t, (_k, v) => (typeof v === 'bigint' ? `#big:${v.toString(16)}` : v));
+  return tagged(t, (k, v) => ((k === 'before' || k === 'after') && v !== null && typeof v === 'object' ? snapshotToJson(v as MemorySnapshot) : undefined))!;
 }
 
 export function topologyFromJson(text: string): ScenarioTopology {

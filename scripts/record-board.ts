@@ -99,8 +99,12 @@ function ownerMap(tree: string[], flat: string[]): Record<string, string> {
     note(`F\t${r.name}\t${r.start}`, r.owner);
     note(`F\t${r.name}`, r.owner);
   }
+  // Keys in one sorted order: QEMU prints the address spaces in an order that varies from run to run.
   const out: Record<string, string> = {};
-  for (const [k, v] of seen) if (v.size === 1) out[k] = [...v][0];
+  for (const k of sortedKeys(seen.keys())) {
+    const v = seen.get(k)!;
+    if (v.size === 1) out[k] = [...v][0];
+  }
   return out;
 }
 
@@ -126,7 +130,7 @@ async function record(version: QemuVersion): Promise<void> {
     const th = hunks(trees[t.type], b.qomTree);
     if (th.length) treeEdits[t.name] = th;
     const oe: Record<string, string | null> = {};
-    for (const k of new Set([...Object.keys(owners[t.type]), ...Object.keys(b.owners)])) {
+    for (const k of sortedKeys(new Set([...Object.keys(owners[t.type]), ...Object.keys(b.owners)]))) {
       if (owners[t.type][k] !== b.owners[k]) oe[k] = b.owners[k] ?? null;
     }
     if (Object.keys(oe).length) ownerEdits[t.name] = oe;
@@ -140,6 +144,11 @@ async function record(version: QemuVersion): Promise<void> {
     'A JSON string, parsed on first use (engine/versions/board.ts).',
   ], json);
   console.log(`wrote ${file} (${Object.keys(edits).length} machine types with edits)`);
+}
+
+/** Keys in code-unit order (not the locale's), so that a re-recording writes the same bytes. */
+function sortedKeys(keys: Iterable<string>): string[] {
+  return [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** Writes a recorded data module: `export const NAME = "<json>"` under a header comment (data, not code). */

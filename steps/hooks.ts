@@ -11,15 +11,26 @@ import type { HotplugWorld, StepType } from './world';
 
 /** Where a pickle step's doc string starts, for error messages that name the feature file and line. */
 function stepLocation(doc: messages.GherkinDocument, astId: string | undefined): { line: number; docStringLine?: number } | undefined {
+  let where = stepLocations.get(doc);
+  if (!where) stepLocations.set(doc, (where = locateSteps(doc)));
+  return astId === undefined ? undefined : where.get(astId);
+}
+
+/** Every step of a feature by its AST id (the first of each id, as a search in document order finds it). */
+function locateSteps(doc: messages.GherkinDocument): Map<string, { line: number; docStringLine?: number }> {
   const children = doc.feature?.children ?? [];
   const steps: messages.Step[] = [];
   for (const c of children) {
     steps.push(...(c.background?.steps ?? []), ...(c.scenario?.steps ?? []));
     for (const rc of c.rule?.children ?? []) steps.push(...(rc.background?.steps ?? []), ...(rc.scenario?.steps ?? []));
   }
-  const s = steps.find((x) => x.id === astId);
-  return s ? { line: s.location.line, ...(s.docString ? { docStringLine: s.docString.location.line } : {}) } : undefined;
+  const where = new Map<string, { line: number; docStringLine?: number }>();
+  for (const s of steps) {
+    if (!where.has(s.id)) where.set(s.id, { line: s.location.line, ...(s.docString ? { docStringLine: s.docString.location.line } : {}) });
+  }
+  return where;
 }
+const stepLocations = new WeakMap<messages.GherkinDocument, Map<string, { line: number; docStringLine?: number }>>();
 
 /**
  * Version-specific expectations: a scenario (or an Examples block) tagged @qemu-7.2 / @qemu-10.0 runs only on
@@ -56,7 +67,7 @@ After(async function (this: HotplugWorld, { result }: ITestCaseHookParameter) {
       this.currentStep = '';
       if (this.started) {
         topo.before = this.topologyBefore;
-        try { topo.after = await memorySnapshot(this, 'after'); } catch (e) { this.log(`memory map not available: ${(e as Error).message}`); }
+        try { topo.after = await memorySnapshot(this, 'after', topo.before); } catch (e) { this.log(`memory map not available: ${(e as Error).message}`); }
         try { topo.irq = await irqSnapshot(this); } catch (e) { this.log(`IRQ chain not available: ${(e as Error).message}`); }
       }
       topo.timeline = this.timeline();

@@ -3,7 +3,7 @@
 
 import { findTreeRegion, parseMemoryFlatView } from '../backends/mtree-parse';
 import { stringifyJson } from '../transcript/json';
-import type { DimmView, IrqChainSnapshot, MemorySnapshot } from '../reports/topology';
+import type { DimmView, IrqChainSnapshot, MemorySnapshot, RangeView } from '../reports/topology';
 import { parseInfoIrq, parseInfoPic } from './info-parse';
 import { modelState } from './model-only';
 import { ich9SciIrq } from '../engine/acpi/pci-config';
@@ -76,17 +76,36 @@ export async function sciRoute(world: SnapshotSource): Promise<{ gsi?: number; h
   return gsi >= 0 ? { gsi, how: `ICH9 ACPI_CTRL SCI_IRQ_SEL=${sel} → GSI ${gsi}` } : { how: `ICH9 ACPI_CTRL SCI_IRQ_SEL=${sel} is reserved (QEMU keeps the previous route)` };
 }
 
-export async function memorySnapshot(world: SnapshotSource, label: string): Promise<MemorySnapshot> {
+/**
+ * The memory map for the reports. `startedWith`: a snapshot of the same machine taken earlier (the one at start):
+ * its device-memory container is the one now, as QEMU sets it up with the machine and never moves or resizes it
+ * (DIMMs are mapped inside it), so the whole `info mtree` is not read again just to find it.
+ */
+export async function memorySnapshot(world: SnapshotSource, label: string, startedWith?: MemorySnapshot): Promise<MemorySnapshot> {
   const flat = await world.hmpText('info mtree -f', true);
-  const tree = await world.hmpText('info mtree', true);
-  const dm = findTreeRegion(tree, 'device-memory');
+  const dm = startedWith ? startedWith.deviceMemory : findTreeRegion(await world.hmpText('info mtree', true), 'device-memory');
   return {
     label,
-    ranges: parseMemoryFlatView(flat).map(({ start, end, prio, kind, name, offset }) => ({ start, end, prio, kind, name, offset })),
+    ranges: memoryRanges(flat),
     ...(dm ? { deviceMemory: { start: dm.start, end: dm.end } } : {}),
     dimms: await memoryDevices(world),
   };
 }
+
+/**
+ * The ranges of AS "memory" in an `info mtree -f` text, one list per text (the same start-up maps come back
+ * scenario after scenario; the reports write a list's JSON once). Read-only for everyone.
+ */
+function memoryRanges(flat: string): RangeView[] {
+  let ranges = rangesOf.get(flat);
+  if (ranges === undefined) {
+    ranges = parseMemoryFlatView(flat).map(({ start, end, prio, kind, name, offset }) => ({ start, end, prio, kind, name, offset }));
+    if (rangesOf.size >= 64) rangesOf.clear();
+    rangesOf.set(flat, ranges);
+  }
+  return ranges;
+}
+const rangesOf = new Map<string, RangeView[]>();
 
 export async function irqSnapshot(world: SnapshotSource): Promise<IrqChainSnapshot> {
   const snap: IrqChainSnapshot = { machine: world.machineType };

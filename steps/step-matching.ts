@@ -6,6 +6,10 @@
 // match goes on to the original TreeRegexp.match, so every match, group and index is exactly what it was
 // (test/step-matching.test.ts compares both on random expressions and texts). Left alone where anything is not
 // as expected (another layout of the package, a global or sticky RegExp, whose exec would move lastIndex).
+// A match is also remembered per expression and text: Cucumber matches every step twice (assembling the test
+// case, then again for the step's arguments), and a suite repeats the same step texts scenario after scenario.
+// The group tree is never changed by its readers (Cucumber reads values and indices out of it), so the same
+// tree is handed out again.
 
 import * as path from 'node:path';
 
@@ -30,6 +34,10 @@ export function treeRegexpClass(): (new (re: RegExp | string) => TreeRegexpLike)
 const ORIGINAL = Symbol.for('hotplug-scenarios.TreeRegexp.match');
 type Proto = TreeRegexpLike & { [ORIGINAL]?: (this: TreeRegexpLike, s: string) => unknown };
 
+/** Matches remembered per TreeRegexp and text (a bounded number per expression). */
+const matches = new WeakMap<TreeRegexpLike, Map<string, unknown>>();
+const MAX_REMEMBERED = 4096;
+
 /** Install the pre-check on TreeRegexp.match (once); false when TreeRegexp is not where it is expected. */
 export function installMatchPrecheck(): boolean {
   const cls = treeRegexpClass();
@@ -40,8 +48,17 @@ export function installMatchPrecheck(): boolean {
   Object.defineProperty(proto, ORIGINAL, { value: original });
   proto.match = function (this: TreeRegexpLike, s: string): unknown {
     const re = this.regexp;
-    if (!re.global && !re.sticky && re.exec(s) === null) return null;
-    return original.call(this, s);
+    if (re.global || re.sticky) return original.call(this, s);
+    if (re.exec(s) === null) return null;
+    let known = matches.get(this);
+    if (!known) matches.set(this, (known = new Map()));
+    let group = known.get(s);
+    if (group === undefined) {
+      group = original.call(this, s);
+      if (known.size >= MAX_REMEMBERED) known.clear();
+      known.set(s, group);
+    }
+    return group;
   };
   return true;
 }

@@ -256,7 +256,7 @@ export class HotplugWorld extends World<WorldParams> {
   async hmpText(line: string, internal = false): Promise<string> {
     const r = await this.hmp(line, { internal });
     if (typeof r.reply !== 'string') throw new Error(`${line}: expected text, got ${stringifyJson(r.reply)}`);
-    return r.reply.replace(/\r\n/g, '\n');
+    return lfText(r.reply);
   }
 
   /** `inb`/`inw`/`inl` through qtest → the value (`OK 0x0008` → 8). */
@@ -317,6 +317,22 @@ export class HotplugWorld extends World<WorldParams> {
     await this.backend?.close();
   }
 }
+
+/**
+ * HMP text with \r\n normalised, remembered per text: the model hands out the very same `info mtree` string for
+ * the same state again (the start-up machines' maps before every scenario), and the reports' parses are
+ * remembered per normalised text, which is then the same string too (hashed once).
+ */
+function lfText(text: string): string {
+  let lf = lfTexts.get(text);
+  if (lf === undefined) {
+    lf = text.replace(/\r\n/g, '\n');
+    if (lfTexts.size >= 64) lfTexts.clear();
+    lfTexts.set(text, lf);
+  }
+  return lf;
+}
+const lfTexts = new Map<string, string>();
 
 function clip(s: string, max = 16000): string {
   return s.length > max ? s.slice(0, max) + `\n… (${s.length - max} more characters)` : s;

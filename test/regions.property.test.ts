@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { makeRegion, Regions } from '../engine/memory/regions';
+import { addSubregion, changedRegionIds, CHILD_INDEX_MIN, childrenOverlapping, createRegion, delSubregion, makeRegion, Regions } from '../engine/memory/regions';
 
 const IDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
 
@@ -37,5 +37,89 @@ test('aliasesOf after updates lists exactly the aliases the table holds', () => 
       for (const id of IDS) assert.deepEqual([...t.aliasesOf(id)].sort(), fresh(t, id), `aliases of ${id}`);
     }),
     { numRuns: 500 },
+  );
+});
+
+test('setTwo(a, b) is set(a).set(b): the same regions, size and alias index', () => {
+  const spec = fc.record({ id: fc.nat(7), alias: fc.option(fc.nat(7), { nil: null }), offset: fc.nat(3) });
+  const mk = (o: { id: number; alias: number | null; offset: number }) =>
+    makeRegion({ id: IDS[o.id], name: IDS[o.id], size: 16n, kind: o.alias === null ? 'ram' : 'io', alias: o.alias === null ? undefined : IDS[o.alias], aliasOffset: BigInt(o.offset) });
+  fc.assert(
+    fc.property(fc.array(spec, { maxLength: 12 }), spec, spec, fc.boolean(), (start, a, b, askFirst) => {
+      let t = Regions.EMPTY;
+      for (const o of start) t = t.set(mk(o));
+      if (askFirst) for (const id of IDS) t.aliasesOf(id); // with an alias index to patch
+      const two = t.setTwo(mk(a), mk(b));
+      const one = t.set(mk(a)).set(mk(b));
+      assert.equal(two.size, one.size);
+      assert.deepEqual([...two.values()].map((r) => r.id).sort(), [...one.values()].map((r) => r.id).sort());
+      for (const id of IDS) {
+        assert.deepEqual(two.get(id), one.get(id));
+        assert.deepEqual([...two.aliasesOf(id)].sort(), fresh(one, id), `aliases of ${id}`);
+      }
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('changedRegionIds lists exactly the ids whose region differs', () => {
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 30 }), fc.array(op, { maxLength: 6 }), (first, then) => {
+      const apply = (t: Regions, o: Op): Regions => {
+        if (o.kind === 'set') return t.set(makeRegion({ id: IDS[o.id], name: IDS[o.id], size: 16n, kind: 'ram', aliasOffset: BigInt(o.offset), enabled: o.enabled }));
+        if (o.kind === 'delete') return t.delete(IDS[o.id]);
+        return t;
+      };
+      const a = first.reduce(apply, Regions.EMPTY);
+      const b = then.reduce(apply, a);
+      const plain = IDS.filter((id) => a.get(id) !== b.get(id)).sort();
+      assert.deepEqual([...changedRegionIds(a, b)].sort(), plain);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('children overlapping a window, through the index derived plug after plug, are the plain filter of the list', () => {
+  // A wide container (device memory with many DIMMs): children mapped and unmapped at random places (some
+  // overlapping, some of one start), windows asked in between; the index of each new child list is derived from
+  // the previous list's (rebuilt when that one is no longer remembered).
+  const N = 40;
+  const kid = (i: number) => `k${i}`;
+  const step = fc.oneof(
+    fc.record({ kind: fc.constant('map' as const), i: fc.nat(N - 1), at: fc.nat(60), size: fc.integer({ min: 1, max: 8 }), prio: fc.nat(2) }),
+    fc.record({ kind: fc.constant('unmap' as const), i: fc.nat(N - 1) }),
+    fc.record({ kind: fc.constant('ask' as const), lo: fc.nat(70), len: fc.integer({ min: 1, max: 20 }) }),
+  );
+  fc.assert(
+    fc.property(fc.array(step, { minLength: 1, maxLength: 80 }), (steps) => {
+      let t = createRegion(Regions.EMPTY, { id: 'c', name: 'c', size: 128n, kind: 'container' });
+      for (let i = 0; i < N; i++) t = createRegion(t, { id: kid(i), name: kid(i), size: 4n, kind: 'ram' });
+      // Wide from the start: CHILD_INDEX_MIN children at 64.. so that every list is indexed.
+      for (let i = 0; i < CHILD_INDEX_MIN; i++) t = addSubregion(t, 'c', BigInt(64 + i * 4), kid(N - 1 - i), 0);
+      const mappedSizes = new Map<string, bigint>();
+      for (const s of steps) {
+        if (s.kind === 'map') {
+          const r = t.get(kid(s.i))!;
+          if (r.container !== undefined) continue;
+          t = t.set({ ...r, size: BigInt(s.size) });
+          mappedSizes.set(kid(s.i), BigInt(s.size));
+          t = addSubregion(t, 'c', BigInt(s.at), kid(s.i), s.prio);
+        } else if (s.kind === 'unmap') {
+          const c = t.get('c')!;
+          if (t.get(kid(s.i))!.container === undefined || c.subregions.length <= CHILD_INDEX_MIN) continue;
+          t = delSubregion(t, 'c', kid(s.i));
+        } else {
+          const c = t.get('c')!;
+          const lo = BigInt(s.lo);
+          const hi = lo + BigInt(s.len);
+          const plain = c.subregions.filter((id) => {
+            const r = t.get(id)!;
+            return r.addr < hi && r.addr + r.size > lo;
+          });
+          assert.deepEqual([...childrenOverlapping(t, c, lo, hi)], plain, `window [${lo}, ${hi})`);
+        }
+      }
+    }),
+    { numRuns: 300 },
   );
 });

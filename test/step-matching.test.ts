@@ -80,3 +80,27 @@ test('the same on cucumber expressions shaped like this project\'s steps', () =>
     for (const text of texts) assert.deepStrictEqual(plain(tree.match(text)), plain(original.call(tree, text)), `${source} on ${text}`);
   }
 });
+
+test('a match asked again (remembered per expression and text) is still the original\'s answer', () => {
+  const original = originalMatch()!;
+  fc.assert(
+    fc.property(re, fc.array(fc.stringMatching(/^[abx0-9(]{0,6}$/), { minLength: 1, maxLength: 12 }), (source, texts) => {
+      let regexp: RegExp;
+      try {
+        regexp = new RegExp(`^(?:${source})$`);
+        if (/\(\?<(n\d+)>[\s\S]*\(\?<\1>/.test(source)) return;
+      } catch {
+        return;
+      }
+      const tree = new TreeRegexp!(regexp);
+      // Every text twice, in turn with the others: the second answer comes from memory.
+      for (const text of [...texts, ...texts.reverse()]) assert.deepStrictEqual(plain(tree.match(text)), plain(original.call(tree, text)), `${regexp} on ${JSON.stringify(text)}`);
+    }),
+    { numRuns: 500 },
+  );
+  const tree = new TreeRegexp!(/^a (\d+) b$/);
+  const first = tree.match('a 12 b');
+  assert.equal(tree.match('a 12 b'), first, 'the same tree object again');
+  assert.equal(tree.match('a 13 b') === first, false);
+  assert.equal(new TreeRegexp!(/^a (\d+) b$/).match('a 12 b') === first, false, 'remembered per expression, not per source');
+});

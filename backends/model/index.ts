@@ -80,8 +80,7 @@ export class ModelBackend implements Backend {
   }
 
   apply(action: Action): StepResult {
-    const r = this.step(action);
-    return this.stepResult(r.reply, r);
+    return this.stepResult(this.step(action), false);
   }
 
   /** Reduce one action on the current state and keep it in the history. */
@@ -99,12 +98,22 @@ export class ModelBackend implements Backend {
     return r;
   }
 
-  private stepResult(reply: unknown, r: Reduction): StepResult {
+  /**
+   * What a step shows. The trace and the selected trace-event lines are own enumerable getters, computed on first
+   * read (a step rarely reads them; the result still spreads, serialises and compares as a plain object).
+   * `hmpText`: the reply is the text of a human-monitor-command.
+   */
+  private stepResult(r: Reduction, hmpText: boolean): StepResult {
     const fx = r.fx;
-    const selected = this.traceEvents ? { traceEvents: selectTraceEvents(fx.traceEvents, this.traceEvents) } : {};
-    // The trace is assembled when read (a replay never reads it): an own enumerable getter, so the result still
-    // spreads, serialises and compares as a plain object.
-    return { reply, events: fx.events, irqs: fx.irqs, get trace() { return fx.trace; }, ...selected };
+    const reply = hmpText ? (r.reply as { return?: unknown }).return ?? r.reply : r.reply;
+    const patterns = this.traceEvents;
+    if (!patterns) return { reply, events: fx.events, irqs: fx.irqs, get trace() { return fx.trace; } };
+    let selected: string[] | undefined;
+    return {
+      reply, events: fx.events, irqs: fx.irqs,
+      get trace() { return fx.trace; },
+      get traceEvents() { return (selected ??= selectTraceEvents(fx.traceEvents, patterns)); },
+    };
   }
 
   async qmp(command: QmpCommand): Promise<StepResult> {
@@ -116,8 +125,7 @@ export class ModelBackend implements Backend {
   }
 
   async hmp(commandLine: string): Promise<StepResult> {
-    const r = this.step({ kind: 'qmp', command: { execute: 'human-monitor-command', arguments: { 'command-line': commandLine } } });
-    return this.stepResult((r.reply as { return?: unknown }).return ?? r.reply, r);
+    return this.stepResult(this.step({ kind: 'qmp', command: { execute: 'human-monitor-command', arguments: { 'command-line': commandLine } } }), true);
   }
 
   async close(): Promise<void> {

@@ -110,15 +110,50 @@ export function withDimm(dimms: readonly Dimm[], dimm: Dimm): readonly Dimm[] {
 
 /** `dimms` without the DIMM at `path`, with its placement index derived from the parent list's when that one is known. */
 export function withoutDimm(dimms: readonly Dimm[], path: string): readonly Dimm[] {
-  const next = dimms.filter((d) => d.path !== path);
+  let at = -1;
+  for (let i = 0; i < dimms.length; i++) {
+    if (dimms[i].path === path) {
+      at = i;
+      break;
+    }
+  }
+  if (at < 0) return dimms.slice();
+  const gone = dimms[at];
+  const next = dimms.slice(0, at);
+  for (let i = at + 1; i < dimms.length; i++) if (dimms[i].path !== path) next.push(dimms[i]);
   const idx = indexCache.get(dimms);
-  const gone = next.length === dimms.length - 1 ? dimms.find((d) => d.path === path) : undefined;
-  if (idx && gone) {
-    // A freed range can hold the next fit: the remembered one no longer stands.
-    const sorted = idx.sorted?.filter((d) => d !== gone);
-    indexCache.set(next, { sorted, used: idx.used - gone.size, slots: withSlotBit(idx.slots, gone.slot, 0) });
+  if (idx && next.length === dimms.length - 1) {
+    const sorted = idx.sorted && withoutOne(idx.sorted, gone);
+    // A freed range can hold the next fit: positions below the remembered one were taken, and only those whose
+    // window reaches into the freed range are free now, so the first fit is at least the lower of the two.
+    const f = idx.fit;
+    let fit: PlacementIndex['fit'];
+    if (f) {
+      const floor = alignUp(f.base, f.align);
+      const reach = gone.addr - f.size + 1n;
+      const low = reach > floor ? alignUp(reach, f.align) : floor;
+      fit = { align: f.align, size: f.size, base: f.base, at: low < f.at ? low : f.at, exact: false };
+    }
+    indexCache.set(next, { sorted, used: idx.used - gone.size, fit, slots: withSlotBit(idx.slots, gone.slot, 0) });
   }
   return next;
+}
+
+/** `list` without the element `x` (by identity), found by address (the list is in address order). */
+function withoutOne(list: readonly Dimm[], x: Dimm): Dimm[] {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid].addr < x.addr) lo = mid + 1;
+    else hi = mid;
+  }
+  let at = lo;
+  while (at < list.length && list[at] !== x && list[at].addr === x.addr) at++;
+  if (at >= list.length || list[at] !== x) return list.filter((d) => d !== x);
+  const out = list.slice(0, at);
+  for (let i = at + 1; i < list.length; i++) out.push(list[i]);
+  return out;
 }
 
 function withSlotBit(slots: PlacementIndex['slots'], slot: bigint, bit: 0 | 1): PlacementIndex['slots'] {

@@ -4,7 +4,7 @@
 // kept as it was, range objects included. The result is, range for range, what a full rendering gives
 // (test/flat-update.property.test.ts checks it against renderFlatView on random trees and changes).
 
-import { continues, renderFlatView, renderWindow } from './flatview';
+import { continues, RenderMemo, renderFlatView, renderWindow } from './flatview';
 import { changedRegionIds, type Region, type Regions } from './regions';
 import type { FlatRange } from './types';
 
@@ -185,6 +185,14 @@ function splice(old: readonly FlatRange[], windows: readonly Window[], fresh: (w
   return segs.length === 1 ? segs[0] : ([] as FlatRange[]).concat(...segs);
 }
 
+/** The roots as a set, remembered per roots list (a machine's list of address-space roots does not change). */
+const rootSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function rootSetOf(roots: readonly string[]): ReadonlySet<string> {
+  let set = rootSets.get(roots);
+  if (!set) rootSets.set(roots, (set = new Set(roots)));
+  return set;
+}
+
 /**
  * The flat views of `roots` for region table `now`, given the views `before` rendered from table `was`.
  * Views no change reaches are returned as the very same arrays.
@@ -200,7 +208,7 @@ export function updateFlatViews(
     for (const root of roots) if (!(root in all)) all[root] = renderFlatView(now, root);
     return all;
   }
-  const rootSet = new Set(roots);
+  const rootSet = rootSetOf(roots);
   const changed = changedRegionIds(was, now);
   const inOld = new Collector(was, rootSet);
   const inNew = new Collector(now, rootSet);
@@ -212,6 +220,7 @@ export function updateFlatViews(
     if (n) inNew.footprint(n);
   }
   const out: Record<string, readonly FlatRange[]> = {};
+  const memo = new RenderMemo();
   for (const root of roots) {
     if (root in out) continue;
     const old = before[root];
@@ -223,7 +232,7 @@ export function updateFlatViews(
     } else {
       // Not Object.freeze'd: freezing copies the whole array, and V8 then copies it on a slow path (readonly
       // by type, like the region table).
-      out[root] = splice(old, union(ws), ([a, b]) => renderWindow(now, root, a, b));
+      out[root] = splice(old, ws.length === 1 ? ws : union(ws), ([a, b]) => renderWindow(now, root, a, b, memo));
     }
   }
   return out;

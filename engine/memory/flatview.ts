@@ -60,7 +60,33 @@ function fillGaps(view: Work[], region: Region, base: bigint, clipStart: bigint,
   }
 }
 
-function render(regions: Regions, view: Work[], id: string, base: bigint, clipStart: bigint, clipEnd: bigint, readonly: boolean): void {
+/**
+ * Windows already rendered whole (into an empty view) during one update of several views: an address space whose
+ * root reaches another root through an alias (cpu-smm-0's root through its alias of system memory) renders the
+ * same window of the same region again; it takes the ranges already made instead.
+ */
+export class RenderMemo {
+  private readonly ids: string[] = [];
+  private readonly keys: bigint[] = [];
+  private readonly outs: (readonly Work[])[] = [];
+  private readonly ro: boolean[] = [];
+
+  find(id: string, base: bigint, cs: bigint, ce: bigint, readonly: boolean): readonly Work[] | undefined {
+    for (let i = 0; i < this.ids.length; i++) {
+      if (this.ids[i] === id && this.ro[i] === readonly && this.keys[3 * i] === base && this.keys[3 * i + 1] === cs && this.keys[3 * i + 2] === ce) return this.outs[i];
+    }
+    return undefined;
+  }
+
+  keep(id: string, base: bigint, cs: bigint, ce: bigint, readonly: boolean, out: readonly Work[]): void {
+    this.ids.push(id);
+    this.keys.push(base, cs, ce);
+    this.outs.push(out);
+    this.ro.push(readonly);
+  }
+}
+
+function render(regions: Regions, view: Work[], id: string, base: bigint, clipStart: bigint, clipEnd: bigint, readonly: boolean, memo?: RenderMemo): void {
   const r = regionOf(regions, id);
   if (!r.enabled) return;
   const start = base + r.addr;
@@ -72,12 +98,15 @@ function render(regions: Regions, view: Work[], id: string, base: bigint, clipSt
   if (r.alias !== undefined) {
     const target = regionOf(regions, r.alias);
     // The target is rendered as if its container started at start - aliasOffset - target.addr.
-    render(regions, view, target.id, start - r.aliasOffset - target.addr, cs, ce, ro);
+    const tb = start - r.aliasOffset - target.addr;
+    const known = memo !== undefined && view.length === 0 ? memo.find(target.id, tb, cs, ce, ro) : undefined;
+    if (known !== undefined) for (let i = 0; i < known.length; i++) view.push(known[i]);
+    else render(regions, view, target.id, tb, cs, ce, ro, memo);
     return;
   }
   // Only the children that overlap the clip window can show (a window smaller than the region: look them up).
   const subs = r.subregions.length >= CHILD_INDEX_MIN && (cs > start || ce < end) ? childrenOverlapping(regions, r, cs - start, ce - start) : r.subregions;
-  for (const sub of subs) render(regions, view, sub, start, cs, ce, ro);
+  for (const sub of subs) render(regions, view, sub, start, cs, ce, ro, memo);
   if (r.terminates) fillGaps(view, r, start, cs, ce, ro);
 }
 
@@ -115,10 +144,12 @@ export function renderFlatView(regions: Regions, rootId: string): FlatRange[] {
  * The unsimplified ranges of the address space rooted at `rootId` that fall inside [start, end): exactly the
  * full rendering's ranges cut to that window (used to re-render only what a change touched).
  */
-export function renderWindow(regions: Regions, rootId: string, start: bigint, end: bigint): FlatRange[] {
+export function renderWindow(regions: Regions, rootId: string, start: bigint, end: bigint, memo?: RenderMemo): FlatRange[] {
   if (!regions.get(rootId)) return [];
   const view: Work[] = [];
-  render(regions, view, rootId, 0n, start, end, false);
+  render(regions, view, rootId, 0n, start, end, false, memo);
+  // What a root shows in a window is what an alias of it shows there (the ranges are never modified once made).
+  memo?.keep(rootId, 0n, start, end, false, view);
   return view;
 }
 

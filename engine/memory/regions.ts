@@ -49,8 +49,8 @@ export class Regions {
     readonly size: number,
     aliasIdx?: ReadonlyMap<string, readonly string[]>,
   ) {
+    // Not Object.seal'd either: sealing every new table cost a map transition per update (readonly by type).
     if (aliasIdx) aliasIndexes.set(this, aliasIdx);
-    Object.seal(this);
   }
 
   /** Alias region ids by target id: derived, computed on first use (kept aside: not part of the value). */
@@ -99,26 +99,42 @@ export class Regions {
   set(r: Region): Regions {
     const k = Regions.bucketOf(r.id);
     const b = this.buckets[k];
-    const at = b.findIndex((x) => x.id === r.id);
+    const at = indexOfId(b, r.id);
     if (at >= 0 && b[at] === r) return this;
-    const nb = at >= 0 ? b.map((x, i) => (i === at ? r : x)) : [...b, r];
     const buckets = this.buckets.slice();
-    buckets[k] = nb;
-    // The alias index still holds unless an alias came, went or changed its target; then it is updated for
-    // this one region (a copy of the small index) rather than rebuilt from every region.
-    const was = at >= 0 ? b[at].alias : undefined;
+    buckets[k] = withAt(b, at, r);
+    return new Regions(buckets, this.size + (at >= 0 ? 0 : 1), this.patchedAliasIdx(at >= 0 ? b[at].alias : undefined, r));
+  }
+
+  /**
+   * `set(a).set(b)` in one step (one copy of the bucket index): what mapping or unmapping a subregion changes, its
+   * container and itself.
+   */
+  setTwo(a: Region, b: Region): Regions {
+    if (a.id === b.id) return this.set(a).set(b);
+    const ka = Regions.bucketOf(a.id);
+    const kb = Regions.bucketOf(b.id);
+    const ba = this.buckets[ka];
+    const atA = indexOfId(ba, a.id);
+    const buckets = this.buckets.slice();
+    buckets[ka] = withAt(ba, atA, a);
+    const bb = buckets[kb];
+    const atB = indexOfId(bb, b.id);
+    buckets[kb] = withAt(bb, atB, b);
+    const wasA = atA >= 0 ? ba[atA].alias : undefined;
+    const wasB = atB >= 0 ? bb[atB].alias : undefined;
     let idx = this.aliasIdx;
-    if (idx && was !== r.alias) {
-      const m = new Map(idx);
-      if (was !== undefined) {
-        const left = (m.get(was) ?? NONE).filter((x) => x !== r.id);
-        if (left.length) m.set(was, left);
-        else m.delete(was);
-      }
-      if (r.alias !== undefined) m.set(r.alias, [...(m.get(r.alias) ?? NONE), r.id]);
-      idx = m;
-    }
-    return new Regions(buckets, this.size + (at >= 0 ? 0 : 1), idx);
+    if (idx && (wasA !== a.alias || wasB !== b.alias)) idx = patchAliasIdx(patchAliasIdx(idx, wasA, a), wasB, b);
+    return new Regions(buckets, this.size + (atA >= 0 ? 0 : 1) + (atB >= 0 ? 0 : 1), idx);
+  }
+
+  /**
+   * The alias index still holds unless an alias came, went or changed its target; then it is updated for this one
+   * region (a copy of the small index) rather than rebuilt from every region.
+   */
+  private patchedAliasIdx(was: string | undefined, r: Region): ReadonlyMap<string, readonly string[]> | undefined {
+    const idx = this.aliasIdx;
+    return idx && was !== r.alias ? patchAliasIdx(idx, was, r) : idx;
   }
 
   delete(id: string): Regions {
@@ -148,6 +164,33 @@ const bucketCache = new Map<string, number>();
 const aliasIndexes = new WeakMap<Regions, ReadonlyMap<string, readonly string[]>>();
 const NONE: readonly string[] = Object.freeze([]);
 
+/** Position of the region `id` in a bucket, or -1. */
+function indexOfId(b: readonly Region[], id: string): number {
+  for (let i = 0; i < b.length; i++) if (b[i].id === id) return i;
+  return -1;
+}
+
+/** A copy of bucket `b` with `r` at `at` (appended when `at` is -1). */
+function withAt(b: readonly Region[], at: number, r: Region): Region[] {
+  const out = b.slice();
+  if (at >= 0) out[at] = r;
+  else out.push(r);
+  return out;
+}
+
+/** The alias index with region `r` (whose alias target was `was`) moved to its current target. */
+function patchAliasIdx(idx: ReadonlyMap<string, readonly string[]>, was: string | undefined, r: Region): ReadonlyMap<string, readonly string[]> {
+  if (was === r.alias) return idx;
+  const m = new Map(idx);
+  if (was !== undefined) {
+    const left = (m.get(was) ?? NONE).filter((x) => x !== r.id);
+    if (left.length) m.set(was, left);
+    else m.delete(was);
+  }
+  if (r.alias !== undefined) m.set(r.alias, [...(m.get(r.alias) ?? NONE), r.id]);
+  return m;
+}
+
 function fnv(id: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
@@ -162,6 +205,15 @@ export function changedRegionIds(a: Regions, b: Regions): string[] {
     const x = a.buckets[k];
     const y = b.buckets[k];
     if (x === y) continue;
+    // The usual change: regions replaced in place, or one appended (`set`), the others where they were.
+    const n = x.length < y.length ? x.length : y.length;
+    let aligned = x.length === y.length || y.length === x.length + 1;
+    for (let i = 0; i < n && aligned; i++) if (x[i].id !== y[i].id) aligned = false;
+    if (aligned) {
+      for (let i = 0; i < n; i++) if (x[i] !== y[i]) out.push(x[i].id);
+      if (y.length > n) out.push(y[n].id);
+      continue;
+    }
     for (const r of x) if (b.get(r.id) !== r) out.push(r.id);
     for (const r of y) if (!x.includes(r) && !out.includes(r.id)) out.push(r.id);
   }
@@ -227,8 +279,8 @@ export function addSubregion(regions: Regions, containerId: string, offset: bigi
   const list = container.subregions;
   const at = firstAtOrBelow(regions, list, prio);
   const subregions = insertAt(list, at, subId);
-  deriveChildIndex(list, subregions, subId, offset, sub.size, true);
-  return regions.set({ ...container, subregions }).set({ ...sub, container: containerId, addr: offset, priority: prio });
+  deriveChildIndex(regions, list, subregions, subId, offset, sub.size, true);
+  return regions.setTwo({ ...container, subregions }, { ...sub, container: containerId, addr: offset, priority: prio });
 }
 
 /** A copy of `list` with `x` inserted at `at` (one allocation). */
@@ -274,9 +326,10 @@ export function delSubregion(regions: Regions, containerId: string, subId: strin
     throw new Error(`internal: del_subregion ${containerId} -/- ${subId}: not a child`);
   }
   const { container: _c, ...unmapped } = sub;
-  const subregions = container.subregions.filter((s) => s !== subId);
-  deriveChildIndex(container.subregions, subregions, subId, sub.addr, sub.size, false);
-  return regions.set({ ...container, subregions }).set(unmapped);
+  const at = container.subregions.indexOf(subId);
+  const subregions = at >= 0 ? removeAt(container.subregions, at) : container.subregions.slice();
+  deriveChildIndex(regions, container.subregions, subregions, subId, sub.addr, sub.size, false);
+  return regions.setTwo({ ...container, subregions }, unmapped);
 }
 
 // ---- which children of a container overlap a window (for rendering only what a change touched) ----------
@@ -354,30 +407,57 @@ function firstStartAtOrAbove(starts: readonly bigint[], x: bigint): number {
   return lo;
 }
 
-function deriveChildIndex(before: readonly string[], after: readonly string[], id: string, addr: bigint, size: bigint, added: boolean): void {
+/**
+ * The index of `after` (`before` with child `id` added or removed), derived from `before`'s; `before`'s is built from
+ * `regions` (the table `before` belongs to) when no longer remembered, so that a state changed again and again (a
+ * tool going back to an earlier state) pays for one build, not one per change.
+ */
+function deriveChildIndex(regions: Regions, before: readonly string[], after: readonly string[], id: string, addr: bigint, size: bigint, added: boolean): void {
   if (after.length < CHILD_INDEX_MIN) return;
-  const idx = childIndexCache.get(before);
+  const idx = before.length >= CHILD_INDEX_MIN ? childIndex(regions, before) : childIndexCache.get(before);
   if (!idx) return;
   let at: number;
   let ids: string[];
   let starts: bigint[];
   let ends: bigint[];
+  const n = idx.ends.length;
+  const maxEnd = new Array<bigint>(added ? n + 1 : n - 1);
   if (added) {
     at = firstStartAtOrAbove(idx.starts, addr);
     ids = insertAt(idx.ids, at, id);
     starts = insertAt(idx.starts, at, addr);
-    ends = insertAt(idx.ends, at, addr + size);
+    const end = addr + size;
+    ends = insertAt(idx.ends, at, end);
+    // maxEnd below `at` is unchanged; above it, the old running maximum (one place on) or the new end.
+    for (let k = 0; k < at; k++) maxEnd[k] = idx.maxEnd[k];
+    let m = at > 0 && idx.maxEnd[at - 1] > end ? idx.maxEnd[at - 1] : end;
+    maxEnd[at] = m;
+    let k = at;
+    for (; k < n && idx.maxEnd[k] < m; k++) maxEnd[k + 1] = m;
+    for (; k < n; k++) maxEnd[k + 1] = idx.maxEnd[k];
   } else {
-    at = idx.ids.indexOf(id);
+    // The child is found by its start (children of one start are few), else by its id.
+    at = firstStartAtOrAbove(idx.starts, addr);
+    while (at < n && idx.ids[at] !== id && idx.starts[at] === addr) at++;
+    if (at >= n || idx.ids[at] !== id) at = idx.ids.indexOf(id);
     if (at < 0) return;
     ids = removeAt(idx.ids, at);
     starts = removeAt(idx.starts, at);
     ends = removeAt(idx.ends, at);
+    // maxEnd below `at` is unchanged; above it, recomputed until it meets the old one (from there on equal).
+    for (let k = 0; k < at; k++) maxEnd[k] = idx.maxEnd[k];
+    let k = at;
+    for (; k < n - 1; k++) {
+      const m = k > 0 && maxEnd[k - 1] > ends[k] ? maxEnd[k - 1] : ends[k];
+      maxEnd[k] = m;
+      if (m === idx.maxEnd[k + 1]) {
+        k++;
+        break;
+      }
+    }
+    for (; k < n - 1; k++) maxEnd[k] = idx.maxEnd[k + 1];
   }
-  // maxEnd below `at` is unchanged; withMaxEnd recomputes from there.
-  const maxEnd = new Array<bigint>(ends.length);
-  for (let k = 0; k < at && k < ends.length; k++) maxEnd[k] = idx.maxEnd[k];
-  childIndexCache.set(after, withMaxEnd(ids, starts, ends, maxEnd, at));
+  childIndexCache.set(after, { ids, starts, ends, maxEnd });
 }
 
 function childIndex(regions: Regions, list: readonly string[]): ChildIndex {

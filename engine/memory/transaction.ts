@@ -8,7 +8,7 @@ import { kvmApplyDiff, KVM_AS_NAME } from './kvm';
 import { diffFlatViews, type FlatDiff } from './flatview';
 import { updateFlatViews } from './flat-update';
 import { Regions } from './regions';
-import type { FlatRange, MemoryState } from './types';
+import type { AddressSpace, FlatRange, MemoryState } from './types';
 
 export type MemAccel = 'tcg' | 'kvm';
 
@@ -39,47 +39,81 @@ function describe(d: FlatDiff): string {
  */
 const renderedFrom = new WeakMap<object, Regions>();
 
+/** What a commit derives from a machine's address spaces (they never change once made): remembered per list. */
+interface AsPlan {
+  readonly roots: readonly string[];
+  /** Per address space: whether it is the KVM one, and whether its view is described (not shared with one before). */
+  readonly kvm: readonly boolean[];
+  readonly described: readonly boolean[];
+  readonly memAs?: AddressSpace;
+}
+const plans = new WeakMap<readonly AddressSpace[], AsPlan>();
+function planOf(ases: readonly AddressSpace[]): AsPlan {
+  let p = plans.get(ases);
+  if (!p) {
+    const seen = new Set<string>();
+    const kvm: boolean[] = [];
+    const described: boolean[] = [];
+    for (const as of ases) {
+      const isKvmAs = as.name === KVM_AS_NAME;
+      kvm.push(isKvmAs);
+      // A view shared with an AS seen before is described once (under that AS).
+      described.push(isKvmAs || !seen.has(as.root));
+      seen.add(as.root);
+    }
+    p = { roots: ases.map((as) => as.root), kvm, described, memAs: ases.find((a) => a.name === KVM_AS_NAME) };
+    plans.set(ases, p);
+  }
+  return p;
+}
+
 /** Regenerate every view and run the listeners: the body of the outermost commit. */
 function regenerate(mem: MemoryState, accel: MemAccel): Transition<MemoryState> {
   // Views last committed were rendered from renderedFrom(mem.flat): render only what changed since (without
   // it, e.g. on a cloned state, every view is rendered whole).
   const was = renderedFrom.get(mem.flat);
-  const flat = updateFlatViews(was ?? Regions.EMPTY, mem.regions, mem.addressSpaces.map((as) => as.root), was ? mem.flat : {});
+  const plan = planOf(mem.addressSpaces);
+  const flat = updateFlatViews(was ?? Regions.EMPTY, mem.regions, plan.roots, was ? mem.flat : {});
   renderedFrom.set(flat, mem.regions);
-  const notes: string[] = [];
+  let kvmNote: string | undefined;
+  let others: string | undefined;
   let kvmSlots = mem.kvmSlots;
   let kvmFx: Effects = NO_EFFECTS;
-  const seen = new Set<string>();
-  for (const as of mem.addressSpaces) {
-    const isKvmAs = as.name === KVM_AS_NAME;
-    // A view shared with an AS seen before is described once (under that AS).
-    if (!isKvmAs && seen.has(as.root)) continue;
-    seen.add(as.root);
-    const diff = diffFlatViews(mem.flat[as.root] ?? [], flat[as.root]);
-    if (isKvmAs) {
-      notes.unshift(`flat view: ${describe(diff)}`);
+  const ases = mem.addressSpaces;
+  for (let i = 0; i < ases.length; i++) {
+    if (!plan.described[i]) continue;
+    const as = ases[i];
+    const before = mem.flat[as.root] ?? NO_RANGES;
+    const after = flat[as.root];
+    if (!plan.kvm[i] && before === after) continue; // unchanged, and not described
+    const diff = diffFlatViews(before, after);
+    if (plan.kvm[i]) {
+      kvmNote = `flat view: ${describe(diff)}`;
       if (accel === 'kvm') {
         const res = kvmApplyDiff(mem.regions, kvmSlots, diff.removed, diff.added);
         kvmSlots = res.slots;
         kvmFx = merge(kvmFx, res.fx);
       }
     } else if (diff.added.length || diff.removed.length) {
-      notes.push(`${as.name} flat view: ${describe(diff)}`);
+      const note = `${as.name} flat view: ${describe(diff)}`;
+      others = others === undefined ? note : `${others}; ${note}`;
     }
   }
-  if (notes.length === 0) notes.push('flat view: unchanged');
+  const notes = kvmNote === undefined ? others ?? 'flat view: unchanged' : others === undefined ? kvmNote : `${kvmNote}; ${others}`;
   // The commit's hops as QEMU names them: flatviews_reset (generate_memory_topology → render_memory_region
   // per root) and, per address space, address_space_set_flatview → address_space_update_topology_pass, whose
   // listeners (the KVM one on AS "memory") add and delete slots.
-  const memAs = mem.addressSpaces.find((a) => a.name === KVM_AS_NAME);
-  let fx = merge(trace('memory_region_transaction_commit', notes.join('; ')), trace('flatviews_reset', undefined, 1));
+  const memAs = plan.memAs;
+  let fx = merge(trace('memory_region_transaction_commit', notes), trace('flatviews_reset', undefined, 1));
   if (memAs) {
     fx = merge(fx, merge(trace('generate_memory_topology', `root ${memAs.root}`, 2), trace('render_memory_region', memAs.root, 3)));
-    fx = merge(fx, merge(trace('address_space_set_flatview', `AS ${KVM_AS_NAME}`, 1), trace('address_space_update_topology_pass', notes[0], 2)));
+    fx = merge(fx, merge(trace('address_space_set_flatview', `AS ${KVM_AS_NAME}`, 1), trace('address_space_update_topology_pass', kvmNote ?? notes, 2)));
   }
   fx = merge(fx, nest(kvmFx, 2));
   return done({ ...mem, flat, kvmSlots, pending: false }, fx);
 }
+
+const NO_RANGES: readonly FlatRange[] = [];
 
 /** memory_region_transaction_commit: at depth 0 with an update pending, views are regenerated. */
 export function commitTx(mem: MemoryState, accel: MemAccel): Transition<MemoryState> {

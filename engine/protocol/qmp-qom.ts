@@ -8,9 +8,9 @@ import { E, ModelLimit, type QemuError } from '../errors';
 import { ghashKeys } from '../qom/ghash';
 import { PERIPHERAL, resolvePathAt, type QomNode } from '../qom/tree';
 import { qomGetBackend, qomListBackend, qomListObjects } from '../qom/objects';
-import { acpiDevicePath, machineTypeName, qomGetMachine, qomListMachine, qomSetMachine } from '../qom/machine';
+import { acpiDevicePath, hpetUnattachedIndex, machineTypeName, qomGetMachine, qomListMachine, qomSetMachine } from '../qom/machine';
 import { ich9PmBase, piix4PmBase } from '../acpi/pci-config';
-import { child, machineQomTree, printQomTree, recordedHpetDevice, type BoardNode } from '../qom/board-tree';
+import { child, machineQomTree, printQomTree, type BoardNode } from '../qom/board-tree';
 import { boardObjectProperty, isBoardObjectPath } from '../qom/board-props';
 import { qint } from '../selectors';
 import { cpuCount } from '../machine/cpus';
@@ -57,7 +57,7 @@ function qomListBoard(state: MachineState, path: string): QomAnswer {
   const c = state.config;
   const board = c.qemu.monitor.board();
   // Without the HPET (recorded with it) QEMU never creates it: the board devices after it are numbered one lower.
-  const hpetAt = c.hpet === false ? recordedHpetDevice(board.qomTreeLines(c.type, c.machineName)) : undefined;
+  const hpetAt = c.hpet === false ? hpetUnattachedIndex(state) : undefined;
   const m = /^\/machine\/unattached\/device\[(\d+)\](.*)$/.exec(path);
   const recordedPath = hpetAt !== undefined && m && Number(m[1]) >= hpetAt ? `/machine/unattached/device[${Number(m[1]) + 1}]${m[2]}` : path;
   const props = board.qomList(c.type, c.machineName, recordedPath, Boolean(state.acpi.memhp));

@@ -96,12 +96,6 @@ function withCpus(unattached: BoardNode | undefined, cpus: number): void {
   unattached.children.splice(0, unattached.children.length, ...renumbered.sort(byName));
 }
 
-/** The device[N] number of the HPET in a recorded `info qom-tree` (/machine), if it has one. */
-export function recordedHpetDevice(lines: readonly string[]): number | undefined {
-  const hpet = child(parseQomTree(lines), 'unattached')?.children.find((n) => n.type === 'hpet');
-  return hpet ? deviceNumber(hpet.name) : undefined;
-}
-
 const deviceNumber = (name: string) => {
   const m = /^device\[(\d+)\]$/.exec(name);
   return m ? Number(m[1]) : undefined;

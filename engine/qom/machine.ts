@@ -57,6 +57,30 @@ export function acpiDevicePath(state: MachineState): string {
   return boardDevicePath(state, state.config.type === 'pc' ? state.config.qemu.monitor.pcAcpiDevicePath : '/machine/unattached/device[2]');
 }
 
+const hpetIndexOf = new WeakMap<readonly string[], number | undefined>();
+
+/**
+ * The HPET's number among the board's devices in /machine/unattached (device[N], in creation order), as the
+ * recorded `info qom-tree` of the machine type (default machine: one CPU, the HPET on) shows it; undefined
+ * without one there. The one source of that number: without the HPET the devices created after it move down one.
+ */
+export function hpetUnattachedIndex(state: MachineState): number | undefined {
+  const c = state.config;
+  const lines = c.qemu.monitor.board().qomTreeLines(c.type, c.machineName);
+  if (hpetIndexOf.has(lines)) return hpetIndexOf.get(lines);
+  let parent = '';
+  let found: number | undefined;
+  for (const line of lines) {
+    const m = /^( *)\/(\S+) \((.*)\)$/.exec(line);
+    if (!m) continue;
+    if (m[1].length === 2) parent = m[2];
+    const d = m[1].length === 4 && parent === 'unattached' && m[3] === 'hpet' ? /^device\[(\d+)\]$/.exec(m[2]) : null;
+    if (d) { found = Number(d[1]); break; }
+  }
+  hpetIndexOf.set(lines, found);
+  return found;
+}
+
 /**
  * A board device's path `/machine/unattached/device[N]...` as numbered on the default machine, renumbered
  * for this one: QEMU numbers the devices it creates without a parent in creation order, so every further CPU
@@ -67,9 +91,9 @@ export function boardDevicePath(state: MachineState, path: string): string {
   const m = /^\/machine\/unattached\/device\[(\d+)\](.*)$/.exec(path);
   if (!m) return path;
   const n = Number(m[1]);
-  const hpetIndex = state.config.qemu.hpetUnattachedIndex[state.config.type];
+  const hpetIndex = state.config.hpet === false ? hpetUnattachedIndex(state) ?? Infinity : Infinity;
   // CPUs 1..N-1 come right after the kvmvapic (device[1]); without an HPET the devices after it move down one
-  const shift = (n >= 2 ? cpuCount(state.config) - 1 : 0) + (state.config.hpet === false && n > hpetIndex ? -1 : 0);
+  const shift = (n >= 2 ? cpuCount(state.config) - 1 : 0) + (n > hpetIndex ? -1 : 0);
   return `/machine/unattached/device[${n + shift}]${m[2]}`;
 }
 

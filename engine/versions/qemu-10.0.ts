@@ -56,7 +56,6 @@ export const QEMU_10_0: QemuVersionData = {
   regionNames: { 'piix3-reset-control': 'piix-reset-control' },
   deviceMemoryAddressSpace: true,
   // qom-list /machine/unattached: device[6] (pc) / device[5] (q35) is the hpet
-  hpetUnattachedIndex: { pc: 6, q35: 5 },
   // info qom-tree /machine/unattached of -M pc,hpet=off: non-qdev-gpio[0..19] (acpi=off: [0..18])
   pcNoHpetNonQdevGpios: { acpi: 20, noAcpi: 19 },
   // audio_get_default_audio_be finds no driver on the referee host: every sound device needs audiodev=.

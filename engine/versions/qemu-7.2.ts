@@ -28,7 +28,6 @@ export const QEMU_7_2: QemuVersionData = {
   pm1CntByteOffsets: false,
   removedOptions: [],
   // qom-list /machine/unattached: device[8] (pc) / device[7] (q35) is the hpet
-  hpetUnattachedIndex: { pc: 8, q35: 7 },
   // info qom-tree /machine/unattached of -M pc,hpet=off: non-qdev-gpio[0..8] (acpi=off: [0..6])
   pcNoHpetNonQdevGpios: { acpi: 9, noAcpi: 7 },
   defaultAudioBackend: true,

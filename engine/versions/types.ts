@@ -91,11 +91,6 @@ export interface QemuVersionData {
    */
   readonly defaultAudioBackend: boolean;
   /**
-   * The HPET's number among the board's devices in /machine/unattached (device[N], numbered in creation
-   * order on the default machine: one CPU): without it (`hpet=off`) the devices created after it move down one.
-   */
-  readonly hpetUnattachedIndex: Readonly<Record<MachineType, number>>;
-  /**
    * How many `non-qdev-gpio[N]` interrupt lines /machine/unattached holds on pc (i440FX) without the HPET, with
    * and without ACPI (recorded: `info qom-tree` with `-M pc,hpet=off` and `hpet=off,acpi=off`); with the HPET,
    * and on q35 either way, the recorded board tree's own lines stand.
