@@ -5,10 +5,12 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { renderReport } from './html';
 import { renderVersionsSection, type VersionsJson } from './versions-html';
-import { imageAttachmentLine, parseNdjson, readRun, type RunSummary } from './messages';
+import type { RunSummary } from './messages';
+import { MessagesTail } from './messages-tail';
 
-export function buildReport(messagesPath = 'reports/out/messages.ndjson', outPath = 'reports/out/index.html', title?: string): RunSummary {
-  const run = readRun(parseNdjson(readFileSync(messagesPath, 'utf8'), messagesPath, imageAttachmentLine));
+/** `read`: the message stream as read so far while it was written (reports/messages-tail.ts); it reads the rest. */
+export function buildReport(messagesPath = 'reports/out/messages.ndjson', outPath = 'reports/out/index.html', title?: string, read?: MessagesTail): RunSummary {
+  const run = (read ?? new MessagesTail(messagesPath)).finish();
   mkdirSync(dirname(outPath), { recursive: true });
   // the upgrade section, when `hotplug-scenarios versions --html <dir>/versions.html` wrote its JSON here
   const versions = join(dirname(outPath), 'versions.json');

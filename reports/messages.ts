@@ -64,20 +64,25 @@ export function parseNdjson(text: string, where = 'messages', skip?: (line: stri
  */
 export const imageAttachmentLine = (line: string): boolean => line.startsWith('{"attachment":') && line.includes('"mediaType":"image/');
 
-export function readRun(envelopes: readonly messages.Envelope[]): RunSummary {
-  const docs = new Map<string, messages.GherkinDocument>();
-  const pickles = new Map<string, messages.Pickle>();
-  const testCases = new Map<string, messages.TestCase>();
-  const runs = new Map<string, ScenarioRun & { testCaseId: string; stepIndex: Map<string, number> }>();
-  const stepNodes = new Map<string, { keyword: string; line: number }>();
-  const scenarioLines = new Map<string, number>();
-  const exampleRows = new Map<string, string>();
-  const hooks = new Set<string>();
-  let started: number | undefined;
-  let finished = 0;
-  let success = true;
+/**
+ * readRun one envelope at a time, for a stream read as it is written (`npm run scenarios` reads the message
+ * stream while Cucumber runs): `add` each envelope in order, then `summary`.
+ */
+export class RunReader {
+  private docs = new Map<string, messages.GherkinDocument>();
+  private pickles = new Map<string, messages.Pickle>();
+  private testCases = new Map<string, messages.TestCase>();
+  private runs = new Map<string, ScenarioRun & { testCaseId: string; stepIndex: Map<string, number> }>();
+  private stepNodes = new Map<string, { keyword: string; line: number }>();
+  private scenarioLines = new Map<string, number>();
+  private exampleRows = new Map<string, string>();
+  private hooks = new Set<string>();
+  private started: number | undefined;
+  private finished = 0;
+  private success = true;
 
-  for (const env of envelopes) {
+  add(env: messages.Envelope): void {
+    const { docs, pickles, testCases, runs, stepNodes, scenarioLines, exampleRows, hooks } = this;
     if (env.gherkinDocument) {
       const d = env.gherkinDocument;
       if (d.uri) docs.set(d.uri, d);
@@ -104,12 +109,12 @@ export function readRun(envelopes: readonly messages.Envelope[]): RunSummary {
     } else if (env.pickle) pickles.set(env.pickle.id, env.pickle);
     else if (env.hook) hooks.add(env.hook.id);
     else if (env.testCase) testCases.set(env.testCase.id, env.testCase);
-    else if (env.testRunStarted) started = ts(env.testRunStarted.timestamp);
-    else if (env.testRunFinished) { finished = ts(env.testRunFinished.timestamp); success = env.testRunFinished.success; }
+    else if (env.testRunStarted) this.started = ts(env.testRunStarted.timestamp);
+    else if (env.testRunFinished) { this.finished = ts(env.testRunFinished.timestamp); this.success = env.testRunFinished.success; }
     else if (env.testCaseStarted) {
       const tc = testCases.get(env.testCaseStarted.testCaseId);
       const p = tc && pickles.get(tc.pickleId);
-      if (!tc || !p) continue;
+      if (!tc || !p) return;
       const doc = docs.get(p.uri);
       const stepIndex = new Map<string, number>();
       const steps: StepRun[] = tc.testSteps.map((ts, i) => {
@@ -134,7 +139,7 @@ export function readRun(envelopes: readonly messages.Envelope[]): RunSummary {
     } else if (env.testStepFinished) {
       const r = runs.get(env.testStepFinished.testCaseStartedId);
       const i = r?.stepIndex.get(env.testStepFinished.testStepId);
-      if (!r || i === undefined) continue;
+      if (!r || i === undefined) return;
       const res = env.testStepFinished.testStepResult;
       r.steps[i].status = res.status;
       r.steps[i].durationMs = ms(res.duration);
@@ -158,14 +163,24 @@ export function readRun(envelopes: readonly messages.Envelope[]): RunSummary {
       });
     } else if (env.testCaseFinished) {
       const r = runs.get(env.testCaseFinished.testCaseStartedId);
-      if (!r) continue;
-      if (env.testCaseFinished.willBeRetried) { runs.delete(r.id); continue; }
+      if (!r) return;
+      if (env.testCaseFinished.willBeRetried) { runs.delete(r.id); return; }
       r.status = r.steps.reduce((acc, s) => (RANK[s.status] > RANK[acc] ? s.status : acc), 'PASSED');
       r.durationMs = r.steps.reduce((a, s) => a + s.durationMs, 0);
     }
   }
-  const scenarios = [...runs.values()].map(({ testCaseId: _t, stepIndex: _s, ...rest }) => rest);
-  return { scenarios, ...(started !== undefined ? { startedAt: started } : {}), durationMs: started !== undefined && finished ? finished - started : 0, success };
+
+  summary(): RunSummary {
+    const { runs, started, finished, success } = this;
+    const scenarios = [...runs.values()].map(({ testCaseId: _t, stepIndex: _s, ...rest }) => rest);
+    return { scenarios, ...(started !== undefined ? { startedAt: started } : {}), durationMs: started !== undefined && finished ? finished - started : 0, success };
+  }
+}
+
+export function readRun(envelopes: readonly messages.Envelope[]): RunSummary {
+  const reader = new RunReader();
+  for (const env of envelopes) reader.add(env);
+  return reader.summary();
 }
 
 /** Cucumber's order of statuses in its summary ("3 scenarios (2 failed, 1 undefined)"). */

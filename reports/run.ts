@@ -4,10 +4,9 @@
 
 import { exitLike, forwardSignalsUntilExit, spawnTied } from '../children';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { annotateJunitSkips } from './junit';
 import { junitWithBadFeatures, parseErrorEnvelopes, preflight, type Preflight } from './preflight';
-import { buildReport } from './build';
-import { summaryLines } from './messages';
+// What only the report needs (index.html, JUnit's skip reasons) is loaded once Cucumber runs, not before.
+import type { MessagesTail } from './messages-tail';
 
 const args = process.argv.slice(2);
 const profile = (() => {
@@ -29,10 +28,17 @@ void (async () => {
   const pre: Preflight = await preflight(args);
   for (const b of pre.bad) console.error(`Parse error in ${b.uri}:${b.line}: ${b.message} (not run)`);
   let status: { code: number | null; signal: NodeJS.Signals | null } = { code: 0, signal: null };
+  let read: MessagesTail | undefined;
   if (pre.run) {
     // Cucumber (and the QEMUs it starts) dies with this process; SIGINT/SIGTERM are forwarded to it.
     const child = spawnTied(process.execPath, [bin, ...pre.args], { stdio: 'inherit' });
+    // Meanwhile the message stream is read as Cucumber writes it (on the other core): at its exit only the
+    // last lines are left before index.html is drawn.
+    const { MessagesTail } = require('./messages-tail') as typeof import('./messages-tail');
+    read = new MessagesTail(`${outDir}/messages.ndjson`);
+    const poll = setInterval(() => read!.poll(), 40);
     status = await forwardSignalsUntilExit(child);
+    clearInterval(poll);
     // Ended by a signal: no report of a run that was stopped, and this process ends by the same signal.
     if (status.signal) exitLike(status);
   }
@@ -41,16 +47,19 @@ void (async () => {
     const junit = `${outDir}/junit.xml`;
     writeFileSync(junit, junitWithBadFeatures(existsSync(junit) && pre.run ? readFileSync(junit, 'utf8') : undefined, pre.bad, `hotplug-scenarios (${TITLES[profile] ?? profile})`));
   }
-  report();
+  report(read);
   process.exit(pre.bad.length && !status.code ? 1 : status.code ?? 1);
 })();
 
 const TITLE_WORD = 'scenarios';
 
-function report(): void {
+function report(read: MessagesTail | undefined): void {
   if (existsSync(`${outDir}/messages.ndjson`)) {
+    const { buildReport } = require('./build') as typeof import('./build');
+    const { annotateJunitSkips } = require('./junit') as typeof import('./junit');
+    const { summaryLines } = require('./messages') as typeof import('./messages');
     try {
-      const run = buildReport(`${outDir}/messages.ndjson`, `${outDir}/index.html`, `hotplug-scenarios (${TITLES[profile] ?? profile})`);
+      const run = buildReport(`${outDir}/messages.ndjson`, `${outDir}/index.html`, `hotplug-scenarios (${TITLES[profile] ?? profile})`, read);
       const bad = run.scenarios.filter((s) => s.status !== 'PASSED');
       // A plain closing line CI tools read, counted as Cucumber counts: "scenarios: 3 scenarios (2 failed, 1 undefined)".
       const counts = summaryLines(run);

@@ -361,3 +361,12 @@ export function createBackend(name: 'model' | 'qemu' | 'diff', qemuVersion: Qemu
 }
 
 setWorldConstructor(HotplugWorld);
+
+// The model is what nearly every run uses (the model profiles, and diff beside QEMU): its modules are loaded while
+// Cucumber sets the run up (reading and parsing the features), not inside the first scenario's first step,
+// unless the command line names a real-QEMU-only profile. Only a matter of when: createBackend requires it anyway.
+{
+  const argv = process.argv;
+  const profile = argv.flatMap((a, i) => (a === '-p' || a === '--profile' ? [argv[i + 1]] : a.startsWith('--profile=') ? [a.slice(10)] : []));
+  if (!profile.some((p) => /^qemu(-|$)/.test(p ?? ''))) setImmediate(() => require('../backends/model'));
+}

@@ -4,7 +4,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -12,7 +13,8 @@ import { unifiedDiff } from '../reports/diff';
 import { renderMessage, renderReport, timelineByStep } from '../reports/html';
 import { renderIrqChain } from '../reports/irq-chain';
 import { renderMemoryMap } from '../reports/memory-map';
-import { parseNdjson, readRun, type RunSummary } from '../reports/messages';
+import { imageAttachmentLine, parseNdjson, readRun, type RunSummary } from '../reports/messages';
+import { MessagesTail } from '../reports/messages-tail';
 import { topologyFromJson, topologyToJson, type MemorySnapshot } from '../reports/topology';
 import { REPO_ROOT, cucumberSupport } from '../paths';
 
@@ -281,4 +283,33 @@ test('300 scenarios: the page stays short (passed scenarios collapsed, bodies re
   } finally {
     await browser.close();
   }
+});
+
+test('the message stream read while it is written (in pieces cut anywhere, even inside a character) is the stream read at once', () => {
+  const whole = readFileSync(join(suite.dir, 'messages.ndjson'));
+  const expected = readRun(parseNdjson(whole.toString('utf8'), 'm', imageAttachmentLine));
+  // A multi-byte character and a line without its newline at the end, as a writer cut short leaves it.
+  const extra = Buffer.from('\n\n{"parseError":{"source":{"uri":"é.feature"},"message":"é ✓ ü"}}\n{"testRunFinished":{"success":false,"timestamp":{"seconds":1,"nanos":0}}}');
+  const bytes = Buffer.concat([whole, extra]);
+  const expectedExtra = readRun(parseNdjson(bytes.toString('utf8'), 'm', imageAttachmentLine));
+  fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: bytes.length }), { maxLength: 12 }), (cuts) => {
+    const file = join(suite.dir, 'tail.ndjson');
+    rmSync(file, { force: true });
+    const tail = new MessagesTail(file);
+    tail.poll(); // not there yet
+    let at = 0;
+    for (const c of [...cuts].sort((a, b) => a - b)) {
+      appendFileSync(file, bytes.subarray(at, c));
+      at = c;
+      tail.poll();
+    }
+    appendFileSync(file, bytes.subarray(at));
+    assert.deepEqual(tail.finish(), expectedExtra);
+  }), { numRuns: 40 });
+  assert.notDeepEqual(expectedExtra, expected);
+  // A line that is not JSON: the same message and line number as reading the whole file.
+  const bad = join(suite.dir, 'bad.ndjson');
+  writeFileSync(bad, '{"a":1}\n\nnot json\n{"b":2}\n');
+  assert.throws(() => new MessagesTail(bad).finish(), new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: not a JSON message`));
+  assert.throws(() => parseNdjson('{"a":1}\n\nnot json\n{"b":2}\n', bad), new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: not a JSON message`));
 });

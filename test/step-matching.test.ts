@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { installMatchPrecheck, originalMatch, treeRegexpClass } from '../steps/step-matching';
+import { installMatchPrecheck, nativePlan, originalMatch, treeRegexpClass } from '../steps/step-matching';
 
 interface GroupLike {
   value?: string;
@@ -103,4 +103,19 @@ test('a match asked again (remembered per expression and text) is still the orig
   assert.equal(tree.match('a 12 b'), first, 'the same tree object again');
   assert.equal(tree.match('a 13 b') === first, false);
   assert.equal(new TreeRegexp!(/^a (\d+) b$/).match('a 12 b') === first, false, 'remembered per expression, not per source');
+});
+
+test('a first match takes the RegExp\'s own indices where they are regexp-match-indices\' (and the original elsewhere)', () => {
+  const original = originalMatch()!;
+  const str = String.raw`("([^"\\]*(\\.[^"\\]*)*)"|'([^'\\]*(\\.[^'\\]*)*)')`;
+  const plan = nativePlan(new TreeRegexp!(new RegExp(`^a ${str} machine$`)) as never);
+  assert.ok(plan, 'the {string} shape has a plan');
+  assert.deepEqual(plan!.repeated, [3, 5], 'the groups inside (\\\\.[^"\\\\]*)* are repeated');
+  assert.equal(nativePlan(new TreeRegexp!(/^a(?=b)(b)$/) as never), undefined, 'lookahead: left to the original');
+  assert.equal(nativePlan(new TreeRegexp!(/^(a)\1$/) as never), undefined, 'backreference: left to the original');
+  // Texts where the repeated group takes part (an escaped quote) and where it does not.
+  for (const text of ['a "pc" machine', 'a "p\\"c" machine', "a 'x\\'y\\'z' machine", 'a "" machine']) {
+    const tree = new TreeRegexp!(new RegExp(`^a ${str} machine$`));
+    assert.deepStrictEqual(plain(tree.match(text)), plain(original.call(tree, text)), text);
+  }
 });
