@@ -6,6 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { buildFromCommandLine } from '../engine/machine/build';
+import { reduce } from '../engine/reduce';
 import { event, irqLine, merge, nest, NO_EFFECTS, trace, traceOnly, tracepoint, type Effects, type TraceEntry } from '../engine/effects';
 
 interface Plain {
@@ -113,4 +115,17 @@ test('NO_EFFECTS reads as four empty lists and is the identity of merge', () => 
   assert.equal(merge(NO_EFFECTS, t), t);
   assert.equal(merge(t, NO_EFFECTS), t);
   assert.equal(nest(NO_EFFECTS, 2), NO_EFFECTS);
+});
+
+test("reduce's result: the four lists are own enumerable properties (read lazily), so it spreads, serialises and compares as a plain object", () => {
+  const m = buildFromCommandLine('-M pc -m 1G,slots=2,maxmem=2G');
+  assert.ok(m.ok);
+  const r = reduce(m.state, { kind: 'qtest', line: 'inb 0xafe0' });
+  assert.deepStrictEqual(Object.keys(r), ['state', 'reply', 'ok', 'events', 'irqs', 'trace', 'traceEvents']);
+  const plain = { state: r.state, reply: r.reply, ok: r.ok, events: r.events, irqs: r.irqs, trace: r.trace, traceEvents: r.traceEvents };
+  assert.deepStrictEqual({ ...r }, plain);
+  assert.deepStrictEqual(r, plain);
+  assert.equal(JSON.stringify({ ...r, state: undefined }), JSON.stringify({ ...plain, state: undefined }));
+  assert.equal(r.trace, r.trace, 'assembled once');
+  assert.deepStrictEqual(r.trace.map((e) => e.fn), ['cpu_inb']);
 });

@@ -9,6 +9,7 @@ import { buildFromCommandLine } from '../../engine/machine/build';
 import { reduceFx, reduceResult, type Action, type ReduceResult, type Reduction } from '../../engine/reduce';
 import { ModelLimit } from '../../engine/errors';
 import { selectTraceEvents } from '../../engine/trace-events';
+import type { Effects } from '../../engine/effects';
 
 export interface ModelBackendOptions {
   /**
@@ -107,13 +108,13 @@ export class ModelBackend implements Backend {
     const fx = r.fx;
     const reply = hmpText ? (r.reply as { return?: unknown }).return ?? r.reply : r.reply;
     const patterns = this.traceEvents;
-    if (!patterns) return { reply, events: fx.events, irqs: fx.irqs, get trace() { return fx.trace; } };
-    let selected: string[] | undefined;
-    return {
-      reply, events: fx.events, irqs: fx.irqs,
-      get trace() { return fx.trace; },
-      get traceEvents() { return (selected ??= selectTraceEvents(fx.traceEvents, patterns)); },
-    };
+    // Shared getters over hidden keys, not an object literal with getters: V8 keeps a literal's accessor pairs
+    // outside the young generation, which kept every step's result alive until the next full collection.
+    const out = { reply, events: fx.events, irqs: fx.irqs };
+    Object.defineProperty(out, FX, { value: fx });
+    if (!patterns) return Object.defineProperties(out, TRACE_ONLY) as StepResult;
+    Object.defineProperty(out, PATTERNS, { value: patterns });
+    return Object.defineProperties(out, WITH_TRACE_EVENTS) as StepResult;
   }
 
   async qmp(command: QmpCommand): Promise<StepResult> {
@@ -132,3 +133,22 @@ export class ModelBackend implements Backend {
     this.current = undefined;
   }
 }
+
+const FX = Symbol('effects');
+const PATTERNS = Symbol('patterns');
+const SELECTED = Symbol('selected');
+type Hidden = { readonly [FX]: Effects; readonly [PATTERNS]: readonly string[]; [SELECTED]?: string[] };
+const TRACE: PropertyDescriptor = { get(this: Hidden) { return this[FX].trace; }, enumerable: true, configurable: true };
+const TRACE_ONLY: PropertyDescriptorMap = { trace: TRACE };
+const WITH_TRACE_EVENTS: PropertyDescriptorMap = {
+  trace: TRACE,
+  traceEvents: {
+    get(this: Hidden) {
+      let selected = this[SELECTED];
+      if (selected === undefined) Object.defineProperty(this, SELECTED, { value: (selected = selectTraceEvents(this[FX].traceEvents, this[PATTERNS])) });
+      return selected;
+    },
+    enumerable: true,
+    configurable: true,
+  },
+};

@@ -280,7 +280,26 @@ export function addSubregion(regions: Regions, containerId: string, offset: bigi
   const at = firstAtOrBelow(regions, list, prio);
   const subregions = insertAt(list, at, subId);
   deriveChildIndex(regions, list, subregions, subId, offset, sub.size, true);
-  return regions.setTwo({ ...container, subregions }, { ...sub, container: containerId, addr: offset, priority: prio });
+  return regions.setTwo({ ...container, subregions }, mappedAs(sub, containerId, offset, prio));
+}
+
+/**
+ * `{ ...r, container, addr, priority }` as a literal of one shape: a spread that adds a property (`container`) takes
+ * V8's slow path (≈ 1 µs instead of ≈ 40 ns). The keys in the spread's order.
+ */
+function mappedAs(r: Region, container: string, addr: bigint, priority: number): Region {
+  return {
+    id: r.id, name: r.name, size: r.size, addr, priority, subregions: r.subregions, alias: r.alias, aliasOffset: r.aliasOffset,
+    enabled: r.enabled, terminates: r.terminates, ram: r.ram, readonly: r.readonly, romDevice: r.romDevice, owner: r.owner, container,
+  };
+}
+
+/** `r` without its `container` key (what `const { container, ...rest } = r` gives, without the slow rest copy). */
+function unmappedAs(r: Region): Region {
+  return {
+    id: r.id, name: r.name, size: r.size, addr: r.addr, priority: r.priority, subregions: r.subregions, alias: r.alias, aliasOffset: r.aliasOffset,
+    enabled: r.enabled, terminates: r.terminates, ram: r.ram, readonly: r.readonly, romDevice: r.romDevice, owner: r.owner,
+  };
 }
 
 /** A copy of `list` with `x` inserted at `at` (one allocation). */
@@ -325,7 +344,7 @@ export function delSubregion(regions: Regions, containerId: string, subId: strin
   if (!container || !sub || sub.container !== containerId) {
     throw new Error(`internal: del_subregion ${containerId} -/- ${subId}: not a child`);
   }
-  const { container: _c, ...unmapped } = sub;
+  const unmapped = unmappedAs(sub);
   const at = container.subregions.indexOf(subId);
   const subregions = at >= 0 ? removeAt(container.subregions, at) : container.subregions.slice();
   deriveChildIndex(regions, container.subregions, subregions, subId, sub.addr, sub.size, false);
