@@ -59,16 +59,17 @@ interface PlacementIndex {
    */
   fit?: { readonly align: bigint; readonly size: bigint; readonly base: bigint; readonly at: bigint; readonly exact: boolean };
   /** The slot occupancy bitmap for `ramSlots` slots (never modified once made). */
-  slots?: { readonly ramSlots: bigint; readonly used: Uint8Array };
+  slots?: { readonly ramSlots: bigint; readonly used: readonly number[] };
 }
 
-function bitmapOf(dimms: readonly Dimm[], ramSlots: bigint): Uint8Array {
-  const used = new Uint8Array(Number(ramSlots));
+/** 0/1 per slot: a plain array (copying a typed array allocates an ArrayBuffer, several times dearer). */
+function bitmapOf(dimms: readonly Dimm[], ramSlots: bigint): number[] {
+  const used = new Array<number>(Number(ramSlots)).fill(0);
   for (const d of dimms) if (d.slot >= 0n && d.slot < ramSlots) used[Number(d.slot)] = 1;
   return used;
 }
 
-function slotBitmap(dimms: readonly Dimm[], ramSlots: bigint): Uint8Array {
+function slotBitmap(dimms: readonly Dimm[], ramSlots: bigint): readonly number[] {
   const idx = placementIndex(dimms);
   if (idx.slots?.ramSlots !== ramSlots) idx.slots = { ramSlots, used: bitmapOf(dimms, ramSlots) };
   return idx.slots.used;
