@@ -141,9 +141,14 @@ export function deleteBackend(state: MachineState, id: string): Result<MachineSt
 export function setMapped(state: MachineState, id: string, mapped: boolean): MachineState {
   const list = state.backends;
   const backends = list.slice();
-  // Every backend of that id (ids are unique: one), the others as they are; positions do not move.
-  for (let i = 0; i < list.length; i++) if (list[i].id === id) backends[i] = { ...list[i], mapped };
+  // The backend of that id (ids are unique), the others as they are; positions do not move.
   const idx = positions.get(list);
-  if (idx) positions.set(backends, idx);
+  const at = idx ? idx.get(id) : undefined;
+  if (idx) {
+    if (at !== undefined) backends[at] = { ...list[at], mapped };
+    positions.set(backends, idx);
+  } else {
+    for (let i = 0; i < list.length; i++) if (list[i].id === id) backends[i] = { ...list[i], mapped };
+  }
   return { ...state, backends };
 }

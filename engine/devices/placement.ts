@@ -91,7 +91,8 @@ function placementIndex(dimms: readonly Dimm[]): PlacementIndex {
 
 /** `[...dimms, dimm]`, with its placement index derived from the parent list's when that one is known. */
 export function withDimm(dimms: readonly Dimm[], dimm: Dimm): readonly Dimm[] {
-  const next = [...dimms, dimm];
+  const next = dimms.slice();
+  next.push(dimm);
   const idx = indexCache.get(dimms);
   if (idx) {
     const s = idx.sorted ?? dimms;

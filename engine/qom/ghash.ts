@@ -122,6 +122,10 @@ function maybeResize(t: GHash): GHash {
   return t;
 }
 
+export function ghashHas(t: GHash, key: string): boolean {
+  return lookup(t, key).found;
+}
+
 export function ghashInsert(t: GHash, key: string): GHash {
   if (lookup(t, key).found) return t;
   return maybeResize(place(t, key));
