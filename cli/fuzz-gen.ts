@@ -43,6 +43,12 @@ export interface MachineSpec {
   readonly belowMiB?: number;
   /** A wider NUMA layout (2-4 nodes, see NumaSpec); replaces `numa`/`numaMemdevs`. */
   readonly numaLayout?: NumaSpec;
+  /** `-smp N` (all CPUs present); absent: one CPU. Not with NUMA (a partial CPU mapping is not modelled). */
+  readonly smp?: number;
+  /** `-M ...,hpet=off`. */
+  readonly hpetOff?: boolean;
+  /** The release the machine is generated for (its board's recorded QOM tree; absent: 7.2). */
+  readonly qemuVersion?: QemuVersion;
 }
 
 export interface GenOptions {
@@ -87,8 +93,11 @@ export function machineArb(o: GenOptions): fc.Arbitrary<MachineSpec> {
       numa: rare(fc.constant(true)),
       hotplugOff: fc.oneof({ withCrossShrink: true }, { weight: 15, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       kvm: o.kvm ? fc.boolean() : fc.constant(false),
+      smpPick: fc.oneof({ withCrossShrink: true }, { weight: 8, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constantFrom(2, 3) }),
+      hpetOff: rare(fc.constant(true)),
     })
-    .map(({ extraMiB, versionPick, belowPick, ...m0 }) => {
+    .map(({ extraMiB, versionPick, belowPick, smpPick, hpetOff, ...m1 }) => {
+      const m0 = { ...m1, ...(o.qemuVersion ? { qemuVersion: o.qemuVersion } : {}), ...(hpetOff ? { hpetOff } : {}), ...(smpPick > 1 && !m1.numa && !m1.numaMemdevs && !m1.numaLayout ? { smp: smpPick } : {}) };
       // -M max-ram-below-4g: 1 GiB, 2 GiB, 2.5 GiB, or an unaligned 1.5 GiB + 2 MiB (QEMU warns, the layout follows).
       const m = belowPick < 0 ? m0 : { ...m0, belowMiB: [1024, 2048, 2560, 1538][belowPick] };
       // The hand-picked types first (small picks shrink to them), then every type the release has.
@@ -110,7 +119,7 @@ const size = (mib: number) => (mib % 1024 === 0 ? `${mib / 1024}G` : `${mib}M`);
 
 export function machineLine(m: MachineSpec): string {
   const name = m.version === undefined ? m.type : `pc-${m.type === 'pc' ? 'i440fx' : 'q35'}-${m.version}`;
-  const parts = [`-M ${name}${m.acpiOff ? ',acpi=off' : ''}${m.belowMiB !== undefined ? `,max-ram-below-4g=${size(m.belowMiB)}` : ''}`, m.slots === 0 ? `-m ${size(m.ramMiB)}` : `-m ${size(m.ramMiB)},slots=${m.slots},maxmem=${size(m.maxmemMiB)}`];
+  const parts = [`-M ${name}${m.acpiOff ? ',acpi=off' : ''}${m.hpetOff ? ',hpet=off' : ''}${m.belowMiB !== undefined ? `,max-ram-below-4g=${size(m.belowMiB)}` : ''}`, m.slots === 0 ? `-m ${size(m.ramMiB)}` : `-m ${size(m.ramMiB)},slots=${m.slots},maxmem=${size(m.maxmemMiB)}`];
   if (m.numaLayout) parts.push(numaOptions(m.ramMiB, m.numaLayout));
   if (m.numa) parts.push(`-object memory-backend-ram,id=ram0,size=${size(m.ramMiB)} -numa node,nodeid=0,memdev=ram0 -numa node,nodeid=1`);
   if (m.numaMemdevs) {
@@ -118,6 +127,7 @@ export function machineLine(m: MachineSpec): string {
     parts.push(`-object memory-backend-ram,id=ram0,size=${half} -object memory-backend-memfd,id=ram1,size=${half} -numa node,nodeid=0,memdev=ram0 -numa node,nodeid=1,memdev=ram1`);
   }
   if (m.hotplugOff) parts.push(`-global ${m.type === 'pc' ? 'PIIX4_PM' : 'ICH9-LPC'}.memory-hotplug-support=off`);
+  if (m.smp !== undefined) parts.push(`-smp ${m.smp}`);
   if (m.kvm) parts.push('-accel kvm');
   return parts.join(' ');
 }
@@ -152,6 +162,8 @@ export type Intent =
   | { readonly t: 'qom-set'; readonly which: number; readonly pick: number }
   | { readonly t: 'introspect'; readonly which: number }
   | { readonly t: 'board'; readonly which: number }
+  /** qom-list or qom-get (a property of its recorded listing) of any object of the board's recorded QOM tree. */
+  | { readonly t: 'board-walk'; readonly path: number; readonly prop: number; readonly get: boolean }
   /** The guest enables the power button event (PM1_EN.PWRBTN_EN) or clears its status. */
   | { readonly t: 'pwrbtn'; readonly clear: boolean }
   /** The wider vocabulary (see the end of this file). */
@@ -206,6 +218,7 @@ export function intentArb(wide = 14): fc.Arbitrary<Intent> {
     w(1, fc.record({ t: fc.constant('introspect' as const), which: nat(INTROSPECTION.length - 1) })),
     w(wide, wideIntentArb()),
     w(1, fc.record({ t: fc.constant('board' as const), which: nat(BOARD.length - 1) })),
+    w(2, fc.record({ t: fc.constant('board-walk' as const), path: nat(255), prop: nat(63), get: fc.boolean() })),
   );
 }
 
@@ -247,6 +260,9 @@ const BOARD: readonly QemuStep[] = [
   { qmp: { execute: 'qom-set', arguments: { path: '/machine', property: 'x-oem-id', value: 'ABC' } } },
   { qmp: { execute: 'qom-get', arguments: { path: '/machine', property: 'x-oem-id' } } },
   { hmp: 'info mtree -f -d' }, { hmp: 'info mtree -f -d -o' },
+  { qmp: { execute: 'qom-list', arguments: { path: '/machine/unattached' } } },
+  { qmp: { execute: 'qom-list', arguments: { path: '/machine/unattached/sysbus' } } },
+  { qmp: { execute: 'qom-list', arguments: { path: 'PCI-ROOT-BUS' } } },
 ];
 /** Board lines the model does not answer under KVM (its in-kernel irqchip devices). */
 const BOARD_NOT_KVM = new Set(['info qtree', 'info qom-tree', 'info qom-tree /machine/unattached', 'info qom-tree /machine/fw_cfg', 'info mtree -o', 'info mtree -f -o', 'info mtree -f -D -o', 'info mtree -f -d', 'info mtree -f -d -o']);
@@ -582,9 +598,16 @@ function step(s: Shadow, it: Intent): QemuStep[] {
     case 'hmp-hotplug':
       return wideStep(s, it);
     case 'board': {
-      const st = BOARD[it.which];
+      let st = BOARD[it.which];
+      // The root PCI bus of the machine's host bridge.
+      if ('qmp' in st && st.qmp.arguments?.path === 'PCI-ROOT-BUS') {
+        st = { qmp: { ...st.qmp, arguments: { path: s.m.type === 'q35' ? '/machine/q35/pcie.0' : '/machine/i440fx/pci.0' } } };
+      }
+      if (s.m.kvm && 'qmp' in st && st.qmp.execute === 'qom-list') return [{ hmp: 'info mtree' }];
       return s.m.kvm && 'hmp' in st && BOARD_NOT_KVM.has(st.hmp) ? [{ hmp: 'info mtree' }] : [st];
     }
+    case 'board-walk':
+      return s.m.kvm ? [{ hmp: 'info mtree' }] : boardWalk(s, it);
     case 'hmp':
       // Under KVM the in-kernel PIT keeps counting while the VM is paused, so when IRQ 0 shows up in the
       // i8259's IRR depends on wall time: `info pic` is not deterministic there (README, known divergences).
@@ -595,6 +618,36 @@ function step(s: Shadow, it: Intent): QemuStep[] {
         return [{ hmp: HMP[it.which].replace('/B', `/${b}`).replace('/D', `/${d}`) }];
       }
   }
+}
+
+/** The objects of the machine type's recorded `info qom-tree` below /machine, with their types. */
+function boardObjects(m: MachineSpec): { path: string; type: string }[] {
+  const data = qemuVersionData(m.qemuVersion ?? '7.2');
+  const name = m.version === undefined ? data.aliases[m.type] : `pc-${m.type === 'pc' ? 'i440fx' : 'q35'}-${m.version}`;
+  const stack: string[] = [];
+  const out: { path: string; type: string }[] = [];
+  for (const line of data.monitor.board().qomTreeLines(m.type, name)) {
+    const t = /^( *)\/(.*) \((.*)\)$/.exec(line);
+    if (!t) continue;
+    const depth = t[1].length / 2;
+    stack[depth] = t[2];
+    stack.length = depth + 1;
+    if (depth > 0) out.push({ path: '/' + stack.join('/'), type: t[3] });
+  }
+  return out;
+}
+
+/** qom-list of a board object, or qom-get of one of its (non-child) properties as its recorded listing has them. */
+function boardWalk(s: Shadow, it: { path: number; prop: number; get: boolean }): QemuStep[] {
+  const objects = boardObjects(s.m);
+  if (objects.length === 0) return [];
+  const o = objects[it.path % objects.length];
+  if (!it.get || o.type === 'memory-region' || o.type === 'irq') return [{ qmp: { execute: 'qom-list', arguments: { path: o.path } } }];
+  const data = qemuVersionData(s.m.qemuVersion ?? '7.2');
+  const name = s.m.version === undefined ? data.aliases[s.m.type] : `pc-${s.m.type === 'pc' ? 'i440fx' : 'q35'}-${s.m.version}`;
+  const props = (data.monitor.board().qomList(s.m.type, name, o.path, false) ?? []).filter((p) => !/^(child|link)</.test(p.type));
+  if (props.length === 0) return [{ qmp: { execute: 'qom-list', arguments: { path: o.path } } }];
+  return [{ qmp: { execute: 'qom-get', arguments: { path: o.path, property: props[it.prop % props.length].name } } }];
 }
 
 function eject(s: Shadow, d: ShadowDimm): void {

@@ -15,7 +15,6 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
 
 const STAMP_VERSION = 1;
 const CONFIGS = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
@@ -29,10 +28,15 @@ function includes(root) {
   }
 }
 
-/** Every .ts source (not .d.ts) with its mtime, keyed by its path relative to root; null if unknown. */
-function sources(root) {
+/**
+ * Every .ts source (not .d.ts) with its mtime, keyed by its path relative to root; null if unknown. `dirs`: the
+ * mtime of every directory read (a directory's mtime moves when an entry is added, removed or renamed).
+ */
+function sources(root, dirs = {}) {
   const inc = includes(root);
   if (!inc) return null;
+  // The root too: a pattern's directory that appears later is a new entry there.
+  dirs['.'] = fs.statSync(root).mtimeMs;
   const files = {};
   const add = (rel) => {
     files[rel] = fs.statSync(path.join(root, rel)).mtimeMs;
@@ -40,8 +44,10 @@ function sources(root) {
   const walk = (rel) => {
     let entries;
     try {
+      dirs[rel] = fs.statSync(path.join(root, rel)).mtimeMs;
       entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
     } catch {
+      delete dirs[rel];
       return;
     }
     for (const e of entries) {
@@ -86,8 +92,8 @@ function readStamp(root) {
   }
 }
 
-function writeStamp(root, files) {
-  writeAtomic(stampFile(root), JSON.stringify({ version: STAMP_VERSION, config: configStamp(root), files }));
+function writeStamp(root, files, dirs) {
+  writeAtomic(stampFile(root), JSON.stringify({ version: STAMP_VERSION, config: configStamp(root), files, ...(dirs ? { dirs, at: Date.now() } : {}) }));
 }
 
 function writeAtomic(file, text) {
@@ -99,15 +105,52 @@ function writeAtomic(file, text) {
 
 /** What has to be done: 'none', {changed: [rel...]} or 'full'. */
 function plan(root) {
-  const files = sources(root);
   const stamp = readStamp(root);
-  if (!files || !stamp) return { kind: 'full', files };
-  if (JSON.stringify(stamp.config) !== JSON.stringify(configStamp(root))) return { kind: 'full', files };
+  const quick = stamp && stamp.dirs && sameDirs(root, stamp.dirs, stamp.at) ? sameSources(root, stamp) : undefined;
+  if (quick) return quick;
+  const dirs = {};
+  const files = sources(root, dirs);
+  if (!files || !stamp) return { kind: 'full', files, dirs };
+  if (JSON.stringify(stamp.config) !== JSON.stringify(configStamp(root))) return { kind: 'full', files, dirs };
   const now = Object.keys(files);
   const before = Object.keys(stamp.files);
-  if (now.length !== before.length || now.some((f) => !(f in stamp.files))) return { kind: 'full', files };
+  if (now.length !== before.length || now.some((f) => !(f in stamp.files))) return { kind: 'full', files, dirs };
   const changed = now.filter((f) => files[f] !== stamp.files[f]);
-  return changed.length ? { kind: 'changed', changed, files } : { kind: 'none', files };
+  return changed.length ? { kind: 'changed', changed, files, dirs } : { kind: 'none', files, dirs, restamp: !stamp.dirs };
+}
+
+/**
+ * Every directory the last build read still has its mtime: no source was added, removed or renamed since. Only
+ * mtimes a second older than the stamp are trusted (the clock that stamps them ticks coarsely: a change in the
+ * same tick as the one recorded would not show).
+ */
+function sameDirs(root, dirs, at) {
+  if (typeof at !== 'number') return false;
+  for (const [rel, mtime] of Object.entries(dirs)) {
+    if (at - mtime < 1000) return false;
+    try {
+      if (fs.statSync(path.join(root, rel)).mtimeMs !== mtime) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The plan when the same sources are there (sameDirs): only a source's own mtime can have moved; undefined: walk. */
+function sameSources(root, stamp) {
+  if (JSON.stringify(stamp.config) !== JSON.stringify(configStamp(root))) return undefined;
+  const files = {};
+  const changed = [];
+  for (const [rel, mtime] of Object.entries(stamp.files)) {
+    try {
+      files[rel] = fs.statSync(path.join(root, rel)).mtimeMs;
+    } catch {
+      return undefined;
+    }
+    if (files[rel] !== mtime) changed.push(rel);
+  }
+  return changed.length ? { kind: 'changed', changed, files, dirs: stamp.dirs } : { kind: 'none', files, dirs: stamp.dirs };
 }
 
 /** Delete dist/ files compiled from a source that no longer exists. */
@@ -136,6 +179,7 @@ function prune(root) {
 }
 
 function fullBuild(root) {
+  const { spawnSync } = require('node:child_process');
   const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
   const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), '--noCheck'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`tsc -p tsconfig.build.json failed (exit ${r.status ?? r.signal})`);
@@ -195,9 +239,15 @@ function locked(root, fn) {
 
 /** Bring dist/ up to date with the sources; cheap when it is. Returns what was done. */
 function ensureBuilt(root = path.join(__dirname, '..'), { force = false, quiet = false } = {}) {
-  if (!force && plan(root).kind === 'none') return 'none';
+  if (!force) {
+    const p = plan(root);
+    // A stamp from before directories were stamped: stamp them now, so the next check stats instead of walking.
+    if (p.kind === 'none' && p.restamp) locked(root, () => writeStamp(root, p.files, p.dirs));
+    if (p.kind === 'none') return 'none';
+  }
   return locked(root, () => {
-    const p = force ? { kind: 'full', files: sources(root) } : plan(root);
+    const dirs = {};
+    const p = force ? { kind: 'full', files: sources(root, dirs), dirs } : plan(root);
     if (p.kind === 'none') return 'none';
     if (p.kind === 'changed') {
       if (!quiet) process.stderr.write(`build: transpiling ${p.changed.length} changed file(s) into dist/\n`);
@@ -206,12 +256,12 @@ function ensureBuilt(root = path.join(__dirname, '..'), { force = false, quiet =
       if (!quiet) process.stderr.write('build: tsc -p tsconfig.build.json\n');
       fullBuild(root);
     }
-    writeStamp(root, p.files ?? {});
+    writeStamp(root, p.files ?? {}, p.dirs);
     return p.kind;
   });
 }
 
-module.exports = { ensureBuilt };
+module.exports = { ensureBuilt, plan, writeStamp };
 
 if (require.main === module) {
   const args = process.argv.slice(2);

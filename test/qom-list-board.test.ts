@@ -1,5 +1,6 @@
 // qom-list of the board's objects: QEMU's recorded replies (engine/versions/data/qom-list-*.ts) where the
-// configuration leaves the object as recorded, "not modelled" where it changes the object's properties.
+// configuration leaves the object as recorded; /machine/unattached and the buses in the hash-table order their
+// recorded insertions give (engine/qom/board-order.ts); "not modelled" where the configuration changes more.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFromCommandLine } from '../engine/machine/build';
@@ -31,15 +32,27 @@ test('qom-list of a board object: the recorded reply, type first, in QEMU order'
   assert.ok(!missing.ok);
 });
 
-test('qom-list of a board object the configuration changes is not modelled', () => {
-  // RAM above 4 GiB gives /machine/unattached a region of its own
-  refused(start('-M pc -m 5G'), '/machine/unattached', /children/);
-  refused(start('-M q35 -m 5G'), '/machine/unattached', /children/);
-  refused(start('-M pc -m 1G -smp 2'), '/machine/i440fx', /-smp/);
-  // without the HPET /machine/unattached has other children in another hash-table order
-  refused(start('-M pc,hpet=off -m 1G'), '/machine/unattached', /HPET/);
-  refused(start('-M q35,hpet=off -m 1G'), '/machine/unattached/sysbus', /bus/);
-  refused(start('-M pc,acpi=off -m 1G'), '/machine/i440fx/pci.0', /bus/);
+test('qom-list of /machine/unattached and of buses follows the configuration (hash-table order replayed)', () => {
+  const names = (r: ReturnType<typeof qomList>) => (r.ok ? (r.value as { name: string }[]).map((p) => p.name) : []);
+  // RAM above 4 GiB gives /machine/unattached a region of its own; each further CPU a device
+  assert.ok(names(qomList(start('-M pc -m 5G'), '/machine/unattached')).includes('ram-above-4g[0]'));
+  const smp = names(qomList(start('-M q35 -m 1G -smp 3'), '/machine/unattached'));
+  const one = names(qomList(start('-M q35 -m 1G'), '/machine/unattached'));
+  assert.equal(smp.length, one.length + 2);
+  assert.ok(smp.includes(`device[${one.filter((n) => n.startsWith('device[')).length + 1}]`));
+  // without the HPET the system bus has one link fewer; without ACPI pci.0 has no PIIX4_PM and no acpi-pcihp-bsel
+  assert.equal(names(qomList(start('-M q35,hpet=off -m 1G'), '/machine/unattached/sysbus')).length, names(qomList(start('-M q35 -m 1G'), '/machine/unattached/sysbus')).length - 1);
+  const noAcpi = qomList(start('-M pc,acpi=off -m 1G'), '/machine/i440fx/pci.0');
+  assert.ok(noAcpi.ok && !JSON.stringify(noAcpi.value).includes('PIIX4_PM') && !JSON.stringify(noAcpi.value).includes('bsel'));
+  // a -device on the bus adds its link after the board's
+  const dev = qomList(start('-M pc -m 1G -device e1000,bus=pci.0,id=n0'), '/machine/i440fx/pci.0');
+  assert.ok(dev.ok && (dev.value as { name: string; type: string }[]).some((p) => p.name === 'child[4]' && p.type === 'link<e1000>'));
+});
+
+test('qom-list of a board object the configuration changes beyond that is not modelled', () => {
+  refused(start('-M pc -m 1G -smp 2'), '/machine/unattached/device[2]', /CPU 1/);
+  refused(start('-M pc -m 1G -device e1000,bus=pci.0,id=n0'), '/machine/unattached', /-device/);
+  refused(start('-M pc -m 1G -device e1000,id=n0'), '/machine/i440fx/pci.0', /without bus=/);
 });
 
 test('qom-list without the HPET: the devices after it are the recorded ones one number higher, the last is gone', () => {

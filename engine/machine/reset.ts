@@ -85,5 +85,8 @@ export function systemReset(state: MachineState): Transition<MachineState> {
     const r = step(t.state);
     t = { state: r.state, fx: merge(t.fx, r.fx) };
   }
-  return { state: t.state, fx: merge(t.fx, event('RESET', { guest: false, reason: 'host-qmp-system-reset' })) };
+  // q35: the MCH's reset maps its MMCONFIG window again (unmap + map, mch_update_pciexbar): a topology change, so
+  // every flat view is generated anew and none has looked anything up yet (info mtree -f -d shows no [MRU]).
+  const after = state.config.type === 'q35' ? { ...t.state, dispatchMru: undefined } : t.state;
+  return { state: after, fx: merge(t.fx, event('RESET', { guest: false, reason: 'host-qmp-system-reset' })) };
 }

@@ -11,6 +11,7 @@ import { qomGetBackend, qomListBackend, qomListObjects } from '../qom/objects';
 import { acpiDevicePath, hpetUnattachedIndex, machineTypeName, qomGetMachine, qomListMachine, qomSetMachine } from '../qom/machine';
 import { ich9PmBase, piix4PmBase } from '../acpi/pci-config';
 import { child, machineQomTree, printQomTree, type BoardNode } from '../qom/board-tree';
+import { isBusListing, qomListBus, qomListUnattached } from '../qom/board-order';
 import { boardObjectProperty, isBoardObjectPath } from '../qom/board-props';
 import { qint } from '../selectors';
 import { cpuCount } from '../machine/cpus';
@@ -44,32 +45,36 @@ function isBoardListPath(path: string): boolean {
 
 /**
  * qom-list of a board object: QEMU's reply recorded for the machine type with `-m 1G` (engine/versions/board.ts),
- * where the object's properties are still those: the same children, and no -device or acpi=off changing a bus's
- * links to its devices.
+ * where the object's properties are still those (the same children); /machine/unattached and the buses, whose
+ * children and links the configuration changes, in the order QEMU's hash table gives them (engine/qom/board-order.ts).
  */
 function qomListBoard(state: MachineState, path: string): QomAnswer {
-  // Further CPUs are devices of their own in /machine/unattached, and the recorded board has one.
-  if (cpuCount(state.config) > 1) throw new ModelLimit(`qom-list of '${path}' with -smp (the board was recorded with one CPU)`);
   let n: BoardNode | undefined = machineQomTree(state, () => []);
   for (const part of path.slice('/machine/'.length).split('/')) n = child(n, part);
   // The tree below /machine outside peripheral(-anon) is the board's, whole: what it lacks, QEMU lacks.
   if (!n) return { ok: false, error: E.deviceNotFound(path) };
+  if (path === '/machine/unattached') return ok(qomListUnattached(state, n));
   const c = state.config;
   const board = c.qemu.monitor.board();
-  // Without the HPET (recorded with it) QEMU never creates it: the board devices after it are numbered one lower.
-  const hpetAt = c.hpet === false ? hpetUnattachedIndex(state) : undefined;
+  // The board was recorded with one CPU and the HPET: the devices numbered after the first CPU's kvmvapic move up
+  // one per further CPU (those CPUs themselves were not recorded); without the HPET, the devices after it down one.
   const m = /^\/machine\/unattached\/device\[(\d+)\](.*)$/.exec(path);
-  const recordedPath = hpetAt !== undefined && m && Number(m[1]) >= hpetAt ? `/machine/unattached/device[${Number(m[1]) + 1}]${m[2]}` : path;
+  let recordedPath = path;
+  if (m) {
+    const more = cpuCount(c) - 1;
+    let k = Number(m[1]);
+    if (k >= 2 && k < 2 + more) throw new ModelLimit(`qom-list of '${path}' (CPU ${k - 1} of -smp)`);
+    if (k >= 2) k -= more;
+    const hpetAt = c.hpet === false ? hpetUnattachedIndex(state) : undefined;
+    if (hpetAt !== undefined && k >= hpetAt) k += 1;
+    recordedPath = `/machine/unattached/device[${k}]${m[2]}`;
+  }
   const props = board.qomList(c.type, c.machineName, recordedPath, Boolean(state.acpi.memhp));
   if (!props) throw new ModelLimit(`qom-list of '${path}'`);
-  // Its own listing has other children (no HPET, renumbered devices, fewer IRQ lines) in another hash-table order.
-  if (hpetAt !== undefined && path === '/machine/unattached') throw new ModelLimit(`qom-list of '${path}' without the HPET (its hash-table order)`);
   const recorded = props.filter((p) => p.type.startsWith('child<')).map((p) => p.name).sort().join('/');
   const now = n.children.map((k) => k.name).sort().join('/');
   if (recorded !== now) throw new ModelLimit(`qom-list of '${path}' with this configuration's children`);
-  if ((c.passiveDevices.length > 0 || !c.acpi || c.hpet === false) && props.some((p) => /^child\[\d+\]$/.test(p.name) && p.type.startsWith('link<'))) {
-    throw new ModelLimit(`qom-list of the bus '${path}' with this configuration's devices`);
-  }
+  if (isBusListing(props)) return ok(qomListBus(state, path, props));
   return ok(props.map((p) => ({ name: p.name, type: p.type })));
 }
 

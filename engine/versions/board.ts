@@ -2,10 +2,8 @@
 // `info qtree` of each board's default machine type, with markers where the configuration decides a line, and
 // the line edits each older machine type's compat properties make. Parsed once per release, on first use.
 
-import { BOARD_7_2 } from './data/board-7.2';
-import { BOARD_10_0 } from './data/board-10.0';
-import { QOM_LIST_7_2 } from './data/qom-list-7.2';
-import { QOM_LIST_10_0 } from './data/qom-list-10.0';
+// The data modules themselves are loaded on first use too (a run on one release reads none of the other's, and
+// a run that asks for no board output none at all): require() below, not import.
 
 /** [start, deleteCount, ...insertedLines] against the board's lines, in ascending order. */
 export type Hunk = readonly [number, number, ...string[]];
@@ -26,6 +24,18 @@ export interface Board {
    * recorded.
    */
   readonly qomList: (type: 'pc' | 'q35', machineName: string, path: string, memhp: boolean) => readonly QomProperty[] | undefined;
+  /**
+   * The order QEMU inserted the children of /machine/unattached into its property table (`R:NAME`: a removal), for a
+   * machine type booted with `-m 1G` and one CPU, with or without the HPET and ACPI (recorded by
+   * scripts/record-qom-order.ts); undefined for a machine type not recorded.
+   */
+  readonly unattachedOrder: (machineName: string, hpet: boolean, acpi: boolean) => readonly string[] | undefined;
+}
+
+interface UnattachedOrderData {
+  readonly sequences: readonly string[];
+  /** Per machine type, the sequence index of each shape: HPET+ACPI, no HPET, no ACPI, neither. */
+  readonly machines: Readonly<Record<string, readonly number[]>>;
 }
 
 export interface QomProperty {
@@ -77,9 +87,11 @@ function qomListsByPath(lines: readonly string[]): Map<string, QomProperty[]> {
   return out;
 }
 
-function load(text: string, qomListText: string): Board {
+function load(text: string, qomListText: string, orderText: string): Board {
   const data = JSON.parse(text) as BoardData;
   const lists = JSON.parse(qomListText) as QomListData;
+  const order = JSON.parse(orderText) as UnattachedOrderData;
+  const orderCache = new Map<number, readonly string[]>();
   const listCache = new Map<string, Map<string, QomProperty[]>>();
   const cache = new Map<string, readonly string[]>();
   const lines = (what: 'qtree' | 'qomTree', type: 'pc' | 'q35', machineName: string) => {
@@ -102,6 +114,13 @@ function load(text: string, qomListText: string): Board {
       }
       return m.get(path);
     },
+    unattachedOrder: (machineName, hpet, acpi) => {
+      const i = order.machines[machineName]?.[(acpi ? 0 : 2) + (hpet ? 0 : 1)];
+      if (i === undefined) return undefined;
+      let seq = orderCache.get(i);
+      if (!seq) orderCache.set(i, (seq = order.sequences[i].split(' ')));
+      return seq;
+    },
     owner: (type, machineName, key) => {
       const edit = data.ownerEdits[machineName];
       if (edit && Object.prototype.hasOwnProperty.call(edit, key)) return edit[key] ?? undefined;
@@ -110,10 +129,20 @@ function load(text: string, qomListText: string): Board {
   };
 }
 
-function lazy(text: string, qomListText: string): () => Board {
+function lazy(text: () => string, qomListText: () => string, orderText: () => string): () => Board {
   let b: Board | undefined;
-  return () => (b ??= load(text, qomListText));
+  return () => (b ??= load(text(), qomListText(), orderText()));
 }
 
-export const board72 = lazy(BOARD_7_2, QOM_LIST_7_2);
-export const board100 = lazy(BOARD_10_0, QOM_LIST_10_0);
+/* eslint-disable @typescript-eslint/no-var-requires */
+export const board72 = lazy(
+  () => (require('./data/board-7.2') as typeof import('./data/board-7.2')).BOARD_7_2,
+  () => (require('./data/qom-list-7.2') as typeof import('./data/qom-list-7.2')).QOM_LIST_7_2,
+  () => (require('./data/unattached-order-7.2') as typeof import('./data/unattached-order-7.2')).UNATTACHED_ORDER_7_2,
+);
+export const board100 = lazy(
+  () => (require('./data/board-10.0') as typeof import('./data/board-10.0')).BOARD_10_0,
+  () => (require('./data/qom-list-10.0') as typeof import('./data/qom-list-10.0')).QOM_LIST_10_0,
+  () => (require('./data/unattached-order-10.0') as typeof import('./data/unattached-order-10.0')).UNATTACHED_ORDER_10_0,
+);
+/* eslint-enable @typescript-eslint/no-var-requires */

@@ -1,8 +1,8 @@
 // query-qmp-schema as data (engine/versions/data/qmp-schema-*.ts, recorded from each build), and what QAPI's
 // input visitor derives from it: the members a command declares. Parsed once per release, on first use.
 
-import { QMP_SCHEMA_7_2 } from './data/qmp-schema-7.2';
-import { QMP_SCHEMA_10_0 } from './data/qmp-schema-10.0';
+// The data modules are loaded on first use too (a run on one release does not read the other's schema): require()
+// below, not import.
 
 export interface SchemaMember {
   readonly name: string;
@@ -45,10 +45,12 @@ function load(text: string): QmpSchema {
   };
 }
 
-function lazy(text: string): () => QmpSchema {
+function lazy(text: () => string): () => QmpSchema {
   let s: QmpSchema | undefined;
-  return () => (s ??= load(text));
+  return () => (s ??= load(text()));
 }
 
-export const qmpSchema72 = lazy(QMP_SCHEMA_7_2);
-export const qmpSchema100 = lazy(QMP_SCHEMA_10_0);
+/* eslint-disable @typescript-eslint/no-var-requires */
+export const qmpSchema72 = lazy(() => (require('./data/qmp-schema-7.2') as typeof import('./data/qmp-schema-7.2')).QMP_SCHEMA_7_2);
+export const qmpSchema100 = lazy(() => (require('./data/qmp-schema-10.0') as typeof import('./data/qmp-schema-10.0')).QMP_SCHEMA_10_0);
+/* eslint-enable @typescript-eslint/no-var-requires */
