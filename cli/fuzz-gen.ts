@@ -7,6 +7,9 @@
 // The shadow is deliberately approximate: a wrong guess only turns a step into a refusal, which QEMU referees too.
 
 import { qemuVersionData, type QemuVersion } from '../engine/versions';
+import { buildFromCommandLine } from '../engine/machine/build';
+import { reduce } from '../engine/reduce';
+import type { MachineState } from '../engine/state';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import type { QmpCommand } from '../backends/types';
@@ -637,17 +640,46 @@ function boardObjects(m: MachineSpec): { path: string; type: string }[] {
   return out;
 }
 
-/** qom-list of a board object, or qom-get of one of its (non-child) properties as its recorded listing has them. */
+/** The machine as the model starts it (cached per machine line), to keep the walk to what the model answers. */
+const started = new Map<string, MachineState | undefined>();
+function startedMachine(m: MachineSpec): MachineState | undefined {
+  const line = machineLine(m);
+  const key = `${m.qemuVersion ?? '7.2'} ${line}`;
+  if (!started.has(key)) {
+    if (started.size > 64) started.clear();
+    const b = buildFromCommandLine(line, m.qemuVersion ?? '7.2');
+    started.set(key, b.ok ? b.state : undefined);
+  }
+  return started.get(key);
+}
+
+/** Whether the model answers a QMP command on the machine as started (rather than refusing it as not modelled). */
+function modelled(m: MachineSpec, command: QmpCommand): boolean {
+  const st = startedMachine(m);
+  if (!st) return false;
+  try {
+    reduce(st, { kind: 'qmp', command });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * qom-list of a board object, or qom-get of one of its (non-child) properties as its recorded listing has them; what
+ * the model does not answer on this machine is left out (the walk stays in the modelled vocabulary).
+ */
 function boardWalk(s: Shadow, it: { path: number; prop: number; get: boolean }): QemuStep[] {
   const objects = boardObjects(s.m);
   if (objects.length === 0) return [];
   const o = objects[it.path % objects.length];
-  if (!it.get || o.type === 'memory-region' || o.type === 'irq') return [{ qmp: { execute: 'qom-list', arguments: { path: o.path } } }];
+  const list: QmpCommand = { execute: 'qom-list', arguments: { path: o.path } };
   const data = qemuVersionData(s.m.qemuVersion ?? '7.2');
   const name = s.m.version === undefined ? data.aliases[s.m.type] : `pc-${s.m.type === 'pc' ? 'i440fx' : 'q35'}-${s.m.version}`;
-  const props = (data.monitor.board().qomList(s.m.type, name, o.path, false) ?? []).filter((p) => !/^(child|link)</.test(p.type));
-  if (props.length === 0) return [{ qmp: { execute: 'qom-list', arguments: { path: o.path } } }];
-  return [{ qmp: { execute: 'qom-get', arguments: { path: o.path, property: props[it.prop % props.length].name } } }];
+  const props = it.get ? (data.monitor.board().qomList(s.m.type, name, o.path, false) ?? []).filter((p) => !/^(child|link)</.test(p.type)) : [];
+  const get: QmpCommand | undefined = props.length ? { execute: 'qom-get', arguments: { path: o.path, property: props[it.prop % props.length].name } } : undefined;
+  const pick = [get, list].find((c) => c !== undefined && modelled(s.m, c));
+  return pick ? [{ qmp: pick }] : [];
 }
 
 function eject(s: Shadow, d: ShadowDimm): void {
