@@ -7,6 +7,9 @@
 // The shadow is deliberately approximate: a wrong guess only turns a step into a refusal, which QEMU referees too.
 
 import { qemuVersionData, type QemuVersion } from '../engine/versions';
+import { buildFromCommandLine } from '../engine/machine/build';
+import { reduce } from '../engine/reduce';
+import type { MachineState } from '../engine/state';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import type { QmpCommand } from '../backends/types';
@@ -47,6 +50,8 @@ export interface MachineSpec {
   readonly smp?: number;
   /** `-M ...,hpet=off`. */
   readonly hpetOff?: boolean;
+  /** The release the machine is generated for (its board's recorded QOM tree; absent: 7.2). */
+  readonly qemuVersion?: QemuVersion;
 }
 
 export interface GenOptions {
@@ -95,7 +100,7 @@ export function machineArb(o: GenOptions): fc.Arbitrary<MachineSpec> {
       hpetOff: rare(fc.constant(true)),
     })
     .map(({ extraMiB, versionPick, belowPick, smpPick, hpetOff, ...m1 }) => {
-      const m0 = { ...m1, ...(hpetOff ? { hpetOff } : {}), ...(smpPick > 1 && !m1.numa && !m1.numaMemdevs && !m1.numaLayout ? { smp: smpPick } : {}) };
+      const m0 = { ...m1, ...(o.qemuVersion ? { qemuVersion: o.qemuVersion } : {}), ...(hpetOff ? { hpetOff } : {}), ...(smpPick > 1 && !m1.numa && !m1.numaMemdevs && !m1.numaLayout ? { smp: smpPick } : {}) };
       // -M max-ram-below-4g: 1 GiB, 2 GiB, 2.5 GiB, or an unaligned 1.5 GiB + 2 MiB (QEMU warns, the layout follows).
       const m = belowPick < 0 ? m0 : { ...m0, belowMiB: [1024, 2048, 2560, 1538][belowPick] };
       // The hand-picked types first (small picks shrink to them), then every type the release has.
@@ -160,6 +165,8 @@ export type Intent =
   | { readonly t: 'qom-set'; readonly which: number; readonly pick: number }
   | { readonly t: 'introspect'; readonly which: number }
   | { readonly t: 'board'; readonly which: number }
+  /** qom-list or qom-get (a property of its recorded listing) of any object of the board's recorded QOM tree. */
+  | { readonly t: 'board-walk'; readonly path: number; readonly prop: number; readonly get: boolean }
   /** The guest enables the power button event (PM1_EN.PWRBTN_EN) or clears its status. */
   | { readonly t: 'pwrbtn'; readonly clear: boolean }
   /** The wider vocabulary (see the end of this file). */
@@ -214,6 +221,7 @@ export function intentArb(wide = 14): fc.Arbitrary<Intent> {
     w(1, fc.record({ t: fc.constant('introspect' as const), which: nat(INTROSPECTION.length - 1) })),
     w(wide, wideIntentArb()),
     w(1, fc.record({ t: fc.constant('board' as const), which: nat(BOARD.length - 1) })),
+    w(2, fc.record({ t: fc.constant('board-walk' as const), path: nat(255), prop: nat(63), get: fc.boolean() })),
   );
 }
 
@@ -601,6 +609,8 @@ function step(s: Shadow, it: Intent): QemuStep[] {
       if (s.m.kvm && 'qmp' in st && st.qmp.execute === 'qom-list') return [{ hmp: 'info mtree' }];
       return s.m.kvm && 'hmp' in st && BOARD_NOT_KVM.has(st.hmp) ? [{ hmp: 'info mtree' }] : [st];
     }
+    case 'board-walk':
+      return s.m.kvm ? [{ hmp: 'info mtree' }] : boardWalk(s, it);
     case 'hmp':
       // Under KVM the in-kernel PIT keeps counting while the VM is paused, so when IRQ 0 shows up in the
       // i8259's IRR depends on wall time: `info pic` is not deterministic there (README, known divergences).
@@ -611,6 +621,65 @@ function step(s: Shadow, it: Intent): QemuStep[] {
         return [{ hmp: HMP[it.which].replace('/B', `/${b}`).replace('/D', `/${d}`) }];
       }
   }
+}
+
+/** The objects of the machine type's recorded `info qom-tree` below /machine, with their types. */
+function boardObjects(m: MachineSpec): { path: string; type: string }[] {
+  const data = qemuVersionData(m.qemuVersion ?? '7.2');
+  const name = m.version === undefined ? data.aliases[m.type] : `pc-${m.type === 'pc' ? 'i440fx' : 'q35'}-${m.version}`;
+  const stack: string[] = [];
+  const out: { path: string; type: string }[] = [];
+  for (const line of data.monitor.board().qomTreeLines(m.type, name)) {
+    const t = /^( *)\/(.*) \((.*)\)$/.exec(line);
+    if (!t) continue;
+    const depth = t[1].length / 2;
+    stack[depth] = t[2];
+    stack.length = depth + 1;
+    if (depth > 0) out.push({ path: '/' + stack.join('/'), type: t[3] });
+  }
+  return out;
+}
+
+/** The machine as the model starts it (cached per machine line), to keep the walk to what the model answers. */
+const started = new Map<string, MachineState | undefined>();
+function startedMachine(m: MachineSpec): MachineState | undefined {
+  const line = machineLine(m);
+  const key = `${m.qemuVersion ?? '7.2'} ${line}`;
+  if (!started.has(key)) {
+    if (started.size > 64) started.clear();
+    const b = buildFromCommandLine(line, m.qemuVersion ?? '7.2');
+    started.set(key, b.ok ? b.state : undefined);
+  }
+  return started.get(key);
+}
+
+/** Whether the model answers a QMP command on the machine as started (rather than refusing it as not modelled). */
+function modelled(m: MachineSpec, command: QmpCommand): boolean {
+  const st = startedMachine(m);
+  if (!st) return false;
+  try {
+    reduce(st, { kind: 'qmp', command });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * qom-list of a board object, or qom-get of one of its (non-child) properties as its recorded listing has them; what
+ * the model does not answer on this machine is left out (the walk stays in the modelled vocabulary).
+ */
+function boardWalk(s: Shadow, it: { path: number; prop: number; get: boolean }): QemuStep[] {
+  const objects = boardObjects(s.m);
+  if (objects.length === 0) return [];
+  const o = objects[it.path % objects.length];
+  const list: QmpCommand = { execute: 'qom-list', arguments: { path: o.path } };
+  const data = qemuVersionData(s.m.qemuVersion ?? '7.2');
+  const name = s.m.version === undefined ? data.aliases[s.m.type] : `pc-${s.m.type === 'pc' ? 'i440fx' : 'q35'}-${s.m.version}`;
+  const props = it.get ? (data.monitor.board().qomList(s.m.type, name, o.path, false) ?? []).filter((p) => !/^(child|link)</.test(p.type)) : [];
+  const get: QmpCommand | undefined = props.length ? { execute: 'qom-get', arguments: { path: o.path, property: props[it.prop % props.length].name } } : undefined;
+  const pick = [get, list].find((c) => c !== undefined && modelled(s.m, c));
+  return pick ? [{ qmp: pick }] : [];
 }
 
 function eject(s: Shadow, d: ShadowDimm): void {

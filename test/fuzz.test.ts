@@ -30,7 +30,7 @@ test('the generator is deterministic for a seed', () => {
 });
 
 test('generated scenarios parse after going through YAML, start on the model and are fully modelled', async () => {
-  const all = fc.sample(scenarioArb(GEN), { seed: 7, numRuns: 150 });
+  const all = fc.sample(scenarioArb(GEN), { seed: 7, numRuns: 250 });
   const kinds = new Set<string>();
   for (const sc of all) {
     const yaml = scenarioYaml(sc, 'a comment\nover two lines');
@@ -44,7 +44,7 @@ test('generated scenarios parse after going through YAML, start on the model and
     for (const s of sc.steps) kinds.add('qmp' in s ? s.qmp.execute : 'qtest' in s ? s.qtest.split(' ')[0] : s.hmp);
   }
   for (const k of ['object-add', 'device_add', 'device_del', 'object-del', 'system_reset', 'query-memory-devices', 'inb', 'outb', 'outl', 'readl', 'writel', 'info mtree -f', 'info pic']) {
-    assert.ok(kinds.has(k), `no '${k}' step in 150 scenarios`);
+    assert.ok(kinds.has(k), `no '${k}' step in 250 scenarios`);
   }
 });
 
