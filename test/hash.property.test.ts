@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { gStrHash } from '../engine/qom/ghash';
-import { tdbHash } from '../engine/qom/qdict';
+import { qdictBucket, qdictOrder, tdbHash } from '../engine/qom/qdict';
 
 function gStrHashBytes(key: string): number {
   let h = 5381;
@@ -28,5 +28,21 @@ test('g_str_hash and tdb_hash: the ASCII shortcut hashes as the UTF-8 bytes do',
       assert.equal(tdbHash(k), tdbHashBytes(k));
     }),
     { numRuns: 2000 },
+  );
+});
+
+test('qdictOrder, remembered per key list, answers as the order computed afresh (keys with NUL and repeats included)', () => {
+  // Bucket order, newest first inside a bucket; a repeated key keeps its first place.
+  const fresh = (keys: readonly string[]): string[] => {
+    const seen: string[] = [];
+    for (const k of keys) if (!seen.includes(k)) seen.push(k);
+    return seen.reverse().map((k, i) => ({ k, i, b: qdictBucket(k) })).sort((x, y) => x.b - y.b || x.i - y.i).map((e) => e.k);
+  };
+  const key = fc.oneof(fc.constantFrom('a', 'b', 'a\u0000b', 'b\u0000', '', '\u0000', 'driver', 'id', 'memdev'), fc.string({ maxLength: 4 }));
+  fc.assert(
+    fc.property(fc.array(fc.array(key, { maxLength: 5 }), { minLength: 1, maxLength: 8 }), (lists) => {
+      for (const keys of [...lists, ...lists]) assert.deepEqual(qdictOrder(keys), fresh(keys), JSON.stringify(keys));
+    }),
+    { numRuns: 500 },
   );
 });

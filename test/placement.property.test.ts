@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { chooseAddr, chooseSlot, withDimm, withoutDimm, type AddrRequest } from '../engine/devices/placement';
+import { chooseAddr, chooseSlot, lowestClear, withDimm, withoutDimm, type AddrRequest } from '../engine/devices/placement';
 import type { Dimm } from '../engine/state';
 import { alignUp, MiB } from '../engine/units';
 import { E } from '../engine/errors';
@@ -92,5 +92,18 @@ test('first fit and the lowest free slot with the remembered index answer as the
       }
     }),
     { numRuns: 400 },
+  );
+});
+
+test('the lowest free slot of a bitmap (bigint) is the first clear bit, found bit by bit', () => {
+  fc.assert(
+    fc.property(fc.array(fc.nat(299), { maxLength: 300 }), fc.integer({ min: 1, max: 300 }), (set, limit) => {
+      let used = 0n;
+      for (const k of set) used |= 1n << BigInt(k);
+      let want = -1;
+      for (let k = 0; k < limit; k++) if (((used >> BigInt(k)) & 1n) === 0n) { want = k; break; }
+      assert.equal(lowestClear(used, BigInt(limit)), want);
+    }),
+    { numRuns: 1000 },
   );
 });

@@ -30,8 +30,22 @@ export function backendRegionName(config: MachineConfig, type: BackendType, id: 
 }
 
 export function findBackend(state: MachineState, id: string): MemoryBackend | undefined {
-  return state.backends.find((b) => b.id === id);
+  const list = state.backends;
+  if (list.length < INDEXED) return list.find((b) => b.id === id);
+  let idx = positions.get(list);
+  if (!idx) {
+    const m = new Map<string, number>();
+    for (let i = list.length - 1; i >= 0; i--) m.set(list[i].id, i);
+    positions.set(list, (idx = m));
+  }
+  const at = idx.get(id);
+  return at === undefined ? undefined : list[at];
 }
+
+/** Lists at least this long are searched through an index of positions by id (a plug looks its backend up 4 times). */
+const INDEXED = 16;
+/** Position of each backend by id, per list (lists are immutable; one changed in place keeps its parent's). */
+const positions = new WeakMap<readonly MemoryBackend[], ReadonlyMap<string, number>>();
 
 /**
  * A backend's properties after its instance_init (merge and dump from the machine's mem-merge and
@@ -125,5 +139,16 @@ export function deleteBackend(state: MachineState, id: string): Result<MachineSt
 }
 
 export function setMapped(state: MachineState, id: string, mapped: boolean): MachineState {
-  return { ...state, backends: state.backends.map((b) => (b.id === id ? { ...b, mapped } : b)) };
+  const list = state.backends;
+  const backends = list.slice();
+  // The backend of that id (ids are unique), the others as they are; positions do not move.
+  const idx = positions.get(list);
+  const at = idx ? idx.get(id) : undefined;
+  if (idx) {
+    if (at !== undefined) backends[at] = { ...list[at], mapped };
+    positions.set(backends, idx);
+  } else {
+    for (let i = 0; i < list.length; i++) if (list[i].id === id) backends[i] = { ...list[i], mapped };
+  }
+  return { ...state, backends };
 }

@@ -16,7 +16,7 @@ export function chooseSlot(dimms: readonly Dimm[], hint: bigint, ramSlots: bigin
   if (ramSlots <= 0n) return fail(E.noSlotsAllocated());
   if (hint !== -1n) return dimms.some((d) => d.slot === hint) ? fail(E.slotBusy(hint)) : ok(hint);
   // The occupancy bitmap: slots are below ramSlots (at most 256 on x86), small numbers; remembered per list.
-  const free = slotBitmap(dimms, ramSlots).indexOf(0);
+  const free = lowestClear(slotBitmap(dimms, ramSlots), ramSlots);
   return free >= 0 ? ok(BigInt(free)) : fail(E.noFreeSlots());
 }
 
@@ -58,20 +58,37 @@ interface PlacementIndex {
    * (`exact`) or at least `at` (a DIMM plugged since may cover it: positions below stayed taken).
    */
   fit?: { readonly align: bigint; readonly size: bigint; readonly base: bigint; readonly at: bigint; readonly exact: boolean };
-  /** The slot occupancy bitmap for `ramSlots` slots (never modified once made). */
-  slots?: { readonly ramSlots: bigint; readonly used: Uint8Array };
+  /**
+   * The slot occupancy bitmap for `ramSlots` slots: bit k set while slot k is used. A bigint (32 bytes for 256
+   * slots), so that deriving a list's from its parent's copies nothing of the size of the machine.
+   */
+  slots?: { readonly ramSlots: bigint; readonly used: bigint };
 }
 
-function bitmapOf(dimms: readonly Dimm[], ramSlots: bigint): Uint8Array {
-  const used = new Uint8Array(Number(ramSlots));
-  for (const d of dimms) if (d.slot >= 0n && d.slot < ramSlots) used[Number(d.slot)] = 1;
+function bitmapOf(dimms: readonly Dimm[], ramSlots: bigint): bigint {
+  let used = 0n;
+  for (const d of dimms) if (d.slot >= 0n && d.slot < ramSlots) used |= 1n << d.slot;
   return used;
 }
 
-function slotBitmap(dimms: readonly Dimm[], ramSlots: bigint): Uint8Array {
+function slotBitmap(dimms: readonly Dimm[], ramSlots: bigint): bigint {
   const idx = placementIndex(dimms);
   if (idx.slots?.ramSlots !== ramSlots) idx.slots = { ramSlots, used: bitmapOf(dimms, ramSlots) };
   return idx.slots.used;
+}
+
+/** The lowest clear bit of `used` below `limit`, or -1. */
+export function lowestClear(used: bigint, limit: bigint): number {
+  const bit = ~used & (used + 1n); // the lowest clear bit alone (used is not negative)
+  let k = 0;
+  // Its position: by halves on 32-bit words, then within the word.
+  let x = bit;
+  while (x > 0xffffffffn) {
+    x >>= 32n;
+    k += 32;
+  }
+  k += 31 - Math.clz32(Number(x));
+  return BigInt(k) < limit ? k : -1;
 }
 
 const indexCache = new WeakMap<readonly Dimm[], PlacementIndex>();
@@ -90,7 +107,8 @@ function placementIndex(dimms: readonly Dimm[]): PlacementIndex {
 
 /** `[...dimms, dimm]`, with its placement index derived from the parent list's when that one is known. */
 export function withDimm(dimms: readonly Dimm[], dimm: Dimm): readonly Dimm[] {
-  const next = [...dimms, dimm];
+  const next = dimms.slice();
+  next.push(dimm);
   const idx = indexCache.get(dimms);
   if (idx) {
     const s = idx.sorted ?? dimms;
@@ -158,9 +176,8 @@ function withoutOne(list: readonly Dimm[], x: Dimm): Dimm[] {
 
 function withSlotBit(slots: PlacementIndex['slots'], slot: bigint, bit: 0 | 1): PlacementIndex['slots'] {
   if (!slots) return undefined;
-  const used = slots.used.slice();
-  if (slot >= 0n && slot < slots.ramSlots) used[Number(slot)] = bit;
-  return { ramSlots: slots.ramSlots, used };
+  if (slot < 0n || slot >= slots.ramSlots) return slots;
+  return { ramSlots: slots.ramSlots, used: bit ? slots.used | (1n << slot) : slots.used & ~(1n << slot) };
 }
 
 /** The first index of `sorted` whose DIMM ends after `x` (DIMMs do not overlap: ends are in order too). */

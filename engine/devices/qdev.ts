@@ -7,7 +7,7 @@
 import type { Dimm, MachineState } from '../state';
 import { E, ModelLimit, type QemuError } from '../errors';
 import { qdictOrder } from '../qom/qdict';
-import { ghashInsert } from '../qom/ghash';
+import { ghashHas, ghashInsert } from '../qom/ghash';
 import { PERIPHERAL, resolvePathAt } from '../qom/tree';
 import { merge, nest, trace, type Effects } from '../effects';
 import { refuse, succeed, type Outcome } from '../outcome';
@@ -105,6 +105,14 @@ const QOBJECT_INPUT_VISITOR: PropertyVisitor = {
 /** Partial QOM paths that name objects every machine has (containers, the PCI host, its IOAPIC, unattached devices). */
 const QOM_NAMES_NOT_BACKENDS = /^(\/|\/machine(\/(peripheral|peripheral-anon|unattached|fw_cfg|i440fx|q35))?|machine|objects|chardevs|peripheral|peripheral-anon|unattached|fw_cfg|qtest|i440fx|q35|ioapic|pci\.0|pcie\.0|isa\.0|device\[\d\]|\/objects)$/;
 
+/**
+ * Whether a realized DIMM has this id. Every such id is a child of /machine/peripheral (`state.peripheral`, a hash
+ * table): an id not there is no DIMM's, without a walk over the DIMMs.
+ */
+function hasDimmId(state: MachineState, id: string): boolean {
+  return ghashHas(state.peripheral, id) && state.dimms.some((d) => d.id === id);
+}
+
 /** pc-dimm's property setters (memdev, slot, addr, node; size is read-only): the first refusal, or none. */
 function setDimmProperty(
   state: MachineState,
@@ -177,7 +185,7 @@ export function addDeviceFromJson(state: MachineState, args: Readonly<Record<str
   if (id !== undefined) {
     // object_property_try_add_child: `[*]` numbers the name, `/` makes a path that resolves elsewhere.
     if (id.includes('/') || id.endsWith('[*]')) throw new ModelLimit(`device_add with the id '${id}' (a QOM path or an auto-numbered name)`);
-    if (state.dimms.some((d) => d.id === id) || state.config.passiveDevices.some((d) => d.id === id)) return refuse(E.duplicateDeviceId(id), t);
+    if (hasDimmId(state, id) || state.config.passiveDevices.some((d) => d.id === id)) return refuse(E.duplicateDeviceId(id), t);
   }
   const dimm: { -readonly [K in keyof DimmRequest]: DimmRequest[K] } = { id, slot: -1n, addr: 0n, node: 0n };
   // object_set_properties_from_keyval: the QDict's entries in its order, each through the input visitor.
@@ -204,7 +212,7 @@ export function addDevice(state: MachineState, req: DeviceAddRequest, hotplugged
   if (bus !== undefined) return refuse(busError(state, req.driver, bus), t);
   if (req.id !== undefined) {
     if (!isIdentifier(req.id)) return refuse(E.parameterType('id', 'an identifier'), t);
-    if (state.dimms.some((d) => d.id === req.id) || state.config.passiveDevices.some((d) => d.id === req.id)) {
+    if (hasDimmId(state, req.id) || state.config.passiveDevices.some((d) => d.id === req.id)) {
       return refuse(E.duplicateDeviceId(req.id), t);
     }
   }

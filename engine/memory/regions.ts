@@ -302,20 +302,18 @@ function unmappedAs(r: Region): Region {
   };
 }
 
-/** A copy of `list` with `x` inserted at `at` (one allocation). */
+/** A copy of `list` with `x` inserted at `at` (the copy and the shift in bulk). */
 function insertAt<T>(list: readonly T[], at: number, x: T): T[] {
-  const out = new Array<T>(list.length + 1);
-  for (let i = 0; i < at; i++) out[i] = list[i];
-  out[at] = x;
-  for (let i = at; i < list.length; i++) out[i + 1] = list[i];
+  const out = list.slice();
+  if (at >= out.length) out.push(x);
+  else out.splice(at, 0, x);
   return out;
 }
 
-/** A copy of `list` without its element at `at` (one allocation). */
+/** A copy of `list` without its element at `at`. */
 function removeAt<T>(list: readonly T[], at: number): T[] {
-  const out = new Array<T>(list.length - 1);
-  for (let i = 0; i < at; i++) out[i] = list[i];
-  for (let i = at + 1; i < list.length; i++) out[i - 1] = list[i];
+  const out = list.slice();
+  out.splice(at, 1);
   return out;
 }
 
@@ -440,7 +438,7 @@ function deriveChildIndex(regions: Regions, before: readonly string[], after: re
   let starts: bigint[];
   let ends: bigint[];
   const n = idx.ends.length;
-  const maxEnd = new Array<bigint>(added ? n + 1 : n - 1);
+  let maxEnd: bigint[];
   if (added) {
     at = firstStartAtOrAbove(idx.starts, addr);
     ids = insertAt(idx.ids, at, id);
@@ -448,12 +446,9 @@ function deriveChildIndex(regions: Regions, before: readonly string[], after: re
     const end = addr + size;
     ends = insertAt(idx.ends, at, end);
     // maxEnd below `at` is unchanged; above it, the old running maximum (one place on) or the new end.
-    for (let k = 0; k < at; k++) maxEnd[k] = idx.maxEnd[k];
-    let m = at > 0 && idx.maxEnd[at - 1] > end ? idx.maxEnd[at - 1] : end;
-    maxEnd[at] = m;
-    let k = at;
-    for (; k < n && idx.maxEnd[k] < m; k++) maxEnd[k + 1] = m;
-    for (; k < n; k++) maxEnd[k + 1] = idx.maxEnd[k];
+    const m = at > 0 && idx.maxEnd[at - 1] > end ? idx.maxEnd[at - 1] : end;
+    maxEnd = insertAt(idx.maxEnd, at, m);
+    for (let k = at; k < n && idx.maxEnd[k] < m; k++) maxEnd[k + 1] = m;
   } else {
     // The child is found by its start (children of one start are few), else by its id.
     at = firstStartAtOrAbove(idx.starts, addr);
@@ -464,17 +459,12 @@ function deriveChildIndex(regions: Regions, before: readonly string[], after: re
     starts = removeAt(idx.starts, at);
     ends = removeAt(idx.ends, at);
     // maxEnd below `at` is unchanged; above it, recomputed until it meets the old one (from there on equal).
-    for (let k = 0; k < at; k++) maxEnd[k] = idx.maxEnd[k];
-    let k = at;
-    for (; k < n - 1; k++) {
+    maxEnd = removeAt(idx.maxEnd, at);
+    for (let k = at; k < n - 1; k++) {
       const m = k > 0 && maxEnd[k - 1] > ends[k] ? maxEnd[k - 1] : ends[k];
+      if (m === maxEnd[k]) break;
       maxEnd[k] = m;
-      if (m === idx.maxEnd[k + 1]) {
-        k++;
-        break;
-      }
     }
-    for (; k < n - 1; k++) maxEnd[k] = idx.maxEnd[k + 1];
   }
   childIndexCache.set(after, { ids, starts, ends, maxEnd });
 }

@@ -79,7 +79,8 @@ function resize(t: GHash): GHash {
   const shift = Math.max(closestShift(Math.floor(t.nnodes * 1.333)), MIN_SHIFT);
   const size = 1 << shift;
   const mask = size - 1;
-  const buckets: (string | typeof TOMBSTONE | null)[] = Array.from({ length: Math.max(size, oldSize) }, (_, i) => (i < oldSize ? t.buckets[i] : null));
+  const buckets: (string | typeof TOMBSTONE | null)[] = t.buckets.slice();
+  for (let i = oldSize; i < size; i++) buckets.push(null);
   const claimed = new Array<boolean>(buckets.length).fill(false);
   for (let i = 0; i < oldSize; i++) {
     const k = buckets[i];
@@ -104,12 +105,12 @@ function resize(t: GHash): GHash {
       key = replaced;
     }
   }
-  return { shift, buckets: buckets.slice(0, size), nnodes: t.nnodes, noccupied: t.nnodes };
+  return { shift, buckets: buckets.length === size ? buckets : buckets.slice(0, size), nnodes: t.nnodes, noccupied: t.nnodes };
 }
 
 function place(t: GHash, key: string): GHash {
   const { index } = lookup(t, key);
-  const buckets = [...t.buckets];
+  const buckets = t.buckets.slice();
   const wasTomb = buckets[index] === TOMBSTONE;
   buckets[index] = key;
   return { ...t, buckets, nnodes: t.nnodes + 1, noccupied: t.noccupied + (wasTomb ? 0 : 1) };
@@ -121,6 +122,10 @@ function maybeResize(t: GHash): GHash {
   return t;
 }
 
+export function ghashHas(t: GHash, key: string): boolean {
+  return lookup(t, key).found;
+}
+
 export function ghashInsert(t: GHash, key: string): GHash {
   if (lookup(t, key).found) return t;
   return maybeResize(place(t, key));
@@ -129,7 +134,7 @@ export function ghashInsert(t: GHash, key: string): GHash {
 export function ghashRemove(t: GHash, key: string): GHash {
   const { index, found } = lookup(t, key);
   if (!found) return t;
-  const buckets = [...t.buckets];
+  const buckets = t.buckets.slice();
   buckets[index] = TOMBSTONE;
   return maybeResize({ ...t, buckets, nnodes: t.nnodes - 1 });
 }

@@ -27,18 +27,26 @@ export const qdictBucket = (key: string): number => tdbHash(key) % QDICT_BUCKET_
  * place), listed in qdict_first/qdict_next order.
  */
 export function qdictOrder(insertionOrder: readonly string[]): string[] {
-  // A pure function of a few keys that come back command after command: remembered per key list.
-  const key = JSON.stringify(insertionOrder);
-  let order = orders.get(key);
-  if (order === undefined) {
-    order = qdictOrderOnce(insertionOrder);
+  // A pure function of a few keys that come back command after command: remembered per key list (joined by NUL;
+  // a hit is checked key by key, since a key may itself hold a NUL).
+  const key = insertionOrder.join('\u0000');
+  const known = orders.get(key);
+  if (known !== undefined && sameKeys(known.keys, insertionOrder)) return known.order.slice();
+  const order = qdictOrderOnce(insertionOrder);
+  if (known === undefined) {
     if (orders.size >= 256) orders.delete(orders.keys().next().value!);
-    orders.set(key, order);
+    orders.set(key, { keys: insertionOrder.slice(), order });
   }
   return order.slice();
 }
 
-const orders = new Map<string, readonly string[]>();
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const orders = new Map<string, { readonly keys: readonly string[]; readonly order: readonly string[] }>();
 
 function qdictOrderOnce(insertionOrder: readonly string[]): string[] {
   const seen: string[] = [];
