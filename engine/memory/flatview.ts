@@ -208,10 +208,18 @@ export function diffFlatViews(oldView: readonly FlatRange[], newView: readonly F
   if (oldView === newView) return NO_DIFF;
   const removed: FlatRange[] = [];
   const added: FlatRange[] = [];
+  // Ranges both views share (the same objects, as an update keeps them) at the start and at the end pair up
+  // with each other in the walk below: they are skipped by a pointer comparison alone.
   let i = 0;
-  let j = 0;
-  const no = oldView.length;
-  const nn = newView.length;
+  const both = Math.min(oldView.length, newView.length);
+  while (i < both && oldView[i] === newView[i]) i++;
+  let no = oldView.length;
+  let nn = newView.length;
+  while (no > i && nn > i && oldView[no - 1] === newView[nn - 1]) {
+    no--;
+    nn--;
+  }
+  let j = i;
   while (i < no || j < nn) {
     const o = i < no ? oldView[i] : undefined;
     const n = j < nn ? newView[j] : undefined;
