@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { addSubregion, createRegion, delSubregion, setAddress, setAliasOffset, setEnabled, type RegionKind, Regions } from '../engine/memory/regions';
 import { diffFlatViews, flatRangeEqual, renderFlatView } from '../engine/memory/flatview';
-import { updateFlatViews } from '../engine/memory/flat-update';
+import { spliced, updateFlatViews } from '../engine/memory/flat-update';
 import type { FlatRange } from '../engine/memory/types';
 
 const SPACE = 512n;
@@ -198,5 +198,26 @@ test('the difference of two views (shared ranges skipped at both ends) is the on
       got.added.forEach((r, i) => assert.equal(r, want.added[i]));
     }),
     { numRuns: 1000 },
+  );
+});
+
+test('the difference an update reports (the stretch it spliced) is the one merge walk over the whole views', () => {
+  fc.assert(
+    fc.property(fc.array(nodeArb, { maxLength: 24 }), fc.array(opArb, { minLength: 1, maxLength: 20 }), (nodes, ops) => {
+      let r = build(nodes);
+      let views = updateFlatViews(Regions.EMPTY, r, ROOTS, {});
+      for (const op of ops) {
+        const next = apply(r, op);
+        const updated = updateFlatViews(r, next, ROOTS, views);
+        for (const root of ROOTS) {
+          const got = diffFlatViews(views[root], updated[root], spliced.find(views[root], updated[root]));
+          const want = diffReference(views[root], updated[root]);
+          assert.deepEqual([got.removed, got.added], [want.removed, want.added], `${root} after ${JSON.stringify(op)}`);
+        }
+        views = updated;
+        r = next;
+      }
+    }),
+    { numRuns: 300 },
   );
 });

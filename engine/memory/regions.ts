@@ -280,6 +280,7 @@ export function addSubregion(regions: Regions, containerId: string, offset: bigi
   const at = firstAtOrBelow(regions, list, prio);
   const subregions = insertAt(list, at, subId);
   deriveChildIndex(regions, list, subregions, subId, offset, sub.size, true);
+  oneChildApart.note(list, subregions);
   return regions.setTwo({ ...container, subregions }, mappedAs(sub, containerId, offset, prio));
 }
 
@@ -346,8 +347,32 @@ export function delSubregion(regions: Regions, containerId: string, subId: strin
   const at = container.subregions.indexOf(subId);
   const subregions = at >= 0 ? removeAt(container.subregions, at) : container.subregions.slice();
   deriveChildIndex(regions, container.subregions, subregions, subId, sub.addr, sub.size, false);
+  if (at >= 0) oneChildApart.note(container.subregions, subregions);
   return regions.setTwo({ ...container, subregions }, unmapped);
 }
+
+/**
+ * Child lists made from another by adding or removing one child (the others kept in their order), the last few
+ * pairs: a commit asks whether a container's children only came and went, and for these it need not compare
+ * the lists (256 DIMMs in device memory) element by element.
+ */
+export const oneChildApart = {
+  befores: new Array<readonly string[] | undefined>(4).fill(undefined),
+  afters: new Array<readonly string[] | undefined>(4).fill(undefined),
+  next: 0,
+  note(before: readonly string[], after: readonly string[]): void {
+    this.befores[this.next] = before;
+    this.afters[this.next] = after;
+    this.next = (this.next + 1) & 3;
+  },
+  /** Whether one of `a`, `b` is known to be the other with one child added. */
+  known(a: readonly string[], b: readonly string[]): boolean {
+    for (let k = 0; k < 4; k++) {
+      if ((this.befores[k] === a && this.afters[k] === b) || (this.befores[k] === b && this.afters[k] === a)) return true;
+    }
+    return false;
+  },
+};
 
 // ---- which children of a container overlap a window (for rendering only what a change touched) ----------
 // A cache keyed by the child list (lists are immutable and a mapped child's addr and size change only by
