@@ -72,9 +72,17 @@ export const DEFAULT_TRACE_EVENTS: readonly string[] = [
 
 /** g_pattern_match_simple, as QEMU's `-trace PATTERN` matches event names: `*` any run, `?` one character. */
 export function traceEventMatches(pattern: string, name: string): boolean {
-  const re = new RegExp('^' + pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('') + '$');
+  let re = patternRegExps.get(pattern);
+  if (re === undefined) {
+    re = new RegExp('^' + pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('') + '$');
+    if (patternRegExps.size >= 256) patternRegExps.clear();
+    patternRegExps.set(pattern, re);
+  }
   return re.test(name);
 }
+
+/** Each pattern compiled once (a step's every trace line is tried against every selected pattern). */
+const patternRegExps = new Map<string, RegExp>();
 
 /** The event name of a log line (`pic_set_irq master 0 irq 1 level 1` → `pic_set_irq`). */
 export function traceEventName(line: string): string {

@@ -24,8 +24,22 @@ function arrow(x1: number, y1: number, x2: number, y2: number, level: boolean | 
 const bit = (v: number | undefined, b: number) => (v === undefined ? undefined : (v & (1 << b)) !== 0);
 const h2 = (v: number | undefined) => (v === undefined ? '??' : '0x' + v.toString(16).padStart(2, '0'));
 
+/** The last chains drawn, by the snapshot's content (scenarios often end with the same levels). */
+const drawn = new Map<string, string>();
+
 /** Render the chain; levels that could not be read are drawn grey-dashed as unknown. */
 export function renderIrqChain(s: IrqChainSnapshot): string {
+  const key = JSON.stringify(s, (_k, v: unknown) => (typeof v === 'bigint' ? `#big:${v.toString(16)}` : v));
+  let svg = drawn.get(key);
+  if (svg === undefined) {
+    svg = draw(s);
+    if (drawn.size >= 64) drawn.delete(drawn.keys().next().value!);
+    drawn.set(key, svg);
+  }
+  return svg;
+}
+
+function draw(s: IrqChainSnapshot): string {
   const sts3 = bit(s.gpeSts, 3);
   const en3 = bit(s.gpeEn, 3);
   const sci = s.sci === undefined ? (sts3 === undefined || en3 === undefined ? undefined : sts3 && en3) : s.sci === 1;

@@ -20,7 +20,17 @@ export class MessagesTail {
   private readonly reader = new RunReader();
   private readonly chunk = Buffer.allocUnsafe(1 << 20);
 
-  constructor(readonly path: string) {}
+  /**
+   * `sink`: given every envelope Cucumber wrote, images included (the reports this process writes for it,
+   * reports/parent-reports.ts), until `drain`.
+   */
+  constructor(readonly path: string, private sink?: { add(env: messages.Envelope): void }) {}
+
+  /** Read what Cucumber wrote (it has exited) and stop handing envelopes to the sink: what follows is not its. */
+  drain(): void {
+    this.poll();
+    this.sink = undefined;
+  }
 
   /** Read what was written since the last call; nothing when the file is not there yet. */
   poll(): void {
@@ -68,7 +78,8 @@ export class MessagesTail {
   private line(l: string): void {
     if (this.error || !l.trim()) return;
     this.lines++;
-    if (imageAttachmentLine(l)) return;
+    const image = imageAttachmentLine(l);
+    if (image && !this.sink) return;
     let env: messages.Envelope;
     try {
       env = JSON.parse(l) as messages.Envelope;
@@ -76,6 +87,7 @@ export class MessagesTail {
       this.error = new Error(`${this.path}:${this.lines}: not a JSON message: ${(e as Error).message}`);
       return;
     }
-    this.reader.add(env);
+    if (!image) this.reader.add(env);
+    this.sink?.add(env);
   }
 }

@@ -30,17 +30,24 @@ void (async () => {
   let status: { code: number | null; signal: NodeJS.Signals | null } = { code: 0, signal: null };
   let read: MessagesTail | undefined;
   if (pre.run) {
+    // The profile's html and JUnit reports are written here rather than by Cucumber (reports/parent-reports.ts)
+    // when that is simple to tell; Cucumber gets a formatter that writes nothing for them.
+    const { movableReports, nullFormats, ParentReports } = require('./parent-reports') as typeof import('./parent-reports');
+    const moved = movableReports(pre.args);
     // Cucumber (and the QEMUs it starts) dies with this process; SIGINT/SIGTERM are forwarded to it.
-    const child = spawnTied(process.execPath, [bin, ...pre.args], { stdio: 'inherit' });
-    // Meanwhile the message stream is read as Cucumber writes it (on the other core): at its exit only the
-    // last lines are left before index.html is drawn.
+    const child = spawnTied(process.execPath, [bin, ...pre.args, ...(moved ? nullFormats(moved) : [])], { stdio: 'inherit' });
+    // Meanwhile the message stream is read as Cucumber writes it (on the other core): those reports are written
+    // as it comes, and at Cucumber's exit only the last lines are left before index.html is drawn.
     const { MessagesTail } = require('./messages-tail') as typeof import('./messages-tail');
-    read = new MessagesTail(`${outDir}/messages.ndjson`);
+    const reports = moved ? new ParentReports(moved) : undefined;
+    read = new MessagesTail(`${outDir}/messages.ndjson`, reports);
     const poll = setInterval(() => read!.poll(), 40);
     status = await forwardSignalsUntilExit(child);
     clearInterval(poll);
     // Ended by a signal: no report of a run that was stopped, and this process ends by the same signal.
     if (status.signal) exitLike(status);
+    read.drain();
+    await reports?.finish();
   }
   if (pre.bad.length) {
     appendFileSync(`${outDir}/messages.ndjson`, parseErrorEnvelopes(pre.bad));

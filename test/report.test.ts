@@ -15,6 +15,7 @@ import { renderIrqChain } from '../reports/irq-chain';
 import { renderMemoryMap } from '../reports/memory-map';
 import { imageAttachmentLine, parseNdjson, readRun, type RunSummary } from '../reports/messages';
 import { MessagesTail } from '../reports/messages-tail';
+import { movableReports, nullFormats, ParentReports } from '../reports/parent-reports';
 import { topologyFromJson, topologyToJson, type MemorySnapshot } from '../reports/topology';
 import { REPO_ROOT, cucumberSupport } from '../paths';
 
@@ -124,7 +125,7 @@ function runSuite(): { run: RunSummary; html: string; dir: string } {
     '',
   ].join('\n'));
   writeFileSync(join(dir, 'cucumber.json'), JSON.stringify({
-    default: { ...cucumberSupport(), format: [`message:${join(dir, 'messages.ndjson')}`, `html:${join(dir, 'cucumber.html')}`] },
+    default: { ...cucumberSupport(), format: [`message:${join(dir, 'messages.ndjson')}`, `html:${join(dir, 'cucumber.html')}`, `junit:${join(dir, 'junit.xml')}`], formatOptions: { junit: { suiteName: 'report test' } } },
   }));
   const bin = join(dirname(require.resolve('@cucumber/cucumber/package.json')), 'bin', 'cucumber.js');
   spawnSync(process.execPath, [bin, '--config', relative(ROOT, join(dir, 'cucumber.json')), join(dir, 'demo.feature')], { cwd: ROOT, encoding: 'utf8' });
@@ -312,4 +313,41 @@ test('the message stream read while it is written (in pieces cut anywhere, even 
   writeFileSync(bad, '{"a":1}\n\nnot json\n{"b":2}\n');
   assert.throws(() => new MessagesTail(bad).finish(), new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: not a JSON message`));
   assert.throws(() => parseNdjson('{"a":1}\n\nnot json\n{"b":2}\n', bad), new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: not a JSON message`));
+});
+
+test('the html and JUnit reports written from the message stream are the files Cucumber\'s own formatters wrote', async () => {
+  const reports = new ParentReports({ html: join(suite.dir, 'parent.html'), junit: { path: join(suite.dir, 'parent.xml'), options: { suiteName: 'report test' } } });
+  const tail = new MessagesTail(join(suite.dir, 'messages.ndjson'), reports);
+  tail.drain();
+  await reports.finish();
+  assert.ok(readFileSync(join(suite.dir, 'cucumber.html')).length > 100000);
+  assert.ok(readFileSync(join(suite.dir, 'parent.html')).equals(readFileSync(join(suite.dir, 'cucumber.html'))), 'html byte for byte');
+  assert.equal(readFileSync(join(suite.dir, 'parent.xml'), 'utf8'), readFileSync(join(suite.dir, 'junit.xml'), 'utf8'));
+  assert.match(readFileSync(join(suite.dir, 'parent.xml'), 'utf8'), /<testsuite name="report test"/);
+  // No message, no report (Cucumber stopped before its formatters).
+  const none = new ParentReports({ html: join(suite.dir, 'none.html'), junit: { path: join(suite.dir, 'none.xml'), options: {} } });
+  await none.finish();
+  assert.equal(existsSync(join(suite.dir, 'none.html')), false);
+  assert.equal(existsSync(join(suite.dir, 'none.xml')), false);
+});
+
+test('npm run scenarios writes the profile\'s html and JUnit itself only when it is simple to tell', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'moved-'));
+  writeFileSync(join(dir, 'cucumber.yaml'), [
+    'default:', '  format: [progress-bar, "html:out/c.html", "junit:out/j.xml", "message:out/m.ndjson"]', '  formatOptions:', '    junit:', '      suiteName: S',
+    'quick:', '  format: [progress]',
+    'custom:', '  format: ["html:out/x.html"]', '  formatOptions:', '    html:', '      externalAttachments: true',
+  ].join('\n'));
+  assert.deepEqual(movableReports([], dir), { html: 'out/c.html', junit: { path: 'out/j.xml', options: { suiteName: 'S' } } });
+  assert.deepEqual(movableReports(['-p', 'default', '--tags', '@x'], dir), { html: 'out/c.html', junit: { path: 'out/j.xml', options: { suiteName: 'S' } } });
+  assert.equal(movableReports(['-p', 'quick'], dir), undefined, 'no such reports');
+  assert.equal(movableReports(['-p', 'custom'], dir), undefined, 'html options: left to Cucumber');
+  assert.equal(movableReports(['-p', 'default', '-p', 'quick'], dir), undefined, 'two profiles');
+  assert.equal(movableReports(['--format-options', '{}'], dir), undefined);
+  assert.equal(movableReports(['-c', 'cucumber.yaml'], dir), undefined);
+  assert.deepEqual(movableReports(['--format', 'html:out/c.html'], dir), { junit: { path: 'out/j.xml', options: { suiteName: 'S' } } }, 'the command line names the html file');
+  assert.deepEqual(nullFormats({ html: 'out/c.html' }, REPO_ROOT), ['--format', './dist/reports/null-formatter.js:out/c.html']);
+  writeFileSync(join(dir, 'cucumber.json'), '{}');
+  assert.equal(movableReports([], dir), undefined, 'another configuration file');
+  rmSync(dir, { recursive: true, force: true });
 });
