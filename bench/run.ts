@@ -1,7 +1,7 @@
 // `npm run bench [-- --quick]`: engine per-action cost, the memory of a long history, the replay corpus on the
 // model and on real QEMU, CLI and suite start-up. Every figure is a median with its spread, printed with a
 // description of the machine. Asserts nothing; --quick is the smoke run `npm test` does (small sizes, few runs);
-// --engine stops after the engine and memory figures.
+// --engine stops after the engine and memory figures; --replay runs only the replay corpus (model and real QEMU).
 
 import { spawnSync } from 'node:child_process';
 import { CODE_ROOT } from '../paths';
@@ -14,11 +14,26 @@ import { machineDescription, show } from './stats';
 const quick = process.argv.includes('--quick');
 /** `--engine`: only the engine figures (per action, in sequence) and the memory of a history. */
 const engineOnly = process.argv.includes('--engine');
+/** `--replay`: only the replay corpus, on the model and on real QEMU. */
+const replayOnly = process.argv.includes('--replay');
 const out = (s = '') => process.stdout.write(s + '\n');
 
+async function replaySection(): Promise<void> {
+  out('\n## replay corpus (test/replay/qemu, qemu-acpi) in this process, ms per scenario');
+  const rep = await replayBench(quick ? 5 : Infinity, !quick);
+  out(`${rep.scenarios} scenarios, ${rep.steps} steps`);
+  out(`model, first pass (every machine started for the first time) ${show(rep.modelCold, 'ms', 3)}; total ${(rep.modelCold.total / 1000).toFixed(2)} s`);
+  out(`model      ${show(rep.model, 'ms', 3)}; total ${(rep.model.total / 1000).toFixed(2)} s`);
+  if (rep.qemu) {
+    out(`real QEMU  ${show(rep.qemu, 'ms', 1)}; total ${(rep.qemu.total / 1000).toFixed(2)} s`);
+    out(`model vs real QEMU: ${(rep.qemu.median / rep.model.median).toFixed(0)}× per scenario (medians), ${(rep.qemu.total / rep.model.total).toFixed(0)}× for the corpus (first pass: ${(rep.qemu.total / rep.modelCold.total).toFixed(0)}×)`);
+  } else if (!quick) out('real QEMU  (not installed: apt-get install qemu-system-x86)');
+}
+
 async function main(): Promise<void> {
-  out(`hotplug-scenarios bench${quick ? ' --quick (smoke run: small sizes, few runs)' : ''}${engineOnly ? ' --engine (engine and memory only)' : ''}`);
+  out(`hotplug-scenarios bench${quick ? ' --quick (smoke run: small sizes, few runs)' : ''}${engineOnly ? ' --engine (engine and memory only)' : ''}${replayOnly ? ' --replay (the replay corpus only)' : ''}`);
   out(machineDescription());
+  if (replayOnly) return replaySection();
 
   out('\n## engine: one action on a pc machine with n DIMMs (the same state each time), µs');
   const rows = engineBench(quick ? [8] : [8, 32, 128, 256], quick ? 50 : 1000);
@@ -49,15 +64,7 @@ async function main(): Promise<void> {
   } else out(`history bench failed: ${h.stderr}`);
   if (engineOnly) return;
 
-  out('\n## replay corpus (test/replay/qemu, qemu-acpi) in this process, ms per scenario');
-  const rep = await replayBench(quick ? 5 : Infinity, !quick);
-  out(`${rep.scenarios} scenarios, ${rep.steps} steps`);
-  out(`model, first pass (every machine started for the first time) ${show(rep.modelCold, 'ms', 3)}; total ${(rep.modelCold.total / 1000).toFixed(2)} s`);
-  out(`model      ${show(rep.model, 'ms', 3)}; total ${(rep.model.total / 1000).toFixed(2)} s`);
-  if (rep.qemu) {
-    out(`real QEMU  ${show(rep.qemu, 'ms', 1)}; total ${(rep.qemu.total / 1000).toFixed(2)} s`);
-    out(`model vs real QEMU: ${(rep.qemu.median / rep.model.median).toFixed(0)}× per scenario (medians), ${(rep.qemu.total / rep.model.total).toFixed(0)}× for the corpus (first pass: ${(rep.qemu.total / rep.modelCold.total).toFixed(0)}×)`);
-  } else if (!quick) out('real QEMU  (not installed: apt-get install qemu-system-x86)');
+  await replaySection();
 
   out('\n## start-up, wall time from outside');
   const cli = cliStartup(quick ? 2 : 10);

@@ -241,22 +241,27 @@ export async function runReplay(backend: Backend, scenario: ReplayScenario): Pro
   if (scenario.machine === undefined) {
     throw new ScenarioError('a `domain` scenario needs the libvirt runner, not a QEMU backend', file);
   }
-  scenario.steps.forEach((s, i) => {
-    const kind = stepKind(s);
-    if (kind === 'attach' || kind === 'detach') {
-      const line = scenario.stepLines?.[i];
-      throw new ScenarioError(`'${kind}' steps need the libvirt runner`, `${line ? `${file}:${line}` : file}: step ${i + 1}`);
-    }
-  });
+  const stepWhere = (i: number) => {
+    const line = scenario.stepLines?.[i];
+    return `${line ? `${file}:${line}` : file}: step ${i + 1}`;
+  };
+  const qemuSteps = scenario.steps as readonly QemuStep[];
+  for (let i = 0; i < scenario.steps.length; i++) {
+    const s = scenario.steps[i];
+    if ('attach' in s || 'detach' in s) throw new ScenarioError(`'${stepKind(s)}' steps need the libvirt runner`, stepWhere(i));
+  }
   const machine = scenario.machine;
   try {
     const startup = await atStep(`${file}: machine`, () => backend.start(machine, scenario.qemuVersion !== undefined ? { qemuVersion: scenario.qemuVersion } : {}));
     if (!startup.ok) return { machine, startup: { ok: false, error: startup.error }, steps: [] };
     const steps: TranscriptStep[] = [];
-    for (const [i, step] of (scenario.steps as readonly QemuStep[]).entries()) {
-      const line = scenario.stepLines?.[i];
-      const where = `${line ? `${file}:${line}` : file}: step ${i + 1}`;
-      steps.push(await atStep(where, () => runStep(backend, step)));
+    for (let i = 0; i < qemuSteps.length; i++) {
+      // As atStep, with the step's place only worked out when it is needed.
+      try {
+        steps.push(await runStep(backend, qemuSteps[i]));
+      } catch (e) {
+        throw located(e, stepWhere(i));
+      }
     }
     return { machine, startup: { ok: true }, steps };
   } finally {
@@ -264,13 +269,17 @@ export async function runReplay(backend: Backend, scenario: ReplayScenario): Pro
   }
 }
 
+/** A scenario problem without a place gets `where`; anything else goes on as it is. */
+function located(e: unknown, where: string): unknown {
+  return e instanceof ScenarioError && e.where === undefined ? new ScenarioError(e.message, where) : e;
+}
+
 /** Run one step; a scenario problem (refused or malformed request) is reported with its file and step. */
 export async function atStep<T>(where: string, f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
-    if (e instanceof ScenarioError && e.where === undefined) throw new ScenarioError(e.message, where);
-    throw e;
+    throw located(e, where);
   }
 }
 

@@ -6,9 +6,10 @@ import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../../engine/versions';
 import { ScenarioError } from '../types';
 import type { MachineState } from '../../engine/state';
 import { buildFromCommandLine } from '../../engine/machine/build';
-import { reduce, type Action, type ReduceResult } from '../../engine/reduce';
+import { reduceFx, reduceResult, type Action, type ReduceResult, type Reduction } from '../../engine/reduce';
 import { ModelLimit } from '../../engine/errors';
 import { selectTraceEvents } from '../../engine/trace-events';
+import type { Effects } from '../../engine/effects';
 
 export interface ModelBackendOptions {
   /**
@@ -31,7 +32,8 @@ export class ModelBackend implements Backend {
   /** The model accepts libvirt's default -device options (balloon, USB, root ports) as QOM children. */
   readonly libvirtDefaultDevices = true;
   private current?: MachineState;
-  private readonly log: HistoryEntry[] = [];
+  /** Each step's action, the state before and what the engine made of it (made into a HistoryEntry when read). */
+  private readonly log: { readonly action: Action; readonly before: MachineState; readonly r: Reduction; entry?: HistoryEntry }[] = [];
   /** Start-up warnings QEMU would print on stderr. */
   warnings: readonly string[] = [];
   private readonly traceEvents?: readonly string[];
@@ -59,7 +61,7 @@ export class ModelBackend implements Backend {
   }
 
   get history(): readonly HistoryEntry[] {
-    return this.log;
+    return this.log.map((e) => (e.entry ??= { action: e.action, before: e.before, result: reduceResult(e.r) }));
   }
 
   async start(machine: string, options: StartOptions = {}): Promise<StartResult> {
@@ -79,31 +81,37 @@ export class ModelBackend implements Backend {
   }
 
   apply(action: Action): StepResult {
-    return this.step(action, false);
+    return this.stepResult(this.step(action), false);
   }
 
-  /**
-   * One action. The trace and the selected trace-event lines are own enumerable getters, computed on first read
-   * (a step rarely reads them; the result still spreads, serialises and compares as a plain object). `hmpText`:
-   * the reply is the text of a human-monitor-command.
-   */
-  private step(action: Action, hmpText: boolean): StepResult {
+  /** Reduce one action on the current state and keep it in the history. */
+  private step(action: Action): Reduction {
     const before = this.state;
-    let result: ReduceResult;
+    let r: Reduction;
     try {
-      result = reduce(before, action);
+      r = reduceFx(before, action);
     } catch (e) {
       if (e instanceof ModelLimit) throw new ScenarioError(e.message);
       throw e;
     }
-    this.log.push({ action, before, result });
-    this.current = result.state;
-    const reply = hmpText ? (result.reply as { return?: unknown }).return ?? result.reply : result.reply;
+    this.log.push({ action, before, r });
+    this.current = r.state;
+    return r;
+  }
+
+  /**
+   * What a step shows. The trace and the selected trace-event lines are own enumerable getters, computed on first
+   * read (a step rarely reads them; the result still spreads, serialises and compares as a plain object).
+   * `hmpText`: the reply is the text of a human-monitor-command.
+   */
+  private stepResult(r: Reduction, hmpText: boolean): StepResult {
+    const fx = r.fx;
+    const reply = hmpText ? (r.reply as { return?: unknown }).return ?? r.reply : r.reply;
     const patterns = this.traceEvents;
     // Shared getters over hidden keys, not an object literal with getters: V8 keeps a literal's accessor pairs
     // outside the young generation, which kept every step's result alive until the next full collection.
-    const out = { reply, events: result.events, irqs: result.irqs };
-    Object.defineProperty(out, RESULT, { value: result });
+    const out = { reply, events: fx.events, irqs: fx.irqs };
+    Object.defineProperty(out, FX, { value: fx });
     if (!patterns) return Object.defineProperties(out, TRACE_ONLY) as StepResult;
     Object.defineProperty(out, PATTERNS, { value: patterns });
     return Object.defineProperties(out, WITH_TRACE_EVENTS) as StepResult;
@@ -118,7 +126,7 @@ export class ModelBackend implements Backend {
   }
 
   async hmp(commandLine: string): Promise<StepResult> {
-    return this.step({ kind: 'qmp', command: { execute: 'human-monitor-command', arguments: { 'command-line': commandLine } } }, true);
+    return this.stepResult(this.step({ kind: 'qmp', command: { execute: 'human-monitor-command', arguments: { 'command-line': commandLine } } }), true);
   }
 
   async close(): Promise<void> {
@@ -126,18 +134,18 @@ export class ModelBackend implements Backend {
   }
 }
 
-const RESULT = Symbol('result');
+const FX = Symbol('effects');
 const PATTERNS = Symbol('patterns');
 const SELECTED = Symbol('selected');
-type Hidden = { readonly [RESULT]: ReduceResult; readonly [PATTERNS]: readonly string[]; [SELECTED]?: string[] };
-const TRACE: PropertyDescriptor = { get(this: Hidden) { return this[RESULT].trace; }, enumerable: true, configurable: true };
+type Hidden = { readonly [FX]: Effects; readonly [PATTERNS]: readonly string[]; [SELECTED]?: string[] };
+const TRACE: PropertyDescriptor = { get(this: Hidden) { return this[FX].trace; }, enumerable: true, configurable: true };
 const TRACE_ONLY: PropertyDescriptorMap = { trace: TRACE };
 const WITH_TRACE_EVENTS: PropertyDescriptorMap = {
   trace: TRACE,
   traceEvents: {
     get(this: Hidden) {
       let selected = this[SELECTED];
-      if (selected === undefined) Object.defineProperty(this, SELECTED, { value: (selected = selectTraceEvents(this[RESULT].traceEvents, this[PATTERNS])) });
+      if (selected === undefined) Object.defineProperty(this, SELECTED, { value: (selected = selectTraceEvents(this[FX].traceEvents, this[PATTERNS])) });
       return selected;
     },
     enumerable: true,

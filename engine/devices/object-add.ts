@@ -6,8 +6,7 @@
 import type { BackendPolicy, MachineState } from '../state';
 import { E, ModelLimit, type QemuError } from '../errors';
 import { isIdentifier } from '../config/parse';
-import { emptyGHash, ghashInsert, ghashKeys, ghashRemove } from '../qom/ghash';
-import { qdictOrder } from '../qom/qdict';
+import { firstUnvisited } from '../qom/unvisited';
 import { parseQemuSize } from '../units';
 import { addBackend, backendProps, type BackendType } from './backends';
 
@@ -96,10 +95,9 @@ function keyvalLists(input: ObjectAddInput): ObjectAddInput {
 
 export function objectAdd(state: MachineState, input0: ObjectAddInput): ObjectAddResult {
   const input = keyvalLists(input0);
-  // The visitor's table of not-yet-visited keys, filled in QDict order.
-  let unvisited = emptyGHash();
-  for (const k of qdictOrder(input.order)) unvisited = ghashInsert(unvisited, k);
-  const visit = (k: string) => { unvisited = ghashRemove(unvisited, k); };
+  // The visitor's table of not-yet-visited keys (engine/qom/unvisited.ts): the members visited, in order.
+  const visited: string[] = [];
+  const visit = (k: string) => { visited.push(k); };
 
   const type = visitStr(input, 'qom-type');
   if (!type.ok) return fail(type.error);
@@ -158,7 +156,7 @@ export function objectAdd(state: MachineState, input0: ObjectAddInput): ObjectAd
     }
     visit(m);
   }
-  const leftover = ghashKeys(unvisited)[0];
+  const leftover = firstUnvisited(input.order, visited);
   if (leftover !== undefined) return fail(E.parameterUnexpected(leftover));
 
   // user_creatable_add_type

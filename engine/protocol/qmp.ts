@@ -15,7 +15,7 @@ import {
   pluggedMemory, qint, queryMemoryDevices, queryMemorySizeSummary,
 } from '../selectors';
 import { qdictOrder } from '../qom/qdict';
-import { emptyGHash, ghashInsert, ghashKeys, ghashRemove } from '../qom/ghash';
+import { firstUnvisited } from '../qom/unvisited';
 import { queryMemdev } from '../qom/objects';
 import { qomGet, qomList, qomSet } from './qmp-qom';
 import { systemReset } from '../machine/reset';
@@ -214,10 +214,7 @@ function visitArguments(state: MachineState, name: string, args: Args): QemuErro
   }
   // qobject_input_start_struct copies the QDict's keys into a GHashTable, each visited member is removed from it,
   // and check_struct names the first key left in hash-table order.
-  let left = emptyGHash();
-  for (const k of qdictOrder(Object.keys(args).filter((k) => args[k] !== undefined))) left = ghashInsert(left, k);
-  for (const m of members) if (args[m.name] !== undefined) left = ghashRemove(left, m.name);
-  const extra = ghashKeys(left)[0];
+  const extra = firstUnvisited(Object.keys(args).filter((k) => args[k] !== undefined), members.filter((m) => args[m.name] !== undefined).map((m) => m.name));
   return extra === undefined ? undefined : E.parameterUnexpected(extra);
 }
 

@@ -40,6 +40,49 @@ export function parseQemuUnsigned(word: string | undefined, bits = 64): bigint |
   return m[1] === '-' ? (limit - v) % limit : v;
 }
 
+/**
+ * parseQemuUnsigned's value for the words qtest lines nearly always carry (`0x` and 1-13 hex digits, `0`, a
+ * decimal number of up to 15 digits without a sign or leading blanks) as a number: all of them are below 2^53.
+ * Undefined for any other word, which takes parseQemuUnsigned (test/qtest-parse.property.test.ts: for every
+ * word this answers, parseQemuUnsigned answers the same value).
+ */
+export function quickUnsigned(word: string): number | undefined {
+  const n = word.length;
+  if (n === 0 || n > 15) return undefined;
+  const c0 = word.charCodeAt(0);
+  let v = 0;
+  if (c0 === 0x30) {
+    if (n === 1) return 0;
+    const c1 = word.charCodeAt(1);
+    if ((c1 !== 0x78 && c1 !== 0x58) || n === 2) return undefined; // octal, or a bare 0x: the general parse
+    for (let i = 2; i < n; i++) {
+      const c = word.charCodeAt(i);
+      const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
+      if (d < 0) return undefined;
+      v = v * 16 + d;
+    }
+    return v;
+  }
+  for (let i = 0; i < n; i++) {
+    const c = word.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
+    v = v * 10 + (c - 0x30);
+  }
+  return v;
+}
+
+/** A port or value word: a number when quickUnsigned reads it, else parseQemuUnsigned's bigint (or undefined). */
+function unsignedWord(word: string): number | bigint | undefined {
+  return quickUnsigned(word) ?? parseQemuUnsigned(word);
+}
+
+/** `v & mask(bytes)` as a number. */
+function masked(v: number | bigint, bytes: number): number {
+  if (typeof v === 'bigint') return Number(v & mask(bytes));
+  // v is an integer below 2^53: the bitwise operators see it modulo 2^32, which keeps the low 4 bytes exact.
+  return bytes === 1 ? v & 0xff : bytes === 2 ? v & 0xffff : bytes === 4 ? v >>> 0 : Number(BigInt(v) & mask(bytes));
+}
+
 function parseInt32(word: string | undefined): number | undefined {
   if (word === undefined) return undefined;
   const m = /^[ \t]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(word);
@@ -91,13 +134,12 @@ function run(state: MachineState, line: string): QtestResult {
   const words = line.split(' ');
   const cmd = words[0];
   if (line === '' || cmd === undefined) return fail(state, QTEST.wouldAbort('empty line'));
-  const need = (n: number) => words.slice(1, 1 + n).every((w) => w !== undefined);
   switch (cmd) {
     case 'irq_intercept_in':
     case 'irq_intercept_out':
       return intercept(state, words);
     case 'set_irq_in': {
-      if (!need(4)) return fail(state, QTEST.wouldAbort('set_irq_in: expected PATH NAME NUM LEVEL'));
+      if (words.length < 5) return fail(state, QTEST.wouldAbort('set_irq_in: expected PATH NAME NUM LEVEL'));
       const dev = resolveDevice(state, words[1]);
       if (!dev) return ok(state, QTEST.unknownDevice());
       if (dev !== 'ioapic') return fail(state, QTEST.beyondModel(`set_irq_in: ${dev} has no GPIO inputs in the model`));
@@ -112,22 +154,23 @@ function run(state: MachineState, line: string): QtestResult {
     case 'outw':
     case 'outl': {
       if (words[1] === undefined || words[2] === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: expected PORT VALUE`));
-      const port = parseQemuUnsigned(words[1]);
-      const value = parseQemuUnsigned(words[2]);
+      const port = unsignedWord(words[1]);
+      const value = unsignedWord(words[2]);
       if (port === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: bad port '${words[1]}'`));
       if (value === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: bad value '${words[2]}'`));
-      if (port > 0xffffn) return fail(state, QTEST.wouldAbort(`${cmd}: port ${words[1]} > 0xffff`));
+      if (port > 0xffff) return fail(state, QTEST.wouldAbort(`${cmd}: port ${words[1]} > 0xffff`));
       const len = WIDTH[cmd[3]];
-      const t = portWrite(state, Number(port), len, Number(value & mask(len)));
-      return ok(t.state, 'OK', merge(trace(`cpu_${cmd}`, `0x${hexPad(port, 4)} 0x${hexPad(value & mask(len), 2 * len)}`), nest(t.fx)));
+      const v = masked(value, len);
+      const t = portWrite(state, Number(port), len, v);
+      return ok(t.state, 'OK', merge(trace(`cpu_${cmd}`, `0x${hexPad(port, 4)} 0x${hexPad(v, 2 * len)}`), nest(t.fx)));
     }
     case 'inb':
     case 'inw':
     case 'inl': {
       if (words[1] === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: expected PORT`));
-      const port = parseQemuUnsigned(words[1]);
+      const port = unsignedWord(words[1]);
       if (port === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: bad port '${words[1]}'`));
-      if (port > 0xffffn) return fail(state, QTEST.wouldAbort(`${cmd}: port ${words[1]} > 0xffff`));
+      if (port > 0xffff) return fail(state, QTEST.wouldAbort(`${cmd}: port ${words[1]} > 0xffff`));
       const r = portRead(state, Number(port), WIDTH[cmd[2]]);
       return ok(r.state, `OK 0x${hexPad(r.value >>> 0, 4)}`, merge(trace(`cpu_${cmd}`, `0x${hexPad(port, 4)} → 0x${hexPad(r.value >>> 0, 4)}`), nest(r.fx)));
     }

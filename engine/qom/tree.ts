@@ -105,7 +105,7 @@ export const PERIPHERAL: QomNode = { kind: 'container', path: '/machine/peripher
 export function object_unparent(state: MachineState, dimm: Dimm, depth: number): Transition<MachineState> {
   const next: MachineState = {
     ...state,
-    dimms: withoutDimm(state.dimms, dimm.path),
+    dimms: withoutDimm(state.dimms, dimm.path, dimm),
     peripheral: dimm.id === undefined ? state.peripheral : ghashRemove(state.peripheral, dimm.id),
   };
   const data = dimm.id !== undefined ? { device: dimm.id, path: dimm.path } : { path: dimm.path };
