@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { addSubregion, createRegion, delSubregion, setAddress, setAliasOffset, setEnabled, type RegionKind, Regions } from '../engine/memory/regions';
-import { renderFlatView } from '../engine/memory/flatview';
-import { updateFlatViews } from '../engine/memory/flat-update';
+import { diffFlatViews, flatRangeEqual, renderFlatView } from '../engine/memory/flatview';
+import { spliced, updateFlatViews } from '../engine/memory/flat-update';
 import type { FlatRange } from '../engine/memory/types';
 
 const SPACE = 512n;
@@ -154,4 +154,70 @@ test('a view no change reaches is kept as the same array', () => {
   assert.equal(updated.root, views.root);
   assert.notEqual(updated.io, views.io);
   assert.deepEqual(updated.io, renderFlatView(next, 'io'));
+});
+
+/** The difference as it was computed before any shortcut: one merge walk over both views. */
+function diffReference(oldView: readonly FlatRange[], newView: readonly FlatRange[]): { removed: FlatRange[]; added: FlatRange[] } {
+  const removed: FlatRange[] = [];
+  const added: FlatRange[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < oldView.length || j < newView.length) {
+    const o = oldView[i];
+    const n = newView[j];
+    if (o !== undefined && o === n) { i++; j++; }
+    else if (o && (!n || o.start < n.start || (o.start === n.start && !flatRangeEqual(o, n)))) { removed.push(o); i++; }
+    else if (o && n && flatRangeEqual(o, n)) { i++; j++; }
+    else if (n) { added.push(n); j++; }
+  }
+  return { removed, added };
+}
+
+test('the difference of two views (shared ranges skipped at both ends) is the one merge walk', () => {
+  // Views over cells 0..39 of 16 bytes: each cell empty or a range of region a/b; the new view keeps the old
+  // one's objects except in a random stretch, where it has fresh ranges (some equal to the old ones).
+  const cell = fc.option(fc.constantFrom('a', 'b'), { nil: null });
+  fc.assert(
+    fc.property(fc.array(cell, { minLength: 40, maxLength: 40 }), fc.array(cell, { minLength: 40, maxLength: 40 }), fc.nat(40), fc.nat(40), (xs, ys, p, q) => {
+      const [lo, hi] = p <= q ? [p, q] : [q, p];
+      const mk = (k: number, region: string): FlatRange => ({ start: BigInt(k * 16), end: BigInt(k * 16 + 16), region, offsetInRegion: 0n, readonly: false });
+      const oldView: FlatRange[] = [];
+      const newView: FlatRange[] = [];
+      for (let k = 0; k < 40; k++) {
+        const o = xs[k] === null ? undefined : mk(k, xs[k]!);
+        if (o) oldView.push(o);
+        if (k >= lo && k < hi) {
+          if (ys[k] !== null) newView.push(mk(k, ys[k]!));
+        } else if (o) newView.push(o);
+      }
+      const got = diffFlatViews(oldView, newView);
+      const want = diffReference(oldView, newView);
+      assert.equal(got.removed.length, want.removed.length);
+      assert.equal(got.added.length, want.added.length);
+      got.removed.forEach((r, i) => assert.equal(r, want.removed[i]));
+      got.added.forEach((r, i) => assert.equal(r, want.added[i]));
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+test('the difference an update reports (the stretch it spliced) is the one merge walk over the whole views', () => {
+  fc.assert(
+    fc.property(fc.array(nodeArb, { maxLength: 24 }), fc.array(opArb, { minLength: 1, maxLength: 20 }), (nodes, ops) => {
+      let r = build(nodes);
+      let views = updateFlatViews(Regions.EMPTY, r, ROOTS, {});
+      for (const op of ops) {
+        const next = apply(r, op);
+        const updated = updateFlatViews(r, next, ROOTS, views);
+        for (const root of ROOTS) {
+          const got = diffFlatViews(views[root], updated[root], spliced.find(views[root], updated[root]));
+          const want = diffReference(views[root], updated[root]);
+          assert.deepEqual([got.removed, got.added], [want.removed, want.added], `${root} after ${JSON.stringify(op)}`);
+        }
+        views = updated;
+        r = next;
+      }
+    }),
+    { numRuns: 300 },
+  );
 });

@@ -50,7 +50,11 @@ export function acpi_memory_plug_cb(state: MachineState, dev: Pick<AcpiHotplugDe
   // Slots of realized DIMMs are unique; the one just plugged is the last: look from the end.
   let dimm: Dimm | undefined;
   for (let i = state.dimms.length - 1; i >= 0 && !dimm; i--) if (state.dimms[i].slot === slot) dimm = state.dimms[i];
-  const next = withSlot(state, idx.index, (s) => ({ ...s, dimm: dimm?.path, enabled: true, inserting: hotplugged ? true : s.inserting }));
+  const next = withSlot(state, idx.index, (s) =>
+    // A literal where the spread would add the `dimm` key (V8's slow path, ≈ 1 µs): the same keys in the same order.
+    'dimm' in s
+      ? { ...s, dimm: dimm?.path, enabled: true, inserting: hotplugged ? true : s.inserting }
+      : { enabled: true, inserting: hotplugged ? true : s.inserting, removing: s.removing, ostEvent: s.ostEvent, ostStatus: s.ostStatus, dimm: dimm?.path });
   if (!hotplugged) return done(next, fx0);
   const ev = acpi_send_event(next, dev, ACPI_MEMORY_HOTPLUG_STATUS, 1);
   return { state: ev.state, fx: merge(fx0, ev.fx) };

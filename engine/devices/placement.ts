@@ -127,18 +127,22 @@ export function withDimm(dimms: readonly Dimm[], dimm: Dimm): readonly Dimm[] {
 }
 
 /** `dimms` without the DIMM at `path`, with its placement index derived from the parent list's when that one is known. */
-export function withoutDimm(dimms: readonly Dimm[], path: string): readonly Dimm[] {
-  let at = -1;
-  for (let i = 0; i < dimms.length; i++) {
-    if (dimms[i].path === path) {
-      at = i;
-      break;
+export function withoutDimm(dimms: readonly Dimm[], path: string, known?: Dimm): readonly Dimm[] {
+  // The DIMM itself when the caller has it (a pointer comparison), else by its path; paths are unique.
+  let at = known === undefined ? -1 : dimms.indexOf(known);
+  if (at < 0 || dimms[at].path !== path) {
+    at = -1;
+    for (let i = 0; i < dimms.length; i++) {
+      if (dimms[i].path === path) {
+        at = i;
+        break;
+      }
     }
   }
   if (at < 0) return dimms.slice();
   const gone = dimms[at];
-  const next = dimms.slice(0, at);
-  for (let i = at + 1; i < dimms.length; i++) if (dimms[i].path !== path) next.push(dimms[i]);
+  const next = dimms.slice();
+  next.splice(at, 1);
   const idx = indexCache.get(dimms);
   if (idx && next.length === dimms.length - 1) {
     const sorted = idx.sorted && withoutOne(idx.sorted, gone);
@@ -169,8 +173,8 @@ function withoutOne(list: readonly Dimm[], x: Dimm): Dimm[] {
   let at = lo;
   while (at < list.length && list[at] !== x && list[at].addr === x.addr) at++;
   if (at >= list.length || list[at] !== x) return list.filter((d) => d !== x);
-  const out = list.slice(0, at);
-  for (let i = at + 1; i < list.length; i++) out.push(list[i]);
+  const out = list.slice();
+  out.splice(at, 1);
   return out;
 }
 

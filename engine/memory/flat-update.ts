@@ -5,7 +5,7 @@
 // (test/flat-update.property.test.ts checks it against renderFlatView on random trees and changes).
 
 import { continues, RenderMemo, renderFlatView, renderWindow } from './flatview';
-import { changedRegionIds, type Region, type Regions } from './regions';
+import { changedRegionIds, oneChildApart, type Region, type Regions } from './regions';
 import type { FlatRange } from './types';
 
 type Window = readonly [bigint, bigint];
@@ -24,7 +24,7 @@ function sameExceptChildren(a: Region, b: Region): boolean {
 
 /** The children both lists hold are in the same relative order (then only the added/removed ones moved). */
 function sameRelativeOrder(a: readonly string[], b: readonly string[]): boolean {
-  if (a === b) return true;
+  if (a === b || oneChildApart.known(a, b)) return true;
   // The usual change: one child added or removed, the others left as they were.
   const [short, long] = a.length < b.length ? [a, b] : [b, a];
   if (long.length === short.length + 1) {
@@ -158,6 +158,7 @@ function splice(old: readonly FlatRange[], windows: readonly Window[], fresh: (w
     }
   };
   let i = 0;
+  let first = -1; // where the first window starts to differ from `old`
   let carry: FlatRange | undefined; // the right part of a range that straddled the previous window's end
   for (const [ws, we] of windows) {
     if (carry && carry.end <= ws) {
@@ -169,6 +170,7 @@ function splice(old: readonly FlatRange[], windows: readonly Window[], fresh: (w
       keep(i, j);
       i = j;
     }
+    if (first < 0) first = i;
     const straddling = carry ?? (i < old.length ? old[i] : undefined);
     if (straddling && straddling.start < ws) seam(cut(straddling, straddling.start, ws));
     for (const piece of fresh([ws, we])) seam(piece);
@@ -182,8 +184,39 @@ function splice(old: readonly FlatRange[], windows: readonly Window[], fresh: (w
   }
   if (carry) seam(carry);
   keep(i, old.length);
-  return segs.length === 1 ? segs[0] : ([] as FlatRange[]).concat(...segs);
+  const out = segs.length === 1 ? segs[0] : ([] as FlatRange[]).concat(...segs);
+  // Before `first - 1` the result holds old's ranges one for one (the one before `first` may have been merged
+  // with what follows it); from old's `i + 1` on, the very same ranges.
+  const oldHi = i < old.length ? i + 1 : old.length;
+  spliced.note(old, out, first > 0 ? first - 1 : 0, oldHi, out.length - (old.length - oldHi));
+  return out;
 }
+
+/**
+ * Where the last few spliced views differ from the views they were made from: old[lo, oldHi) became
+ * out[lo, newHi); outside, they hold the same ranges one for one. The difference a commit computes next walks that
+ * stretch only (engine/memory/flatview.ts, diffFlatViews).
+ */
+export const spliced = {
+  olds: new Array<readonly FlatRange[] | undefined>(4).fill(undefined),
+  outs: new Array<readonly FlatRange[] | undefined>(4).fill(undefined),
+  bounds: new Array<number>(12).fill(0),
+  next: 0,
+  note(old: readonly FlatRange[], out: readonly FlatRange[], lo: number, oldHi: number, newHi: number): void {
+    const k = this.next;
+    this.olds[k] = old;
+    this.outs[k] = out;
+    this.bounds[3 * k] = lo;
+    this.bounds[3 * k + 1] = oldHi;
+    this.bounds[3 * k + 2] = newHi;
+    this.next = (k + 1) & 3;
+  },
+  /** [lo, oldHi, newHi] when `out` was spliced from `old`, else undefined. */
+  find(old: readonly FlatRange[], out: readonly FlatRange[]): readonly [number, number, number] | undefined {
+    for (let k = 0; k < 4; k++) if (this.outs[k] === out && this.olds[k] === old) return [this.bounds[3 * k], this.bounds[3 * k + 1], this.bounds[3 * k + 2]];
+    return undefined;
+  },
+};
 
 /** The roots as a set, remembered per roots list (a machine's list of address-space roots does not change). */
 const rootSets = new WeakMap<readonly string[], ReadonlySet<string>>();

@@ -204,14 +204,27 @@ const NO_DIFF: FlatDiff = Object.freeze({ removed: Object.freeze([]), added: Obj
  * Linear in the views, but a view updated in place (engine/memory/flat-update.ts) keeps the very range objects
  * away from a change, so the walk over them is a pointer comparison.
  */
-export function diffFlatViews(oldView: readonly FlatRange[], newView: readonly FlatRange[]): FlatDiff {
+export function diffFlatViews(oldView: readonly FlatRange[], newView: readonly FlatRange[], known?: readonly [number, number, number]): FlatDiff {
   if (oldView === newView) return NO_DIFF;
   const removed: FlatRange[] = [];
   const added: FlatRange[] = [];
+  // Ranges both views hold one for one at the start and at the end (the same objects, as an update keeps them, or
+  // equal ones) pair up with each other in the walk below: they are skipped, by what the update says it changed
+  // (`known`: old[lo, oldHi) became new[lo, newHi)) or else by a pointer comparison.
   let i = 0;
-  let j = 0;
-  const no = oldView.length;
-  const nn = newView.length;
+  let no = oldView.length;
+  let nn = newView.length;
+  if (known) {
+    [i, no, nn] = known;
+  } else {
+    const both = Math.min(no, nn);
+    while (i < both && oldView[i] === newView[i]) i++;
+    while (no > i && nn > i && oldView[no - 1] === newView[nn - 1]) {
+      no--;
+      nn--;
+    }
+  }
+  let j = i;
   while (i < no || j < nn) {
     const o = i < no ? oldView[i] : undefined;
     const n = j < nn ? newView[j] : undefined;

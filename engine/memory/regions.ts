@@ -280,6 +280,7 @@ export function addSubregion(regions: Regions, containerId: string, offset: bigi
   const at = firstAtOrBelow(regions, list, prio);
   const subregions = insertAt(list, at, subId);
   deriveChildIndex(regions, list, subregions, subId, offset, sub.size, true);
+  oneChildApart.note(list, subregions);
   return regions.setTwo({ ...container, subregions }, mappedAs(sub, containerId, offset, prio));
 }
 
@@ -346,19 +347,49 @@ export function delSubregion(regions: Regions, containerId: string, subId: strin
   const at = container.subregions.indexOf(subId);
   const subregions = at >= 0 ? removeAt(container.subregions, at) : container.subregions.slice();
   deriveChildIndex(regions, container.subregions, subregions, subId, sub.addr, sub.size, false);
+  if (at >= 0) oneChildApart.note(container.subregions, subregions);
   return regions.setTwo({ ...container, subregions }, unmapped);
 }
+
+/**
+ * Child lists made from another by adding or removing one child (the others kept in their order), the last few
+ * pairs: a commit asks whether a container's children only came and went, and for these it need not compare
+ * the lists (256 DIMMs in device memory) element by element.
+ */
+export const oneChildApart = {
+  befores: new Array<readonly string[] | undefined>(4).fill(undefined),
+  afters: new Array<readonly string[] | undefined>(4).fill(undefined),
+  next: 0,
+  note(before: readonly string[], after: readonly string[]): void {
+    this.befores[this.next] = before;
+    this.afters[this.next] = after;
+    this.next = (this.next + 1) & 3;
+  },
+  /** Whether one of `a`, `b` is known to be the other with one child added. */
+  known(a: readonly string[], b: readonly string[]): boolean {
+    for (let k = 0; k < 4; k++) {
+      if ((this.befores[k] === a && this.afters[k] === b) || (this.befores[k] === b && this.afters[k] === a)) return true;
+    }
+    return false;
+  },
+};
 
 // ---- which children of a container overlap a window (for rendering only what a change touched) ----------
 // A cache keyed by the child list (lists are immutable and a mapped child's addr and size change only by
 // delete + re-add, which makes a new list): the children sorted by offset, with a running maximum of their
 // ends. addSubregion/delSubregion derive the new list's index from the old one's instead of rebuilding it.
 
+/** A child's extent (immutable: an index derived from another shares its parent's). */
+interface Kid {
+  readonly id: string;
+  readonly start: bigint;
+  readonly end: bigint;
+}
+
 interface ChildIndex {
-  readonly ids: readonly string[];
-  readonly starts: readonly bigint[];
-  readonly ends: readonly bigint[];
-  /** maxEnd[k] = max(ends[0..k]). */
+  /** The children by start. */
+  readonly kids: readonly Kid[];
+  /** maxEnd[k] = max(kids[0..k].end). */
   readonly maxEnd: readonly bigint[];
 }
 
@@ -407,18 +438,12 @@ const childIndexCache = {
   },
 };
 
-function withMaxEnd(ids: string[], starts: bigint[], ends: bigint[], maxEnd: bigint[], from: number): ChildIndex {
-  for (let k = from; k < ends.length; k++) maxEnd[k] = k > 0 && maxEnd[k - 1] > ends[k] ? maxEnd[k - 1] : ends[k];
-  maxEnd.length = ends.length;
-  return { ids, starts, ends, maxEnd };
-}
-
-function firstStartAtOrAbove(starts: readonly bigint[], x: bigint): number {
+function firstStartAtOrAbove(kids: readonly Kid[], x: bigint): number {
   let lo = 0;
-  let hi = starts.length;
+  let hi = kids.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (starts[mid] < x) lo = mid + 1;
+    if (kids[mid].start < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -433,48 +458,47 @@ function deriveChildIndex(regions: Regions, before: readonly string[], after: re
   if (after.length < CHILD_INDEX_MIN) return;
   const idx = before.length >= CHILD_INDEX_MIN ? childIndex(regions, before) : childIndexCache.get(before);
   if (!idx) return;
-  let at: number;
-  let ids: string[];
-  let starts: bigint[];
-  let ends: bigint[];
-  const n = idx.ends.length;
+  const old = idx.kids;
+  const n = old.length;
+  let kids: Kid[];
   let maxEnd: bigint[];
   if (added) {
-    at = firstStartAtOrAbove(idx.starts, addr);
-    ids = insertAt(idx.ids, at, id);
-    starts = insertAt(idx.starts, at, addr);
+    const at = firstStartAtOrAbove(old, addr);
     const end = addr + size;
-    ends = insertAt(idx.ends, at, end);
+    kids = insertAt(old, at, { id, start: addr, end });
     // maxEnd below `at` is unchanged; above it, the old running maximum (one place on) or the new end.
     const m = at > 0 && idx.maxEnd[at - 1] > end ? idx.maxEnd[at - 1] : end;
     maxEnd = insertAt(idx.maxEnd, at, m);
     for (let k = at; k < n && idx.maxEnd[k] < m; k++) maxEnd[k + 1] = m;
   } else {
     // The child is found by its start (children of one start are few), else by its id.
-    at = firstStartAtOrAbove(idx.starts, addr);
-    while (at < n && idx.ids[at] !== id && idx.starts[at] === addr) at++;
-    if (at >= n || idx.ids[at] !== id) at = idx.ids.indexOf(id);
+    let at = firstStartAtOrAbove(old, addr);
+    while (at < n && old[at].id !== id && old[at].start === addr) at++;
+    if (at >= n || old[at].id !== id) at = old.findIndex((k) => k.id === id);
     if (at < 0) return;
-    ids = removeAt(idx.ids, at);
-    starts = removeAt(idx.starts, at);
-    ends = removeAt(idx.ends, at);
+    kids = removeAt(old, at);
     // maxEnd below `at` is unchanged; above it, recomputed until it meets the old one (from there on equal).
     maxEnd = removeAt(idx.maxEnd, at);
     for (let k = at; k < n - 1; k++) {
-      const m = k > 0 && maxEnd[k - 1] > ends[k] ? maxEnd[k - 1] : ends[k];
+      const m = k > 0 && maxEnd[k - 1] > kids[k].end ? maxEnd[k - 1] : kids[k].end;
       if (m === maxEnd[k]) break;
       maxEnd[k] = m;
     }
   }
-  childIndexCache.set(after, { ids, starts, ends, maxEnd });
+  childIndexCache.set(after, { kids, maxEnd });
 }
 
 function childIndex(regions: Regions, list: readonly string[]): ChildIndex {
   let idx = childIndexCache.get(list);
   if (!idx) {
-    const kids = list.map((id) => regions.get(id)!).sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
-    idx = withMaxEnd(kids.map((k) => k.id), kids.map((k) => k.addr), kids.map((k) => k.addr + k.size), [], 0);
-    childIndexCache.set(list, idx);
+    const kids: Kid[] = list.map((id) => {
+      const r = regions.get(id)!;
+      return { id, start: r.addr, end: r.addr + r.size };
+    });
+    kids.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+    const maxEnd = new Array<bigint>(kids.length);
+    for (let k = 0; k < kids.length; k++) maxEnd[k] = k > 0 && maxEnd[k - 1] > kids[k].end ? maxEnd[k - 1] : kids[k].end;
+    childIndexCache.set(list, (idx = { kids, maxEnd }));
   }
   return idx;
 }
@@ -488,8 +512,9 @@ export function childrenOverlapping(regions: Regions, container: Region, lo: big
   if (list.length < CHILD_INDEX_MIN) return list;
   const idx = childIndex(regions, list);
   const hits: string[] = [];
-  for (let k = firstStartAtOrAbove(idx.starts, hi) - 1; k >= 0 && idx.maxEnd[k] > lo; k--) {
-    if (idx.ends[k] > lo) hits.push(idx.ids[k]);
+  const kids = idx.kids;
+  for (let k = firstStartAtOrAbove(kids, hi) - 1; k >= 0 && idx.maxEnd[k] > lo; k--) {
+    if (kids[k].end > lo) hits.push(kids[k].id);
   }
   if (hits.length === 2) {
     if (list.indexOf(hits[0]) > list.indexOf(hits[1])) hits.reverse();

@@ -6,7 +6,7 @@
 import { done, merge, nest, NO_EFFECTS, trace, type Effects, type Transition } from '../effects';
 import { kvmApplyDiff, KVM_AS_NAME } from './kvm';
 import { diffFlatViews, type FlatDiff } from './flatview';
-import { updateFlatViews } from './flat-update';
+import { spliced, updateFlatViews } from './flat-update';
 import { Regions } from './regions';
 import type { AddressSpace, FlatRange, MemoryState } from './types';
 
@@ -86,7 +86,7 @@ function regenerate(mem: MemoryState, accel: MemAccel): Transition<MemoryState> 
     const before = mem.flat[as.root] ?? NO_RANGES;
     const after = flat[as.root];
     if (!plan.kvm[i] && before === after) continue; // unchanged, and not described
-    const diff = diffFlatViews(before, after);
+    const diff = diffFlatViews(before, after, spliced.find(before, after));
     if (plan.kvm[i]) {
       kvmNote = `flat view: ${describe(diff)}`;
       if (accel === 'kvm') {
