@@ -91,7 +91,22 @@ export function lowestClear(used: bigint, limit: bigint): number {
   return BigInt(k) < limit ? k : -1;
 }
 
-const indexCache = new WeakMap<readonly Dimm[], PlacementIndex>();
+/**
+ * Each list's index, kept on the list itself under a key nothing enumerates (a frozen list: in a WeakMap). Not in
+ * a WeakMap for every list: V8's young-generation collections keep a WeakMap's values alive whatever becomes of
+ * their keys, so every plug's index (the address-sorted copy of the DIMMs) was copied and promoted.
+ */
+const INDEX = Symbol('placement index');
+const frozenIndexes = new WeakMap<readonly Dimm[], PlacementIndex>();
+const indexCache = {
+  get(dimms: readonly Dimm[]): PlacementIndex | undefined {
+    return (dimms as { readonly [INDEX]?: PlacementIndex })[INDEX] ?? frozenIndexes.get(dimms);
+  },
+  set(dimms: readonly Dimm[], idx: PlacementIndex): void {
+    if (Object.isExtensible(dimms)) Object.defineProperty(dimms, INDEX, { value: idx });
+    else frozenIndexes.set(dimms, idx);
+  },
+};
 
 function placementIndex(dimms: readonly Dimm[]): PlacementIndex {
   let idx = indexCache.get(dimms);
