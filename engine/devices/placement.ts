@@ -130,9 +130,17 @@ export function withDimm(dimms: readonly Dimm[], dimm: Dimm): readonly Dimm[] {
     let sorted: readonly Dimm[] | undefined;
     if (s === dimms && (s.length === 0 || s[s.length - 1].addr <= dimm.addr)) sorted = undefined; // appended in address order
     else {
-      let at = s.length;
-      while (at > 0 && s[at - 1].addr > dimm.addr) at--;
-      sorted = [...s.slice(0, at), dimm, ...s.slice(at)];
+      // After the last DIMM at or below its address (the list is in address order): by halves.
+      let lo = 0;
+      let hi = s.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (s[mid].addr > dimm.addr) hi = mid;
+        else lo = mid + 1;
+      }
+      const copy = s.slice();
+      copy.splice(lo, 0, dimm);
+      sorted = copy;
     }
     const f = idx.fit;
     const covers = f !== undefined && dimm.addr < f.at + f.size && f.at < dimm.addr + dimm.size;
