@@ -4,6 +4,7 @@
 // Side effects modelled: PIIX4 PM base/enable (0x40, 0x80) and ICH9 PMBASE/ACPI_CTRL (0x40, 0x44, with the
 // SCI IRQ selection). Writes elsewhere are stored but change nothing else (PAM, SMRAM, PIRQ routing, BARs).
 
+import { hasSmmRanges } from '../machine/smm';
 import type { MachineConfig } from '../config/types';
 import type { MachineState } from '../state';
 import { done, merge, trace, type Transition } from '../effects';
@@ -122,7 +123,8 @@ export function initialPciFunctions(config: MachineConfig): PciFunction[] {
     return list;
   }
   return [
-    fn(0, 'mch', IMAGES.MCH),
+    // Without SMM ranges (10.0 under KVM here) mch_reset leaves SMRAM, ESMRAMC and the TSEG size query at 0.
+    fn(0, 'mch', IMAGES.MCH, hasSmmRanges(config) ? {} : { 0x50: 0, 0x51: 0, 0x9d: 0, 0x9e: 0 }),
     // ich9_lpc_realize sets the PMBASE write mask, then (sic) overwrites byte 0x40 with the ACPI_CTRL mask.
     fn(ICH9_LPC_DEVFN, 'ICH9-LPC', IMAGES.ICH9_LPC, {}, { 0x40: 0x87, 0x41: 0xff, 0x42: 0x00, 0x43: 0x00 }),
     // ich9-ahci: BAR 4 (32-byte I/O), ABAR 5 (4 KiB memory); its MSI capability at 0x80 (only the enable bit and

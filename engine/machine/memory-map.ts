@@ -9,6 +9,7 @@
 //   5. the PAM "pci" aliases enabled at once: RAM below 1 MiB is split around pc.rom/isa-bios
 // Port I/O regions come from a table of facts (the real `info mtree` output).
 
+import { hasSmmRanges } from './smm';
 import { cpuCount } from './cpus';
 import { backendRegionName } from '../devices/backends';
 import { PASSIVE_DEVICES, type MachineConfig } from '../config/types';
@@ -190,8 +191,11 @@ function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regi
     r = map(r, SYSTEM_ID, 0xfee00000n, { id: 'apic-msi', name: accel === 'kvm' ? 'kvm-apic-msi' : 'apic-msi', size: 0x100000n, kind: 'io', priority: 4096 });
 
     // Host bridge: SMRAM window, SMRAM as seen by SMM, PAM aliases (all disabled until reset programs them).
-    r = map(r, SYSTEM_ID, SMRAM_C_BASE, { id: 'smram-region', name: 'smram-region', size: SMRAM_C_SIZE, kind: 'io', alias: PCI_ID, aliasOffset: SMRAM_C_BASE, priority: 1 });
-    if (q35) {
+    const smm = hasSmmRanges(config);
+    if (smm) r = map(r, SYSTEM_ID, SMRAM_C_BASE, { id: 'smram-region', name: 'smram-region', size: SMRAM_C_SIZE, kind: 'io', alias: PCI_ID, aliasOffset: SMRAM_C_BASE, priority: 1 });
+    if (q35 && !smm) {
+      // 10.0's MCH without SMM ranges: none of them
+    } else if (q35) {
       r = create(r, { id: SMRAM_ID, name: 'smram', size: GiB4, kind: 'container' });
       r = map(r, SMRAM_ID, SMRAM_C_BASE, { id: 'smram-low', name: 'smram-low', size: SMRAM_C_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMRAM_C_BASE, enabled: false });
       r = map(r, SMRAM_ID, HIGH_SMRAM, { id: 'smram-high', name: 'smram-high', size: SMRAM_C_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMRAM_C_BASE, enabled: false });
@@ -303,7 +307,7 @@ export function buildMemory(config: MachineConfig, layout: Layout): Transition<M
       });
       return addSubregion(r, PCI_ID, GiB4 - bios, 'pc.bios', 0);
     }, accel));
-  if (config.type === 'q35') {
+  if (config.type === 'q35' && hasSmmRanges(config)) {
     t = then(t, (m) => memTransaction(m, (r) => map(r, SYSTEM_ID, HIGH_SMRAM, {
       id: 'smram-open-high', name: 'smram-open-high', size: SMRAM_C_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMRAM_C_BASE, priority: 1,
     }), accel));

@@ -2,6 +2,7 @@
 // object_resolve_path_at does: components are child<> or link<> properties, empty components are
 // skipped, ".." means nothing. Parts of the tree the model does not hold raise ModelLimit.
 
+import { hasSmmRanges } from '../machine/smm';
 import type { Dimm, MachineState, MemoryBackend } from '../state';
 import { ModelLimit } from '../errors';
 import { event, merge, trace, type Transition } from '../effects';
@@ -79,7 +80,9 @@ function machineChildTypes(state: MachineState): Readonly<Record<string, string>
 }
 
 function machineLinkProps(state: MachineState): string[] {
-  return ['rtc_state', 'smram', 'acpi-device', 'memory-backend'].filter((p) => p !== 'acpi-device' || state.config.acpi || state.config.type === 'q35');
+  return ['rtc_state', 'smram', 'acpi-device', 'memory-backend']
+    .filter((p) => p !== 'acpi-device' || state.config.acpi || state.config.type === 'q35')
+    .filter((p) => p !== 'smram' || hasSmmRanges(state.config));
 }
 
 /** object_resolve_path_at(parent, path): absolute from the root, otherwise from `base`. */

@@ -60,5 +60,6 @@ export const QEMU_10_0: QemuVersionData = {
   pcNoHpetNonQdevGpios: { acpi: 20, noAcpi: 19 },
   // audio_get_default_audio_be finds no driver on the referee host: every sound device needs audiodev=.
   defaultAudioBackend: false,
+  q35SmmRangesNeedSmm: true,
   monitor: MONITOR_10_0,
 };

@@ -31,5 +31,6 @@ export const QEMU_7_2: QemuVersionData = {
   // info qom-tree /machine/unattached of -M pc,hpet=off: non-qdev-gpio[0..8] (acpi=off: [0..6])
   pcNoHpetNonQdevGpios: { acpi: 9, noAcpi: 7 },
   defaultAudioBackend: true,
+  q35SmmRangesNeedSmm: false,
   monitor: MONITOR_7_2,
 };

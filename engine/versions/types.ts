@@ -91,6 +91,12 @@ export interface QemuVersionData {
    */
   readonly defaultAudioBackend: boolean;
   /**
+   * q35's MCH has its SMM ranges (SMRAM window, TSEG, SMBASE; /machine's `smram` link) only where the accelerator
+   * offers SMM (10.0: x86_machine_is_smm_enabled; 7.2 always has them). The referee host's KVM has no SMM
+   * (KVM_CAP_X86_SMM), so under `-accel kvm` 10.0's q35 has none.
+   */
+  readonly q35SmmRangesNeedSmm: boolean;
+  /**
    * How many `non-qdev-gpio[N]` interrupt lines /machine/unattached holds on pc (i440FX) without the HPET, with
    * and without ACPI (recorded: `info qom-tree` with `-M pc,hpet=off` and `hpet=off,acpi=off`); with the HPET,
    * and on q35 either way, the recorded board tree's own lines stand.
