@@ -61,7 +61,34 @@ function renderCommand(t: TimelineEntry): string {
     (t.trace.length ? `<details class="trace"><summary>trace (${t.trace.length})</summary><pre>${esc(t.trace.join('\n'))}</pre></details>` : '') + '</div>';
 }
 
+/**
+ * A scenario's body (its timeline, maps, IRQ chain and trace): the same for a scenario whatever its place in the
+ * page, so `npm run scenarios` draws it as soon as the scenario is finished, while Cucumber runs the next ones
+ * (remembered by the scenario's step list, which stays the same object from the reader to the report).
+ */
+export function scenarioBody(s: ScenarioRun): string {
+  let body = bodies.get(s.steps);
+  if (body === undefined) bodies.set(s.steps, (body = drawBody(s)));
+  return body;
+}
+const bodies = new WeakMap<readonly unknown[], string>();
+
 function renderScenario(s: ScenarioRun, idx: number, open: boolean): string {
+  const body = scenarioBody(s);
+  const cls = STATUS_CLASS[s.status] ?? 'skipped';
+  // Passed scenarios start collapsed, their body kept as raw text in a non-JavaScript <script> (the parser
+  // skips over it: no DOM, no layout, no SVG) until opened; the others start open (the first OPEN_AT_LOAD).
+  return `<section class="scenario ${cls}" id="s${idx}" data-status="${esc(cls)}"><details class="sc"${open ? ' open' : ''}>` +
+    `<summary><h2><span class="badge ${cls}">${esc(s.status.toLowerCase())}</span> ${esc(s.name)}` +
+    `${s.example ? ` <span class="example">(${esc(s.example)})</span>` : ''}</h2>` +
+    `<p class="where">${esc(s.feature)} — <code>${esc(s.uri)}${s.line ? ':' + s.line : ''}</code> ${s.tags.map((t) => `<span class="tag">${esc(t)}</span>`).join(' ')}` +
+    `${s.topology ? ` — backend <b>${esc(s.topology.backend)}</b>, machine <code>${esc(s.topology.machine ?? '')}</code>` : ''}</p></summary>` +
+    // Escaped text never holds '</script' (esc turns every '<' of the data into '&lt;').
+    (open ? `<div class="body">${body}</div>` : `<div class="body"></div><script type="text/x-scenario">${body}</script>`) +
+    `</details></section>`;
+}
+
+function drawBody(s: ScenarioRun): string {
   const topo = s.topology;
   const byStep = topo ? timelineByStep(s.steps, topo.timeline) : s.steps.map(() => []);
   const steps = s.steps.map((st, i) => {
@@ -78,19 +105,8 @@ function renderScenario(s: ScenarioRun, idx: number, open: boolean): string {
   const irq = topo?.irq ? `<figure class="irq">${renderIrqChain(topo.irq)}</figure>` : '';
   const trace = topo ? topo.timeline.filter((t) => t.trace.length && !t.internal) : [];
   const traceHtml = trace.length ? `<details class="trace-all"><summary>trace of the scenario</summary><pre>${esc(trace.map((t) => `# ${t.step}\n# ${t.input}\n${t.trace.join('\n')}`).join('\n\n'))}</pre></details>` : '';
-  const cls = STATUS_CLASS[s.status] ?? 'skipped';
-  const body = (s.notes?.length ? s.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('') : '') +
+  return (s.notes?.length ? s.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('') : '') +
     `<ol class="timeline">${steps}</ol>${maps}${irq}${traceHtml}`;
-  // Passed scenarios start collapsed, their body kept as raw text in a non-JavaScript <script> (the parser
-  // skips over it: no DOM, no layout, no SVG) until opened; the others start open (the first OPEN_AT_LOAD).
-  return `<section class="scenario ${cls}" id="s${idx}" data-status="${esc(cls)}"><details class="sc"${open ? ' open' : ''}>` +
-    `<summary><h2><span class="badge ${cls}">${esc(s.status.toLowerCase())}</span> ${esc(s.name)}` +
-    `${s.example ? ` <span class="example">(${esc(s.example)})</span>` : ''}</h2>` +
-    `<p class="where">${esc(s.feature)} — <code>${esc(s.uri)}${s.line ? ':' + s.line : ''}</code> ${s.tags.map((t) => `<span class="tag">${esc(t)}</span>`).join(' ')}` +
-    `${topo ? ` — backend <b>${esc(topo.backend)}</b>, machine <code>${esc(topo.machine ?? '')}</code>` : ''}</p></summary>` +
-    // Escaped text never holds '</script' (esc turns every '<' of the data into '&lt;').
-    (open ? `<div class="body">${body}</div>` : `<div class="body"></div><script type="text/x-scenario">${body}</script>`) +
-    `</details></section>`;
 }
 
 /** Not-passed scenarios rendered open at load; the rest wait for a click (a failed run of 300 stays fast). */

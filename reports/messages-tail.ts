@@ -6,7 +6,7 @@
 
 import { closeSync, openSync, readSync } from 'node:fs';
 import type * as messages from '@cucumber/messages';
-import { imageAttachmentLine, RunReader, type RunSummary } from './messages';
+import { imageAttachmentLine, RunReader, type RunSummary, type ScenarioRun } from './messages';
 
 const NL = 0x0a;
 
@@ -17,14 +17,16 @@ export class MessagesTail {
   /** Non-blank lines so far (parseNdjson's numbering). */
   private lines = 0;
   private error?: Error;
-  private readonly reader = new RunReader();
+  private readonly reader: RunReader;
   private readonly chunk = Buffer.allocUnsafe(1 << 20);
 
   /**
    * `sink`: given every envelope Cucumber wrote, images included (the reports this process writes for it,
    * reports/parent-reports.ts), until `drain`.
    */
-  constructor(readonly path: string, private sink?: { add(env: messages.Envelope): void }) {}
+  constructor(readonly path: string, private sink?: { add(env: messages.Envelope, line: string): void }, onScenario?: (run: ScenarioRun) => void) {
+    this.reader = new RunReader(onScenario);
+  }
 
   /** Read what Cucumber wrote (it has exited) and stop handing envelopes to the sink: what follows is not its. */
   drain(): void {
@@ -88,6 +90,6 @@ export class MessagesTail {
       return;
     }
     if (!image) this.reader.add(env);
-    this.sink?.add(env);
+    this.sink?.add(env, l);
   }
 }

@@ -81,6 +81,9 @@ export class RunReader {
   private finished = 0;
   private success = true;
 
+  /** `onFinished`: told each scenario as soon as it is finished (not one that will be retried). */
+  constructor(private readonly onFinished?: (run: ScenarioRun) => void) {}
+
   add(env: messages.Envelope): void {
     const { docs, pickles, testCases, runs, stepNodes, scenarioLines, exampleRows, hooks } = this;
     if (env.gherkinDocument) {
@@ -167,6 +170,7 @@ export class RunReader {
       if (env.testCaseFinished.willBeRetried) { runs.delete(r.id); return; }
       r.status = r.steps.reduce((acc, s) => (RANK[s.status] > RANK[acc] ? s.status : acc), 'PASSED');
       r.durationMs = r.steps.reduce((a, s) => a + s.durationMs, 0);
+      this.onFinished?.(r);
     }
   }
 

@@ -2,13 +2,13 @@
 // from the message stream Cucumber writes (read as it is written, reports/messages-tail.ts): each envelope goes to
 // the very formatters Cucumber would have given it to (@cucumber/html-formatter's CucumberHtmlStream, the
 // @cucumber/junit-xml-formatter plugin with the profile's `formatOptions.junit`), in the same order, so the files
-// are the same; Cucumber gets a formatter that writes nothing for those two targets. Only when it is simple to
+// are the same (the html as CucumberHtmlStream writes it, see HtmlReport); Cucumber gets a formatter that writes
+// nothing for those two targets. Only when it is simple to
 // tell what Cucumber would do: the profile comes from cucumber.yaml (the only configuration file), one profile
 // at most, and the command line sets no format options and no other formatter for those files; otherwise
 // Cucumber writes them, as before.
 
-import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import type { Transform } from 'node:stream';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as messages from '@cucumber/messages';
 
@@ -29,8 +29,7 @@ export function movableReports(args: readonly string[], cwd = process.cwd()): Mo
   if (OTHER_CONFIG_FILES.some((f) => existsSync(path.join(cwd, f))) || !existsSync(path.join(cwd, 'cucumber.yaml'))) return undefined;
   let config: unknown;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    config = (require('yaml') as typeof import('yaml')).parse(readFileSync(path.join(cwd, 'cucumber.yaml'), 'utf8'));
+    config = cucumberYaml(cwd);
   } catch {
     return undefined;
   }
@@ -54,6 +53,33 @@ export function movableReports(args: readonly string[], cwd = process.cwd()): Mo
   return moved.html || moved.junit ? moved : undefined;
 }
 
+/**
+ * cucumber.yaml parsed, remembered by its exact text in node_modules/.cache/hotplug-scenarios/ (the YAML parser
+ * alone is most of a decision that waits in front of Cucumber's start).
+ */
+function cucumberYaml(cwd: string): unknown {
+  const text = readFileSync(path.join(cwd, 'cucumber.yaml'), 'utf8');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const key = (require('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(text).digest('hex');
+  const dir = path.join(cwd, 'node_modules', '.cache', 'hotplug-scenarios');
+  const file = path.join(dir, 'cucumber-yaml.json');
+  try {
+    const known = JSON.parse(readFileSync(file, 'utf8')) as { key?: string; config?: unknown };
+    if (known.key === key) return known.config;
+  } catch { /* not remembered */ }
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const config = (require('yaml') as typeof import('yaml')).parse(text) as unknown;
+  if (existsSync(path.join(cwd, 'node_modules'))) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify({ key, config }));
+      renameSync(tmp, file);
+    } catch { /* only a cache */ }
+  }
+  return config;
+}
+
 /** The `--format` arguments that give Cucumber the formatter that writes nothing for the moved reports. */
 export function nullFormats(moved: MovedReports, cwd = process.cwd()): string[] {
   const nul = path.relative(cwd, path.join(__dirname, 'null-formatter.js')).split(path.sep).join('/');
@@ -61,9 +87,67 @@ export function nullFormats(moved: MovedReports, cwd = process.cwd()): string[] 
   return [moved.html, moved.junit?.path].filter((t): t is string => t !== undefined).flatMap((t) => ['--format', `${spec}:${t}`]);
 }
 
-/** The moved reports being written: `add` every envelope of the stream in order, then `finish`. */
+/**
+ * Cucumber's html report written synchronously, as CucumberHtmlStream (@cucumber/html-formatter) writes it: its
+ * template around the envelopes, each as `JSON.stringify(envelope)` with every `<` as `\x3C`, comma-separated.
+ * The message stream's line of an envelope is that very JSON.stringify (Cucumber's message formatter writes
+ * `JSON.stringify(envelope)` of the same object), so the line goes in as it is. The stream itself would lag
+ * behind the run (its output waits for the file's asynchronous writes) and leave most of its work to the end.
+ */
+class HtmlReport {
+  private readonly fd: number;
+  private readonly tmp: string;
+  private readonly post: string;
+  private parts: string[] = [];
+  private size = 0;
+  private first = true;
+
+  constructor(readonly file: string) {
+    const src = path.dirname(require.resolve('@cucumber/html-formatter'));
+    const template = readFileSync(path.join(src, 'index.mustache'), 'utf8');
+    const between = (begin: string | null, end: string | null): string =>
+      template.substring(begin === null ? 0 : template.indexOf(begin) + begin.length, end === null ? template.length : template.indexOf(end));
+    const pre = between(null, '{{title}}') + 'Cucumber' + between('{{title}}', '{{icon}}') + readFileSync(path.join(src, 'icon.url'), 'utf8') +
+      between('{{icon}}', '{{css}}') + readFileSync(path.join(src, '..', 'main.css'), 'utf8') + between('{{css}}', '{{custom_css}}') + between('{{custom_css}}', '{{messages}}');
+    this.post = between('{{messages}}', '{{script}}') + readFileSync(path.join(src, '..', 'main.js'), 'utf8') + between('{{script}}', '{{custom_script}}') + between('{{custom_script}}', null);
+    mkdirSync(path.dirname(file), { recursive: true });
+    this.tmp = `${file}.${process.pid}.tmp`;
+    this.fd = openSync(this.tmp, 'w');
+    this.push(pre);
+  }
+
+  /** One envelope, as its message-stream line. */
+  line(json: string): void {
+    if (!this.first) this.push(',');
+    this.first = false;
+    this.push(json.replace(/</g, '\\x3C'));
+  }
+
+  private push(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= 1 << 20) this.flush();
+  }
+
+  private flush(): void {
+    if (this.parts.length) writeSync(this.fd, this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+
+  /** `keep`: the file is written (else dropped). */
+  finish(keep: boolean): void {
+    this.push(this.post);
+    this.flush();
+    closeSync(this.fd);
+    if (keep) renameSync(this.tmp, this.file);
+    else rmSync(this.tmp, { force: true });
+  }
+}
+
+/** The moved reports being written: `add` every envelope of the stream in order (with its line), then `finish`. */
 export class ParentReports {
-  private html?: { stream: Transform; done: Promise<void>; tmp: string; file: string };
+  private html?: HtmlReport;
   private junit?: { handler: (m: messages.Envelope) => void; out: string[]; file: string };
   private seen = false;
 
@@ -79,37 +163,18 @@ export class ParentReports {
       if (!handler) throw new Error('@cucumber/junit-xml-formatter: no message handler');
       this.junit = { handler, out, file: moved.junit.path };
     }
-    if (moved.html) {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      const { CucumberHtmlStream } = require('@cucumber/html-formatter') as typeof import('@cucumber/html-formatter');
-      mkdirSync(path.dirname(moved.html), { recursive: true });
-      const tmp = `${moved.html}.${process.pid}.tmp`;
-      const stream = new CucumberHtmlStream();
-      const file = createWriteStream(tmp);
-      const done = new Promise<void>((resolve, reject) => {
-        file.on('finish', () => resolve());
-        file.on('error', reject);
-        stream.on('error', reject);
-      });
-      stream.pipe(file);
-      this.html = { stream, done, tmp, file: moved.html };
-    }
+    if (moved.html) this.html = new HtmlReport(moved.html);
   }
 
-  add(env: messages.Envelope): void {
+  add(env: messages.Envelope, line: string): void {
     this.seen = true;
     this.junit?.handler(env);
-    this.html?.stream.write(env);
+    this.html?.line(line);
   }
 
   /** Write the files (nothing when Cucumber sent no message at all, as it then writes no report either). */
   async finish(): Promise<void> {
-    if (this.html) {
-      this.html.stream.end();
-      await this.html.done;
-      if (this.seen) renameSync(this.html.tmp, this.html.file);
-      else rmSync(this.html.tmp, { force: true });
-    }
+    this.html?.finish(this.seen);
     if (this.junit && this.seen) {
       mkdirSync(path.dirname(this.junit.file), { recursive: true });
       writeFileSync(this.junit.file, this.junit.out.join(''));

@@ -3,7 +3,7 @@
 // instead of stopping the whole run with "0 scenarios". The others still run: Cucumber is given the good
 // feature files explicitly. Nothing of a bad file is printed raw: control characters are shown escaped.
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 export interface BadFeature {
@@ -107,6 +107,8 @@ function candidateFeatures(args: readonly string[], cwd: string): string[] | und
 function allCandidatesGood(args: readonly string[], cwd: string): boolean {
   const files = candidateFeatures(args, cwd);
   if (!files) return false;
+  const known = knownGood(files, cwd);
+  if (known.good) return true;
   try {
     const from = [path.dirname(require.resolve('@cucumber/gherkin-streams', { paths: [path.dirname(require.resolve('@cucumber/cucumber'))] }))];
     const gherkin = require(require.resolve('@cucumber/gherkin', { paths: from })) as typeof import('@cucumber/gherkin');
@@ -118,10 +120,56 @@ function allCandidatesGood(args: readonly string[], cwd: string): boolean {
       const envelopes = gherkin.generateMessages(source.data, source.uri, source.mediaType, { defaultDialect: 'en', includeSource: false, includeGherkinDocument: true, includePickles: true, newId });
       if (envelopes.some((e) => e.parseError)) return false;
     }
+    known.remember();
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * Features found good before, by their exact content (and Gherkin's version): the parse is not repeated for
+ * them. Remembered in node_modules/.cache/hotplug-scenarios/ (nothing is remembered without node_modules).
+ */
+function knownGood(files: readonly string[], cwd: string): { good: boolean; remember: () => void } {
+  const none = { good: false, remember: () => undefined };
+  const dir = path.join(cwd, 'node_modules', '.cache', 'hotplug-scenarios');
+  if (!existsSync(path.join(cwd, 'node_modules'))) return none;
+  let key: string;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { createHash } = require('node:crypto') as typeof import('node:crypto');
+    const gherkin = require.resolve('@cucumber/gherkin/package.json', { paths: [path.dirname(require.resolve('@cucumber/gherkin-streams', { paths: [path.dirname(require.resolve('@cucumber/cucumber'))] }))] });
+    const h = createHash('sha256').update(readFileSync(gherkin));
+    for (const uri of [...files].sort()) h.update(`\0${uri}\0`).update(readFileSync(path.join(cwd, uri)));
+    key = h.digest('hex');
+  } catch {
+    return none;
+  }
+  const file = path.join(dir, 'preflight-good.json');
+  let good = false;
+  try {
+    const keys = (JSON.parse(readFileSync(file, 'utf8')) as { keys?: unknown }).keys;
+    good = Array.isArray(keys) && keys.includes(key);
+  } catch {
+    good = false;
+  }
+  return {
+    good,
+    remember: () => {
+      try {
+        let keys: string[] = [];
+        try {
+          const k = (JSON.parse(readFileSync(file, 'utf8')) as { keys?: unknown }).keys;
+          if (Array.isArray(k)) keys = k.filter((x): x is string => typeof x === 'string');
+        } catch { /* none yet */ }
+        mkdirSync(dir, { recursive: true });
+        const tmp = `${file}.${process.pid}.tmp`;
+        writeFileSync(tmp, JSON.stringify({ keys: [key, ...keys.filter((k) => k !== key)].slice(0, 16) }));
+        renameSync(tmp, file);
+      } catch { /* only a cache */ }
+    },
+  };
 }
 
 export async function preflight(args: readonly string[], cwd = process.cwd()): Promise<Preflight> {

@@ -40,7 +40,9 @@ void (async () => {
     // as it comes, and at Cucumber's exit only the last lines are left before index.html is drawn.
     const { MessagesTail } = require('./messages-tail') as typeof import('./messages-tail');
     const reports = moved ? new ParentReports(moved) : undefined;
-    read = new MessagesTail(`${outDir}/messages.ndjson`, reports);
+    // index.html's scenario bodies are drawn as each scenario finishes (reports/html.ts scenarioBody).
+    const { scenarioBody } = require('./html') as typeof import('./html');
+    read = new MessagesTail(`${outDir}/messages.ndjson`, reports, (run) => void scenarioBody(run));
     const poll = setInterval(() => read!.poll(), 40);
     status = await forwardSignalsUntilExit(child);
     clearInterval(poll);

@@ -3,7 +3,7 @@
 // parse is found, also behind a symbolic link, and a tree of good features is left as it is.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { preflight } from '../reports/preflight';
@@ -58,6 +58,24 @@ test('a rerun file\'s features are checked; a tag expression is not taken for a 
     const p = await preflight(['--tags', '@x'], dir);
     assert.deepEqual(p.bad, []);
     assert.deepEqual(p.args, ['--tags', '@x']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('features found good are remembered by their content: a feature changed since is parsed again', async () => {
+  const dir = project({ 'features/a.feature': GOOD, 'features/b.feature': GOOD });
+  try {
+    mkdirSync(path.join(dir, 'node_modules'));
+    assert.deepEqual((await preflight([], dir)).bad, []);
+    const cache = path.join(dir, 'node_modules', '.cache', 'hotplug-scenarios', 'preflight-good.json');
+    assert.equal(existsSync(cache), true, 'remembered');
+    assert.deepEqual((await preflight([], dir)).bad, []);
+    writeFileSync(path.join(dir, 'features', 'b.feature'), BAD);
+    assert.deepEqual((await preflight([], dir)).bad.map((b) => path.basename(b.uri)), ['b.feature'], 'changed: parsed again');
+    writeFileSync(path.join(dir, 'features', 'b.feature'), GOOD);
+    writeFileSync(path.join(dir, 'features', 'c.feature'), BAD);
+    assert.deepEqual((await preflight([], dir)).bad.map((b) => path.basename(b.uri)), ['c.feature'], 'a new feature');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

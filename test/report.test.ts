@@ -347,6 +347,13 @@ test('npm run scenarios writes the profile\'s html and JUnit itself only when it
   assert.equal(movableReports(['-c', 'cucumber.yaml'], dir), undefined);
   assert.deepEqual(movableReports(['--format', 'html:out/c.html'], dir), { junit: { path: 'out/j.xml', options: { suiteName: 'S' } } }, 'the command line names the html file');
   assert.deepEqual(nullFormats({ html: 'out/c.html' }, REPO_ROOT), ['--format', './dist/reports/null-formatter.js:out/c.html']);
+  // cucumber.yaml remembered by its text (with node_modules/ there): an edit is seen.
+  mkdirSync(join(dir, 'node_modules'));
+  assert.deepEqual(movableReports([], dir)?.junit?.options, { suiteName: 'S' });
+  assert.ok(existsSync(join(dir, 'node_modules', '.cache', 'hotplug-scenarios', 'cucumber-yaml.json')));
+  assert.deepEqual(movableReports([], dir)?.junit?.options, { suiteName: 'S' });
+  writeFileSync(join(dir, 'cucumber.yaml'), readFileSync(join(dir, 'cucumber.yaml'), 'utf8').replace('suiteName: S', 'suiteName: T'));
+  assert.deepEqual(movableReports([], dir)?.junit?.options, { suiteName: 'T' });
   writeFileSync(join(dir, 'cucumber.json'), '{}');
   assert.equal(movableReports([], dir), undefined, 'another configuration file');
   rmSync(dir, { recursive: true, force: true });

@@ -91,7 +91,22 @@ export function lowestClear(used: bigint, limit: bigint): number {
   return BigInt(k) < limit ? k : -1;
 }
 
-const indexCache = new WeakMap<readonly Dimm[], PlacementIndex>();
+/**
+ * Each list's index, kept on the list itself under a key nothing enumerates (a frozen list: in a WeakMap). Not in
+ * a WeakMap for every list: V8's young-generation collections keep a WeakMap's values alive whatever becomes of
+ * their keys, so every plug's index (the address-sorted copy of the DIMMs) was copied and promoted.
+ */
+const INDEX = Symbol('placement index');
+const frozenIndexes = new WeakMap<readonly Dimm[], PlacementIndex>();
+const indexCache = {
+  get(dimms: readonly Dimm[]): PlacementIndex | undefined {
+    return (dimms as { readonly [INDEX]?: PlacementIndex })[INDEX] ?? frozenIndexes.get(dimms);
+  },
+  set(dimms: readonly Dimm[], idx: PlacementIndex): void {
+    if (Object.isExtensible(dimms)) Object.defineProperty(dimms, INDEX, { value: idx });
+    else frozenIndexes.set(dimms, idx);
+  },
+};
 
 function placementIndex(dimms: readonly Dimm[]): PlacementIndex {
   let idx = indexCache.get(dimms);
@@ -115,9 +130,17 @@ export function withDimm(dimms: readonly Dimm[], dimm: Dimm): readonly Dimm[] {
     let sorted: readonly Dimm[] | undefined;
     if (s === dimms && (s.length === 0 || s[s.length - 1].addr <= dimm.addr)) sorted = undefined; // appended in address order
     else {
-      let at = s.length;
-      while (at > 0 && s[at - 1].addr > dimm.addr) at--;
-      sorted = [...s.slice(0, at), dimm, ...s.slice(at)];
+      // After the last DIMM at or below its address (the list is in address order): by halves.
+      let lo = 0;
+      let hi = s.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (s[mid].addr > dimm.addr) hi = mid;
+        else lo = mid + 1;
+      }
+      const copy = s.slice();
+      copy.splice(lo, 0, dimm);
+      sorted = copy;
     }
     const f = idx.fit;
     const covers = f !== undefined && dimm.addr < f.at + f.size && f.at < dimm.addr + dimm.size;
