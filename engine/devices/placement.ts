@@ -4,6 +4,7 @@
 import type { Dimm } from '../state';
 import { E, type QemuError } from '../errors';
 import { alignUp } from '../units';
+import { insertAt, removeAt } from '../arrays';
 
 import type { Checked } from '../outcome';
 
@@ -122,8 +123,7 @@ function placementIndex(dimms: readonly Dimm[]): PlacementIndex {
 
 /** `[...dimms, dimm]`, with its placement index derived from the parent list's when that one is known. */
 export function withDimm(dimms: readonly Dimm[], dimm: Dimm): readonly Dimm[] {
-  const next = dimms.slice();
-  next.push(dimm);
+  const next = insertAt(dimms, dimms.length, dimm);
   const idx = indexCache.get(dimms);
   if (idx) {
     const s = idx.sorted ?? dimms;
@@ -138,9 +138,7 @@ export function withDimm(dimms: readonly Dimm[], dimm: Dimm): readonly Dimm[] {
         if (s[mid].addr > dimm.addr) hi = mid;
         else lo = mid + 1;
       }
-      const copy = s.slice();
-      copy.splice(lo, 0, dimm);
-      sorted = copy;
+      sorted = insertAt(s, lo, dimm);
     }
     const f = idx.fit;
     const covers = f !== undefined && dimm.addr < f.at + f.size && f.at < dimm.addr + dimm.size;
@@ -164,8 +162,7 @@ export function withoutDimm(dimms: readonly Dimm[], path: string, known?: Dimm):
   }
   if (at < 0) return dimms.slice();
   const gone = dimms[at];
-  const next = dimms.slice();
-  next.splice(at, 1);
+  const next = removeAt(dimms, at);
   const idx = indexCache.get(dimms);
   if (idx && next.length === dimms.length - 1) {
     const sorted = idx.sorted && withoutOne(idx.sorted, gone);
@@ -196,9 +193,7 @@ function withoutOne(list: readonly Dimm[], x: Dimm): Dimm[] {
   let at = lo;
   while (at < list.length && list[at] !== x && list[at].addr === x.addr) at++;
   if (at >= list.length || list[at] !== x) return list.filter((d) => d !== x);
-  const out = list.slice();
-  out.splice(at, 1);
-  return out;
+  return removeAt(list, at);
 }
 
 function withSlotBit(slots: PlacementIndex['slots'], slot: bigint, bit: 0 | 1): PlacementIndex['slots'] {
