@@ -68,3 +68,10 @@ test('qom-list without the HPET: the devices after it are the recorded ones one 
     assert.ok(!gone.ok && /not found/.test(JSON.stringify(gone)), type);
   }
 });
+
+test('record-qom-order reads the insertions of the table that received sysbus, from its creation on', async () => {
+  const { unattachedOps } = await import('../scripts/record-qom-order');
+  const log = ['N 0x1 ', 'I 0x1 old', 'N 0x2 ', 'I 0x2 x', 'N 0x1 ', 'I 0x1 sysbus', 'I 0x2 y', 'I 0x1 device[0]', 'R 0x1 device[0]', 'P 0x1 pci[0]', ''].join('\n');
+  assert.deepEqual(unattachedOps(log), ['sysbus', 'device[0]', 'R:device[0]', 'pci[0]']);
+  assert.throws(() => unattachedOps('N 0x1 \nI 0x1 x\n'), /sysbus/);
+});

@@ -4,6 +4,7 @@
 import type { Dimm } from '../state';
 import { E, type QemuError } from '../errors';
 import { alignUp } from '../units';
+import { insertAt, removeAt } from '../arrays';
 
 import type { Checked } from '../outcome';
 
@@ -91,7 +92,22 @@ export function lowestClear(used: bigint, limit: bigint): number {
   return BigInt(k) < limit ? k : -1;
 }
 
-const indexCache = new WeakMap<readonly Dimm[], PlacementIndex>();
+/**
+ * Each list's index, kept on the list itself under a key nothing enumerates (a frozen list: in a WeakMap). Not in
+ * a WeakMap for every list: V8's young-generation collections keep a WeakMap's values alive whatever becomes of
+ * their keys, so every plug's index (the address-sorted copy of the DIMMs) was copied and promoted.
+ */
+const INDEX = Symbol('placement index');
+const frozenIndexes = new WeakMap<readonly Dimm[], PlacementIndex>();
+const indexCache = {
+  get(dimms: readonly Dimm[]): PlacementIndex | undefined {
+    return (dimms as { readonly [INDEX]?: PlacementIndex })[INDEX] ?? frozenIndexes.get(dimms);
+  },
+  set(dimms: readonly Dimm[], idx: PlacementIndex): void {
+    if (Object.isExtensible(dimms)) Object.defineProperty(dimms, INDEX, { value: idx });
+    else frozenIndexes.set(dimms, idx);
+  },
+};
 
 function placementIndex(dimms: readonly Dimm[]): PlacementIndex {
   let idx = indexCache.get(dimms);
@@ -107,17 +123,22 @@ function placementIndex(dimms: readonly Dimm[]): PlacementIndex {
 
 /** `[...dimms, dimm]`, with its placement index derived from the parent list's when that one is known. */
 export function withDimm(dimms: readonly Dimm[], dimm: Dimm): readonly Dimm[] {
-  const next = dimms.slice();
-  next.push(dimm);
+  const next = insertAt(dimms, dimms.length, dimm);
   const idx = indexCache.get(dimms);
   if (idx) {
     const s = idx.sorted ?? dimms;
     let sorted: readonly Dimm[] | undefined;
     if (s === dimms && (s.length === 0 || s[s.length - 1].addr <= dimm.addr)) sorted = undefined; // appended in address order
     else {
-      let at = s.length;
-      while (at > 0 && s[at - 1].addr > dimm.addr) at--;
-      sorted = [...s.slice(0, at), dimm, ...s.slice(at)];
+      // After the last DIMM at or below its address (the list is in address order): by halves.
+      let lo = 0;
+      let hi = s.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (s[mid].addr > dimm.addr) hi = mid;
+        else lo = mid + 1;
+      }
+      sorted = insertAt(s, lo, dimm);
     }
     const f = idx.fit;
     const covers = f !== undefined && dimm.addr < f.at + f.size && f.at < dimm.addr + dimm.size;
@@ -141,8 +162,7 @@ export function withoutDimm(dimms: readonly Dimm[], path: string, known?: Dimm):
   }
   if (at < 0) return dimms.slice();
   const gone = dimms[at];
-  const next = dimms.slice();
-  next.splice(at, 1);
+  const next = removeAt(dimms, at);
   const idx = indexCache.get(dimms);
   if (idx && next.length === dimms.length - 1) {
     const sorted = idx.sorted && withoutOne(idx.sorted, gone);
@@ -173,9 +193,7 @@ function withoutOne(list: readonly Dimm[], x: Dimm): Dimm[] {
   let at = lo;
   while (at < list.length && list[at] !== x && list[at].addr === x.addr) at++;
   if (at >= list.length || list[at] !== x) return list.filter((d) => d !== x);
-  const out = list.slice();
-  out.splice(at, 1);
-  return out;
+  return removeAt(list, at);
 }
 
 function withSlotBit(slots: PlacementIndex['slots'], slot: bigint, bit: 0 | 1): PlacementIndex['slots'] {

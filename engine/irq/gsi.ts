@@ -38,7 +38,7 @@ export function ioapicInput(state: MachineState, n: number, level: number, depth
   const intercepted = interceptsIoapicInputs(state.qtest);
   const at = intercepted ? depth + 1 : depth;
   const t = state.irq.mode === 'kvm' ? kvmIoapicInput(state.irq, n, level, at) : ioapicSetIrq(state.irq, n, level, at);
-  let next: MachineState = { ...state, irq: t.state };
+  let next: MachineState = t.state === state.irq ? state : { ...state, irq: t.state };
   let fx: Effects = t.fx;
   if (intercepted) {
     fx = merge(trace('qtest_irq_handler', `pin ${n} level ${level}`, depth), fx);
@@ -61,16 +61,21 @@ export function ioapicInput(state: MachineState, n: number, level: number, depth
 export function setGsi(state: MachineState, n: number, level: number, depth = 0): Transition<MachineState> {
   if (n < 0 || n >= GSI_NUM_PINS) return done(state);
   level = level ? 1 : 0;
-  const gsi = [...state.irq.gsi];
-  gsi[n] = level;
-  let cur: MachineState = { ...state, irq: { ...state.irq, gsi } };
+  // A line already at `level` keeps its array (and a state nothing changes stays the very same object).
+  let gsi = state.irq.gsi;
+  if (gsi[n] !== level) {
+    const changed = [...gsi];
+    changed[n] = level;
+    gsi = changed;
+  }
+  let cur: MachineState = gsi === state.irq.gsi ? state : { ...state, irq: { ...state.irq, gsi } };
   // kvm_pc_gsi_handler with the in-kernel irqchip, gsi_handler otherwise (pc_gsi_create chooses).
   let fx: Effects = trace(cur.irq.mode === 'kvm' ? 'kvm_pc_gsi_handler' : 'gsi_handler', `gsi ${n} level ${level}`, depth);
   if (n < ISA_NUM_IRQS) {
     const p = cur.irq.mode === 'kvm'
       ? kvmPicSetIrq(cur.irq, n, level, depth + 1)
       : picSetIrq(cur.irq, n < 8 ? 0 : 1, n & 7, level, true, depth + 1);
-    cur = { ...cur, irq: p.state };
+    if (p.state !== cur.irq) cur = { ...cur, irq: p.state };
     fx = merge(fx, p.fx);
   }
   const io = ioapicInput(cur, n, level, depth + 1);

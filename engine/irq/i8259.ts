@@ -83,7 +83,8 @@ export function picSetIrq(irq: IrqState, chip: 0 | 1, pin: number, level: number
   const fx = irq.mode === 'tcg'
     ? merge(trace('pic_set_irq', `${chip === 0 ? 'master' : 'slave'} pin ${pin} (IRQ ${index}) level ${level}`, depth), tracepoint('pic_set_irq', `master ${chip === 0 ? 1 : 0} irq ${pin} level ${level}`))
     : NO_EFFECTS;
-  let next = stats ? { ...irq, picStats: statUpdate(irq.picStats, index, level) } : irq;
+  const picStats = stats ? statUpdate(irq.picStats, index, level) : irq.picStats;
+  let next = picStats === irq.picStats ? irq : { ...irq, picStats };
   const counted = stats && irq.mode === 'tcg' ? statTrace('pic_stat_update_irq', next.picStats, index, depth + 1) : NO_EFFECTS;
   let irr = s.irr;
   let lastIrr = s.lastIrr;
@@ -95,7 +96,10 @@ export function picSetIrq(irq: IrqState, chip: 0 | 1, pin: number, level: number
   } else {
     lastIrr &= ~mask;
   }
-  next = withChip(next, chip, { ...s, irr: irr & 0xff, lastIrr: lastIrr & 0xff });
+  irr &= 0xff;
+  lastIrr &= 0xff;
+  // An input that changes nothing leaves the chip (and the IRQ state) as they were.
+  if (irr !== s.irr || lastIrr !== s.lastIrr) next = withChip(next, chip, { ...s, irr, lastIrr });
   const up = updateIrq(next, chip, depth + 1);
   return { state: up.state, fx: merge(merge(fx, counted), up.fx) };
 }

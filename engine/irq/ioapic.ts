@@ -58,7 +58,8 @@ function service(irq: IrqState, depth: number): Transition<IrqState> {
 
 /** ioapic_set_irq(vector, level) for the TCG IOAPIC; statistics count the input before the 0 → 2 remap. */
 export function ioapicSetIrq(irq: IrqState, vector: number, level: number, depth = 0): Transition<IrqState> {
-  let cur: IrqState = { ...irq, ioapicStats: statUpdate(irq.ioapicStats, vector, level) };
+  const ioapicStats = statUpdate(irq.ioapicStats, vector, level);
+  let cur: IrqState = ioapicStats === irq.ioapicStats ? irq : { ...irq, ioapicStats };
   const counted = statTrace('ioapic_stat_update_irq', cur.ioapicStats, vector, depth + 1);
   const fx = merge(merge(trace('ioapic_set_irq', `pin ${vector} level ${level}`, depth), tracepoint('ioapic_set_irq', `vector: ${vector} level: ${level}`)), counted);
   const pin = vector === 0 ? 2 : vector;
@@ -73,7 +74,7 @@ export function ioapicSetIrq(irq: IrqState, vector: number, level: number, depth
         const s = service(cur, depth + 1);
         return { state: s.state, fx: merge(fx, s.fx) };
       }
-    } else {
+    } else if (io.irr & mask) {
       cur = setIoapic(cur, { ...io, irr: io.irr & ~mask });
     }
     return done(cur, fx);

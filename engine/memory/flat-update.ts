@@ -133,32 +133,25 @@ function firstStartingAtOrAfter(view: readonly FlatRange[], x: bigint, from: num
  * ranges away from the windows are kept as they are (the same objects), found by binary search.
  */
 function splice(old: readonly FlatRange[], windows: readonly Window[], fresh: (w: Window) => FlatRange[]): FlatRange[] {
-  // The result is assembled from segments: runs of `old` kept as they are (copied by slice, which V8 does in bulk)
-  // and small arrays of ranges made here; one concat at the end.
-  const segs: FlatRange[][] = [];
-  let cur: FlatRange[] = [];
-  segs.push(cur);
+  // What changes is assembled (`mid`): from the range before the first window (a fresh range may continue it) to
+  // the range at the end of the last (it may continue a fresh one), with the runs of `old` between windows; the
+  // result is `old` with that stretch replaced, in one copy of the exact size.
+  const mid: FlatRange[] = [];
   /** Push a range made or cut here, merging it into the previous one when it continues it. */
   const seam = (r: FlatRange): void => {
-    let s = segs.length - 1;
-    while (s > 0 && segs[s].length === 0) s--;
-    const seg = segs[s];
-    const last = seg[seg.length - 1];
+    const last = mid.length ? mid[mid.length - 1] : undefined;
     if (last && continues(last, r)) {
-      seg[seg.length - 1] = Object.freeze({ start: last.start, end: r.end, region: last.region, offsetInRegion: last.offsetInRegion, readonly: last.readonly });
-    } else cur.push(Object.isFrozen(r) ? r : Object.freeze({ start: r.start, end: r.end, region: r.region, offsetInRegion: r.offsetInRegion, readonly: r.readonly }));
+      mid[mid.length - 1] = Object.freeze({ start: last.start, end: r.end, region: last.region, offsetInRegion: last.offsetInRegion, readonly: last.readonly });
+    } else mid.push(Object.isFrozen(r) ? r : Object.freeze({ start: r.start, end: r.end, region: r.region, offsetInRegion: r.offsetInRegion, readonly: r.readonly }));
   };
   /** Copy old[from, to) as they are; only the first can continue a seam. */
   const keep = (from: number, to: number): void => {
     if (from >= to) return;
     seam(old[from]);
-    if (to - from > 1) {
-      segs.push(old.slice(from + 1, to));
-      segs.push((cur = []));
-    }
+    for (let k = from + 1; k < to; k++) mid.push(old[k]);
   };
   let i = 0;
-  let first = -1; // where the first window starts to differ from `old`
+  let lo = -1; // where `mid` starts in `old`
   let carry: FlatRange | undefined; // the right part of a range that straddled the previous window's end
   for (const [ws, we] of windows) {
     if (carry && carry.end <= ws) {
@@ -167,10 +160,14 @@ function splice(old: readonly FlatRange[], windows: readonly Window[], fresh: (w
     }
     if (!carry) {
       const j = firstEndingAfter(old, ws, i);
-      keep(i, j);
+      if (lo < 0) {
+        // The ranges before the first window stay, but the last of them may be continued by a fresh one.
+        lo = j > 0 ? j - 1 : 0;
+        keep(lo, j);
+      } else keep(i, j);
       i = j;
     }
-    if (first < 0) first = i;
+    if (lo < 0) lo = i;
     const straddling = carry ?? (i < old.length ? old[i] : undefined);
     if (straddling && straddling.start < ws) seam(cut(straddling, straddling.start, ws));
     for (const piece of fresh([ws, we])) seam(piece);
@@ -183,12 +180,12 @@ function splice(old: readonly FlatRange[], windows: readonly Window[], fresh: (w
     i = j;
   }
   if (carry) seam(carry);
-  keep(i, old.length);
-  const out = segs.length === 1 ? segs[0] : ([] as FlatRange[]).concat(...segs);
-  // Before `first - 1` the result holds old's ranges one for one (the one before `first` may have been merged
-  // with what follows it); from old's `i + 1` on, the very same ranges.
-  const oldHi = i < old.length ? i + 1 : old.length;
-  spliced.note(old, out, first > 0 ? first - 1 : 0, oldHi, out.length - (old.length - oldHi));
+  // The range after the last window may continue the last fresh one; the rest stays.
+  const hi = i < old.length ? i + 1 : old.length;
+  keep(i, hi);
+  const out = (old as unknown as { toSpliced(start: number, deleteCount: number, ...items: FlatRange[]): FlatRange[] }).toSpliced(lo, hi - lo, ...mid);
+  // Outside old[lo, hi) the result holds old's ranges one for one.
+  spliced.note(old, out, lo, hi, lo + mid.length);
   return out;
 }
 

@@ -1,6 +1,8 @@
 // The memory region tree as immutable data, with QEMU's memory API mutators (softmmu/memory.c) as pure
 // functions. Regions are keyed by a unique id; QEMU names repeat (13 × "pam-pci", two "pic"), ids do not.
 
+import { insertAt, removeAt } from '../arrays';
+
 export type RegionKind = 'ram' | 'rom' | 'io' | 'container';
 
 export interface Region {
@@ -303,21 +305,6 @@ function unmappedAs(r: Region): Region {
   };
 }
 
-/** A copy of `list` with `x` inserted at `at` (the copy and the shift in bulk). */
-function insertAt<T>(list: readonly T[], at: number, x: T): T[] {
-  const out = list.slice();
-  if (at >= out.length) out.push(x);
-  else out.splice(at, 0, x);
-  return out;
-}
-
-/** A copy of `list` without its element at `at`. */
-function removeAt<T>(list: readonly T[], at: number): T[] {
-  const out = list.slice();
-  out.splice(at, 1);
-  return out;
-}
-
 /**
  * The first child of `list` whose priority is <= `prio` (list.length when none): lists are kept in priority
  * order, descending, so a long one (device memory with its DIMMs) is searched by halves.
@@ -491,13 +478,16 @@ function deriveChildIndex(regions: Regions, before: readonly string[], after: re
 function childIndex(regions: Regions, list: readonly string[]): ChildIndex {
   let idx = childIndexCache.get(list);
   if (!idx) {
-    const kids: Kid[] = list.map((id) => {
+    // Built by push (as maxEnd below): `map` and `new Array(n)` make holey arrays, which send every later copy
+    // (toSpliced) to V8's element-by-element path.
+    const kids: Kid[] = [];
+    for (const id of list) {
       const r = regions.get(id)!;
-      return { id, start: r.addr, end: r.addr + r.size };
-    });
+      kids.push({ id, start: r.addr, end: r.addr + r.size });
+    }
     kids.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
-    const maxEnd = new Array<bigint>(kids.length);
-    for (let k = 0; k < kids.length; k++) maxEnd[k] = k > 0 && maxEnd[k - 1] > kids[k].end ? maxEnd[k - 1] : kids[k].end;
+    const maxEnd: bigint[] = [];
+    for (let k = 0; k < kids.length; k++) maxEnd.push(k > 0 && maxEnd[k - 1] > kids[k].end ? maxEnd[k - 1] : kids[k].end);
     childIndexCache.set(list, (idx = { kids, maxEnd }));
   }
   return idx;

@@ -33,11 +33,20 @@ function describe(d: FlatDiff): string {
   return parts.length ? parts.join(', ') : 'unchanged';
 }
 
-/**
- * The region table each committed views object was rendered from (kept aside: not part of the state's value; a
- * WeakMap rather than a hidden property, which V8 makes slow to add to a fresh object).
- */
-const renderedFrom = new WeakMap<object, Regions>();
+/** The region table each committed views object was rendered from (kept aside: not part of the state's value). */
+const RENDERED_FROM = Symbol('rendered from');
+const renderedFrom = {
+  get(flat: object): Regions | undefined {
+    return (flat as { readonly [RENDERED_FROM]?: Regions })[RENDERED_FROM];
+  },
+  /**
+   * On the views object itself, under a key nothing enumerates; not in a WeakMap, whose values V8's
+   * young-generation collections keep alive (every commit's region table was promoted).
+   */
+  set(flat: object, regions: Regions): void {
+    if (Object.isExtensible(flat)) Object.defineProperty(flat, RENDERED_FROM, { value: regions });
+  },
+};
 
 /** What a commit derives from a machine's address spaces (they never change once made): remembered per list. */
 interface AsPlan {
