@@ -11,6 +11,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as messages from '@cucumber/messages';
+import { CODE_ROOT, COMPILED } from '../paths';
 
 export interface MovedReports {
   /** The html report's file. */
@@ -21,8 +22,11 @@ export interface MovedReports {
 
 const OTHER_CONFIG_FILES = ['cucumber.js', 'cucumber.cjs', 'cucumber.mjs', 'cucumber.json', 'cucumber.yml'];
 
-/** Which of the profile's reports this process can write instead of Cucumber; undefined: none. */
-export function movableReports(args: readonly string[], cwd = process.cwd()): MovedReports | undefined {
+/**
+ * Which of the profile's reports this process can write instead of Cucumber; undefined: none. `messages`: the
+ * message stream this process reads, which the profile must write (else there is nothing to write them from).
+ */
+export function movableReports(args: readonly string[], cwd = process.cwd(), messages?: string): MovedReports | undefined {
   if (args.some((a) => a === '-c' || a === '--config' || a.startsWith('--config=') || a.startsWith('--format-options') || a === '--publish')) return undefined;
   const profiles = args.flatMap((a, i) => (a === '-p' || a === '--profile' ? [args[i + 1]] : a.startsWith('--profile=') ? [a.slice(10)] : []));
   if (profiles.length > 1 || profiles.some((p) => p === undefined)) return undefined;
@@ -40,6 +44,7 @@ export function movableReports(args: readonly string[], cwd = process.cwd()): Mo
     const hits = formats.filter((f) => f.startsWith(`${name}:`)).map((f) => f.slice(name.length + 1));
     return hits.length === 1 && hits[0] !== '' && !/^[a-z]+:\/\//i.test(hits[0]) ? hits[0] : undefined;
   };
+  if (messages !== undefined && target('message') !== messages) return undefined;
   const html = target('html');
   const junitPath = target('junit');
   // The command line's formats for the same files (theirs would win) or anything unusual: leave them to Cucumber.
@@ -82,7 +87,7 @@ function cucumberYaml(cwd: string): unknown {
 
 /** The `--format` arguments that give Cucumber the formatter that writes nothing for the moved reports. */
 export function nullFormats(moved: MovedReports, cwd = process.cwd()): string[] {
-  const nul = path.relative(cwd, path.join(__dirname, 'null-formatter.js')).split(path.sep).join('/');
+  const nul = path.relative(cwd, path.join(CODE_ROOT, 'reports', COMPILED ? 'null-formatter.js' : 'null-formatter.ts')).split(path.sep).join('/');
   const spec = nul.startsWith('.') ? nul : `./${nul}`;
   return [moved.html, moved.junit?.path].filter((t): t is string => t !== undefined).flatMap((t) => ['--format', `${spec}:${t}`]);
 }
