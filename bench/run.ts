@@ -1,7 +1,8 @@
 // `npm run bench [-- --quick]`: engine per-action cost, the memory of a long history, the replay corpus on the
 // model and on real QEMU, CLI and suite start-up. Every figure is a median with its spread, printed with a
 // description of the machine. Asserts nothing; --quick is the smoke run `npm test` does (small sizes, few runs);
-// --engine stops after the engine and memory figures; --replay runs only the replay corpus (model and real QEMU).
+// --engine stops after the engine and memory figures; --replay runs only the replay corpus (model and real QEMU);
+// --startup runs only the start-up and suite figures (the CLI, one scenario, the quick suite, `npm run scenarios`).
 
 import { spawnSync } from 'node:child_process';
 import { CODE_ROOT } from '../paths';
@@ -16,6 +17,8 @@ const quick = process.argv.includes('--quick');
 const engineOnly = process.argv.includes('--engine');
 /** `--replay`: only the replay corpus, on the model and on real QEMU. */
 const replayOnly = process.argv.includes('--replay');
+/** `--startup`: only the start-up and suite figures. */
+const startupOnly = process.argv.includes('--startup');
 const out = (s = '') => process.stdout.write(s + '\n');
 
 async function replaySection(): Promise<void> {
@@ -31,9 +34,10 @@ async function replaySection(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  out(`hotplug-scenarios bench${quick ? ' --quick (smoke run: small sizes, few runs)' : ''}${engineOnly ? ' --engine (engine and memory only)' : ''}${replayOnly ? ' --replay (the replay corpus only)' : ''}`);
+  out(`hotplug-scenarios bench${quick ? ' --quick (smoke run: small sizes, few runs)' : ''}${engineOnly ? ' --engine (engine and memory only)' : ''}${replayOnly ? ' --replay (the replay corpus only)' : ''}${startupOnly ? ' --startup (start-up and suite only)' : ''}`);
   out(machineDescription());
   if (replayOnly) return replaySection();
+  if (startupOnly) return startupSection();
 
   out('\n## engine: one action on a pc machine with n DIMMs (the same state each time), µs');
   const rows = engineBench(quick ? [8] : [8, 32, 128, 256], quick ? 50 : 1000);
@@ -65,21 +69,25 @@ async function main(): Promise<void> {
   if (engineOnly) return;
 
   await replaySection();
+  await startupSection();
+}
 
+async function startupSection(): Promise<void> {
   out('\n## start-up, wall time from outside');
   const cli = cliStartup(quick ? 2 : 10);
   out(`hotplug-scenarios replay ONE.yaml --json ${show(cli.cli, 'ms', 0)}`);
   out(`node -e 0                                ${show(cli.node, 'ms', 0)}`);
   out(`ratio (pair by pair)                     ${show(cli.ratio, '× ', 2)}`);
-  const s = suiteBench(quick ? 1 : 5, quick);
+  const s = suiteBench(quick ? 1 : 5, quick, startupOnly ? 3 : 1);
+  const median = s.wholeRuns > 1 ? ` (median of ${s.wholeRuns})` : '';
   out(`cucumber-js -p quick, one scenario       ${show(s.one, 'ms', 0)}`);
   if (s.oneCpu) out(`  its CPU time (user + system)           ${show(s.oneCpu, 'ms', 0)}`);
   const cpu = (r: { cpuMs?: number }) => (r.cpuMs !== undefined ? `, CPU ${r.cpuMs.toFixed(0)} ms` : '');
   if (s.all) {
-    out(`cucumber-js -p quick, whole suite        ${s.all.ms.toFixed(0).padStart(8)} ms  (${s.all.scenarios} scenarios${cpu(s.all)})`);
+    out(`cucumber-js -p quick, whole suite        ${s.all.ms.toFixed(0).padStart(8)} ms  (${s.all.scenarios} scenarios${cpu(s.all)})${median}`);
     out(`scenarios per second                     ${(s.all.scenarios / (s.all.stepsMs / 1000)).toFixed(0).padStart(8)} (steps only: ${(s.all.stepsMs / 1000).toFixed(2)} s); ${(s.all.scenarios / (s.all.ms / 1000)).toFixed(0)} with start-up`);
   }
-  if (s.scenarios) out(`npm run scenarios (all reports)          ${s.scenarios.ms.toFixed(0).padStart(8)} ms  (${s.scenarios.scenarios} scenarios${cpu(s.scenarios)})`);
+  if (s.scenarios) out(`npm run scenarios (all reports)          ${s.scenarios.ms.toFixed(0).padStart(8)} ms  (${s.scenarios.scenarios} scenarios${cpu(s.scenarios)})${median}`);
 }
 
 main().catch((e) => {

@@ -11,6 +11,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as messages from '@cucumber/messages';
+import { CODE_ROOT, COMPILED } from '../paths';
 
 export interface MovedReports {
   /** The html report's file. */
@@ -82,7 +83,7 @@ function cucumberYaml(cwd: string): unknown {
 
 /** The `--format` arguments that give Cucumber the formatter that writes nothing for the moved reports. */
 export function nullFormats(moved: MovedReports, cwd = process.cwd()): string[] {
-  const nul = path.relative(cwd, path.join(__dirname, 'null-formatter.js')).split(path.sep).join('/');
+  const nul = path.relative(cwd, path.join(CODE_ROOT, 'reports', COMPILED ? 'null-formatter.js' : 'null-formatter.ts')).split(path.sep).join('/');
   const spec = nul.startsWith('.') ? nul : `./${nul}`;
   return [moved.html, moved.junit?.path].filter((t): t is string => t !== undefined).flatMap((t) => ['--format', `${spec}:${t}`]);
 }

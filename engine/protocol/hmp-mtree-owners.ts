@@ -30,12 +30,18 @@ function ownerOf(state: MachineState, header: string, flat: boolean, name: strin
   const as = name === 'ram-above-4g' ? 'ram-below-4g' : name;
   // A flat range of a region the recording never showed rendered (one the guest enabled since, e.g. the PM block at
   // PMBASE) has the owner the region has in the tree of the root address spaces.
+  // A further CPU's SMM address space (-smp) holds what the first CPU's does, owned by that CPU (device[k+1]).
+  const cpu = /^address-space: cpu-smm-(\d+)$/.exec(header);
+  const k = cpu ? Number(cpu[1]) : 0;
+  const asHeader = k > 0 ? 'address-space: cpu-smm-0' : header;
   const keys = flat
     ? [`F\t${as}\t${start}`, `F\t${as}`, `T\taddress-space: memory\t${as}`, `T\taddress-space: I/O\t${as}`]
-    : [`T\t${header}\t${as}\t${start}`, `T\t${header}\t${as}`];
-  for (const k of keys) {
-    const o = board.owner(c.type, c.machineName, k);
-    if (o !== undefined) return o.replace(/path=([^}]*)/g, (_m, p: string) => `path=${boardDevicePath(state, p)}`);
+    : [`T\t${asHeader}\t${as}\t${start}`, `T\t${asHeader}\t${as}`];
+  for (const key of keys) {
+    const o = board.owner(c.type, c.machineName, key);
+    if (o === undefined) continue;
+    const owner = o.replace(/path=([^}]*)/g, (_m, p: string) => `path=${boardDevicePath(state, p)}`);
+    return k > 0 ? owner.replace('owner:{dev path=/machine/unattached/device[0]}', `owner:{dev path=/machine/unattached/device[${k + 1}]}`) : owner;
   }
   throw new ModelLimit(`'info mtree -o': the owner of region '${name}'`);
 }

@@ -12,6 +12,7 @@ import { systemPowerdown } from '../acpi/power-button';
 import { systemReset } from '../machine/reset';
 import { infoQomTree, qomGet, qomList, qomSet } from './qmp-qom';
 import { infoMtree } from '../memory/mtree';
+import { cpuCount } from '../machine/cpus';
 import { dispatchLookups } from '../machine/dispatch';
 import { infoIrq, infoPic } from './hmp-irq';
 import { infoQtree } from './hmp-qtree';
@@ -58,7 +59,8 @@ const INFO: Readonly<Record<string, InfoHandler>> = {
   numa: (state) => text(state, infoNuma(state)),
   pic: (state) => text(state, infoPic(state)),
   // The boot CPU (the monitor's current one, `*`); its thread is the host's: 0 here, masked by the comparison.
-  cpus: (state) => text(state, `* CPU #0: thread_id=${CPU_THREAD_ID_PLACEHOLDER}\r\n`),
+  // Every CPU of -smp, the current one (the boot CPU) marked `*`.
+  cpus: (state) => text(state, Array.from({ length: cpuCount(state.config) }, (_, i) => `${i === 0 ? '*' : ' '} CPU #${i}: thread_id=${CPU_THREAD_ID_PLACEHOLDER}\r\n`).join('')),
   irq: (state) => text(state, infoIrq(state)),
 };
 

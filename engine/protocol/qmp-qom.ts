@@ -57,14 +57,15 @@ function qomListBoard(state: MachineState, path: string): QomAnswer {
   const c = state.config;
   const board = c.qemu.monitor.board();
   // The board was recorded with one CPU and the HPET: the devices numbered after the first CPU's kvmvapic move up
-  // one per further CPU (those CPUs themselves were not recorded); without the HPET, the devices after it down one.
+  // one per further CPU, and those CPUs list as the first one does (recorded: the same properties in the same
+  // order); without the HPET, the devices after it move down one.
   const m = /^\/machine\/unattached\/device\[(\d+)\](.*)$/.exec(path);
   let recordedPath = path;
   if (m) {
     const more = cpuCount(c) - 1;
     let k = Number(m[1]);
-    if (k >= 2 && k < 2 + more) throw new ModelLimit(`qom-list of '${path}' (CPU ${k - 1} of -smp)`);
-    if (k >= 2) k -= more;
+    if (k >= 2 && k < 2 + more) k = 0;
+    else if (k >= 2) k -= more;
     const hpetAt = c.hpet === false ? hpetUnattachedIndex(state) : undefined;
     if (hpetAt !== undefined && k >= hpetAt) k += 1;
     recordedPath = `/machine/unattached/device[${k}]${m[2]}`;
