@@ -22,8 +22,11 @@ export interface MovedReports {
 
 const OTHER_CONFIG_FILES = ['cucumber.js', 'cucumber.cjs', 'cucumber.mjs', 'cucumber.json', 'cucumber.yml'];
 
-/** Which of the profile's reports this process can write instead of Cucumber; undefined: none. */
-export function movableReports(args: readonly string[], cwd = process.cwd()): MovedReports | undefined {
+/**
+ * Which of the profile's reports this process can write instead of Cucumber; undefined: none. `messages`: the
+ * message stream this process reads, which the profile must write (else there is nothing to write them from).
+ */
+export function movableReports(args: readonly string[], cwd = process.cwd(), messages?: string): MovedReports | undefined {
   if (args.some((a) => a === '-c' || a === '--config' || a.startsWith('--config=') || a.startsWith('--format-options') || a === '--publish')) return undefined;
   const profiles = args.flatMap((a, i) => (a === '-p' || a === '--profile' ? [args[i + 1]] : a.startsWith('--profile=') ? [a.slice(10)] : []));
   if (profiles.length > 1 || profiles.some((p) => p === undefined)) return undefined;
@@ -41,6 +44,7 @@ export function movableReports(args: readonly string[], cwd = process.cwd()): Mo
     const hits = formats.filter((f) => f.startsWith(`${name}:`)).map((f) => f.slice(name.length + 1));
     return hits.length === 1 && hits[0] !== '' && !/^[a-z]+:\/\//i.test(hits[0]) ? hits[0] : undefined;
   };
+  if (messages !== undefined && target('message') !== messages) return undefined;
   const html = target('html');
   const junitPath = target('junit');
   // The command line's formats for the same files (theirs would win) or anything unusual: leave them to Cucumber.

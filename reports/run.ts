@@ -33,7 +33,7 @@ void (async () => {
     // The profile's html and JUnit reports are written here rather than by Cucumber (reports/parent-reports.ts)
     // when that is simple to tell; Cucumber gets a formatter that writes nothing for them.
     const { movableReports, nullFormats, ParentReports } = require('./parent-reports') as typeof import('./parent-reports');
-    const moved = movableReports(pre.args);
+    const moved = movableReports(pre.args, process.cwd(), `${outDir}/messages.ndjson`);
     // Cucumber (and the QEMUs it starts) dies with this process; SIGINT/SIGTERM are forwarded to it.
     const child = spawnTied(process.execPath, [bin, ...pre.args, ...(moved ? nullFormats(moved) : [])], { stdio: 'inherit' });
     // Meanwhile the message stream is read as Cucumber writes it (on the other core): those reports are written

@@ -341,6 +341,8 @@ test('npm run scenarios writes the profile\'s html and JUnit itself only when it
   assert.deepEqual(movableReports([], dir), { html: 'out/c.html', junit: { path: 'out/j.xml', options: { suiteName: 'S' } } });
   assert.deepEqual(movableReports(['-p', 'default', '--tags', '@x'], dir), { html: 'out/c.html', junit: { path: 'out/j.xml', options: { suiteName: 'S' } } });
   assert.equal(movableReports(['-p', 'quick'], dir), undefined, 'no such reports');
+  assert.ok(movableReports([], dir, 'out/m.ndjson'), 'the profile writes the message stream that is read');
+  assert.equal(movableReports([], dir, 'elsewhere/m.ndjson'), undefined, 'the profile does not write the stream that would be read');
   assert.equal(movableReports(['-p', 'custom'], dir), undefined, 'html options: left to Cucumber');
   assert.equal(movableReports(['-p', 'default', '-p', 'quick'], dir), undefined, 'two profiles');
   assert.equal(movableReports(['--format-options', '{}'], dir), undefined);
