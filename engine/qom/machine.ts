@@ -88,7 +88,7 @@ export function hpetUnattachedIndex(state: MachineState): number | undefined {
 /**
  * A board device's path `/machine/unattached/device[N]...` as numbered on the default machine, renumbered
  * for this one: QEMU numbers the devices it creates without a parent in creation order, so every further CPU
- * (-smp) moves the board's devices up one, and without an HPET (`hpet=off`, `-no-hpet`) the devices created
+ * (-smp) moves the board's devices up one, so does the kvmclock under KVM, and without an HPET (`hpet=off`, `-no-hpet`) the devices created
  * after it move down one.
  */
 export function boardDevicePath(state: MachineState, path: string): string {
@@ -96,8 +96,9 @@ export function boardDevicePath(state: MachineState, path: string): string {
   if (!m) return path;
   const n = Number(m[1]);
   const hpetIndex = state.config.hpet === false ? hpetUnattachedIndex(state) ?? Infinity : Infinity;
-  // CPUs 1..N-1 come right after the kvmvapic (device[1]); without an HPET the devices after it move down one
-  const shift = (n >= 2 ? cpuCount(state.config) - 1 : 0) + (n > hpetIndex ? -1 : 0);
+  // CPUs 1..N-1 come right after the kvmvapic (device[1]), and under KVM the kvmclock after them; without an HPET
+  // the devices after it move down one
+  const shift = (n >= 2 ? cpuCount(state.config) - 1 + (state.config.accel === 'kvm' ? 1 : 0) : 0) + (n > hpetIndex ? -1 : 0);
   return `/machine/unattached/device[${n + shift}]${m[2]}`;
 }
 
