@@ -40,6 +40,11 @@ export interface Effects {
 class Fx implements Effects {
   /** The lists read so far, by kind. */
   private done?: (readonly unknown[] | undefined)[];
+  /**
+   * No QMP event and no IRQ line anywhere in this tree. A replay reads those two lists of every step, and most of
+   * a step's tree is trace: reading them skips the quiet subtrees instead of walking every trace node.
+   */
+  private readonly quiet: boolean;
   constructor(
     private readonly tag: Tag,
     /** LIST: the lists; TRACE: fn; POINT: the trace point's name; EVENT: the event; IRQ: the line; CAT: left. */
@@ -48,13 +53,18 @@ class Fx implements Effects {
     private readonly b: unknown,
     /** TRACE: the entry's depth; CAT: trace depth added to everything below (nest). */
     private readonly by: number,
-  ) {}
+  ) {
+    this.quiet = tag === Tag.TRACE || tag === Tag.POINT ? true
+      : tag === Tag.CAT ? (a as Fx).quiet && (b === undefined || (b as Fx).quiet)
+      : tag === Tag.LIST ? (a as Flat).events.length === 0 && (a as Flat).irqs.length === 0
+      : false;
+  }
 
   private list<T>(kind: Kind): readonly T[] {
     if (this.tag === Tag.LIST) return (this.a as Flat)[KIND_KEYS[kind]] as readonly T[];
     const done = (this.done ??= []);
     let l = done[kind];
-    if (l === undefined) done[kind] = l = Fx.collect(this, kind);
+    if (l === undefined) done[kind] = l = this.quiet && (kind === Kind.EVENTS || kind === Kind.IRQS) ? [] : Fx.collect(this, kind);
     return l as unknown as readonly T[];
   }
   get events(): readonly QmpEvent[] { return this.list(Kind.EVENTS); }
@@ -67,9 +77,11 @@ class Fx implements Effects {
     const out: unknown[] = [];
     const nodes: Fx[] = [root];
     const depths: number[] = [0];
+    const skipQuiet = kind === Kind.EVENTS || kind === Kind.IRQS;
     while (nodes.length) {
       const n = nodes.pop()!;
       const d = depths.pop()!;
+      if (skipQuiet && n.quiet) continue;
       const known = n === root ? undefined : n.done?.[kind];
       if (known !== undefined || n.tag === Tag.LIST) {
         const l = (known ?? (n.a as Flat)[KIND_KEYS[kind]]) as readonly unknown[];

@@ -40,7 +40,8 @@ function withSlot(state: MachineState, slot: number, f: (s: MemSlotStatus) => Me
 export function slotDimm(state: MachineState, slot: number): Dimm | undefined {
   const s = state.acpi.memhp?.slots[slot];
   if (!s?.dimm) return undefined;
-  return state.dimms.find((d) => d.path === s.dimm) ?? state.dimms.find((d) => d.slot === BigInt(slot));
+  const want = BigInt(slot);
+  return state.dimms.find((d) => d.path === s.dimm) ?? state.dimms.find((d) => d.slot === want);
 }
 
 /**
@@ -170,7 +171,8 @@ export function acpi_memory_hotplug_write(state: MachineState, offset: number, d
       if (data & 8) {
         if (!s.enabled) return done(state, merge(trace('mhp_acpi_ejecting_invalid_slot', `slot ${sel}`), tracepoint('mhp_acpi_ejecting_invalid_slot', x32(sel))));
         const fx0: Effects = trace('acpi_memory_hotplug_write', `eject slot ${sel} → hotplug_handler_unplug`);
-        const dimm = state.dimms.find((d) => d.slot === BigInt(sel));
+        const want = BigInt(sel);
+        const dimm = state.dimms.find((d) => d.slot === want);
         if (!dimm) return done(state, merge(fx0, merge(trace('acpi_memory_eject', `slot ${sel} empty: ignored`, 1), slotTp('mhp_acpi_pc_dimm_deleted', 'pc-dimm deleted'))));
         const u = hotplugHandlerUnplug(state, dimm, 1);
         const gone = object_unparent(u.state, dimm, 1);

@@ -44,8 +44,21 @@ export function findBackend(state: MachineState, id: string): MemoryBackend | un
 
 /** Lists at least this long are searched through an index of positions by id (a plug looks its backend up 4 times). */
 const INDEXED = 16;
-/** Position of each backend by id, per list (lists are immutable; one changed in place keeps its parent's). */
-const positions = new WeakMap<readonly MemoryBackend[], ReadonlyMap<string, number>>();
+/**
+ * Position of each backend by id, per list (lists are immutable; one changed in place keeps its parent's), kept on
+ * the list under a key nothing enumerates (a frozen list: in a WeakMap), like the placement index of DIMM lists.
+ */
+const POSITIONS = Symbol('positions by id');
+const frozenPositions = new WeakMap<readonly MemoryBackend[], ReadonlyMap<string, number>>();
+const positions = {
+  get(list: readonly MemoryBackend[]): ReadonlyMap<string, number> | undefined {
+    return (list as { readonly [POSITIONS]?: ReadonlyMap<string, number> })[POSITIONS] ?? frozenPositions.get(list);
+  },
+  set(list: readonly MemoryBackend[], idx: ReadonlyMap<string, number>): void {
+    if (Object.isExtensible(list)) Object.defineProperty(list, POSITIONS, { value: idx });
+    else frozenPositions.set(list, idx);
+  },
+};
 
 /**
  * A backend's properties after its instance_init (merge and dump from the machine's mem-merge and

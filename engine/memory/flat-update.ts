@@ -254,7 +254,13 @@ export function updateFlatViews(
   for (const root of roots) {
     if (root in out) continue;
     const old = before[root];
-    const ws = [...(inOld.windows.get(root) ?? []), ...(inNew.windows.get(root) ?? [])];
+    const a = inOld.windows.get(root);
+    const b = inNew.windows.get(root);
+    if (a === undefined && b === undefined && old !== undefined && !inOld.overflow && !inNew.overflow) {
+      out[root] = old; // no change reaches it
+      continue;
+    }
+    const ws = a === undefined ? b ?? [] : b === undefined ? a : [...a, ...b];
     if (old === undefined || inOld.overflow || inNew.overflow || ws.length > MAX_WINDOWS) {
       out[root] = renderFlatView(now, root);
     } else if (ws.length === 0) {
