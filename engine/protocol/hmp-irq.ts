@@ -1,9 +1,13 @@
 // HMP `info pic` and `info irq` in QEMU 7.2's exact text (\r\n line ends, as human-monitor-command
-// returns it). Providers print in object-tree order: the IOAPIC, then the slave PIC (pic1), then the master.
+// returns it). Providers print in object-tree order: the IOAPIC, then the two i8259s in the order of /machine/unattached's
+// hash table (masterFirst).
 
 import type { MachineState } from '../state';
 import type { IoapicState, PicState } from '../irq/types';
 import { GSI_NUM_PINS } from '../irq/types';
+import { ModelLimit } from '../errors';
+import { child, machineQomTree } from '../qom/board-tree';
+import { qomListUnattached } from '../qom/board-order';
 
 const DELIVERY = ['fixed', 'lowest', 'SMI', '...', 'NMI', 'INIT', '...', 'extINT'];
 const hex2 = (v: number) => v.toString(16).padStart(2, '0');
@@ -40,10 +44,40 @@ function picLine(s: PicState): string {
     + ` irq_base=${hex2(s.irqBase)} rr_sel=${s.readRegSelect} elcr=${hex2(s.elcr)} fnm=${s.specialFullyNestedMode}\r\n`;
 }
 
+const masterFirstOf = new WeakMap<object, boolean>();
+
+/**
+ * Whether `info pic` prints the master i8259 first: the monitor walks the object tree (object_child_foreach_recursive),
+ * so the two i8259s of /machine/unattached come in its hash table's iteration order, the reverse of qom-list's
+ * (engine/qom/board-order.ts replays it for this machine). Where that order is not modelled (KVM's devices, libvirt's
+ * -device options) the recorded default machines' order stands: slave first, except 10.0's q35.
+ */
+function masterFirst(state: MachineState): boolean {
+  const c = state.config;
+  const known = masterFirstOf.get(c);
+  if (known !== undefined) return known;
+  let first = c.type === 'q35' && c.qemu.q35InfoPicMasterFirst;
+  try {
+    const unattached = child(machineQomTree(state, () => []), 'unattached');
+    const pics = (unattached?.children ?? []).filter((n) => n.type === 'isa-i8259').map((n) => n.name);
+    if (unattached && pics.length === 2) {
+      const number = (name: string) => Number(/\[(\d+)\]/.exec(name)?.[1]);
+      const [master, slave] = pics.sort((a, b) => number(a) - number(b));
+      const listed = qomListUnattached(state, unattached).map((p) => p.name);
+      // qom-list prepends while iterating: the one listed later was met first.
+      first = listed.indexOf(master) > listed.indexOf(slave);
+    }
+  } catch (e) {
+    if (!(e instanceof ModelLimit)) throw e;
+  }
+  masterFirstOf.set(c, first);
+  return first;
+}
+
 /** `info pic`. */
 export function infoPic(state: MachineState): string {
   const irq = state.irq;
-  if (state.config.type === 'q35' && state.config.qemu.q35InfoPicMasterFirst) return ioapicInfo(irq.ioapic) + picLine(irq.pic[0]) + picLine(irq.pic[1]);
+  if (masterFirst(state)) return ioapicInfo(irq.ioapic) + picLine(irq.pic[0]) + picLine(irq.pic[1]);
   return ioapicInfo(irq.ioapic) + picLine(irq.pic[1]) + picLine(irq.pic[0]);
 }
 

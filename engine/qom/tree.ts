@@ -43,8 +43,10 @@ function child(state: MachineState, node: QomNode, part: string, where: string):
       }
       if (node.path === '/chardevs') return undefined;
       if (node.path === '/machine/unattached') throw new ModelLimit(`QOM path component '${part}' under /machine/unattached`);
+      // A DIMM's path is /machine/peripheral/<id> when it has an id (anonymous ones are under peripheral-anon):
+      // there, comparing the short ids finds the same DIMM as comparing whole paths.
       const path = `${node.path}/${part}`;
-      const dimm = state.dimms.find((d) => d.path === path);
+      const dimm = node.path === PERIPHERAL_PATH ? state.dimms.find((d) => d.id === part && d.path === path) : state.dimms.find((d) => d.path === path);
       if (dimm) return { kind: 'dimm', dimm };
       if (node.path === '/machine/peripheral') {
         const p = state.config.passiveDevices.find((d) => d.id === part);
@@ -99,7 +101,8 @@ export function resolvePathAt(state: MachineState, base: QomNode, path: string):
   return node;
 }
 
-export const PERIPHERAL: QomNode = { kind: 'container', path: '/machine/peripheral' };
+const PERIPHERAL_PATH = '/machine/peripheral';
+export const PERIPHERAL: QomNode = { kind: 'container', path: PERIPHERAL_PATH };
 
 /**
  * object_unparent of an unplugged pc-dimm (qom/object.c → device_unparent): it leaves the composition tree
