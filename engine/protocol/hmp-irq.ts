@@ -1,9 +1,11 @@
 // HMP `info pic` and `info irq` in QEMU 7.2's exact text (\r\n line ends, as human-monitor-command
-// returns it). Providers print in object-tree order: the IOAPIC, then the slave PIC (pic1), then the master.
+// returns it). Providers print in object-tree order: the IOAPIC, then the two PICs in /machine/unattached's table order.
 
 import type { MachineState } from '../state';
 import type { IoapicState, PicState } from '../irq/types';
 import { GSI_NUM_PINS } from '../irq/types';
+import { child, machineQomTree } from '../qom/board-tree';
+import { unattachedWalksFirst } from '../qom/board-order';
 
 const DELIVERY = ['fixed', 'lowest', 'SMI', '...', 'NMI', 'INIT', '...', 'extINT'];
 const hex2 = (v: number) => v.toString(16).padStart(2, '0');
@@ -40,10 +42,27 @@ function picLine(s: PicState): string {
     + ` irq_base=${hex2(s.irqBase)} rr_sel=${s.readRegSelect} elcr=${hex2(s.elcr)} fnm=${s.specialFullyNestedMode}\r\n`;
 }
 
+/**
+ * Whether the walk of the QOM tree meets the master i8259 first: both are children of /machine/unattached, met in
+ * its property table's order, which the machine's shape (-smp, hpet=off, acpi=off, RAM above 4 GiB) changes.
+ * Where that order is not known (KVM's in-kernel devices), the recorded default shapes' rule.
+ */
+function masterFirst(state: MachineState): boolean {
+  const c = state.config;
+  const fallback = c.type === 'q35' && c.qemu.q35InfoPicMasterFirst;
+  if (c.accel === 'kvm') return fallback;
+  const pics = child(machineQomTree(state, () => []), 'unattached')?.children.filter((n) => n.type === 'isa-i8259') ?? [];
+  if (pics.length !== 2) return fallback;
+  const [master, slave] = pics.map((n) => n.name).sort((a, b) => deviceIndex(a) - deviceIndex(b));
+  return unattachedWalksFirst(state, [master, slave]) ?? fallback;
+}
+
+const deviceIndex = (name: string) => Number(/\[(\d+)\]/.exec(name)?.[1] ?? -1);
+
 /** `info pic`. */
 export function infoPic(state: MachineState): string {
   const irq = state.irq;
-  if (state.config.type === 'q35' && state.config.qemu.q35InfoPicMasterFirst) return ioapicInfo(irq.ioapic) + picLine(irq.pic[0]) + picLine(irq.pic[1]);
+  if (masterFirst(state)) return ioapicInfo(irq.ioapic) + picLine(irq.pic[0]) + picLine(irq.pic[1]);
   return ioapicInfo(irq.ioapic) + picLine(irq.pic[1]) + picLine(irq.pic[0]);
 }
 
