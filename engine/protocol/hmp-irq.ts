@@ -1,11 +1,13 @@
 // HMP `info pic` and `info irq` in QEMU 7.2's exact text (\r\n line ends, as human-monitor-command
-// returns it). Providers print in object-tree order: the IOAPIC, then the two PICs in /machine/unattached's table order.
+// returns it). Providers print in object-tree order: the IOAPIC, then the two i8259s in the order of /machine/unattached's
+// hash table (masterFirst).
 
 import type { MachineState } from '../state';
 import type { IoapicState, PicState } from '../irq/types';
 import { GSI_NUM_PINS } from '../irq/types';
+import { ModelLimit } from '../errors';
 import { child, machineQomTree } from '../qom/board-tree';
-import { unattachedWalksFirst } from '../qom/board-order';
+import { qomListUnattached } from '../qom/board-order';
 
 const DELIVERY = ['fixed', 'lowest', 'SMI', '...', 'NMI', 'INIT', '...', 'extINT'];
 const hex2 = (v: number) => v.toString(16).padStart(2, '0');
@@ -42,22 +44,35 @@ function picLine(s: PicState): string {
     + ` irq_base=${hex2(s.irqBase)} rr_sel=${s.readRegSelect} elcr=${hex2(s.elcr)} fnm=${s.specialFullyNestedMode}\r\n`;
 }
 
+const masterFirstOf = new WeakMap<object, boolean>();
+
 /**
- * Whether the walk of the QOM tree meets the master i8259 first: both are children of /machine/unattached, met in
- * its property table's order, which the machine's shape (-smp, hpet=off, acpi=off, RAM above 4 GiB) changes.
- * Where that order is not known (KVM's in-kernel devices), the recorded default shapes' rule.
+ * Whether `info pic` prints the master i8259 first: the monitor walks the object tree (object_child_foreach_recursive),
+ * so the two i8259s of /machine/unattached come in its hash table's iteration order, the reverse of qom-list's
+ * (engine/qom/board-order.ts replays it for this machine). Where that order is not modelled (KVM's devices, libvirt's
+ * -device options) the recorded default machines' order stands: slave first, except 10.0's q35.
  */
 function masterFirst(state: MachineState): boolean {
   const c = state.config;
-  const fallback = c.type === 'q35' && c.qemu.q35InfoPicMasterFirst;
-  if (c.accel === 'kvm') return fallback;
-  const pics = child(machineQomTree(state, () => []), 'unattached')?.children.filter((n) => n.type === 'isa-i8259') ?? [];
-  if (pics.length !== 2) return fallback;
-  const [master, slave] = pics.map((n) => n.name).sort((a, b) => deviceIndex(a) - deviceIndex(b));
-  return unattachedWalksFirst(state, [master, slave]) ?? fallback;
+  const known = masterFirstOf.get(c);
+  if (known !== undefined) return known;
+  let first = c.type === 'q35' && c.qemu.q35InfoPicMasterFirst;
+  try {
+    const unattached = child(machineQomTree(state, () => []), 'unattached');
+    const pics = (unattached?.children ?? []).filter((n) => n.type === 'isa-i8259').map((n) => n.name);
+    if (unattached && pics.length === 2) {
+      const number = (name: string) => Number(/\[(\d+)\]/.exec(name)?.[1]);
+      const [master, slave] = pics.sort((a, b) => number(a) - number(b));
+      const listed = qomListUnattached(state, unattached).map((p) => p.name);
+      // qom-list prepends while iterating: the one listed later was met first.
+      first = listed.indexOf(master) > listed.indexOf(slave);
+    }
+  } catch (e) {
+    if (!(e instanceof ModelLimit)) throw e;
+  }
+  masterFirstOf.set(c, first);
+  return first;
 }
-
-const deviceIndex = (name: string) => Number(/\[(\d+)\]/.exec(name)?.[1] ?? -1);
 
 /** `info pic`. */
 export function infoPic(state: MachineState): string {

@@ -25,14 +25,12 @@ function listingOrder(inserts: readonly string[]): string[] {
   return ghashKeys(t).reverse();
 }
 
-/**
- * The insertions into /machine/unattached's property table for this machine (names as this machine numbers them),
- * or undefined where the recorded order does not cover the machine type.
- */
-function unattachedInsertions(state: MachineState): string[] | undefined {
+/** qom-list /machine/unattached: its children (`node`, as this machine has them) in QEMU's order. */
+export function qomListUnattached(state: MachineState, node: BoardNode): QomProperty[] {
   const c = state.config;
+  if (c.passiveDevices.length) throw new ModelLimit("qom-list of '/machine/unattached' with -device options other than pc-dimm");
   const recorded = c.qemu.monitor.board().unattachedOrder(c.machineName, c.hpet !== false, c.acpi);
-  if (!recorded) return undefined;
+  if (!recorded) throw new ModelLimit(`qom-list of '/machine/unattached' on ${c.machineName}`);
   const more = cpuCount(c) - 1;
   const seq: string[] = [];
   for (const k of recorded) {
@@ -42,15 +40,6 @@ function unattachedInsertions(state: MachineState): string[] | undefined {
     if (k === 'device[1]') for (let i = 0; i < more; i++) seq.push(`device[${2 + i}]`);
     if (k === 'ram-below-4g[0]' && state.layout.above4g > 0n) seq.push('ram-above-4g[0]');
   }
-  return seq;
-}
-
-/** qom-list /machine/unattached: its children (`node`, as this machine has them) in QEMU's order. */
-export function qomListUnattached(state: MachineState, node: BoardNode): QomProperty[] {
-  const c = state.config;
-  if (c.passiveDevices.length) throw new ModelLimit("qom-list of '/machine/unattached' with -device options other than pc-dimm");
-  const seq = unattachedInsertions(state);
-  if (!seq) throw new ModelLimit(`qom-list of '/machine/unattached' on ${c.machineName}`);
   const order = listingOrder(seq);
   const types = new Map(node.children.map((k) => [k.name, k.type]));
   if (order.length !== types.size || order.some((k) => !types.has(k))) {
@@ -100,18 +89,4 @@ export function qomListBus(state: MachineState, path: string, props: readonly Qo
 
 function index(name: string): number {
   return Number(/\[(\d+)\]/.exec(name)![1]);
-}
-
-/**
- * Whether a walk of /machine/unattached's children (object_child_foreach: the table's iteration order, the reverse
- * of qom-list's) meets the master i8259 before the slave: `names` are the two devices' names, master first.
- * Undefined where the insertions are not known for this machine.
- */
-export function unattachedWalksFirst(state: MachineState, names: readonly [string, string]): boolean | undefined {
-  const seq = unattachedInsertions(state);
-  if (!seq) return undefined;
-  const order = listingOrder(seq).reverse();
-  const [a, b] = names.map((n) => order.indexOf(n));
-  if (a < 0 || b < 0) return undefined;
-  return a < b;
 }

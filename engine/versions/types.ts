@@ -54,7 +54,10 @@ export interface QemuVersionData {
   readonly reset: { readonly pitLevels: readonly number[]; readonly isaOrder: readonly ('i8042' | 'rtc' | 'i8259')[] };
   /** ICH9-LPC still has the memory-hotplug-support property (gone in 10.0: `-global` on it is refused). */
   readonly ich9MemoryHotplugProperty: boolean;
-  /** `info pic` on q35 lists the master i8259 (pic0) before the slave (10.0's object-tree order); pc keeps slave first. */
+  /**
+   * `info pic` on the default q35 lists the master i8259 (pic0) before the slave (10.0's object-tree order); pc keeps
+   * slave first. The fallback where the hash-table order of /machine/unattached is not modelled (hmp-irq.ts).
+   */
   readonly q35InfoPicMasterFirst: boolean;
   /**
    * qmp_device_add hands the QMP arguments to qdev_device_add_from_qdict as typed JSON (10.0) instead of
