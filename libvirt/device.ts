@@ -153,6 +153,23 @@ export function parseNodeset(text: string): number[] | undefined {
 
 /** Device XML as given to attach-device / detach-device (virDomainDeviceDefParse). */
 export function parseMemoryDeviceXml(xml: string, opts: { keepAlias: boolean }, libvirt: LibvirtVersion = LIBVIRT_9_0): DeviceParse {
+  // Pure in the text, the flag and the version, and the result is never changed: the texts most recently
+  // parsed are remembered (the same device files are attached scenario after scenario). What throws is not.
+  let byText = deviceParses.get(libvirt);
+  if (!byText) deviceParses.set(libvirt, (byText = new Map()));
+  const key = (opts.keepAlias ? '1' : '0') + xml;
+  const known = byText.get(key);
+  if (known) return known;
+  const d = parseMemoryDeviceXmlFresh(xml, opts, libvirt);
+  if (byText.size >= DEVICE_PARSES_KEPT) byText.delete(byText.keys().next().value!);
+  byText.set(key, d);
+  return d;
+}
+const DEVICE_PARSES_KEPT = 64;
+const deviceParses = new Map<LibvirtVersion, Map<string, DeviceParse>>();
+
+/** parseMemoryDeviceXml without the remembered results (for the test that compares both). */
+export function parseMemoryDeviceXmlFresh(xml: string, opts: { keepAlias: boolean }, libvirt: LibvirtVersion = LIBVIRT_9_0): DeviceParse {
   const doc = parseXml(xml, DEVICE_DOC, libvirt.xmlErrors);
   if (!doc.ok) return doc;
   if (doc.root.name !== 'memory') throw new ScenarioError(`device <${doc.root.name}> is not modelled: only <memory model='dimm'> can be attached or detached`);

@@ -97,6 +97,30 @@ export interface DefineOptions {
 export function defineDomain(xml: string, options: DefineOptions = {}): Defined {
   const libvirt = options.libvirt !== undefined ? libvirtVersion(options.libvirt) : libvirtForQemu(options.qemu);
   const qemu = pairedQemu(libvirt, options.qemu);
+  // A definition is a pure function of the text and the versions, and its result is never changed (the live
+  // definition is derived by copies): the texts most recently defined are remembered (suites define the same
+  // few domain files scenario after scenario). What throws (not modelled) is not remembered: it throws again.
+  let byText = defined.get(libvirt);
+  if (!byText) defined.set(libvirt, (byText = new Map()));
+  const key = qemu + '\n' + xml;
+  const known = byText.get(key);
+  if (known) return known;
+  const d = defineFresh(xml, libvirt, qemu);
+  if (byText.size >= DEFINED_KEPT) byText.delete(byText.keys().next().value!);
+  byText.set(key, d);
+  return d;
+}
+
+const DEFINED_KEPT = 64;
+const defined = new Map<LibvirtVersion, Map<string, Defined>>();
+
+/** defineDomain without the remembered results (for the test that compares both). */
+export function defineDomainFresh(xml: string, options: DefineOptions = {}): Defined {
+  const libvirt = options.libvirt !== undefined ? libvirtVersion(options.libvirt) : libvirtForQemu(options.qemu);
+  return defineFresh(xml, libvirt, pairedQemu(libvirt, options.qemu));
+}
+
+function defineFresh(xml: string, libvirt: LibvirtVersion, qemu: QemuVersionName): Defined {
   const doc = parseXml(xml, DOMAIN_DOC, libvirt.xmlErrors);
   if (!doc.ok) return doc;
   const root = doc.root;
@@ -494,6 +518,18 @@ export function alignForStart(def: DomainDef): { readonly ok: true; readonly liv
 
 /** qemuDomainAlignMemorySizes + qemuBuildCommandLine (the memory-relevant part) on the referee host. */
 export function startDomain(def: DomainDef): Started | { readonly ok: false; readonly error: LibvirtError } {
+  // Pure in the definition, which is never changed: remembered per definition object (a remembered
+  // definition starts again and again).
+  const known = startedOf.get(def);
+  if (known) return known;
+  const s = startDomainFresh(def);
+  startedOf.set(def, s);
+  return s;
+}
+const startedOf = new WeakMap<DomainDef, Started | { readonly ok: false; readonly error: LibvirtError }>();
+
+/** startDomain without the remembered results (for the test that compares both). */
+export function startDomainFresh(def: DomainDef): Started | { readonly ok: false; readonly error: LibvirtError } {
   const aligned = alignForStart(def);
   if (!aligned.ok) return aligned;
   const { cells, mems } = aligned.live;

@@ -42,6 +42,18 @@ const escText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** The live XML of a running domain (`active`), or the inactive one. */
 export function domainXml(def: DomainDef, active: boolean): string {
+  // Pure in the definition, which is never changed (operations derive a new one): remembered per object (every
+  // libvirt operation reads the live XML before it, most often of a definition read before).
+  const memo = active ? activeXml : inactiveXml;
+  let text = memo.get(def);
+  if (text === undefined) memo.set(def, (text = domainXmlFresh(def, active)));
+  return text;
+}
+const activeXml = new WeakMap<DomainDef, string>();
+const inactiveXml = new WeakMap<DomainDef, string>();
+
+/** domainXml without the remembered texts (for the test that compares both). */
+export function domainXmlFresh(def: DomainDef, active: boolean): string {
   const out: string[] = [];
   out.push(`<domain type='${def.virtType}'${active ? " id='1'" : ''}>`);
   out.push(`  <name>${esc(def.name)}</name>`);
