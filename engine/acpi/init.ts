@@ -38,5 +38,6 @@ export function initAcpi(config: MachineConfig, _layout?: Layout): AcpiState {
 }
 
 export function initIrq(config: MachineConfig): IrqState {
-  return initialIrqState(config.accel, config.flags.ioapicVersion, config.hpet !== false);
+  const irq = initialIrqState(config.accel, config.flags.ioapicVersion, config.hpet !== false);
+  return config.qemu.i8259Ltim ? { ...irq, ltim: true } : irq;
 }

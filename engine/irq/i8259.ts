@@ -13,9 +13,9 @@ export function resetPicChip(master: boolean): PicState {
   };
 }
 
-/** pic_reset_common: everything but ELCR, keeping IRR bits of level-triggered lines. */
+/** pic_reset_common: everything but ELCR (and LTIM), keeping IRR bits of ELCR's level-triggered lines. */
 function resetCommon(s: PicState): PicState {
-  return { ...resetPicChip(s.master), irr: s.irr & s.elcr, elcr: s.elcr };
+  return { ...resetPicChip(s.master), irr: s.irr & s.elcr, elcr: s.elcr, ...(s.ltim ? { ltim: s.ltim } : {}) };
 }
 
 /** Highest priority (smallest number) found in mask, 8 if none. */
@@ -88,7 +88,7 @@ export function picSetIrq(irq: IrqState, chip: 0 | 1, pin: number, level: number
   const counted = stats && irq.mode === 'tcg' ? statTrace('pic_stat_update_irq', next.picStats, index, depth + 1) : NO_EFFECTS;
   let irr = s.irr;
   let lastIrr = s.lastIrr;
-  if (s.elcr & mask) {
+  if (s.ltim || (s.elcr & mask)) {
     if (level) { irr |= mask; lastIrr |= mask; } else { irr &= ~mask; lastIrr &= ~mask; }
   } else if (level) {
     if ((lastIrr & mask) === 0) irr |= mask;
@@ -118,7 +118,7 @@ function intack(irq: IrqState, chip: 0 | 1, pin: number, depth: number): Transit
   } else {
     n = { ...n, isr: n.isr | (1 << pin) };
   }
-  if (!(s.elcr & (1 << pin))) n = { ...n, irr: n.irr & ~(1 << pin) };
+  if (!s.ltim && !(s.elcr & (1 << pin))) n = { ...n, irr: n.irr & ~(1 << pin) };
   return updateIrq(withChip(irq, chip, n), chip, depth);
 }
 
@@ -164,7 +164,9 @@ export function picIoportWrite(irq: IrqState, chip: 0 | 1, addr: number, val: nu
       // ICW1: pic_init_reset (which also updates the output) then start the init sequence.
       const r = put(resetCommon(s), true);
       const c = r.state.pic[chip];
-      return { state: withChip(r.state, chip, { ...c, initState: 1, init4: val & 1, singleMode: (val & 2) ? 1 : 0 }), fx: r.fx };
+      // 10.0 takes ICW1's LTIM bit (level-triggered inputs); 7.2 ignores it.
+      const ltim = irq.ltim ? { ltim: val & 8 } : {};
+      return { state: withChip(r.state, chip, { ...c, initState: 1, init4: val & 1, singleMode: (val & 2) ? 1 : 0, ...ltim }), fx: r.fx };
     }
     if (val & 0x08) {
       // OCW3
@@ -246,7 +248,7 @@ export function resetPic(irq: IrqState): Transition<IrqState> {
   let t: Transition<IrqState> = done(irq);
   for (const chip of [1, 0] as const) {
     const s = t.state.pic[chip];
-    const u = updateIrq(withChip(t.state, chip, resetCommon({ ...s, elcr: 0 })), chip, 1);
+    const u = updateIrq(withChip(t.state, chip, resetCommon({ ...s, elcr: 0, ltim: 0 })), chip, 1);
     t = { state: u.state, fx: merge(t.fx, u.fx) };
   }
   return t;
