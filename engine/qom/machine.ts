@@ -30,8 +30,9 @@ function instanceProps(state: MachineState): string[] {
   const c = state.config;
   const key = [c.type, state.layout.deviceMemory ? 'D' : '', numaMemdevMode(state) ? 'R' : ''].filter(Boolean).join(' ');
   // pc_init1 links acpi-device only when ACPI is on; q35 always has its ICH9-LPC.
-  return c.qemu.monitor.machineInstanceOrder[key].split(' ')
-    .filter((p) => !(p === 'acpi-device' && c.type === 'pc' && !c.acpi) && (p !== 'smram' || hasSmmRanges(c)));
+  // Without SMM ranges there is no smram link: its own recorded order where removing it moves the others.
+  const order = (!hasSmmRanges(c) && c.qemu.monitor.machineInstanceOrder[`${key} no-smram`]) || c.qemu.monitor.machineInstanceOrder[key];
+  return order.split(' ').filter((p) => !(p === 'acpi-device' && c.type === 'pc' && !c.acpi) && (p !== 'smram' || hasSmmRanges(c)));
 }
 
 export function machineTypeName(state: MachineState): string {
@@ -47,8 +48,6 @@ function classProps(state: MachineState): readonly Prop[] {
 
 /** qom-list /machine. */
 export function qomListMachine(state: MachineState): unknown[] {
-  // Without the smram link the other properties may sit elsewhere in the hash table: that order was never recorded.
-  if (!hasSmmRanges(state.config)) throw new ModelLimit("qom-list of '/machine' without SMM ranges (q35 under KVM on QEMU 10.0)");
   return [
     { name: 'type', type: 'string' },
     ...classProps(state).map(([name, type]) => ({ name, type })),
