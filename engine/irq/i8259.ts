@@ -64,7 +64,7 @@ export function statUpdate(stats: IrqStats, index: number, level: number): IrqSt
 function updateIrq(irq: IrqState, chip: 0 | 1, depth: number): Transition<IrqState> {
   const s = irq.pic[chip];
   const raised = irq.mode === 'tcg' && picGetIrq(s) >= 0
-    ? tracepoint('pic_update_irq', `master ${chip === 0 ? 1 : 0} imr ${s.imr} irr ${s.irr} padd ${s.priorityAdd}`)
+    ? tracepoint('pic_update_irq', () => `master ${chip === 0 ? 1 : 0} imr ${s.imr} irr ${s.irr} padd ${s.priorityAdd}`)
     : NO_EFFECTS;
   if (chip === 0) return done(irq, raised);
   // QEMU's i8259 counts the cascade raise on index 2; the in-kernel PIC's cascade is invisible to QEMU.
@@ -81,7 +81,7 @@ export function picSetIrq(irq: IrqState, chip: 0 | 1, pin: number, level: number
   const mask = 1 << pin;
   const index = chip === 0 ? pin : pin + 8;
   const fx = irq.mode === 'tcg'
-    ? merge(trace('pic_set_irq', `${chip === 0 ? 'master' : 'slave'} pin ${pin} (IRQ ${index}) level ${level}`, depth), tracepoint('pic_set_irq', `master ${chip === 0 ? 1 : 0} irq ${pin} level ${level}`))
+    ? merge(trace('pic_set_irq', () => `${chip === 0 ? 'master' : 'slave'} pin ${pin} (IRQ ${index}) level ${level}`, depth), tracepoint('pic_set_irq', () => `master ${chip === 0 ? 1 : 0} irq ${pin} level ${level}`))
     : NO_EFFECTS;
   const picStats = stats ? statUpdate(irq.picStats, index, level) : irq.picStats;
   let next = picStats === irq.picStats ? irq : { ...irq, picStats };
@@ -106,7 +106,7 @@ export function picSetIrq(irq: IrqState, chip: 0 | 1, pin: number, level: number
 
 /** pic_stat_update_irq / ioapic_stat_update_irq as a trace entry: the line's level and its rising-edge count. */
 export function statTrace(fn: string, stats: IrqStats, index: number, depth: number): Effects {
-  return trace(fn, `irq ${index} level ${stats.level[index]} count ${stats.count[index]}`, depth);
+  return trace(fn, () => `irq ${index} level ${stats.level[index]} count ${stats.count[index]}`, depth);
 }
 
 /** pic_intack: acknowledge `pin` (ISR unless auto-EOI; IRR cleared only for edge lines). */
@@ -125,7 +125,7 @@ function intack(irq: IrqState, chip: 0 | 1, pin: number, depth: number): Transit
 /** pic_read_irq: the INTA cycle (used by an IOAPIC entry in ExtINT mode). Returns the vector. */
 export function picReadIrq(irq: IrqState, depth = 0): { readonly state: IrqState; readonly fx: Effects; readonly intno: number } {
   const fx0 = trace('pic_read_irq', undefined, depth);
-  const interrupt = (n: number, intno: number): Effects => (irq.mode === 'tcg' ? tracepoint('pic_interrupt', `irq ${n} intno ${intno}`) : NO_EFFECTS);
+  const interrupt = (n: number, intno: number): Effects => (irq.mode === 'tcg' ? tracepoint('pic_interrupt', () => `irq ${n} intno ${intno}`) : NO_EFFECTS);
   const pin = picGetIrq(irq.pic[0]);
   if (pin < 0) return { state: irq, fx: merge(fx0, interrupt(7, irq.pic[0].irqBase + 7)), intno: irq.pic[0].irqBase + 7 };
   if (pin === 2) {
@@ -150,8 +150,8 @@ export function picIoportWrite(irq: IrqState, chip: 0 | 1, addr: number, val: nu
   const s = irq.pic[chip];
   val &= 0xff;
   const fx = merge(
-    trace('pic_ioport_write', `${chip === 0 ? 'master' : 'slave'} addr ${addr} val 0x${val.toString(16)}`),
-    tracepoint('pic_ioport_write', `master ${chip === 0 ? 1 : 0} addr 0x${addr.toString(16)} val 0x${val.toString(16)}`),
+    trace('pic_ioport_write', () => `${chip === 0 ? 'master' : 'slave'} addr ${addr} val 0x${val.toString(16)}`),
+    tracepoint('pic_ioport_write', () => `master ${chip === 0 ? 1 : 0} addr 0x${addr.toString(16)} val 0x${val.toString(16)}`),
   );
   const put = (n: PicState, update: boolean): Transition<IrqState> => {
     const next = withChip(irq, chip, n);
@@ -216,7 +216,7 @@ export function picIoportWrite(irq: IrqState, chip: 0 | 1, addr: number, val: nu
 /** pic_ioport_read: poll mode acknowledges; otherwise IRR/ISR (offset 0, per OCW3) or IMR. */
 export function picIoportRead(irq: IrqState, chip: 0 | 1, addr: number): { readonly state: IrqState; readonly fx: Effects; readonly value: number } {
   const s = irq.pic[chip];
-  const read = (value: number) => tracepoint('pic_ioport_read', `master ${chip === 0 ? 1 : 0} addr 0x${addr.toString(16)} val 0x${value.toString(16)}`);
+  const read = (value: number) => tracepoint('pic_ioport_read', () => `master ${chip === 0 ? 1 : 0} addr 0x${addr.toString(16)} val 0x${value.toString(16)}`);
   if (s.poll) {
     const pin = picGetIrq(s);
     if (pin >= 0) {
