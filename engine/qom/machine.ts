@@ -28,10 +28,22 @@ export function numaMemdevMode(state: MachineState): boolean {
 
 function instanceProps(state: MachineState): string[] {
   const c = state.config;
-  const key = [c.type, state.layout.deviceMemory ? 'D' : '', numaMemdevMode(state) ? 'R' : ''].filter(Boolean).join(' ');
+  const smm = hasSmmRanges(c);
+  const key = [c.type, state.layout.deviceMemory ? 'D' : '', numaMemdevMode(state) ? 'R' : '', smm ? '' : 'noSMM'].filter(Boolean).join(' ');
+  const order = c.qemu.monitor.machineInstanceOrder[key];
+  // Without the smram link the other properties may sit elsewhere in the hash table: recorded where it happens.
+  if (order === undefined) throw new ModelLimit(`the order of /machine's properties without SMM ranges on ${c.machineName}`);
   // pc_init1 links acpi-device only when ACPI is on; q35 always has its ICH9-LPC.
-  return c.qemu.monitor.machineInstanceOrder[key].split(' ')
-    .filter((p) => !(p === 'acpi-device' && c.type === 'pc' && !c.acpi) && (p !== 'smram' || hasSmmRanges(c)));
+  return order.split(' ').filter((p) => !(p === 'acpi-device' && c.type === 'pc' && !c.acpi) && (p !== 'smram' || smm));
+}
+
+/**
+ * Whether a walk of /machine's children (object_child_foreach: its table's iteration order, the reverse of
+ * qom-list's) meets the host bridge (`i440fx` / `q35`, the IOAPIC's parent) before `unattached` (the i8259s').
+ */
+export function hostBridgeWalkedFirst(state: MachineState): boolean {
+  const order = instanceProps(state);
+  return order.lastIndexOf(state.config.type === 'pc' ? 'i440fx' : 'q35') > order.lastIndexOf('unattached');
 }
 
 export function machineTypeName(state: MachineState): string {
@@ -47,8 +59,6 @@ function classProps(state: MachineState): readonly Prop[] {
 
 /** qom-list /machine. */
 export function qomListMachine(state: MachineState): unknown[] {
-  // Without the smram link the other properties may sit elsewhere in the hash table: that order was never recorded.
-  if (!hasSmmRanges(state.config)) throw new ModelLimit("qom-list of '/machine' without SMM ranges (q35 under KVM on QEMU 10.0)");
   return [
     { name: 'type', type: 'string' },
     ...classProps(state).map(([name, type]) => ({ name, type })),
