@@ -11,7 +11,8 @@
 //   step, and after a When it must be claimed by `Then it fails with ...` or `Then virsh fails with:`.
 
 import { Before, type ITestCaseHookParameter } from '@cucumber/cucumber';
-import { LibvirtDomain, type OperationResult, type VirshOutput } from '../libvirt';
+import { LibvirtDomain, domainXml, type OperationResult, type VirshOutput } from '../libvirt';
+import type { DomainDef } from '../libvirt/domain-def';
 import { libvirtForQemu, libvirtVersion } from '../libvirt/versions';
 import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/types';
 import type { TraceEntry } from '../engine/effects';
@@ -41,8 +42,13 @@ export class LibvirtScenario {
   actionQmp: QmpCommand[] = [];
   /** virsh commands of the current action, in order. */
   actionVirsh: VirshRun[] = [];
+  /** The live definition before the first libvirt operation of the current action (immutable; its XML is made when read). */
+  liveDefBefore?: DomainDef;
+
   /** The live XML before the first libvirt operation of the current action. */
-  liveXmlBefore?: string;
+  get liveXmlBefore(): string | undefined {
+    return this.liveDefBefore === undefined ? undefined : domainXml(this.liveDefBefore, true);
+  }
   /**
    * The causal trace of the current action's virsh operations: libvirt's functions with the QEMU trace of
    * each command it sent below the call that sent it (what `the trace ...` steps read for them).
@@ -58,7 +64,7 @@ export class LibvirtScenario {
     this.actionQmp = [];
     this.actionVirsh = [];
     this.actionTrace = [];
-    this.liveXmlBefore = undefined;
+    this.liveDefBefore = undefined;
   }
 
   get lastVirsh(): VirshRun | undefined {
@@ -205,7 +211,7 @@ export async function defineAndStart(world: HotplugWorld, xml: string, file: str
 }
 
 async function beforeOperation(world: HotplugWorld, s: LibvirtScenario, dom: LibvirtDomain): Promise<void> {
-  if (s.liveXmlBefore === undefined) s.liveXmlBefore = dom.liveXml();
+  if (s.liveDefBefore === undefined) s.liveDefBefore = dom.live;
   if (world.needsFingerprint && world.currentType !== 'Outcome') world.fingerprintBefore = await fingerprint(world);
 }
 
