@@ -8,8 +8,8 @@ import type { IoapicState, PicState } from '../irq/types';
 import { GSI_NUM_PINS } from '../irq/types';
 import { ModelLimit } from '../errors';
 import { child, machineQomTree } from '../qom/board-tree';
-import { qomListUnattached } from '../qom/board-order';
-import { hostBridgeWalkedFirst } from '../qom/machine';
+import { defaultPicNames, qomListUnattached, unattachedListing } from '../qom/board-order';
+import { boardDevicePath, hostBridgeWalkedFirst } from '../qom/machine';
 
 const DELIVERY = ['fixed', 'lowest', 'SMI', '...', 'NMI', 'INIT', '...', 'extINT'];
 const hex2 = (v: number) => v.toString(16).padStart(2, '0');
@@ -59,6 +59,14 @@ function masterFirst(state: MachineState): boolean {
   const known = masterFirstOf.get(c);
   if (known !== undefined) return known;
   let first = c.type === 'q35' && c.qemu.q35InfoPicMasterFirst;
+  if (c.accel === 'kvm') {
+    // KVM's board is not drawn (info qom-tree), but its /machine/unattached insertions are known.
+    const listed = unattachedListing(state);
+    const pics = defaultPicNames(state).map((n) => boardDevicePath(state, `/machine/unattached/${n}`).slice('/machine/unattached/'.length));
+    if (listed && pics.length === 2 && pics.every((p) => listed.includes(p))) first = listed.indexOf(pics[0]) > listed.indexOf(pics[1]);
+    masterFirstOf.set(c, first);
+    return first;
+  }
   try {
     const unattached = child(machineQomTree(state, () => []), 'unattached');
     const pics = (unattached?.children ?? []).filter((n) => n.type === 'isa-i8259').map((n) => n.name);
