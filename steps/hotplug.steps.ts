@@ -1,11 +1,11 @@
 // Backends, hot-add and unplug requests: in words, as HMP-style lines, and as QMP JSON doc strings.
 
 import { Given, When } from '@cucumber/cucumber';
-import { parseJson } from '../transcript/json';
 import type { QmpCommand } from '../backends/types';
 import { hmpLineToCommand, deviceAddArgs } from './hmp-args';
 import type { HotplugWorld } from './world';
 import { dataTable, docString } from './step-args';
+import { parseStepJson } from './step-json';
 
 const num = (v: bigint): number | bigint => (v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
 
@@ -104,7 +104,7 @@ Given('I run:', async function (this: HotplugWorld, lines: string) {
 export function parseQmpDocString(world: HotplugWorld, text: string): QmpCommand[] {
   let value: unknown;
   try {
-    value = parseJson(text);
+    value = parseStepJson(text);
   } catch (e) {
     const msg = (e as Error).message;
     const pos = /position (\d+)|\(char (\d+)\)/.exec(msg);

@@ -4,7 +4,7 @@
 // libvirt-world.ts; the semantic XML comparison in libvirt-xml.ts.
 
 import { BeforeStep, Given, Then, When } from '@cucumber/cucumber';
-import { parseJson, stringifyJson } from '../transcript/json';
+import { stringifyJson } from '../transcript/json';
 import { DiffError } from '../reports/diff';
 import type { QmpCommand } from '../backends/types';
 import { attach, defineAndStart, detach, libvirt, readDomainFile, requireDomain, transcriptError, type VirshRun } from './libvirt-world';
@@ -12,6 +12,7 @@ import { assertLiveXml } from './libvirt-xml';
 import { libvirtVersion } from '../libvirt/versions';
 import type { HotplugWorld } from './world';
 import { docString } from './step-args';
+import { parseStepJson } from './step-json';
 
 BeforeStep(function (this: HotplugWorld, { pickleStep }) {
   if (pickleStep.type !== 'Outcome') libvirt(this).resetAction();
@@ -109,7 +110,7 @@ function parseCommands(world: HotplugWorld, text: string): QmpCommand[] {
   if (t === '') return [];
   const parse = (s: string, line: number): unknown => {
     try {
-      return parseJson(s);
+      return parseStepJson(s);
     } catch (e) {
       throw new Error(`${world.uri}:${(world.stepLocation?.docStringLine ?? 0) + line}: malformed JSON: ${(e as Error).message}`);
     }

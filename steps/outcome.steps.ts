@@ -1,13 +1,14 @@
 // Outcomes of the last action: refusals with QEMU's exact message, replies, QMP events, "unchanged".
 
 import { Then } from '@cucumber/cucumber';
-import { parseJson, prettyJson, stringifyJson } from '../transcript/json';
+import { prettyJson, stringifyJson } from '../transcript/json';
 import { DiffError } from '../reports/diff';
 import { fingerprint } from './snapshot';
 import { modelState } from './model-only';
 import { parseQmpDocString } from './hotplug.steps';
 import type { HotplugWorld } from './world';
 import { docString } from './step-args';
+import { parseStepJson } from './step-json';
 
 function claimError(world: HotplugWorld, message: string, errorClass?: string): void {
   const p = world.pending;
@@ -44,7 +45,7 @@ Then('the reply is:', function (this: HotplugWorld, expected: string) {
     if (last.result.reply.replace(/\r\n/g, '\n').trim() !== expected.trim()) throw new DiffError('reply differs', expected.trim(), last.result.reply.replace(/\r\n/g, '\n').trim());
     return;
   }
-  const exp = prettyJson(parseJson(expected));
+  const exp = prettyJson(parseStepJson(expected));
   const act = prettyJson(last.result.reply);
   if (exp !== act) throw new DiffError('QMP reply differs', exp, act);
 });
@@ -60,7 +61,7 @@ Then('QMP {string} returns:', async function (this: HotplugWorld, json: string, 
   expected = docString(expected);
   const [cmd] = parseQmpDocString(this, json);
   const r = await this.qmp(cmd);
-  const exp = prettyJson(parseJson(expected));
+  const exp = prettyJson(parseStepJson(expected));
   const act = prettyJson((r.reply as { return?: unknown }).return ?? r.reply);
   if (exp !== act) throw new DiffError(`${json} returned something else`, exp, act);
 });
@@ -74,7 +75,7 @@ Then('the event {word} is emitted with:', function (this: HotplugWorld, name: st
   data = docString(data);
   const hits = this.actionEvents.filter((e) => e.event === name);
   if (!hits.length) throw new Error(`expected a ${name} event from the last action, got: ${this.actionEvents.map((e) => e.event).join(', ') || 'no events'}`);
-  const exp = prettyJson(parseJson(data));
+  const exp = prettyJson(parseStepJson(data));
   if (!hits.some((e) => prettyJson(e.data) === exp)) throw new DiffError(`${name} event data differs`, exp, prettyJson(hits[0].data));
 });
 

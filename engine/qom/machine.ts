@@ -28,13 +28,11 @@ export function numaMemdevMode(state: MachineState): boolean {
 
 function instanceProps(state: MachineState): string[] {
   const c = state.config;
-  const smm = hasSmmRanges(c);
-  const key = [c.type, state.layout.deviceMemory ? 'D' : '', numaMemdevMode(state) ? 'R' : '', smm ? '' : 'noSMM'].filter(Boolean).join(' ');
-  const order = c.qemu.monitor.machineInstanceOrder[key];
-  // Without the smram link the other properties may sit elsewhere in the hash table: recorded where it happens.
-  if (order === undefined) throw new ModelLimit(`the order of /machine's properties without SMM ranges on ${c.machineName}`);
+  const key = [c.type, state.layout.deviceMemory ? 'D' : '', numaMemdevMode(state) ? 'R' : ''].filter(Boolean).join(' ');
   // pc_init1 links acpi-device only when ACPI is on; q35 always has its ICH9-LPC.
-  return order.split(' ').filter((p) => !(p === 'acpi-device' && c.type === 'pc' && !c.acpi) && (p !== 'smram' || smm));
+  // Without SMM ranges there is no smram link: its own recorded order where removing it moves the others.
+  const order = (!hasSmmRanges(c) && c.qemu.monitor.machineInstanceOrder[`${key} no-smram`]) || c.qemu.monitor.machineInstanceOrder[key];
+  return order.split(' ').filter((p) => !(p === 'acpi-device' && c.type === 'pc' && !c.acpi) && (p !== 'smram' || hasSmmRanges(c)));
 }
 
 /**
