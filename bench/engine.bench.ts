@@ -82,20 +82,28 @@ export function engineBench(sizes: readonly number[], runs: number): EngineRow[]
 /**
  * Each action on the state the previous one made, as in a scenario (no state is applied twice, so nothing
  * remembered from an earlier run of the same action helps; states are not kept): on an n-DIMM machine, DIMM
- * after DIMM, the unplug request, the guest's slot select and eject, and the plug again.
+ * after DIMM, the unplug request, the guest's slot select and eject, and the plug again; `actions` timed after a
+ * quarter as many untimed (the JIT's warm-up on this path, as in a longer suite). `read`: what is read of
+ * each result, 'replay' its reply, events and IRQ lines (what a replay and the steps read), 'trace' its trace as
+ * well (what `replay --trace`, the reports' trace and libvirt's domain log read; the notes are formatted then).
  */
-export function sequenceBench(n: number, actions: number): Record<string, Summary> {
+export function sequenceBench(n: number, actions: number, read: 'replay' | 'trace' = 'trace'): Record<string, Summary> {
   const times: Record<string, number[]> = { device_add: [], device_del: [], 'slot select (outl 0xa00)': [], 'guest eject (outb 0xa14)': [] };
   let s = machineWith(n, n);
+  const warmup = Math.floor(actions / 16);
+  let cycle = 0;
   const step = (label: string, a: Action) => {
     const t0 = nowUs();
     const r = reduce(s, a);
-    void r.trace;
-    times[label].push(nowUs() - t0);
+    void r.events;
+    void r.irqs;
+    if (read === 'trace') void r.trace;
+    const t = nowUs() - t0;
+    if (cycle >= warmup) times[label].push(t);
     if (!r.ok) throw new Error(`bench action refused: ${JSON.stringify(r.reply)}`);
     s = r.state;
   };
-  for (let i = 0; i < actions / 4; i++) {
+  for (let i = 0; i < actions / 4 + warmup; i++, cycle++) {
     const k = i % n;
     step('device_del', qmp('device_del', { id: `d${k}` }));
     step('slot select (outl 0xa00)', { kind: 'qtest', line: `outl 0xa00 ${k}` });

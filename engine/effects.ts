@@ -47,14 +47,20 @@ class Fx implements Effects {
   private readonly quiet: boolean;
   constructor(
     private readonly tag: Tag,
-    /** LIST: the lists; TRACE: fn; POINT: the trace point's name; EVENT: the event; IRQ: the line; CAT: left. */
+    /**
+     * LIST: the lists; TRACE: fn; POINT: the trace point's name; EVENT: the event; IRQ: the line; CAT: left;
+     * TRACE_ONLY: the effects whose trace alone it has.
+     */
     private readonly a: unknown,
-    /** TRACE: the note; POINT: the formatted arguments; CAT: right (or undefined: only `a`, nested). */
+    /**
+     * TRACE: the note; POINT: the formatted arguments (either may be a `Note`, formatted when the list is read);
+     * CAT: right (or undefined: only `a`, nested).
+     */
     private readonly b: unknown,
     /** TRACE: the entry's depth; CAT: trace depth added to everything below (nest). */
     private readonly by: number,
   ) {
-    this.quiet = tag === Tag.TRACE || tag === Tag.POINT ? true
+    this.quiet = tag === Tag.TRACE || tag === Tag.POINT || tag === Tag.TRACE_ONLY ? true
       : tag === Tag.CAT ? (a as Fx).quiet && (b === undefined || (b as Fx).quiet)
       : tag === Tag.LIST ? (a as Flat).events.length === 0 && (a as Flat).irqs.length === 0
       : false;
@@ -99,18 +105,24 @@ class Fx implements Effects {
         case Tag.TRACE:
           if (kind === Kind.TRACE) {
             const fn = n.a as string;
-            const note = n.b as string | undefined;
+            const note = noteText(n.b as Note | undefined);
             out.push(note === undefined ? { fn, depth: n.by + d } : { fn, note, depth: n.by + d });
           }
           break;
         case Tag.POINT:
-          if (kind === Kind.POINTS) out.push(`${n.a as string} ${n.b as string}`);
+          if (kind === Kind.POINTS) out.push(`${n.a as string} ${noteText(n.b as Note) as string}`);
           break;
         case Tag.EVENT:
           if (kind === Kind.EVENTS) out.push(n.a);
           break;
         case Tag.IRQ:
           if (kind === Kind.IRQS) out.push(n.a);
+          break;
+        case Tag.TRACE_ONLY:
+          if (kind === Kind.TRACE) {
+            nodes.push(n.a as Fx);
+            depths.push(d);
+          }
           break;
         case Tag.CAT: {
           const dd = d + n.by;
@@ -131,7 +143,7 @@ class Fx implements Effects {
 const enum Kind { EVENTS, IRQS, TRACE, POINTS }
 const KIND_KEYS = ['events', 'irqs', 'trace', 'traceEvents'] as const;
 
-const enum Tag { LIST, TRACE, POINT, EVENT, IRQ, CAT }
+const enum Tag { LIST, TRACE, POINT, EVENT, IRQ, CAT, TRACE_ONLY }
 
 function append<T>(to: T[], from: readonly T[]): void {
   for (let i = 0; i < from.length; i++) to.push(from[i]);
@@ -175,7 +187,19 @@ export function then<S>(t: Transition<S>, f: (s: S) => Transition<S>): Transitio
   return { state: n.state, fx: merge(t.fx, n.fx) };
 }
 
-export function trace(fn: string, note?: string, depth = 0): Effects {
+/**
+ * A trace note or trace point's arguments: the text, or a function giving it, called only when the trace (or the
+ * trace points) are read, so that an action whose trace nobody reads does not format its notes (a replay reads
+ * replies, events and IRQ lines). The function must give the same text whenever it is called: it reads only
+ * values that never change (the engine's state is immutable; no `let` that is assigned afterwards).
+ */
+export type Note = string | (() => string);
+
+function noteText(n: Note | undefined): string | undefined {
+  return typeof n === 'function' ? n() : n;
+}
+
+export function trace(fn: string, note?: Note, depth = 0): Effects {
   return new Fx(Tag.TRACE, fn, note, depth);
 }
 
@@ -183,7 +207,7 @@ export function trace(fn: string, note?: string, depth = 0): Effects {
  * A QEMU trace point firing (`trace_NAME(args)` in QEMU): `args` is the event's format string already
  * applied, exactly as the log backend prints it after the name.
  */
-export function tracepoint(name: string, args: string): Effects {
+export function tracepoint(name: string, args: Note): Effects {
   return new Fx(Tag.POINT, name, args, 0);
 }
 
@@ -203,6 +227,6 @@ export function nest(fx: Effects, by = 1): Effects {
 
 /** The trace of `fx` only (its events, IRQ lines and trace points dropped). */
 export function traceOnly(fx: Effects): Effects {
-  return fx === NO_EFFECTS ? fx : new Fx(Tag.LIST, { ...EMPTY, trace: fx.trace }, undefined, 0);
+  return fx === NO_EFFECTS ? fx : new Fx(Tag.TRACE_ONLY, asFx(fx), undefined, 0);
 }
 

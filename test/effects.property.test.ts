@@ -18,8 +18,8 @@ interface Plain {
 }
 
 type Expr =
-  | { op: 'trace'; fn: string; note?: string; depth: number }
-  | { op: 'point'; name: string; args: string }
+  | { op: 'trace'; fn: string; note?: string; depth: number; thunk: boolean }
+  | { op: 'point'; name: string; args: string; thunk: boolean }
   | { op: 'event'; name: string; data?: number }
   | { op: 'irq'; line: string }
   | { op: 'plain'; fns: string[] }
@@ -32,8 +32,8 @@ const word = fc.constantFrom('a', 'b', 'pc_dimm_plug', 'x y', '');
 const { expr } = fc.letrec<{ expr: Expr }>((tie) => ({
   expr: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.record({ op: fc.constant('trace' as const), fn: word, note: fc.option(word, { nil: undefined }), depth: fc.nat(4) }),
-    fc.record({ op: fc.constant('point' as const), name: word, args: word }),
+    fc.record({ op: fc.constant('trace' as const), fn: word, note: fc.option(word, { nil: undefined }), depth: fc.nat(4), thunk: fc.boolean() }),
+    fc.record({ op: fc.constant('point' as const), name: word, args: word, thunk: fc.boolean() }),
     fc.record({ op: fc.constant('event' as const), name: word, data: fc.option(fc.nat(9), { nil: undefined }) }),
     fc.record({ op: fc.constant('irq' as const), line: word }),
     fc.record({ op: fc.constant('plain' as const), fns: fc.array(word, { maxLength: 3 }) }),
@@ -70,12 +70,22 @@ function eager(e: Expr): Plain {
   }
 }
 
-/** The engine's functions; `peek` reads some sub-results early (flattening them in the middle of the tree). */
+/** How many notes given as functions were formatted (called) so far. */
+let formatted = 0;
+const later = (text: string) => () => {
+  formatted++;
+  return text;
+};
+
+/**
+ * The engine's functions; `peek` reads some sub-results early (flattening them in the middle of the tree). Notes
+ * and trace-point arguments marked `thunk` are given as functions (formatted when the list is read).
+ */
 function lazy(e: Expr, peek: () => number): Effects {
   const r = ((): Effects => {
     switch (e.op) {
-      case 'trace': return trace(e.fn, e.note, e.depth);
-      case 'point': return tracepoint(e.name, e.args);
+      case 'trace': return trace(e.fn, e.thunk && e.note !== undefined ? later(e.note) : e.note, e.depth);
+      case 'point': return tracepoint(e.name, e.thunk ? later(e.args) : e.args);
       case 'event': return event(e.name, e.data);
       case 'irq': return irqLine(e.line);
       case 'plain': return { events: [], irqs: ['IRQ raise 9'], trace: e.fns.map((fn, i) => entry(fn, undefined, i)), traceEvents: ['p'] };
@@ -102,8 +112,27 @@ test('lazily assembled effects read as the eager concatenation', () => {
       if (traceFirst) void fx.trace;
       const got = { events: fx.events, irqs: fx.irqs, trace: fx.trace, traceEvents: fx.traceEvents };
       assert.deepStrictEqual(got, want);
+      assert.equal(JSON.stringify(got), JSON.stringify(want));
+      assert.deepStrictEqual(got.trace.map((t) => Object.keys(t)), want.trace.map((t) => Object.keys(t)));
       // Read again (the flattened lists are kept) and spread (a plain copy holds the same lists).
       assert.deepStrictEqual({ ...{ events: fx.events, irqs: fx.irqs, trace: fx.trace, traceEvents: fx.traceEvents } }, want);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('notes given as functions are formatted only when the trace (or the trace points) are read', () => {
+  fc.assert(
+    fc.property(expr, fc.array(fc.constantFrom(0, 1, 2), { minLength: 1, maxLength: 16 }), (e, peeks) => {
+      let k = 0;
+      formatted = 0;
+      const fx = lazy(e, () => peeks[k++ % peeks.length]);
+      void fx.events;
+      void fx.irqs;
+      assert.equal(formatted, 0, 'no note formatted while only events and IRQ lines were read');
+      const want = eager(e);
+      assert.equal(JSON.stringify(fx.trace), JSON.stringify(want.trace));
+      assert.deepStrictEqual(fx.traceEvents, want.traceEvents);
     }),
     { numRuns: 500 },
   );

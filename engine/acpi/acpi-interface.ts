@@ -30,5 +30,5 @@ export interface AcpiHotplugDevice {
 /** acpi_send_event(dev, event): the device's send_event. */
 export function acpi_send_event(state: MachineState, dev: Pick<AcpiHotplugDevice, 'send_event'>, event: number, depth: number): Transition<MachineState> {
   const sent = dev.send_event(state, event, depth + 1);
-  return { state: sent.state, fx: merge(trace('acpi_send_event', `0x${event.toString(16).padStart(2, '0')}`, depth), sent.fx) };
+  return { state: sent.state, fx: merge(trace('acpi_send_event', () => `0x${event.toString(16).padStart(2, '0')}`, depth), sent.fx) };
 }

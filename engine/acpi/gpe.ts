@@ -35,7 +35,7 @@ export function sciFormula(acpi: AcpiState): number {
 
 /** ich9_set_sci: only a change of level does anything; the SCI is ORed into the selected GSI. */
 export function ich9SetSci(state: MachineState, level: number, depth = 0): Transition<MachineState> {
-  const fx0 = trace('ich9_set_sci', `level ${level}`, depth);
+  const fx0 = trace('ich9_set_sci', () => `level ${level}`, depth);
   if (level === state.acpi.sciLevel) return done(state, fx0);
   const next: MachineState = { ...state, acpi: { ...state.acpi, sciLevel: level } };
   const gsi = next.acpi.sciGsi;
@@ -43,7 +43,7 @@ export function ich9SetSci(state: MachineState, level: number, depth = 0): Trans
   // No PCI INTx source is modelled, so the PIRQ part of the OR is 0.
   const fn = gsi < 16 ? 'ich9_lpc_update_pic' : 'ich9_lpc_update_apic';
   const g = setGsi(next, gsi, level, depth + 2);
-  return { state: g.state, fx: merge(fx0, merge(trace(fn, `gsi ${gsi} level ${level}`, depth + 1), g.fx)) };
+  return { state: g.state, fx: merge(fx0, merge(trace(fn, () => `gsi ${gsi} level ${level}`, depth + 1), g.fx)) };
 }
 
 /** acpi_update_sci → qemu_set_irq(sci). */
@@ -51,12 +51,12 @@ export function acpiUpdateSci(state: MachineState, depth = 0, why?: string): Tra
   const acpi = latchPm1(state.acpi);
   const level = sciFormula(acpi);
   const st: MachineState = acpi === state.acpi ? state : { ...state, acpi };
-  const fx: Effects = trace('acpi_update_sci', `level ${level}${why ? `: ${why}` : ''}`, depth);
+  const fx: Effects = trace('acpi_update_sci', () => `level ${level}${why ? `: ${why}` : ''}`, depth);
   if (acpi.device === 'none') return done(st, fx);
   if (acpi.device === 'piix4') {
     const withLevel: MachineState = { ...st, acpi: { ...st.acpi, sciLevel: level } };
     const g = setGsi(withLevel, 9, level, depth + 2);
-    return { state: g.state, fx: merge(fx, merge(trace('qemu_set_irq', `PIIX4_PM SCI → GSI 9 level ${level}`, depth + 1), g.fx)) };
+    return { state: g.state, fx: merge(fx, merge(trace('qemu_set_irq', () => `PIIX4_PM SCI → GSI 9 level ${level}`, depth + 1), g.fx)) };
   }
   const t = ich9SetSci(st, level, depth + 1);
   return { state: t.state, fx: merge(fx, t.fx) };
@@ -75,7 +75,7 @@ export function acpi_send_gpe_event(state: MachineState, bits: number, depth: nu
   const gpeSts = [...state.acpi.gpeSts];
   gpeSts[0] = (gpeSts[0] | bits) & 0xff;
   const next: MachineState = { ...state, acpi: { ...state.acpi, gpeSts } };
-  const fx = trace('acpi_send_gpe_event', `GPE0_STS[0] |= 0x${bits.toString(16).padStart(2, '0')}`, depth);
+  const fx = trace('acpi_send_gpe_event', () => `GPE0_STS[0] |= 0x${bits.toString(16).padStart(2, '0')}`, depth);
   const u = acpiUpdateSci(next, depth + 1, levelNote(next.acpi));
   return { state: u.state, fx: merge(fx, u.fx) };
 }
@@ -98,15 +98,15 @@ function gpeTracepoint(state: MachineState, dir: 'read' | 'write', offset: numbe
   if (state.config.qemu.gpeTracepoints === 'piix4') {
     if (acpi.device !== 'piix4') return NO_EFFECTS;
     return dir === 'read'
-      ? tracepoint('piix4_gpe_readb', `addr: 0x${offset.toString(16)} width: 1 ==> 0x${value.toString(16)}`)
-      : tracepoint('piix4_gpe_writeb', `addr: 0x${offset.toString(16)} width: 1 <== 0x${value.toString(16)}`);
+      ? tracepoint('piix4_gpe_readb', () => `addr: 0x${offset.toString(16)} width: 1 ==> 0x${value.toString(16)}`)
+      : tracepoint('piix4_gpe_writeb', () => `addr: 0x${offset.toString(16)} width: 1 <== 0x${value.toString(16)}`);
   }
   const half = acpi.gpeSts.length;
   const [reg, addr] = offset < half ? ['sts', offset] : ['en', offset - half];
   const v = (value & 0xff).toString(16).padStart(2, '0');
   return dir === 'read'
-    ? tracepoint(`acpi_gpe_${reg}_ioport_readb`, `addr: 0x${addr.toString(16)} ==> 0x${v}`)
-    : tracepoint(`acpi_gpe_${reg}_ioport_writeb`, `addr: 0x${addr.toString(16)} <== 0x${v}`);
+    ? tracepoint(`acpi_gpe_${reg}_ioport_readb`, () => `addr: 0x${addr.toString(16)} ==> 0x${v}`)
+    : tracepoint(`acpi_gpe_${reg}_ioport_writeb`, () => `addr: 0x${addr.toString(16)} <== 0x${v}`);
 }
 
 /** The GPE0 block's byte read (PIIX4 gpe_readb / ICH9's acpi_gpe_ioport_readb) with its trace point. */
@@ -179,7 +179,7 @@ export function pm1EvtWrite(state: MachineState, offset: number, val: number): T
 export function pm1CntWrite(state: MachineState, val: number): Transition<MachineState> {
   if (val & SLP_EN) throw new ModelLimit(`a sleep/power-off request (SLP_EN in PM1 control, SLP_TYP ${(val >> 10) & 7})`);
   const cnt = val & 0xffff;
-  return done({ ...state, acpi: { ...state.acpi, pm1Cnt: cnt } }, trace('acpi_pm1_cnt_write', `PM1_CNT = 0x${cnt.toString(16)}`));
+  return done({ ...state, acpi: { ...state.acpi, pm1Cnt: cnt } }, trace('acpi_pm1_cnt_write', () => `PM1_CNT = 0x${cnt.toString(16)}`));
 }
 
 /** acpi_gpe_reset + PM1 reset + PM timer reset, then acpi_update_sci (system_reset; memhp state survives). */

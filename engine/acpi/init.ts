@@ -39,5 +39,6 @@ export function initAcpi(config: MachineConfig, _layout?: Layout): AcpiState {
 }
 
 export function initIrq(config: MachineConfig): IrqState {
-  return initialIrqState(inKernelIrqchip(config) ? 'kvm' : 'tcg', config.flags.ioapicVersion, config.hpet !== false);
+  const irq = initialIrqState(inKernelIrqchip(config) ? 'kvm' : 'tcg', config.flags.ioapicVersion, config.hpet !== false);
+  return config.qemu.i8259Ltim ? { ...irq, ltim: true } : irq;
 }

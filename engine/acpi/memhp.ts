@@ -61,7 +61,7 @@ function slotIndex(state: MachineState, slot: bigint): { ok: true; index: number
 /** acpi_memory_plug_cb: attach, enable; a hot-plugged DIMM also gets the insert flag and GPE 0x08 (from `dev`). */
 export function acpi_memory_plug_cb(state: MachineState, dev: Pick<AcpiHotplugDevice, 'send_event'>, slot: bigint, hotplugged: boolean): Transition<MachineState> {
   const idx = slotIndex(state, slot);
-  const fx0 = trace('acpi_memory_plug_cb', `slot ${slot}${hotplugged ? '' : ' (cold plug: no event)'}`);
+  const fx0 = trace('acpi_memory_plug_cb', () => `slot ${slot}${hotplugged ? '' : ' (cold plug: no event)'}`);
   if (!idx.ok) return done(state, merge(fx0, trace('error', idx.why, 1)));
   // Slots of realized DIMMs are unique; the one just plugged is the last: look from the end.
   let dimm: Dimm | undefined;
@@ -75,7 +75,7 @@ export function acpi_memory_plug_cb(state: MachineState, dev: Pick<AcpiHotplugDe
 /** acpi_memory_unplug_request_cb: removing flag and GPE 0x08 from `dev` (again on every device_del). */
 export function acpi_memory_unplug_request_cb(state: MachineState, dev: Pick<AcpiHotplugDevice, 'send_event'>, slot: bigint): Transition<MachineState> {
   const idx = slotIndex(state, slot);
-  const fx0 = trace('acpi_memory_unplug_request_cb', `slot ${slot}`);
+  const fx0 = trace('acpi_memory_unplug_request_cb', () => `slot ${slot}`);
   if (!idx.ok) return done(state, merge(fx0, trace('error', idx.why, 1)));
   const next = withSlot(state, idx.index, (s) => slotWith(s, { removing: true }));
   const ev = acpi_send_event(next, dev, ACPI_MEMORY_HOTPLUG_STATUS, 1);
@@ -85,7 +85,7 @@ export function acpi_memory_unplug_request_cb(state: MachineState, dev: Pick<Acp
 /** acpi_memory_unplug_cb: only `enabled` and the DIMM link are cleared; inserting/removing stay. */
 export function acpi_memory_unplug_cb(state: MachineState, slot: bigint): Transition<MachineState> {
   const idx = slotIndex(state, slot);
-  const fx0 = trace('acpi_memory_unplug_cb', `slot ${slot}`);
+  const fx0 = trace('acpi_memory_unplug_cb', () => `slot ${slot}`);
   if (!idx.ok) return done(state, merge(fx0, trace('error', idx.why, 1)));
   return done(withSlot(state, idx.index, (s) => ({ enabled: false, inserting: s.inserting, removing: s.removing, ostEvent: s.ostEvent, ostStatus: s.ostStatus })), fx0);
 }
@@ -118,7 +118,7 @@ export function acpi_memory_hotplug_read(state: MachineState, offset: number): {
   const dimm = slotDimm(state, sel);
   const lo = (v: bigint | undefined) => Number((v ?? 0n) & 0xffffffffn);
   const hi = (v: bigint | undefined) => Number(((v ?? 0n) >> 32n) & 0xffffffffn);
-  const traced = (name: string, what: string, value: number) => ({ value, fx: tracepoint(name, `slot[${x32(sel)}] ${what}: ${x32(value)}`) });
+  const traced = (name: string, what: string, value: number) => ({ value, fx: tracepoint(name, () => `slot[${x32(sel)}] ${what}: ${x32(value)}`) });
   switch (offset) {
     case 0x00: return traced('mhp_acpi_read_addr_lo', 'addr lo', lo(dimm?.addr));
     case 0x04: return traced('mhp_acpi_read_addr_hi', 'addr hi', hi(dimm?.addr));
@@ -144,36 +144,36 @@ export function acpi_memory_hotplug_write(state: MachineState, offset: number, d
   data = data >>> 0;
   const sel = memhp.selector;
   if (offset !== 0 && sel >= memhp.slots.length) {
-    return done(state, merge(trace('mhp_acpi_invalid_slot_selected', `selector ${sel}`), tracepoint('mhp_acpi_invalid_slot_selected', x32(sel))));
+    return done(state, merge(trace('mhp_acpi_invalid_slot_selected', () => `selector ${sel}`), tracepoint('mhp_acpi_invalid_slot_selected', x32(sel))));
   }
   const setMemhp = (m: MemHotplugState): MachineState => ({ ...state, acpi: { ...state.acpi, memhp: m } });
   switch (offset) {
     case 0x00:
-      return done(setMemhp({ ...memhp, selector: data }), merge(trace('mhp_acpi_write_slot', `selector ${data}`), tracepoint('mhp_acpi_write_slot', `set active slot: ${x32(data)}`)));
+      return done(setMemhp({ ...memhp, selector: data }), merge(trace('mhp_acpi_write_slot', () => `selector ${data}`), tracepoint('mhp_acpi_write_slot', () => `set active slot: ${x32(data)}`)));
     case 0x04:
       return done(
         withSlot(state, sel, (s) => slotWith(s, { ostEvent: data })),
-        merge(trace('mhp_acpi_write_ost_ev', `slot ${sel} event 0x${data.toString(16)}`), tracepoint('mhp_acpi_write_ost_ev', `slot[${x32(sel)}] OST EVENT: ${x32(data)}`)),
+        merge(trace('mhp_acpi_write_ost_ev', () => `slot ${sel} event 0x${data.toString(16)}`), tracepoint('mhp_acpi_write_ost_ev', () => `slot[${x32(sel)}] OST EVENT: ${x32(data)}`)),
       );
     case 0x08: {
       const next = withSlot(state, sel, (s) => slotWith(s, { ostStatus: data }));
       const fx = merge(
-        merge(trace('mhp_acpi_write_ost_status', `slot ${sel} status 0x${data.toString(16)}`), tracepoint('mhp_acpi_write_ost_status', `slot[${x32(sel)}] OST STATUS: ${x32(data)}`)),
+        merge(trace('mhp_acpi_write_ost_status', () => `slot ${sel} status 0x${data.toString(16)}`), tracepoint('mhp_acpi_write_ost_status', () => `slot[${x32(sel)}] OST STATUS: ${x32(data)}`)),
         event('ACPI_DEVICE_OST', { info: ostInfo(next, sel) }),
       );
       return done(next, fx);
     }
     case 0x14: {
       const s = memhp.slots[sel];
-      const slotTp = (name: string, what: string) => merge(trace(name, `slot ${sel}`), tracepoint(name, `slot[${x32(sel)}] ${what}`));
+      const slotTp = (name: string, what: string) => merge(trace(name, () => `slot ${sel}`), tracepoint(name, () => `slot[${x32(sel)}] ${what}`));
       if (data & 2) return done(withSlot(state, sel, (x) => slotWith(x, { inserting: false })), slotTp('mhp_acpi_clear_insert_evt', 'clear insert event'));
       if (data & 4) return done(withSlot(state, sel, (x) => slotWith(x, { removing: false })), slotTp('mhp_acpi_clear_remove_evt', 'clear remove event'));
       if (data & 8) {
-        if (!s.enabled) return done(state, merge(trace('mhp_acpi_ejecting_invalid_slot', `slot ${sel}`), tracepoint('mhp_acpi_ejecting_invalid_slot', x32(sel))));
-        const fx0: Effects = trace('acpi_memory_hotplug_write', `eject slot ${sel} → hotplug_handler_unplug`);
+        if (!s.enabled) return done(state, merge(trace('mhp_acpi_ejecting_invalid_slot', () => `slot ${sel}`), tracepoint('mhp_acpi_ejecting_invalid_slot', x32(sel))));
+        const fx0: Effects = trace('acpi_memory_hotplug_write', () => `eject slot ${sel} → hotplug_handler_unplug`);
         const want = BigInt(sel);
         const dimm = state.dimms.find((d) => d.slot === want);
-        if (!dimm) return done(state, merge(fx0, merge(trace('acpi_memory_eject', `slot ${sel} empty: ignored`, 1), slotTp('mhp_acpi_pc_dimm_deleted', 'pc-dimm deleted'))));
+        if (!dimm) return done(state, merge(fx0, merge(trace('acpi_memory_eject', () => `slot ${sel} empty: ignored`, 1), slotTp('mhp_acpi_pc_dimm_deleted', 'pc-dimm deleted'))));
         const u = hotplugHandlerUnplug(state, dimm, 1);
         const gone = object_unparent(u.state, dimm, 1);
         return { state: gone.state, fx: merge(fx0, merge(merge(u.fx, gone.fx), slotTp('mhp_acpi_pc_dimm_deleted', 'pc-dimm deleted'))) };

@@ -50,7 +50,7 @@ export function peripheralPath(state: MachineState, id: string | undefined): str
 export function pc_dimm_pre_plug(state: MachineState, req: DimmRequest, depth: number): PrePlugged {
   const slot = chooseSlot(state.dimms, req.slot, state.config.ramSlots);
   if (!slot.ok) return { ok: false, error: slot.error, fx: trace('pc_dimm_pre_plug', slot.error.desc, depth) };
-  const fx = merge(trace('pc_dimm_pre_plug', `slot ${slot.value}`, depth), tracepoint('mhp_pc_dimm_assigned_slot', `${slot.value}`));
+  const fx = merge(trace('pc_dimm_pre_plug', () => `slot ${slot.value}`, depth), tracepoint('mhp_pc_dimm_assigned_slot', () => `${slot.value}`));
   const placed = memory_device_pre_plug(state, req, slot.value, depth + 1);
   return { ...placed, fx: merge(fx, placed.fx) };
 }
@@ -76,7 +76,7 @@ export function memory_device_pre_plug(state: MachineState, req: DimmRequest, sl
     sizeCheckFirst: qemuOf(c).memoryDeviceSizeCheckFirst,
   });
   if (!addr.ok) return { ok: false, error: addr.error, fx: trace('memory_device_get_free_addr', addr.error.desc, depth + 1) };
-  const fx = merge(trace('memory_device_pre_plug', `addr ${hex(addr.value)}`, depth), tracepoint('memory_device_pre_plug', `id=${req.id ?? ''} addr=${hex(addr.value)}`));
+  const fx = merge(trace('memory_device_pre_plug', () => `addr ${hex(addr.value)}`, depth), tracepoint('memory_device_pre_plug', () => `id=${req.id ?? ''} addr=${hex(addr.value)}`));
   return { ok: true, value: { slot, addr: addr.value, backend }, fx };
 }
 
@@ -86,7 +86,7 @@ export function pc_dimm_realize(state: MachineState, req: DimmRequest, backend: 
   const refused = (error: QemuError) => ({ error, fx: merge(trace('pc_dimm_realize', undefined, depth), trace('error_setg', error.desc, depth + 1)) });
   if ((nodes > 0 && req.node >= BigInt(nodes)) || (nodes === 0 && req.node !== 0n)) return refused(E.nodeOutOfRange(req.node, nodes || 1));
   if (backend.mapped) return refused(E.memdevBusy(backend.id));
-  return { fx: trace('pc_dimm_realize', `memdev ${backend.id} mapped`, depth) };
+  return { fx: trace('pc_dimm_realize', () => `memdev ${backend.id} mapped`, depth) };
 }
 
 /** pc_dimm_plug → memory_device_plug. */
@@ -99,10 +99,10 @@ export function pc_dimm_plug(state: MachineState, dimm: Dimm, depth: number): Tr
 export function memory_device_plug(state: MachineState, dimm: Dimm, depth: number): Transition<MachineState> {
   const region = findBackend(state, dimm.memdev)!.region;
   const base = state.layout.deviceMemory!.base;
-  let fx = merge(trace('memory_device_plug', undefined, depth), trace('memory_region_add_subregion', `${DEVICE_MEMORY_ID} + ${hex(dimm.addr - base)} ← ${region}`, depth + 1));
+  let fx = merge(trace('memory_device_plug', undefined, depth), trace('memory_region_add_subregion', () => `${DEVICE_MEMORY_ID} + ${hex(dimm.addr - base)} ← ${region}`, depth + 1));
   const tx = memTransaction(state.mem, (r) => addSubregion(r, DEVICE_MEMORY_ID, dimm.addr - base, region, 0), state.config.accel);
   fx = merge(fx, nest(tx.fx, depth + 2));
-  fx = merge(fx, tracepoint('memory_device_plug', `id=${dimm.id ?? ''} addr=${hex(dimm.addr)}`));
+  fx = merge(fx, tracepoint('memory_device_plug', () => `id=${dimm.id ?? ''} addr=${hex(dimm.addr)}`));
   return { state: { ...state, mem: tx.state }, fx };
 }
 
@@ -116,6 +116,6 @@ export function pc_dimm_unplug(state: MachineState, dimm: Dimm, depth: number): 
 export function memory_device_unplug(state: MachineState, dimm: Dimm, depth: number): Transition<MachineState> {
   const region = findBackend(state, dimm.memdev)!.region;
   const tx = memTransaction(state.mem, (r) => delSubregion(r, DEVICE_MEMORY_ID, region), state.config.accel);
-  const fx = merge(trace('memory_device_unplug', `del_subregion ${region}`, depth), merge(nest(tx.fx, depth + 1), tracepoint('memory_device_unplug', `id=${dimm.id ?? ''} addr=${hex(dimm.addr)}`)));
+  const fx = merge(trace('memory_device_unplug', () => `del_subregion ${region}`, depth), merge(nest(tx.fx, depth + 1), tracepoint('memory_device_unplug', () => `id=${dimm.id ?? ''} addr=${hex(dimm.addr)}`)));
   return { state: { ...state, mem: tx.state }, fx };
 }

@@ -236,7 +236,7 @@ export function addDevice(state: MachineState, req: DeviceAddRequest, hotplugged
  * caller (qdev_device_add) has already checked the id and resolved memdev.
  */
 export function device_set_realized(state: MachineState, req: DimmRequest, hotplugged: boolean): Outcome<MachineState> {
-  let fx: Effects = trace('device_set_realized', `pc-dimm ${req.id ?? 'anonymous'}`, 0);
+  let fx: Effects = trace('device_set_realized', () => `pc-dimm ${req.id ?? 'anonymous'}`, 0);
   const pre = pc_machine_device_pre_plug_cb(state, req, 1);
   fx = merge(fx, pre.fx);
   if (!pre.ok) return refuse(pre.error, fx);
@@ -260,9 +260,9 @@ export function device_set_realized(state: MachineState, req: DimmRequest, hotpl
 export function qmp_device_del(state: MachineState, id: string): Outcome<MachineState> {
   // find_device_state: the id is a QOM path relative to /machine/peripheral (or absolute).
   const node = resolvePathAt(state, PERIPHERAL, id);
-  if (!node) return refuse(E.deviceNotFound(id), trace('qmp_device_del', `no device '${id}' under /machine/peripheral`));
+  if (!node) return refuse(E.deviceNotFound(id), trace('qmp_device_del', () => `no device '${id}' under /machine/peripheral`));
   if (node.kind === 'passive') throw new ModelLimit(`device_del of ${node.driver}`);
-  if (node.kind !== 'dimm') return refuse(messagesOf(qemuOf(state.config)).notHotpluggableDevice(id), trace('qmp_device_del', `'${id}' is not a device`));
+  if (node.kind !== 'dimm') return refuse(messagesOf(qemuOf(state.config)).notHotpluggableDevice(id), trace('qmp_device_del', () => `'${id}' is not a device`));
   const r = qdev_unplug(state, node.dimm, 1);
   const fx = merge(trace('qmp_device_del', node.dimm.id ?? node.dimm.path), r.fx);
   return r.ok ? succeed(r.state, fx) : refuse(r.error, fx);

@@ -41,7 +41,7 @@ export function ioapicInput(state: MachineState, n: number, level: number, depth
   let next: MachineState = t.state === state.irq ? state : { ...state, irq: t.state };
   let fx: Effects = t.fx;
   if (intercepted) {
-    fx = merge(trace('qtest_irq_handler', `pin ${n} level ${level}`, depth), fx);
+    fx = merge(trace('qtest_irq_handler', () => `pin ${n} level ${level}`, depth), fx);
     const cached = state.qtest.levels[n] ?? 0;
     if (cached !== level) {
       const levels = Array.from({ length: Math.max(GSI_NUM_PINS, state.qtest.levels.length) }, (_, i) => state.qtest.levels[i] ?? 0);
@@ -70,7 +70,7 @@ export function setGsi(state: MachineState, n: number, level: number, depth = 0)
   }
   let cur: MachineState = gsi === state.irq.gsi ? state : { ...state, irq: { ...state.irq, gsi } };
   // kvm_pc_gsi_handler with the in-kernel irqchip, gsi_handler otherwise (pc_gsi_create chooses).
-  let fx: Effects = trace(cur.irq.mode === 'kvm' ? 'kvm_pc_gsi_handler' : 'gsi_handler', `gsi ${n} level ${level}`, depth);
+  let fx: Effects = trace(cur.irq.mode === 'kvm' ? 'kvm_pc_gsi_handler' : 'gsi_handler', () => `gsi ${n} level ${level}`, depth);
   if (n < ISA_NUM_IRQS) {
     const p = cur.irq.mode === 'kvm'
       ? kvmPicSetIrq(cur.irq, n, level, depth + 1)

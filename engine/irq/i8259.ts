@@ -13,9 +13,9 @@ export function resetPicChip(master: boolean): PicState {
   };
 }
 
-/** pic_reset_common: everything but ELCR, keeping IRR bits of level-triggered lines. */
+/** pic_reset_common: everything but ELCR (and LTIM), keeping IRR bits of ELCR's level-triggered lines. */
 function resetCommon(s: PicState): PicState {
-  return { ...resetPicChip(s.master), irr: s.irr & s.elcr, elcr: s.elcr };
+  return { ...resetPicChip(s.master), irr: s.irr & s.elcr, elcr: s.elcr, ...(s.ltim ? { ltim: s.ltim } : {}) };
 }
 
 /** Highest priority (smallest number) found in mask, 8 if none. */
@@ -64,7 +64,7 @@ export function statUpdate(stats: IrqStats, index: number, level: number): IrqSt
 function updateIrq(irq: IrqState, chip: 0 | 1, depth: number): Transition<IrqState> {
   const s = irq.pic[chip];
   const raised = irq.mode === 'tcg' && picGetIrq(s) >= 0
-    ? tracepoint('pic_update_irq', `master ${chip === 0 ? 1 : 0} imr ${s.imr} irr ${s.irr} padd ${s.priorityAdd}`)
+    ? tracepoint('pic_update_irq', () => `master ${chip === 0 ? 1 : 0} imr ${s.imr} irr ${s.irr} padd ${s.priorityAdd}`)
     : NO_EFFECTS;
   if (chip === 0) return done(irq, raised);
   // QEMU's i8259 counts the cascade raise on index 2; the in-kernel PIC's cascade is invisible to QEMU.
@@ -81,14 +81,14 @@ export function picSetIrq(irq: IrqState, chip: 0 | 1, pin: number, level: number
   const mask = 1 << pin;
   const index = chip === 0 ? pin : pin + 8;
   const fx = irq.mode === 'tcg'
-    ? merge(trace('pic_set_irq', `${chip === 0 ? 'master' : 'slave'} pin ${pin} (IRQ ${index}) level ${level}`, depth), tracepoint('pic_set_irq', `master ${chip === 0 ? 1 : 0} irq ${pin} level ${level}`))
+    ? merge(trace('pic_set_irq', () => `${chip === 0 ? 'master' : 'slave'} pin ${pin} (IRQ ${index}) level ${level}`, depth), tracepoint('pic_set_irq', () => `master ${chip === 0 ? 1 : 0} irq ${pin} level ${level}`))
     : NO_EFFECTS;
   const picStats = stats ? statUpdate(irq.picStats, index, level) : irq.picStats;
   let next = picStats === irq.picStats ? irq : { ...irq, picStats };
   const counted = stats && irq.mode === 'tcg' ? statTrace('pic_stat_update_irq', next.picStats, index, depth + 1) : NO_EFFECTS;
   let irr = s.irr;
   let lastIrr = s.lastIrr;
-  if (s.elcr & mask) {
+  if (s.ltim || (s.elcr & mask)) {
     if (level) { irr |= mask; lastIrr |= mask; } else { irr &= ~mask; lastIrr &= ~mask; }
   } else if (level) {
     if ((lastIrr & mask) === 0) irr |= mask;
@@ -106,7 +106,7 @@ export function picSetIrq(irq: IrqState, chip: 0 | 1, pin: number, level: number
 
 /** pic_stat_update_irq / ioapic_stat_update_irq as a trace entry: the line's level and its rising-edge count. */
 export function statTrace(fn: string, stats: IrqStats, index: number, depth: number): Effects {
-  return trace(fn, `irq ${index} level ${stats.level[index]} count ${stats.count[index]}`, depth);
+  return trace(fn, () => `irq ${index} level ${stats.level[index]} count ${stats.count[index]}`, depth);
 }
 
 /** pic_intack: acknowledge `pin` (ISR unless auto-EOI; IRR cleared only for edge lines). */
@@ -118,14 +118,14 @@ function intack(irq: IrqState, chip: 0 | 1, pin: number, depth: number): Transit
   } else {
     n = { ...n, isr: n.isr | (1 << pin) };
   }
-  if (!(s.elcr & (1 << pin))) n = { ...n, irr: n.irr & ~(1 << pin) };
+  if (!s.ltim && !(s.elcr & (1 << pin))) n = { ...n, irr: n.irr & ~(1 << pin) };
   return updateIrq(withChip(irq, chip, n), chip, depth);
 }
 
 /** pic_read_irq: the INTA cycle (used by an IOAPIC entry in ExtINT mode). Returns the vector. */
 export function picReadIrq(irq: IrqState, depth = 0): { readonly state: IrqState; readonly fx: Effects; readonly intno: number } {
   const fx0 = trace('pic_read_irq', undefined, depth);
-  const interrupt = (n: number, intno: number): Effects => (irq.mode === 'tcg' ? tracepoint('pic_interrupt', `irq ${n} intno ${intno}`) : NO_EFFECTS);
+  const interrupt = (n: number, intno: number): Effects => (irq.mode === 'tcg' ? tracepoint('pic_interrupt', () => `irq ${n} intno ${intno}`) : NO_EFFECTS);
   const pin = picGetIrq(irq.pic[0]);
   if (pin < 0) return { state: irq, fx: merge(fx0, interrupt(7, irq.pic[0].irqBase + 7)), intno: irq.pic[0].irqBase + 7 };
   if (pin === 2) {
@@ -150,8 +150,8 @@ export function picIoportWrite(irq: IrqState, chip: 0 | 1, addr: number, val: nu
   const s = irq.pic[chip];
   val &= 0xff;
   const fx = merge(
-    trace('pic_ioport_write', `${chip === 0 ? 'master' : 'slave'} addr ${addr} val 0x${val.toString(16)}`),
-    tracepoint('pic_ioport_write', `master ${chip === 0 ? 1 : 0} addr 0x${addr.toString(16)} val 0x${val.toString(16)}`),
+    trace('pic_ioport_write', () => `${chip === 0 ? 'master' : 'slave'} addr ${addr} val 0x${val.toString(16)}`),
+    tracepoint('pic_ioport_write', () => `master ${chip === 0 ? 1 : 0} addr 0x${addr.toString(16)} val 0x${val.toString(16)}`),
   );
   const put = (n: PicState, update: boolean): Transition<IrqState> => {
     const next = withChip(irq, chip, n);
@@ -164,7 +164,9 @@ export function picIoportWrite(irq: IrqState, chip: 0 | 1, addr: number, val: nu
       // ICW1: pic_init_reset (which also updates the output) then start the init sequence.
       const r = put(resetCommon(s), true);
       const c = r.state.pic[chip];
-      return { state: withChip(r.state, chip, { ...c, initState: 1, init4: val & 1, singleMode: (val & 2) ? 1 : 0 }), fx: r.fx };
+      // 10.0 takes ICW1's LTIM bit (level-triggered inputs); 7.2 ignores it.
+      const ltim = irq.ltim ? { ltim: val & 8 } : {};
+      return { state: withChip(r.state, chip, { ...c, initState: 1, init4: val & 1, singleMode: (val & 2) ? 1 : 0, ...ltim }), fx: r.fx };
     }
     if (val & 0x08) {
       // OCW3
@@ -214,7 +216,7 @@ export function picIoportWrite(irq: IrqState, chip: 0 | 1, addr: number, val: nu
 /** pic_ioport_read: poll mode acknowledges; otherwise IRR/ISR (offset 0, per OCW3) or IMR. */
 export function picIoportRead(irq: IrqState, chip: 0 | 1, addr: number): { readonly state: IrqState; readonly fx: Effects; readonly value: number } {
   const s = irq.pic[chip];
-  const read = (value: number) => tracepoint('pic_ioport_read', `master ${chip === 0 ? 1 : 0} addr 0x${addr.toString(16)} val 0x${value.toString(16)}`);
+  const read = (value: number) => tracepoint('pic_ioport_read', () => `master ${chip === 0 ? 1 : 0} addr 0x${addr.toString(16)} val 0x${value.toString(16)}`);
   if (s.poll) {
     const pin = picGetIrq(s);
     if (pin >= 0) {
@@ -246,7 +248,7 @@ export function resetPic(irq: IrqState): Transition<IrqState> {
   let t: Transition<IrqState> = done(irq);
   for (const chip of [1, 0] as const) {
     const s = t.state.pic[chip];
-    const u = updateIrq(withChip(t.state, chip, resetCommon({ ...s, elcr: 0 })), chip, 1);
+    const u = updateIrq(withChip(t.state, chip, resetCommon({ ...s, elcr: 0, ltim: 0 })), chip, 1);
     t = { state: u.state, fx: merge(t.fx, u.fx) };
   }
   return t;

@@ -43,14 +43,14 @@ function service(irq: IrqState, depth: number): Transition<IrqState> {
     const io = cur.ioapic;
     if (!(entry & TRIGGER_LEVEL)) {
       cur = setIoapic(cur, { ...io, irr: io.irr & ~mask });
-      fx = merge(fx, trace('ioapic deliver', `pin ${i} vec ${Number(entry & 0xffn)} edge`, depth + 1));
+      fx = merge(fx, trace('ioapic deliver', () => `pin ${i} vec ${Number(entry & 0xffn)} edge`, depth + 1));
     } else {
       const coalesce = (entry & REMOTE_IRR) !== 0n;
-      fx = merge(fx, tracepoint('ioapic_set_remote_irr', `set remote irr for pin ${i}`));
+      fx = merge(fx, tracepoint('ioapic_set_remote_irr', () => `set remote irr for pin ${i}`));
       const redtbl = [...io.redtbl];
       redtbl[i] = entry | REMOTE_IRR;
       cur = setIoapic(cur, { ...io, redtbl });
-      if (!coalesce) fx = merge(fx, trace('ioapic deliver', `pin ${i} vec ${Number(entry & 0xffn)} level`, depth + 1));
+      if (!coalesce) fx = merge(fx, trace('ioapic deliver', () => `pin ${i} vec ${Number(entry & 0xffn)} level`, depth + 1));
     }
   }
   return done(cur, fx);
@@ -61,7 +61,7 @@ export function ioapicSetIrq(irq: IrqState, vector: number, level: number, depth
   const ioapicStats = statUpdate(irq.ioapicStats, vector, level);
   let cur: IrqState = ioapicStats === irq.ioapicStats ? irq : { ...irq, ioapicStats };
   const counted = statTrace('ioapic_stat_update_irq', cur.ioapicStats, vector, depth + 1);
-  const fx = merge(merge(trace('ioapic_set_irq', `pin ${vector} level ${level}`, depth), tracepoint('ioapic_set_irq', `vector: ${vector} level: ${level}`)), counted);
+  const fx = merge(merge(trace('ioapic_set_irq', () => `pin ${vector} level ${level}`, depth), tracepoint('ioapic_set_irq', () => `vector: ${vector} level: ${level}`)), counted);
   const pin = vector === 0 ? 2 : vector;
   if (pin >= GSI_NUM_PINS) return done(cur, fx);
   const mask = 1 << pin;
@@ -136,19 +136,19 @@ export function ioapicMmioRead(io: IoapicState, offset: bigint, size: number): n
 export function ioapicMemRead(io: IoapicState, offset: bigint, size: number): { readonly value: number; readonly fx: Effects } {
   const value = ioapicMmioRead(io, offset, size) >>> 0;
   const addr = Number(offset & 0xffn);
-  const fx = tracepoint('ioapic_mem_read', `ioapic mem read addr 0x${addr.toString(16)} regsel: 0x${(io.ioregsel & 0xff).toString(16)} size 0x${(size & 0xff).toString(16)} retval 0x${value.toString(16)}`);
+  const fx = tracepoint('ioapic_mem_read', () => `ioapic mem read addr 0x${addr.toString(16)} regsel: 0x${(io.ioregsel & 0xff).toString(16)} size 0x${(size & 0xff).toString(16)} retval 0x${value.toString(16)}`);
   return { value, fx };
 }
 
 /** EOI broadcast (IOAPIC_EOI register, version 0x20 only): clear remote IRR of level entries with `vector`. */
 function eoiBroadcast(irq: IrqState, vector: number, depth: number): Transition<IrqState> {
   let cur = irq;
-  let fx: Effects = merge(trace('ioapic_eoi_broadcast', `vector ${vector}`, depth), tracepoint('ioapic_eoi_broadcast', `EOI broadcast for vector ${vector}`));
+  let fx: Effects = merge(trace('ioapic_eoi_broadcast', () => `vector ${vector}`, depth), tracepoint('ioapic_eoi_broadcast', () => `EOI broadcast for vector ${vector}`));
   for (let n = 0; n < GSI_NUM_PINS; n++) {
     const entry = cur.ioapic.redtbl[n];
     if (Number(entry & 0xffn) !== vector || !(entry & TRIGGER_LEVEL)) continue;
     if (!(entry & REMOTE_IRR)) continue;
-    fx = merge(fx, tracepoint('ioapic_clear_remote_irr', `clear remote irr for pin ${n} vector ${vector}`));
+    fx = merge(fx, tracepoint('ioapic_clear_remote_irr', () => `clear remote irr for pin ${n} vector ${vector}`));
     const redtbl = [...cur.ioapic.redtbl];
     redtbl[n] = entry & ~REMOTE_IRR;
     cur = setIoapic(cur, { ...cur.ioapic, redtbl });
@@ -165,7 +165,7 @@ function eoiBroadcast(irq: IrqState, vector: number, depth: number): Transition<
 export function ioapicMmioWrite(irq: IrqState, offset: bigint, size: number, value: bigint): Transition<IrqState> {
   const addr = Number(offset & 0xffn);
   const val = value & 0xffffffffn;
-  const tp = tracepoint('ioapic_mem_write', `ioapic mem write addr 0x${addr.toString(16)} regsel: 0x${(irq.ioapic.ioregsel & 0xff).toString(16)} size 0x${(size & 0xff).toString(16)} val 0x${val.toString(16)}`);
+  const tp = tracepoint('ioapic_mem_write', () => `ioapic mem write addr 0x${addr.toString(16)} regsel: 0x${(irq.ioapic.ioregsel & 0xff).toString(16)} size 0x${(size & 0xff).toString(16)} val 0x${val.toString(16)}`);
   const t = ioapicMemWrite(irq, addr, size, val);
   return { state: t.state, fx: merge(tp, t.fx) };
 }
@@ -194,7 +194,7 @@ function ioapicMemWrite(irq: IrqState, addr: number, size: number, val: bigint):
       if (!(e & TRIGGER_LEVEL)) e &= ~REMOTE_IRR & U64;
       const redtbl = [...io.redtbl];
       redtbl[index] = e;
-      const fx = trace('ioapic_mem_write', `redir[${index}] = 0x${e.toString(16).padStart(16, '0')}`);
+      const fx = trace('ioapic_mem_write', () => `redir[${index}] = 0x${e.toString(16).padStart(16, '0')}`);
       const s = service(setIoapic(irq, { ...io, redtbl }), 1);
       return { state: s.state, fx: merge(fx, s.fx) };
     }

@@ -14,7 +14,7 @@ export const KVM_IOAPIC_VERSION = 0x11;
 /** kvm_set_irq(gsi, level) as the kernel applies it. */
 function kernelSetIrq(irq: IrqState, gsi: number, level: number, depth: number): Transition<IrqState> {
   let cur = irq;
-  const fx = trace('kvm_set_irq', `gsi ${gsi} level ${level}`, depth);
+  const fx = trace('kvm_set_irq', () => `gsi ${gsi} level ${level}`, depth);
   if (gsi === 2) return { state: cur, fx }; // not in the routing table
   if (gsi < 16) cur = picSetIrq(cur, gsi < 8 ? 0 : 1, gsi & 7, level, false).state;
   cur = kvmIoapicSetIrq(cur, gsi, level);
@@ -24,7 +24,7 @@ function kernelSetIrq(irq: IrqState, gsi: number, level: number, depth: number):
 /** kvm_pic_set_irq: statistics per GSI index (no cascade count), then the kernel. */
 export function kvmPicSetIrq(irq: IrqState, n: number, level: number, depth = 0): Transition<IrqState> {
   const counted = { ...irq, picStats: statUpdate(irq.picStats, n, level) };
-  const fx = merge(trace('kvm_pic_set_irq', `irq ${n} level ${level}`, depth), statTrace('pic_stat_update_irq', counted.picStats, n, depth + 1));
+  const fx = merge(trace('kvm_pic_set_irq', () => `irq ${n} level ${level}`, depth), statTrace('pic_stat_update_irq', counted.picStats, n, depth + 1));
   const t = kernelSetIrq(counted, n, level, depth + 1);
   return { state: t.state, fx: merge(fx, t.fx) };
 }
@@ -32,7 +32,7 @@ export function kvmPicSetIrq(irq: IrqState, n: number, level: number, depth = 0)
 /** kvm_ioapic_set_irq: statistics per input pin, then the kernel (kvm_gsi_base 0). */
 export function kvmIoapicInput(irq: IrqState, n: number, level: number, depth = 0): Transition<IrqState> {
   const counted = { ...irq, ioapicStats: statUpdate(irq.ioapicStats, n, level) };
-  const fx = merge(trace('kvm_ioapic_set_irq', `irq ${n} level ${level}`, depth), statTrace('ioapic_stat_update_irq', counted.ioapicStats, n, depth + 1));
+  const fx = merge(trace('kvm_ioapic_set_irq', () => `irq ${n} level ${level}`, depth), statTrace('ioapic_stat_update_irq', counted.ioapicStats, n, depth + 1));
   const t = kernelSetIrq(counted, n, level, depth + 1);
   return { state: t.state, fx: merge(fx, t.fx) };
 }

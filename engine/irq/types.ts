@@ -22,6 +22,8 @@ export interface PicState {
   readonly elcr: number;
   /** 0xf8 master, 0xde slave. */
   readonly elcrMask: number;
+  /** ICW1's LTIM bit (every input level-triggered), where the release honours it (IrqState.ltim); absent: 0. */
+  readonly ltim?: number;
 }
 
 export interface IoapicState {
@@ -54,6 +56,8 @@ export interface IrqState {
   readonly picStats: IrqStats;
   /** IOAPIC statistics per input pin 0..23 (before the 0 → 2 remap). */
   readonly ioapicStats: IrqStats;
+  /** The i8259 honours ICW1's LTIM bit (QEMU 10.0; 7.2 logs it as unimplemented). */
+  readonly ltim?: boolean;
 }
 
 export const GSI_NUM_PINS = 24;

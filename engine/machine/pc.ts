@@ -65,7 +65,7 @@ export function pc_machine_device_unplug_request_cb(state: MachineState, dimm: D
 export function pc_memory_unplug_request(state: MachineState, dimm: Dimm, depth: number): UnplugRequested {
   if (!state.config.acpi) return { ok: false, error: E.acpiMissing(), fx: trace('pc_memory_unplug_request', undefined, depth) };
   const acpi = acpiDev(state).unplug_request(state, dimm.slot, depth + 1);
-  return { ok: true, state: acpi.state, fx: merge(trace('pc_memory_unplug_request', `slot ${dimm.slot}`, depth), acpi.fx) };
+  return { ok: true, state: acpi.state, fx: merge(trace('pc_memory_unplug_request', () => `slot ${dimm.slot}`, depth), acpi.fx) };
 }
 
 /** pc_machine_device_unplug_cb for a pc-dimm (the guest's eject, through acpi_memory_hotplug_write): pc_memory_unplug. */
@@ -82,5 +82,5 @@ export function pc_memory_unplug(state: MachineState, dimm: Dimm, depth: number)
   fx = merge(fx, merge(acpi.fx, unplugged.fx));
   // qdev_unrealize → pc_dimm_unrealize: the backend is no longer mapped (the slot is free once object_unparent drops the DIMM)
   const next = setMapped(unplugged.state, dimm.memdev, false);
-  return { state: next, fx: merge(fx, trace('qdev_unrealize', `slot ${dimm.slot} freed, memdev ${dimm.memdev} unmapped`, depth + 1)) };
+  return { state: next, fx: merge(fx, trace('qdev_unrealize', () => `slot ${dimm.slot} freed, memdev ${dimm.memdev} unmapped`, depth + 1)) };
 }

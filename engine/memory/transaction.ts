@@ -84,8 +84,9 @@ function regenerate(mem: MemoryState, accel: MemAccel): Transition<MemoryState> 
   const plan = planOf(mem.addressSpaces);
   const flat = updateFlatViews(was ?? Regions.EMPTY, mem.regions, plan.roots, was ? mem.flat : {});
   renderedFrom.set(flat, mem.regions);
-  let kvmNote: string | undefined;
-  let others: string | undefined;
+  // The commit's notes describe each view's difference; they are formatted only if the trace is read.
+  let kvmDiff: FlatDiff | undefined;
+  let others: (string | FlatDiff)[] | undefined; // AS name, difference, ...
   let kvmSlots = mem.kvmSlots;
   let kvmFx: Effects = NO_EFFECTS;
   const ases = mem.addressSpaces;
@@ -97,32 +98,48 @@ function regenerate(mem: MemoryState, accel: MemAccel): Transition<MemoryState> 
     if (!plan.kvm[i] && before === after) continue; // unchanged, and not described
     const diff = diffFlatViews(before, after, spliced.find(before, after));
     if (plan.kvm[i]) {
-      kvmNote = `flat view: ${describe(diff)}`;
+      kvmDiff = diff;
       if (accel === 'kvm') {
         const res = kvmApplyDiff(mem.regions, kvmSlots, diff.removed, diff.added);
         kvmSlots = res.slots;
         kvmFx = merge(kvmFx, res.fx);
       }
     } else if (diff.added.length || diff.removed.length) {
-      const note = `${as.name} flat view: ${describe(diff)}`;
-      others = others === undefined ? note : `${others}; ${note}`;
+      (others ??= []).push(as.name, diff);
     }
   }
-  const notes = kvmNote === undefined ? others ?? 'flat view: unchanged' : others === undefined ? kvmNote : `${kvmNote}; ${others}`;
+  const notes = commitNotes(kvmDiff, others);
   // The commit's hops as QEMU names them: flatviews_reset (generate_memory_topology → render_memory_region
   // per root) and, per address space, address_space_set_flatview → address_space_update_topology_pass, whose
   // listeners (the KVM one on AS "memory") add and delete slots.
   const memAs = plan.memAs;
   let fx = merge(trace('memory_region_transaction_commit', notes), trace('flatviews_reset', undefined, 1));
   if (memAs) {
-    fx = merge(fx, merge(trace('generate_memory_topology', `root ${memAs.root}`, 2), trace('render_memory_region', memAs.root, 3)));
-    fx = merge(fx, merge(trace('address_space_set_flatview', `AS ${KVM_AS_NAME}`, 1), trace('address_space_update_topology_pass', kvmNote ?? notes, 2)));
+    fx = merge(fx, merge(trace('generate_memory_topology', () => `root ${memAs.root}`, 2), trace('render_memory_region', memAs.root, 3)));
+    const kvmNote = kvmDiff;
+    fx = merge(fx, merge(trace('address_space_set_flatview', () => `AS ${KVM_AS_NAME}`, 1), trace('address_space_update_topology_pass', kvmNote === undefined ? notes : () => `flat view: ${describe(kvmNote)}`, 2)));
   }
   fx = merge(fx, nest(kvmFx, 2));
   return done({ ...mem, flat, kvmSlots, pending: false }, fx);
 }
 
 const NO_RANGES: readonly FlatRange[] = [];
+
+/**
+ * memory_region_transaction_commit's note: the KVM address space's difference, then the other views' that
+ * changed (`others`: AS name, difference, ...), e.g. `flat view: +1 range; cpu-smm-0 flat view: +1 range`.
+ */
+function commitNotes(kvmDiff: FlatDiff | undefined, others: readonly (string | FlatDiff)[] | undefined): () => string {
+  return () => {
+    let o: string | undefined;
+    for (let i = 0; others !== undefined && i < others.length; i += 2) {
+      const note = `${others[i] as string} flat view: ${describe(others[i + 1] as FlatDiff)}`;
+      o = o === undefined ? note : `${o}; ${note}`;
+    }
+    const k = kvmDiff === undefined ? undefined : `flat view: ${describe(kvmDiff)}`;
+    return k === undefined ? o ?? 'flat view: unchanged' : o === undefined ? k : `${k}; ${o}`;
+  };
+}
 
 /** memory_region_transaction_commit: at depth 0 with an update pending, views are regenerated. */
 export function commitTx(mem: MemoryState, accel: MemAccel): Transition<MemoryState> {
@@ -143,7 +160,7 @@ export function memTransaction(mem: MemoryState, change: (r: Regions) => Regions
   if (regions === mem.regions) return done(mem);
   // memory_region_transaction_begin: qemu_flush_coalesced_mmio_buffer (nothing is batched while no vCPU
   // runs), then ++memory_region_transaction_depth.
-  const begin = trace('memory_region_transaction_begin', `qemu_flush_coalesced_mmio_buffer, depth ${mem.txDepth + 1}`);
+  const begin = trace('memory_region_transaction_begin', () => `qemu_flush_coalesced_mmio_buffer, depth ${mem.txDepth + 1}`);
   if (mem.txDepth > 0) return done({ ...mem, regions, pending: true }, begin);
   const t = regenerate({ ...mem, regions, pending: false }, accel);
   return { state: t.state, fx: merge(begin, t.fx) };

@@ -71,7 +71,7 @@ function objectAdd(state: MachineState, args: Args): Reduced {
   const r = addObject(state, { mode: 'json', args, order: Object.keys(args) });
   // QEMU 10.0 keeps a failed memfd's fd registered (r.state): the one refusal that changes the state.
   if (!r.ok) return refused(r.state ?? state, r.error);
-  return answer(r.state, {}, trace('user_creatable_add_type', `${r.type} ${r.id}`));
+  return answer(r.state, {}, trace('user_creatable_add_type', () => `${r.type} ${r.id}`));
 }
 
 function objectDel(state: MachineState, args: Args): Reduced {

@@ -162,7 +162,7 @@ function run(state: MachineState, line: string): QtestResult {
       const len = WIDTH[cmd[3]];
       const v = masked(value, len);
       const t = portWrite(state, Number(port), len, v);
-      return ok(t.state, 'OK', merge(trace(`cpu_${cmd}`, `0x${hexPad(port, 4)} 0x${hexPad(v, 2 * len)}`), nest(t.fx)));
+      return ok(t.state, 'OK', merge(trace(`cpu_${cmd}`, () => `0x${hexPad(port, 4)} 0x${hexPad(v, 2 * len)}`), nest(t.fx)));
     }
     case 'inb':
     case 'inw':
@@ -172,7 +172,7 @@ function run(state: MachineState, line: string): QtestResult {
       if (port === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: bad port '${words[1]}'`));
       if (port > 0xffff) return fail(state, QTEST.wouldAbort(`${cmd}: port ${words[1]} > 0xffff`));
       const r = portRead(state, Number(port), WIDTH[cmd[2]]);
-      return ok(r.state, `OK 0x${hexPad(r.value >>> 0, 4)}`, merge(trace(`cpu_${cmd}`, `0x${hexPad(port, 4)} → 0x${hexPad(r.value >>> 0, 4)}`), nest(r.fx)));
+      return ok(r.state, `OK 0x${hexPad(r.value >>> 0, 4)}`, merge(trace(`cpu_${cmd}`, () => `0x${hexPad(port, 4)} → 0x${hexPad(r.value >>> 0, 4)}`), nest(r.fx)));
     }
     case 'writeb':
     case 'writew':
@@ -185,7 +185,7 @@ function run(state: MachineState, line: string): QtestResult {
       const len = WIDTH[cmd[5]];
       const data = Array.from({ length: len }, (_, i) => Number((value >> BigInt(8 * i)) & 0xffn));
       const t = memWrite(state, addr, data);
-      return ok(t.state, 'OK', merge(trace('address_space_write', `0x${addr.toString(16)} (${len})`), nest(t.fx)));
+      return ok(t.state, 'OK', merge(trace('address_space_write', () => `0x${addr.toString(16)} (${len})`), nest(t.fx)));
     }
     case 'readb':
     case 'readw':

@@ -8,12 +8,48 @@ const TOMBSTONE = 1;
 const PRIME_MOD = [1, 2, 3, 7, 13, 31, 61, 127, 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521];
 const MIN_SHIFT = 3;
 
+type Bucket = string | typeof TOMBSTONE | null;
+
+/**
+ * Buckets are kept in chunks of CHUNK (the last, or only, one shorter for a small table): an insert or removal
+ * copies one chunk and the short list of chunks instead of every bucket (a table of 512 buckets, /machine/peripheral
+ * with 256 DIMMs, was copied whole on every plug and eject). Bucket i is chunks[i >> CHUNK_BITS][i & CHUNK_MASK].
+ */
+const CHUNK_BITS = 5;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+
 export interface GHash {
   readonly shift: number;
-  /** Bucket contents: a key, TOMBSTONE (1) or null (unused). */
-  readonly buckets: readonly (string | typeof TOMBSTONE | null)[];
+  /** Bucket contents, in chunks of CHUNK: a key, TOMBSTONE (1) or null (unused). */
+  readonly chunks: readonly (readonly Bucket[])[];
   readonly nnodes: number;
   readonly noccupied: number;
+}
+
+function bucketAt(t: GHash, i: number): Bucket {
+  return t.chunks[i >> CHUNK_BITS][i & CHUNK_MASK];
+}
+
+/** The chunks with bucket i set to v (one chunk copied). */
+function withBucket(t: GHash, i: number, v: Bucket): (readonly Bucket[])[] {
+  const chunks = t.chunks.slice();
+  const c = chunks[i >> CHUNK_BITS].slice();
+  c[i & CHUNK_MASK] = v;
+  chunks[i >> CHUNK_BITS] = c;
+  return chunks;
+}
+
+function chunked(buckets: readonly Bucket[]): (readonly Bucket[])[] {
+  const chunks: (readonly Bucket[])[] = [];
+  for (let i = 0; i < buckets.length; i += CHUNK) chunks.push(buckets.slice(i, i + CHUNK));
+  return chunks;
+}
+
+function flat(t: GHash): Bucket[] {
+  const out: Bucket[] = [];
+  for (const c of t.chunks) for (let i = 0; i < c.length; i++) out.push(c[i]);
+  return out;
 }
 
 export function gStrHash(key: string): number {
@@ -38,7 +74,9 @@ export function gStrHash(key: string): number {
 }
 
 export function emptyGHash(): GHash {
-  return { shift: MIN_SHIFT, buckets: new Array<string | null>(1 << MIN_SHIFT).fill(null), nnodes: 0, noccupied: 0 };
+  const empty: Bucket[] = [];
+  for (let i = 0; i < 1 << MIN_SHIFT; i++) empty.push(null);
+  return { shift: MIN_SHIFT, chunks: [empty], nnodes: 0, noccupied: 0 };
 }
 
 function indexOf(shift: number, key: string): number {
@@ -53,9 +91,9 @@ function lookup(t: GHash, key: string): { index: number; found: boolean } {
   let i = indexOf(t.shift, key);
   let step = 0;
   let tomb = -1;
-  while (t.buckets[i] !== null) {
-    if (t.buckets[i] === key) return { index: i, found: true };
-    if (t.buckets[i] === TOMBSTONE && tomb < 0) tomb = i;
+  for (let b = bucketAt(t, i); b !== null; b = bucketAt(t, i)) {
+    if (b === key) return { index: i, found: true };
+    if (b === TOMBSTONE && tomb < 0) tomb = i;
     step++;
     i = (i + step) & mask;
   }
@@ -79,7 +117,7 @@ function resize(t: GHash): GHash {
   const shift = Math.max(closestShift(Math.floor(t.nnodes * 1.333)), MIN_SHIFT);
   const size = 1 << shift;
   const mask = size - 1;
-  const buckets: (string | typeof TOMBSTONE | null)[] = t.buckets.slice();
+  const buckets: Bucket[] = flat(t);
   for (let i = oldSize; i < size; i++) buckets.push(null);
   const claimed = new Array<boolean>(buckets.length).fill(false);
   for (let i = 0; i < oldSize; i++) {
@@ -105,15 +143,13 @@ function resize(t: GHash): GHash {
       key = replaced;
     }
   }
-  return { shift, buckets: buckets.length === size ? buckets : buckets.slice(0, size), nnodes: t.nnodes, noccupied: t.nnodes };
+  return { shift, chunks: chunked(buckets.length === size ? buckets : buckets.slice(0, size)), nnodes: t.nnodes, noccupied: t.nnodes };
 }
 
 function place(t: GHash, key: string): GHash {
   const { index } = lookup(t, key);
-  const buckets = t.buckets.slice();
-  const wasTomb = buckets[index] === TOMBSTONE;
-  buckets[index] = key;
-  return { ...t, buckets, nnodes: t.nnodes + 1, noccupied: t.noccupied + (wasTomb ? 0 : 1) };
+  const wasTomb = bucketAt(t, index) === TOMBSTONE;
+  return { shift: t.shift, chunks: withBucket(t, index, key), nnodes: t.nnodes + 1, noccupied: t.noccupied + (wasTomb ? 0 : 1) };
 }
 
 function maybeResize(t: GHash): GHash {
@@ -134,12 +170,12 @@ export function ghashInsert(t: GHash, key: string): GHash {
 export function ghashRemove(t: GHash, key: string): GHash {
   const { index, found } = lookup(t, key);
   if (!found) return t;
-  const buckets = t.buckets.slice();
-  buckets[index] = TOMBSTONE;
-  return maybeResize({ ...t, buckets, nnodes: t.nnodes - 1 });
+  return maybeResize({ shift: t.shift, chunks: withBucket(t, index, TOMBSTONE), nnodes: t.nnodes - 1, noccupied: t.noccupied });
 }
 
 /** Keys in g_hash_table_iter order. */
 export function ghashKeys(t: GHash): string[] {
-  return t.buckets.filter((k): k is string => typeof k === 'string');
+  const out: string[] = [];
+  for (const c of t.chunks) for (let i = 0; i < c.length; i++) if (typeof c[i] === 'string') out.push(c[i] as string);
+  return out;
 }

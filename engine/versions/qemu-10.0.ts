@@ -61,5 +61,6 @@ export const QEMU_10_0: QemuVersionData = {
   // audio_get_default_audio_be finds no driver on the referee host: every sound device needs audiodev=.
   defaultAudioBackend: false,
   q35SmmRangesNeedSmm: true,
+  i8259Ltim: true,
   monitor: MONITOR_10_0,
 };

@@ -32,5 +32,6 @@ export const QEMU_7_2: QemuVersionData = {
   pcNoHpetNonQdevGpios: { acpi: 9, noAcpi: 7 },
   defaultAudioBackend: true,
   q35SmmRangesNeedSmm: false,
+  i8259Ltim: false,
   monitor: MONITOR_7_2,
 };

@@ -99,6 +99,8 @@ export interface QemuVersionData {
    * (KVM_CAP_X86_SMM), so under `-accel kvm` 10.0's q35 has none.
    */
   readonly q35SmmRangesNeedSmm: boolean;
+  /** The i8259 honours ICW1's LTIM bit: every input level-triggered until the next ICW1 or reset (10.0). */
+  readonly i8259Ltim: boolean;
   /**
    * How many `non-qdev-gpio[N]` interrupt lines /machine/unattached holds on pc (i440FX) without the HPET, with
    * and without ACPI (recorded: `info qom-tree` with `-M pc,hpet=off` and `hpet=off,acpi=off`); with the HPET,
