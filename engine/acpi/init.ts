@@ -4,6 +4,7 @@ import type { MachineConfig } from '../config/types';
 import type { Layout } from '../machine/layout';
 import type { IrqState } from '../irq/types';
 import { initialIrqState } from '../irq/gsi';
+import { inKernelIrqchip } from '../machine/smm';
 import { ICH9_GPE0_LEN, PIIX4_GPE0_LEN } from './gpe';
 import { EMPTY_SLOT } from './memhp';
 import { initialPciFunctions } from './pci-config';
@@ -38,6 +39,6 @@ export function initAcpi(config: MachineConfig, _layout?: Layout): AcpiState {
 }
 
 export function initIrq(config: MachineConfig): IrqState {
-  const irq = initialIrqState(config.accel, config.flags.ioapicVersion, config.hpet !== false);
+  const irq = initialIrqState(inKernelIrqchip(config) ? 'kvm' : 'tcg', config.flags.ioapicVersion, config.hpet !== false);
   return config.qemu.i8259Ltim ? { ...irq, ltim: true } : irq;
 }

@@ -83,6 +83,8 @@ function machineFlags(m: MachineName): MachineClassFlags {
     biosSize: pc && le(1, 7) ? 0x20000n : 0x40000n,
     numaMemSupported: le(5, 0),
     smmCompat: le(5, 2),
+    // pc_q35_4_0_machine_options: the one type whose default kernel irqchip is split (4.0.1 reverts it)
+    kernelIrqchipSplit: m.name === 'pc-q35-4.0',
   };
 }
 

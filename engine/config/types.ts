@@ -30,6 +30,11 @@ export interface MachineClassFlags {
    * without SMM (under the model's KVM), so SCI_EN is clear at reset and the APM commands change it.
    */
   readonly smmCompat?: boolean;
+  /**
+   * The machine type's default `kernel-irqchip` is `split` (pc-q35-4.0 only): under KVM only the local APICs are in
+   * the kernel; the i8259s, the IOAPIC and the PIT are QEMU's own, as under TCG.
+   */
+  readonly kernelIrqchipSplit?: boolean;
   /** `-numa node,mem=` is accepted (numa_mem_supported: machine types up to 5.0). */
   readonly numaMemSupported?: boolean;
 }

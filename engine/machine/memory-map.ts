@@ -9,7 +9,7 @@
 //   5. the PAM "pci" aliases enabled at once: RAM below 1 MiB is split around pc.rom/isa-bios
 // Port I/O regions come from a table of facts (the real `info mtree` output).
 
-import { hasSmmRanges } from './smm';
+import { hasSmmRanges, inKernelIrqchip } from './smm';
 import { cpuCount } from './cpus';
 import { backendRegionName } from '../devices/backends';
 import { PASSIVE_DEVICES, type MachineConfig } from '../config/types';
@@ -186,7 +186,7 @@ function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regi
     // The PCI window (empty for now) behind everything.
     r = map(r, SYSTEM_ID, 0n, { id: PCI_ID, name: 'pci', size: U64_SPAN, kind: 'container', priority: -1 });
     // Interrupt controllers and timers.
-    r = map(r, SYSTEM_ID, IOAPIC_BASE, { id: 'ioapic', name: accel === 'kvm' ? 'kvm-ioapic' : 'ioapic', size: IOAPIC_SIZE, kind: 'io' });
+    r = map(r, SYSTEM_ID, IOAPIC_BASE, { id: 'ioapic', name: inKernelIrqchip(config) ? 'kvm-ioapic' : 'ioapic', size: IOAPIC_SIZE, kind: 'io' });
     if (config.hpet !== false) r = map(r, SYSTEM_ID, HPET_BASE, { id: HPET_ID, name: 'hpet', size: 0x400n, kind: 'io' });
     r = map(r, SYSTEM_ID, 0xfee00000n, { id: 'apic-msi', name: accel === 'kvm' ? 'kvm-apic-msi' : 'apic-msi', size: 0x100000n, kind: 'io', priority: 4096 });
 
@@ -240,7 +240,7 @@ function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regi
     const pmAcpi = config.type === 'q35' || config.acpi;
     // Versioned machines: compat properties remove some fixed ports.
     const absent = new Set([...(config.flags.fwCfgDma ? [] : ['fwcfg.dma']), ...(q35 && !config.flags.ich9AcpiPciHotplug ? ['acpi-pci-hotplug'] : [])]);
-    r = mapPorts(r, IO_ID, (q35 ? Q35_PORTS : PC_PORTS).filter((p) => !absent.has(p[3])), accel, config.qemu.regionNames);
+    r = mapPorts(r, IO_ID, (q35 ? Q35_PORTS : PC_PORTS).filter((p) => !absent.has(p[3])), inKernelIrqchip(config) ? 'kvm' : 'tcg', config.qemu.regionNames);
     r = map(r, 'rtc', 0n, { id: 'rtc-index', name: 'rtc-index', size: 1n, kind: 'io' });
     if (!q35 && config.acpi) r = mapPorts(r, IO_ID, PC_ACPI_PORTS, accel);
     // The block belongs to the ACPI PM device: ICH9-LPC exists even with acpi=off, PIIX4_PM does not.

@@ -4,6 +4,11 @@
 
 import type { MachineConfig } from '../config/types';
 
+/** Whether KVM runs the i8259s, the IOAPIC and the PIT in the kernel (`-accel kvm` without a split irqchip). */
+export function inKernelIrqchip(config: MachineConfig): boolean {
+  return config.accel === 'kvm' && !config.flags.kernelIrqchipSplit;
+}
+
 export function hasSmmRanges(config: MachineConfig): boolean {
   return !(config.type === 'q35' && config.accel === 'kvm' && config.qemu.q35SmmRangesNeedSmm);
 }

@@ -1,13 +1,15 @@
 // HMP `info pic` and `info irq` in QEMU 7.2's exact text (\r\n line ends, as human-monitor-command
-// returns it). Providers print in object-tree order: the IOAPIC, then the two i8259s in the order of /machine/unattached's
-// hash table (masterFirst).
+// returns it). Providers print in object-tree order: the IOAPIC (below the host bridge) and the i8259s (below
+// /machine/unattached) in the order /machine's hash table gives those two, the i8259s in the order of
+// /machine/unattached's (masterFirst).
 
 import type { MachineState } from '../state';
 import type { IoapicState, PicState } from '../irq/types';
 import { GSI_NUM_PINS } from '../irq/types';
 import { ModelLimit } from '../errors';
 import { child, machineQomTree } from '../qom/board-tree';
-import { qomListUnattached } from '../qom/board-order';
+import { defaultPicNames, qomListUnattached, unattachedListing } from '../qom/board-order';
+import { boardDevicePath, hostBridgeWalkedFirst } from '../qom/machine';
 
 const DELIVERY = ['fixed', 'lowest', 'SMI', '...', 'NMI', 'INIT', '...', 'extINT'];
 const hex2 = (v: number) => v.toString(16).padStart(2, '0');
@@ -57,6 +59,14 @@ function masterFirst(state: MachineState): boolean {
   const known = masterFirstOf.get(c);
   if (known !== undefined) return known;
   let first = c.type === 'q35' && c.qemu.q35InfoPicMasterFirst;
+  if (c.accel === 'kvm') {
+    // KVM's board is not drawn (info qom-tree), but its /machine/unattached insertions are known.
+    const listed = unattachedListing(state);
+    const pics = defaultPicNames(state).map((n) => boardDevicePath(state, `/machine/unattached/${n}`).slice('/machine/unattached/'.length));
+    if (listed && pics.length === 2 && pics.every((p) => listed.includes(p))) first = listed.indexOf(pics[0]) > listed.indexOf(pics[1]);
+    masterFirstOf.set(c, first);
+    return first;
+  }
   try {
     const unattached = child(machineQomTree(state, () => []), 'unattached');
     const pics = (unattached?.children ?? []).filter((n) => n.type === 'isa-i8259').map((n) => n.name);
@@ -74,11 +84,11 @@ function masterFirst(state: MachineState): boolean {
   return first;
 }
 
-/** `info pic`. */
+/** `info pic`: the IOAPIC (a child of the host bridge) and the i8259s (of /machine/unattached) as /machine's walk meets them. */
 export function infoPic(state: MachineState): string {
   const irq = state.irq;
-  if (masterFirst(state)) return ioapicInfo(irq.ioapic) + picLine(irq.pic[0]) + picLine(irq.pic[1]);
-  return ioapicInfo(irq.ioapic) + picLine(irq.pic[1]) + picLine(irq.pic[0]);
+  const pics = masterFirst(state) ? picLine(irq.pic[0]) + picLine(irq.pic[1]) : picLine(irq.pic[1]) + picLine(irq.pic[0]);
+  return hostBridgeWalkedFirst(state) ? ioapicInfo(irq.ioapic) + pics : pics + ioapicInfo(irq.ioapic);
 }
 
 /** `info irq`: rising-edge counts per provider (the slave PIC reports none of its own). */
@@ -87,5 +97,7 @@ export function infoIrq(state: MachineState): string {
   const kvm = irq.mode === 'kvm';
   const block = (name: string, counts: readonly number[]) =>
     `IRQ statistics for ${name}:\r\n` + counts.map((c, i) => (c > 0 ? `${String(i).padStart(2, ' ')}: ${c}\r\n` : '')).join('');
-  return block(kvm ? 'kvm-ioapic' : 'ioapic', irq.ioapicStats.count) + block(kvm ? 'kvm-i8259' : 'isa-i8259', irq.picStats.count);
+  const ioapic = block(kvm ? 'kvm-ioapic' : 'ioapic', irq.ioapicStats.count);
+  const pic = block(kvm ? 'kvm-i8259' : 'isa-i8259', irq.picStats.count);
+  return hostBridgeWalkedFirst(state) ? ioapic + pic : pic + ioapic;
 }

@@ -15,6 +15,8 @@ import type { MachineState } from '../state';
 import { ModelLimit } from '../errors';
 import { emptyGHash, ghashInsert, ghashKeys, ghashRemove } from './ghash';
 import { cpuCount } from '../machine/cpus';
+import { inKernelIrqchip } from '../machine/smm';
+import { hpetUnattachedIndex } from './machine';
 import type { BoardNode } from './board-tree';
 import type { QomProperty } from '../versions/board';
 
@@ -25,21 +27,71 @@ function listingOrder(inserts: readonly string[]): string[] {
   return ghashKeys(t).reverse();
 }
 
-/** qom-list /machine/unattached: its children (`node`, as this machine has them) in QEMU's order. */
-export function qomListUnattached(state: MachineState, node: BoardNode): QomProperty[] {
+/** The i8259s' names in /machine/unattached on the machine type's default board (one CPU, the HPET): master first. */
+export function defaultPicNames(state: MachineState): string[] {
   const c = state.config;
-  if (c.passiveDevices.length) throw new ModelLimit("qom-list of '/machine/unattached' with -device options other than pc-dimm");
+  const names: string[] = [];
+  let parent = '';
+  for (const line of c.qemu.monitor.board().qomTreeLines(c.type, c.machineName)) {
+    const m = /^( *)\/(\S+) \((.*)\)$/.exec(line);
+    if (!m) continue;
+    if (m[1].length === 2) parent = m[2];
+    if (m[1].length === 4 && parent === 'unattached' && m[3] === 'isa-i8259') names.push(m[2]);
+  }
+  return names.sort((a, b) => deviceIndex(a) - deviceIndex(b));
+}
+
+/**
+ * The insertions into /machine/unattached's property table on this machine, or undefined where they are not known.
+ * Under KVM the kvmclock is created right after the CPUs (the board's devices one higher), and with the in-kernel
+ * irqchip the master i8259 gets no CPU interrupt line of QEMU's own: the `non-qdev-gpio[N]` named right after it
+ * under TCG is not created (the later ones one lower).
+ */
+export function unattachedInsertions(state: MachineState): string[] | undefined {
+  const c = state.config;
   const recorded = c.qemu.monitor.board().unattachedOrder(c.machineName, c.hpet !== false, c.acpi);
-  if (!recorded) throw new ModelLimit(`qom-list of '/machine/unattached' on ${c.machineName}`);
-  const more = cpuCount(c) - 1;
+  if (!recorded) return undefined;
+  let shape = recorded;
+  if (inKernelIrqchip(c)) {
+    const master = defaultPicNames(state)[0];
+    if (master === undefined) return undefined;
+    const hpetAt = c.hpet === false ? hpetUnattachedIndex(state) : undefined;
+    const n = deviceIndex(master);
+    const at = recorded.indexOf(`device[${hpetAt !== undefined && n > hpetAt ? n - 1 : n}]`);
+    const gpio = /^non-qdev-gpio\[(\d+)\]$/.exec(recorded[at + 1] ?? '');
+    if (at < 0 || !gpio) return undefined;
+    const dropped = Number(gpio[1]);
+    shape = recorded.filter((_, i) => i !== at + 1).map((k) => {
+      const g = /^(R:)?non-qdev-gpio\[(\d+)\]$/.exec(k);
+      return g && Number(g[2]) > dropped ? `${g[1] ?? ''}non-qdev-gpio[${Number(g[2]) - 1}]` : k;
+    });
+  }
+  const more = cpuCount(c) - 1 + (c.accel === 'kvm' ? 1 : 0);
   const seq: string[] = [];
-  for (const k of recorded) {
+  for (const k of shape) {
     const m = /^(R:)?device\[(\d+)\]$/.exec(k);
     const n = m ? Number(m[2]) : -1;
     seq.push(n >= 2 ? `${m![1] ?? ''}device[${n + more}]` : k);
     if (k === 'device[1]') for (let i = 0; i < more; i++) seq.push(`device[${2 + i}]`);
     if (k === 'ram-below-4g[0]' && state.layout.above4g > 0n) seq.push('ram-above-4g[0]');
   }
+  return seq;
+}
+
+/** The names of /machine/unattached's children in qom-list's order (the table's iteration order reversed). */
+export function unattachedListing(state: MachineState): string[] | undefined {
+  const seq = unattachedInsertions(state);
+  return seq && listingOrder(seq);
+}
+
+const deviceIndex = (name: string) => Number(/\[(\d+)\]/.exec(name)?.[1] ?? -1);
+
+/** qom-list /machine/unattached: its children (`node`, as this machine has them) in QEMU's order. */
+export function qomListUnattached(state: MachineState, node: BoardNode): QomProperty[] {
+  const c = state.config;
+  if (c.passiveDevices.length) throw new ModelLimit("qom-list of '/machine/unattached' with -device options other than pc-dimm");
+  const seq = unattachedInsertions(state);
+  if (!seq) throw new ModelLimit(`qom-list of '/machine/unattached' on ${c.machineName}`);
   const order = listingOrder(seq);
   const types = new Map(node.children.map((k) => [k.name, k.type]));
   if (order.length !== types.size || order.some((k) => !types.has(k))) {

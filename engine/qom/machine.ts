@@ -35,6 +35,15 @@ function instanceProps(state: MachineState): string[] {
   return order.split(' ').filter((p) => !(p === 'acpi-device' && c.type === 'pc' && !c.acpi) && (p !== 'smram' || hasSmmRanges(c)));
 }
 
+/**
+ * Whether a walk of /machine's children (object_child_foreach: its table's iteration order, the reverse of
+ * qom-list's) meets the host bridge (`i440fx` / `q35`, the IOAPIC's parent) before `unattached` (the i8259s').
+ */
+export function hostBridgeWalkedFirst(state: MachineState): boolean {
+  const order = instanceProps(state);
+  return order.lastIndexOf(state.config.type === 'pc' ? 'i440fx' : 'q35') > order.lastIndexOf('unattached');
+}
+
 export function machineTypeName(state: MachineState): string {
   return `${state.config.machineName}-machine`;
 }
