@@ -20,6 +20,11 @@ import type { Checked } from '../outcome';
 export type QomAnswer = Checked<unknown>;
 
 const ok = (value: unknown): QomAnswer => ({ ok: true, value });
+
+/** Whether `path` is the ACPI device's (PIIX4_PM / ICH9-LPC); pc with acpi=off has none (its path names nothing). */
+function isAcpiDevice(state: MachineState, path: string): boolean {
+  return (state.config.type === 'q35' || state.config.acpi) && path === acpiDevicePath(state);
+}
 const TYPE = { name: 'type', type: 'string' };
 
 /** object_resolve_path: absolute paths; a partial path (no leading '/') searches the whole tree. */
@@ -81,7 +86,7 @@ function qomListBoard(state: MachineState, path: string): QomAnswer {
 
 export function qomList(state: MachineState, path: string): QomAnswer {
   if (isBoardListPath(path)) return qomListBoard(state, path);
-  if (path === acpiDevicePath(state)) throw new ModelLimit(`qom-list of the ACPI device '${path}'`);
+  if (isAcpiDevice(state, path)) throw new ModelLimit(`qom-list of the ACPI device '${path}'`);
   const node = resolve(state, path);
   if (!node) return { ok: false, error: E.deviceNotFound(path) };
   switch (node.kind) {
@@ -120,7 +125,7 @@ export function qomList(state: MachineState, path: string): QomAnswer {
 }
 
 export function qomGet(state: MachineState, path: string, prop: string): QomAnswer {
-  if (path === acpiDevicePath(state)) return acpiDeviceProperty(state, path, prop);
+  if (isAcpiDevice(state, path)) return acpiDeviceProperty(state, path, prop);
   if (isBoardObjectPath(path)) return boardObjectProperty(state, path, prop);
   const node = resolve(state, path);
   if (!node) return { ok: false, error: E.deviceNotFound(path) };
@@ -220,8 +225,8 @@ const POLICIES = ['default', 'preferred', 'bind', 'interleave'];
  * may set is refused in QEMU's words, as are a realized DIMM's qdev properties and read-only properties.
  */
 export function qomSet(state: MachineState, path: string, prop: string, value: unknown): QomSetResult {
-  const node = path === acpiDevicePath(state) ? undefined : resolve(state, path);
-  if (path === acpiDevicePath(state)) throw new ModelLimit(`qom-set of the ACPI device '${path}'`);
+  const node = isAcpiDevice(state, path) ? undefined : resolve(state, path);
+  if (isAcpiDevice(state, path)) throw new ModelLimit(`qom-set of the ACPI device '${path}'`);
   if (!node) return { ok: false, error: E.deviceNotFound(path) };
   const notWritable = (type: string) => ({ ok: false as const, error: E.propertyNotWritable(type, prop) });
   const bool = (): QemuError | undefined => (typeof value === 'boolean' ? undefined : E.invalidParameterType(prop, 'boolean'));
@@ -306,7 +311,7 @@ export function infoQomTree(state: MachineState, path: string | undefined): stri
     for (const part of path.slice('/machine/'.length).split('/').filter(Boolean)) n = child(n, part.replace(/\//g, '\\x2f'));
     if (n) return printQomTree(n);
   }
-  if (path === acpiDevicePath(state)) throw new ModelLimit(`'info qom-tree ${path}'`);
+  if (isAcpiDevice(state, path)) throw new ModelLimit(`'info qom-tree ${path}'`);
   const node = resolve(state, path);
   if (!node) return `Path '${path}' could not be resolved.\r\n`;
   type Tree = { name: string; type: string; children: Tree[] };
