@@ -1,6 +1,7 @@
 // SVG of the SCI path with the levels at the end of a scenario: GPE0 bit 3 (STS & EN) → SCI → GSI 9 →
 // i8259 slave pin 1 → cascade master pin 2, and GSI 9 → IOAPIC pin 9 (qemu-7.2-hotplug-facts.md §4.4, §5).
 
+import { Drawings } from './drawings';
 import { xmlEsc as x } from './escape';
 import type { IrqChainSnapshot } from './topology';
 
@@ -24,19 +25,15 @@ function arrow(x1: number, y1: number, x2: number, y2: number, level: boolean | 
 const bit = (v: number | undefined, b: number) => (v === undefined ? undefined : (v & (1 << b)) !== 0);
 const h2 = (v: number | undefined) => (v === undefined ? '??' : '0x' + v.toString(16).padStart(2, '0'));
 
-/** The last chains drawn, by the snapshot's content (scenarios often end with the same levels). */
-const drawn = new Map<string, string>();
+/** Chains drawn, by the snapshot's content (scenarios often end with the same levels). */
+const drawings = new Drawings<IrqChainSnapshot>(
+  (s) => JSON.stringify(s, (_k, v: unknown) => (typeof v === 'bigint' ? `#big:${v.toString(16)}` : v)),
+  (s) => draw(s),
+);
 
 /** Render the chain; levels that could not be read are drawn grey-dashed as unknown. */
 export function renderIrqChain(s: IrqChainSnapshot): string {
-  const key = JSON.stringify(s, (_k, v: unknown) => (typeof v === 'bigint' ? `#big:${v.toString(16)}` : v));
-  let svg = drawn.get(key);
-  if (svg === undefined) {
-    svg = draw(s);
-    if (drawn.size >= 64) drawn.delete(drawn.keys().next().value!);
-    drawn.set(key, svg);
-  }
-  return svg;
+  return drawings.get(s);
 }
 
 function draw(s: IrqChainSnapshot): string {

@@ -2,6 +2,7 @@
 // on a linear scale with every DIMM (id, slot, node, size) and the free gaps between them.
 
 import { formatSize, hex } from '../engine/units';
+import { Drawings } from './drawings';
 import { xmlEsc as x } from './escape';
 import { snapshotToJson, type MemorySnapshot } from './topology';
 
@@ -29,19 +30,11 @@ function log2(v: bigint): number {
  * The last maps drawn, by the snapshot's content: a suite's scenarios start the same few machines, so most
  * "before" maps (and many "after" ones) are the same picture again; a key costs a quarter of a drawing.
  */
-const drawn = new Map<string, string>();
-const snapshotKey = (s: MemorySnapshot): string => snapshotToJson(s);
+const drawings = new Drawings<MemorySnapshot>(snapshotToJson, (s) => draw(s));
 
 /** Render one snapshot as a standalone SVG document. */
 export function renderMemoryMap(s: MemorySnapshot): string {
-  const key = snapshotKey(s);
-  let svg = drawn.get(key);
-  if (svg === undefined) {
-    svg = draw(s);
-    if (drawn.size >= 64) drawn.delete(drawn.keys().next().value!);
-    drawn.set(key, svg);
-  }
-  return svg;
+  return drawings.get(s);
 }
 
 function draw(s: MemorySnapshot): string {
