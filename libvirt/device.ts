@@ -7,6 +7,7 @@ import { LE, type LibvirtError } from './errors';
 import { child, childrenNamed, DEVICE_DOC, parseXml, xpathString, type XmlElement } from './xml';
 import { parseMemoryKiB } from './scaled';
 import { LIBVIRT_9_0, type LibvirtVersion } from './versions';
+import { RecentBy } from '../engine/recent';
 
 export type DeviceAddress =
   | { readonly type: 'dimm'; readonly slot: number; readonly base: bigint }
@@ -155,18 +156,10 @@ export function parseNodeset(text: string): number[] | undefined {
 export function parseMemoryDeviceXml(xml: string, opts: { keepAlias: boolean }, libvirt: LibvirtVersion = LIBVIRT_9_0): DeviceParse {
   // Pure in the text, the flag and the version, and the result is never changed: the texts most recently
   // parsed are remembered (the same device files are attached scenario after scenario). What throws is not.
-  let byText = deviceParses.get(libvirt);
-  if (!byText) deviceParses.set(libvirt, (byText = new Map()));
   const key = (opts.keepAlias ? '1' : '0') + xml;
-  const known = byText.get(key);
-  if (known) return known;
-  const d = parseMemoryDeviceXmlFresh(xml, opts, libvirt);
-  if (byText.size >= DEVICE_PARSES_KEPT) byText.delete(byText.keys().next().value!);
-  byText.set(key, d);
-  return d;
+  return deviceParses.of(libvirt).get(key, () => parseMemoryDeviceXmlFresh(xml, opts, libvirt));
 }
-const DEVICE_PARSES_KEPT = 64;
-const deviceParses = new Map<LibvirtVersion, Map<string, DeviceParse>>();
+const deviceParses = new RecentBy<LibvirtVersion, DeviceParse>(64);
 
 /** parseMemoryDeviceXml without the remembered results (for the test that compares both). */
 export function parseMemoryDeviceXmlFresh(xml: string, opts: { keepAlias: boolean }, libvirt: LibvirtVersion = LIBVIRT_9_0): DeviceParse {

@@ -14,6 +14,7 @@ import { parseMemoryKiB, roundUp } from './scaled';
 import { deviceOptionText, domainDevices, type DeviceSet } from './devices';
 import { memoryBackend, type BackendHost } from './memory-backend';
 import { libvirtForQemu, libvirtVersion, pairedQemu, qemuMachineTypes, resolveMachineAlias, type LibvirtVersion, type QemuVersionName } from './versions';
+import { RecentBy } from '../engine/recent';
 
 export type { DomainDef, MachineType, NumaCell, NumaMode, Numatune } from './domain-def';
 import type { CellMemoryAttrs, DomainDef, MachineType, MemoryBackingDef, NumaCell, NumaMode, Numatune } from './domain-def';
@@ -100,19 +101,10 @@ export function defineDomain(xml: string, options: DefineOptions = {}): Defined 
   // A definition is a pure function of the text and the versions, and its result is never changed (the live
   // definition is derived by copies): the texts most recently defined are remembered (suites define the same
   // few domain files scenario after scenario). What throws (not modelled) is not remembered: it throws again.
-  let byText = defined.get(libvirt);
-  if (!byText) defined.set(libvirt, (byText = new Map()));
-  const key = qemu + '\n' + xml;
-  const known = byText.get(key);
-  if (known) return known;
-  const d = defineFresh(xml, libvirt, qemu);
-  if (byText.size >= DEFINED_KEPT) byText.delete(byText.keys().next().value!);
-  byText.set(key, d);
-  return d;
+  return defined.of(libvirt).get(qemu + '\n' + xml, () => defineFresh(xml, libvirt, qemu));
 }
 
-const DEFINED_KEPT = 64;
-const defined = new Map<LibvirtVersion, Map<string, Defined>>();
+const defined = new RecentBy<LibvirtVersion, Defined>(64);
 
 /** defineDomain without the remembered results (for the test that compares both). */
 export function defineDomainFresh(xml: string, options: DefineOptions = {}): Defined {

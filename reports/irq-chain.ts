@@ -1,7 +1,7 @@
 // SVG of the SCI path with the levels at the end of a scenario: GPE0 bit 3 (STS & EN) → SCI → GSI 9 →
 // i8259 slave pin 1 → cascade master pin 2, and GSI 9 → IOAPIC pin 9 (qemu-7.2-hotplug-facts.md §4.4, §5).
 
-import { Drawings } from './drawings';
+import { Recent } from '../engine/recent';
 import { xmlEsc as x } from './escape';
 import type { IrqChainSnapshot } from './topology';
 
@@ -26,14 +26,13 @@ const bit = (v: number | undefined, b: number) => (v === undefined ? undefined :
 const h2 = (v: number | undefined) => (v === undefined ? '??' : '0x' + v.toString(16).padStart(2, '0'));
 
 /** Chains drawn, by the snapshot's content (scenarios often end with the same levels). */
-const drawings = new Drawings<IrqChainSnapshot>(
-  (s) => JSON.stringify(s, (_k, v: unknown) => (typeof v === 'bigint' ? `#big:${v.toString(16)}` : v)),
-  (s) => draw(s),
-);
+const drawn = new Recent<string>(64);
+const chainKey = (s: IrqChainSnapshot): string =>
+  JSON.stringify(s, (_k, v: unknown) => (typeof v === 'bigint' ? `#big:${v.toString(16)}` : v));
 
 /** Render the chain; levels that could not be read are drawn grey-dashed as unknown. */
 export function renderIrqChain(s: IrqChainSnapshot): string {
-  return drawings.get(s);
+  return drawn.get(chainKey(s), () => draw(s));
 }
 
 function draw(s: IrqChainSnapshot): string {

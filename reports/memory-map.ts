@@ -2,7 +2,7 @@
 // on a linear scale with every DIMM (id, slot, node, size) and the free gaps between them.
 
 import { formatSize, hex } from '../engine/units';
-import { Drawings } from './drawings';
+import { Recent } from '../engine/recent';
 import { xmlEsc as x } from './escape';
 import { snapshotToJson, type MemorySnapshot } from './topology';
 
@@ -30,11 +30,11 @@ function log2(v: bigint): number {
  * The last maps drawn, by the snapshot's content: a suite's scenarios start the same few machines, so most
  * "before" maps (and many "after" ones) are the same picture again; a key costs a quarter of a drawing.
  */
-const drawings = new Drawings<MemorySnapshot>(snapshotToJson, (s) => draw(s));
+const drawn = new Recent<string>(64);
 
 /** Render one snapshot as a standalone SVG document. */
 export function renderMemoryMap(s: MemorySnapshot): string {
-  return drawings.get(s);
+  return drawn.get(snapshotToJson(s), () => draw(s));
 }
 
 function draw(s: MemorySnapshot): string {

@@ -16,6 +16,7 @@ import { addDevice } from '../devices/qdev';
 import { emptyGHash, ghashInsert } from '../qom/ghash';
 import { merge, traceOnly, type Effects } from '../effects';
 import { DEFAULT_QEMU_VERSION, type QemuVersion, messagesOf } from '../versions';
+import { RecentBy } from '../recent';
 
 export type BuildResult =
   | { readonly ok: true; readonly state: MachineState; readonly fx: Effects; readonly warnings: readonly string[] }
@@ -26,23 +27,13 @@ export type BuildResult =
 export function buildFromCommandLine(commandLine: string, version: QemuVersion = DEFAULT_QEMU_VERSION): BuildResult {
   // Start-up is a pure function of the command line and the release, and its result is immutable: the
   // machines most recently started are remembered (suites start the same few machines over and over).
-  let byLine = started.get(version);
-  if (!byLine) started.set(version, (byLine = new Map()));
-  const known = byLine.get(commandLine);
-  if (known) {
-    byLine.delete(commandLine);
-    byLine.set(commandLine, known);
-    return known;
-  }
-  const parsed = parseMachine(commandLine, version);
-  const result = Object.freeze(parsed.ok ? buildMachine(parsed.config) : parsed);
-  if (byLine.size >= STARTED_KEPT) byLine.delete(byLine.keys().next().value!);
-  byLine.set(commandLine, result);
-  return result;
+  return started.of(version).get(commandLine, () => {
+    const parsed = parseMachine(commandLine, version);
+    return Object.freeze(parsed.ok ? buildMachine(parsed.config) : parsed);
+  });
 }
 
-const STARTED_KEPT = 64;
-const started = new Map<QemuVersion, Map<string, BuildResult>>();
+const started = new RecentBy<QemuVersion, BuildResult>(64);
 
 const refused = (error: QemuError): BuildResult => ({ ok: false, kind: 'refused', error });
 
