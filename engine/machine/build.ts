@@ -8,7 +8,7 @@ import { parseMachine } from '../config/parse';
 import { E, atOption, type QemuError } from '../errors';
 import { computeLayout } from './layout';
 import { cpuCount } from './cpus';
-import { buildMemory, SYSTEM_ID } from './memory-map';
+import { buildMemory, SYSTEM_ID, type TreeBuild } from './memory-map';
 import { noteLookup } from './dispatch';
 import { initAcpi, initIrq } from '../acpi/init';
 import { addBackend, backendProps, hostBindingError, backendRegionName } from '../devices/backends';
@@ -43,6 +43,11 @@ const refused = (error: QemuError): BuildResult => ({ ok: false, kind: 'refused'
  */
 export function buildMachine(config: MachineConfig, version?: QemuVersion): BuildResult {
   if (version !== undefined && version !== config.qemu.version) return buildFromCommandLine(config.commandLine, version);
+  return buildMachineWith(config, 'bulk');
+}
+
+/** buildMachine with the initial region tree made one way or the other (the same machine: tests compare them). */
+export function buildMachineWith(config: MachineConfig, how: TreeBuild): BuildResult {
   // qemu_create_late_backends: memory backends are completed after the machine options (no option
   // location any more, so no prefix). Ids were already checked while the options were parsed.
   for (const b of config.backends) {
@@ -97,7 +102,7 @@ export function buildMachine(config: MachineConfig, version?: QemuVersion): Buil
   }
   const layout = laid.value;
 
-  const mem = buildMemory(config, layout);
+  const mem = buildMemory(config, layout, how);
   let state: MachineState = {
     config,
     layout,
