@@ -37,6 +37,8 @@ export interface Region {
  * share almost all of their regions. `changedRegionIds` compares two versions in time proportional to what
  * differs.
  */
+const ALIAS_IDX = Symbol('alias index');
+
 export class Regions {
   private static readonly BUCKETS = 64;
   static readonly EMPTY: Regions = new Regions(new Array<readonly Region[]>(Regions.BUCKETS).fill([]), 0);
@@ -52,12 +54,18 @@ export class Regions {
     aliasIdx?: ReadonlyMap<string, readonly string[]>,
   ) {
     // Not Object.seal'd either: sealing every new table cost a map transition per update (readonly by type).
-    if (aliasIdx) aliasIndexes.set(this, aliasIdx);
+    this[ALIAS_IDX] = aliasIdx;
   }
 
-  /** Alias region ids by target id: derived, computed on first use (kept aside: not part of the value). */
+  /**
+   * Alias region ids by target id: derived, computed on first use. A field every table has (one shape), not a
+   * WeakMap entry per table (every plug made a new table and a new entry for the collector to trace); under a
+   * symbol, so that it is not part of the table's value (Object.entries, JSON).
+   */
+  private [ALIAS_IDX]: ReadonlyMap<string, readonly string[]> | undefined;
+
   private get aliasIdx(): ReadonlyMap<string, readonly string[]> | undefined {
-    return aliasIndexes.get(this);
+    return this[ALIAS_IDX];
   }
 
   /** The alias regions that target `id`. */
@@ -71,7 +79,7 @@ export class Regions {
         if (list) list.push(r.id);
         else m.set(r.alias, [r.id]);
       }
-      aliasIndexes.set(this, (idx = m));
+      this[ALIAS_IDX] = idx = m;
     }
     return idx.get(id) ?? NONE;
   }
@@ -162,8 +170,6 @@ export class Regions {
 }
 
 const bucketCache = new Map<string, number>();
-/** Regions.aliasesOf's index per table (a WeakMap, not a property: a property defined per instance was slow). */
-const aliasIndexes = new WeakMap<Regions, ReadonlyMap<string, readonly string[]>>();
 const NONE: readonly string[] = Object.freeze([]);
 
 /** Position of the region `id` in a bucket, or -1. */
