@@ -16,6 +16,20 @@ export const MiB = 1024 * 1024;
  * opens at once) and checked with fstat on the opened descriptor before any read.
  */
 export function readRegularFile(file: string, maxBytes: number, shown = file): string {
+  return readRegular(file, maxBytes, shown).text;
+}
+
+/** What one successful read saw: the file's identity and change times before the read, and its text. */
+interface Read {
+  readonly dev: number;
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly text: string;
+}
+
+function readRegular(file: string, maxBytes: number, shown: string): Read {
   let fd: number;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
@@ -41,7 +55,7 @@ export function readRegularFile(file: string, maxBytes: number, shown = file): s
       if (n === buf.length) break;
     }
     if (n > maxBytes) throw new FileRefusal(`${shown} is too large (more than ${maxBytes} bytes)`);
-    return buf.subarray(0, n).toString('utf8');
+    return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, text: buf.subarray(0, n).toString('utf8') };
   } finally {
     fs.closeSync(fd);
   }
@@ -69,11 +83,50 @@ export function readSuiteFile(dir: string, name: string, maxBytes: number, shown
   if (!inside(path.resolve(dir), file)) throw new FileRefusal(`'${name}' is outside ${shownDir}: a scenario may only name files inside it`);
   let real: string;
   try {
-    real = fs.realpathSync(file);
+    real = fs.realpathSync.native(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new FileRefusal(`no file ${shown} ${where}`);
     throw new FileRefusal(`${shown}: cannot resolve (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  if (!inside(fs.realpathSync(dir), real)) throw new FileRefusal(`'${name}' leads outside ${shownDir} (a symbolic link): a scenario may only name files inside it`);
-  return readRegularFile(real, maxBytes, shown);
+  if (!inside(fs.realpathSync.native(dir), real)) throw new FileRefusal(`'${name}' leads outside ${shownDir} (a symbolic link): a scenario may only name files inside it`);
+  return readRemembered(real, maxBytes, shown);
+}
+
+/**
+ * A suite reads the same domain, device and machine files scenario after scenario. The text of the last
+ * successful read of a (resolved) path is kept with the file's device, inode, size and modification and
+ * status-change times as fstat gave them before that read; a later read of the path whose stat shows the same
+ * five is answered with that text, anything else (another file there now, a write, a touch, a chmod, not a
+ * regular file any more, too large for this reader) is read and checked again in full, as the first time.
+ * Only the path's resolution (symbolic links, "inside the directory") is done anew every time, by the caller.
+ */
+function readRemembered(real: string, maxBytes: number, shown: string): string {
+  const known = reads.get(real);
+  if (known !== undefined) {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(real);
+    } catch {
+      st = undefined;
+    }
+    if (st !== undefined && st.isFile() && st.size <= maxBytes && st.dev === known.dev && st.ino === known.ino && st.size === known.size &&
+      st.mtimeMs === known.mtimeMs && st.ctimeMs === known.ctimeMs) {
+      return known.text;
+    }
+    reads.delete(real);
+  }
+  const r = readRegular(real, maxBytes, shown);
+  if (r.size <= REMEMBERED_BYTES) {
+    if (reads.size >= REMEMBERED_FILES) reads.delete(reads.keys().next().value!);
+    reads.set(real, r);
+  }
+  return r.text;
+}
+const reads = new Map<string, Read>();
+const REMEMBERED_FILES = 256;
+const REMEMBERED_BYTES = MiB;
+
+/** Forget every remembered read (for tests). */
+export function forgetReads(): void {
+  reads.clear();
 }

@@ -48,12 +48,21 @@ Before(function (this: HotplugWorld, { pickle }: ITestCaseHookParameter) {
   this.uri = pickle.uri;
 });
 
+/**
+ * What other step modules do when a step that is not an outcome begins (steps/libvirt.steps.ts: a new libvirt
+ * action). Called from the one BeforeStep hook below, before its pending-error check, rather than from BeforeStep
+ * hooks of their own: Cucumber runs each hook of every step as a step of its own (its arguments, scope, timing),
+ * and the suite has ≈ 1,900 steps.
+ */
+export const onActionStepStart: ((world: HotplugWorld) => void)[] = [];
+
 BeforeStep(function (this: HotplugWorld, { pickleStep, gherkinDocument }) {
   const type = (pickleStep.type ?? 'Unknown') as StepType;
   this.currentType = type;
   this.currentStep = pickleStep.text;
   this.stepLocation = stepLocation(gherkinDocument, pickleStep.astNodeIds[0]);
   if (type !== 'Outcome') {
+    for (const f of onActionStepStart) f(this);
     this.checkNoPendingError();
     this.action = [];
   }

@@ -84,6 +84,11 @@ export function libvirt(world: HotplugWorld): LibvirtScenario {
   return s;
 }
 
+/** The libvirt state of this world if it has any (not created). */
+export function libvirtState(world: HotplugWorld): LibvirtScenario | undefined {
+  return scenarios.get(world);
+}
+
 /** The causal trace of the current action's virsh operations, or undefined when it had none. */
 export function libvirtActionTrace(world: HotplugWorld): readonly TraceEntry[] | undefined {
   const s = scenarios.get(world);

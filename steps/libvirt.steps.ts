@@ -3,20 +3,21 @@
 // The plumbing (recording, the error rule, pass-through of the scenario's own QMP/qtest/HMP) is in
 // libvirt-world.ts; the semantic XML comparison in libvirt-xml.ts.
 
-import { BeforeStep, Given, Then, When } from '@cucumber/cucumber';
+import { Given, Then, When } from '@cucumber/cucumber';
+import { onActionStepStart } from './hooks';
 import { stringifyJson } from '../transcript/json';
 import { DiffError } from '../reports/diff';
 import type { QmpCommand } from '../backends/types';
-import { attach, defineAndStart, detach, libvirt, readDomainFile, requireDomain, transcriptError, type VirshRun } from './libvirt-world';
+import { attach, defineAndStart, detach, libvirt, libvirtState, readDomainFile, requireDomain, transcriptError, type VirshRun } from './libvirt-world';
 import { assertLiveXml } from './libvirt-xml';
 import { libvirtVersion } from '../libvirt/versions';
 import type { HotplugWorld } from './world';
 import { docString } from './step-args';
 import { parseStepJson } from './step-json';
 
-BeforeStep(function (this: HotplugWorld, { pickleStep }) {
-  if (pickleStep.type !== 'Outcome') libvirt(this).resetAction();
-});
+// A new action step begins (hooks.ts's BeforeStep calls this for every step that is not an outcome). A world
+// without libvirt state has nothing to reset (a new LibvirtScenario is in its reset state).
+onActionStepStart.push((world) => libvirtState(world)?.resetAction());
 
 const where = (w: HotplugWorld) => `${w.uri}:${w.stepLocation?.docStringLine ?? w.stepLocation?.line ?? '?'}`;
 

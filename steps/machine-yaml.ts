@@ -3,6 +3,7 @@
 
 import { FileRefusal, MiB, readSuiteFile } from '../files';
 import { repoPath } from '../paths';
+import { Recent } from '../engine/recent';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
@@ -27,6 +28,14 @@ const KEYS = ['machine', 'type', 'memory', 'slots', 'maxmem', 'max-ram-below-4g'
  * `where` is the file name; `firstLine` the line of the YAML's first line in that file.
  */
 export function machineFromYaml(text: string, where: string, firstLine = 1): string {
+  // The same descriptions come back scenario after scenario (a machine file, a Background's doc string): the
+  // options are remembered per text (they depend on nothing else); a refusal, which names the place, is worked
+  // out again every time (Recent does not remember a throw).
+  return converted.get(text, () => convert(text, where, firstLine));
+}
+const converted = new Recent<string>(256);
+
+function convert(text: string, where: string, firstLine: number): string {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   const at = (offset: number | undefined) => `${where}:${(offset === undefined ? 0 : lc.linePos(offset).line - 1) + firstLine}`;

@@ -6,8 +6,10 @@
 // match goes on to the original TreeRegexp.match, so every match, group and index is exactly what it was
 // (test/step-matching.test.ts compares both on random expressions and texts). Left alone where anything is not
 // as expected (another layout of the package, a global or sticky RegExp, whose exec would move lastIndex).
-// A match is also remembered per expression and text: Cucumber matches every step twice (assembling the test
-// case, then again for the step's arguments), and a suite repeats the same step texts scenario after scenario.
+// A match is also remembered per expression and text, and so is a miss (a non-global, non-sticky RegExp gives
+// the same answer for the same text): Cucumber matches every step twice (assembling the test case, then again for
+// the step's arguments), tries every step against every expression, and a suite repeats the same step texts
+// scenario after scenario.
 // The group tree is never changed by its readers (Cucumber reads values and indices out of it), so the same
 // tree is handed out again.
 // A first match of an expression takes the RegExp's own `d` flag for the group indices instead of
@@ -116,8 +118,8 @@ function buildGroups(Group: GroupCtor, b: GroupBuilderLike, m: RegExpExecArray, 
 const ORIGINAL = Symbol.for('hotplug-scenarios.TreeRegexp.match');
 type Proto = TreeRegexpLike & { [ORIGINAL]?: (this: TreeRegexpLike, s: string) => unknown };
 
-/** Matches remembered per TreeRegexp and text (a bounded number per expression). */
-const matches = new WeakMap<TreeRegexpLike, Map<string, unknown>>();
+/** Matches (a group tree, or null for none) remembered per TreeRegexp and text (a bounded number per expression). */
+const matches = new WeakMap<TreeRegexpLike, Map<string, unknown>>(); // values: a group tree or null
 const MAX_REMEMBERED = 4096;
 /** The native plan per TreeRegexp (null: none). */
 const plans = new WeakMap<TreeRegexpLike, NativePlan | null>();
@@ -134,18 +136,16 @@ export function installMatchPrecheck(): boolean {
   proto.match = function (this: TreeRegexpLike, s: string): unknown {
     const re = this.regexp;
     if (re.global || re.sticky) return original.call(this, s);
+    let known = matches.get(this);
+    if (!known) matches.set(this, (known = new Map()));
+    const seen = known.get(s);
+    if (seen !== undefined) return seen;
     let plan = plans.get(this);
     if (plan === undefined) plans.set(this, (plan = (Group && nativePlan(this)) || null));
     const m = (plan ? plan.re : re).exec(s);
-    if (m === null) return null;
-    let known = matches.get(this);
-    if (!known) matches.set(this, (known = new Map()));
-    let group = known.get(s);
-    if (group === undefined) {
-      group = plan && Group && !plan.repeated.some((n) => m[n] !== undefined) ? buildGroups(Group, plan.root, m, { n: 0 }) : original.call(this, s);
-      if (known.size >= MAX_REMEMBERED) known.clear();
-      known.set(s, group);
-    }
+    const group = m === null ? null : plan && Group && !plan.repeated.some((n) => m[n] !== undefined) ? buildGroups(Group, plan.root, m, { n: 0 }) : original.call(this, s);
+    if (known.size >= MAX_REMEMBERED) known.clear();
+    known.set(s, group);
     return group;
   };
   return true;

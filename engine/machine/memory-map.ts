@@ -14,8 +14,9 @@ import { cpuCount } from './cpus';
 import { backendRegionName } from '../devices/backends';
 import { PASSIVE_DEVICES, type MachineConfig } from '../config/types';
 import { done, then, type Transition } from '../effects';
-import { addSubregion, createRegion, setAddress, setEnabled, type Region, type RegionSpec, type Regions } from '../memory/regions';
-import { emptyMemory, memTransaction, type MemAccel } from '../memory/transaction';
+import { setAddress, setEnabled, type RegionSpec, type Regions } from '../memory/regions';
+import { RegionBuilder, RegionsCursor, type RegionTree } from '../memory/region-builder';
+import { committedAtOnce, emptyMemory, memTransaction, type MemAccel } from '../memory/transaction';
 import type { AddressSpace, MemoryState } from '../memory/types';
 import type { Layout } from './layout';
 import { IOAPIC_BASE, IOAPIC_SIZE } from '../irq/ioapic';
@@ -112,20 +113,27 @@ const KVM_NAMES: Readonly<Record<string, string>> = {
 
 const BUS_MASTERS = { pc: ['i440FX', 'PIIX3', 'piix3-ide', 'PIIX4_PM'], q35: ['mch', 'ICH9-LPC', 'ich9-ahci', 'ICH9-SMB'] } as const;
 
-// ---- A tiny builder over the pure region mutators ----
+// ---- A tiny builder over the region-tree calls (memory/region-builder.ts) ----
 /** A region to create here: always with an explicit id; `readonlyAlias` = memory_region_set_readonly on an alias (isa-bios, pam-rom). */
 type Spec = RegionSpec & { readonly id: string; readonly readonlyAlias?: boolean };
 
-function create(r: Regions, s: Spec): Regions {
-  const { readonlyAlias: _ro, ...spec } = s;
-  const next = createRegion(r, spec);
-  if (!s.readonlyAlias) return next;
-  const made: Region = { ...next.get(s.id)!, readonly: true };
-  return next.set(made);
+function create(t: RegionTree, s: Spec): void {
+  // `s` as it is (makeRegion reads the spec's own keys): a rest copy without `readonlyAlias` takes V8's slow path.
+  t.create(s, s.readonlyAlias === true);
 }
 
-function map(r: Regions, parent: string, addr: bigint, s: Spec): Regions {
-  return addSubregion(create(r, s), parent, addr, s.id, s.priority ?? 0);
+function map(t: RegionTree, parent: string, addr: bigint, s: Spec): void {
+  create(t, s);
+  t.addSubregion(parent, addr, s.id, s.priority ?? 0);
+}
+
+/** A change of one transaction written against RegionTree, applied to the persistent table call by call. */
+function onTable(change: (t: RegionTree) => void): (r: Regions) => Regions {
+  return (r) => {
+    const c = new RegionsCursor(r);
+    change(c);
+    return c.regions;
+  };
 }
 
 function portIds(ports: readonly Port[]): string[] {
@@ -134,14 +142,12 @@ function portIds(ports: readonly Port[]): string[] {
   return ports.map((p) => (count.get(p[3])! > 1 ? `${p[3]}@0x${p[0].toString(16)}` : p[3]));
 }
 
-function mapPorts(r: Regions, parent: string, ports: readonly Port[], accel: MemAccel, renamed: Readonly<Record<string, string>> = {}): Regions {
+function mapPorts(t: RegionTree, parent: string, ports: readonly Port[], accel: MemAccel, renamed: Readonly<Record<string, string>> = {}): void {
   const ids = portIds(ports);
-  let out = r;
   ports.forEach(([port, size, prio, name], i) => {
     const shown = accel === 'kvm' ? KVM_NAMES[name] ?? renamed[name] ?? name : renamed[name] ?? name;
-    out = map(out, parent, BigInt(port), { id: ids[i], name: shown, size: BigInt(size), kind: 'io', priority: prio });
+    map(t, parent, BigInt(port), { id: ids[i], name: shown, size: BigInt(size), kind: 'io', priority: prio });
   });
-  return out;
 }
 
 /**
@@ -158,107 +164,105 @@ function isNumaBacked(config: MachineConfig): boolean {
 }
 
 /** Main RAM, memory backends and the static part of both address spaces (transaction 1). */
-function staticTree(config: MachineConfig, layout: Layout): (r: Regions) => Regions {
-  return (r0) => {
+function staticTree(config: MachineConfig, layout: Layout): (t: RegionTree) => void {
+  return (t) => {
     const accel = config.accel;
     const q35 = config.type === 'q35';
-    let r = r0;
     // Root regions.
-    r = create(r, { id: SYSTEM_ID, name: 'system', size: U64_SPAN, kind: 'container' });
-    r = create(r, { id: IO_ID, name: 'io', size: 0x10000n, kind: 'io' });
+    create(t, { id: SYSTEM_ID, name: 'system', size: U64_SPAN, kind: 'container' });
+    create(t, { id: IO_ID, name: 'io', size: 0x10000n, kind: 'io' });
 
     // Memory backends (unmapped until a pc-dimm or a NUMA node uses them); region id = object id.
-    for (const b of config.backends) r = create(r, { id: b.id, name: backendRegionName(config, b.type, b.id), size: b.size, kind: 'ram' });
+    for (const b of config.backends) create(t, { id: b.id, name: backendRegionName(config, b.type, b.id), size: b.size, kind: 'ram' });
     // Main RAM: the pc.ram backend, or a pc.ram container of the NUMA memdevs in node order.
     if (isNumaBacked(config)) {
-      r = create(r, { id: mainRamId(config), name: 'pc.ram', size: config.ramSize, kind: 'container' });
+      create(t, { id: mainRamId(config), name: 'pc.ram', size: config.ramSize, kind: 'container' });
       let off = 0n;
       for (const node of [...config.numa].sort((a, b) => a.nodeid - b.nodeid)) {
         const dev = node.memdev;
-        if (dev === undefined || !r.get(dev)) continue;
-        r = addSubregion(r, mainRamId(config), off, dev, 0);
-        off += r.get(dev)!.size;
+        if (dev === undefined || !t.get(dev)) continue;
+        t.addSubregion(mainRamId(config), off, dev, 0);
+        off += t.get(dev)!.size;
       }
     } else {
-      r = create(r, { id: mainRamId(config), name: 'pc.ram', size: config.ramSize, kind: 'ram' });
+      create(t, { id: mainRamId(config), name: 'pc.ram', size: config.ramSize, kind: 'ram' });
     }
 
     // The PCI window (empty for now) behind everything.
-    r = map(r, SYSTEM_ID, 0n, { id: PCI_ID, name: 'pci', size: U64_SPAN, kind: 'container', priority: -1 });
+    map(t, SYSTEM_ID, 0n, { id: PCI_ID, name: 'pci', size: U64_SPAN, kind: 'container', priority: -1 });
     // Interrupt controllers and timers.
-    r = map(r, SYSTEM_ID, IOAPIC_BASE, { id: 'ioapic', name: inKernelIrqchip(config) ? 'kvm-ioapic' : 'ioapic', size: IOAPIC_SIZE, kind: 'io' });
-    if (config.hpet !== false) r = map(r, SYSTEM_ID, HPET_BASE, { id: HPET_ID, name: 'hpet', size: 0x400n, kind: 'io' });
-    r = map(r, SYSTEM_ID, 0xfee00000n, { id: 'apic-msi', name: accel === 'kvm' ? 'kvm-apic-msi' : 'apic-msi', size: 0x100000n, kind: 'io', priority: 4096 });
+    map(t, SYSTEM_ID, IOAPIC_BASE, { id: 'ioapic', name: inKernelIrqchip(config) ? 'kvm-ioapic' : 'ioapic', size: IOAPIC_SIZE, kind: 'io' });
+    if (config.hpet !== false) map(t, SYSTEM_ID, HPET_BASE, { id: HPET_ID, name: 'hpet', size: 0x400n, kind: 'io' });
+    map(t, SYSTEM_ID, 0xfee00000n, { id: 'apic-msi', name: accel === 'kvm' ? 'kvm-apic-msi' : 'apic-msi', size: 0x100000n, kind: 'io', priority: 4096 });
 
     // Host bridge: SMRAM window, SMRAM as seen by SMM, PAM aliases (all disabled until reset programs them).
     const smm = hasSmmRanges(config);
-    if (smm) r = map(r, SYSTEM_ID, SMRAM_C_BASE, { id: 'smram-region', name: 'smram-region', size: SMRAM_C_SIZE, kind: 'io', alias: PCI_ID, aliasOffset: SMRAM_C_BASE, priority: 1 });
+    if (smm) map(t, SYSTEM_ID, SMRAM_C_BASE, { id: 'smram-region', name: 'smram-region', size: SMRAM_C_SIZE, kind: 'io', alias: PCI_ID, aliasOffset: SMRAM_C_BASE, priority: 1 });
     if (q35 && !smm) {
       // 10.0's MCH without SMM ranges: none of them
     } else if (q35) {
-      r = create(r, { id: SMRAM_ID, name: 'smram', size: GiB4, kind: 'container' });
-      r = map(r, SMRAM_ID, SMRAM_C_BASE, { id: 'smram-low', name: 'smram-low', size: SMRAM_C_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMRAM_C_BASE, enabled: false });
-      r = map(r, SMRAM_ID, HIGH_SMRAM, { id: 'smram-high', name: 'smram-high', size: SMRAM_C_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMRAM_C_BASE, enabled: false });
-      r = map(r, SYSTEM_ID, layout.below4g, { id: 'tseg-blackhole', name: 'tseg-blackhole', size: 0n, kind: 'io', priority: 1, enabled: false });
-      r = map(r, SMRAM_ID, layout.below4g, { id: 'tseg-window', name: 'tseg-window', size: 0n, kind: 'ram', alias: mainRamId(config), aliasOffset: layout.below4g, enabled: false });
-      r = map(r, SYSTEM_ID, SMBASE_ADDR, { id: 'smbase-blackhole', name: 'smbase-blackhole', size: SMBASE_SIZE, kind: 'io', priority: 1, enabled: false });
-      r = map(r, SMRAM_ID, SMBASE_ADDR, { id: 'smbase-window', name: 'smbase-window', size: SMBASE_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMBASE_ADDR, enabled: false });
+      create(t, { id: SMRAM_ID, name: 'smram', size: GiB4, kind: 'container' });
+      map(t, SMRAM_ID, SMRAM_C_BASE, { id: 'smram-low', name: 'smram-low', size: SMRAM_C_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMRAM_C_BASE, enabled: false });
+      map(t, SMRAM_ID, HIGH_SMRAM, { id: 'smram-high', name: 'smram-high', size: SMRAM_C_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMRAM_C_BASE, enabled: false });
+      map(t, SYSTEM_ID, layout.below4g, { id: 'tseg-blackhole', name: 'tseg-blackhole', size: 0n, kind: 'io', priority: 1, enabled: false });
+      map(t, SMRAM_ID, layout.below4g, { id: 'tseg-window', name: 'tseg-window', size: 0n, kind: 'ram', alias: mainRamId(config), aliasOffset: layout.below4g, enabled: false });
+      map(t, SYSTEM_ID, SMBASE_ADDR, { id: 'smbase-blackhole', name: 'smbase-blackhole', size: SMBASE_SIZE, kind: 'io', priority: 1, enabled: false });
+      map(t, SMRAM_ID, SMBASE_ADDR, { id: 'smbase-window', name: 'smbase-window', size: SMBASE_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMBASE_ADDR, enabled: false });
     } else {
-      r = create(r, { id: SMRAM_ID, name: 'smram', size: GiB4, kind: 'container', enabled: false });
-      r = map(r, SMRAM_ID, SMRAM_C_BASE, { id: 'smram-low', name: 'smram-low', size: SMRAM_C_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMRAM_C_BASE });
+      create(t, { id: SMRAM_ID, name: 'smram', size: GiB4, kind: 'container', enabled: false });
+      map(t, SMRAM_ID, SMRAM_C_BASE, { id: 'smram-low', name: 'smram-low', size: SMRAM_C_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMRAM_C_BASE });
     }
+    const ram = mainRamId(config);
     for (let n = 0; n < PAM_COUNT; n++) {
       const [start, size] = n === 0 ? [0xf0000n, 0x10000n] : [0xc0000n + BigInt(n - 1) * 0x4000n, 0x4000n];
-      const common = { size, aliasOffset: start, enabled: false, priority: 1 } as const;
-      r = map(r, SYSTEM_ID, start, { ...common, id: pamPciId(n), name: 'pam-pci', kind: 'io', alias: PCI_ID });
-      r = map(r, SYSTEM_ID, start, { ...common, id: `pam-rom#${n}`, name: 'pam-rom', kind: 'ram', alias: mainRamId(config), readonlyAlias: true });
-      r = map(r, SYSTEM_ID, start, { ...common, id: `pam-pci-ram#${n}`, name: 'pam-pci', kind: 'ram', alias: mainRamId(config) });
-      r = map(r, SYSTEM_ID, start, { ...common, id: `pam-ram#${n}`, name: 'pam-ram', kind: 'ram', alias: mainRamId(config) });
+      map(t, SYSTEM_ID, start, { size, aliasOffset: start, enabled: false, priority: 1, id: pamPciId(n), name: 'pam-pci', kind: 'io', alias: PCI_ID });
+      map(t, SYSTEM_ID, start, { size, aliasOffset: start, enabled: false, priority: 1, id: `pam-rom#${n}`, name: 'pam-rom', kind: 'ram', alias: ram, readonlyAlias: true });
+      map(t, SYSTEM_ID, start, { size, aliasOffset: start, enabled: false, priority: 1, id: `pam-pci-ram#${n}`, name: 'pam-pci', kind: 'ram', alias: ram });
+      map(t, SYSTEM_ID, start, { size, aliasOffset: start, enabled: false, priority: 1, id: `pam-ram#${n}`, name: 'pam-ram', kind: 'ram', alias: ram });
     }
 
     // Device memory.
     if (layout.deviceMemory) {
-      r = map(r, SYSTEM_ID, layout.deviceMemory.base, { id: DEVICE_MEMORY_ID, name: 'device-memory', size: layout.deviceMemory.size, kind: 'container' });
+      map(t, SYSTEM_ID, layout.deviceMemory.base, { id: DEVICE_MEMORY_ID, name: 'device-memory', size: layout.deviceMemory.size, kind: 'container' });
     }
 
     // Each CPU's address spaces under TCG: a root holding SMRAM (prio 1) over all of system memory.
     if (accel === 'tcg') {
       for (let i = 0; i < cpuCount(config); i++) {
-        r = create(r, { id: `cpu${i}.as-root`, name: 'memory', size: U64_SPAN, kind: 'container' });
-        r = map(r, `cpu${i}.as-root`, 0n, { id: `cpu${i}.as-mem`, name: 'memory', size: U64_SPAN, kind: 'container', alias: SYSTEM_ID });
-        r = map(r, `cpu${i}.as-root`, 0n, { id: `cpu${i}.smram`, name: 'smram', size: GiB4, kind: 'container', alias: SMRAM_ID, priority: 1 });
+        create(t, { id: `cpu${i}.as-root`, name: 'memory', size: U64_SPAN, kind: 'container' });
+        map(t, `cpu${i}.as-root`, 0n, { id: `cpu${i}.as-mem`, name: 'memory', size: U64_SPAN, kind: 'container', alias: SYSTEM_ID });
+        map(t, `cpu${i}.as-root`, 0n, { id: `cpu${i}.smram`, name: 'smram', size: GiB4, kind: 'container', alias: SMRAM_ID, priority: 1 });
       }
     }
 
     // PCI bus-master address spaces: bus mastering is off, so each alias of system memory is disabled.
     for (const { root } of busMasters(config)) {
-      r = create(r, { id: root, name: 'bus master container', size: U64_SPAN, kind: 'container' });
-      r = map(r, root, 0n, { id: `${root}:alias`, name: 'bus master', size: U64_SPAN, kind: 'container', alias: SYSTEM_ID, enabled: false });
+      create(t, { id: root, name: 'bus master container', size: U64_SPAN, kind: 'container' });
+      map(t, root, 0n, { id: `${root}:alias`, name: 'bus master', size: U64_SPAN, kind: 'container', alias: SYSTEM_ID, enabled: false });
     }
 
     // Port I/O.
     const pmAcpi = config.type === 'q35' || config.acpi;
     // Versioned machines: compat properties remove some fixed ports.
     const absent = new Set([...(config.flags.fwCfgDma ? [] : ['fwcfg.dma']), ...(q35 && !config.flags.ich9AcpiPciHotplug ? ['acpi-pci-hotplug'] : [])]);
-    r = mapPorts(r, IO_ID, (q35 ? Q35_PORTS : PC_PORTS).filter((p) => !absent.has(p[3])), inKernelIrqchip(config) ? 'kvm' : 'tcg', config.qemu.regionNames);
-    r = map(r, 'rtc', 0n, { id: 'rtc-index', name: 'rtc-index', size: 1n, kind: 'io' });
-    if (!q35 && config.acpi) r = mapPorts(r, IO_ID, PC_ACPI_PORTS, accel);
+    mapPorts(t, IO_ID, (q35 ? Q35_PORTS : PC_PORTS).filter((p) => !absent.has(p[3])), inKernelIrqchip(config) ? 'kvm' : 'tcg', config.qemu.regionNames);
+    map(t, 'rtc', 0n, { id: 'rtc-index', name: 'rtc-index', size: 1n, kind: 'io' });
+    if (!q35 && config.acpi) mapPorts(t, IO_ID, PC_ACPI_PORTS, accel);
     // The block belongs to the ACPI PM device: ICH9-LPC exists even with acpi=off, PIIX4_PM does not.
     if (config.ramSlots > 0n && config.memoryHotplugSupport && pmAcpi) {
-      r = map(r, IO_ID, ACPI_MEMORY_HOTPLUG_BASE, { id: ACPI_MEM_HOTPLUG_ID, name: 'acpi-mem-hotplug', size: ACPI_MEMORY_HOTPLUG_LEN, kind: 'io' });
+      map(t, IO_ID, ACPI_MEMORY_HOTPLUG_BASE, { id: ACPI_MEM_HOTPLUG_ID, name: 'acpi-mem-hotplug', size: ACPI_MEMORY_HOTPLUG_LEN, kind: 'io' });
     }
     if (pmAcpi) {
       // Added last so that, at port 0, it precedes dma-chan in the list (newest first among equals).
       const block = q35 ? ICH9_PM_BLOCK : PIIX4_PM_BLOCK;
       const id = q35 ? ICH9_PM_ID : PIIX4_PM_ID;
-      r = create(r, { id, name: id, size: BigInt(block.size), kind: 'container', enabled: false });
-      r = mapPorts(r, id, block.children, accel);
-      r = addSubregion(r, IO_ID, 0n, id, 0);
+      create(t, { id, name: id, size: BigInt(block.size), kind: 'container', enabled: false });
+      mapPorts(t, id, block.children, accel);
+      t.addSubregion(IO_ID, 0n, id, 0);
     }
 
     // Main RAM below 4 GiB.
-    r = map(r, SYSTEM_ID, 0n, { id: RAM_BELOW_4G_ID, name: 'ram-below-4g', size: layout.below4g, kind: 'ram', alias: mainRamId(config), aliasOffset: 0n });
-    return r;
+    map(t, SYSTEM_ID, 0n, { id: RAM_BELOW_4G_ID, name: 'ram-below-4g', size: layout.below4g, kind: 'ram', alias: mainRamId(config), aliasOffset: 0n });
   };
 }
 
@@ -287,45 +291,85 @@ function addressSpaces(config: MachineConfig, layout: Layout): AddressSpace[] {
   return list;
 }
 
-/** The initial memory state of a freshly created (paused) machine, with the commit trace of its construction. */
-export function buildMemory(config: MachineConfig, layout: Layout): Transition<MemoryState> {
-  const accel = config.accel;
-  let t = memTransaction(emptyMemory(addressSpaces(config, layout)), staticTree(config, layout), accel);
+/**
+ * How start-up makes the memory state (the same state either way: test/region-builder.property.test.ts):
+ * - `at-once`: every start-up change in one pass (RegionBuilder) and every view rendered once at the end
+ *   (committedAtOnce), with no effects: the caller gives the start-up's trace from the `per-region` way when it is
+ *   read. Under KVM, whose slot ids depend on each commit's difference, only the first transaction's tree is made
+ *   in one pass and the commits follow as below;
+ * - `per-region`: QEMU's sequence of memory transactions, each region through the persistent table and each commit
+ *   updating the views and (KVM) the slots, with its trace.
+ */
+export type TreeBuild = 'at-once' | 'per-region';
+
+/**
+ * The changes of the start-up's memory transactions, in QEMU's order (see the top of this file); the same calls
+ * whichever way they are applied.
+ */
+function startupChanges(config: MachineConfig, layout: Layout): ((t: RegionTree) => void)[] {
+  const changes = [staticTree(config, layout)];
   if (layout.above4g > 0n) {
-    t = then(t, (m) =>
-      memTransaction(m, (r) => map(r, SYSTEM_ID, layout.aboveStart, {
-        id: RAM_ABOVE_4G_ID, name: 'ram-above-4g', size: layout.above4g, kind: 'ram', alias: mainRamId(config), aliasOffset: layout.below4g,
-      }), accel));
+    changes.push((r) => map(r, SYSTEM_ID, layout.aboveStart, {
+      id: RAM_ABOVE_4G_ID, name: 'ram-above-4g', size: layout.above4g, kind: 'ram', alias: mainRamId(config), aliasOffset: layout.below4g,
+    }));
   }
-  t = then(t, (m) =>
-    memTransaction(m, (r0) => {
-      let r = map(r0, PCI_ID, PC_ROM_BASE, { id: 'pc.rom', name: 'pc.rom', size: PC_ROM_SIZE, kind: 'rom', priority: 1 });
-      const bios = config.flags.biosSize ?? BIOS_SIZE;
-      r = create(r, { id: 'pc.bios', name: 'pc.bios', size: bios, kind: 'rom' });
-      r = map(r, PCI_ID, 0x100000n - ISA_BIOS_SIZE, {
-        id: 'isa-bios', name: 'isa-bios', size: ISA_BIOS_SIZE, kind: 'rom', alias: 'pc.bios', aliasOffset: bios - ISA_BIOS_SIZE, priority: 1, readonlyAlias: true,
-      });
-      return addSubregion(r, PCI_ID, GiB4 - bios, 'pc.bios', 0);
-    }, accel));
+  changes.push((r) => {
+    map(r, PCI_ID, PC_ROM_BASE, { id: 'pc.rom', name: 'pc.rom', size: PC_ROM_SIZE, kind: 'rom', priority: 1 });
+    const bios = config.flags.biosSize ?? BIOS_SIZE;
+    create(r, { id: 'pc.bios', name: 'pc.bios', size: bios, kind: 'rom' });
+    map(r, PCI_ID, 0x100000n - ISA_BIOS_SIZE, {
+      id: 'isa-bios', name: 'isa-bios', size: ISA_BIOS_SIZE, kind: 'rom', alias: 'pc.bios', aliasOffset: bios - ISA_BIOS_SIZE, priority: 1, readonlyAlias: true,
+    });
+    r.addSubregion(PCI_ID, GiB4 - bios, 'pc.bios', 0);
+  });
   if (config.type === 'q35' && hasSmmRanges(config)) {
-    t = then(t, (m) => memTransaction(m, (r) => map(r, SYSTEM_ID, HIGH_SMRAM, {
+    changes.push((r) => map(r, SYSTEM_ID, HIGH_SMRAM, {
       id: 'smram-open-high', name: 'smram-open-high', size: SMRAM_C_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMRAM_C_BASE, priority: 1,
-    }), accel));
-    t = then(t, (m) => memTransaction(m, (r) => setEnabled(r, 'smram-open-high', false), accel));
+    }));
+    changes.push((r) => r.setEnabled('smram-open-high', false));
   }
-  t = then(t, (m) => memTransaction(m, (r0) => {
-    let r = r0;
-    for (let n = 0; n < PAM_COUNT; n++) r = setEnabled(r, pamPciId(n), true);
-    return r;
-  }, accel));
+  changes.push((r) => {
+    for (let n = 0; n < PAM_COUNT; n++) r.setEnabled(pamPciId(n), true);
+  });
   const bridges = config.passiveDevices.filter((d) => PASSIVE_DEVICES[d.driver].bridge);
   if (bridges.length) {
     const parent = (bus: string | undefined): number => bridges.findIndex((b) => b.id !== undefined && b.id === bus);
-    t = then(t, (m) => memTransaction(m, (r) => bridges.reduce((acc, b, n) => bridgeWindows(acc, n, parent(b.bus)), r), accel));
+    changes.push((r) => bridges.forEach((b, n) => bridgeWindows(r, n, parent(b.bus))));
   }
   const legacy = [...config.passiveDevices].sort((a, b) => a.position - b.position).filter((d) => PASSIVE_DEVICES[d.driver].vgaLowmem || PASSIVE_DEVICES[d.driver].ports);
-  if (legacy.length) t = then(t, (m) => memTransaction(m, (r) => legacy.reduce(legacyRegions(accel), r), accel));
+  if (legacy.length) changes.push((r) => legacy.forEach((d, n) => legacyRegions(r, d, n)));
+  return changes;
+}
+
+/**
+ * The initial memory state of a freshly created (paused) machine, with the commit trace of its construction: QEMU's
+ * sequence of memory transactions (the first one's tree made in one pass unless `per-region`).
+ */
+export function buildMemory(config: MachineConfig, layout: Layout, how: TreeBuild = 'at-once'): Transition<MemoryState> {
+  const accel = config.accel;
+  const [first, ...rest] = startupChanges(config, layout);
+  const tree = how === 'at-once'
+    ? (): Regions => {
+      const b = new RegionBuilder();
+      first(b);
+      return b.build();
+    }
+    : onTable(first);
+  let t = memTransaction(emptyMemory(addressSpaces(config, layout)), tree, accel);
+  for (const change of rest) t = then(t, (m) => memTransaction(m, onTable(change), accel));
   return t;
+}
+
+/**
+ * The same state as buildMemory, made at once: every start-up change in one pass and every view rendered once at
+ * the end; no trace (the caller has buildMemory's when it is read). Undefined under KVM, whose slot ids depend on
+ * each commit's difference.
+ */
+export function startMemory(config: MachineConfig, layout: Layout): MemoryState | undefined {
+  if (config.accel === 'kvm') return undefined;
+  const b = new RegionBuilder();
+  for (const change of startupChanges(config, layout)) change(b);
+  return committedAtOnce(addressSpaces(config, layout), b.build());
 }
 
 /**
@@ -334,34 +378,29 @@ export function buildMemory(config: MachineConfig, layout: Layout): Transition<M
  * a flat view. pci_bridge_region_init adds the prefetchable window before the plain one, so the latter prints
  * first among equals.
  */
-function bridgeWindows(r0: Regions, n: number, parent: number): Regions {
+function bridgeWindows(r: RegionTree, n: number, parent: number): void {
   // A bridge behind another bridge maps its windows into that bridge's secondary bus.
   const mem = parent >= 0 ? `pci_bridge_pci#${parent}` : PCI_ID;
   const io = parent >= 0 ? `pci_bridge_io#${parent}` : IO_ID;
-  let r = create(r0, { id: `pci_bridge_pci#${n}`, name: 'pci_bridge_pci', size: U64_SPAN, kind: 'container' });
-  r = create(r, { id: `pci_bridge_io#${n}`, name: 'pci_bridge_io', size: 0x100000000n, kind: 'container' });
-  r = map(r, io, 0n, { id: `pci_bridge_io_alias#${n}`, name: 'pci_bridge_io', size: 0n, kind: 'io', alias: `pci_bridge_io#${n}`, priority: 1 });
-  r = map(r, mem, 0n, { id: `pci_bridge_pref_mem#${n}`, name: 'pci_bridge_pref_mem', size: 0n, kind: 'io', alias: `pci_bridge_pci#${n}`, priority: 1 });
-  return map(r, mem, 0n, { id: `pci_bridge_mem#${n}`, name: 'pci_bridge_mem', size: 0n, kind: 'io', alias: `pci_bridge_pci#${n}`, priority: 1 });
+  create(r, { id: `pci_bridge_pci#${n}`, name: 'pci_bridge_pci', size: U64_SPAN, kind: 'container' });
+  create(r, { id: `pci_bridge_io#${n}`, name: 'pci_bridge_io', size: 0x100000000n, kind: 'container' });
+  map(r, io, 0n, { id: `pci_bridge_io_alias#${n}`, name: 'pci_bridge_io', size: 0n, kind: 'io', alias: `pci_bridge_io#${n}`, priority: 1 });
+  map(r, mem, 0n, { id: `pci_bridge_pref_mem#${n}`, name: 'pci_bridge_pref_mem', size: 0n, kind: 'io', alias: `pci_bridge_pci#${n}`, priority: 1 });
+  map(r, mem, 0n, { id: `pci_bridge_mem#${n}`, name: 'pci_bridge_mem', size: 0n, kind: 'io', alias: `pci_bridge_pci#${n}`, priority: 1 });
 }
 
 /** A VGA device's legacy window at 0xa0000 in the PCI window and the fixed ports of VGA and ISA devices. */
-function legacyRegions(accel: MemAccel) {
-  return (r0: Regions, d: { readonly driver: string }, n: number): Regions => {
-    const kind = PASSIVE_DEVICES[d.driver];
-    let r = r0;
-    if (kind.vgaLowmemContainer) {
-      r = map(r, PCI_ID, SMRAM_C_BASE, { id: `vga-lowmem-container#${n}`, name: kind.vgaLowmemContainer, size: SMRAM_C_SIZE, kind: 'container', priority: 1 });
-      r = map(r, `vga-lowmem-container#${n}`, 0n, { id: `vga-lowmem#${n}`, name: kind.vgaLowmem!, size: SMRAM_C_SIZE, kind: 'io' });
-    } else if (kind.vgaLowmem) {
-      r = map(r, PCI_ID, SMRAM_C_BASE, { id: `vga-lowmem#${n}`, name: kind.vgaLowmem, size: SMRAM_C_SIZE, kind: 'io', priority: 1 });
-    }
-    (kind.ports ?? []).forEach(([port, size, name], i) => {
-      r = map(r, IO_ID, BigInt(port), { id: `${d.driver}#${n}:port${i}`, name, size: BigInt(size), kind: 'io' });
-    });
-    void accel;
-    return r;
-  };
+function legacyRegions(r: RegionTree, d: { readonly driver: string }, n: number): void {
+  const kind = PASSIVE_DEVICES[d.driver];
+  if (kind.vgaLowmemContainer) {
+    map(r, PCI_ID, SMRAM_C_BASE, { id: `vga-lowmem-container#${n}`, name: kind.vgaLowmemContainer, size: SMRAM_C_SIZE, kind: 'container', priority: 1 });
+    map(r, `vga-lowmem-container#${n}`, 0n, { id: `vga-lowmem#${n}`, name: kind.vgaLowmem!, size: SMRAM_C_SIZE, kind: 'io' });
+  } else if (kind.vgaLowmem) {
+    map(r, PCI_ID, SMRAM_C_BASE, { id: `vga-lowmem#${n}`, name: kind.vgaLowmem, size: SMRAM_C_SIZE, kind: 'io', priority: 1 });
+  }
+  (kind.ports ?? []).forEach(([port, size, name], i) => {
+    map(r, IO_ID, BigInt(port), { id: `${d.driver}#${n}:port${i}`, name, size: BigInt(size), kind: 'io' });
+  });
 }
 
 /** Which PM block this machine has: `piix4-pm` (pc), `ich9-pm` (q35), or none (pc without ACPI). */

@@ -167,6 +167,21 @@ export class Regions {
     for (const r of list) t = t.set(r);
     return t;
   }
+
+  /**
+   * `Regions.of(regions)` for regions of distinct ids, made at once (memory/region-builder.ts): the same table,
+   * buckets in the same order, without a copy of the bucket index per region.
+   */
+  static ofNew(regions: readonly Region[]): Regions {
+    const buckets = Regions.EMPTY.buckets.slice();
+    for (const r of regions) {
+      const k = Regions.bucketOf(r.id);
+      const b = buckets[k];
+      if (b.length === 0) buckets[k] = [r];
+      else (b as Region[]).push(r);
+    }
+    return new Regions(buckets, regions.length);
+  }
 }
 
 const bucketCache = new Map<string, number>();

@@ -1,0 +1,107 @@
+// Building a region tree in one pass: what a run of createRegion / memory_region_add_subregion /
+// memory_region_set_enabled calls on the persistent table (regions.ts) gives, made with mutable drafts and turned
+// into one table at the end. A machine's initial tree (≈ 100-400 regions) is one memory transaction: going through
+// the persistent table region by region copied its bucket index and a bucket per call and derived a child index
+// per insertion, for intermediate tables nobody sees.
+//
+// Both ways implement `RegionTree`, so the code that lays a tree out is written once: `RegionsCursor` applies each
+// call to the persistent table (what every later transaction does), `RegionBuilder` batches them. The result is
+// the same table, region for region and in the same order (test/region-builder.property.test.ts builds machines
+// both ways and compares every state).
+
+import { addSubregion, createRegion, makeRegion, setEnabled, Regions, type Region, type RegionSpec } from './regions';
+
+/** The region-tree calls a machine's start-up makes. */
+export interface RegionTree {
+  get(id: string): Region | undefined;
+  /** createRegion; `readonly` = memory_region_set_readonly right after (an alias: isa-bios, pam-rom). */
+  create(spec: RegionSpec & { readonly id: string }, readonly?: boolean): void;
+  /** memory_region_add_subregion(_overlap): `priority` undefined keeps the region's own. */
+  addSubregion(containerId: string, offset: bigint, subId: string, priority?: number): void;
+  /** memory_region_set_enabled. */
+  setEnabled(id: string, enabled: boolean): void;
+}
+
+/** Each call applied to the persistent table at once (regions.ts's functions, as they are). */
+export class RegionsCursor implements RegionTree {
+  constructor(public regions: Regions) {}
+
+  get(id: string): Region | undefined {
+    return this.regions.get(id);
+  }
+
+  create(spec: RegionSpec & { readonly id: string }, readonly = false): void {
+    const next = createRegion(this.regions, spec);
+    this.regions = readonly ? next.set({ ...next.get(spec.id)!, readonly: true }) : next;
+  }
+
+  addSubregion(containerId: string, offset: bigint, subId: string, priority?: number): void {
+    this.regions = addSubregion(this.regions, containerId, offset, subId, priority);
+  }
+
+  setEnabled(id: string, enabled: boolean): void {
+    this.regions = setEnabled(this.regions, id, enabled);
+  }
+}
+
+/** A region while the tree is made: its child list grows in place. */
+interface Draft {
+  region: Region;
+  readonly subregions: string[];
+  container?: string;
+}
+
+/**
+ * The calls batched: regions are drafts in a Map (its order is creation order, which is the order the persistent
+ * table keeps them in), child lists are inserted into in place, and `build` makes the table once. Starts from an
+ * empty table; the same errors as regions.ts for the same misuse.
+ */
+export class RegionBuilder implements RegionTree {
+  private readonly drafts = new Map<string, Draft>();
+
+  get(id: string): Region | undefined {
+    const d = this.drafts.get(id);
+    return d === undefined ? undefined : d.region;
+  }
+
+  create(spec: RegionSpec & { readonly id: string }, readonly = false): void {
+    const r = makeRegion(spec);
+    if (this.drafts.has(r.id)) throw new Error(`internal: region id '${r.id}' exists`);
+    this.drafts.set(r.id, { region: readonly ? { ...r, readonly: true } : r, subregions: [] });
+  }
+
+  addSubregion(containerId: string, offset: bigint, subId: string, priority?: number): void {
+    const container = this.drafts.get(containerId);
+    const sub = this.drafts.get(subId);
+    if (!container || !sub) throw new Error(`internal: add_subregion ${containerId} <- ${subId}: unknown region`);
+    if (sub.container !== undefined) throw new Error(`internal: region '${subId}' already has a container`);
+    const prio = priority ?? sub.region.priority;
+    // Before the first sibling whose priority is <= ours: equal priorities put the newest first (regions.ts).
+    const list = container.subregions;
+    let at = 0;
+    while (at < list.length && this.drafts.get(list[at])!.region.priority > prio) at++;
+    list.splice(at, 0, subId);
+    sub.container = containerId;
+    const r = sub.region;
+    sub.region = {
+      id: r.id, name: r.name, size: r.size, addr: offset, priority: prio, subregions: r.subregions, alias: r.alias, aliasOffset: r.aliasOffset,
+      enabled: r.enabled, terminates: r.terminates, ram: r.ram, readonly: r.readonly, romDevice: r.romDevice, owner: r.owner, container: containerId,
+    };
+  }
+
+  setEnabled(id: string, enabled: boolean): void {
+    const d = this.drafts.get(id);
+    if (!d) throw new Error(`internal: set_enabled: unknown region '${id}'`);
+    if (d.region.enabled !== enabled) d.region = { ...d.region, enabled };
+  }
+
+  /** The table, each region with its final child list, in creation order. */
+  build(): Regions {
+    const out: Region[] = [];
+    for (const d of this.drafts.values()) {
+      const r = d.region;
+      out.push(d.subregions.length === 0 ? r : { ...r, subregions: d.subregions });
+    }
+    return Regions.ofNew(out);
+  }
+}
