@@ -37,8 +37,6 @@ export interface Region {
  * share almost all of their regions. `changedRegionIds` compares two versions in time proportional to what
  * differs.
  */
-const ALIAS_IDX = Symbol('alias index');
-
 export class Regions {
   private static readonly BUCKETS = 64;
   static readonly EMPTY: Regions = new Regions(new Array<readonly Region[]>(Regions.BUCKETS).fill([]), 0);
@@ -54,18 +52,12 @@ export class Regions {
     aliasIdx?: ReadonlyMap<string, readonly string[]>,
   ) {
     // Not Object.seal'd either: sealing every new table cost a map transition per update (readonly by type).
-    this[ALIAS_IDX] = aliasIdx;
+    if (aliasIdx) aliasIndexes.set(this, aliasIdx);
   }
 
-  /**
-   * Alias region ids by target id: derived, computed on first use. A field every table has (one shape), not a
-   * WeakMap entry per table (every plug made a new table and a new entry for the collector to trace); under a
-   * symbol, so that it is not part of the table's value (Object.entries, JSON).
-   */
-  private [ALIAS_IDX]: ReadonlyMap<string, readonly string[]> | undefined;
-
+  /** Alias region ids by target id: derived, computed on first use (kept aside: not part of the value). */
   private get aliasIdx(): ReadonlyMap<string, readonly string[]> | undefined {
-    return this[ALIAS_IDX];
+    return aliasIndexes.get(this);
   }
 
   /** The alias regions that target `id`. */
@@ -79,7 +71,7 @@ export class Regions {
         if (list) list.push(r.id);
         else m.set(r.alias, [r.id]);
       }
-      this[ALIAS_IDX] = idx = m;
+      aliasIndexes.set(this, (idx = m));
     }
     return idx.get(id) ?? NONE;
   }
@@ -185,6 +177,8 @@ export class Regions {
 }
 
 const bucketCache = new Map<string, number>();
+/** Regions.aliasesOf's index per table (a WeakMap, not a property: a property defined per instance was slow). */
+const aliasIndexes = new WeakMap<Regions, ReadonlyMap<string, readonly string[]>>();
 const NONE: readonly string[] = Object.freeze([]);
 
 /** Position of the region `id` in a bucket, or -1. */
