@@ -11,7 +11,12 @@
 // definition that is not the library's (a project's own steps, which may wait for anything) and `--parallel`
 // workers. (A process that embeds Cucumber and keeps its event loop busy would wait for such a step for ever.)
 
-import type { HotplugWorld } from './world';
+/** What is said of a scenario's world (steps/world.ts's HotplugWorld has these). */
+interface ScenarioWorld {
+  readonly uri: string;
+  readonly currentStep: string;
+  readonly stepLocation?: { readonly line: number };
+}
 
 type Backend = 'model' | 'qemu' | 'diff';
 
@@ -24,14 +29,14 @@ export function setRunBackend(backend: Backend): void {
 }
 
 /** The scenario whose hooks and steps are running (from its first Before hook until its After hook ends). */
-let active: HotplugWorld | undefined;
+let active: ScenarioWorld | undefined;
 
-export function scenarioStarted(world: HotplugWorld): void {
+export function scenarioStarted(world: ScenarioWorld): void {
   active = world;
   watchExit();
 }
 
-export function scenarioEnded(world: HotplugWorld): void {
+export function scenarioEnded(world: ScenarioWorld): void {
   if (active === world) active = undefined;
 }
 
