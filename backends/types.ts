@@ -41,6 +41,24 @@ export interface Backend {
   hmp(commandLine: string): Promise<StepResult>;
   /** Stop the machine and free everything (idempotent). */
   close(): Promise<void>;
+  /**
+   * The same backend's steps answered synchronously, for a backend that computes them (the model), or undefined.
+   * Only when they are exactly what the asynchronous methods above answer (a subclass that overrides one of those
+   * gets none), so a runner may use either; runReplay uses these to spare a promise per step.
+   */
+  sync?(): SyncSteps | undefined;
+}
+
+/**
+ * A Backend's steps without a promise each (see Backend.sync): the same replies, events, IRQ lines and trace-event
+ * lines as the asynchronous methods, and the same errors, thrown. The step results need not carry `trace`.
+ */
+export interface SyncSteps {
+  start(machine: string, options?: StartOptions): StartResult;
+  qmp(command: QmpCommand): StepResult;
+  qtest(line: string): StepResult;
+  hmp(commandLine: string): StepResult;
+  close(): void;
 }
 
 /** A model-vs-setup problem that is not QEMU's answer (unsupported option, malformed input): exit code 2. */

@@ -4,7 +4,7 @@
 import { FileRefusal, MiB, readRegularFile } from '../files';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { QmpEvent } from '../engine/effects';
-import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/types';
+import type { Backend, QmpCommand, StartResult, StepResult, SyncSteps } from '../backends/types';
 import { ScenarioError } from '../backends/types';
 import { DEFAULT_TRACE_EVENTS } from '../engine/trace-events';
 import { LIBVIRT_VERSION_NAMES } from '../libvirt/versions';
@@ -251,6 +251,8 @@ export async function runReplay(backend: Backend, scenario: ReplayScenario): Pro
     if ('attach' in s || 'detach' in s) throw new ScenarioError(`'${stepKind(s)}' steps need the libvirt runner`, stepWhere(i));
   }
   const machine = scenario.machine;
+  const sync = backend.sync?.();
+  if (sync) return runSync(sync, scenario, machine, file, stepWhere);
   try {
     const startup = await atStep(`${file}: machine`, () => backend.start(machine, scenario.qemuVersion !== undefined ? { qemuVersion: scenario.qemuVersion } : {}));
     if (!startup.ok) return { machine, startup: { ok: false, error: startup.error }, steps: [] };
@@ -267,6 +269,51 @@ export async function runReplay(backend: Backend, scenario: ReplayScenario): Pro
   } finally {
     await backend.close();
   }
+}
+
+/**
+ * runReplay on a backend's synchronous steps (Backend.sync): the same transcript and the same errors, without a
+ * promise per step (test/replay-sync.property.test.ts: against the asynchronous steps on generated scenarios).
+ */
+function runSync(backend: SyncSteps, scenario: ReplayScenario, machine: string, file: string, stepWhere: (i: number) => string): Transcript {
+  const qemuSteps = scenario.steps as readonly QemuStep[];
+  try {
+    let startup: StartResult;
+    try {
+      startup = backend.start(machine, scenario.qemuVersion !== undefined ? { qemuVersion: scenario.qemuVersion } : {});
+    } catch (e) {
+      throw located(e, `${file}: machine`);
+    }
+    if (!startup.ok) return { machine, startup: { ok: false, error: startup.error }, steps: [] };
+    const steps: TranscriptStep[] = [];
+    for (let i = 0; i < qemuSteps.length; i++) {
+      try {
+        steps.push(syncStep(backend, qemuSteps[i]));
+      } catch (e) {
+        throw located(e, stepWhere(i));
+      }
+    }
+    return { machine, startup: { ok: true }, steps };
+  } finally {
+    backend.close();
+  }
+}
+
+/** runStep on synchronous steps: the transcript step built in one literal, in the transcript's key order. */
+function syncStep(backend: SyncSteps, step: QemuStep): TranscriptStep {
+  if ('qmp' in step) {
+    const r = backend.qmp(step.qmp);
+    const te = r.traceEvents;
+    return te ? { qmp: step.qmp, reply: r.reply, events: r.events, irqs: r.irqs, 'trace-events': te } : { qmp: step.qmp, reply: r.reply, events: r.events, irqs: r.irqs };
+  }
+  if ('qtest' in step) {
+    const r = backend.qtest(step.qtest);
+    const te = r.traceEvents;
+    return te ? { qtest: step.qtest, reply: r.reply, events: r.events, irqs: r.irqs, 'trace-events': te } : { qtest: step.qtest, reply: r.reply, events: r.events, irqs: r.irqs };
+  }
+  const r = backend.hmp(step.hmp);
+  const te = r.traceEvents;
+  return te ? { hmp: step.hmp, reply: r.reply, events: r.events, irqs: r.irqs, 'trace-events': te } : { hmp: step.hmp, reply: r.reply, events: r.events, irqs: r.irqs };
 }
 
 /** A scenario problem without a place gets `where`; anything else goes on as it is. */

@@ -1,7 +1,7 @@
 // The model backend: the pure engine behind the Backend interface. It keeps the state history so
 // steps and reports can show the machine before and after each action.
 
-import type { Backend, QmpCommand, StartOptions, StartResult, StepResult } from '../types';
+import type { Backend, QmpCommand, StartOptions, StartResult, StepResult, SyncSteps } from '../types';
 import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../../engine/versions';
 import { ScenarioError } from '../types';
 import type { MachineState } from '../../engine/state';
@@ -133,6 +133,46 @@ export class ModelBackend implements Backend {
 
   async close(): Promise<void> {
     this.current = undefined;
+  }
+
+  /**
+   * The steps without a promise each (Backend.sync), answering as the methods above do; none when a subclass
+   * overrides one of the methods a step goes through (a planted bug, a wrapper), so a runner that prefers these
+   * still sees what the subclass answers.
+   */
+  sync(): SyncSteps | undefined {
+    const own = ModelBackend.prototype;
+    if (this.start !== own.start || this.startSync !== own.startSync || this.apply !== own.apply || this.qmp !== own.qmp ||
+      this.qtest !== own.qtest || this.hmp !== own.hmp || this.close !== own.close) return undefined;
+    return new ModelSteps(this, this.traceEvents);
+  }
+
+  /** What a step shows, as stepResult, without the trace and with the trace-event lines selected now (sync steps). */
+  outcome(action: Action, hmpText: boolean, patterns: readonly string[] | undefined): StepResult {
+    const r = this.step(action);
+    const fx = r.fx;
+    const reply = hmpText ? (r.reply as { return?: unknown }).return ?? r.reply : r.reply;
+    return patterns === undefined ? { reply, events: fx.events, irqs: fx.irqs } : { reply, events: fx.events, irqs: fx.irqs, traceEvents: selectTraceEvents(fx.traceEvents, patterns) };
+  }
+}
+
+/** ModelBackend's steps without a promise each (ModelBackend.sync). */
+class ModelSteps implements SyncSteps {
+  constructor(private readonly b: ModelBackend, private readonly patterns: readonly string[] | undefined) {}
+  start(machine: string, options?: StartOptions): StartResult {
+    return this.b.startSync(machine, options);
+  }
+  qmp(command: QmpCommand): StepResult {
+    return this.b.outcome({ kind: 'qmp', command }, false, this.patterns);
+  }
+  qtest(line: string): StepResult {
+    return this.b.outcome({ kind: 'qtest', line }, false, this.patterns);
+  }
+  hmp(commandLine: string): StepResult {
+    return this.b.outcome({ kind: 'qmp', command: { execute: 'human-monitor-command', arguments: { 'command-line': commandLine } } }, true, this.patterns);
+  }
+  close(): void {
+    void this.b.close();
   }
 }
 
