@@ -8,6 +8,7 @@ import { renderMemoryMap } from '../reports/memory-map';
 import { TOPOLOGY_FILE_NAME, TOPOLOGY_MEDIA_TYPE, topologyToJson, type ScenarioTopology } from '../reports/topology';
 import { irqSnapshot, memorySnapshot } from './snapshot';
 import type { HotplugWorld, StepType } from './world';
+import { scenarioEnded, scenarioStarted } from './time-limit';
 
 /** Where a pickle step's doc string starts, for error messages that name the feature file and line. */
 function stepLocation(doc: messages.GherkinDocument, astId: string | undefined): { line: number; docStringLine?: number } | undefined {
@@ -44,6 +45,7 @@ Before(function (this: HotplugWorld, { pickle }: ITestCaseHookParameter) {
 });
 
 Before(function (this: HotplugWorld, { pickle }: ITestCaseHookParameter) {
+  scenarioStarted(this);
   this.needsFingerprint = pickle.steps.some((s) => /the machine is unchanged/.test(s.text));
   this.uri = pickle.uri;
 });
@@ -100,5 +102,6 @@ After(async function (this: HotplugWorld, { result }: ITestCaseHookParameter) {
   } finally {
     await this.close();
   }
+  scenarioEnded(this);
   if (result?.status === Status.PASSED) this.checkNoPendingError();
 });

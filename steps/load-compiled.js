@@ -20,4 +20,9 @@ const files = [];
     else if (e.name.endsWith('.js')) files.push(full);
   }
 })(path.join(root, 'dist', 'steps'));
+// The step library's own definitions run without Cucumber's per-step timer on the model backend (nothing there
+// waits for time; see steps/time-limit.ts): the definitions registered while its files load are marked here.
+const timeLimit = require(path.join(root, 'dist', 'steps', 'time-limit.js'));
+const marks = timeLimit.markDefinitions(require('@cucumber/cucumber').supportCodeLibraryBuilder);
 for (const f of files.sort()) require(f);
+timeLimit.limitDefinitionsSince(marks);

@@ -11,6 +11,7 @@ import type { TimelineEntry } from '../reports/topology';
 import { DEFAULT_TRACE_EVENTS } from '../engine/trace-events';
 import { DEFAULT_QEMU_VERSION, isQemuVersion, QEMU_VERSIONS, type QemuVersion } from '../engine/versions';
 import type { Fingerprint } from './snapshot';
+import { setRunBackend } from './time-limit';
 
 export interface WorldParams {
   /** `model` (default) or `qemu`. */
@@ -92,6 +93,7 @@ export class HotplugWorld extends World<WorldParams> {
 
   constructor(options: IWorldOptions<WorldParams>) {
     super(options);
+    setRunBackend(this.backendName);
     // Cucumber's html report renders `log` attachments (text/x.cucumber.log+plain) as HTML: virsh output or an
     // XML parse error quoting a domain name like `<img src=x onerror=...>` would run as script when the report
     // is opened. Everything a step logs is attached as plain text instead, which every report shows as text.

@@ -1,8 +1,10 @@
-// Machine start-up builds its initial region tree in one pass (engine/memory/region-builder.ts, RegionBuilder)
-// instead of region by region through the persistent table (RegionsCursor, what every later transaction does).
-// Whatever the command line, the machine started is the very same either way: the whole state (every region,
-// in the same buckets and order, the flat views, KVM slots, QOM hash tables, ACPI, IRQ), the warnings, the
-// start-up's effects (trace, events, IRQ lines, trace points) and what the monitor shows of it; refusals alike.
+// Machine start-up makes its memory state at once (engine/memory/region-builder.ts, RegionBuilder: every region in
+// one pass, every view rendered once) instead of through QEMU's sequence of memory transactions, region by region
+// through the persistent table (RegionsCursor, what every later transaction does). Whatever the command line, the
+// machine started is the very same either way: the whole state (every region, in the same buckets and order, the
+// flat views, KVM slots, QOM hash tables, ACPI, IRQ), the warnings, the start-up's effects (trace, events, IRQ
+// lines, trace points; made at once, they are the per-region build's when read) and what the monitor shows of it;
+// refusals alike. The memory state is also compared alone, made each of the three ways.
 // Checked on generated command lines (pc/q35 and versioned types, 7.2/10.0, RAM above 4 GiB, slots/maxmem,
 // NUMA, -object/-device, acpi/hpet on/off, -smp, accel) and on every command line of the replay corpus.
 import { test } from 'node:test';
@@ -14,6 +16,8 @@ import { parse as parseYaml } from 'yaml';
 import { parseMachine } from '../engine/config/parse';
 import { buildMachineWith, type BuildResult } from '../engine/machine/build';
 import { reduce } from '../engine/reduce';
+import { buildMemory, startMemory } from '../engine/machine/memory-map';
+import { computeLayout } from '../engine/machine/layout';
 import { RegionBuilder, RegionsCursor } from '../engine/memory/region-builder';
 import type { QemuVersion } from '../engine/versions';
 import { repoPath } from '../paths';
@@ -59,10 +63,27 @@ function observed(r: BuildResult): unknown {
 function sameBothWays(commandLine: string, version: QemuVersion): void {
   const parsed = parseMachine(commandLine, version);
   if (!parsed.ok) return;
-  const bulk = observed(buildMachineWith(parsed.config, 'bulk'));
-  const perRegion = observed(buildMachineWith(parsed.config, 'per-region'));
+  const started = buildMachineWith(parsed.config, 'per-region');
+  const bulk = observed(buildMachineWith(parsed.config, 'at-once'));
+  const perRegion = observed(started);
   assert.deepStrictEqual(bulk, perRegion, `${version} ${commandLine}`);
   assert.equal(shape(bulk), shape(perRegion), `${version} ${commandLine}`);
+  // The memory state alone, each way: transactions with the first tree made in one pass or region by region (with
+  // their trace), and all at once (no trace; TCG only).
+  const laid = computeLayout(parsed.config);
+  if (!started.ok || !laid.ok) return; // refused before the memory is made
+  const memories = (['at-once', 'per-region'] as const).map((how) => {
+    const t = buildMemory(parsed.config, laid.value, how);
+    return { state: t.state, trace: t.fx.trace, events: t.fx.events, irqs: t.fx.irqs, traceEvents: t.fx.traceEvents };
+  });
+  assert.deepStrictEqual(memories[0], memories[1], `${version} ${commandLine}`);
+  assert.equal(shape(memories[0]), shape(memories[1]), `${version} ${commandLine}`);
+  const atOnce = startMemory(parsed.config, laid.value);
+  assert.equal(atOnce === undefined, parsed.config.accel === 'kvm');
+  if (atOnce !== undefined) {
+    assert.deepStrictEqual(atOnce, memories[1].state, `${version} ${commandLine}`);
+    assert.equal(shape(atOnce), shape(memories[1].state), `${version} ${commandLine}`);
+  }
 }
 
 const sizes = ['128M', '512M', '1G', '2G', '3584M', '4G', '5G', '8G', '12G'];

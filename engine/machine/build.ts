@@ -8,13 +8,13 @@ import { parseMachine } from '../config/parse';
 import { E, atOption, type QemuError } from '../errors';
 import { computeLayout } from './layout';
 import { cpuCount } from './cpus';
-import { buildMemory, SYSTEM_ID, type TreeBuild } from './memory-map';
+import { buildMemory, startMemory, SYSTEM_ID, type TreeBuild } from './memory-map';
 import { noteLookup } from './dispatch';
 import { initAcpi, initIrq } from '../acpi/init';
 import { addBackend, backendProps, hostBindingError, backendRegionName } from '../devices/backends';
 import { addDevice } from '../devices/qdev';
 import { emptyGHash, ghashInsert } from '../qom/ghash';
-import { merge, traceOnly, type Effects } from '../effects';
+import { merge, NO_EFFECTS, traceOnly, type Effects, type QmpEvent, type TraceEntry } from '../effects';
 import { DEFAULT_QEMU_VERSION, type QemuVersion, messagesOf } from '../versions';
 import { RecentBy } from '../recent';
 
@@ -43,7 +43,7 @@ const refused = (error: QemuError): BuildResult => ({ ok: false, kind: 'refused'
  */
 export function buildMachine(config: MachineConfig, version?: QemuVersion): BuildResult {
   if (version !== undefined && version !== config.qemu.version) return buildFromCommandLine(config.commandLine, version);
-  return buildMachineWith(config, 'bulk');
+  return buildMachineWith(config, 'at-once');
 }
 
 /** buildMachine with the initial region tree made one way or the other (the same machine: tests compare them). */
@@ -102,7 +102,10 @@ export function buildMachineWith(config: MachineConfig, how: TreeBuild): BuildRe
   }
   const layout = laid.value;
 
-  const mem = buildMemory(config, layout, how);
+  // Made at once (no KVM), the memory state comes without its commits' trace: the start-up's effects are then the
+  // per-region build's, made if and when they are read (nobody running scenarios reads them).
+  const atOnce = how === 'at-once' ? startMemory(config, layout) : undefined;
+  const mem = atOnce !== undefined ? { state: atOnce, fx: NO_EFFECTS } : buildMemory(config, layout, how);
   let state: MachineState = {
     config,
     layout,
@@ -162,7 +165,24 @@ export function buildMachineWith(config: MachineConfig, how: TreeBuild): BuildRe
   // The system reset at start-up writes the BIOS image (rom_reset, address_space_write_rom) into the ROM below
   // 4 GiB: the memory view's last lookup is its last byte (info mtree -f -d marks that section [MRU]).
   state = noteLookup(state, SYSTEM_ID, 0xffffffffn);
-  return { ok: true, state, fx, warnings: layout.warnings };
+  return { ok: true, state, fx: atOnce === undefined ? fx : new StartupEffects(config), warnings: layout.warnings };
+}
+
+/** The effects of a start-up made at once: the per-region build's (the same machine), made on first read. */
+class StartupEffects implements Effects {
+  private made?: Effects;
+  constructor(private readonly config: MachineConfig) {}
+  private get fx(): Effects {
+    if (this.made === undefined) {
+      const r = buildMachineWith(this.config, 'per-region');
+      this.made = r.ok ? r.fx : NO_EFFECTS;
+    }
+    return this.made;
+  }
+  get events(): readonly QmpEvent[] { return this.fx.events; }
+  get irqs(): readonly string[] { return this.fx.irqs; }
+  get trace(): readonly TraceEntry[] { return this.fx.trace; }
+  get traceEvents(): readonly string[] { return this.fx.traceEvents; }
 }
 
 /** An audio front end's backend (its audiodev property, set while the device is created): named, or the release's default. */

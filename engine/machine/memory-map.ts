@@ -16,7 +16,7 @@ import { PASSIVE_DEVICES, type MachineConfig } from '../config/types';
 import { done, then, type Transition } from '../effects';
 import { setAddress, setEnabled, type RegionSpec, type Regions } from '../memory/regions';
 import { RegionBuilder, RegionsCursor, type RegionTree } from '../memory/region-builder';
-import { emptyMemory, memTransaction, type MemAccel } from '../memory/transaction';
+import { committedAtOnce, emptyMemory, memTransaction, type MemAccel } from '../memory/transaction';
 import type { AddressSpace, MemoryState } from '../memory/types';
 import type { Layout } from './layout';
 import { IOAPIC_BASE, IOAPIC_SIZE } from '../irq/ioapic';
@@ -292,17 +292,63 @@ function addressSpaces(config: MachineConfig, layout: Layout): AddressSpace[] {
 }
 
 /**
- * How the first transaction's tree is made: `bulk` (the default) in one pass (RegionBuilder), `per-region` through the
- * persistent table call by call (RegionsCursor, what every later transaction does). The same state either way
- * (test/region-builder.property.test.ts).
+ * How start-up makes the memory state (the same state either way: test/region-builder.property.test.ts):
+ * - `at-once`: every start-up change in one pass (RegionBuilder) and every view rendered once at the end
+ *   (committedAtOnce), with no effects: the caller gives the start-up's trace from the `per-region` way when it is
+ *   read. Under KVM, whose slot ids depend on each commit's difference, only the first transaction's tree is made
+ *   in one pass and the commits follow as below;
+ * - `per-region`: QEMU's sequence of memory transactions, each region through the persistent table and each commit
+ *   updating the views and (KVM) the slots, with its trace.
  */
-export type TreeBuild = 'bulk' | 'per-region';
+export type TreeBuild = 'at-once' | 'per-region';
 
-/** The initial memory state of a freshly created (paused) machine, with the commit trace of its construction. */
-export function buildMemory(config: MachineConfig, layout: Layout, how: TreeBuild = 'bulk'): Transition<MemoryState> {
+/**
+ * The changes of the start-up's memory transactions, in QEMU's order (see the top of this file); the same calls
+ * whichever way they are applied.
+ */
+function startupChanges(config: MachineConfig, layout: Layout): ((t: RegionTree) => void)[] {
+  const changes = [staticTree(config, layout)];
+  if (layout.above4g > 0n) {
+    changes.push((r) => map(r, SYSTEM_ID, layout.aboveStart, {
+      id: RAM_ABOVE_4G_ID, name: 'ram-above-4g', size: layout.above4g, kind: 'ram', alias: mainRamId(config), aliasOffset: layout.below4g,
+    }));
+  }
+  changes.push((r) => {
+    map(r, PCI_ID, PC_ROM_BASE, { id: 'pc.rom', name: 'pc.rom', size: PC_ROM_SIZE, kind: 'rom', priority: 1 });
+    const bios = config.flags.biosSize ?? BIOS_SIZE;
+    create(r, { id: 'pc.bios', name: 'pc.bios', size: bios, kind: 'rom' });
+    map(r, PCI_ID, 0x100000n - ISA_BIOS_SIZE, {
+      id: 'isa-bios', name: 'isa-bios', size: ISA_BIOS_SIZE, kind: 'rom', alias: 'pc.bios', aliasOffset: bios - ISA_BIOS_SIZE, priority: 1, readonlyAlias: true,
+    });
+    r.addSubregion(PCI_ID, GiB4 - bios, 'pc.bios', 0);
+  });
+  if (config.type === 'q35' && hasSmmRanges(config)) {
+    changes.push((r) => map(r, SYSTEM_ID, HIGH_SMRAM, {
+      id: 'smram-open-high', name: 'smram-open-high', size: SMRAM_C_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMRAM_C_BASE, priority: 1,
+    }));
+    changes.push((r) => r.setEnabled('smram-open-high', false));
+  }
+  changes.push((r) => {
+    for (let n = 0; n < PAM_COUNT; n++) r.setEnabled(pamPciId(n), true);
+  });
+  const bridges = config.passiveDevices.filter((d) => PASSIVE_DEVICES[d.driver].bridge);
+  if (bridges.length) {
+    const parent = (bus: string | undefined): number => bridges.findIndex((b) => b.id !== undefined && b.id === bus);
+    changes.push((r) => bridges.forEach((b, n) => bridgeWindows(r, n, parent(b.bus))));
+  }
+  const legacy = [...config.passiveDevices].sort((a, b) => a.position - b.position).filter((d) => PASSIVE_DEVICES[d.driver].vgaLowmem || PASSIVE_DEVICES[d.driver].ports);
+  if (legacy.length) changes.push((r) => legacy.forEach((d, n) => legacyRegions(r, d, n)));
+  return changes;
+}
+
+/**
+ * The initial memory state of a freshly created (paused) machine, with the commit trace of its construction: QEMU's
+ * sequence of memory transactions (the first one's tree made in one pass unless `per-region`).
+ */
+export function buildMemory(config: MachineConfig, layout: Layout, how: TreeBuild = 'at-once'): Transition<MemoryState> {
   const accel = config.accel;
-  const first = staticTree(config, layout);
-  const tree = how === 'bulk'
+  const [first, ...rest] = startupChanges(config, layout);
+  const tree = how === 'at-once'
     ? (): Regions => {
       const b = new RegionBuilder();
       first(b);
@@ -310,41 +356,20 @@ export function buildMemory(config: MachineConfig, layout: Layout, how: TreeBuil
     }
     : onTable(first);
   let t = memTransaction(emptyMemory(addressSpaces(config, layout)), tree, accel);
-  if (layout.above4g > 0n) {
-    t = then(t, (m) =>
-      memTransaction(m, onTable((r) => map(r, SYSTEM_ID, layout.aboveStart, {
-        id: RAM_ABOVE_4G_ID, name: 'ram-above-4g', size: layout.above4g, kind: 'ram', alias: mainRamId(config), aliasOffset: layout.below4g,
-      })), accel));
-  }
-  t = then(t, (m) =>
-    memTransaction(m, onTable((r) => {
-      map(r, PCI_ID, PC_ROM_BASE, { id: 'pc.rom', name: 'pc.rom', size: PC_ROM_SIZE, kind: 'rom', priority: 1 });
-      const bios = config.flags.biosSize ?? BIOS_SIZE;
-      create(r, { id: 'pc.bios', name: 'pc.bios', size: bios, kind: 'rom' });
-      map(r, PCI_ID, 0x100000n - ISA_BIOS_SIZE, {
-        id: 'isa-bios', name: 'isa-bios', size: ISA_BIOS_SIZE, kind: 'rom', alias: 'pc.bios', aliasOffset: bios - ISA_BIOS_SIZE, priority: 1, readonlyAlias: true,
-      });
-      r.addSubregion(PCI_ID, GiB4 - bios, 'pc.bios', 0);
-    }), accel));
-  if (config.type === 'q35' && hasSmmRanges(config)) {
-    t = then(t, (m) => memTransaction(m, onTable((r) => map(r, SYSTEM_ID, HIGH_SMRAM, {
-      id: 'smram-open-high', name: 'smram-open-high', size: SMRAM_C_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMRAM_C_BASE, priority: 1,
-    })), accel));
-    t = then(t, (m) => memTransaction(m, (r) => setEnabled(r, 'smram-open-high', false), accel));
-  }
-  t = then(t, (m) => memTransaction(m, (r0) => {
-    let r = r0;
-    for (let n = 0; n < PAM_COUNT; n++) r = setEnabled(r, pamPciId(n), true);
-    return r;
-  }, accel));
-  const bridges = config.passiveDevices.filter((d) => PASSIVE_DEVICES[d.driver].bridge);
-  if (bridges.length) {
-    const parent = (bus: string | undefined): number => bridges.findIndex((b) => b.id !== undefined && b.id === bus);
-    t = then(t, (m) => memTransaction(m, onTable((r) => bridges.forEach((b, n) => bridgeWindows(r, n, parent(b.bus)))), accel));
-  }
-  const legacy = [...config.passiveDevices].sort((a, b) => a.position - b.position).filter((d) => PASSIVE_DEVICES[d.driver].vgaLowmem || PASSIVE_DEVICES[d.driver].ports);
-  if (legacy.length) t = then(t, (m) => memTransaction(m, onTable((r) => legacy.forEach((d, n) => legacyRegions(r, d, n))), accel));
+  for (const change of rest) t = then(t, (m) => memTransaction(m, onTable(change), accel));
   return t;
+}
+
+/**
+ * The same state as buildMemory, made at once: every start-up change in one pass and every view rendered once at
+ * the end; no trace (the caller has buildMemory's when it is read). Undefined under KVM, whose slot ids depend on
+ * each commit's difference.
+ */
+export function startMemory(config: MachineConfig, layout: Layout): MemoryState | undefined {
+  if (config.accel === 'kvm') return undefined;
+  const b = new RegionBuilder();
+  for (const change of startupChanges(config, layout)) change(b);
+  return committedAtOnce(addressSpaces(config, layout), b.build());
 }
 
 /**

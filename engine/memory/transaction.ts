@@ -166,6 +166,18 @@ export function memTransaction(mem: MemoryState, change: (r: Regions) => Regions
   return { state: t.state, fx: merge(begin, t.fx) };
 }
 
+/**
+ * The state a run of commits leaves when `regions` was made by them from nothing (machine start-up made at once,
+ * memory/region-builder.ts): every view rendered whole, as the first commit renders them, and remembered as
+ * committed (later commits update them incrementally). No effects: the commits' trace is the caller's business. Not
+ * for a KVM machine: its slots depend on each commit's difference.
+ */
+export function committedAtOnce(addressSpaces: MemoryState['addressSpaces'], regions: Regions): MemoryState {
+  const flat = updateFlatViews(Regions.EMPTY, regions, planOf(addressSpaces).roots, {});
+  renderedFrom.set(flat, regions);
+  return { ...emptyMemory(addressSpaces), regions, flat };
+}
+
 /** The flat view last committed for an address space (by AS name), or [] when unknown. */
 export function committedFlatView(mem: MemoryState, asName: string): readonly FlatRange[] {
   const as = mem.addressSpaces.find((a) => a.name === asName);
