@@ -5,7 +5,7 @@
 
 import { done, merge, nest, NO_EFFECTS, trace, type Effects, type Transition } from '../effects';
 import { kvmApplyDiff, KVM_AS_NAME } from './kvm';
-import { diffFlatViews, type FlatDiff } from './flatview';
+import { diffFlatViews, RenderMemo, renderWindow, simplify, SPACE_END, type FlatDiff } from './flatview';
 import { spliced, updateFlatViews } from './flat-update';
 import { Regions } from './regions';
 import type { AddressSpace, FlatRange, MemoryState } from './types';
@@ -174,7 +174,11 @@ export function memTransaction(mem: MemoryState, change: (r: Regions) => Regions
  * for a KVM machine: its slots depend on each commit's difference.
  */
 export function committedAtOnce(addressSpaces: MemoryState['addressSpaces'], regions: Regions): MemoryState {
-  const flat = updateFlatViews(Regions.EMPTY, regions, planOf(addressSpaces).roots, {});
+  // Each view whole (renderFlatView), through one RenderMemo: a CPU's SMM address space shows system memory through
+  // an alias, rendered once for AS "memory" and taken as it is from there.
+  const memo = new RenderMemo();
+  const flat: Record<string, readonly FlatRange[]> = {};
+  for (const root of planOf(addressSpaces).roots) if (!(root in flat)) flat[root] = simplify(renderWindow(regions, root, 0n, SPACE_END, memo));
   renderedFrom.set(flat, regions);
   return { ...emptyMemory(addressSpaces), regions, flat };
 }
