@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseQemuUnsigned, qtestLine, quickUnsigned } from '../engine/protocol/qtest';
+import { parseQemuUnsigned, qtestLine, qtestWords, quickUnsigned } from '../engine/protocol/qtest';
 import { buildFromCommandLine } from '../engine/machine/build';
 import { reduce } from '../engine/reduce';
 
@@ -66,4 +66,17 @@ test('port I/O lines do the same with their words on the fast path and off it', 
     }),
     { numRuns: 400 },
   );
+});
+
+test('qtestWords splits a request line as split(\' \') does', () => {
+  // Lines of words, blanks (repeated, leading, trailing), other whitespace and any characters.
+  const piece = fc.oneof(fc.constantFrom(' ', '  ', '\t', 'outb', 'inl', '0xafe0', '0x08', '', ' \u00a0'), fc.string({ maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 3 }));
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+      const line = parts.join('');
+      assert.deepStrictEqual(qtestWords(line), line.split(' '), JSON.stringify(line));
+    }),
+    { numRuns: 20000 },
+  );
+  for (const line of ['', ' ', '  ', 'inb', 'inb ', ' inb', 'outb 0x4d1 0x02', 'outb  0x4d1 0x02 ', 'a b  c   d']) assert.deepStrictEqual(qtestWords(line), line.split(' '), line);
 });

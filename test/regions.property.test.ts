@@ -81,17 +81,18 @@ test('changedRegionIds lists exactly the ids whose region differs', () => {
 
 test('children overlapping a window, through the index derived plug after plug, are the plain filter of the list', () => {
   // A wide container (device memory with many DIMMs): children mapped and unmapped at random places (some
-  // overlapping, some of one start), windows asked in between; the index of each new child list is derived from
-  // the previous list's (rebuilt when that one is no longer remembered).
-  const N = 40;
+  // overlapping, some of one start, some a quarter of the container or more: kept apart as wide), windows asked in
+  // between; the index of each new child list is derived from the previous list's (rebuilt when that one is no
+  // longer remembered). Enough children that the index's runs (at most 64) split.
+  const N = 120;
   const kid = (i: number) => `k${i}`;
   const step = fc.oneof(
-    fc.record({ kind: fc.constant('map' as const), i: fc.nat(N - 1), at: fc.nat(60), size: fc.integer({ min: 1, max: 8 }), prio: fc.nat(2) }),
-    fc.record({ kind: fc.constant('unmap' as const), i: fc.nat(N - 1) }),
-    fc.record({ kind: fc.constant('ask' as const), lo: fc.nat(70), len: fc.integer({ min: 1, max: 20 }) }),
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('map' as const), i: fc.nat(N - 1), at: fc.nat(60), size: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 8 }) }, { weight: 1, arbitrary: fc.integer({ min: 20, max: 70 }) }), prio: fc.nat(2) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('unmap' as const), i: fc.nat(N - 1) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('ask' as const), lo: fc.nat(70), len: fc.integer({ min: 1, max: 20 }) }) },
   );
   fc.assert(
-    fc.property(fc.array(step, { minLength: 1, maxLength: 80 }), (steps) => {
+    fc.property(fc.array(step, { minLength: 1, maxLength: 240, size: 'max' }), (steps) => {
       let t = createRegion(Regions.EMPTY, { id: 'c', name: 'c', size: 128n, kind: 'container' });
       for (let i = 0; i < N; i++) t = createRegion(t, { id: kid(i), name: kid(i), size: 4n, kind: 'ram' });
       // Wide from the start: CHILD_INDEX_MIN children at 64.. so that every list is indexed.

@@ -4,7 +4,7 @@
 import type { Dimm } from '../state';
 import { E, type QemuError } from '../errors';
 import { alignUp } from '../units';
-import { insertAt, removeAt } from '../arrays';
+import { ChunkList, insertAt, removeAt } from '../arrays';
 
 import type { Checked } from '../outcome';
 
@@ -50,9 +50,10 @@ const U64 = 1n << 64n;
 interface PlacementIndex {
   /**
    * The DIMMs in address order; undefined when the list itself is (the usual case: an index holding its own
-   * key would keep it from being collected young).
+   * key would keep it from being collected young). In chunks: a plug or unplug out of address order (a DIMM
+   * plugged again into a hole) copies one chunk, not the whole order.
    */
-  readonly sorted?: readonly Dimm[];
+  readonly sorted?: ChunkList<Dimm>;
   readonly used: bigint;
   /**
    * The last unhinted first fit: for this alignment, size and device-memory start, the answer is `at`
@@ -115,7 +116,7 @@ function placementIndex(dimms: readonly Dimm[]): PlacementIndex {
     let inOrder = true;
     for (let i = 1; i < dimms.length && inOrder; i++) if (dimms[i - 1].addr > dimms[i].addr) inOrder = false;
     const sorted = inOrder ? dimms : [...dimms].sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0));
-    idx = { sorted: sorted === dimms ? undefined : sorted, used: dimms.reduce((sum, d) => sum + d.size, 0n) };
+    idx = { sorted: sorted === dimms ? undefined : ChunkList.of(sorted), used: dimms.reduce((sum, d) => sum + d.size, 0n) };
     indexCache.set(dimms, idx);
   }
   return idx;
@@ -126,19 +127,12 @@ export function withDimm(dimms: readonly Dimm[], dimm: Dimm): readonly Dimm[] {
   const next = insertAt(dimms, dimms.length, dimm);
   const idx = indexCache.get(dimms);
   if (idx) {
-    const s = idx.sorted ?? dimms;
-    let sorted: readonly Dimm[] | undefined;
-    if (s === dimms && (s.length === 0 || s[s.length - 1].addr <= dimm.addr)) sorted = undefined; // appended in address order
+    let sorted: ChunkList<Dimm> | undefined;
+    if (idx.sorted === undefined && (dimms.length === 0 || dimms[dimms.length - 1].addr <= dimm.addr)) sorted = undefined; // appended in address order
     else {
-      // After the last DIMM at or below its address (the list is in address order): by halves.
-      let lo = 0;
-      let hi = s.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (s[mid].addr > dimm.addr) hi = mid;
-        else lo = mid + 1;
-      }
-      sorted = insertAt(s, lo, dimm);
+      // After the last DIMM at or below its address (the order is by address): by halves.
+      const s = idx.sorted ?? ChunkList.of(dimms);
+      sorted = s.insert(s.search((d) => d.addr <= dimm.addr), dimm);
     }
     const f = idx.fit;
     const covers = f !== undefined && dimm.addr < f.at + f.size && f.at < dimm.addr + dimm.size;
@@ -182,18 +176,11 @@ export function withoutDimm(dimms: readonly Dimm[], path: string, known?: Dimm):
 }
 
 /** `list` without the element `x` (by identity), found by address (the list is in address order). */
-function withoutOne(list: readonly Dimm[], x: Dimm): Dimm[] {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid].addr < x.addr) lo = mid + 1;
-    else hi = mid;
-  }
-  let at = lo;
-  while (at < list.length && list[at] !== x && list[at].addr === x.addr) at++;
-  if (at >= list.length || list[at] !== x) return list.filter((d) => d !== x);
-  return removeAt(list, at);
+function withoutOne(list: ChunkList<Dimm>, x: Dimm): ChunkList<Dimm> {
+  let at = list.search((d) => d.addr < x.addr);
+  while (at < list.length && list.at(at) !== x && list.at(at)!.addr === x.addr) at++;
+  if (at >= list.length || list.at(at) !== x) return ChunkList.of(list.toArray().filter((d) => d !== x));
+  return list.remove(at);
 }
 
 function withSlotBit(slots: PlacementIndex['slots'], slot: bigint, bit: 0 | 1): PlacementIndex['slots'] {
@@ -239,7 +226,8 @@ export function chooseAddr(dimms: readonly Dimm[], r: AddrRequest): Checked<bigi
     if (start + r.size > U64 || r.size === 0n) return fail(E.deviceTooBig());
   }
   let empty = false;
-  const sorted = idx.sorted ?? dimms;
+  let conflict: Dimm | undefined;
+  const sorted = idx.sorted;
   // Positions below the last answer for the same request are still taken (DIMMs were only added since): the
   // scan starts there, past the DIMMs that end below it. First fit is the lowest aligned position free of
   // every DIMM, so starting from a lower bound finds the same one.
@@ -249,20 +237,30 @@ export function chooseAddr(dimms: readonly Dimm[], r: AddrRequest): Checked<bigi
   if (memo && f.exact) return f.at < asStart || f.at + r.size > asEnd ? fail(E.fragmented()) : ok(f.at);
   if (memo) {
     start = f.at;
-    from = firstEndingAfter(sorted, start);
+    const at = start;
+    from = sorted ? sorted.search((d) => d.addr + d.size <= at) : firstEndingAfter(dimms, at);
   }
-  for (let k = from; k < sorted.length; k++) {
-    const d = sorted[k];
+  /** One DIMM of the scan in address order: false once the scan is over. */
+  const visit = (d: Dimm): boolean => {
     const dEnd = d.addr + d.size;
     if (d.addr < start + r.size && start < dEnd) {
-      if (hinted) return fail(E.addrConflict(d.id));
+      if (hinted) {
+        conflict = d;
+        return false;
+      }
       const next = alignUp(dEnd, r.align);
-      if (next >= U64 || next + r.size > U64) { empty = true; break; }
+      if (next >= U64 || next + r.size > U64) {
+        empty = true;
+        return false;
+      }
       start = next;
-    } else if (d.addr >= start + r.size) {
-      break;
+      return true;
     }
-  }
+    return d.addr < start + r.size;
+  };
+  if (sorted) sorted.scanFrom(from, visit);
+  else for (let k = from; k < dimms.length && visit(dimms[k]); k++);
+  if (conflict) return fail(E.addrConflict(conflict.id));
   if (!hinted && !empty) idx.fit = { align: r.align, size: r.size, base: asStart, at: start, exact: true };
   if (empty || start < asStart || start + r.size > asEnd) return fail(E.fragmented());
   return ok(start);

@@ -296,9 +296,9 @@ export function addSubregion(regions: Regions, containerId: string, offset: bigi
   const list = container.subregions;
   const at = firstAtOrBelow(regions, list, prio);
   const subregions = insertAt(list, at, subId);
-  deriveChildIndex(regions, list, subregions, subId, offset, sub.size, true);
+  deriveChildIndex(regions, container.size, list, subregions, subId, offset, sub.size, true);
   oneChildApart.note(list, subregions);
-  return regions.setTwo({ ...container, subregions }, mappedAs(sub, containerId, offset, prio));
+  return regions.setTwo(withSubregions(container, subregions), mappedAs(sub, containerId, offset, prio));
 }
 
 /**
@@ -309,6 +309,24 @@ function mappedAs(r: Region, container: string, addr: bigint, priority: number):
   return {
     id: r.id, name: r.name, size: r.size, addr, priority, subregions: r.subregions, alias: r.alias, aliasOffset: r.aliasOffset,
     enabled: r.enabled, terminates: r.terminates, ram: r.ram, readonly: r.readonly, romDevice: r.romDevice, owner: r.owner, container,
+  };
+}
+
+/**
+ * `{ ...r, subregions }` as a literal of one of the two shapes makeRegion and mappedAs give (a spread here sees regions
+ * of many allocation sites and takes V8's polymorphic path); a region of another shape is spread.
+ */
+export function withSubregions(r: Region, subregions: readonly string[]): Region {
+  if (!('alias' in r && 'owner' in r)) return { ...r, subregions };
+  if ('container' in r) {
+    return {
+      id: r.id, name: r.name, size: r.size, addr: r.addr, priority: r.priority, subregions, alias: r.alias, aliasOffset: r.aliasOffset,
+      enabled: r.enabled, terminates: r.terminates, ram: r.ram, readonly: r.readonly, romDevice: r.romDevice, owner: r.owner, container: r.container,
+    };
+  }
+  return {
+    id: r.id, name: r.name, size: r.size, addr: r.addr, priority: r.priority, subregions, alias: r.alias, aliasOffset: r.aliasOffset,
+    enabled: r.enabled, terminates: r.terminates, ram: r.ram, readonly: r.readonly, romDevice: r.romDevice, owner: r.owner,
   };
 }
 
@@ -348,9 +366,9 @@ export function delSubregion(regions: Regions, containerId: string, subId: strin
   const unmapped = unmappedAs(sub);
   const at = container.subregions.indexOf(subId);
   const subregions = at >= 0 ? removeAt(container.subregions, at) : container.subregions.slice();
-  deriveChildIndex(regions, container.subregions, subregions, subId, sub.addr, sub.size, false);
+  deriveChildIndex(regions, container.size, container.subregions, subregions, subId, sub.addr, sub.size, false);
   if (at >= 0) oneChildApart.note(container.subregions, subregions);
-  return regions.setTwo({ ...container, subregions }, unmapped);
+  return regions.setTwo(withSubregions(container, subregions), unmapped);
 }
 
 /**
@@ -378,8 +396,10 @@ export const oneChildApart = {
 
 // ---- which children of a container overlap a window (for rendering only what a change touched) ----------
 // A cache keyed by the child list (lists are immutable and a mapped child's addr and size change only by
-// delete + re-add, which makes a new list): the children sorted by offset, with a running maximum of their
-// ends. addSubregion/delSubregion derive the new list's index from the old one's instead of rebuilding it.
+// delete + re-add, which makes a new list): the children sorted by offset, in runs of a few dozen with a running
+// maximum of their ends inside each run, and apart from them the few wide ones (a quarter of the container or
+// more: the PCI window under system memory), which would otherwise make every window walk all the children below
+// it. addSubregion/delSubregion derive the new list's index from the old one's, copying one run.
 
 /** A child's extent (immutable: an index derived from another shares its parent's). */
 interface Kid {
@@ -388,15 +408,29 @@ interface Kid {
   readonly end: bigint;
 }
 
-interface ChildIndex {
-  /** The children by start. */
+/** A run of narrow children by start, with maxEnd[k] = max(kids[0..k].end) inside the run. */
+interface KidRun {
   readonly kids: readonly Kid[];
-  /** maxEnd[k] = max(kids[0..k].end). */
   readonly maxEnd: readonly bigint[];
+}
+
+interface ChildIndex {
+  /** The narrow children by start, in runs of 1 to RUN_MAX. */
+  readonly runs: readonly KidRun[];
+  /** before[r] = the largest end in runs[0..r-1] (-1 for the first run). */
+  readonly before: readonly bigint[];
+  /** The wide children, looked at one by one. */
+  readonly wide: readonly Kid[];
 }
 
 /** Lists shorter than this are scanned: the index would not pay for itself. */
 export const CHILD_INDEX_MIN = 16;
+/** A run that grows past this many children is split in two. */
+const RUN_MAX = 64;
+/** Whether a child is kept apart as wide: any rule gives the same answers; this one keeps the walks short. */
+function isWide(k: Kid, containerSize: bigint): boolean {
+  return k.end - k.start >= containerSize >> 2n;
+}
 /**
  * The indexes of the most recently used child lists only: a history of states keeps every old list alive, and
  * indexing each of them would cost memory per state for nothing (an old state is rarely changed again).
@@ -451,59 +485,113 @@ function firstStartAtOrAbove(kids: readonly Kid[], x: bigint): number {
   return lo;
 }
 
+/** A run of these kids (by start), with its running maximum. */
+function runOf(kids: readonly Kid[]): KidRun {
+  const maxEnd: bigint[] = [];
+  for (let k = 0; k < kids.length; k++) maxEnd.push(k > 0 && maxEnd[k - 1] > kids[k].end ? maxEnd[k - 1] : kids[k].end);
+  return { kids, maxEnd };
+}
+
+/** The index of these runs (their `before` maxima computed) and wide children. */
+function indexFrom(runs: readonly KidRun[], wide: readonly Kid[]): ChildIndex {
+  const before: bigint[] = [];
+  let m = -1n;
+  for (const run of runs) {
+    before.push(m);
+    const last = run.maxEnd[run.maxEnd.length - 1];
+    if (last > m) m = last;
+  }
+  return { runs, before, wide };
+}
+
+/** The run a child starting at `x` goes into (or is looked for in): the first whose last start is >= x, else the last. */
+function runFor(runs: readonly KidRun[], x: bigint): number {
+  let lo = 0;
+  let hi = runs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const kids = runs[mid].kids;
+    if (kids[kids.length - 1].start < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * The index of `after` (`before` with child `id` added or removed), derived from `before`'s; `before`'s is built from
  * `regions` (the table `before` belongs to) when no longer remembered, so that a state changed again and again (a
  * tool going back to an earlier state) pays for one build, not one per change.
  */
-function deriveChildIndex(regions: Regions, before: readonly string[], after: readonly string[], id: string, addr: bigint, size: bigint, added: boolean): void {
+function deriveChildIndex(regions: Regions, containerSize: bigint, before: readonly string[], after: readonly string[], id: string, addr: bigint, size: bigint, added: boolean): void {
   if (after.length < CHILD_INDEX_MIN) return;
-  const idx = before.length >= CHILD_INDEX_MIN ? childIndex(regions, before) : childIndexCache.get(before);
+  const idx = before.length >= CHILD_INDEX_MIN ? childIndex(regions, before, containerSize) : childIndexCache.get(before);
   if (!idx) return;
-  const old = idx.kids;
-  const n = old.length;
-  let kids: Kid[];
-  let maxEnd: bigint[];
+  const runs = idx.runs;
   if (added) {
-    const at = firstStartAtOrAbove(old, addr);
-    const end = addr + size;
-    kids = insertAt(old, at, { id, start: addr, end });
-    // maxEnd below `at` is unchanged; above it, the old running maximum (one place on) or the new end.
-    const m = at > 0 && idx.maxEnd[at - 1] > end ? idx.maxEnd[at - 1] : end;
-    maxEnd = insertAt(idx.maxEnd, at, m);
-    for (let k = at; k < n && idx.maxEnd[k] < m; k++) maxEnd[k + 1] = m;
-  } else {
-    // The child is found by its start (children of one start are few), else by its id.
-    let at = firstStartAtOrAbove(old, addr);
-    while (at < n && old[at].id !== id && old[at].start === addr) at++;
-    if (at >= n || old[at].id !== id) at = old.findIndex((k) => k.id === id);
-    if (at < 0) return;
-    kids = removeAt(old, at);
-    // maxEnd below `at` is unchanged; above it, recomputed until it meets the old one (from there on equal).
-    maxEnd = removeAt(idx.maxEnd, at);
-    for (let k = at; k < n - 1; k++) {
-      const m = k > 0 && maxEnd[k - 1] > kids[k].end ? maxEnd[k - 1] : kids[k].end;
-      if (m === maxEnd[k]) break;
-      maxEnd[k] = m;
+    const kid: Kid = { id, start: addr, end: addr + size };
+    if (isWide(kid, containerSize) || runs.length === 0) {
+      if (isWide(kid, containerSize)) childIndexCache.set(after, { runs, before: idx.before, wide: insertAt(idx.wide, idx.wide.length, kid) });
+      else childIndexCache.set(after, indexFrom([runOf([kid])], idx.wide));
+      return;
     }
+    const r = runFor(runs, addr);
+    const old = runs[r].kids;
+    const kids = insertAt(old, firstStartAtOrAbove(old, addr), kid);
+    let next: KidRun[];
+    if (kids.length <= RUN_MAX) {
+      next = runs.slice();
+      next[r] = runOf(kids);
+    } else {
+      const half = kids.length >>> 1;
+      next = (runs as unknown as { toSpliced(s: number, d: number, ...items: KidRun[]): KidRun[] }).toSpliced(r, 1, runOf(kids.slice(0, half)), runOf(kids.slice(half)));
+    }
+    childIndexCache.set(after, indexFrom(next, idx.wide));
+    return;
   }
-  childIndexCache.set(after, { kids, maxEnd });
+  // Removed: a wide child from the wide ones; a narrow one found by its start (children of one start are few), else
+  // by its id.
+  const w = idx.wide.findIndex((k) => k.id === id);
+  if (w >= 0) {
+    childIndexCache.set(after, { runs, before: idx.before, wide: removeAt(idx.wide, w) });
+    return;
+  }
+  let r = runs.length ? runFor(runs, addr) : -1;
+  let at = -1;
+  if (r >= 0) {
+    const kids = runs[r].kids;
+    at = firstStartAtOrAbove(kids, addr);
+    while (at < kids.length && kids[at].id !== id && kids[at].start === addr) at++;
+    if (at >= kids.length || kids[at].id !== id) at = -1;
+  }
+  if (at < 0) {
+    for (r = 0; r < runs.length && at < 0; r++) at = runs[r].kids.findIndex((k) => k.id === id);
+    r--;
+  }
+  if (at < 0) return;
+  const kids = removeAt(runs[r].kids, at);
+  const next = kids.length ? runs.slice() : removeAt(runs, r);
+  if (kids.length) next[r] = runOf(kids);
+  childIndexCache.set(after, indexFrom(next, idx.wide));
 }
 
-function childIndex(regions: Regions, list: readonly string[]): ChildIndex {
+function childIndex(regions: Regions, list: readonly string[], containerSize: bigint): ChildIndex {
   let idx = childIndexCache.get(list);
   if (!idx) {
-    // Built by push (as maxEnd below): `map` and `new Array(n)` make holey arrays, which send every later copy
-    // (toSpliced) to V8's element-by-element path.
-    const kids: Kid[] = [];
+    // Built by push: `map` and `new Array(n)` make holey arrays, which send every later copy (toSpliced) to V8's
+    // element-by-element path.
+    const narrow: Kid[] = [];
+    const wide: Kid[] = [];
     for (const id of list) {
       const r = regions.get(id)!;
-      kids.push({ id, start: r.addr, end: r.addr + r.size });
+      const kid: Kid = { id, start: r.addr, end: r.addr + r.size };
+      (isWide(kid, containerSize) ? wide : narrow).push(kid);
     }
-    kids.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
-    const maxEnd: bigint[] = [];
-    for (let k = 0; k < kids.length; k++) maxEnd.push(k > 0 && maxEnd[k - 1] > kids[k].end ? maxEnd[k - 1] : kids[k].end);
-    childIndexCache.set(list, (idx = { kids, maxEnd }));
+    narrow.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+    const runs: KidRun[] = [];
+    const len = RUN_MAX >>> 1;
+    for (let k = 0; k < narrow.length; k += len) runs.push(runOf(narrow.slice(k, k + len)));
+    idx = indexFrom(runs, wide);
+    childIndexCache.set(list, idx);
   }
   return idx;
 }
@@ -515,11 +603,29 @@ function childIndex(regions: Regions, list: readonly string[]): ChildIndex {
 export function childrenOverlapping(regions: Regions, container: Region, lo: bigint, hi: bigint): readonly string[] {
   const list = container.subregions;
   if (list.length < CHILD_INDEX_MIN) return list;
-  const idx = childIndex(regions, list);
+  const idx = childIndex(regions, list, container.size);
   const hits: string[] = [];
-  const kids = idx.kids;
-  for (let k = firstStartAtOrAbove(kids, hi) - 1; k >= 0 && idx.maxEnd[k] > lo; k--) {
-    if (kids[k].end > lo) hits.push(kids[k].id);
+  for (const k of idx.wide) if (k.start < hi && k.end > lo) hits.push(k.id);
+  // The narrow ones from the last starting below hi, back while an end can still reach past lo.
+  const runs = idx.runs;
+  let lor = 0;
+  let hir = runs.length;
+  while (lor < hir) {
+    const mid = (lor + hir) >>> 1;
+    if (runs[mid].kids[0].start < hi) lor = mid + 1;
+    else hir = mid;
+  }
+  let r = lor - 1;
+  let j = r >= 0 ? firstStartAtOrAbove(runs[r].kids, hi) - 1 : -1;
+  walk: for (; r >= 0; r--) {
+    const run = runs[r];
+    const b = idx.before[r];
+    for (; j >= 0; j--) {
+      if (run.maxEnd[j] <= lo && b <= lo) break walk;
+      if (run.kids[j].end > lo) hits.push(run.kids[j].id);
+    }
+    if (b <= lo) break;
+    if (r > 0) j = runs[r - 1].kids.length - 1;
   }
   if (hits.length === 2) {
     if (list.indexOf(hits[0]) > list.indexOf(hits[1])) hits.reverse();

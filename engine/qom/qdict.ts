@@ -29,15 +29,37 @@ export const qdictBucket = (key: string): number => tdbHash(key) % QDICT_BUCKET_
 export function qdictOrder(insertionOrder: readonly string[]): string[] {
   // A pure function of a few keys that come back command after command: remembered per key list (joined by NUL;
   // a hit is checked key by key, since a key may itself hold a NUL).
+  // The last few lists first, key by key (no joined string to build and hash): a scenario sends the same
+  // command's keys again and again.
+  for (let k = 0; k < RECENT; k++) {
+    const r = recent[k];
+    if (r !== undefined && sameKeys(r.keys, insertionOrder)) return r.order.slice();
+  }
   const key = insertionOrder.join('\u0000');
   const known = orders.get(key);
-  if (known !== undefined && sameKeys(known.keys, insertionOrder)) return known.order.slice();
+  if (known !== undefined && sameKeys(known.keys, insertionOrder)) {
+    remember(known);
+    return known.order.slice();
+  }
   const order = qdictOrderOnce(insertionOrder);
   if (known === undefined) {
     if (orders.size >= 256) orders.delete(orders.keys().next().value!);
-    orders.set(key, { keys: insertionOrder.slice(), order });
+    const entry = { keys: insertionOrder.slice(), order };
+    orders.set(key, entry);
+    remember(entry);
   }
   return order.slice();
+}
+
+type Known = { readonly keys: readonly string[]; readonly order: readonly string[] };
+/** The last few lists answered (entries of `orders`), newest replacing the oldest. */
+const RECENT = 4;
+const recent = new Array<Known | undefined>(RECENT).fill(undefined);
+let recentNext = 0;
+function remember(e: Known): void {
+  for (let k = 0; k < RECENT; k++) if (recent[k] === e) return;
+  recent[recentNext] = e;
+  recentNext = (recentNext + 1) % RECENT;
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
@@ -46,7 +68,7 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-const orders = new Map<string, { readonly keys: readonly string[]; readonly order: readonly string[] }>();
+const orders = new Map<string, Known>();
 
 function qdictOrderOnce(insertionOrder: readonly string[]): string[] {
   const seen: string[] = [];
