@@ -7,6 +7,7 @@ import { ModelLimit } from '../errors';
 import { NO_EFFECTS, done, merge, trace, tracepoint, type Effects, type Transition } from '../effects';
 import { setGsi } from '../irq/gsi';
 import type { AcpiState } from './types';
+import { acpiWithGpeSts, acpiWithSciLevel, stateWithAcpi } from '../records';
 
 export const ACPI_MEMORY_HOTPLUG_STATUS = 0x08;
 export const PIIX4_GPE0_LEN = 4;
@@ -37,7 +38,7 @@ export function sciFormula(acpi: AcpiState): number {
 export function ich9SetSci(state: MachineState, level: number, depth = 0): Transition<MachineState> {
   const fx0 = trace('ich9_set_sci', () => `level ${level}`, depth);
   if (level === state.acpi.sciLevel) return done(state, fx0);
-  const next: MachineState = { ...state, acpi: { ...state.acpi, sciLevel: level } };
+  const next: MachineState = stateWithAcpi(state, acpiWithSciLevel(state.acpi, level));
   const gsi = next.acpi.sciGsi;
   if (gsi < 0) return done(next, fx0);
   // No PCI INTx source is modelled, so the PIRQ part of the OR is 0.
@@ -50,11 +51,11 @@ export function ich9SetSci(state: MachineState, level: number, depth = 0): Trans
 export function acpiUpdateSci(state: MachineState, depth = 0, why?: string): Transition<MachineState> {
   const acpi = latchPm1(state.acpi);
   const level = sciFormula(acpi);
-  const st: MachineState = acpi === state.acpi ? state : { ...state, acpi };
+  const st: MachineState = acpi === state.acpi ? state : stateWithAcpi(state, acpi);
   const fx: Effects = trace('acpi_update_sci', () => `level ${level}${why ? `: ${why}` : ''}`, depth);
   if (acpi.device === 'none') return done(st, fx);
   if (acpi.device === 'piix4') {
-    const withLevel: MachineState = { ...st, acpi: { ...st.acpi, sciLevel: level } };
+    const withLevel: MachineState = stateWithAcpi(st, acpiWithSciLevel(st.acpi, level));
     const g = setGsi(withLevel, 9, level, depth + 2);
     return { state: g.state, fx: merge(fx, merge(trace('qemu_set_irq', () => `PIIX4_PM SCI → GSI 9 level ${level}`, depth + 1), g.fx)) };
   }
@@ -74,7 +75,7 @@ function levelNote(acpi: AcpiState): string {
 export function acpi_send_gpe_event(state: MachineState, bits: number, depth: number): Transition<MachineState> {
   const gpeSts = [...state.acpi.gpeSts];
   gpeSts[0] = (gpeSts[0] | bits) & 0xff;
-  const next: MachineState = { ...state, acpi: { ...state.acpi, gpeSts } };
+  const next: MachineState = stateWithAcpi(state, acpiWithGpeSts(state.acpi, gpeSts));
   const fx = trace('acpi_send_gpe_event', () => `GPE0_STS[0] |= 0x${bits.toString(16).padStart(2, '0')}`, depth);
   const u = acpiUpdateSci(next, depth + 1, levelNote(next.acpi));
   return { state: u.state, fx: merge(fx, u.fx) };

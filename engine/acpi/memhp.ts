@@ -10,6 +10,7 @@ import { ACPI_MEMORY_HOTPLUG_STATUS } from './gpe';
 import { acpi_send_event, type AcpiHotplugDevice } from './acpi-interface';
 import { object_unparent } from '../qom/tree';
 import type { MemHotplugState, MemSlotStatus } from './types';
+import { acpiWithMemhp, stateWithAcpi } from '../records';
 
 
 export const EMPTY_SLOT: MemSlotStatus = Object.freeze({ enabled: false, inserting: false, removing: false, ostEvent: 0, ostStatus: 0 });
@@ -33,7 +34,7 @@ function withSlot(state: MachineState, slot: number, f: (s: MemSlotStatus) => Me
   const memhp = state.acpi.memhp!;
   const slots = memhp.slots.slice();
   slots[slot] = f(slots[slot]);
-  return { ...state, acpi: { ...state.acpi, memhp: { ...memhp, slots } } };
+  return stateWithAcpi(state, acpiWithMemhp(state.acpi, { selector: memhp.selector, slots }));
 }
 
 /** The pc-dimm currently attached to a slot (`mdev->dimm`). */
@@ -146,10 +147,10 @@ export function acpi_memory_hotplug_write(state: MachineState, offset: number, d
   if (offset !== 0 && sel >= memhp.slots.length) {
     return done(state, merge(trace('mhp_acpi_invalid_slot_selected', () => `selector ${sel}`), tracepoint('mhp_acpi_invalid_slot_selected', x32(sel))));
   }
-  const setMemhp = (m: MemHotplugState): MachineState => ({ ...state, acpi: { ...state.acpi, memhp: m } });
+  const setMemhp = (m: MemHotplugState): MachineState => stateWithAcpi(state, acpiWithMemhp(state.acpi, m));
   switch (offset) {
     case 0x00:
-      return done(setMemhp({ ...memhp, selector: data }), merge(trace('mhp_acpi_write_slot', () => `selector ${data}`), tracepoint('mhp_acpi_write_slot', () => `set active slot: ${x32(data)}`)));
+      return done(setMemhp({ selector: data, slots: memhp.slots }), merge(trace('mhp_acpi_write_slot', () => `selector ${data}`), tracepoint('mhp_acpi_write_slot', () => `set active slot: ${x32(data)}`)));
     case 0x04:
       return done(
         withSlot(state, sel, (s) => slotWith(s, { ostEvent: data })),

@@ -113,8 +113,20 @@ function fn(devfn: number, name: string, image: string, patch: Record<number, nu
   return { devfn, name, config, wmask };
 }
 
-/** The PCI functions on bus 0 (`-nodefaults`). pc without ACPI has no PIIX4_PM. */
-export function initialPciFunctions(config: MachineConfig): PciFunction[] {
+/**
+ * The PCI functions on bus 0 (`-nodefaults`). pc without ACPI has no PIIX4_PM. Made once per kind of machine (they
+ * depend on nothing else) and shared by every machine of that kind: immutable, a write copies what it changes.
+ */
+export function initialPciFunctions(config: MachineConfig): readonly PciFunction[] {
+  const key = config.type === 'pc' ? `pc ${config.acpi} ${config.accel === 'kvm'}` : `q35 ${hasSmmRanges(config)}`;
+  let list = initialByKind.get(key);
+  if (list === undefined) initialByKind.set(key, (list = makeInitialPciFunctions(config)));
+  return list;
+}
+
+const initialByKind = new Map<string, readonly PciFunction[]>();
+
+function makeInitialPciFunctions(config: MachineConfig): PciFunction[] {
   if (config.type === 'pc') {
     // piix3-ide's bus-master DMA BAR 4 is a 16-byte I/O BAR (its write mask, pci_register_bar).
     const list = [fn(0, 'i440FX', IMAGES.I440FX), fn(1 << 3, 'PIIX3', IMAGES.PIIX3), fn((1 << 3) | 1, 'piix3-ide', IMAGES.PIIX3_IDE, {}, { ...bar(0x20, 16) })];

@@ -8,6 +8,7 @@ import { E, ModelLimit, type QemuError } from '../errors';
 import { createRegion, removeRegion } from '../memory/regions';
 import { MiB, KiB } from '../units';
 import { ghashInsert, ghashRemove } from '../qom/ghash';
+import { backendWithMapped, stateWithBackends } from '../records';
 
 export type BackendType = MemoryBackend['type'];
 
@@ -158,10 +159,10 @@ export function setMapped(state: MachineState, id: string, mapped: boolean): Mac
   const idx = positions.get(list);
   const at = idx ? idx.get(id) : undefined;
   if (idx) {
-    if (at !== undefined) backends[at] = { ...list[at], mapped };
+    if (at !== undefined) backends[at] = backendWithMapped(list[at], mapped);
     positions.set(backends, idx);
   } else {
-    for (let i = 0; i < list.length; i++) if (list[i].id === id) backends[i] = { ...list[i], mapped };
+    for (let i = 0; i < list.length; i++) if (list[i].id === id) backends[i] = backendWithMapped(list[i], mapped);
   }
-  return { ...state, backends };
+  return stateWithBackends(state, backends);
 }

@@ -16,6 +16,7 @@ import { DEVICE_MEMORY_ID } from '../machine/memory-map';
 import { findBackend } from './backends';
 import { chooseAddr, chooseSlot } from './placement';
 import type { Checked } from '../outcome';
+import { stateWithMem } from '../records';
 
 /** KVM_CAP_NR_MEMSLOTS observed on Linux 6.x hosts. */
 export const KVM_NR_MEMSLOTS = 32764;
@@ -103,7 +104,7 @@ export function memory_device_plug(state: MachineState, dimm: Dimm, depth: numbe
   const tx = memTransaction(state.mem, (r) => addSubregion(r, DEVICE_MEMORY_ID, dimm.addr - base, region, 0), state.config.accel);
   fx = merge(fx, nest(tx.fx, depth + 2));
   fx = merge(fx, tracepoint('memory_device_plug', () => `id=${dimm.id ?? ''} addr=${hex(dimm.addr)}`));
-  return { state: { ...state, mem: tx.state }, fx };
+  return { state: stateWithMem(state, tx.state), fx };
 }
 
 /** pc_dimm_unplug → memory_device_unplug. */
@@ -117,5 +118,5 @@ export function memory_device_unplug(state: MachineState, dimm: Dimm, depth: num
   const region = findBackend(state, dimm.memdev)!.region;
   const tx = memTransaction(state.mem, (r) => delSubregion(r, DEVICE_MEMORY_ID, region), state.config.accel);
   const fx = merge(trace('memory_device_unplug', () => `del_subregion ${region}`, depth), merge(nest(tx.fx, depth + 1), tracepoint('memory_device_unplug', () => `id=${dimm.id ?? ''} addr=${hex(dimm.addr)}`)));
-  return { state: { ...state, mem: tx.state }, fx };
+  return { state: stateWithMem(state, tx.state), fx };
 }

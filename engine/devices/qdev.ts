@@ -17,6 +17,7 @@ import { findBackend, setMapped } from './backends';
 import { pc_dimm_realize, peripheralPath, type DimmRequest } from './pc-dimm';
 import { withDimm } from './placement';
 import { pc_machine_device_plug_cb, pc_machine_device_pre_plug_cb, pc_machine_device_unplug_request_cb } from '../machine/pc';
+import { stateWithDimms } from '../records';
 
 export interface DeviceAddRequest {
   readonly driver?: string;
@@ -246,12 +247,12 @@ export function device_set_realized(state: MachineState, req: DimmRequest, hotpl
   if (realized.error) return refuse(realized.error, fx);
   const dimm: Dimm = { id: req.id, path: peripheralPath(state, req.id), memdev: backend.id, slot, addr, node: req.node, size: backend.size, hotplugged };
   let next: MachineState = setMapped(state, backend.id, true);
-  next = {
-    ...next,
-    dimms: withDimm(next.dimms, dimm),
-    peripheral: req.id === undefined ? next.peripheral : ghashInsert(next.peripheral, req.id),
-    anonCount: req.id === undefined ? next.anonCount + 1 : next.anonCount,
-  };
+  next = stateWithDimms(
+    next,
+    withDimm(next.dimms, dimm),
+    req.id === undefined ? next.peripheral : ghashInsert(next.peripheral, req.id),
+    req.id === undefined ? next.anonCount + 1 : next.anonCount,
+  );
   const plugged = pc_machine_device_plug_cb(next, dimm, 1);
   return succeed(plugged.state, merge(fx, plugged.fx));
 }

@@ -142,13 +142,42 @@ function portIds(ports: readonly Port[]): string[] {
   return ports.map((p) => (count.get(p[3])! > 1 ? `${p[3]}@0x${p[0].toString(16)}` : p[3]));
 }
 
-function mapPorts(t: RegionTree, parent: string, ports: readonly Port[], accel: MemAccel, renamed: Readonly<Record<string, string>> = {}): void {
-  const ids = portIds(ports);
-  ports.forEach(([port, size, prio, name], i) => {
-    const shown = accel === 'kvm' ? KVM_NAMES[name] ?? renamed[name] ?? name : renamed[name] ?? name;
-    map(t, parent, BigInt(port), { id: ids[i], name: shown, size: BigInt(size), kind: 'io', priority: prio });
-  });
+/** The regions of a table of ports as specs (ids told apart by port, KVM's in-kernel names), made once per table and names. */
+function portSpecs(ports: readonly Port[], accel: MemAccel, renamed: Readonly<Record<string, string>>): readonly (Spec & { readonly port: bigint })[] {
+  let byNames = specsByTable.get(ports);
+  if (byNames === undefined) specsByTable.set(ports, (byNames = new Map()));
+  const key = accel === 'kvm' ? 'kvm' : 'tcg';
+  let forAccel = byNames.get(renamed);
+  if (forAccel === undefined) byNames.set(renamed, (forAccel = {}));
+  let specs = forAccel[key];
+  if (specs === undefined) {
+    const ids = portIds(ports);
+    specs = forAccel[key] = ports.map(([port, size, prio, name], i) => {
+      const shown = accel === 'kvm' ? KVM_NAMES[name] ?? renamed[name] ?? name : renamed[name] ?? name;
+      return { id: ids[i], name: shown, size: BigInt(size), kind: 'io' as const, priority: prio, port: BigInt(port) };
+    });
+  }
+  return specs;
 }
+
+const specsByTable = new WeakMap<readonly Port[], Map<Readonly<Record<string, string>>, { tcg?: readonly (Spec & { readonly port: bigint })[]; kvm?: readonly (Spec & { readonly port: bigint })[] }>>();
+const NO_RENAMES: Readonly<Record<string, string>> = {};
+
+function mapPorts(t: RegionTree, parent: string, ports: readonly Port[], accel: MemAccel, renamed: Readonly<Record<string, string>> = NO_RENAMES): void {
+  for (const s of portSpecs(ports, accel, renamed)) map(t, parent, s.port, s);
+}
+
+/** The board's fixed ports less those a versioned machine's compat properties remove: one table per kind. */
+function boardPorts(q35: boolean, fwCfgDma: boolean, acpiPciHotplug: boolean): readonly Port[] {
+  const k = (q35 ? 4 : 0) + (fwCfgDma ? 2 : 0) + (acpiPciHotplug ? 1 : 0);
+  let t = BOARD_PORTS[k];
+  if (t === undefined) {
+    const absent = new Set([...(fwCfgDma ? [] : ['fwcfg.dma']), ...(q35 && !acpiPciHotplug ? ['acpi-pci-hotplug'] : [])]);
+    t = BOARD_PORTS[k] = (q35 ? Q35_PORTS : PC_PORTS).filter((p) => !absent.has(p[3]));
+  }
+  return t;
+}
+const BOARD_PORTS: (readonly Port[] | undefined)[] = [];
 
 /**
  * The main RAM region's id. Its name is always pc.ram; only a NUMA memdev that is itself called pc.ram
@@ -244,8 +273,7 @@ function staticTree(config: MachineConfig, layout: Layout): (t: RegionTree) => v
     // Port I/O.
     const pmAcpi = config.type === 'q35' || config.acpi;
     // Versioned machines: compat properties remove some fixed ports.
-    const absent = new Set([...(config.flags.fwCfgDma ? [] : ['fwcfg.dma']), ...(q35 && !config.flags.ich9AcpiPciHotplug ? ['acpi-pci-hotplug'] : [])]);
-    mapPorts(t, IO_ID, (q35 ? Q35_PORTS : PC_PORTS).filter((p) => !absent.has(p[3])), inKernelIrqchip(config) ? 'kvm' : 'tcg', config.qemu.regionNames);
+    mapPorts(t, IO_ID, boardPorts(q35, config.flags.fwCfgDma === true, config.flags.ich9AcpiPciHotplug === true), inKernelIrqchip(config) ? 'kvm' : 'tcg', config.qemu.regionNames);
     map(t, 'rtc', 0n, { id: 'rtc-index', name: 'rtc-index', size: 1n, kind: 'io' });
     if (!q35 && config.acpi) mapPorts(t, IO_ID, PC_ACPI_PORTS, accel);
     // The block belongs to the ACPI PM device: ICH9-LPC exists even with acpi=off, PIIX4_PM does not.

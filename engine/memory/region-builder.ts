@@ -102,6 +102,10 @@ export class RegionBuilder implements RegionTree {
       const r = d.region;
       out.push(d.subregions.length === 0 ? r : { ...r, subregions: d.subregions });
     }
-    return Regions.ofNew(out);
+    const table = Regions.ofNew(out);
+    // The alias index, made now: tables derived from this one inherit it, updated (regions.ts), as they inherit it
+    // from the last table of a run of transactions; without it, every later commit's tables would build their own.
+    table.aliasesOf('');
+    return table;
   }
 }

@@ -305,7 +305,7 @@ export function addSubregion(regions: Regions, containerId: string, offset: bigi
   const subregions = insertAt(list, at, subId);
   deriveChildIndex(regions, container.size, list, subregions, subId, offset, sub.size, true);
   oneChildApart.note(list, subregions);
-  return regions.setTwo({ ...container, subregions }, mappedAs(sub, containerId, offset, prio));
+  return regions.setTwo(withSubregions(container, subregions), mappedAs(sub, containerId, offset, prio));
 }
 
 /**
@@ -316,6 +316,24 @@ function mappedAs(r: Region, container: string, addr: bigint, priority: number):
   return {
     id: r.id, name: r.name, size: r.size, addr, priority, subregions: r.subregions, alias: r.alias, aliasOffset: r.aliasOffset,
     enabled: r.enabled, terminates: r.terminates, ram: r.ram, readonly: r.readonly, romDevice: r.romDevice, owner: r.owner, container,
+  };
+}
+
+/**
+ * `{ ...r, subregions }` as a literal of one of the two shapes makeRegion and mappedAs give (a spread here sees regions
+ * of many allocation sites and takes V8's polymorphic path); a region of another shape is spread.
+ */
+export function withSubregions(r: Region, subregions: readonly string[]): Region {
+  if (!('alias' in r && 'owner' in r)) return { ...r, subregions };
+  if ('container' in r) {
+    return {
+      id: r.id, name: r.name, size: r.size, addr: r.addr, priority: r.priority, subregions, alias: r.alias, aliasOffset: r.aliasOffset,
+      enabled: r.enabled, terminates: r.terminates, ram: r.ram, readonly: r.readonly, romDevice: r.romDevice, owner: r.owner, container: r.container,
+    };
+  }
+  return {
+    id: r.id, name: r.name, size: r.size, addr: r.addr, priority: r.priority, subregions, alias: r.alias, aliasOffset: r.aliasOffset,
+    enabled: r.enabled, terminates: r.terminates, ram: r.ram, readonly: r.readonly, romDevice: r.romDevice, owner: r.owner,
   };
 }
 
@@ -357,7 +375,7 @@ export function delSubregion(regions: Regions, containerId: string, subId: strin
   const subregions = at >= 0 ? removeAt(container.subregions, at) : container.subregions.slice();
   deriveChildIndex(regions, container.size, container.subregions, subregions, subId, sub.addr, sub.size, false);
   if (at >= 0) oneChildApart.note(container.subregions, subregions);
-  return regions.setTwo({ ...container, subregions }, unmapped);
+  return regions.setTwo(withSubregions(container, subregions), unmapped);
 }
 
 /**

@@ -5,10 +5,11 @@
 
 import { done, merge, nest, NO_EFFECTS, trace, type Effects, type Transition } from '../effects';
 import { kvmApplyDiff, KVM_AS_NAME } from './kvm';
-import { diffFlatViews, type FlatDiff } from './flatview';
+import { diffFlatViews, RenderMemo, renderWindow, simplify, SPACE_END, type FlatDiff } from './flatview';
 import { spliced, updateFlatViews } from './flat-update';
 import { Regions } from './regions';
 import type { AddressSpace, FlatRange, MemoryState } from './types';
+import { memOf } from '../records';
 
 export type MemAccel = 'tcg' | 'kvm';
 
@@ -19,7 +20,7 @@ export function emptyMemory(addressSpaces: MemoryState['addressSpaces'] = []): M
 
 /** memory_region_transaction_begin. */
 export function beginTx(mem: MemoryState): MemoryState {
-  return { ...mem, txDepth: mem.txDepth + 1 };
+  return memOf(mem, mem.regions, mem.txDepth + 1, mem.pending, mem.flat, mem.kvmSlots);
 }
 
 function plural(n: number, word: string): string {
@@ -120,7 +121,7 @@ function regenerate(mem: MemoryState, accel: MemAccel): Transition<MemoryState> 
     fx = merge(fx, merge(trace('address_space_set_flatview', () => `AS ${KVM_AS_NAME}`, 1), trace('address_space_update_topology_pass', kvmNote === undefined ? notes : () => `flat view: ${describe(kvmNote)}`, 2)));
   }
   fx = merge(fx, nest(kvmFx, 2));
-  return done({ ...mem, flat, kvmSlots, pending: false }, fx);
+  return done(memOf(mem, mem.regions, mem.txDepth, false, flat, kvmSlots), fx);
 }
 
 const NO_RANGES: readonly FlatRange[] = [];
@@ -145,7 +146,7 @@ function commitNotes(kvmDiff: FlatDiff | undefined, others: readonly (string | F
 export function commitTx(mem: MemoryState, accel: MemAccel): Transition<MemoryState> {
   if (mem.txDepth <= 0) throw new Error('internal: memory_region_transaction_commit without begin');
   const depth = mem.txDepth - 1;
-  const next = { ...mem, txDepth: depth };
+  const next = memOf(mem, mem.regions, depth, mem.pending, mem.flat, mem.kvmSlots);
   if (depth > 0 || !mem.pending) return done(next);
   return regenerate(next, accel);
 }
@@ -161,8 +162,8 @@ export function memTransaction(mem: MemoryState, change: (r: Regions) => Regions
   // memory_region_transaction_begin: qemu_flush_coalesced_mmio_buffer (nothing is batched while no vCPU
   // runs), then ++memory_region_transaction_depth.
   const begin = trace('memory_region_transaction_begin', () => `qemu_flush_coalesced_mmio_buffer, depth ${mem.txDepth + 1}`);
-  if (mem.txDepth > 0) return done({ ...mem, regions, pending: true }, begin);
-  const t = regenerate({ ...mem, regions, pending: false }, accel);
+  if (mem.txDepth > 0) return done(memOf(mem, regions, mem.txDepth, true, mem.flat, mem.kvmSlots), begin);
+  const t = regenerate(memOf(mem, regions, mem.txDepth, false, mem.flat, mem.kvmSlots), accel);
   return { state: t.state, fx: merge(begin, t.fx) };
 }
 
@@ -173,7 +174,11 @@ export function memTransaction(mem: MemoryState, change: (r: Regions) => Regions
  * for a KVM machine: its slots depend on each commit's difference.
  */
 export function committedAtOnce(addressSpaces: MemoryState['addressSpaces'], regions: Regions): MemoryState {
-  const flat = updateFlatViews(Regions.EMPTY, regions, planOf(addressSpaces).roots, {});
+  // Each view whole (renderFlatView), through one RenderMemo: a CPU's SMM address space shows system memory through
+  // an alias, rendered once for AS "memory" and taken as it is from there.
+  const memo = new RenderMemo();
+  const flat: Record<string, readonly FlatRange[]> = {};
+  for (const root of planOf(addressSpaces).roots) if (!(root in flat)) flat[root] = simplify(renderWindow(regions, root, 0n, SPACE_END, memo));
   renderedFrom.set(flat, regions);
   return { ...emptyMemory(addressSpaces), regions, flat };
 }

@@ -1,0 +1,101 @@
+// Copies of the state's records with a few fields changed, made by object literals of one shape instead of spreads.
+// A spread (`{ ...state, acpi }`) is cheap where it always sees objects of one hidden class, but the engine's
+// records come from several allocation sites (start-up, each action's literals and spreads), so each spread site
+// sees several V8 maps and takes its polymorphic path (≈ 100 ns a spread, several per record per action). A
+// literal makes one map whatever its input's. Each helper gives what the spread gives: the same keys in the same
+// order, the same values; a record of a shape the literal does not write (an optional key present that the
+// literal would drop or misplace) is spread as before. Checked against the spreads by test/records.property.test.ts.
+
+import type { MachineState, MemoryBackend } from './state';
+import type { AcpiState, MemHotplugState } from './acpi/types';
+import type { MemoryState } from './memory/types';
+
+/**
+ * The state's keys in the order start-up writes them, then `dispatchMru` (added by the first port access, so it
+ * comes last); `cprFds` and `machineProps`, added later by a few commands, are left to the spread.
+ */
+function plainState(s: MachineState): 0 | 1 | 2 {
+  if ('cprFds' in s || 'machineProps' in s) return 0;
+  return 'dispatchMru' in s ? 2 : 1;
+}
+
+function stateOf(
+  s: MachineState,
+  shape: 1 | 2,
+  mem: MachineState['mem'],
+  backends: MachineState['backends'],
+  dimms: MachineState['dimms'],
+  peripheral: MachineState['peripheral'],
+  anonCount: number,
+  acpi: AcpiState,
+): MachineState {
+  if (shape === 2) {
+    return {
+      config: s.config, layout: s.layout, mem, backends, dimms, objects: s.objects, peripheral, anonCount, acpi, irq: s.irq, qtest: s.qtest,
+      dispatchMru: s.dispatchMru,
+    };
+  }
+  return { config: s.config, layout: s.layout, mem, backends, dimms, objects: s.objects, peripheral, anonCount, acpi, irq: s.irq, qtest: s.qtest };
+}
+
+/** `{ ...s, acpi }`. */
+export function stateWithAcpi(s: MachineState, acpi: AcpiState): MachineState {
+  const shape = plainState(s);
+  return shape === 0 ? { ...s, acpi } : stateOf(s, shape, s.mem, s.backends, s.dimms, s.peripheral, s.anonCount, acpi);
+}
+
+/** `{ ...s, mem }`. */
+export function stateWithMem(s: MachineState, mem: MemoryState): MachineState {
+  const shape = plainState(s);
+  return shape === 0 ? { ...s, mem } : stateOf(s, shape, mem, s.backends, s.dimms, s.peripheral, s.anonCount, s.acpi);
+}
+
+/** `{ ...s, backends }`. */
+export function stateWithBackends(s: MachineState, backends: readonly MemoryBackend[]): MachineState {
+  const shape = plainState(s);
+  return shape === 0 ? { ...s, backends } : stateOf(s, shape, s.mem, backends, s.dimms, s.peripheral, s.anonCount, s.acpi);
+}
+
+/** `{ ...s, dimms, peripheral, anonCount }`. */
+export function stateWithDimms(s: MachineState, dimms: MachineState['dimms'], peripheral: MachineState['peripheral'], anonCount: number): MachineState {
+  const shape = plainState(s);
+  return shape === 0 ? { ...s, dimms, peripheral, anonCount } : stateOf(s, shape, s.mem, s.backends, dimms, peripheral, anonCount, s.acpi);
+}
+
+/** Whether the ACPI record has start-up's keys only (the APM ports, once written, are added after them). */
+function plainAcpi(a: AcpiState): boolean {
+  return !('apmc' in a) && !('apms' in a);
+}
+
+function acpiOf(a: AcpiState, memhp: AcpiState['memhp'], gpeSts: AcpiState['gpeSts'], sciLevel: number): AcpiState {
+  return {
+    device: a.device, memhp, gpeSts, gpeEn: a.gpeEn, pm1Sts: a.pm1Sts, pm1En: a.pm1En, pm1Cnt: a.pm1Cnt, tmrOverflowDue: a.tmrOverflowDue,
+    sciLevel, sciGsi: a.sciGsi, configReg: a.configReg, pci: a.pci, resetControl: a.resetControl, smiEn: a.smiEn,
+  };
+}
+
+/** `{ ...a, memhp }`. */
+export function acpiWithMemhp(a: AcpiState, memhp: MemHotplugState): AcpiState {
+  return plainAcpi(a) ? acpiOf(a, memhp, a.gpeSts, a.sciLevel) : { ...a, memhp };
+}
+
+/** `{ ...a, gpeSts }`. */
+export function acpiWithGpeSts(a: AcpiState, gpeSts: readonly number[]): AcpiState {
+  return plainAcpi(a) ? acpiOf(a, a.memhp, gpeSts, a.sciLevel) : { ...a, gpeSts };
+}
+
+/** `{ ...a, sciLevel }`. */
+export function acpiWithSciLevel(a: AcpiState, sciLevel: number): AcpiState {
+  return plainAcpi(a) ? acpiOf(a, a.memhp, a.gpeSts, sciLevel) : { ...a, sciLevel };
+}
+
+/** `{ ...b, mapped }` (a file backend's `file` comes after the others: spread). */
+export function backendWithMapped(b: MemoryBackend, mapped: boolean): MemoryBackend {
+  if ('file' in b) return { ...b, mapped };
+  return { id: b.id, type: b.type, size: b.size, align: b.align, mapped, internal: b.internal, region: b.region, props: b.props };
+}
+
+/** `{ ...mem, regions, pending }` and the like: a memory state has no optional key. */
+export function memOf(mem: MemoryState, regions: MemoryState['regions'], txDepth: number, pending: boolean, flat: MemoryState['flat'], kvmSlots: MemoryState['kvmSlots']): MemoryState {
+  return { regions, addressSpaces: mem.addressSpaces, txDepth, pending, flat, kvmSlots };
+}
