@@ -168,7 +168,7 @@ export class HotplugWorld extends World<WorldParams> {
     // Observe GSI levels from the start: qtest reports `IRQ raise/lower N` on every level change.
     await this.qtest('irq_intercept_in ioapic', { internal: true });
     if (this.attachmentsEnabled) {
-      const { memorySnapshot } = await import('./snapshot');
+      const { memorySnapshot } = (snapshotModule ??= await import('./snapshot'));
       this.topologyBefore = await memorySnapshot(this, 'before');
     }
     return undefined;
@@ -216,7 +216,7 @@ export class HotplugWorld extends World<WorldParams> {
    */
   private async beforeCommand(internal: boolean | undefined): Promise<void> {
     if (internal || !this.needsFingerprint || this.currentType === 'Outcome' || this.action.length > 0) return;
-    const { fingerprint } = await import('./snapshot');
+    const { fingerprint } = (snapshotModule ??= await import('./snapshot'));
     this.fingerprintBefore = await fingerprint(this);
   }
 
@@ -336,6 +336,9 @@ function lfText(text: string): string {
 }
 const lfTexts = new Map<string, string>();
 
+/** steps/snapshot.ts once loaded (a dynamic import requires it again at every call: the path is resolved each time). */
+let snapshotModule: typeof import('./snapshot') | undefined;
+
 function clip(s: string, max = 16000): string {
   return s.length > max ? s.slice(0, max) + `\n… (${s.length - max} more characters)` : s;
 }
@@ -357,10 +360,13 @@ export function createBackend(name: 'model' | 'qemu' | 'diff', qemuVersion: Qemu
     const { QemuBackend } = require('../backends/qemu') as { QemuBackend: Ctor };
     return new QemuBackend(options);
   }
+  // Asked once per scenario: the constructor is kept rather than required again (a cached require still resolves
+  // the path, ≈ 5-20 µs).
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { ModelBackend } = require('../backends/model') as { ModelBackend: Ctor };
-  return new ModelBackend(options);
+  modelBackend ??= (require('../backends/model') as { ModelBackend: new (o: { qemuVersion: QemuVersion; traceEvents: readonly string[] }) => Backend }).ModelBackend;
+  return new modelBackend(options);
 }
+let modelBackend: (new (o: { qemuVersion: QemuVersion; traceEvents: readonly string[] }) => Backend) | undefined;
 
 setWorldConstructor(HotplugWorld);
 

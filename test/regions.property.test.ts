@@ -40,6 +40,29 @@ test('aliasesOf after updates lists exactly the aliases the table holds', () => 
   );
 });
 
+test('a table made at once (Regions.ofNew) has the alias index aliasesOf would make, and keeps it through updates', () => {
+  // Up to 80 regions (spread over the table's buckets), aliases of a few targets among them.
+  const spec = fc.record({ alias: fc.option(fc.nat(7), { nil: null }), offset: fc.nat(3) });
+  const many = Array.from({ length: 80 }, (_, i) => (i < IDS.length ? IDS[i] : `r${i}`));
+  fc.assert(
+    fc.property(fc.uniqueArray(fc.nat(79), { maxLength: 80 }), fc.array(spec, { minLength: 80, maxLength: 80 }), fc.array(op, { maxLength: 20 }), (ids, specs, ops) => {
+      const regions = ids.map((i) => makeRegion({ id: many[i], name: many[i], size: 16n, kind: specs[i].alias === null ? 'ram' : 'io', alias: specs[i].alias === null ? undefined : IDS[specs[i].alias!], aliasOffset: BigInt(specs[i].offset) }));
+      const atOnce = Regions.ofNew(regions);
+      for (const id of IDS) {
+        // What aliasesOf makes on first use without an index: the table scanned in its order.
+        assert.deepEqual(atOnce.aliasesOf(id), [...atOnce.values()].filter((r) => r.alias === id).map((r) => r.id), `aliases of ${id}, in table order`);
+      }
+      let t = Regions.ofNew(regions);
+      for (const o of ops) {
+        if (o.kind === 'set') t = t.set(makeRegion({ id: IDS[o.id], name: IDS[o.id], size: 16n, kind: o.alias === null ? 'ram' : 'io', alias: o.alias === null ? undefined : IDS[o.alias], aliasOffset: BigInt(o.offset), enabled: o.enabled }));
+        else if (o.kind === 'delete') t = t.delete(IDS[o.id]);
+        for (const id of IDS) assert.deepEqual([...t.aliasesOf(id)].sort(), fresh(t, id), `aliases of ${id}`);
+      }
+    }),
+    { numRuns: 500 },
+  );
+});
+
 test('setTwo(a, b) is set(a).set(b): the same regions, size and alias index', () => {
   const spec = fc.record({ id: fc.nat(7), alias: fc.option(fc.nat(7), { nil: null }), offset: fc.nat(3) });
   const mk = (o: { id: number; alias: number | null; offset: number }) =>

@@ -52,27 +52,24 @@ export class Regions {
     aliasIdx?: ReadonlyMap<string, readonly string[]>,
   ) {
     // Not Object.seal'd either: sealing every new table cost a map transition per update (readonly by type).
-    if (aliasIdx) aliasIndexes.set(this, aliasIdx);
+    this.#aliasIdx = aliasIdx;
   }
 
-  /** Alias region ids by target id: derived, computed on first use (kept aside: not part of the value). */
+  /**
+   * Alias region ids by target id: derived, computed on first use. A private field, so not part of the table's value
+   * (keys, JSON, deepStrictEqual do not see it); not a WeakMap entry per table, which every plug's new table paid
+   * for and the collector traced.
+   */
+  #aliasIdx: ReadonlyMap<string, readonly string[]> | undefined;
+
   private get aliasIdx(): ReadonlyMap<string, readonly string[]> | undefined {
-    return aliasIndexes.get(this);
+    return this.#aliasIdx;
   }
 
   /** The alias regions that target `id`. */
   aliasesOf(id: string): readonly string[] {
     let idx = this.aliasIdx;
-    if (!idx) {
-      const m = new Map<string, string[]>();
-      for (const r of this.values()) {
-        if (r.alias === undefined) continue;
-        const list = m.get(r.alias);
-        if (list) list.push(r.id);
-        else m.set(r.alias, [r.id]);
-      }
-      aliasIndexes.set(this, (idx = m));
-    }
+    if (!idx) this.#aliasIdx = idx = aliasIndexOf(this.buckets);
     return idx.get(id) ?? NONE;
   }
 
@@ -162,7 +159,9 @@ export class Regions {
 
   /**
    * `Regions.of(regions)` for regions of distinct ids, made at once (memory/region-builder.ts): the same table,
-   * buckets in the same order, without a copy of the bucket index per region.
+   * buckets in the same order, without a copy of the bucket index per region. Its alias index is made with it (the
+   * one aliasesOf would make on first use, in the same order), so every table a start-up state's updates derive from
+   * it patches that index instead of scanning the whole table again at its first plug.
    */
   static ofNew(regions: readonly Region[]): Regions {
     const buckets = Regions.EMPTY.buckets.slice();
@@ -172,13 +171,11 @@ export class Regions {
       if (b.length === 0) buckets[k] = [r];
       else (b as Region[]).push(r);
     }
-    return new Regions(buckets, regions.length);
+    return new Regions(buckets, regions.length, aliasIndexOf(buckets));
   }
 }
 
 const bucketCache = new Map<string, number>();
-/** Regions.aliasesOf's index per table (a WeakMap, not a property: a property defined per instance was slow). */
-const aliasIndexes = new WeakMap<Regions, ReadonlyMap<string, readonly string[]>>();
 const NONE: readonly string[] = Object.freeze([]);
 
 /** Position of the region `id` in a bucket, or -1. */
@@ -196,6 +193,20 @@ function withAt(b: readonly Region[], at: number, r: Region): Region[] {
 }
 
 /** The alias index with region `r` (whose alias target was `was`) moved to its current target. */
+/** Alias region ids by target id, in table order (bucket by bucket). */
+function aliasIndexOf(buckets: readonly (readonly Region[])[]): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const b of buckets) {
+    for (const r of b) {
+      if (r.alias === undefined) continue;
+      const list = m.get(r.alias);
+      if (list) list.push(r.id);
+      else m.set(r.alias, [r.id]);
+    }
+  }
+  return m;
+}
+
 function patchAliasIdx(idx: ReadonlyMap<string, readonly string[]>, was: string | undefined, r: Region): ReadonlyMap<string, readonly string[]> {
   if (was === r.alias) return idx;
   const m = new Map(idx);
