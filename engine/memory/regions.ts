@@ -52,18 +52,24 @@ export class Regions {
     aliasIdx?: ReadonlyMap<string, readonly string[]>,
   ) {
     // Not Object.seal'd either: sealing every new table cost a map transition per update (readonly by type).
-    if (aliasIdx) aliasIndexes.set(this, aliasIdx);
+    this.#aliasIdx = aliasIdx;
   }
 
-  /** Alias region ids by target id: derived, computed on first use (kept aside: not part of the value). */
+  /**
+   * Alias region ids by target id: derived, computed on first use. A private field, so not part of the table's value
+   * (keys, JSON, deepStrictEqual do not see it); not a WeakMap entry per table, which every plug's new table paid
+   * for and the collector traced.
+   */
+  #aliasIdx: ReadonlyMap<string, readonly string[]> | undefined;
+
   private get aliasIdx(): ReadonlyMap<string, readonly string[]> | undefined {
-    return aliasIndexes.get(this);
+    return this.#aliasIdx;
   }
 
   /** The alias regions that target `id`. */
   aliasesOf(id: string): readonly string[] {
     let idx = this.aliasIdx;
-    if (!idx) aliasIndexes.set(this, (idx = aliasIndexOf(this.buckets)));
+    if (!idx) this.#aliasIdx = idx = aliasIndexOf(this.buckets);
     return idx.get(id) ?? NONE;
   }
 
@@ -170,8 +176,6 @@ export class Regions {
 }
 
 const bucketCache = new Map<string, number>();
-/** Regions.aliasesOf's index per table (a WeakMap, not a property: a property defined per instance was slow). */
-const aliasIndexes = new WeakMap<Regions, ReadonlyMap<string, readonly string[]>>();
 const NONE: readonly string[] = Object.freeze([]);
 
 /** Position of the region `id` in a bucket, or -1. */

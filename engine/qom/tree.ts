@@ -8,6 +8,7 @@ import { ModelLimit } from '../errors';
 import { event, merge, trace, type Transition } from '../effects';
 import { ghashRemove } from './ghash';
 import { withoutDimm } from '../devices/placement';
+import { stateWithDimms } from '../records';
 
 export type QomNode =
   | { readonly kind: 'root' }
@@ -109,11 +110,7 @@ export const PERIPHERAL: QomNode = { kind: 'container', path: PERIPHERAL_PATH };
  * (/machine/peripheral or peripheral-anon) and QEMU emits DEVICE_DELETED.
  */
 export function object_unparent(state: MachineState, dimm: Dimm, depth: number): Transition<MachineState> {
-  const next: MachineState = {
-    ...state,
-    dimms: withoutDimm(state.dimms, dimm.path, dimm),
-    peripheral: dimm.id === undefined ? state.peripheral : ghashRemove(state.peripheral, dimm.id),
-  };
+  const next = stateWithDimms(state, withoutDimm(state.dimms, dimm.path, dimm), dimm.id === undefined ? state.peripheral : ghashRemove(state.peripheral, dimm.id), state.anonCount);
   const data = dimm.id !== undefined ? { device: dimm.id, path: dimm.path } : { path: dimm.path };
   return { state: next, fx: merge(trace('object_unparent', 'DEVICE_DELETED', depth), event('DEVICE_DELETED', data)) };
 }
