@@ -2,7 +2,8 @@
 // model and on real QEMU, CLI and suite start-up. Every figure is a median with its spread, printed with a
 // description of the machine. Asserts nothing; --quick is the smoke run `npm test` does (small sizes, few runs);
 // --engine stops after the engine and memory figures; --replay runs only the replay corpus (model and real QEMU);
-// --startup runs only the start-up and suite figures (the CLI, one scenario, the quick suite, `npm run scenarios`).
+// --startup runs only the start-up and suite figures (the CLI, machine start-up, one scenario, the quick suite,
+// `npm run scenarios`).
 
 import { spawnSync } from 'node:child_process';
 import { CODE_ROOT } from '../paths';
@@ -10,6 +11,7 @@ import * as path from 'node:path';
 import { engineBench, sequenceBench } from './engine.bench';
 import { replayBench } from './replay.bench';
 import { cliStartup, suiteBench } from './startup.bench';
+import { buildBench } from './build.bench';
 import { machineDescription, show } from './stats';
 
 const quick = process.argv.includes('--quick');
@@ -83,6 +85,12 @@ async function startupSection(): Promise<void> {
   out(`hotplug-scenarios replay ONE.yaml --json ${show(cli.cli, 'ms', 0)}`);
   out(`node -e 0                                ${show(cli.node, 'ms', 0)}`);
   out(`ratio (pair by pair)                     ${show(cli.ratio, '× ', 2)}`);
+  const b = buildBench(quick ? 1 : 5, quick);
+  out(`machine start-up (buildFromCommandLine), the ${b.machines} machines the quick suites start, each built once in a fresh process:`);
+  out(`  all of them                            ${show(b.firstTotal, 'ms', 1)}`);
+  out(`  each                                   ${show(b.firstEach, 'ms', 2)}`);
+  out(`  the first of a process                 ${show(b.firstOfProcess, 'ms', 1)}`);
+  out(`  warm (once compiled), per build        ${show(b.warm, 'ms', 3)}`);
   const s = suiteBench(quick ? 1 : 5, quick, startupOnly ? 3 : 1);
   const median = s.wholeRuns > 1 ? ` (median of ${s.wholeRuns})` : '';
   out(`cucumber-js -p quick, one scenario       ${show(s.one, 'ms', 0)}`);

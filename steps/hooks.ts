@@ -9,6 +9,7 @@ import { TOPOLOGY_FILE_NAME, TOPOLOGY_MEDIA_TYPE, topologyToJson, type ScenarioT
 import { irqSnapshot, memorySnapshot } from './snapshot';
 import type { HotplugWorld, StepType } from './world';
 import { scenarioEnded, scenarioStarted } from './time-limit';
+import { installStepStart } from './step-start';
 
 /** Where a pickle step's doc string starts, for error messages that name the feature file and line. */
 function stepLocation(doc: messages.GherkinDocument, astId: string | undefined): { line: number; docStringLine?: number } | undefined {
@@ -44,31 +45,45 @@ Before(function (this: HotplugWorld, { pickle }: ITestCaseHookParameter) {
   return undefined;
 });
 
-Before(function (this: HotplugWorld, { pickle }: ITestCaseHookParameter) {
+Before(function (this: HotplugWorld, { pickle, gherkinDocument }: ITestCaseHookParameter) {
   scenarioStarted(this);
+  (this as WithDocument)[DOCUMENT] = gherkinDocument;
   this.needsFingerprint = pickle.steps.some((s) => /the machine is unchanged/.test(s.text));
   this.uri = pickle.uri;
 });
 
+/** The scenario's feature document, for the steps' lines (kept on the world by the Before hook above). */
+const DOCUMENT = Symbol('gherkinDocument');
+type WithDocument = { [DOCUMENT]?: messages.GherkinDocument };
+
 /**
  * What other step modules do when a step that is not an outcome begins (steps/libvirt.steps.ts: a new libvirt
- * action). Called from the one BeforeStep hook below, before its pending-error check, rather than from BeforeStep
- * hooks of their own: Cucumber runs each hook of every step as a step of its own (its arguments, scope, timing),
- * and the suite has ≈ 1,900 steps.
+ * action). Called from beginStep below, before its pending-error check, rather than from BeforeStep hooks of their
+ * own: Cucumber runs each hook of every step as a step of its own (its arguments, scope, timing), and the suite has
+ * ≈ 1,900 steps.
  */
 export const onActionStepStart: ((world: HotplugWorld) => void)[] = [];
 
-BeforeStep(function (this: HotplugWorld, { pickleStep, gherkinDocument }) {
+/** A step begins: which one, its type and line; before an action, the check that no refusal went unasserted. */
+function beginStep(world: HotplugWorld, pickleStep: messages.PickleStep, doc: messages.GherkinDocument | undefined): void {
   const type = (pickleStep.type ?? 'Unknown') as StepType;
-  this.currentType = type;
-  this.currentStep = pickleStep.text;
-  this.stepLocation = stepLocation(gherkinDocument, pickleStep.astNodeIds[0]);
+  world.currentType = type;
+  world.currentStep = pickleStep.text;
+  world.stepLocation = doc === undefined ? undefined : stepLocation(doc, pickleStep.astNodeIds[0]);
   if (type !== 'Outcome') {
-    for (const f of onActionStepStart) f(this);
-    this.checkNoPendingError();
-    this.action = [];
+    for (const f of onActionStepStart) f(world);
+    world.checkNoPendingError();
+    world.action = [];
   }
-});
+}
+
+// Called as each step begins, from Cucumber's step definitions (steps/step-start.ts: no hook invocation per step);
+// where that is not possible, from a BeforeStep hook, as before.
+if (!installStepStart((world, step) => beginStep(world as HotplugWorld, step, (world as WithDocument)[DOCUMENT]))) {
+  BeforeStep(function (this: HotplugWorld, { pickleStep, gherkinDocument }) {
+    beginStep(this, pickleStep, gherkinDocument);
+  });
+}
 
 After(async function (this: HotplugWorld, { result }: ITestCaseHookParameter) {
   try {

@@ -83,7 +83,7 @@ function objectDel(state: MachineState, args: Args): Reduced {
 }
 
 function deviceAdd(state: MachineState, args: Args): Reduced {
-  if (state.config.qemu.deviceAddFromJson) return fromOutcome(state, under('qmp_device_add', addDeviceFromJson(state, args)));
+  if (state.config.qemu.deviceAddFromJson) return deviceAdded(state, addDeviceFromJson(state, args));
   // qemu_opts_from_qdict: the id (only a string one) is checked when the QemuOpts are created, before
   // anything else; the other entries become QemuOpts in QDict order (non-scalar values are dropped).
   const id = typeof args['id'] === 'string' ? args['id'] : undefined;
@@ -97,12 +97,16 @@ function deviceAdd(state: MachineState, args: Args): Reduced {
     if (k === 'driver') driver = text;
     else props.push([k, text]);
   }
-  return fromOutcome(state, under('qmp_device_add', addDevice(state, { driver, id, props }, true)));
+  return deviceAdded(state, addDevice(state, { driver, id, props }, true));
 }
 
-/** Root a sub-call's trace under the QMP handler that QEMU enters first. */
-function under(fn: string, o: Outcome<MachineState>): Outcome<MachineState> {
-  return { ...o, fx: merge(trace(fn), nest(o.fx)) };
+/**
+ * device_add's reply, its trace rooted under the QMP handler QEMU enters first (qmp_device_add). The effects are
+ * given to the reply directly, not through a copy of the outcome: a spread there saw outcomes of many shapes.
+ */
+function deviceAdded(state: MachineState, o: Outcome<MachineState>): Reduced {
+  const fx = merge(trace('qmp_device_add'), nest(o.fx));
+  return o.ok ? answer(o.state, {}, fx) : refused(state, o.error, fx);
 }
 
 function deviceDel(state: MachineState, args: Args): Reduced {
