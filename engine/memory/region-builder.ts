@@ -9,7 +9,7 @@
 // the same table, region for region and in the same order (test/region-builder.property.test.ts builds machines
 // both ways and compares every state).
 
-import { addSubregion, createRegion, makeRegion, setEnabled, Regions, type Region, type RegionSpec } from './regions';
+import { addSubregion, createRegion, makeRegion, setEnabled, withSubregions, Regions, type Region, type RegionSpec } from './regions';
 
 /** The region-tree calls a machine's start-up makes. */
 export interface RegionTree {
@@ -100,12 +100,9 @@ export class RegionBuilder implements RegionTree {
     const out: Region[] = [];
     for (const d of this.drafts.values()) {
       const r = d.region;
-      out.push(d.subregions.length === 0 ? r : { ...r, subregions: d.subregions });
+      out.push(d.subregions.length === 0 ? r : withSubregions(r, d.subregions));
     }
-    const table = Regions.ofNew(out);
-    // The alias index, made now: tables derived from this one inherit it, updated (regions.ts), as they inherit it
-    // from the last table of a run of transactions; without it, every later commit's tables would build their own.
-    table.aliasesOf('');
-    return table;
+    // With its alias index (Regions.ofNew): every table derived from it inherits the index, updated.
+    return Regions.ofNew(out);
   }
 }

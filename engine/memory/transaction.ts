@@ -180,7 +180,8 @@ export function committedAtOnce(addressSpaces: MemoryState['addressSpaces'], reg
   const flat: Record<string, readonly FlatRange[]> = {};
   for (const root of planOf(addressSpaces).roots) if (!(root in flat)) flat[root] = simplify(renderWindow(regions, root, 0n, SPACE_END, memo));
   renderedFrom.set(flat, regions);
-  return { ...emptyMemory(addressSpaces), regions, flat };
+  const empty = emptyMemory(addressSpaces);
+  return memOf(empty, regions, empty.txDepth, empty.pending, flat, empty.kvmSlots);
 }
 
 /** The flat view last committed for an address space (by AS name), or [] when unknown. */
