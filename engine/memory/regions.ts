@@ -547,11 +547,17 @@ function deriveChildIndex(regions: Regions, containerSize: bigint, before: reado
     }
     const r = runFor(runs, addr);
     const old = runs[r].kids;
-    const kids = insertAt(old, firstStartAtOrAbove(old, addr), kid);
+    const at = firstStartAtOrAbove(old, addr);
+    const kids = insertAt(old, at, kid);
     let next: KidRun[];
     if (kids.length <= RUN_MAX) {
+      // The running maximum below `at` is unchanged; above it, the old one (one place on) or the new end.
+      const was = runs[r].maxEnd;
+      const m = at > 0 && was[at - 1] > kid.end ? was[at - 1] : kid.end;
+      const maxEnd = insertAt(was, at, m);
+      for (let k = at; k < was.length && was[k] < m; k++) maxEnd[k + 1] = m;
       next = runs.slice();
-      next[r] = runOf(kids);
+      next[r] = { kids, maxEnd };
     } else {
       const half = kids.length >>> 1;
       next = (runs as unknown as { toSpliced(s: number, d: number, ...items: KidRun[]): KidRun[] }).toSpliced(r, 1, runOf(kids.slice(0, half)), runOf(kids.slice(half)));
@@ -581,7 +587,16 @@ function deriveChildIndex(regions: Regions, containerSize: bigint, before: reado
   if (at < 0) return;
   const kids = removeAt(runs[r].kids, at);
   const next = kids.length ? runs.slice() : removeAt(runs, r);
-  if (kids.length) next[r] = runOf(kids);
+  if (kids.length) {
+    // The running maximum below `at` is unchanged; above it, recomputed until it meets the old one (equal from there).
+    const maxEnd = removeAt(runs[r].maxEnd, at);
+    for (let k = at; k < kids.length; k++) {
+      const m = k > 0 && maxEnd[k - 1] > kids[k].end ? maxEnd[k - 1] : kids[k].end;
+      if (m === maxEnd[k]) break;
+      maxEnd[k] = m;
+    }
+    next[r] = { kids, maxEnd };
+  }
   childIndexCache.set(after, indexFrom(next, idx.wide));
 }
 
