@@ -65,7 +65,19 @@ function resolveMachine(name: string, q: QemuVersionData): MachineName | { refus
   return { refused: q.unsupportedMachine(name) };
 }
 
+/**
+ * A machine type's flags: they depend on the type alone (its name gives its kind and version), so each is made once
+ * and shared by its configs (readonly).
+ */
 function machineFlags(m: MachineName): MachineClassFlags {
+  let f = flagsByType.get(m.name);
+  if (f === undefined) flagsByType.set(m.name, (f = flagsOf(m)));
+  return f;
+}
+
+const flagsByType = new Map<string, MachineClassFlags>();
+
+function flagsOf(m: MachineName): MachineClassFlags {
   const le = (maj: number, min: number) => versionLe(m.version, [maj, min]);
   const pc = m.type === 'pc';
   return {
@@ -141,6 +153,12 @@ function onOff(v: string): boolean | undefined {
   return undefined;
 }
 
+/** The options the model reads, each with an argument. */
+const NEEDS_ARG: readonly string[] = ['-M', '-machine', '-m', '-object', '-numa', '-device', '-global', '-accel', '-blockdev', '-audiodev', '-smp'];
+
+/** What a passive (libvirt) device may be given besides its driver (audiodev for audio devices, rng for virtio-rng-pci). */
+const PASSIVE_PROPS: ReadonlySet<string> = new Set(['id', 'bus', 'addr', 'port', 'chassis', 'multifunction', 'masterbus', 'firstport', 'unit', 'drive', 'chassis_nr', 'chardev', 'lun', 'scsi-id', 'channel', 'nr', 'name', 'cad', 'index']);
+
 /** Parse a command line for one QEMU release (default 7.2): machine types, defaults and words are the release's. */
 export function parseMachine(commandLine: string, version: QemuVersion = DEFAULT_QEMU_VERSION): ParseResult {
   const tokens = tokenize(commandLine);
@@ -163,8 +181,7 @@ export function parseMachine(commandLine: string, version: QemuVersion = DEFAULT
       continue;
     }
     const arg = tokens[i + 1];
-    const needsArg = ['-M', '-machine', '-m', '-object', '-numa', '-device', '-global', '-accel', '-blockdev', '-audiodev', '-smp'];
-    if (!needsArg.includes(name)) return unsupported(`unsupported option '${opt}': the model understands ${needsArg.join(', ')}, -no-hpet`);
+    if (!NEEDS_ARG.includes(name)) return unsupported(`unsupported option '${opt}': the model understands ${NEEDS_ARG.join(', ')}, -no-hpet`);
     if (arg === undefined) return unsupported(`option '${opt}' needs an argument`);
     i++;
     // QEMU refuses at the first bad option, but every later option is still checked for being modelled:
@@ -318,9 +335,8 @@ function applyOption(acc: Acc, name: string, arg: string): ParseResult | undefin
       const idErr = optsId(acc, 'device', '-device', arg, kv);
       if (idErr) return idErr;
       if (Object.prototype.hasOwnProperty.call(PASSIVE_DEVICES, kv[0][1])) {
-        const allowed = new Set(['id', 'bus', 'addr', 'port', 'chassis', 'multifunction', 'masterbus', 'firstport', 'unit', 'drive', 'chassis_nr', 'chardev', 'lun', 'scsi-id', 'channel', 'nr', 'name', 'cad', 'index']);
         const audio = PASSIVE_DEVICES[kv[0][1]].audio === true;
-        const bad = kv.slice(1).find(([k]) => !allowed.has(k) && !(audio && k === 'audiodev') && !(k === 'rng' && kv[0][1] === 'virtio-rng-pci'));
+        const bad = kv.slice(1).find(([k]) => !PASSIVE_PROPS.has(k) && !(audio && k === 'audiodev') && !(k === 'rng' && kv[0][1] === 'virtio-rng-pci'));
         if (bad) return unsupported(`unsupported property '${bad[0]}' in '-device ${arg}'`);
         const audiodev = audio ? kv.find(([k]) => k === 'audiodev')?.[1] : undefined;
         acc.passive.push({ driver: kv[0][1] as PassiveDriver, id: kv.find(([k]) => k === 'id')?.[1], bus: kv.find(([k]) => k === 'bus')?.[1], ...(audiodev !== undefined ? { audiodev } : {}), text: arg, position: acc.dimms.length + acc.passive.length });
