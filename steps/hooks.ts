@@ -79,7 +79,10 @@ function beginStep(world: HotplugWorld, pickleStep: messages.PickleStep, doc: me
 
 // Called as each step begins, from Cucumber's step definitions (steps/step-start.ts: no hook invocation per step);
 // where that is not possible, from a BeforeStep hook, as before.
-if (!installStepStart((world, step) => beginStep(world as HotplugWorld, step, (world as WithDocument)[DOCUMENT]))) {
+// The patch is the process's, not a run's: a world that is not the library's (another run in the same process,
+// with other support code) is left alone, as a hook of this library would not have run there.
+const isOurs = (world: unknown): world is HotplugWorld => typeof (world as Partial<HotplugWorld> | null)?.checkNoPendingError === 'function';
+if (!installStepStart((world, step) => { if (isOurs(world)) beginStep(world, step, (world as WithDocument)[DOCUMENT]); })) {
   BeforeStep(function (this: HotplugWorld, { pickleStep, gherkinDocument }) {
     beginStep(this, pickleStep, gherkinDocument);
   });
@@ -115,8 +118,12 @@ After(async function (this: HotplugWorld, { result }: ITestCaseHookParameter) {
       this.attach(topologyToJson(topo), { mediaType: TOPOLOGY_MEDIA_TYPE, fileName: TOPOLOGY_FILE_NAME });
     }
   } finally {
-    await this.close();
+    try {
+      await this.close();
+    } finally {
+      // Ended even when the attachments or close threw (its error fails the hook); not while close never settles.
+      scenarioEnded(this);
+    }
   }
-  scenarioEnded(this);
   if (result?.status === Status.PASSED) this.checkNoPendingError();
 });
