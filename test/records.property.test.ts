@@ -219,3 +219,22 @@ test('a qtest state with written RAM is spread; one without keeps levels first',
   same(qtestWithLevels(q, [1]), { ...q, levels: [1] }, 'qtestWithLevels with ram');
   same(qtestWithLevels({ levels: [0], intercept: undefined }, [1]), { levels: [1], intercept: undefined }, 'qtestWithLevels, intercept undefined');
 });
+
+test("noteLookup's lookups record (lastWith) is the spread it replaces, after any sequence of lookups", async () => {
+  const { lastWith } = await import('../engine/machine/dispatch');
+  const root = fc.constantFrom('io', 'system', 'io', 'system', 'pci', '__proto__x');
+  fc.assert(
+    fc.property(fc.array(fc.record({ root, addr: fc.bigInt({ min: 0n, max: 0xffffn }) }), { maxLength: 12 }), (xs) => {
+      let viaSpread: Readonly<Record<string, bigint>> = {};
+      let viaLiteral: Readonly<Record<string, bigint>> = {};
+      for (const { root, addr } of xs) {
+        const want = { ...viaSpread, [root]: addr };
+        same(lastWith(viaSpread, root, addr), want, `lastWith ${root} on ${Object.keys(viaSpread)}`);
+        viaLiteral = lastWith(viaLiteral, root, addr);
+        same(viaLiteral, want, 'lastWith, chained');
+        viaSpread = want;
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
