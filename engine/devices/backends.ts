@@ -9,6 +9,7 @@ import { createRegion, removeRegion } from '../memory/regions';
 import { MiB, KiB } from '../units';
 import { ghashInsert, ghashRemove } from '../qom/ghash';
 import { backendWithMapped, stateWithBackends } from '../records';
+import { hiddenSlot, type HiddenSlot } from '../hidden';
 
 export type BackendType = MemoryBackend['type'];
 
@@ -47,19 +48,9 @@ export function findBackend(state: MachineState, id: string): MemoryBackend | un
 const INDEXED = 16;
 /**
  * Position of each backend by id, per list (lists are immutable; one changed in place keeps its parent's), kept on
- * the list under a key nothing enumerates (a frozen list: in a WeakMap), like the placement index of DIMM lists.
+ * the list out of sight (engine/hidden.ts), like the placement index of DIMM lists.
  */
-const POSITIONS = Symbol('positions by id');
-const frozenPositions = new WeakMap<readonly MemoryBackend[], ReadonlyMap<string, number>>();
-const positions = {
-  get(list: readonly MemoryBackend[]): ReadonlyMap<string, number> | undefined {
-    return (list as { readonly [POSITIONS]?: ReadonlyMap<string, number> })[POSITIONS] ?? frozenPositions.get(list);
-  },
-  set(list: readonly MemoryBackend[], idx: ReadonlyMap<string, number>): void {
-    if (Object.isExtensible(list)) Object.defineProperty(list, POSITIONS, { value: idx });
-    else frozenPositions.set(list, idx);
-  },
-};
+const positions: HiddenSlot<ReadonlyMap<string, number>> = hiddenSlot();
 
 /**
  * A backend's properties after its instance_init (merge and dump from the machine's mem-merge and

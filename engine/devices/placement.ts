@@ -7,6 +7,7 @@ import { alignUp } from '../units';
 import { ChunkList, insertAt, removeAt } from '../arrays';
 
 import type { Checked } from '../outcome';
+import { hiddenSlot, type HiddenSlot } from '../hidden';
 
 const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
 const fail = <T>(error: QemuError): Checked<T> => ({ ok: false, error });
@@ -94,21 +95,12 @@ export function lowestClear(used: bigint, limit: bigint): number {
 }
 
 /**
- * Each list's index, kept on the list itself under a key nothing enumerates (a frozen list: in a WeakMap). Not in
- * a WeakMap for every list: V8's young-generation collections keep a WeakMap's values alive whatever becomes of
- * their keys, so every plug's index (the address-sorted copy of the DIMMs) was copied and promoted.
+ * Each list's index, kept on the list itself out of sight (engine/hidden.ts). Not in a WeakMap: V8's
+ * young-generation collections keep a WeakMap's values alive whatever becomes of their keys, so every plug's index
+ * (the address-sorted DIMMs) was copied and promoted; not under a symbol defined non-enumerable either, which cost
+ * ≈ 300 ns a list.
  */
-const INDEX = Symbol('placement index');
-const frozenIndexes = new WeakMap<readonly Dimm[], PlacementIndex>();
-const indexCache = {
-  get(dimms: readonly Dimm[]): PlacementIndex | undefined {
-    return (dimms as { readonly [INDEX]?: PlacementIndex })[INDEX] ?? frozenIndexes.get(dimms);
-  },
-  set(dimms: readonly Dimm[], idx: PlacementIndex): void {
-    if (Object.isExtensible(dimms)) Object.defineProperty(dimms, INDEX, { value: idx });
-    else frozenIndexes.set(dimms, idx);
-  },
-};
+const indexCache: HiddenSlot<PlacementIndex> = hiddenSlot();
 
 function placementIndex(dimms: readonly Dimm[]): PlacementIndex {
   let idx = indexCache.get(dimms);

@@ -10,6 +10,7 @@ import { spliced, updateFlatViews } from './flat-update';
 import { Regions } from './regions';
 import type { AddressSpace, FlatRange, MemoryState } from './types';
 import { memOf } from '../records';
+import { hiddenSlot, type HiddenSlot } from '../hidden';
 
 export type MemAccel = 'tcg' | 'kvm';
 
@@ -34,20 +35,12 @@ function describe(d: FlatDiff): string {
   return parts.length ? parts.join(', ') : 'unchanged';
 }
 
-/** The region table each committed views object was rendered from (kept aside: not part of the state's value). */
-const RENDERED_FROM = Symbol('rendered from');
-const renderedFrom = {
-  get(flat: object): Regions | undefined {
-    return (flat as { readonly [RENDERED_FROM]?: Regions })[RENDERED_FROM];
-  },
-  /**
-   * On the views object itself, under a key nothing enumerates; not in a WeakMap, whose values V8's
-   * young-generation collections keep alive (every commit's region table was promoted).
-   */
-  set(flat: object, regions: Regions): void {
-    if (Object.isExtensible(flat)) Object.defineProperty(flat, RENDERED_FROM, { value: regions });
-  },
-};
+/**
+ * The region table each committed views object was rendered from: on the views object itself, out of sight (not part
+ * of the state's value; engine/hidden.ts); not in a WeakMap, whose values V8's young-generation collections keep
+ * alive (every commit's region table was promoted).
+ */
+const renderedFrom: HiddenSlot<Regions> = hiddenSlot();
 
 /** What a commit derives from a machine's address spaces (they never change once made): remembered per list. */
 interface AsPlan {
