@@ -99,3 +99,105 @@ export function backendWithMapped(b: MemoryBackend, mapped: boolean): MemoryBack
 export function memOf(mem: MemoryState, regions: MemoryState['regions'], txDepth: number, pending: boolean, flat: MemoryState['flat'], kvmSlots: MemoryState['kvmSlots']): MemoryState {
   return { regions, addressSpaces: mem.addressSpaces, txDepth, pending, flat, kvmSlots };
 }
+
+// ---- The IRQ, qtest and port-dispatch records (issue 9: the replay corpus's warm time). Same technique: one
+// literal per record shape, the keys in the order their start-up literal writes them (an optional key the
+// engine appends later — the IRQ state's and the i8259 chips' `ltim`, the state's `dispatchMru` — last), and a
+// record of any other shape spread as before. test/records.property.test.ts checks them against the spreads.
+
+import type { IoapicState, IrqState, IrqStats, PicState } from './irq/types';
+import type { QtestState } from './state';
+
+function stateWithLate(s: MachineState, shape: 1 | 2, irq: IrqState, qtest: QtestState, mru: MachineState['dispatchMru']): MachineState {
+  if (shape === 2) {
+    return {
+      config: s.config, layout: s.layout, mem: s.mem, backends: s.backends, dimms: s.dimms, objects: s.objects, peripheral: s.peripheral,
+      anonCount: s.anonCount, acpi: s.acpi, irq, qtest, dispatchMru: mru,
+    };
+  }
+  return {
+    config: s.config, layout: s.layout, mem: s.mem, backends: s.backends, dimms: s.dimms, objects: s.objects, peripheral: s.peripheral,
+    anonCount: s.anonCount, acpi: s.acpi, irq, qtest,
+  };
+}
+
+/** `{ ...s, irq }`. */
+export function stateWithIrq(s: MachineState, irq: IrqState): MachineState {
+  const shape = plainState(s);
+  return shape === 0 ? { ...s, irq } : stateWithLate(s, shape, irq, s.qtest, s.dispatchMru);
+}
+
+/** `{ ...s, qtest }`. */
+export function stateWithQtest(s: MachineState, qtest: QtestState): MachineState {
+  const shape = plainState(s);
+  return shape === 0 ? { ...s, qtest } : stateWithLate(s, shape, s.irq, qtest, s.dispatchMru);
+}
+
+/** `{ ...s, irq, qtest }`. */
+export function stateWithIrqQtest(s: MachineState, irq: IrqState, qtest: QtestState): MachineState {
+  const shape = plainState(s);
+  return shape === 0 ? { ...s, irq, qtest } : stateWithLate(s, shape, irq, qtest, s.dispatchMru);
+}
+
+/** `{ ...s, dispatchMru }` (a state without one gets it as its last key, as the spread adds it). */
+export function stateWithDispatchMru(s: MachineState, dispatchMru: NonNullable<MachineState['dispatchMru']>): MachineState {
+  return plainState(s) === 0 ? { ...s, dispatchMru } : stateWithLate(s, 2, s.irq, s.qtest, dispatchMru);
+}
+
+/** `{ ...q, levels }`: a qtest state with written RAM (`ram`, appended after `intercept` or before it) is spread. */
+export function qtestWithLevels(q: QtestState, levels: readonly number[]): QtestState {
+  if ('ram' in q) return { ...q, levels };
+  return 'intercept' in q ? { levels, intercept: q.intercept } : { levels };
+}
+
+function irqOf(irq: IrqState, gsi: IrqState['gsi'], pic: IrqState['pic'], ioapic: IoapicState, picStats: IrqStats, ioapicStats: IrqStats): IrqState {
+  if ('ltim' in irq) return { mode: irq.mode, gsi, pic, ioapic, picStats, ioapicStats, ltim: irq.ltim };
+  return { mode: irq.mode, gsi, pic, ioapic, picStats, ioapicStats };
+}
+
+/** `{ ...irq, gsi }`. */
+export function irqWithGsi(irq: IrqState, gsi: readonly number[]): IrqState {
+  return irqOf(irq, gsi, irq.pic, irq.ioapic, irq.picStats, irq.ioapicStats);
+}
+
+/** `{ ...irq, pic }`. */
+export function irqWithPic(irq: IrqState, pic: readonly [PicState, PicState]): IrqState {
+  return irqOf(irq, irq.gsi, pic, irq.ioapic, irq.picStats, irq.ioapicStats);
+}
+
+/** `{ ...irq, ioapic }`. */
+export function irqWithIoapic(irq: IrqState, ioapic: IoapicState): IrqState {
+  return irqOf(irq, irq.gsi, irq.pic, ioapic, irq.picStats, irq.ioapicStats);
+}
+
+/** `{ ...irq, picStats }`. */
+export function irqWithPicStats(irq: IrqState, picStats: IrqStats): IrqState {
+  return irqOf(irq, irq.gsi, irq.pic, irq.ioapic, picStats, irq.ioapicStats);
+}
+
+/** `{ ...irq, ioapicStats }`. */
+export function irqWithIoapicStats(irq: IrqState, ioapicStats: IrqStats): IrqState {
+  return irqOf(irq, irq.gsi, irq.pic, irq.ioapic, irq.picStats, ioapicStats);
+}
+
+/** `{ ...io, irr, redtbl }` (the IOAPIC record has no optional key). */
+export function ioapicWith(io: IoapicState, irr: number, redtbl: readonly bigint[]): IoapicState {
+  return { version: io.version, id: io.id, ioregsel: io.ioregsel, irr, redtbl };
+}
+
+/** `{ ...s, irr, lastIrr, isr, priorityAdd }` for an i8259 chip (`ltim`, when there, comes last). */
+export function picWith(s: PicState, irr: number, lastIrr: number, isr: number, priorityAdd: number): PicState {
+  if ('ltim' in s) {
+    return {
+      master: s.master, irr, imr: s.imr, isr, lastIrr, priorityAdd, irqBase: s.irqBase, readRegSelect: s.readRegSelect, poll: s.poll,
+      specialMask: s.specialMask, initState: s.initState, autoEoi: s.autoEoi, rotateOnAutoEoi: s.rotateOnAutoEoi,
+      specialFullyNestedMode: s.specialFullyNestedMode, init4: s.init4, singleMode: s.singleMode, elcr: s.elcr, elcrMask: s.elcrMask,
+      ltim: s.ltim,
+    };
+  }
+  return {
+    master: s.master, irr, imr: s.imr, isr, lastIrr, priorityAdd, irqBase: s.irqBase, readRegSelect: s.readRegSelect, poll: s.poll,
+    specialMask: s.specialMask, initState: s.initState, autoEoi: s.autoEoi, rotateOnAutoEoi: s.rotateOnAutoEoi,
+    specialFullyNestedMode: s.specialFullyNestedMode, init4: s.init4, singleMode: s.singleMode, elcr: s.elcr, elcrMask: s.elcrMask,
+  };
+}

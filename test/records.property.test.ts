@@ -106,3 +106,116 @@ test('records of other shapes (optional keys present) are spread', () => {
   const region = { id: 'x', name: 'x', size: 1n, addr: 0n, priority: 0, subregions: [], aliasOffset: 0n, enabled: true, terminates: true, ram: true, readonly: false, romDevice: false } as Region;
   same(withSubregions(region, ['y']), { ...region, subregions: ['y'] }, 'withSubregions');
 });
+
+// The IRQ, qtest and port-dispatch records (the second half of engine/records.ts): on states that IRQ traffic,
+// qtest intercepts, guest RAM writes and port/MMIO lookups reach, as 7.2 and 10.0 (whose i8259 chips and IRQ
+// state carry `ltim`), TCG and KVM.
+import {
+  ioapicWith, irqWithGsi, irqWithIoapic, irqWithIoapicStats, irqWithPic, irqWithPicStats, picWith, qtestWithLevels,
+  stateWithDispatchMru, stateWithIrq, stateWithIrqQtest, stateWithQtest,
+} from '../engine/records';
+import type { QemuVersion } from '../engine/versions';
+
+const IRQ_MACHINES: [string, QemuVersion][] = [
+  ['-M pc -m 1G,slots=4,maxmem=8G', '7.2'],
+  ['-M pc -m 1G,slots=4,maxmem=8G', '10.0'],
+  ['-M q35 -m 2G,slots=3,maxmem=6G', '10.0'],
+  ['-M pc,hpet=off -m 1G,slots=2,maxmem=4G', '7.2'],
+  ['-M pc -accel kvm -m 1G,slots=2,maxmem=4G', '7.2'],
+];
+
+const irqOp: fc.Arbitrary<Action> = fc.oneof(
+  op,
+  fc.constantFrom<Action>(
+    { kind: 'qtest', line: 'irq_intercept_in ioapic' },
+    { kind: 'qtest', line: 'irq_intercept_out ioapic' },
+    { kind: 'qtest', line: 'writeb 0x1000 0x5a' },
+    { kind: 'qtest', line: 'writel 0x2000 0x12345678' },
+    { kind: 'qtest', line: 'readl 0x2000' },
+    { kind: 'qtest', line: 'outb 0x20 0x19' }, // ICW1, LTIM set (10.0 honours it)
+    { kind: 'qtest', line: 'outb 0x20 0x11' },
+    { kind: 'qtest', line: 'outb 0x21 0x08' },
+    { kind: 'qtest', line: 'outb 0x21 0x04' },
+    { kind: 'qtest', line: 'outb 0x21 0x01' },
+    { kind: 'qtest', line: 'outb 0x21 0x00' },
+    { kind: 'qtest', line: 'outb 0x20 0x20' },
+    { kind: 'qtest', line: 'outb 0x20 0x0c' },
+    { kind: 'qtest', line: 'inb 0x20' },
+    { kind: 'qtest', line: 'outb 0xa1 0x00' },
+    { kind: 'qtest', line: 'outb 0x4d1 0x02' },
+    { kind: 'qtest', line: 'outb 0xafe2 0xff' },
+    { kind: 'qtest', line: 'writel 0xfec00000 0x22' },
+    { kind: 'qtest', line: 'writel 0xfec00010 0x00008031' },
+    { kind: 'qtest', line: 'writel 0xfec00010 0x00000031' },
+    { kind: 'qtest', line: 'writel 0xfec00000 0x12' },
+    { kind: 'qtest', line: 'writel 0xfec00010 0x00000700' },
+    { kind: 'qtest', line: 'writel 0xfec00040 0x31' },
+    { kind: 'qtest', line: 'readl 0xfec00010' },
+  ),
+  fc.record({ pin: fc.integer({ min: 0, max: 23 }), level: fc.integer({ min: 0, max: 1 }) }).map(({ pin, level }): Action => ({ kind: 'qtest', line: `set_irq_in ioapic unnamed-gpio-in ${pin} ${level}` })),
+);
+
+function checkIrq(s: MachineState): void {
+  const irq = { ...s.irq, gsi: [...s.irq.gsi] };
+  same(stateWithIrq(s, irq), { ...s, irq }, 'stateWithIrq');
+  const qtest = { ...s.qtest, levels: [...s.qtest.levels] };
+  same(stateWithQtest(s, qtest), { ...s, qtest }, 'stateWithQtest');
+  same(stateWithIrqQtest(s, irq, qtest), { ...s, irq, qtest }, 'stateWithIrqQtest');
+  const mru = { views: s.mem.flat, last: { x: 1n } };
+  same(stateWithDispatchMru(s, mru), { ...s, dispatchMru: mru }, 'stateWithDispatchMru');
+  const levels = s.qtest.levels.map((l) => 1 - l);
+  same(qtestWithLevels(s.qtest, levels), { ...s.qtest, levels }, 'qtestWithLevels');
+  const i = s.irq;
+  same(irqWithGsi(i, [...i.gsi]), { ...i, gsi: [...i.gsi] }, 'irqWithGsi');
+  const pic: [typeof i.pic[0], typeof i.pic[1]] = [i.pic[1], i.pic[0]];
+  same(irqWithPic(i, pic), { ...i, pic }, 'irqWithPic');
+  const io = { ...i.ioapic, irr: i.ioapic.irr ^ 4 };
+  same(irqWithIoapic(i, io), { ...i, ioapic: io }, 'irqWithIoapic');
+  const stats = { level: [...i.picStats.level], count: [...i.picStats.count] };
+  same(irqWithPicStats(i, stats), { ...i, picStats: stats }, 'irqWithPicStats');
+  same(irqWithIoapicStats(i, stats), { ...i, ioapicStats: stats }, 'irqWithIoapicStats');
+  const redtbl = [...i.ioapic.redtbl];
+  same(ioapicWith(i.ioapic, i.ioapic.irr | 2, redtbl), { ...i.ioapic, irr: i.ioapic.irr | 2, redtbl }, 'ioapicWith');
+  for (const c of i.pic) {
+    same(picWith(c, c.irr ^ 1, c.lastIrr ^ 2, c.isr ^ 4, (c.priorityAdd + 1) & 7), { ...c, irr: c.irr ^ 1, lastIrr: c.lastIrr ^ 2, isr: c.isr ^ 4, priorityAdd: (c.priorityAdd + 1) & 7 }, 'picWith');
+  }
+}
+
+test('IRQ, qtest and dispatch records made by literals are the spreads they replace, on every state random actions reach', () => {
+  const seen = { ltimIrq: 0, ltimPic: 0, intercept: 0, ram: 0, mru: 0, kvm: 0 };
+  fc.assert(
+    fc.property(fc.constantFrom(...IRQ_MACHINES), fc.array(irqOp, { maxLength: 25 }), ([cmd, version], ops) => {
+      const r = buildFromCommandLine(cmd, version);
+      assert.ok(r.ok, cmd);
+      let s = r.state;
+      const visit = (x: MachineState) => {
+        check(x);
+        checkIrq(x);
+        if ('ltim' in x.irq) seen.ltimIrq++;
+        if (x.irq.pic.some((c) => 'ltim' in c)) seen.ltimPic++;
+        if ('intercept' in x.qtest) seen.intercept++;
+        if ('ram' in x.qtest) seen.ram++;
+        if (x.dispatchMru) seen.mru++;
+        if (x.irq.mode === 'kvm') seen.kvm++;
+      };
+      visit(s);
+      for (const a of ops) {
+        try {
+          s = reduce(s, a).state;
+        } catch {
+          continue;
+        }
+        visit(s);
+      }
+    }),
+    { numRuns: 150 },
+  );
+  // The shapes with optional keys were reached (else the literals' other branches would go unchecked).
+  for (const [k, n] of Object.entries(seen)) assert.ok(n > 0, `no state with ${k} reached`);
+});
+
+test('a qtest state with written RAM is spread; one without keeps levels first', () => {
+  const q = { levels: [0], ram: [], intercept: { kind: 'in' as const, target: 'ioapic' } };
+  same(qtestWithLevels(q, [1]), { ...q, levels: [1] }, 'qtestWithLevels with ram');
+  same(qtestWithLevels({ levels: [0], intercept: undefined }, [1]), { levels: [1], intercept: undefined }, 'qtestWithLevels, intercept undefined');
+});

@@ -280,6 +280,9 @@ test('300 scenarios: the page stays short (passed scenarios collapsed, bodies re
     assert.ok(height < 40000, `${height} px for 300 scenarios (6 of them failed, open)`);
     assert.equal(await page.locator('section.scenario svg').count(), 6 * 3, 'only the 6 failed scenarios are rendered (2 maps + IRQ chain each)');
     await page.locator('section#s1 summary').click();
+    // The body is rendered by the <details> toggle event, which the browser fires after the click has returned:
+    // wait for it (a few seconds at most) instead of counting at once, which failed under load.
+    await page.locator('section#s1 svg.memory-map').first().waitFor({ state: 'attached', timeout: 10_000 }).catch(() => undefined);
     assert.ok((await page.locator('section#s1 svg.memory-map').count()) > 0, 'opening a scenario renders it');
   } finally {
     await browser.close();

@@ -8,6 +8,7 @@ import { picSetIrq, resetPicChip } from './i8259';
 import { ioapicSetIrq, resetIoapic } from './ioapic';
 import { KVM_IOAPIC_VERSION, kvmIoapicInput, kvmPicSetIrq } from './kvm';
 import { GSI_NUM_PINS, ISA_NUM_IRQS, type IrqState } from './types';
+import { irqWithGsi, qtestWithLevels, stateWithIrq, stateWithQtest } from '../records';
 
 /**
  * Reset state of the interrupt controllers. TCG: the PIT's start-up raise of IRQ 0 is already counted. It
@@ -38,7 +39,7 @@ export function ioapicInput(state: MachineState, n: number, level: number, depth
   const intercepted = interceptsIoapicInputs(state.qtest);
   const at = intercepted ? depth + 1 : depth;
   const t = state.irq.mode === 'kvm' ? kvmIoapicInput(state.irq, n, level, at) : ioapicSetIrq(state.irq, n, level, at);
-  let next: MachineState = t.state === state.irq ? state : { ...state, irq: t.state };
+  let next: MachineState = t.state === state.irq ? state : stateWithIrq(state, t.state);
   let fx: Effects = t.fx;
   if (intercepted) {
     fx = merge(trace('qtest_irq_handler', () => `pin ${n} level ${level}`, depth), fx);
@@ -46,7 +47,7 @@ export function ioapicInput(state: MachineState, n: number, level: number, depth
     if (cached !== level) {
       const levels = Array.from({ length: Math.max(GSI_NUM_PINS, state.qtest.levels.length) }, (_, i) => state.qtest.levels[i] ?? 0);
       levels[n] = level;
-      next = { ...next, qtest: { ...state.qtest, levels } };
+      next = stateWithQtest(next, qtestWithLevels(state.qtest, levels));
       fx = merge(fx, irqLine(`IRQ ${level ? 'raise' : 'lower'} ${n}`));
     }
   }
@@ -68,14 +69,14 @@ export function setGsi(state: MachineState, n: number, level: number, depth = 0)
     changed[n] = level;
     gsi = changed;
   }
-  let cur: MachineState = gsi === state.irq.gsi ? state : { ...state, irq: { ...state.irq, gsi } };
+  let cur: MachineState = gsi === state.irq.gsi ? state : stateWithIrq(state, irqWithGsi(state.irq, gsi));
   // kvm_pc_gsi_handler with the in-kernel irqchip, gsi_handler otherwise (pc_gsi_create chooses).
   let fx: Effects = trace(cur.irq.mode === 'kvm' ? 'kvm_pc_gsi_handler' : 'gsi_handler', () => `gsi ${n} level ${level}`, depth);
   if (n < ISA_NUM_IRQS) {
     const p = cur.irq.mode === 'kvm'
       ? kvmPicSetIrq(cur.irq, n, level, depth + 1)
       : picSetIrq(cur.irq, n < 8 ? 0 : 1, n & 7, level, true, depth + 1);
-    if (p.state !== cur.irq) cur = { ...cur, irq: p.state };
+    if (p.state !== cur.irq) cur = stateWithIrq(cur, p.state);
     fx = merge(fx, p.fx);
   }
   const io = ioapicInput(cur, n, level, depth + 1);

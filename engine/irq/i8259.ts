@@ -4,6 +4,7 @@
 
 import { NO_EFFECTS, done, merge, trace, tracepoint, type Effects, type Transition } from '../effects';
 import type { IrqState, IrqStats, PicState } from './types';
+import { irqWithPic, irqWithPicStats, picWith } from '../records';
 
 export function resetPicChip(master: boolean): PicState {
   return {
@@ -43,7 +44,7 @@ export function picOutput(s: PicState): number {
 
 function withChip(irq: IrqState, chip: 0 | 1, s: PicState): IrqState {
   const pic: [PicState, PicState] = chip === 0 ? [s, irq.pic[1]] : [irq.pic[0], s];
-  return { ...irq, pic };
+  return irqWithPic(irq, pic);
 }
 
 /** pic_stat_update_irq / ioapic_stat_update_irq: count 0 → 1 transitions. */
@@ -84,7 +85,7 @@ export function picSetIrq(irq: IrqState, chip: 0 | 1, pin: number, level: number
     ? merge(trace('pic_set_irq', () => `${chip === 0 ? 'master' : 'slave'} pin ${pin} (IRQ ${index}) level ${level}`, depth), tracepoint('pic_set_irq', () => `master ${chip === 0 ? 1 : 0} irq ${pin} level ${level}`))
     : NO_EFFECTS;
   const picStats = stats ? statUpdate(irq.picStats, index, level) : irq.picStats;
-  let next = picStats === irq.picStats ? irq : { ...irq, picStats };
+  let next = picStats === irq.picStats ? irq : irqWithPicStats(irq, picStats);
   const counted = stats && irq.mode === 'tcg' ? statTrace('pic_stat_update_irq', next.picStats, index, depth + 1) : NO_EFFECTS;
   let irr = s.irr;
   let lastIrr = s.lastIrr;
@@ -99,7 +100,7 @@ export function picSetIrq(irq: IrqState, chip: 0 | 1, pin: number, level: number
   irr &= 0xff;
   lastIrr &= 0xff;
   // An input that changes nothing leaves the chip (and the IRQ state) as they were.
-  if (irr !== s.irr || lastIrr !== s.lastIrr) next = withChip(next, chip, { ...s, irr, lastIrr });
+  if (irr !== s.irr || lastIrr !== s.lastIrr) next = withChip(next, chip, picWith(s, irr, lastIrr, s.isr, s.priorityAdd));
   const up = updateIrq(next, chip, depth + 1);
   return { state: up.state, fx: merge(merge(fx, counted), up.fx) };
 }

@@ -5,6 +5,7 @@
 import { done, merge, trace, tracepoint, type Effects, type Transition } from '../effects';
 import { picReadIrq, statTrace, statUpdate } from './i8259';
 import { GSI_NUM_PINS, type IoapicState, type IrqState } from './types';
+import { ioapicWith, irqWithIoapic, irqWithIoapicStats } from '../records';
 
 export const IOAPIC_BASE = 0xfec00000n;
 export const IOAPIC_SIZE = 0x1000n;
@@ -22,7 +23,7 @@ export function resetIoapic(version: number): IoapicState {
 }
 
 function setIoapic(irq: IrqState, io: IoapicState): IrqState {
-  return { ...irq, ioapic: io };
+  return irqWithIoapic(irq, io);
 }
 
 /** ioapic_service: deliver every pending unmasked pin; edge clears IRR, level sets remote IRR. */
@@ -42,14 +43,14 @@ function service(irq: IrqState, depth: number): Transition<IrqState> {
     if (entry & MASKED) continue;
     const io = cur.ioapic;
     if (!(entry & TRIGGER_LEVEL)) {
-      cur = setIoapic(cur, { ...io, irr: io.irr & ~mask });
+      cur = setIoapic(cur, ioapicWith(io, io.irr & ~mask, io.redtbl));
       fx = merge(fx, trace('ioapic deliver', () => `pin ${i} vec ${Number(entry & 0xffn)} edge`, depth + 1));
     } else {
       const coalesce = (entry & REMOTE_IRR) !== 0n;
       fx = merge(fx, tracepoint('ioapic_set_remote_irr', () => `set remote irr for pin ${i}`));
       const redtbl = [...io.redtbl];
       redtbl[i] = entry | REMOTE_IRR;
-      cur = setIoapic(cur, { ...io, redtbl });
+      cur = setIoapic(cur, ioapicWith(io, io.irr, redtbl));
       if (!coalesce) fx = merge(fx, trace('ioapic deliver', () => `pin ${i} vec ${Number(entry & 0xffn)} level`, depth + 1));
     }
   }
@@ -59,7 +60,7 @@ function service(irq: IrqState, depth: number): Transition<IrqState> {
 /** ioapic_set_irq(vector, level) for the TCG IOAPIC; statistics count the input before the 0 → 2 remap. */
 export function ioapicSetIrq(irq: IrqState, vector: number, level: number, depth = 0): Transition<IrqState> {
   const ioapicStats = statUpdate(irq.ioapicStats, vector, level);
-  let cur: IrqState = ioapicStats === irq.ioapicStats ? irq : { ...irq, ioapicStats };
+  let cur: IrqState = ioapicStats === irq.ioapicStats ? irq : irqWithIoapicStats(irq, ioapicStats);
   const counted = statTrace('ioapic_stat_update_irq', cur.ioapicStats, vector, depth + 1);
   const fx = merge(merge(trace('ioapic_set_irq', () => `pin ${vector} level ${level}`, depth), tracepoint('ioapic_set_irq', () => `vector: ${vector} level: ${level}`)), counted);
   const pin = vector === 0 ? 2 : vector;
@@ -69,18 +70,18 @@ export function ioapicSetIrq(irq: IrqState, vector: number, level: number, depth
   const io = cur.ioapic;
   if (entry & TRIGGER_LEVEL) {
     if (level) {
-      cur = setIoapic(cur, { ...io, irr: io.irr | mask });
+      cur = setIoapic(cur, ioapicWith(io, io.irr | mask, io.redtbl));
       if (!(entry & REMOTE_IRR)) {
         const s = service(cur, depth + 1);
         return { state: s.state, fx: merge(fx, s.fx) };
       }
     } else if (io.irr & mask) {
-      cur = setIoapic(cur, { ...io, irr: io.irr & ~mask });
+      cur = setIoapic(cur, ioapicWith(io, io.irr & ~mask, io.redtbl));
     }
     return done(cur, fx);
   }
   if (level && !(entry & MASKED)) {
-    cur = setIoapic(cur, { ...io, irr: io.irr | mask });
+    cur = setIoapic(cur, ioapicWith(io, io.irr | mask, io.redtbl));
     const s = service(cur, depth + 1);
     return { state: s.state, fx: merge(fx, s.fx) };
   }
@@ -97,7 +98,7 @@ export function kvmIoapicSetIrq(irq: IrqState, vector: number, level: number): I
   if (pin >= GSI_NUM_PINS) return cur;
   const mask = 1 << pin;
   const io = cur.ioapic;
-  if (!level) return setIoapic(cur, { ...io, irr: io.irr & ~mask });
+  if (!level) return setIoapic(cur, ioapicWith(io, io.irr & ~mask, io.redtbl));
   const entry = io.redtbl[pin];
   let irr = io.irr | mask;
   let redtbl = io.redtbl;
@@ -109,7 +110,7 @@ export function kvmIoapicSetIrq(irq: IrqState, vector: number, level: number): I
       redtbl = t;
     }
   }
-  return setIoapic(cur, { ...io, irr, redtbl });
+  return setIoapic(cur, ioapicWith(io, irr, redtbl));
 }
 
 /** ioapic_mem_read: offset within the 4 KiB window (only the low byte decodes). */
@@ -151,7 +152,7 @@ function eoiBroadcast(irq: IrqState, vector: number, depth: number): Transition<
     fx = merge(fx, tracepoint('ioapic_clear_remote_irr', () => `clear remote irr for pin ${n} vector ${vector}`));
     const redtbl = [...cur.ioapic.redtbl];
     redtbl[n] = entry & ~REMOTE_IRR;
-    cur = setIoapic(cur, { ...cur.ioapic, redtbl });
+    cur = setIoapic(cur, ioapicWith(cur.ioapic, cur.ioapic.irr, redtbl));
     if (!(entry & MASKED) && cur.ioapic.irr & (1 << n)) {
       const s = service(cur, depth + 1);
       cur = s.state;
@@ -195,7 +196,7 @@ function ioapicMemWrite(irq: IrqState, addr: number, size: number, val: bigint):
       const redtbl = [...io.redtbl];
       redtbl[index] = e;
       const fx = trace('ioapic_mem_write', () => `redir[${index}] = 0x${e.toString(16).padStart(16, '0')}`);
-      const s = service(setIoapic(irq, { ...io, redtbl }), 1);
+      const s = service(setIoapic(irq, ioapicWith(io, io.irr, redtbl)), 1);
       return { state: s.state, fx: merge(fx, s.fx) };
     }
   }

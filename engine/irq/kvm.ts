@@ -8,6 +8,7 @@ import { merge, trace, type Transition } from '../effects';
 import { picSetIrq, statTrace, statUpdate } from './i8259';
 import { kvmIoapicSetIrq } from './ioapic';
 import type { IrqState } from './types';
+import { irqWithIoapicStats, irqWithPicStats } from '../records';
 
 export const KVM_IOAPIC_VERSION = 0x11;
 
@@ -23,7 +24,7 @@ function kernelSetIrq(irq: IrqState, gsi: number, level: number, depth: number):
 
 /** kvm_pic_set_irq: statistics per GSI index (no cascade count), then the kernel. */
 export function kvmPicSetIrq(irq: IrqState, n: number, level: number, depth = 0): Transition<IrqState> {
-  const counted = { ...irq, picStats: statUpdate(irq.picStats, n, level) };
+  const counted = irqWithPicStats(irq, statUpdate(irq.picStats, n, level));
   const fx = merge(trace('kvm_pic_set_irq', () => `irq ${n} level ${level}`, depth), statTrace('pic_stat_update_irq', counted.picStats, n, depth + 1));
   const t = kernelSetIrq(counted, n, level, depth + 1);
   return { state: t.state, fx: merge(fx, t.fx) };
@@ -31,7 +32,7 @@ export function kvmPicSetIrq(irq: IrqState, n: number, level: number, depth = 0)
 
 /** kvm_ioapic_set_irq: statistics per input pin, then the kernel (kvm_gsi_base 0). */
 export function kvmIoapicInput(irq: IrqState, n: number, level: number, depth = 0): Transition<IrqState> {
-  const counted = { ...irq, ioapicStats: statUpdate(irq.ioapicStats, n, level) };
+  const counted = irqWithIoapicStats(irq, statUpdate(irq.ioapicStats, n, level));
   const fx = merge(trace('kvm_ioapic_set_irq', () => `irq ${n} level ${level}`, depth), statTrace('ioapic_stat_update_irq', counted.ioapicStats, n, depth + 1));
   const t = kernelSetIrq(counted, n, level, depth + 1);
   return { state: t.state, fx: merge(fx, t.fx) };

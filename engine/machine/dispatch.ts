@@ -15,6 +15,7 @@ import { ramByte } from '../memory/ram-overlay';
 import { regionType } from '../memory/regions';
 import { IO_ID, SYSTEM_ID } from './memory-map';
 import { regionOps, type RegionOps } from './region-ops';
+import { stateWithDispatchMru, stateWithQtest } from '../records';
 
 const mask = (bytes: number): bigint => (1n << BigInt(8 * bytes)) - 1n;
 
@@ -36,9 +37,9 @@ export function noteLookup(state: MachineState, root: string, addr: bigint): Mac
   const views = state.mem.flat;
   if (m && m.views === views) {
     if (m.last[root] === addr) return state;
-    return { ...state, dispatchMru: { views, last: { ...m.last, [root]: addr } } };
+    return stateWithDispatchMru(state, { views, last: { ...m.last, [root]: addr } });
   }
-  return { ...state, dispatchMru: { views, last: { [root]: addr } } };
+  return stateWithDispatchMru(state, { views, last: { [root]: addr } });
 }
 
 /** The last lookups of the views as they are now (none once they were regenerated). */
@@ -239,5 +240,5 @@ export function memWrite(state: MachineState, gpa: bigint, data: readonly number
   }
   if (extents.length === 0) return t;
   const q = t.state.qtest;
-  return { state: { ...t.state, qtest: { ...q, ram: [...(q.ram ?? []), ...extents] } }, fx: t.fx };
+  return { state: stateWithQtest(t.state, { ...q, ram: [...(q.ram ?? []), ...extents] }), fx: t.fx };
 }

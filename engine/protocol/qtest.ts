@@ -10,6 +10,7 @@ import { ModelLimit, QTEST } from '../errors';
 import { NO_EFFECTS, merge, nest, trace, type Effects } from '../effects';
 import { memRead, memWrite, portRead, portWrite } from '../machine/dispatch';
 import { ioapicInput } from '../irq/gsi';
+import { stateWithQtest } from '../records';
 
 export interface QtestResult {
   readonly state: MachineState;
@@ -125,7 +126,7 @@ function intercept(state: MachineState, words: string[]): QtestResult {
   // The IOAPIC has only unnamed GPIO inputs: intercepting its outputs installs nothing; other devices have none.
   const qtest: QtestState = { ...state.qtest, intercept: { kind: dev === 'ioapic' ? kind : 'out', target: dev } };
   const note = dev === 'ioapic' && kind === 'in' ? 'ioapic: 24 inputs' : `${dev}: nothing to intercept`;
-  return ok({ ...state, qtest }, 'OK', trace(kind === 'in' ? 'qemu_irq_intercept_in' : 'qdev_intercept_gpio_out', note));
+  return ok(stateWithQtest(state, qtest), 'OK', trace(kind === 'in' ? 'qemu_irq_intercept_in' : 'qdev_intercept_gpio_out', note));
 }
 
 const WIDTH: Readonly<Record<string, number>> = { b: 1, w: 2, l: 4, q: 8 };
