@@ -201,3 +201,8 @@ export function picWith(s: PicState, irr: number, lastIrr: number, isr: number, 
     specialFullyNestedMode: s.specialFullyNestedMode, init4: s.init4, singleMode: s.singleMode, elcr: s.elcr, elcrMask: s.elcrMask,
   };
 }
+
+/** `{ ...q, intercept }` (a qtest state with written RAM is spread). */
+export function qtestWithIntercept(q: QtestState, intercept: NonNullable<QtestState['intercept']>): QtestState {
+  return 'ram' in q ? { ...q, intercept } : { levels: q.levels, intercept };
+}

@@ -111,7 +111,7 @@ test('records of other shapes (optional keys present) are spread', () => {
 // qtest intercepts, guest RAM writes and port/MMIO lookups reach, as 7.2 and 10.0 (whose i8259 chips and IRQ
 // state carry `ltim`), TCG and KVM.
 import {
-  ioapicWith, irqWithGsi, irqWithIoapic, irqWithIoapicStats, irqWithPic, irqWithPicStats, picWith, qtestWithLevels,
+  ioapicWith, qtestWithIntercept, irqWithGsi, irqWithIoapic, irqWithIoapicStats, irqWithPic, irqWithPicStats, picWith, qtestWithLevels,
   stateWithDispatchMru, stateWithIrq, stateWithIrqQtest, stateWithQtest,
 } from '../engine/records';
 import type { QemuVersion } from '../engine/versions';
@@ -165,6 +165,8 @@ function checkIrq(s: MachineState): void {
   same(stateWithDispatchMru(s, mru), { ...s, dispatchMru: mru }, 'stateWithDispatchMru');
   const levels = s.qtest.levels.map((l) => 1 - l);
   same(qtestWithLevels(s.qtest, levels), { ...s.qtest, levels }, 'qtestWithLevels');
+  const ic = { kind: 'out' as const, target: '/machine/i440fx' };
+  same(qtestWithIntercept(s.qtest, ic), { ...s.qtest, intercept: ic }, 'qtestWithIntercept');
   const i = s.irq;
   same(irqWithGsi(i, [...i.gsi]), { ...i, gsi: [...i.gsi] }, 'irqWithGsi');
   const pic: [typeof i.pic[0], typeof i.pic[1]] = [i.pic[1], i.pic[0]];
@@ -217,6 +219,8 @@ test('IRQ, qtest and dispatch records made by literals are the spreads they repl
 test('a qtest state with written RAM is spread; one without keeps levels first', () => {
   const q = { levels: [0], ram: [], intercept: { kind: 'in' as const, target: 'ioapic' } };
   same(qtestWithLevels(q, [1]), { ...q, levels: [1] }, 'qtestWithLevels with ram');
+  const ic = { kind: 'out' as const, target: 'ioapic' };
+  for (const r of [{ levels: [0], ram: [] }, { levels: [0], ram: [], intercept: undefined }]) same(qtestWithIntercept(r, ic), { ...r, intercept: ic }, 'qtestWithIntercept with ram');
   same(qtestWithLevels({ levels: [0], intercept: undefined }, [1]), { levels: [1], intercept: undefined }, 'qtestWithLevels, intercept undefined');
 });
 

@@ -45,7 +45,9 @@ export function ioapicInput(state: MachineState, n: number, level: number, depth
     fx = merge(trace('qtest_irq_handler', () => `pin ${n} level ${level}`, depth), fx);
     const cached = state.qtest.levels[n] ?? 0;
     if (cached !== level) {
-      const levels = Array.from({ length: Math.max(GSI_NUM_PINS, state.qtest.levels.length) }, (_, i) => state.qtest.levels[i] ?? 0);
+      const old = state.qtest.levels;
+      const levels: number[] = [];
+      for (let i = 0, n = Math.max(GSI_NUM_PINS, old.length); i < n; i++) levels.push(old[i] ?? 0);
       levels[n] = level;
       next = stateWithQtest(next, qtestWithLevels(state.qtest, levels));
       fx = merge(fx, irqLine(`IRQ ${level ? 'raise' : 'lower'} ${n}`));

@@ -10,7 +10,7 @@ import { ModelLimit, QTEST } from '../errors';
 import { NO_EFFECTS, merge, nest, trace, type Effects } from '../effects';
 import { memRead, memWrite, portRead, portWrite } from '../machine/dispatch';
 import { ioapicInput } from '../irq/gsi';
-import { stateWithQtest } from '../records';
+import { qtestWithIntercept, stateWithQtest } from '../records';
 
 export interface QtestResult {
   readonly state: MachineState;
@@ -108,8 +108,9 @@ const hexPad = (v: bigint | number, width: number) => v.toString(16).padStart(wi
 function resolveDevice(state: MachineState, path: string): string | undefined {
   const host = state.config.type === 'pc' ? 'i440fx' : 'q35';
   if (path === 'ioapic' || path === `/machine/${host}/ioapic`) return 'ioapic';
-  const others = [`/machine/${host}`, `/machine/${host}/${host === 'q35' ? 'pcie.0' : 'pci.0'}`, ...state.dimms.map((d) => d.path)];
-  return others.includes(path) ? path : undefined;
+  if (path === `/machine/${host}` || path === `/machine/${host}/${host === 'q35' ? 'pcie.0' : 'pci.0'}`) return path;
+  for (const d of state.dimms) if (d.path === path) return path;
+  return undefined;
 }
 
 function intercept(state: MachineState, words: string[]): QtestResult {
@@ -124,7 +125,7 @@ function intercept(state: MachineState, words: string[]): QtestResult {
     return state.qtest.intercept.target === dev ? ok(state, 'OK') : ok(state, QTEST.interceptAlreadyEnabled());
   }
   // The IOAPIC has only unnamed GPIO inputs: intercepting its outputs installs nothing; other devices have none.
-  const qtest: QtestState = { ...state.qtest, intercept: { kind: dev === 'ioapic' ? kind : 'out', target: dev } };
+  const qtest: QtestState = qtestWithIntercept(state.qtest, { kind: dev === 'ioapic' ? kind : 'out', target: dev });
   const note = dev === 'ioapic' && kind === 'in' ? 'ioapic: 24 inputs' : `${dev}: nothing to intercept`;
   return ok(stateWithQtest(state, qtest), 'OK', trace(kind === 'in' ? 'qemu_irq_intercept_in' : 'qdev_intercept_gpio_out', note));
 }
