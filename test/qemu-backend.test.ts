@@ -213,6 +213,7 @@ describe('qemu backend', { skip: SKIP }, () => {
     assert.ok(await waitGone(qemuPid), `QEMU ${qemuPid} survived SIGINT of its driver`);
   });
 
+  const KVM_ACCEL = /(?:-accel\s+kvm|accel=kvm)/;
   describe('replays every recorded referee transcript identically', () => {
     // Every folder of recordings of both releases (test/replay/*, test/replay-10.0/*), as the README says; the
     // 10.0 scenarios say `qemu-version: "10.0"`, so the backend runs QEMU 10.0 for them.
@@ -236,8 +237,17 @@ describe('qemu backend', { skip: SKIP }, () => {
               continue;
             }
             const expected = parseJson(fs.readFileSync(expectedFile, 'utf8'));
-            const actual = await runReplay(new QemuBackend({ traceEvents: recordedTraceEvents(expected), timeoutMs: 60_000, startTimeoutMs: 60_000 }), loadReplayScenario(file));
-            const diffs = compareTranscripts(expected, actual);
+            const scenario = loadReplayScenario(file);
+            const replay = async () => compareTranscripts(expected,
+              await runReplay(new QemuBackend({ traceEvents: recordedTraceEvents(expected), timeoutMs: 60_000, startTimeoutMs: 60_000 }), scenario));
+            let diffs = await replay();
+            // Under KVM the in-kernel i8254 counts in real time from reset, so on a loaded host its first tick
+            // (IRQ0, about 55 ms in) can reach the i8259's IRR before a recorded `info pic` reads it. Such a
+            // scenario is run once more; a difference seen twice fails as any other.
+            if (diffs.length && KVM_ACCEL.test(scenario.machine ?? '')) {
+              console.log(`# ${folder}/${f}: differed under KVM, run again (the in-kernel PIT counts in real time):\n${formatDifferences(diffs)}`);
+              diffs = await replay();
+            }
             if (diffs.length) failures.push(`${f}:\n${formatDifferences(diffs)}`);
           }
         };
