@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { addSubregion, changedRegionIds, CHILD_INDEX_MIN, childrenOverlapping, createRegion, delSubregion, makeRegion, Regions } from '../engine/memory/regions';
+import { addSubregion, changedRegionIds, CHILD_INDEX_MIN, childrenOverlapping, createRegion, delSubregion, firstAtOrBelow, makeRegion, Regions } from '../engine/memory/regions';
 
 const IDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
 
@@ -145,5 +145,22 @@ test('children overlapping a window, through the index derived plug after plug, 
       }
     }),
     { numRuns: 300 },
+  );
+});
+
+test('firstAtOrBelow (the early answer 0, the search by halves) is the plain scan for the first child at or below a priority', () => {
+  // Lists in descending priority order, short and long (the search by halves starts at CHILD_INDEX_MIN children).
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: -3, max: 3 }), { maxLength: 3 * CHILD_INDEX_MIN }), fc.integer({ min: -4, max: 4 }), (prios, prio) => {
+      const sorted = [...prios].sort((a, b) => b - a);
+      let t = Regions.EMPTY;
+      const list = sorted.map((p, i) => {
+        t = t.set(makeRegion({ id: `c${i}`, name: `c${i}`, size: 16n, kind: 'ram', priority: p }));
+        return `c${i}`;
+      });
+      const plain = sorted.findIndex((p) => p <= prio);
+      assert.equal(firstAtOrBelow(t, list, prio), plain < 0 ? list.length : plain, `prio ${prio} in [${sorted.join(', ')}]`);
+    }),
+    { numRuns: 2000 },
   );
 });

@@ -353,7 +353,10 @@ function unmappedAs(r: Region): Region {
  * The first child of `list` whose priority is <= `prio` (list.length when none): lists are kept in priority
  * order, descending, so a long one (device memory with its DIMMs) is searched by halves.
  */
-function firstAtOrBelow(regions: Regions, list: readonly string[], prio: number): number {
+export function firstAtOrBelow(regions: Regions, list: readonly string[], prio: number): number {
+  // The usual case, a child of the priority most siblings have (a DIMM into device memory): the first child is
+  // already at or below it, so the answer is 0 without a search (lists are in descending priority order).
+  if (list.length === 0 || regions.get(list[0])!.priority <= prio) return 0;
   if (list.length < CHILD_INDEX_MIN) {
     const at = list.findIndex((other) => regions.get(other)!.priority <= prio);
     return at < 0 ? list.length : at;
