@@ -39,7 +39,7 @@ export function noteLookup(state: MachineState, root: string, addr: bigint): Mac
     if (m.last[root] === addr) return state;
     return stateWithDispatchMru(state, { views, last: lastWith(m.last, root, addr) });
   }
-  return stateWithDispatchMru(state, { views, last: { [root]: addr } });
+  return stateWithDispatchMru(state, { views, last: root === IO_ID ? { io: addr } : root === SYSTEM_ID ? { system: addr } : { [root]: addr } });
 }
 
 type Lookups = Readonly<Record<string, bigint>>;
