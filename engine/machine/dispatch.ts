@@ -17,7 +17,9 @@ import { IO_ID, SYSTEM_ID } from './memory-map';
 import { regionOps, type RegionOps } from './region-ops';
 import { stateWithDispatchMru, stateWithQtest } from '../records';
 
-const mask = (bytes: number): bigint => (1n << BigInt(8 * bytes)) - 1n;
+/** The all-ones value of 0-8 bytes, made once (a bigint shift and subtraction allocate: several per access). */
+const MASKS: readonly bigint[] = Array.from({ length: 9 }, (_, b) => (1n << BigInt(8 * b)) - 1n);
+const mask = (bytes: number): bigint => MASKS[bytes] ?? (1n << BigInt(8 * bytes)) - 1n;
 
 /** The I/O root's unassigned_io_ops: reads all ones, writes dropped. */
 const UNASSIGNED_IO: RegionOps = { read: (s) => ({ state: s, value: 0xffffffff }), write: (s) => done(s) };
@@ -39,7 +41,7 @@ export function noteLookup(state: MachineState, root: string, addr: bigint): Mac
     if (m.last[root] === addr) return state;
     return stateWithDispatchMru(state, { views, last: lastWith(m.last, root, addr) });
   }
-  return stateWithDispatchMru(state, { views, last: { [root]: addr } });
+  return stateWithDispatchMru(state, { views, last: root === IO_ID ? { io: addr } : root === SYSTEM_ID ? { system: addr } : { [root]: addr } });
 }
 
 type Lookups = Readonly<Record<string, bigint>>;

@@ -280,6 +280,8 @@ const COMMANDS: Readonly<Record<string, Handler>> = {
 };
 
 export const MODELLED_QMP_COMMANDS: readonly string[] = Object.keys(COMMANDS);
+/** The handlers by name in a Map: a look-up by a name V8 has not seen at this site is cheaper than an own-property check and load on the literal. */
+const HANDLERS: ReadonlyMap<string, Handler> = new Map(Object.entries(COMMANDS));
 
 /** Commands QEMU has that the model does not answer (listed so they fail as "not modelled", not "not found"). */
 const UNMODELLED = new Set(['cont', 'stop', 'quit', 'x-query-irq', 'query-pci']);
@@ -289,7 +291,7 @@ export function qmp(state: MachineState, command: QmpCommandIn): Reduced {
     return refused(state, E.qmpExecuteNotString());
   }
   const name = command.execute;
-  const handler = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const handler = HANDLERS.get(name);
   if (!handler) {
     // A command this QEMU has (query-commands) that the model does not answer is not modelled; others are unknown.
     if (UNMODELLED.has(name) || state.config.qemu.monitor.replies.queryCommands.includes(name)) throw new ModelLimit(`QMP command '${name}'`);
