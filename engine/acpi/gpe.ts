@@ -73,7 +73,7 @@ function levelNote(acpi: AcpiState): string {
 
 /** acpi_send_gpe_event (hw/acpi/core.c): GPE0 STS byte 0 |= the event's bits, then acpi_update_sci. */
 export function acpi_send_gpe_event(state: MachineState, bits: number, depth: number): Transition<MachineState> {
-  const gpeSts = [...state.acpi.gpeSts];
+  const gpeSts = state.acpi.gpeSts.slice();
   gpeSts[0] = (gpeSts[0] | bits) & 0xff;
   const next: MachineState = stateWithAcpi(state, acpiWithGpeSts(state.acpi, gpeSts));
   const fx = trace('acpi_send_gpe_event', () => `GPE0_STS[0] |= 0x${bits.toString(16).padStart(2, '0')}`, depth);

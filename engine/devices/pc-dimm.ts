@@ -53,7 +53,9 @@ export function pc_dimm_pre_plug(state: MachineState, req: DimmRequest, depth: n
   if (!slot.ok) return { ok: false, error: slot.error, fx: trace('pc_dimm_pre_plug', slot.error.desc, depth) };
   const fx = merge(trace('pc_dimm_pre_plug', () => `slot ${slot.value}`, depth), tracepoint('mhp_pc_dimm_assigned_slot', () => `${slot.value}`));
   const placed = memory_device_pre_plug(state, req, slot.value, depth + 1);
-  return { ...placed, fx: merge(fx, placed.fx) };
+  // `{ ...placed, fx }` as literals of the two shapes memory_device_pre_plug gives (the same keys in the same order).
+  const all = merge(fx, placed.fx);
+  return placed.ok ? { ok: true, value: placed.value, fx: all } : { ok: false, error: placed.error, fx: all };
 }
 
 /** memory_device_pre_plug: the backend's region gives size and alignment; the address (trace point of that name). */

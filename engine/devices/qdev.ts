@@ -247,7 +247,8 @@ export function addDevice(state: MachineState, req: DeviceAddRequest, hotplugged
   // Known divergence: QEMU's qdev_set_id consumes a peripheral-anon index even when realize fails; the
   // engine keeps a refused action's state untouched, so only successful anonymous devices count.
   const r = device_set_realized(state, dimm, hotplugged);
-  return r.ok ? { ...r, fx: merge(t, nest(r.fx)) } : r;
+  // `{ ...r, fx }` as a literal of the shape succeed() gives.
+  return r.ok ? { ok: true, state: r.state, fx: merge(t, nest(r.fx)) } : r;
 }
 
 /**

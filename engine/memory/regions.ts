@@ -601,8 +601,9 @@ function deriveChildIndex(regions: Regions, containerSize: bigint, before: reado
   const runs = idx.runs;
   if (added) {
     const kid: Kid = { id, start: addr, end: addr + size };
-    if (isWide(kid, containerSize) || runs.length === 0) {
-      if (isWide(kid, containerSize)) childIndexCache.set(after, { runs, before: idx.before, wide: insertAt(idx.wide, idx.wide.length, kid) });
+    const wide = isWide(kid, containerSize);
+    if (wide || runs.length === 0) {
+      if (wide) childIndexCache.set(after, { runs, before: idx.before, wide: insertAt(idx.wide, idx.wide.length, kid) });
       else childIndexCache.set(after, indexFrom([runOf([kid])], idx.wide));
       return;
     }
