@@ -52,14 +52,20 @@ function referenceSlot(dimms: readonly Dimm[]): ReturnType<typeof chooseSlot> {
   return { ok: false, error: E.noFreeSlots() };
 }
 
+/** The slot property given: range, then whether a DIMM has it. */
+function referenceHinted(dimms: readonly Dimm[], hint: bigint): ReturnType<typeof chooseSlot> {
+  if (hint < 0n || hint >= SLOTS) return { ok: false, error: E.invalidSlot(hint, SLOTS) };
+  return dimms.some((d) => d.slot === hint) ? { ok: false, error: E.slotBusy(hint) } : { ok: true, value: hint };
+}
+
 function shown(p: ReturnType<typeof chooseAddr>): string {
   return p.ok ? `ok ${p.value}` : p.error.desc;
 }
 
-type Op = { kind: 'plug'; size: number; align: number; hint: number; twice: boolean } | { kind: 'unplug'; which: number };
+type Op = { kind: 'plug'; size: number; align: number; hint: number; twice: boolean; slot: number | null } | { kind: 'unplug'; which: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('plug' as const), size: fc.integer({ min: 1, max: 12 }), align: fc.constantFrom(1, 2, 4), hint: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 70 }) }), twice: fc.boolean() }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('plug' as const), size: fc.integer({ min: 1, max: 12 }), align: fc.constantFrom(1, 2, 4), hint: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 70 }) }), twice: fc.boolean(), slot: fc.option(fc.nat(Number(SLOTS) + 1), { nil: null, freq: 3 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('unplug' as const), which: fc.nat(20) }) },
 );
 
@@ -79,8 +85,12 @@ test('first fit and the lowest free slot with the remembered index answer as the
           deviceMemory: { base: BASE, size: SPAN }, maxramSize: SPAN + MiB, ramSize: MiB, align: BigInt(o.align) * MiB,
           size: BigInt(o.size) * MiB, hint: o.hint === 0 ? 0n : BASE + BigInt(o.hint) * MiB, kvmSlotFree: true,
         };
-        const slot = chooseSlot(dimms, -1n, SLOTS);
-        assert.deepEqual(slot, referenceSlot(dimms));
+        // Unhinted (the lowest free slot), or the slot property given (a slot above the lowest free one, a used one, or
+        // one out of range): the remembered bitmap and its floor follow both kinds of plug.
+        const free = chooseSlot(dimms, -1n, SLOTS);
+        assert.deepEqual(free, referenceSlot(dimms));
+        const slot = o.slot === null ? free : chooseSlot(dimms, BigInt(o.slot), SLOTS);
+        if (o.slot !== null) assert.deepEqual(slot, referenceHinted(dimms, BigInt(o.slot)));
         const got = chooseAddr(dimms, r);
         assert.equal(shown(got), reference(dimms, r));
         if (o.twice) assert.equal(shown(chooseAddr(dimms, r)), reference(dimms, r));

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { addSubregion, changedRegionIds, CHILD_INDEX_MIN, childrenOverlapping, createRegion, delSubregion, makeRegion, Regions } from '../engine/memory/regions';
+import { addSubregion, changedRegionIds, changedRegionIdsByScan, CHILD_INDEX_MIN, childrenOverlapping, createRegion, delSubregion, firstAtOrBelow, makeRegion, Regions } from '../engine/memory/regions';
 
 const IDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
 
@@ -145,5 +145,51 @@ test('children overlapping a window, through the index derived plug after plug, 
       }
     }),
     { numRuns: 300 },
+  );
+});
+
+test('firstAtOrBelow (the early answer 0, the search by halves) is the plain scan for the first child at or below a priority', () => {
+  // Lists in descending priority order, short and long (the search by halves starts at CHILD_INDEX_MIN children).
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: -3, max: 3 }), { maxLength: 3 * CHILD_INDEX_MIN }), fc.integer({ min: -4, max: 4 }), (prios, prio) => {
+      const sorted = [...prios].sort((a, b) => b - a);
+      let t = Regions.EMPTY;
+      const list = sorted.map((p, i) => {
+        t = t.set(makeRegion({ id: `c${i}`, name: `c${i}`, size: 16n, kind: 'ram', priority: p }));
+        return `c${i}`;
+      });
+      const plain = sorted.findIndex((p) => p <= prio);
+      assert.equal(firstAtOrBelow(t, list, prio), plain < 0 ? list.length : plain, `prio ${prio} in [${sorted.join(', ')}]`);
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test('changedRegionIds from the recent updates (set, setTwo, delete) is the scan over both tables: the same ids, each once', () => {
+  type Step = { kind: 'set'; id: number; offset: number } | { kind: 'two'; a: number; b: number; offset: number } | { kind: 'delete'; id: number };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({ kind: fc.constant('set' as const), id: fc.nat(7), offset: fc.nat(3) }),
+    fc.record({ kind: fc.constant('two' as const), a: fc.nat(7), b: fc.nat(7), offset: fc.nat(3) }),
+    fc.record({ kind: fc.constant('delete' as const), id: fc.nat(7) }),
+  );
+  const region = (id: number, offset: number) => makeRegion({ id: IDS[id], name: IDS[id], size: 16n, kind: 'ram', aliasOffset: BigInt(offset) });
+  const apply = (t: Regions, o: Step): Regions =>
+    o.kind === 'set' ? t.set(region(o.id, o.offset)) : o.kind === 'two' ? t.setTwo(region(o.a, o.offset), region(o.b, o.offset + 1)) : t.delete(IDS[o.id]);
+  fc.assert(
+    fc.property(fc.array(step, { maxLength: 20 }), fc.array(step, { maxLength: 10 }), (first, then) => {
+      const a = first.reduce(apply, Regions.EMPTY);
+      const chain = [a];
+      for (const o of then) chain.push(apply(chain[chain.length - 1], o));
+      // Every pair of the chain, both ways (older to newer takes the recent updates when they are still known).
+      for (const x of chain) {
+        for (const y of chain) {
+          const got = changedRegionIds(x, y);
+          assert.equal(new Set(got).size, got.length, 'each id once');
+          assert.deepEqual([...got].sort(), [...changedRegionIdsByScan(x, y)].sort());
+          assert.deepEqual([...got].sort(), IDS.filter((id) => x.get(id) !== y.get(id)).sort());
+        }
+      }
+    }),
+    { numRuns: 500 },
   );
 });

@@ -18,7 +18,7 @@ export function chooseSlot(dimms: readonly Dimm[], hint: bigint, ramSlots: bigin
   if (ramSlots <= 0n) return fail(E.noSlotsAllocated());
   if (hint !== -1n) return dimms.some((d) => d.slot === hint) ? fail(E.slotBusy(hint)) : ok(hint);
   // The occupancy bitmap: slots are below ramSlots (at most 256 on x86), small numbers; remembered per list.
-  const free = lowestClear(slotBitmap(dimms, ramSlots), ramSlots);
+  const free = freeSlot(dimms, ramSlots);
   return free >= 0 ? ok(BigInt(free)) : fail(E.noFreeSlots());
 }
 
@@ -65,7 +65,20 @@ interface PlacementIndex {
    * The slot occupancy bitmap for `ramSlots` slots: bit k set while slot k is used. A bigint (32 bytes for 256
    * slots), so that deriving a list's from its parent's copies nothing of the size of the machine.
    */
-  slots?: { readonly ramSlots: bigint; readonly used: bigint };
+  slots?: SlotBitmap;
+}
+
+/**
+ * The slot occupancy bitmap for `ramSlots` slots: bit k set while slot k is used. A bigint (32 bytes for 256 slots),
+ * so that deriving a list's from its parent's copies nothing of the size of the machine. `floor`: every slot below it
+ * is used; `exact`: slot `floor` itself is free (so it is the lowest free slot, without a look at the bits: a plug
+ * after an unplug, the usual sequence, takes the slot the unplug freed).
+ */
+interface SlotBitmap {
+  readonly ramSlots: bigint;
+  readonly used: bigint;
+  readonly floor: number;
+  readonly exact: boolean;
 }
 
 function bitmapOf(dimms: readonly Dimm[], ramSlots: bigint): bigint {
@@ -74,10 +87,16 @@ function bitmapOf(dimms: readonly Dimm[], ramSlots: bigint): bigint {
   return used;
 }
 
-function slotBitmap(dimms: readonly Dimm[], ramSlots: bigint): bigint {
+/** The lowest free slot below `ramSlots`, or -1: from the list's remembered bitmap and floor. */
+function freeSlot(dimms: readonly Dimm[], ramSlots: bigint): number {
   const idx = placementIndex(dimms);
-  if (idx.slots?.ramSlots !== ramSlots) idx.slots = { ramSlots, used: bitmapOf(dimms, ramSlots) };
-  return idx.slots.used;
+  let s = idx.slots;
+  if (s?.ramSlots !== ramSlots) idx.slots = s = { ramSlots, used: bitmapOf(dimms, ramSlots), floor: 0, exact: false };
+  if (s.exact) return s.floor;
+  if (s.floor >= Number(ramSlots)) return -1;
+  const k = lowestClear(s.used, ramSlots);
+  idx.slots = { ramSlots, used: s.used, floor: k < 0 ? Number(ramSlots) : k, exact: k >= 0 };
+  return k;
 }
 
 /** The lowest clear bit of `used` below `limit`, or -1. */
@@ -178,7 +197,14 @@ function withoutOne(list: ChunkList<Dimm>, x: Dimm): ChunkList<Dimm> {
 function withSlotBit(slots: PlacementIndex['slots'], slot: bigint, bit: 0 | 1): PlacementIndex['slots'] {
   if (!slots) return undefined;
   if (slot < 0n || slot >= slots.ramSlots) return slots;
-  return { ramSlots: slots.ramSlots, used: bit ? slots.used | (1n << slot) : slots.used & ~(1n << slot) };
+  const k = Number(slot);
+  const { ramSlots, used, floor, exact } = slots;
+  if (bit) {
+    // Taking the lowest free slot moves the floor up by one (what is above it is not known); another keeps it.
+    return { ramSlots, used: used | (1n << slot), floor: k === floor ? floor + 1 : floor, exact: k === floor ? false : exact };
+  }
+  // Freeing a slot at or below the floor makes it the lowest free one (every slot below the floor is used).
+  return { ramSlots, used: used & ~(1n << slot), floor: k <= floor ? k : floor, exact: k <= floor ? true : exact };
 }
 
 /** The first index of `sorted` whose DIMM ends after `x` (DIMMs do not overlap: ends are in order too). */

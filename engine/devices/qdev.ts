@@ -6,7 +6,7 @@
 
 import type { Dimm, MachineState } from '../state';
 import { E, ModelLimit, type QemuError } from '../errors';
-import { qdictOrder } from '../qom/qdict';
+import { qdictOrder, qdictOrderShared } from '../qom/qdict';
 import { ghashHas, ghashInsert } from '../qom/ghash';
 import { PERIPHERAL, resolvePathAt } from '../qom/tree';
 import { merge, nest, trace, type Effects } from '../effects';
@@ -199,6 +199,23 @@ export function addDeviceFromJson(state: MachineState, args: Readonly<Record<str
   return r.ok ? { ...r, fx: merge(t, nest(r.fx)) } : r;
 }
 
+/** The last value given for option `key` (what qemu_opts_to_qdict keeps), or undefined. */
+export function lastOption(props: DeviceAddRequest['props'], key: string): string | undefined {
+  for (let i = props.length - 1; i >= 0; i--) if (props[i][0] === key) return props[i][1];
+  return undefined;
+}
+
+/**
+ * The option keys in the order qdev_device_add applies them: the QDict qemu_opts_to_qdict makes (the id first, then
+ * each option) in QDict order; 'id' is among them (the caller skips it). Shared, not a copy.
+ */
+export function optionKeysInQdictOrder(props: DeviceAddRequest['props']): readonly string[] {
+  const keys = new Array<string>(props.length + 1);
+  keys[0] = 'id';
+  for (let i = 0; i < props.length; i++) keys[i + 1] = props[i][0];
+  return qdictOrderShared(keys);
+}
+
 export function addDevice(state: MachineState, req: DeviceAddRequest, hotplugged: boolean): Outcome<MachineState> {
   const t = trace('qdev_device_add', req.driver);
   if (req.driver === undefined) return refuse(E.driverMissing(), t);
@@ -206,10 +223,10 @@ export function addDevice(state: MachineState, req: DeviceAddRequest, hotplugged
     if (KNOWN_UNMODELLED.has(req.driver)) throw new ModelLimit(`device '${req.driver}' (the model knows pc-dimm)`);
     return refuse(E.invalidDriver(req.driver), t);
   }
-  // qemu_opts_to_qdict: one entry per key, the last value given.
-  const values = new Map<string, string>();
-  for (const [k, v] of req.props) values.set(k, v);
-  const bus = values.get('bus');
+  // qemu_opts_to_qdict: one entry per key, the last value given (a device has a handful of options: found by a
+  // scan from the end, without a Map or intermediate lists; test/qdev-options.property.test.ts).
+  const props = req.props;
+  const bus = lastOption(props, 'bus');
   if (bus !== undefined) return refuse(busError(state, req.driver, bus), t);
   if (req.id !== undefined) {
     if (!isIdentifier(req.id)) return refuse(E.parameterType('id', 'an identifier'), t);
@@ -217,10 +234,13 @@ export function addDevice(state: MachineState, req: DeviceAddRequest, hotplugged
       return refuse(E.duplicateDeviceId(req.id), t);
     }
   }
-  const ordered = qdictOrder(['id', ...req.props.map(([k]) => k)]).filter((k) => k !== 'id' && values.has(k));
+  const ordered = optionKeysInQdictOrder(props);
   const dimm: { -readonly [K in keyof DimmRequest]: DimmRequest[K] } = { id: req.id, slot: -1n, addr: 0n, node: 0n };
-  const inQdictOrder = ordered.map((k) => [k, values.get(k)!] as const);
-  for (const [key, value] of inQdictOrder) {
+  for (let i = 0; i < ordered.length; i++) {
+    const key = ordered[i];
+    if (key === 'id') continue;
+    const value = lastOption(props, key);
+    if (value === undefined) continue;
     const err = setDimmProperty(state, dimm, key, value, STRING_INPUT_VISITOR);
     if (err) return refuse(err, t);
   }

@@ -215,12 +215,18 @@ export const spliced = {
   },
 };
 
-/** The roots as a set, remembered per roots list (a machine's list of address-space roots does not change). */
-const rootSets = new WeakMap<readonly string[], ReadonlySet<string>>();
-function rootSetOf(roots: readonly string[]): ReadonlySet<string> {
-  let set = rootSets.get(roots);
-  if (!set) rootSets.set(roots, (set = new Set(roots)));
-  return set;
+/**
+ * The roots as a set, and each root once in first-seen order (two address spaces may share a root), remembered per
+ * roots list (a machine's list of address-space roots does not change).
+ */
+const rootSets = new WeakMap<readonly string[], { readonly set: ReadonlySet<string>; readonly unique: readonly string[] }>();
+function rootSetOf(roots: readonly string[]): { readonly set: ReadonlySet<string>; readonly unique: readonly string[] } {
+  let r = rootSets.get(roots);
+  if (!r) {
+    const set = new Set(roots);
+    rootSets.set(roots, (r = { set, unique: [...set] }));
+  }
+  return r;
 }
 
 /**
@@ -238,7 +244,7 @@ export function updateFlatViews(
     for (const root of roots) if (!(root in all)) all[root] = renderFlatView(now, root);
     return all;
   }
-  const rootSet = rootSetOf(roots);
+  const { set: rootSet, unique } = rootSetOf(roots);
   const changed = changedRegionIds(was, now);
   const inOld = new Collector(was, rootSet);
   const inNew = new Collector(now, rootSet);
@@ -251,8 +257,8 @@ export function updateFlatViews(
   }
   const out: Record<string, readonly FlatRange[]> = {};
   const memo = new RenderMemo();
-  for (const root of roots) {
-    if (root in out) continue;
+  for (let k = 0; k < unique.length; k++) {
+    const root = unique[k];
     const old = before[root];
     const a = inOld.windows.get(root);
     const b = inNew.windows.get(root);

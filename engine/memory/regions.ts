@@ -102,7 +102,9 @@ export class Regions {
     if (at >= 0 && b[at] === r) return this;
     const buckets = this.buckets.slice();
     buckets[k] = withAt(b, at, r);
-    return new Regions(buckets, this.size + (at >= 0 ? 0 : 1), this.patchedAliasIdx(at >= 0 ? b[at].alias : undefined, r));
+    const out = new Regions(buckets, this.size + (at >= 0 ? 0 : 1), this.patchedAliasIdx(at >= 0 ? b[at].alias : undefined, r));
+    derivations.note(this, out, r.id, undefined);
+    return out;
   }
 
   /**
@@ -124,7 +126,9 @@ export class Regions {
     const wasB = atB >= 0 ? bb[atB].alias : undefined;
     let idx = this.aliasIdx;
     if (idx && (wasA !== a.alias || wasB !== b.alias)) idx = patchAliasIdx(patchAliasIdx(idx, wasA, a), wasB, b);
-    return new Regions(buckets, this.size + (atA >= 0 ? 0 : 1) + (atB >= 0 ? 0 : 1), idx);
+    const out = new Regions(buckets, this.size + (atA >= 0 ? 0 : 1) + (atB >= 0 ? 0 : 1), idx);
+    derivations.note(this, out, a.id, b.id);
+    return out;
   }
 
   /**
@@ -142,7 +146,9 @@ export class Regions {
     if (!b.some((x) => x.id === id)) return this;
     const buckets = this.buckets.slice();
     buckets[k] = b.filter((x) => x.id !== id);
-    return new Regions(buckets, this.size - 1, b.find((x) => x.id === id)!.alias === undefined ? this.aliasIdx : undefined);
+    const out = new Regions(buckets, this.size - 1, b.find((x) => x.id === id)!.alias === undefined ? this.aliasIdx : undefined);
+    derivations.note(this, out, id, undefined);
+    return out;
   }
 
   *values(): IterableIterator<Region> {
@@ -225,8 +231,60 @@ function fnv(id: string): number {
   return h >>> 0;
 }
 
-/** Ids whose region differs (added, removed or replaced) between two versions of the table. */
+/**
+ * The last few tables made by set, setTwo or delete: from which table, with which ids touched (at most two). Not on
+ * the table itself: a link to its parent would keep every earlier table of a machine alive.
+ */
+const derivations = {
+  parents: new Array<Regions | undefined>(8).fill(undefined),
+  children: new Array<Regions | undefined>(8).fill(undefined),
+  ids: new Array<string | undefined>(16).fill(undefined),
+  next: 0,
+  note(parent: Regions, child: Regions, a: string, b: string | undefined): void {
+    const k = this.next;
+    this.parents[k] = parent;
+    this.children[k] = child;
+    this.ids[2 * k] = a;
+    this.ids[2 * k + 1] = b;
+    this.next = (k + 1) & 7;
+  },
+  /** The ids touched on the way from `a` to `b` when `b` was made from `a` by the last few updates, else undefined. */
+  touched(a: Regions, b: Regions): string[] | undefined {
+    const ids: string[] = [];
+    let cur = b;
+    for (let steps = 0; steps < 8; steps++) {
+      let k = 0;
+      while (k < 8 && this.children[k] !== cur) k++;
+      if (k === 8) return undefined;
+      ids.push(this.ids[2 * k]!);
+      if (this.ids[2 * k + 1] !== undefined) ids.push(this.ids[2 * k + 1]!);
+      cur = this.parents[k]!;
+      if (cur === a) return ids;
+    }
+    return undefined;
+  },
+};
+
+/**
+ * Ids whose region differs (added, removed or replaced) between two versions of the table, each once, in no
+ * particular order. When `b` was made from `a` by the last few updates, only the ids they touched are looked at.
+ */
 export function changedRegionIds(a: Regions, b: Regions): string[] {
+  if (a === b) return [];
+  const touched = derivations.touched(a, b);
+  if (touched !== undefined) {
+    const out: string[] = [];
+    for (let i = 0; i < touched.length; i++) {
+      const id = touched[i];
+      if (a.get(id) !== b.get(id) && !out.includes(id)) out.push(id);
+    }
+    return out;
+  }
+  return changedRegionIdsByScan(a, b);
+}
+
+/** changedRegionIds by a walk over both tables' buckets (the ones they share skipped by identity). */
+export function changedRegionIdsByScan(a: Regions, b: Regions): string[] {
   if (a === b) return [];
   const out: string[] = [];
   for (let k = 0; k < a.buckets.length; k++) {
@@ -353,7 +411,10 @@ function unmappedAs(r: Region): Region {
  * The first child of `list` whose priority is <= `prio` (list.length when none): lists are kept in priority
  * order, descending, so a long one (device memory with its DIMMs) is searched by halves.
  */
-function firstAtOrBelow(regions: Regions, list: readonly string[], prio: number): number {
+export function firstAtOrBelow(regions: Regions, list: readonly string[], prio: number): number {
+  // The usual case, a child of the priority most siblings have (a DIMM into device memory): the first child is
+  // already at or below it, so the answer is 0 without a search (lists are in descending priority order).
+  if (list.length === 0 || regions.get(list[0])!.priority <= prio) return 0;
   if (list.length < CHILD_INDEX_MIN) {
     const at = list.findIndex((other) => regions.get(other)!.priority <= prio);
     return at < 0 ? list.length : at;

@@ -27,19 +27,24 @@ export const qdictBucket = (key: string): number => tdbHash(key) % QDICT_BUCKET_
  * place), listed in qdict_first/qdict_next order.
  */
 export function qdictOrder(insertionOrder: readonly string[]): string[] {
+  return qdictOrderShared(insertionOrder).slice();
+}
+
+/** qdictOrder's answer as remembered (not a copy): for a caller that only reads it. */
+export function qdictOrderShared(insertionOrder: readonly string[]): readonly string[] {
   // A pure function of a few keys that come back command after command: remembered per key list (joined by NUL;
   // a hit is checked key by key, since a key may itself hold a NUL).
   // The last few lists first, key by key (no joined string to build and hash): a scenario sends the same
   // command's keys again and again.
   for (let k = 0; k < RECENT; k++) {
     const r = recent[k];
-    if (r !== undefined && sameKeys(r.keys, insertionOrder)) return r.order.slice();
+    if (r !== undefined && sameKeys(r.keys, insertionOrder)) return r.order;
   }
   const key = insertionOrder.join('\u0000');
   const known = orders.get(key);
   if (known !== undefined && sameKeys(known.keys, insertionOrder)) {
     remember(known);
-    return known.order.slice();
+    return known.order;
   }
   const order = qdictOrderOnce(insertionOrder);
   if (known === undefined) {
@@ -48,7 +53,7 @@ export function qdictOrder(insertionOrder: readonly string[]): string[] {
     orders.set(key, entry);
     remember(entry);
   }
-  return order.slice();
+  return order;
 }
 
 type Known = { readonly keys: readonly string[]; readonly order: readonly string[] };
