@@ -78,31 +78,25 @@ function regenerate(mem: MemoryState, accel: MemAccel): Transition<MemoryState> 
   const plan = planOf(mem.addressSpaces);
   const flat = updateFlatViews(was ?? Regions.EMPTY, mem.regions, plan.roots, was ? mem.flat : {});
   renderedFrom.set(flat, mem.regions);
-  // The commit's notes describe each view's difference; they are formatted only if the trace is read.
-  let kvmDiff: FlatDiff | undefined;
-  let others: (string | FlatDiff)[] | undefined; // AS name, difference, ...
+  // The commit's notes describe each view's difference; they are formatted only if the trace is read. Without KVM
+  // the differences serve the notes alone, so they are worked out then too (`diffs`), from the views and the splice
+  // bounds as they are now.
   let kvmSlots = mem.kvmSlots;
   let kvmFx: Effects = NO_EFFECTS;
-  const ases = mem.addressSpaces;
-  for (let i = 0; i < ases.length; i++) {
-    if (!plan.described[i]) continue;
-    const as = ases[i];
-    const before = mem.flat[as.root] ?? NO_RANGES;
-    const after = flat[as.root];
-    if (!plan.kvm[i] && before === after) continue; // unchanged, and not described
-    const diff = diffFlatViews(before, after, spliced.find(before, after));
-    if (plan.kvm[i]) {
-      kvmDiff = diff;
-      if (accel === 'kvm') {
-        const res = kvmApplyDiff(mem.regions, kvmSlots, diff.removed, diff.added);
-        kvmSlots = res.slots;
-        kvmFx = merge(kvmFx, res.fx);
-      }
-    } else if (diff.added.length || diff.removed.length) {
-      (others ??= []).push(as.name, diff);
-    }
+  let diffs: CommitDiffs | (() => CommitDiffs);
+  if (accel === 'kvm' || !lazyCommitDiffs.enabled) {
+    diffs = commitDiffs(mem.addressSpaces, plan, mem.flat, flat, (diff) => {
+      if (accel !== 'kvm') return;
+      const res = kvmApplyDiff(mem.regions, kvmSlots, diff.removed, diff.added);
+      kvmSlots = res.slots;
+      kvmFx = merge(kvmFx, res.fx);
+    });
+  } else {
+    const pending = changedViews(mem.addressSpaces, plan, mem.flat, flat);
+    let known: CommitDiffs | undefined;
+    diffs = () => (known ??= diffsOf(pending));
   }
-  const notes = commitNotes(kvmDiff, others);
+  const notes = commitNotes(diffs);
   // The commit's hops as QEMU names them: flatviews_reset (generate_memory_topology → render_memory_region
   // per root) and, per address space, address_space_set_flatview → address_space_update_topology_pass, whose
   // listeners (the KVM one on AS "memory") add and delete slots.
@@ -110,11 +104,89 @@ function regenerate(mem: MemoryState, accel: MemAccel): Transition<MemoryState> 
   let fx = merge(trace('memory_region_transaction_commit', notes), trace('flatviews_reset', undefined, 1));
   if (memAs) {
     fx = merge(fx, merge(trace('generate_memory_topology', () => `root ${memAs.root}`, 2), trace('render_memory_region', memAs.root, 3)));
-    const kvmNote = kvmDiff;
-    fx = merge(fx, merge(trace('address_space_set_flatview', () => `AS ${KVM_AS_NAME}`, 1), trace('address_space_update_topology_pass', kvmNote === undefined ? notes : () => `flat view: ${describe(kvmNote)}`, 2)));
+    const d = diffs;
+    const kvmNote = (): string => {
+      const kvmDiff = (typeof d === 'function' ? d() : d).kvmDiff;
+      return kvmDiff === undefined ? notes() : `flat view: ${describe(kvmDiff)}`;
+    };
+    fx = merge(fx, merge(trace('address_space_set_flatview', () => `AS ${KVM_AS_NAME}`, 1), trace('address_space_update_topology_pass', kvmNote, 2)));
   }
   fx = merge(fx, nest(kvmFx, 2));
   return done(memOf(mem, mem.regions, mem.txDepth, false, flat, kvmSlots), fx);
+}
+
+/**
+ * Whether a commit without KVM leaves its views' differences to be worked out when its notes are read (the default);
+ * off, they are worked out at once as with KVM: test/commit-notes.property.test.ts compares the two.
+ */
+export const lazyCommitDiffs = { enabled: true };
+
+/** What a commit's notes say: the KVM address space's difference, then the other views' that changed (AS name, difference, ...). */
+interface CommitDiffs {
+  readonly kvmDiff: FlatDiff | undefined;
+  readonly others: readonly (string | FlatDiff)[] | undefined;
+}
+
+/**
+ * The views a commit describes, each with its before and after and the splice bounds that relate them (found now:
+ * the splice record keeps only the last few): index in the address spaces, before, after, bounds, ...
+ */
+function changedViews(
+  ases: readonly AddressSpace[],
+  plan: AsPlan,
+  was: Readonly<Record<string, readonly FlatRange[]>>,
+  flat: Readonly<Record<string, readonly FlatRange[]>>,
+): unknown[] {
+  const out: unknown[] = [];
+  for (let i = 0; i < ases.length; i++) {
+    if (!plan.described[i]) continue;
+    const as = ases[i];
+    const before = was[as.root] ?? NO_RANGES;
+    const after = flat[as.root];
+    if (!plan.kvm[i] && before === after) continue; // unchanged, and not described
+    out.push(as, plan.kvm[i], before, after, spliced.find(before, after));
+  }
+  return out;
+}
+
+/** The differences of the views changedViews found, as the commit's notes take them. */
+function diffsOf(pending: readonly unknown[]): CommitDiffs {
+  let kvmDiff: FlatDiff | undefined;
+  let others: (string | FlatDiff)[] | undefined;
+  for (let k = 0; k < pending.length; k += 5) {
+    const as = pending[k] as AddressSpace;
+    const diff = diffFlatViews(pending[k + 2] as readonly FlatRange[], pending[k + 3] as readonly FlatRange[], pending[k + 4] as readonly [number, number, number] | undefined);
+    if (pending[k + 1]) kvmDiff = diff;
+    else if (diff.added.length || diff.removed.length) (others ??= []).push(as.name, diff);
+  }
+  return { kvmDiff, others };
+}
+
+/** The differences a commit's notes describe, worked out at once; `onKvm` gets the KVM address space's (its listener). */
+function commitDiffs(
+  ases: readonly AddressSpace[],
+  plan: AsPlan,
+  was: Readonly<Record<string, readonly FlatRange[]>>,
+  flat: Readonly<Record<string, readonly FlatRange[]>>,
+  onKvm: (diff: FlatDiff) => void,
+): CommitDiffs {
+  let kvmDiff: FlatDiff | undefined;
+  let others: (string | FlatDiff)[] | undefined;
+  for (let i = 0; i < ases.length; i++) {
+    if (!plan.described[i]) continue;
+    const as = ases[i];
+    const before = was[as.root] ?? NO_RANGES;
+    const after = flat[as.root];
+    if (!plan.kvm[i] && before === after) continue; // unchanged, and not described
+    const diff = diffFlatViews(before, after, spliced.find(before, after));
+    if (plan.kvm[i]) {
+      kvmDiff = diff;
+      onKvm(diff);
+    } else if (diff.added.length || diff.removed.length) {
+      (others ??= []).push(as.name, diff);
+    }
+  }
+  return { kvmDiff, others };
 }
 
 const NO_RANGES: readonly FlatRange[] = [];
@@ -123,8 +195,9 @@ const NO_RANGES: readonly FlatRange[] = [];
  * memory_region_transaction_commit's note: the KVM address space's difference, then the other views' that
  * changed (`others`: AS name, difference, ...), e.g. `flat view: +1 range; cpu-smm-0 flat view: +1 range`.
  */
-function commitNotes(kvmDiff: FlatDiff | undefined, others: readonly (string | FlatDiff)[] | undefined): () => string {
+function commitNotes(diffs: CommitDiffs | (() => CommitDiffs)): () => string {
   return () => {
+    const { kvmDiff, others } = typeof diffs === 'function' ? diffs() : diffs;
     let o: string | undefined;
     for (let i = 0; others !== undefined && i < others.length; i += 2) {
       const note = `${others[i] as string} flat view: ${describe(others[i + 1] as FlatDiff)}`;
