@@ -206,3 +206,26 @@ export function picWith(s: PicState, irr: number, lastIrr: number, isr: number, 
 export function qtestWithIntercept(q: QtestState, intercept: NonNullable<QtestState['intercept']>): QtestState {
   return 'ram' in q ? { ...q, intercept } : { levels: q.levels, intercept };
 }
+
+// ---- Compile-time guard: a key added to one of these records must be written by its literals above or be one of
+// the optional keys their checks send to the spread; otherwise a literal copy would silently drop it. `tsc` fails
+// here until the key is placed (the property tests then check its order against the spread).
+
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type RecordKeysCovered = [
+  Holds<SameKeys<keyof MachineState,
+    'config' | 'layout' | 'mem' | 'backends' | 'dimms' | 'objects' | 'peripheral' | 'anonCount' | 'acpi' | 'irq' | 'qtest'
+    | 'dispatchMru' | 'cprFds' | 'machineProps'>>,
+  Holds<SameKeys<keyof AcpiState,
+    'device' | 'memhp' | 'gpeSts' | 'gpeEn' | 'pm1Sts' | 'pm1En' | 'pm1Cnt' | 'tmrOverflowDue' | 'sciLevel' | 'sciGsi' | 'configReg'
+    | 'pci' | 'resetControl' | 'smiEn' | 'apmc' | 'apms'>>,
+  Holds<SameKeys<keyof MemoryBackend, 'id' | 'type' | 'size' | 'align' | 'mapped' | 'internal' | 'region' | 'props' | 'file'>>,
+  Holds<SameKeys<keyof MemoryState, 'regions' | 'addressSpaces' | 'txDepth' | 'pending' | 'flat' | 'kvmSlots'>>,
+  Holds<SameKeys<keyof IrqState, 'mode' | 'gsi' | 'pic' | 'ioapic' | 'picStats' | 'ioapicStats' | 'ltim'>>,
+  Holds<SameKeys<keyof IoapicState, 'version' | 'id' | 'ioregsel' | 'irr' | 'redtbl'>>,
+  Holds<SameKeys<keyof PicState,
+    'master' | 'irr' | 'imr' | 'isr' | 'lastIrr' | 'priorityAdd' | 'irqBase' | 'readRegSelect' | 'poll' | 'specialMask' | 'initState'
+    | 'autoEoi' | 'rotateOnAutoEoi' | 'specialFullyNestedMode' | 'init4' | 'singleMode' | 'elcr' | 'elcrMask' | 'ltim'>>,
+  Holds<SameKeys<keyof QtestState, 'levels' | 'intercept' | 'ram'>>,
+];
