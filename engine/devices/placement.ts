@@ -231,9 +231,10 @@ export function chooseAddr(dimms: readonly Dimm[], r: AddrRequest): Checked<bigi
   const total = r.maxramSize - r.ramSize;
   if (used + r.size > total) return fail(E.notEnoughSpace(used, total));
   const hinted = r.hint !== 0n;
-  if (r.sizeCheckFirst && r.size % r.align !== 0n) return fail(msg.sizeUnaligned(r.align));
+  const sizeUnaligned = r.size % r.align !== 0n; // one bigint remainder for both checks below
+  if (r.sizeCheckFirst && sizeUnaligned) return fail(msg.sizeUnaligned(r.align));
   if (hinted && r.hint % r.align !== 0n) return fail(msg.addrUnaligned(r.align));
-  if (r.size % r.align !== 0n) return fail(msg.sizeUnaligned(r.align));
+  if (sizeUnaligned) return fail(msg.sizeUnaligned(r.align));
   let start: bigint;
   if (hinted) {
     const inside = r.size > 0n && r.hint + r.size <= U64 && r.hint >= asStart && r.hint + r.size <= asEnd;
