@@ -207,6 +207,27 @@ export function qtestWithIntercept(q: QtestState, intercept: NonNullable<QtestSt
   return 'ram' in q ? { ...q, intercept } : { levels: q.levels, intercept };
 }
 
+/**
+ * `{ ...s, backends, objects, mem }` (a backend added: object-add and start-up's backends). Same literals as
+ * stateOf, with the object table given too.
+ */
+export function stateWithBackendObjects(
+  s: MachineState, backends: MachineState['backends'], objects: MachineState['objects'], mem: MachineState['mem'],
+): MachineState {
+  const shape = plainState(s);
+  if (shape === 0) return { ...s, backends, objects, mem };
+  if (shape === 2) {
+    return {
+      config: s.config, layout: s.layout, mem, backends, dimms: s.dimms, objects, peripheral: s.peripheral, anonCount: s.anonCount,
+      acpi: s.acpi, irq: s.irq, qtest: s.qtest, dispatchMru: s.dispatchMru,
+    };
+  }
+  return {
+    config: s.config, layout: s.layout, mem, backends, dimms: s.dimms, objects, peripheral: s.peripheral, anonCount: s.anonCount,
+    acpi: s.acpi, irq: s.irq, qtest: s.qtest,
+  };
+}
+
 // ---- Compile-time guard: a key added to one of these records must be written by its literals above or be one of
 // the optional keys their checks send to the spread; otherwise a literal copy would silently drop it. `tsc` fails
 // here until the key is placed (the property tests then check its order against the spread).

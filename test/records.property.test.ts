@@ -9,7 +9,7 @@ import { buildFromCommandLine } from '../engine/machine/build';
 import { reduce, type Action } from '../engine/reduce';
 import type { MachineState } from '../engine/state';
 import {
-  acpiWithGpeSts, acpiWithMemhp, acpiWithSciLevel, backendWithMapped, memOf, stateWithAcpi, stateWithBackends, stateWithDimms, stateWithMem,
+  acpiWithGpeSts, acpiWithMemhp, acpiWithSciLevel, backendWithMapped, memOf, stateWithAcpi, stateWithBackendObjects, stateWithBackends, stateWithDimms, stateWithMem,
 } from '../engine/records';
 import { withSubregions, type Region } from '../engine/memory/regions';
 import { MiB } from '../engine/units';
@@ -55,6 +55,7 @@ function check(s: MachineState): void {
   same(stateWithMem(s, { ...s.mem }), { ...s, mem: { ...s.mem } }, 'stateWithMem');
   const backends = [...s.backends];
   same(stateWithBackends(s, backends), { ...s, backends }, 'stateWithBackends');
+  same(stateWithBackendObjects(s, backends, s.peripheral, { ...s.mem }), { ...s, backends, objects: s.peripheral, mem: { ...s.mem } }, 'stateWithBackendObjects');
   same(stateWithDimms(s, [...s.dimms], s.peripheral, s.anonCount + 1), { ...s, dimms: [...s.dimms], peripheral: s.peripheral, anonCount: s.anonCount + 1 }, 'stateWithDimms');
   if (s.acpi.memhp) {
     const memhp = { selector: s.acpi.memhp.selector + 1, slots: s.acpi.memhp.slots };

@@ -8,7 +8,7 @@ import { E, ModelLimit, type QemuError } from '../errors';
 import { createRegion, removeRegion } from '../memory/regions';
 import { MiB, KiB } from '../units';
 import { ghashInsert, ghashRemove } from '../qom/ghash';
-import { backendWithMapped, stateWithBackends } from '../records';
+import { backendWithMapped, memOf, stateWithBackendObjects, stateWithBackends } from '../records';
 import { hiddenSlot, type HiddenSlot } from '../hidden';
 
 export type BackendType = MemoryBackend['type'];
@@ -122,7 +122,8 @@ export function addBackend(
   if (bindErr) return { ok: false, error: bindErr, ...(cprFds !== state.cprFds ? { state: withCprFds(state, cprFds) } : {}) };
   const backend: MemoryBackend = { id, type, size, align: BACKEND_ALIGN[type], mapped: internal, internal, region: id, props, ...(file ? { file } : {}) };
   const regions = state.mem.regions.get(id) ? state.mem.regions : createRegion(state.mem.regions, { id, name: backendRegionName(state.config, type, id), size, kind: 'ram', owner: `/objects/${id}` });
-  const next: MachineState = { ...state, backends: [...state.backends, backend], objects: ghashInsert(state.objects, id), mem: { ...state.mem, regions } };
+  const m = state.mem;
+  const next = stateWithBackendObjects(state, [...state.backends, backend], ghashInsert(state.objects, id), memOf(m, regions, m.txDepth, m.pending, m.flat, m.kvmSlots));
   return { ok: true, state: cprFds !== state.cprFds ? withCprFds(next, cprFds) : next };
 }
 

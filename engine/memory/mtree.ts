@@ -56,8 +56,31 @@ function orderGroups<G>(groups: G[], names: (g: G) => readonly string[], order: 
   return groups.map((g, i) => ({ g, i, r: rank(g) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.g);
 }
 
-const addr = (v: bigint): string => hexPad(v & U64, 16);
+const TWO64 = 1n << 64n;
 const mrSize = (size: bigint): bigint => (size === 0n ? 0n : (size - 1n) & U64);
+
+/**
+ * An address as `info mtree` prints it: 16 hex digits of `v & U64`. An address already in 0..U64 (nearly all
+ * of them) is printed as it is, without the mask's new bigint (test/mtree-text.property.test.ts: the same text).
+ */
+export function mtreeAddr(v: bigint): string {
+  return hexPad(v >= 0n && v <= U64 ? v : v & U64, 16);
+}
+const addr = mtreeAddr;
+
+/** Each line followed by "\r\n" (`lines.map((l) => l + EOL).join('')` without a new string per line). */
+export function crlfLines(lines: readonly string[]): string {
+  return lines.length === 0 ? '' : lines.join(EOL) + EOL;
+}
+
+/**
+ * `(start + mrSize(end - start)) & U64`, the last address of a flat range: `end - 1n` for a non-empty range
+ * within 64 bits (every range a flat view holds), by one subtraction (test/mtree-text.property.test.ts).
+ */
+export function rangeLast(start: bigint, end: bigint): bigint {
+  if (start >= 0n && end > start && end <= TWO64) return end - 1n;
+  return (start + mrSize(end - start)) & U64;
+}
 
 class Printer {
   readonly lines: string[] = [];
@@ -118,7 +141,7 @@ function treeText(mem: MemoryState, showDisabled: boolean): string {
     p.region(id, 1, 0n);
     p.lines.push('');
   }
-  return p.lines.map((l) => l + EOL).join('');
+  return crlfLines(p.lines);
 }
 
 function flatText(mem: MemoryState, accel: 'tcg' | 'kvm', dispatch = false, mru: Readonly<Record<string, bigint>> = {}): string {
@@ -156,7 +179,7 @@ function flatText(mem: MemoryState, accel: 'tcg' | 'kvm', dispatch = false, mru:
       const mr = regions.get(r.region);
       const type = r.readonly ? 'rom' : mr ? regionType(regions, r.region) : 'i/o';
       const offset = r.offsetInRegion !== 0n ? ` @${addr(r.offsetInRegion)}` : '';
-      let line = `  ${addr(r.start)}-${addr(r.start + mrSize(r.end - r.start))} (prio ${mr?.priority ?? 0}, ${type}): ${mr?.name ?? r.region}${offset}`;
+      let line = `  ${addr(r.start)}-${addr(rangeLast(r.start, r.end))} (prio ${mr?.priority ?? 0}, ${type}): ${mr?.name ?? r.region}${offset}`;
       if (accel === 'kvm') {
         for (const as of g.ases) {
           if (as.name === KVM_AS_NAME && kvmHasMemory(mem, r.start, r.end - r.start)) line += ' KVM';
@@ -170,7 +193,7 @@ function flatText(mem: MemoryState, accel: 'tcg' | 'kvm', dispatch = false, mru:
     }
     out.push('');
   });
-  return out.map((l) => l + EOL).join('');
+  return crlfLines(out);
 }
 
 /** HMP `info mtree` (`opts.flat` = `-f`) for every address space of the model. */
