@@ -5,7 +5,7 @@
 // Every check in QEMU 7.2's order; docs/call-chains.md maps every hop. Each function emits its own hop at
 // `depth` and its callees below it.
 
-import { messagesOf, qemuOf } from '../versions';
+import { messagesOf, qemuOf, type QemuVersionData } from '../versions';
 import type { Dimm, MachineState, MemoryBackend } from '../state';
 import { E, type QemuError } from '../errors';
 import { merge, nest, trace, tracepoint, type Effects, type Transition } from '../effects';
@@ -58,6 +58,20 @@ export function pc_dimm_pre_plug(state: MachineState, req: DimmRequest, depth: n
   return placed.ok ? { ok: true, value: placed.value, fx: all } : { ok: false, error: placed.error, fx: all };
 }
 
+/**
+ * The release's message catalogue, remembered for the last release asked (messagesOf copies the catalogue for a
+ * release with overrides, and counts its keys, at every call: ≈ 2% of a plug; only a refusal reads it).
+ */
+let lastRelease: QemuVersionData | undefined;
+let lastMessages: ReturnType<typeof messagesOf> | undefined;
+export function messagesFor(d: QemuVersionData): ReturnType<typeof messagesOf> {
+  if (d !== lastRelease || lastMessages === undefined) {
+    lastMessages = messagesOf(d);
+    lastRelease = d;
+  }
+  return lastMessages;
+}
+
 /** memory_device_pre_plug: the backend's region gives size and alignment; the address (trace point of that name). */
 export function memory_device_pre_plug(state: MachineState, req: DimmRequest, slot: bigint, depth: number): PrePlugged {
   const c = state.config;
@@ -75,7 +89,7 @@ export function memory_device_pre_plug(state: MachineState, req: DimmRequest, sl
     align,
     size: backend.size,
     kvmSlotFree: c.accel !== 'kvm' || state.mem.kvmSlots.length < KVM_NR_MEMSLOTS,
-    messages: messagesOf(qemuOf(c)),
+    messages: messagesFor(qemuOf(c)),
     sizeCheckFirst: qemuOf(c).memoryDeviceSizeCheckFirst,
   });
   if (!addr.ok) return { ok: false, error: addr.error, fx: trace('memory_device_get_free_addr', addr.error.desc, depth + 1) };
