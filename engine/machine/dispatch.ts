@@ -113,10 +113,24 @@ function accessSize(r: RegionOps, len: number, off: bigint): number {
   return l;
 }
 
+/**
+ * `(BigInt(raw >>> 0) & mask(step)) & mask(size)` for `size <= step`, what access_with_adjusted_size makes of one
+ * read: masked as a number (a read returns 32 bits) and made a bigint once (test/dispatch-access.property.test.ts).
+ */
+export function oneAccessValue(raw: number, size: number): bigint {
+  const u = raw >>> 0;
+  return BigInt(size >= 4 ? u : u & ((1 << (8 * size)) - 1));
+}
+
 /** memory_region_dispatch_read → access_with_adjusted_size. */
 function dispatchRead(state: MachineState, r: RegionOps, off: bigint, size: number): { state: MachineState; value: bigint; fx: Effects } {
   if (r.accepts === false || !r.read || size < (r.validMin || 1)) return { state, value: 0n, fx: NO_EFFECTS };
   const step = Math.max(Math.min(size, r.implMax || 4), r.implMin || 1);
+  if (size <= step) {
+    // One access (nearly every port read): the loop's value without its shifts and masks.
+    const x = r.read(state, Number(off), step);
+    return { state: x.state, value: oneAccessValue(x.value, size), fx: x.fx || NO_EFFECTS };
+  }
   let v = 0n;
   let cur = state;
   let fx: Effects = NO_EFFECTS;
@@ -133,6 +147,11 @@ function dispatchRead(state: MachineState, r: RegionOps, off: bigint, size: numb
 function dispatchWrite(state: MachineState, r: RegionOps, off: bigint, size: number, value: bigint): Transition<MachineState> {
   if (r.accepts === false || !r.write || size < (r.validMin || 1)) return done(state);
   const step = Math.max(Math.min(size, r.implMax || 4), r.implMin || 1);
+  if (size <= step) {
+    // One access (nearly every port write): the loop's one piece, without its shift.
+    const n = r.write(state, Number(off), step, Number(value & mask(step)));
+    return { state: n.state, fx: n.fx };
+  }
   let t: Transition<MachineState> = done(state);
   for (let i = 0; i < size; i += step) {
     const piece = Number((value >> BigInt(8 * i)) & mask(step));
@@ -154,6 +173,8 @@ export function portRead(state: MachineState, port: number, len: number): { stat
     const l = accessSize(ops, len - pos, off);
     cur = noteLookup(cur, IO_ID, addr);
     const x = dispatchRead(cur, ops, off, l);
+    // The whole access in one piece: its value as it is (the loop below would or it into 0n at bit 0).
+    if (pos === 0 && l === len) return { state: x.state, value: Number(x.value), fx: merge(fx, x.fx) };
     cur = x.state;
     fx = merge(fx, x.fx);
     value |= x.value << BigInt(8 * pos);

@@ -133,6 +133,32 @@ function intercept(state: MachineState, words: string[]): QtestResult {
 const WIDTH: Readonly<Record<string, number>> = { b: 1, w: 2, l: 4, q: 8 };
 
 /**
+ * The low `len` bytes (1..8) of `value`, least significant first: `Number((value >> BigInt(8 * i)) & 0xffn)` for
+ * each, taken from the value's two 32-bit halves as numbers (test/qtest-bytes.property.test.ts).
+ */
+export function leBytes(value: bigint, len: number): number[] {
+  const lo = Number(value & 0xffffffffn);
+  const hi = len > 4 ? Number((value >> 32n) & 0xffffffffn) : 0;
+  const out: number[] = [];
+  for (let i = 0; i < len; i++) out.push(i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff);
+  return out;
+}
+
+/**
+ * `hexPad(bytes.reduce((acc, b, i) => acc | (BigInt(b) << BigInt(8 * i)), 0n), 16)` for up to 8 bytes of
+ * 0..255 (a memory read's bytes), by two 32-bit numbers (test/qtest-bytes.property.test.ts).
+ */
+export function leHex16(bytes: readonly number[]): string {
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (i < 4) lo = (lo | (bytes[i] << (8 * i))) >>> 0;
+    else hi = (hi | (bytes[i] << (8 * (i - 4)))) >>> 0;
+  }
+  return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+}
+
+/**
  * `line.split(' ')` (the words of a request line, empty ones between repeated blanks included), by indexOf: V8's
  * split costs about twice as much on these short lines, and every qtest step splits one
  * (test/qtest-parse.property.test.ts: the same words as split for any line).
@@ -204,7 +230,7 @@ function run(state: MachineState, line: string): QtestResult {
       const value = parseQemuUnsigned(words[2]);
       if (addr === undefined || value === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: bad number`));
       const len = WIDTH[cmd[5]];
-      const data = Array.from({ length: len }, (_, i) => Number((value >> BigInt(8 * i)) & 0xffn));
+      const data = leBytes(value, len);
       const t = memWrite(state, addr, data);
       return ok(t.state, 'OK', merge(trace('address_space_write', () => `0x${addr.toString(16)} (${len})`), nest(t.fx)));
     }
@@ -217,8 +243,7 @@ function run(state: MachineState, line: string): QtestResult {
       if (addr === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: bad address '${words[1]}'`));
       const len = WIDTH[cmd[4]];
       const r = memRead(state, addr, len);
-      const v = r.bytes.reduce((acc, b, i) => acc | (BigInt(b) << BigInt(8 * i)), 0n);
-      return ok(r.state, `OK 0x${hexPad(v, 16)}`, r.fx);
+      return ok(r.state, `OK 0x${leHex16(r.bytes)}`, r.fx);
     }
     case 'read':
     case 'b64read': {
