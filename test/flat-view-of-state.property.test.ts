@@ -1,7 +1,8 @@
 // flatView(state, as) answers the view the last commit left, which commits keep current incrementally. On random
 // sequences of actions (backends added and deleted, plugs with and without an address, unplug requests, slot
-// selection and guest ejects, PCI config accesses), after every action each address space's answer must equal a
-// whole rendering of the state's region table from its root.
+// selection and guest ejects, PCI config accesses: PAM; SMRAM writes are not modelled), on pc and q35, TCG and KVM, 7.2 and 10.0, after every action each address space's answer must equal a
+// whole rendering of the state's region table from its root. Views shared by two roots (a CPU's SMM address space's
+// and system memory's, engine/memory/flat-update.ts shareViews) are checked like any other.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -9,6 +10,7 @@ import { buildFromCommandLine } from '../engine/machine/build';
 import { reduce, type Action } from '../engine/reduce';
 import { renderFlatView } from '../engine/memory/flatview';
 import { flatView } from '../engine/selectors';
+import type { QemuVersion } from '../engine/versions';
 
 const qmp = (execute: string, args: Record<string, unknown>): Action => ({ kind: 'qmp', command: { execute, arguments: args } });
 
@@ -24,9 +26,18 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   fc.tuple(fc.integer({ min: 0, max: 3 }), fc.nat(0x33)).map(([off, v]): Action => ({ kind: 'qtest', line: `outb 0x${(0xcfc + off).toString(16)} 0x${v.toString(16)}` })),
 );
 
-for (const machine of ['-M pc -m 1G,slots=6,maxmem=8G', '-M q35 -m 1G,slots=6,maxmem=8G']) {
-  test(`the view a state answers is a whole rendering of its regions (${machine})`, () => {
-    const start = buildFromCommandLine(machine);
+const MACHINES: readonly (readonly [string, QemuVersion])[] = [
+  ['-M pc -m 1G,slots=6,maxmem=8G', '7.2'],
+  ['-M q35 -m 1G,slots=6,maxmem=8G', '7.2'],
+  ['-M pc -m 1G,slots=6,maxmem=8G -accel kvm', '7.2'],
+  ['-M q35 -m 1G,slots=6,maxmem=8G -accel kvm', '7.2'],
+  ['-M pc -m 1G,slots=6,maxmem=8G', '10.0'],
+  ['-M q35 -m 1G,slots=6,maxmem=8G -accel kvm', '10.0'],
+];
+
+for (const [machine, version] of MACHINES) {
+  test(`the view a state answers is a whole rendering of its regions (${machine}, ${version})`, () => {
+    const start = buildFromCommandLine(machine, version);
     assert.ok(start.ok);
     fc.assert(
       fc.property(fc.array(action, { maxLength: 25 }), (actions) => {
@@ -39,10 +50,25 @@ for (const machine of ['-M pc -m 1G,slots=6,maxmem=8G', '-M q35 -m 1G,slots=6,ma
             continue; // not modelled: nothing to compare
           }
           s = r.state;
-          for (const as of s.mem.addressSpaces) assert.deepEqual(flatView(s, as.name), renderFlatView(s.mem.regions, as.root), `AS ${as.name} after ${JSON.stringify(a)}`);
+          // 10.0's AS rooted at device-memory, a container mapped in system memory: its view is rendered when asked
+          // (engine/memory/mtree.ts), not kept by commits.
+          for (const as of s.mem.addressSpaces) if (s.mem.regions.get(as.root)?.container === undefined) assert.deepEqual(flatView(s, as.name), renderFlatView(s.mem.regions, as.root), `AS ${as.name} after ${JSON.stringify(a)}`);
         }
       }),
       { numRuns: 60 },
     );
   });
 }
+
+test("a CPU's SMM address space shares system memory's view while they are equal, and plugs keep it shared", () => {
+  const start = buildFromCommandLine('-M pc -m 1G,slots=6,maxmem=8G');
+  assert.ok(start.ok);
+  let s = start.state;
+  const smm = s.mem.addressSpaces.find((as) => as.name === 'cpu-smm-0')!;
+  const mem = s.mem.addressSpaces.find((as) => as.name === 'memory')!;
+  assert.equal(s.mem.flat[smm.root], s.mem.flat[mem.root]);
+  for (const a of [qmp('object-add', { 'qom-type': 'memory-backend-ram', id: 'm0', size: 128 << 20 }), qmp('device_add', { driver: 'pc-dimm', id: 'd0', memdev: 'm0' })]) {
+    s = reduce(s, a).state;
+    assert.equal(s.mem.flat[smm.root], s.mem.flat[mem.root]);
+  }
+});

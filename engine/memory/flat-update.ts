@@ -4,7 +4,7 @@
 // kept as it was, range objects included. The result is, range for range, what a full rendering gives
 // (test/flat-update.property.test.ts checks it against renderFlatView on random trees and changes).
 
-import { continues, RenderMemo, renderFlatView, renderWindow } from './flatview';
+import { continues, flatRangeEqual, RenderMemo, renderFlatView, renderWindow } from './flatview';
 import { changedRegionIds, oneChildApart, type Region, type Regions } from './regions';
 import type { FlatRange } from './types';
 
@@ -242,7 +242,7 @@ export function updateFlatViews(
   if (roots.every((r) => before[r] === undefined)) {
     const all: Record<string, readonly FlatRange[]> = {};
     for (const root of roots) if (!(root in all)) all[root] = renderFlatView(now, root);
-    return all;
+    return withSharedViews(now, roots, all);
   }
   const { set: rootSet, unique } = rootSetOf(roots);
   const changed = changedRegionIds(was, now);
@@ -267,6 +267,13 @@ export function updateFlatViews(
       continue;
     }
     const ws = a === undefined ? b ?? [] : b === undefined ? a : [...a, ...b];
+    if (old !== undefined && !inOld.overflow && !inNew.overflow) {
+      const same = stillShared(was, now, root, old, ws, before, out);
+      if (same !== undefined) {
+        out[root] = same;
+        continue;
+      }
+    }
     if (old === undefined || inOld.overflow || inNew.overflow || ws.length > MAX_WINDOWS) {
       out[root] = renderFlatView(now, root);
     } else if (ws.length === 0) {
@@ -276,6 +283,93 @@ export function updateFlatViews(
       // by type, like the region table).
       out[root] = splice(old, ws.length === 1 ? ws : union(ws), ([a, b]) => renderWindow(now, root, a, b, memo));
     }
+    if (out[root] !== old) {
+      const same = sameViewAs(now, root, out[root], out);
+      if (same !== undefined) out[root] = same;
+    }
   }
   return out;
 }
+
+/**
+ * A root whose container holds an alias of another root (`of`) at 0 covering it all, below every other child in
+ * priority (a CPU's SMM address space: SMRAM over system memory): above `above` (the end of every other child) it
+ * shows, point for point, what the other root shows.
+ */
+interface AliasShape {
+  readonly of: string;
+  readonly above: bigint;
+}
+/** Roots of more children are not looked at (a CPU's SMM root has two). */
+const MAX_SHAPE_CHILDREN = 4;
+function aliasShapeOf(tree: Regions, root: Region): AliasShape | undefined {
+  // Worked out each time (a handful of lookups): the root's children may change while the root stays.
+  const kids = root.subregions;
+  if (kids.length === 0 || kids.length > MAX_SHAPE_CHILDREN) return undefined;
+  let alias: Region | undefined;
+  let above = 0n;
+  for (const id of kids) {
+    const c = tree.get(id);
+    if (!c) return undefined;
+    if (alias === undefined && c.alias !== undefined && c.addr === 0n && c.aliasOffset === 0n && c.size === root.size && c.enabled && c.subregions.length === 0) alias = c;
+    else if (c.addr + c.size > above) above = c.addr + c.size;
+  }
+  if (alias === undefined || alias.alias === root.id) return undefined;
+  for (const id of kids) if (id !== alias.id && tree.get(id)!.priority <= alias.priority) return undefined;
+  return { of: alias.alias!, above };
+}
+
+/**
+ * The other root's new view, for a root of that shape whose last view was the other root's (the very same array),
+ * when the root and its children are the very same regions in both tables and no change reaches it below `above`: it
+ * showed what the other root showed, still does above `above`, and below nothing changed for either (every change
+ * the other root sees reaches this one through the alias, at the same addresses). Else undefined.
+ */
+function stillShared(
+  was: Regions,
+  now: Regions,
+  root: string,
+  old: readonly FlatRange[],
+  ws: readonly Window[],
+  before: Readonly<Record<string, readonly FlatRange[]>>,
+  out: Readonly<Record<string, readonly FlatRange[]>>,
+): readonly FlatRange[] | undefined {
+  if (!shareViews.enabled) return undefined;
+  const r = now.get(root);
+  if (r === undefined || was.get(root) !== r) return undefined;
+  const shape = aliasShapeOf(now, r);
+  if (shape === undefined || before[shape.of] !== old) return undefined;
+  const of = out[shape.of];
+  if (of === undefined) return undefined;
+  for (const c of r.subregions) if (was.get(c) !== now.get(c)) return undefined;
+  for (const [a] of ws) if (a < shape.above) return undefined;
+  return of;
+}
+
+/** The other root's view itself when `view` (of a root of that shape) equals it range for range; else undefined. */
+function sameViewAs(now: Regions, root: string, view: readonly FlatRange[], out: Readonly<Record<string, readonly FlatRange[]>>): readonly FlatRange[] | undefined {
+  if (!shareViews.enabled) return undefined;
+  const r = now.get(root);
+  const shape = r && aliasShapeOf(now, r);
+  const of = shape && out[shape.of];
+  if (of === undefined || of.length !== view.length) return undefined;
+  for (let k = 0; k < view.length; k++) if (!flatRangeEqual(view[k], of[k])) return undefined;
+  return of;
+}
+
+/** `views` (each root's, whole), a root's replaced by another's where sameViewAs finds them equal. */
+export function withSharedViews(now: Regions, roots: readonly string[], views: Record<string, readonly FlatRange[]>): Record<string, readonly FlatRange[]> {
+  for (const root of rootSetOf(roots).unique) {
+    const view = views[root];
+    const same = view === undefined ? undefined : sameViewAs(now, root, view, views);
+    if (same !== undefined) views[root] = same;
+  }
+  return views;
+}
+
+/**
+ * Whether a root's view equal to another's (a CPU's SMM address space's and system memory's, SMRAM closed) is that
+ * view itself, and follows it while no change reaches it below its other children (the default): no rendering, splice
+ * or copy of its own. test/flat-view-of-state.property.test.ts compares the views with whole renderings either way.
+ */
+export const shareViews = { enabled: true };

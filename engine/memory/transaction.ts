@@ -6,7 +6,7 @@
 import { done, merge, nest, NO_EFFECTS, trace, type Effects, type Transition } from '../effects';
 import { kvmApplyDiff, KVM_AS_NAME } from './kvm';
 import { diffFlatViews, RenderMemo, renderWindow, simplify, SPACE_END, type FlatDiff } from './flatview';
-import { spliced, updateFlatViews } from './flat-update';
+import { spliced, updateFlatViews, withSharedViews } from './flat-update';
 import { Regions } from './regions';
 import type { AddressSpace, FlatRange, MemoryState } from './types';
 import { memOf } from '../records';
@@ -244,7 +244,9 @@ export function committedAtOnce(addressSpaces: MemoryState['addressSpaces'], reg
   // an alias, rendered once for AS "memory" and taken as it is from there.
   const memo = new RenderMemo();
   const flat: Record<string, readonly FlatRange[]> = {};
-  for (const root of planOf(addressSpaces).roots) if (!(root in flat)) flat[root] = simplify(renderWindow(regions, root, 0n, SPACE_END, memo));
+  const roots = planOf(addressSpaces).roots;
+  for (const root of roots) if (!(root in flat)) flat[root] = simplify(renderWindow(regions, root, 0n, SPACE_END, memo));
+  withSharedViews(regions, roots, flat);
   renderedFrom.set(flat, regions);
   const empty = emptyMemory(addressSpaces);
   return memOf(empty, regions, empty.txDepth, empty.pending, flat, empty.kvmSlots);
