@@ -29,6 +29,9 @@ const BACKEND_MEMBERS = ['dump', 'host-nodes', 'merge', 'policy', 'prealloc', 'p
 const MEMFD_MEMBERS = ['hugetlb', 'hugetlbsize', 'seal'];
 /** MemoryBackendFileProperties' own members, in schema order (QEMU 7.2). */
 const FILE_MEMBERS = ['align', 'discard-data', 'mem-path', 'pmem', 'readonly'];
+/** The members a backend type's visitor takes, in its order: the common ones, then the type's own (made once). */
+const MEMFD_VISITED: readonly string[] = [...BACKEND_MEMBERS, ...MEMFD_MEMBERS];
+const FILE_VISITED: readonly string[] = [...BACKEND_MEMBERS, ...FILE_MEMBERS];
 /** Members the model accepts without modelling them (they change nothing it shows). */
 const BOOL_MEMBERS = new Set(['dump', 'merge', 'prealloc', 'share', 'reserve', 'seal', 'hugetlb', 'discard-data']);
 
@@ -114,7 +117,7 @@ export function objectAdd(state: MachineState, input0: ObjectAddInput): ObjectAd
   let memPath: string | undefined;
   let policy: BackendPolicy | undefined;
   let hostNodes: number[] | undefined;
-  for (const m of [...BACKEND_MEMBERS, ...(type.value === 'memory-backend-memfd' ? MEMFD_MEMBERS : []), ...(type.value === 'memory-backend-file' ? FILE_MEMBERS : [])]) {
+  for (const m of type.value === 'memory-backend-memfd' ? MEMFD_VISITED : type.value === 'memory-backend-file' ? FILE_VISITED : BACKEND_MEMBERS) {
     if (m === 'size') {
       const s = visitSize(input);
       if (!s.ok) return fail(s.error);
