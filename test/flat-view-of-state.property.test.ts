@@ -11,6 +11,7 @@ import { reduce, type Action } from '../engine/reduce';
 import { renderFlatView } from '../engine/memory/flatview';
 import { flatView } from '../engine/selectors';
 import type { QemuVersion } from '../engine/versions';
+import { selectFlatView } from '../backends/mtree-parse';
 
 const qmp = (execute: string, args: Record<string, unknown>): Action => ({ kind: 'qmp', command: { execute, arguments: args } });
 
@@ -53,6 +54,13 @@ for (const [machine, version] of MACHINES) {
           // 10.0's AS rooted at device-memory, a container mapped in system memory: its view is rendered when asked
           // (engine/memory/mtree.ts), not kept by commits.
           for (const as of s.mem.addressSpaces) if (s.mem.regions.get(as.root)?.container === undefined) assert.deepEqual(flatView(s, as.name), renderFlatView(s.mem.regions, as.root), `AS ${as.name} after ${JSON.stringify(a)}`);
+        }
+        // An AS rooted at a mapped container: flatView answers what `info mtree -f` prints for it (it answered []).
+        for (const as of s.mem.addressSpaces) {
+          if (s.mem.regions.get(as.root)?.container === undefined) continue;
+          const printed = selectFlatView(String(reduce(s, { kind: 'hmp', line: 'info mtree -f' }).reply), as.name).ranges;
+          assert.deepEqual(flatView(s, as.name).map((r) => [r.start, r.end - 1n, s.mem.regions.get(r.region)?.name]),
+            printed.map((r) => [r.start, r.end, r.name]), `AS ${as.name} after ${JSON.stringify(actions)}`);
         }
       }),
       { numRuns: 60 },

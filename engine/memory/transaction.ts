@@ -5,7 +5,7 @@
 
 import { done, merge, nest, NO_EFFECTS, trace, type Effects, type Transition } from '../effects';
 import { kvmApplyDiff, KVM_AS_NAME } from './kvm';
-import { diffFlatViews, RenderMemo, renderWindow, simplify, SPACE_END, type FlatDiff } from './flatview';
+import { diffFlatViews, flatViewRoot, RenderMemo, renderFlatView, renderWindow, simplify, SPACE_END, type FlatDiff } from './flatview';
 import { spliced, updateFlatViews, withSharedViews } from './flat-update';
 import { Regions } from './regions';
 import type { AddressSpace, FlatRange, MemoryState } from './types';
@@ -255,5 +255,20 @@ export function committedAtOnce(addressSpaces: MemoryState['addressSpaces'], reg
 /** The flat view last committed for an address space (by AS name), or [] when unknown. */
 export function committedFlatView(mem: MemoryState, asName: string): readonly FlatRange[] {
   const as = mem.addressSpaces.find((a) => a.name === asName);
-  return as ? mem.flat[as.root] ?? [] : [];
+  return as ? addressSpaceFlatView(mem, as.root) : [];
+}
+
+/**
+ * The flat view of an address space with this root, as `info mtree -f` prints it: the view the last commit left,
+ * except for an address space rooted at a container mapped elsewhere (10.0's `device-memory`, whose root is the
+ * device-memory container inside system memory), which commits do not keep: it is rendered from its flat-view
+ * root, whose own offset counts (render_memory_region adds mr->addr).
+ */
+export function addressSpaceFlatView(mem: MemoryState, rootId: string): readonly FlatRange[] {
+  const root = mem.regions.get(rootId);
+  if (root !== undefined && root.addr !== 0n) {
+    const physmr = flatViewRoot(mem.regions, rootId);
+    return physmr === undefined ? [] : renderFlatView(mem.regions, physmr);
+  }
+  return mem.flat[rootId] ?? [];
 }
