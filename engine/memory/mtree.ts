@@ -12,7 +12,8 @@
 // targets were first met (disabled aliases included); FlatView numbers count printed blocks; AS lines within a
 // FlatView block follow address-space creation order.
 
-import { flatViewRoot, renderFlatView } from './flatview';
+import { flatViewRoot } from './flatview';
+import { addressSpaceFlatView } from './transaction';
 import { kvmHasMemory, KVM_AS_NAME } from './kvm';
 import { regionType, type Region, type Regions } from './regions';
 import type { AddressSpace, MemoryState } from './types';
@@ -164,13 +165,9 @@ function flatText(mem: MemoryState, accel: 'tcg' | 'kvm', dispatch = false, mru:
       out.push(` AS "${as.name}", root: ${root?.name ?? as.root}${aliasNote}`);
     }
     out.push(` Root memory region: ${g.physmr !== undefined ? regions.get(g.physmr)?.name ?? g.physmr : '(none)'}`);
-    // A view is rendered from its flat-view root, whose own offset counts (render_memory_region adds mr->addr): an
-    // address space rooted at a mapped container (10.0's device-memory) is rendered here, from that root (its only
-    // child when that became the root, at 0; else the container at its address); the others are kept up to date.
-    const asRoot = regions.get(g.ases[0].root);
-    const ranges = g.physmr === undefined ? []
-      : asRoot !== undefined && asRoot.addr !== 0n ? renderFlatView(regions, g.physmr)
-      : mem.flat[g.ases[0].root] ?? [];
+    // The kept view, or for an address space rooted at a mapped container (10.0's device-memory) the one rendered
+    // from its flat-view root (addressSpaceFlatView, which flatView() answers too).
+    const ranges = g.physmr === undefined ? [] : addressSpaceFlatView(mem, g.ases[0].root);
     if (ranges.length === 0) {
       out.push('  No rendered FlatView', '');
       return;
