@@ -170,23 +170,9 @@ function commitDiffs(
   flat: Readonly<Record<string, readonly FlatRange[]>>,
   onKvm: (diff: FlatDiff) => void,
 ): CommitDiffs {
-  let kvmDiff: FlatDiff | undefined;
-  let others: (string | FlatDiff)[] | undefined;
-  for (let i = 0; i < ases.length; i++) {
-    if (!plan.described[i]) continue;
-    const as = ases[i];
-    const before = was[as.root] ?? NO_RANGES;
-    const after = flat[as.root];
-    if (!plan.kvm[i] && before === after) continue; // unchanged, and not described
-    const diff = diffFlatViews(before, after, spliced.find(before, after));
-    if (plan.kvm[i]) {
-      kvmDiff = diff;
-      onKvm(diff);
-    } else if (diff.added.length || diff.removed.length) {
-      (others ??= []).push(as.name, diff);
-    }
-  }
-  return { kvmDiff, others };
+  const diffs = diffsOf(changedViews(ases, plan, was, flat));
+  if (diffs.kvmDiff) onKvm(diffs.kvmDiff);
+  return diffs;
 }
 
 const NO_RANGES: readonly FlatRange[] = [];
