@@ -10,7 +10,8 @@
 // - A virsh refusal (define, start, attach, detach) goes through the world's error rule: it fails a Given
 //   step, and after a When it must be claimed by `Then it fails with ...` or `Then virsh fails with:`.
 
-import { Before, type ITestCaseHookParameter } from '@cucumber/cucumber';
+import type * as messages from '@cucumber/messages';
+import { skipChecks } from './hooks';
 import { LibvirtDomain, domainXml, type OperationResult, type VirshOutput } from '../libvirt';
 import type { DomainDef } from '../libvirt/domain-def';
 import { libvirtForQemu, libvirtVersion } from '../libvirt/versions';
@@ -246,10 +247,11 @@ export async function detach(world: HotplugWorld, xml: string, guestEjects: bool
 
 // Version-specific scenarios: `@libvirt-9.0` / `@libvirt-11.3` run only on that libvirt version (the
 // world parameter libvirtVersion, else the qemuVersion's pair, 9.0 by default); elsewhere they are skipped.
-Before(function (this: HotplugWorld, { pickle }: ITestCaseHookParameter) {
+// Asked by steps/hooks.ts's Before hook after the scenario's set-up (it was a Before hook of its own, run then).
+skipChecks.push(function libvirtVersionCheck(world: HotplugWorld, pickle: messages.Pickle): 'skipped' | undefined {
   const wanted = pickle.tags.map((t) => /^@libvirt-(\d+\.\d+)$/.exec(t.name)?.[1]).filter((v): v is string => v !== undefined);
   if (wanted.length === 0) return undefined;
-  const p = this.parameters;
+  const p = world.parameters;
   const running = (p.libvirtVersion !== undefined ? libvirtVersion(p.libvirtVersion) : libvirtForQemu(p.qemuVersion)).name;
   return wanted.includes(running) ? undefined : 'skipped';
 });

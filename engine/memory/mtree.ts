@@ -16,7 +16,7 @@ import { flatViewRoot } from './flatview';
 import { addressSpaceFlatView } from './transaction';
 import { kvmHasMemory, KVM_AS_NAME } from './kvm';
 import { regionType, type Region, type Regions } from './regions';
-import type { AddressSpace, MemoryState } from './types';
+import type { AddressSpace, FlatRange, MemoryState } from './types';
 import { hexPad } from '../units';
 import { dispatchLines } from './dispatch-tree';
 
@@ -175,8 +175,7 @@ function flatText(mem: MemoryState, accel: 'tcg' | 'kvm', dispatch = false, mru:
     for (const r of ranges) {
       const mr = regions.get(r.region);
       const type = r.readonly ? 'rom' : mr ? regionType(regions, r.region) : 'i/o';
-      const offset = r.offsetInRegion !== 0n ? ` @${addr(r.offsetInRegion)}` : '';
-      let line = `  ${addr(r.start)}-${addr(rangeLast(r.start, r.end))} (prio ${mr?.priority ?? 0}, ${type}): ${mr?.name ?? r.region}${offset}`;
+      let line = flatRangeLine(r, mr, type);
       if (accel === 'kvm') {
         for (const as of g.ases) {
           if (as.name === KVM_AS_NAME && kvmHasMemory(mem, r.start, r.end - r.start)) line += ' KVM';
@@ -193,6 +192,37 @@ function flatText(mem: MemoryState, accel: 'tcg' | 'kvm', dispatch = false, mru:
   return crlfLines(out);
 }
 
+/** A flat range's line of `info mtree -f` (without the KVM note): what it prints of the range, its region and type. */
+function flatRangeLine(r: FlatRange, mr: Region | undefined, type: string): string {
+  const memo = flatRangeLines.enabled && Object.isFrozen(r);
+  if (memo) {
+    const known = flatRangeLines.byRange.get(r);
+    if (known !== undefined && known.mr === mr && known.type === type) return known.line;
+  }
+  const offset = r.offsetInRegion !== 0n ? ` @${addr(r.offsetInRegion)}` : '';
+  const line = `  ${addr(r.start)}-${addr(rangeLast(r.start, r.end))} (prio ${mr?.priority ?? 0}, ${type}): ${mr?.name ?? r.region}${offset}`;
+  if (memo) flatRangeLines.byRange.set(r, { mr, type, line });
+  return line;
+}
+
+/**
+ * Each flat range's line as last printed, with the region record and type it was printed from. A commit keeps the
+ * range objects of every view it does not change (and of the unchanged parts of the views it does), and region
+ * records are immutable: a state after a hot-add prints nearly all of the lines the state before it printed (the
+ * texts are remembered per state below, but each action makes a new state). A line is taken again only for the very
+ * same (frozen) range, the very same region record and the same type, which are all it is made of.
+ * `enabled`: off, every line is made anew (test/mtree-text.property.test.ts compares the two).
+ */
+export const flatRangeLines = { enabled: true, byRange: new WeakMap<FlatRange, { readonly mr: Region | undefined; readonly type: string; readonly line: string }>() };
+
+/**
+ * The text of `info mtree` (`opts.flat` = `-f`) for every address space of the model, made now (infoMtree remembers
+ * it per state).
+ */
+export function mtreeText(mem: MemoryState, opts: MtreeOptions): string {
+  return opts.flat ? flatText(mem, opts.accel, opts.dispatch ?? false, opts.mru) : treeText(mem, opts.disabled ?? false);
+}
+
 /** HMP `info mtree` (`opts.flat` = `-f`) for every address space of the model. */
 export function infoMtree(mem: MemoryState, opts: MtreeOptions): string {
   // A pure function of an immutable state: remembered per state (reports ask for it before and after every
@@ -203,7 +233,7 @@ export function infoMtree(mem: MemoryState, opts: MtreeOptions): string {
   if (!known) printed.set(mem, (known = new Map()));
   let text = known.get(key);
   if (text === undefined) {
-    text = opts.flat ? flatText(mem, opts.accel) : treeText(mem, opts.disabled ?? false);
+    text = mtreeText(mem, opts);
     known.set(key, text);
   }
   return text;
