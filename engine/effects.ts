@@ -203,6 +203,14 @@ export interface Unrecorded {
 }
 
 /**
+ * Whether trace entries are being made (false inside `unrecorded`): a caller whose work serves its trace notes alone
+ * may skip it (test/unrecorded.property.test.ts: the same state either way).
+ */
+export function recordsTrace(): boolean {
+  return keepTrace;
+}
+
+/**
  * `f()` with the trace left out of every effect it makes (and the trace points, unless `keep.points`); synchronous,
  * the previous mode restored however it ends. A caller that needs the trace later runs the action again (the engine
  * is pure: the same state and action give the same effects, the trace included).

@@ -7,7 +7,7 @@ import { ModelLimit } from '../errors';
 import { NO_EFFECTS, done, merge, trace, tracepoint, type Effects, type Transition } from '../effects';
 import { setGsi } from '../irq/gsi';
 import type { AcpiState } from './types';
-import { acpiWithGpeSts, acpiWithSciLevel, stateWithAcpi } from '../records';
+import { acpiWithGpeEn, acpiWithGpeSts, acpiWithSciLevel, stateWithAcpi } from '../records';
 
 export const ACPI_MEMORY_HOTPLUG_STATUS = 0x08;
 export const PIIX4_GPE0_LEN = 4;
@@ -126,19 +126,19 @@ export function gpeWriteByte(state: MachineState, offset: number, val: number): 
   if (offset < half) {
     const gpeSts = [...acpi.gpeSts];
     gpeSts[offset] &= ~val & 0xff;
-    next = { ...acpi, gpeSts };
+    next = acpiWithGpeSts(acpi, gpeSts);
     what = `GPE0_STS[${offset}] &= ~0x${val.toString(16)}`;
   } else if (offset < 2 * half) {
     const gpeEn = [...acpi.gpeEn];
     gpeEn[offset - half] = val;
-    next = { ...acpi, gpeEn };
+    next = acpiWithGpeEn(acpi, gpeEn);
     what = `GPE0_EN[${offset - half}] = 0x${val.toString(16)}`;
   } else {
     return done(state);
   }
   const traced = gpeTracepoint(state, 'write', offset, val);
   const fx = merge(trace(acpi.device === 'piix4' ? 'gpe_writeb' : 'ich9_gpe_writeb', what), traced);
-  const u = acpiUpdateSci({ ...state, acpi: next }, 1);
+  const u = acpiUpdateSci(stateWithAcpi(state, next), 1);
   return { state: u.state, fx: merge(fx, u.fx) };
 }
 
@@ -169,7 +169,7 @@ export function pm1EvtWrite(state: MachineState, offset: number, val: number): T
     return done(state);
   }
   const fx = trace('acpi_pm_evt_write', what);
-  const u = acpiUpdateSci({ ...state, acpi }, 1);
+  const u = acpiUpdateSci(stateWithAcpi(state, acpi), 1);
   return { state: u.state, fx: merge(fx, u.fx) };
 }
 

@@ -3,7 +3,7 @@
 // the last committed one range by range (deletions first, then additions), and the KVM listener of AS
 // "memory" turns that difference into slot deletions and additions.
 
-import { done, merge, nest, NO_EFFECTS, trace, type Effects, type Transition } from '../effects';
+import { done, merge, nest, NO_EFFECTS, recordsTrace, trace, type Effects, type Transition } from '../effects';
 import { kvmApplyDiff, KVM_AS_NAME } from './kvm';
 import { diffFlatViews, flatViewRoot, RenderMemo, renderFlatView, renderWindow, SPACE_END, type FlatDiff } from './flatview';
 import { spliced, updateFlatViews, withSharedViews } from './flat-update';
@@ -78,6 +78,9 @@ function regenerate(mem: MemoryState, accel: MemAccel): Transition<MemoryState> 
   const plan = planOf(mem.addressSpaces);
   const flat = updateFlatViews(was ?? Regions.EMPTY, mem.regions, plan.roots, was ? mem.flat : {});
   renderedFrom.set(flat, mem.regions);
+  // Without KVM and without a trace being made (engine/effects.ts, unrecorded), the views' differences would serve
+  // notes nobody makes, and the commit's effects are none: the views are all there is to do.
+  if (accel !== 'kvm' && lazyCommitDiffs.enabled && !recordsTrace()) return done(memOf(mem, mem.regions, mem.txDepth, false, flat, mem.kvmSlots));
   // The commit's notes describe each view's difference; they are formatted only if the trace is read. Without KVM
   // the differences serve the notes alone, so they are worked out then too (`diffs`), from the views and the splice
   // bounds as they are now.
