@@ -210,22 +210,39 @@ export function recordsTrace(): boolean {
   return keepTrace;
 }
 
+/** Whether trace points are being made (false inside `unrecorded` unless it keeps them). */
+export function recordsPoints(): boolean {
+  return keepPoints;
+}
+
 /**
  * `f()` with the trace left out of every effect it makes (and the trace points, unless `keep.points`); synchronous,
  * the previous mode restored however it ends. A caller that needs the trace later runs the action again (the engine
  * is pure: the same state and action give the same effects, the trace included).
  */
 export function unrecorded<T>(keep: Unrecorded, f: () => T): T {
-  const t = keepTrace;
-  const p = keepPoints;
-  keepTrace = false;
-  keepPoints = keep.points && p;
+  const was = beginUnrecorded(keep);
   try {
     return f();
   } finally {
-    keepTrace = t;
-    keepPoints = p;
+    endUnrecorded(was);
   }
+}
+
+/**
+ * `unrecorded` in two halves, for a caller that keeps a closure out of its hot path: the mode before (to give back to
+ * endUnrecorded in a `finally`).
+ */
+export function beginUnrecorded(keep: Unrecorded): number {
+  const was = (keepTrace ? 1 : 0) | (keepPoints ? 2 : 0);
+  keepTrace = false;
+  keepPoints = keep.points && keepPoints;
+  return was;
+}
+
+export function endUnrecorded(was: number): void {
+  keepTrace = (was & 1) !== 0;
+  keepPoints = (was & 2) !== 0;
 }
 
 /**

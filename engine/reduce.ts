@@ -4,7 +4,7 @@
 // its CPR fd registry (QEMU 10.0 leaves a failed memfd backend's fd registered; `cprFds`), and nothing else.
 
 import type { MachineState } from './state';
-import { unrecorded, type Effects, type QmpEvent, type TraceEntry, type Unrecorded } from './effects';
+import { beginUnrecorded, endUnrecorded, type Effects, type QmpEvent, type TraceEntry, type Unrecorded } from './effects';
 import { qmp, type QmpCommandIn } from './protocol/qmp';
 import { qtestLine } from './protocol/qtest';
 import { hmp } from './protocol/hmp';
@@ -72,7 +72,12 @@ export function reduceFx(state: MachineState, action: Action): Reduction {
  * with reduceFx gives them.
  */
 export function reduceFxUnrecorded(state: MachineState, action: Action, keep: Unrecorded): Reduction {
-  return unrecorded(keep, () => reduceFx(state, action));
+  const was = beginUnrecorded(keep);
+  try {
+    return reduceFx(state, action);
+  } finally {
+    endUnrecorded(was);
+  }
 }
 
 /** A Reduction as the public result: the effects' lists as own enumerable getters. */
