@@ -188,6 +188,64 @@ export function then<S>(t: Transition<S>, f: (s: S) => Transition<S>): Transitio
 }
 
 /**
+ * Whether the effects made now keep trace entries (trace) and trace points (tracepoint): both, except while
+ * `unrecorded` runs an action for a caller that will not read them (a replay's transcript shows replies, events and
+ * IRQ lines; its trace points only when it selects some). Then neither is made (no node, nothing to merge): ≈ a fifth
+ * of a plug's CPU. Nothing the engine decides depends on its trace; the events and IRQ lines are the same either way
+ * (test/unrecorded.property.test.ts).
+ */
+let keepTrace = true;
+let keepPoints = true;
+
+/** What `unrecorded` leaves out: the trace entries, and the trace points unless `points` is true. */
+export interface Unrecorded {
+  readonly points: boolean;
+}
+
+/**
+ * Whether trace entries are being made (false inside `unrecorded`): a caller whose work serves its trace notes alone
+ * may skip it (test/unrecorded.property.test.ts: the same state either way).
+ */
+export function recordsTrace(): boolean {
+  return keepTrace;
+}
+
+/** Whether trace points are being made (false inside `unrecorded` unless it keeps them). */
+export function recordsPoints(): boolean {
+  return keepPoints;
+}
+
+/**
+ * `f()` with the trace left out of every effect it makes (and the trace points, unless `keep.points`); synchronous,
+ * the previous mode restored however it ends. A caller that needs the trace later runs the action again (the engine
+ * is pure: the same state and action give the same effects, the trace included).
+ */
+export function unrecorded<T>(keep: Unrecorded, f: () => T): T {
+  const was = beginUnrecorded(keep);
+  try {
+    return f();
+  } finally {
+    endUnrecorded(was);
+  }
+}
+
+/**
+ * `unrecorded` in two halves, for a caller that keeps a closure out of its hot path: the mode before (to give back to
+ * endUnrecorded in a `finally`).
+ */
+export function beginUnrecorded(keep: Unrecorded): number {
+  const was = (keepTrace ? 1 : 0) | (keepPoints ? 2 : 0);
+  keepTrace = false;
+  keepPoints = keep.points && keepPoints;
+  return was;
+}
+
+export function endUnrecorded(was: number): void {
+  keepTrace = (was & 1) !== 0;
+  keepPoints = (was & 2) !== 0;
+}
+
+/**
  * A trace note or trace point's arguments: the text, or a function giving it, called only when the trace (or the
  * trace points) are read, so that an action whose trace nobody reads does not format its notes (a replay reads
  * replies, events and IRQ lines). The function must give the same text whenever it is called: it reads only
@@ -200,7 +258,7 @@ function noteText(n: Note | undefined): string | undefined {
 }
 
 export function trace(fn: string, note?: Note, depth = 0): Effects {
-  return new Fx(Tag.TRACE, fn, note, depth);
+  return keepTrace ? new Fx(Tag.TRACE, fn, note, depth) : NO_EFFECTS;
 }
 
 /**
@@ -208,7 +266,7 @@ export function trace(fn: string, note?: Note, depth = 0): Effects {
  * applied, exactly as the log backend prints it after the name.
  */
 export function tracepoint(name: string, args: Note): Effects {
-  return new Fx(Tag.POINT, name, args, 0);
+  return keepPoints ? new Fx(Tag.POINT, name, args, 0) : NO_EFFECTS;
 }
 
 export function event(event: string, data?: unknown): Effects {

@@ -67,10 +67,17 @@ function plainAcpi(a: AcpiState): boolean {
   return !('apmc' in a) && !('apms' in a);
 }
 
-function acpiOf(a: AcpiState, memhp: AcpiState['memhp'], gpeSts: AcpiState['gpeSts'], sciLevel: number): AcpiState {
+function acpiOf(
+  a: AcpiState,
+  memhp: AcpiState['memhp'],
+  gpeSts: AcpiState['gpeSts'],
+  sciLevel: number,
+  gpeEn: AcpiState['gpeEn'] = a.gpeEn,
+  pci: AcpiState['pci'] = a.pci,
+): AcpiState {
   return {
-    device: a.device, memhp, gpeSts, gpeEn: a.gpeEn, pm1Sts: a.pm1Sts, pm1En: a.pm1En, pm1Cnt: a.pm1Cnt, tmrOverflowDue: a.tmrOverflowDue,
-    sciLevel, sciGsi: a.sciGsi, configReg: a.configReg, pci: a.pci, resetControl: a.resetControl, smiEn: a.smiEn,
+    device: a.device, memhp, gpeSts, gpeEn, pm1Sts: a.pm1Sts, pm1En: a.pm1En, pm1Cnt: a.pm1Cnt, tmrOverflowDue: a.tmrOverflowDue,
+    sciLevel, sciGsi: a.sciGsi, configReg: a.configReg, pci, resetControl: a.resetControl, smiEn: a.smiEn,
   };
 }
 
@@ -82,6 +89,16 @@ export function acpiWithMemhp(a: AcpiState, memhp: MemHotplugState): AcpiState {
 /** `{ ...a, gpeSts }`. */
 export function acpiWithGpeSts(a: AcpiState, gpeSts: readonly number[]): AcpiState {
   return plainAcpi(a) ? acpiOf(a, a.memhp, gpeSts, a.sciLevel) : { ...a, gpeSts };
+}
+
+/** `{ ...a, gpeEn }`. */
+export function acpiWithGpeEn(a: AcpiState, gpeEn: readonly number[]): AcpiState {
+  return plainAcpi(a) ? acpiOf(a, a.memhp, a.gpeSts, a.sciLevel, gpeEn) : { ...a, gpeEn };
+}
+
+/** `{ ...a, pci }`. */
+export function acpiWithPci(a: AcpiState, pci: AcpiState['pci']): AcpiState {
+  return plainAcpi(a) ? acpiOf(a, a.memhp, a.gpeSts, a.sciLevel, a.gpeEn, pci) : { ...a, pci };
 }
 
 /** `{ ...a, sciLevel }`. */

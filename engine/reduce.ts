@@ -4,7 +4,7 @@
 // its CPR fd registry (QEMU 10.0 leaves a failed memfd backend's fd registered; `cprFds`), and nothing else.
 
 import type { MachineState } from './state';
-import type { Effects, QmpEvent, TraceEntry } from './effects';
+import { beginUnrecorded, endUnrecorded, type Effects, type QmpEvent, type TraceEntry, type Unrecorded } from './effects';
 import { qmp, type QmpCommandIn } from './protocol/qmp';
 import { qtestLine } from './protocol/qtest';
 import { hmp } from './protocol/hmp';
@@ -64,6 +64,20 @@ export function reduceFx(state: MachineState, action: Action): Reduction {
   const ok = !isRefusal(action, r.reply);
   const kept = ok || r.state.cprFds === state.cprFds ? state : keepCprFds(state, r.state.cprFds);
   return { state: ok ? r.state : kept, reply: r.reply, ok, fx: r.fx };
+}
+
+/**
+ * reduceFx for a caller that reads neither the trace nor (unless `keep.points`) the trace points: the same state,
+ * reply, events and IRQ lines, with those lists left empty (engine/effects.ts, unrecorded). Running the action again
+ * with reduceFx gives them.
+ */
+export function reduceFxUnrecorded(state: MachineState, action: Action, keep: Unrecorded): Reduction {
+  const was = beginUnrecorded(keep);
+  try {
+    return reduceFx(state, action);
+  } finally {
+    endUnrecorded(was);
+  }
 }
 
 /** A Reduction as the public result: the effects' lists as own enumerable getters. */

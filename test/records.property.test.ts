@@ -9,7 +9,7 @@ import { buildFromCommandLine } from '../engine/machine/build';
 import { reduce, type Action } from '../engine/reduce';
 import type { MachineState } from '../engine/state';
 import {
-  acpiWithGpeSts, acpiWithMemhp, acpiWithSciLevel, backendWithMapped, memOf, stateWithAcpi, stateWithBackendObjects, stateWithBackends, stateWithDimms, stateWithMem,
+  acpiWithGpeEn, acpiWithGpeSts, acpiWithMemhp, acpiWithPci, acpiWithSciLevel, backendWithMapped, memOf, stateWithAcpi, stateWithBackendObjects, stateWithBackends, stateWithDimms, stateWithMem,
 } from '../engine/records';
 import { withSubregions, type Region } from '../engine/memory/regions';
 import { MiB } from '../engine/units';
@@ -62,6 +62,10 @@ function check(s: MachineState): void {
     same(acpiWithMemhp(s.acpi, memhp), { ...s.acpi, memhp }, 'acpiWithMemhp');
   }
   same(acpiWithGpeSts(s.acpi, [7, 0]), { ...s.acpi, gpeSts: [7, 0] }, 'acpiWithGpeSts');
+  same(acpiWithGpeEn(s.acpi, [0, 8]), { ...s.acpi, gpeEn: [0, 8] }, 'acpiWithGpeEn');
+  const pci = s.acpi.pci.slice(1);
+  same(acpiWithPci(s.acpi, pci), { ...s.acpi, pci }, 'acpiWithPci');
+  assert.equal(acpiWithPci(s.acpi, pci).pci, pci, 'acpiWithPci: the list given');
   same(acpiWithSciLevel(s.acpi, 1 - s.acpi.sciLevel), { ...s.acpi, sciLevel: 1 - s.acpi.sciLevel }, 'acpiWithSciLevel');
   for (const b of s.backends) same(backendWithMapped(b, !b.mapped), { ...b, mapped: !b.mapped }, `backendWithMapped ${b.id}`);
   const m = s.mem;
@@ -102,6 +106,8 @@ test('records of other shapes (optional keys present) are spread', () => {
   }
   const acpi = { ...s.acpi, apms: 3, apmc: 1 };
   same(acpiWithSciLevel(acpi, 1), { ...acpi, sciLevel: 1 }, 'acpiWithSciLevel');
+  same(acpiWithGpeEn(acpi, [1, 2]), { ...acpi, gpeEn: [1, 2] }, 'acpiWithGpeEn');
+  same(acpiWithPci(acpi, []), { ...acpi, pci: [] }, 'acpiWithPci');
   const b = { ...s.backends[0], file: { memPath: '/tmp/x', discardData: false } };
   same(backendWithMapped(b, true), { ...b, mapped: true }, 'backendWithMapped');
   const region = { id: 'x', name: 'x', size: 1n, addr: 0n, priority: 0, subregions: [], aliasOffset: 0n, enabled: true, terminates: true, ram: true, readonly: false, romDevice: false } as Region;

@@ -6,10 +6,10 @@ import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../../engine/versions';
 import { ScenarioError } from '../types';
 import type { MachineState } from '../../engine/state';
 import { buildFromCommandLine } from '../../engine/machine/build';
-import { reduceFx, reduceResult, type Action, type ReduceResult, type Reduction } from '../../engine/reduce';
+import { reduceFx, reduceFxUnrecorded, reduceResult, type Action, type ReduceResult, type Reduction } from '../../engine/reduce';
 import { ModelLimit } from '../../engine/errors';
 import { selectTraceEvents } from '../../engine/trace-events';
-import type { Effects } from '../../engine/effects';
+import type { Effects, Unrecorded } from '../../engine/effects';
 
 export interface ModelBackendOptions {
   /**
@@ -32,8 +32,11 @@ export class ModelBackend implements Backend {
   /** The model accepts libvirt's default -device options (balloon, USB, root ports) as QOM children. */
   readonly libvirtDefaultDevices = true;
   private current?: MachineState;
-  /** Each step's action, the state before and what the engine made of it (made into a HistoryEntry when read). */
-  private readonly log: { readonly action: Action; readonly before: MachineState; readonly r: Reduction; entry?: HistoryEntry }[] = [];
+  /**
+   * Each step's action, the state before and what the engine made of it (made into a HistoryEntry when read);
+   * `unrecorded`: made without the trace (sync steps), which is made again from `before` when the history is read.
+   */
+  private readonly log: { readonly action: Action; readonly before: MachineState; readonly r: Reduction; readonly unrecorded: boolean; entry?: HistoryEntry }[] = [];
   /** Start-up warnings QEMU would print on stderr. */
   warnings: readonly string[] = [];
   private readonly traceEvents?: readonly string[];
@@ -61,7 +64,7 @@ export class ModelBackend implements Backend {
   }
 
   get history(): readonly HistoryEntry[] {
-    return this.log.map((e) => (e.entry ??= { action: e.action, before: e.before, result: reduceResult(e.r) }));
+    return this.log.map((e) => (e.entry ??= { action: e.action, before: e.before, result: reduceResult(e.unrecorded ? { ...e.r, fx: reduceFx(e.before, e.action).fx } : e.r) }));
   }
 
   async start(machine: string, options: StartOptions = {}): Promise<StartResult> {
@@ -85,16 +88,16 @@ export class ModelBackend implements Backend {
   }
 
   /** Reduce one action on the current state and keep it in the history. */
-  private step(action: Action): Reduction {
+  private step(action: Action, keep?: Unrecorded): Reduction {
     const before = this.state;
     let r: Reduction;
     try {
-      r = reduceFx(before, action);
+      r = keep === undefined ? reduceFx(before, action) : reduceFxUnrecorded(before, action, keep);
     } catch (e) {
       if (e instanceof ModelLimit) throw new ScenarioError(e.message);
       throw e;
     }
-    this.log.push({ action, before, r });
+    this.log.push({ action, before, r, unrecorded: keep !== undefined });
     this.current = r.state;
     return r;
   }
@@ -165,9 +168,12 @@ export class ModelBackend implements Backend {
       this.qtest === own.qtest && this.hmp === own.hmp;
   }
 
-  /** What a step shows, as stepResult, without the trace and with the trace-event lines selected now (sync steps). */
+  /**
+   * What a step shows, as stepResult, without the trace and with the trace-event lines selected now (sync steps): the
+   * engine makes no trace, nor trace points unless some are selected (the history makes them again when read).
+   */
   outcome(action: Action, hmpText: boolean, patterns: readonly string[] | undefined): StepResult {
-    const r = this.step(action);
+    const r = this.step(action, patterns === undefined ? NO_POINTS : POINTS);
     const fx = r.fx;
     const reply = hmpText ? (r.reply as { return?: unknown }).return ?? r.reply : r.reply;
     return patterns === undefined ? { reply, events: fx.events, irqs: fx.irqs } : { reply, events: fx.events, irqs: fx.irqs, traceEvents: selectTraceEvents(fx.traceEvents, patterns) };
@@ -211,6 +217,8 @@ class ModelSteps implements SyncSteps {
   }
 }
 
+const NO_POINTS: Unrecorded = { points: false };
+const POINTS: Unrecorded = { points: true };
 const FX = Symbol('effects');
 const PATTERNS = Symbol('patterns');
 const SELECTED = Symbol('selected');

@@ -4,10 +4,10 @@
 
 import type { MachineState } from '../state';
 import { ModelLimit } from '../errors';
-import { NO_EFFECTS, done, merge, trace, tracepoint, type Effects, type Transition } from '../effects';
+import { NO_EFFECTS, done, merge, recordsPoints, recordsTrace, trace, tracepoint, type Effects, type Transition } from '../effects';
 import { setGsi } from '../irq/gsi';
 import type { AcpiState } from './types';
-import { acpiWithGpeSts, acpiWithSciLevel, stateWithAcpi } from '../records';
+import { acpiWithGpeEn, acpiWithGpeSts, acpiWithSciLevel, stateWithAcpi } from '../records';
 
 export const ACPI_MEMORY_HOTPLUG_STATUS = 0x08;
 export const PIIX4_GPE0_LEN = 4;
@@ -52,12 +52,14 @@ export function acpiUpdateSci(state: MachineState, depth = 0, why?: string): Tra
   const acpi = latchPm1(state.acpi);
   const level = sciFormula(acpi);
   const st: MachineState = acpi === state.acpi ? state : stateWithAcpi(state, acpi);
-  const fx: Effects = trace('acpi_update_sci', () => `level ${level}${why ? `: ${why}` : ''}`, depth);
+  // Unrecorded (engine/effects.ts), no note is made for entries nobody makes.
+  const traced = recordsTrace();
+  const fx: Effects = traced ? trace('acpi_update_sci', () => `level ${level}${why ? `: ${why}` : ''}`, depth) : NO_EFFECTS;
   if (acpi.device === 'none') return done(st, fx);
   if (acpi.device === 'piix4') {
     const withLevel: MachineState = stateWithAcpi(st, acpiWithSciLevel(st.acpi, level));
     const g = setGsi(withLevel, 9, level, depth + 2);
-    return { state: g.state, fx: merge(fx, merge(trace('qemu_set_irq', () => `PIIX4_PM SCI → GSI 9 level ${level}`, depth + 1), g.fx)) };
+    return { state: g.state, fx: traced ? merge(fx, merge(trace('qemu_set_irq', () => `PIIX4_PM SCI → GSI 9 level ${level}`, depth + 1), g.fx)) : g.fx };
   }
   const t = ich9SetSci(st, level, depth + 1);
   return { state: t.state, fx: merge(fx, t.fx) };
@@ -76,6 +78,7 @@ export function acpi_send_gpe_event(state: MachineState, bits: number, depth: nu
   const gpeSts = state.acpi.gpeSts.slice();
   gpeSts[0] = (gpeSts[0] | bits) & 0xff;
   const next: MachineState = stateWithAcpi(state, acpiWithGpeSts(state.acpi, gpeSts));
+  if (!recordsTrace()) return acpiUpdateSci(next, depth + 1); // unrecorded: no note (engine/effects.ts)
   const fx = trace('acpi_send_gpe_event', () => `GPE0_STS[0] |= 0x${bits.toString(16).padStart(2, '0')}`, depth);
   const u = acpiUpdateSci(next, depth + 1, levelNote(next.acpi));
   return { state: u.state, fx: merge(fx, u.fx) };
@@ -95,6 +98,7 @@ export function gpeReadByte(acpi: AcpiState, offset: number): number {
  * offset within each half, the value as %02x).
  */
 function gpeTracepoint(state: MachineState, dir: 'read' | 'write', offset: number, value: number): Effects {
+  if (!recordsPoints()) return NO_EFFECTS; // unrecorded without trace points (engine/effects.ts)
   const acpi = state.acpi;
   if (state.config.qemu.gpeTracepoints === 'piix4') {
     if (acpi.device !== 'piix4') return NO_EFFECTS;
@@ -126,19 +130,19 @@ export function gpeWriteByte(state: MachineState, offset: number, val: number): 
   if (offset < half) {
     const gpeSts = [...acpi.gpeSts];
     gpeSts[offset] &= ~val & 0xff;
-    next = { ...acpi, gpeSts };
+    next = acpiWithGpeSts(acpi, gpeSts);
     what = `GPE0_STS[${offset}] &= ~0x${val.toString(16)}`;
   } else if (offset < 2 * half) {
     const gpeEn = [...acpi.gpeEn];
     gpeEn[offset - half] = val;
-    next = { ...acpi, gpeEn };
+    next = acpiWithGpeEn(acpi, gpeEn);
     what = `GPE0_EN[${offset - half}] = 0x${val.toString(16)}`;
   } else {
     return done(state);
   }
   const traced = gpeTracepoint(state, 'write', offset, val);
   const fx = merge(trace(acpi.device === 'piix4' ? 'gpe_writeb' : 'ich9_gpe_writeb', what), traced);
-  const u = acpiUpdateSci({ ...state, acpi: next }, 1);
+  const u = acpiUpdateSci(stateWithAcpi(state, next), 1);
   return { state: u.state, fx: merge(fx, u.fx) };
 }
 
@@ -169,7 +173,7 @@ export function pm1EvtWrite(state: MachineState, offset: number, val: number): T
     return done(state);
   }
   const fx = trace('acpi_pm_evt_write', what);
-  const u = acpiUpdateSci({ ...state, acpi }, 1);
+  const u = acpiUpdateSci(stateWithAcpi(state, acpi), 1);
   return { state: u.state, fx: merge(fx, u.fx) };
 }
 

@@ -14,6 +14,7 @@ import type { AcpiState, PciFunction } from './types';
 import { ModelLimit } from '../errors';
 import { setGsi } from '../irq/gsi';
 import { qemuOf } from '../versions';
+import { acpiWithPci, stateWithAcpi, stateWithMem } from '../records';
 
 /** Config space images at reset (TCG), 256 bytes each, as QEMU 7.2.22 answers them. */
 const IMAGES: Readonly<Record<string, string>> = {
@@ -254,8 +255,8 @@ export function pciDataWrite(state: MachineState, addr: number, val: number, len
   const commandHook = qemuOf(state.config).pciCommandHookCoversWord ? overlaps(off, n, 0x04, 2) : overlaps(off, n, 0x04, 1);
   const intxToggled = commandHook && (config[0x05] & 0x04) !== (f.config[0x05] & 0x04);
   const pci = state.acpi.pci.map((p) => (p === f ? { ...f, config } : p));
-  let next: MachineState = { ...state, acpi: { ...state.acpi, pci } };
-  let fx = trace('pci_host_config_write_common', `${f.name} 0x${off.toString(16)} = 0x${(val >>> 0).toString(16)} (${len})`);
+  let next: MachineState = stateWithAcpi(state, acpiWithPci(state.acpi, pci));
+  let fx = trace('pci_host_config_write_common', () => `${f.name} 0x${off.toString(16)} = 0x${(val >>> 0).toString(16)} (${len})`);
   if (commandHook) {
     const m = setBusMaster(next.mem, f.name, (config[0x04] & 0x04) !== 0, next.config.accel);
     if (m.state !== next.mem) {
@@ -320,8 +321,8 @@ function ich9UpdateIrqDisabled(state: MachineState, devfn: number): Transition<M
 function ich9PmbaseSciUpdate(state: MachineState, fx0: ReturnType<typeof trace>): Transition<MachineState> {
   const base = ich9PmBase(state.acpi);
   const m = setPmBase(state.mem, BigInt(base), base !== 0, state.config.accel);
-  state = { ...state, mem: m.state };
-  let fx = merge(fx0, merge(trace('ich9_lpc_pmbase_sci_update', `ich9-pm ${base ? `at 0x${base.toString(16)}` : 'disabled'}`, 1), m.fx));
+  state = stateWithMem(state, m.state);
+  let fx = merge(fx0, merge(trace('ich9_lpc_pmbase_sci_update', () => `ich9-pm ${base ? `at 0x${base.toString(16)}` : 'disabled'}`, 1), m.fx));
   const lpc = findFn(state.acpi, ICH9_LPC_DEVFN)!;
   const gsi = ich9SciIrq(lpc.config[ICH9_LPC_ACPI_CTRL]);
   if (gsi === -1) return done(state, merge(fx, trace('ich9_lpc_sci_irq', 'reserved SCI IRQ SEL: kept', 2)));

@@ -168,7 +168,12 @@ export function objectAdd(state: MachineState, input0: ObjectAddInput): ObjectAd
   const backendType = type.value as BackendType;
   const file = backendType === 'memory-backend-file' ? { memPath: memPath!, discardData: bools['discard-data'] ?? false } : undefined;
   // host_memory_backend_init: merge and dump start from the machine's mem-merge and dump-guest-core (qom-set may have changed them).
-  const machineDefaults = { merge: state.machineProps?.['mem-merge'] !== false, dump: (state.machineProps?.['dump-guest-core'] ?? state.config.dumpGuestCore) !== false };
-  const r = addBackend(state, backendType, id.value, size, false, backendProps(backendType, { ...machineDefaults, ...bools }, { policy, hostNodes }), file);
+  // What was given over them: `{ ...machineDefaults, ...bools }` without a spread of the keyed-up `bools` (slow path).
+  const given: Record<string, boolean> = {
+    merge: bools.merge ?? state.machineProps?.['mem-merge'] !== false,
+    dump: bools.dump ?? (state.machineProps?.['dump-guest-core'] ?? state.config.dumpGuestCore) !== false,
+  };
+  for (const k in bools) if (k !== 'merge' && k !== 'dump') given[k] = bools[k];
+  const r = addBackend(state, backendType, id.value, size, false, backendProps(backendType, given, { policy, hostNodes }), file);
   return r.ok ? { ok: true, state: r.state, type: backendType, id: id.value } : { ok: false, error: r.error, ...(r.state ? { state: r.state } : {}) };
 }

@@ -3,7 +3,7 @@
 // reports `IRQ raise N` / `IRQ lower N` whenever an input's level differs from qtest's per-pin cache.
 
 import type { MachineState, QtestState } from '../state';
-import { done, irqLine, merge, trace, type Effects, type Transition } from '../effects';
+import { NO_EFFECTS, done, irqLine, merge, recordsTrace, trace, type Effects, type Transition } from '../effects';
 import { picSetIrq, resetPicChip } from './i8259';
 import { ioapicSetIrq, resetIoapic } from './ioapic';
 import { KVM_IOAPIC_VERSION, kvmIoapicInput, kvmPicSetIrq } from './kvm';
@@ -42,7 +42,7 @@ export function ioapicInput(state: MachineState, n: number, level: number, depth
   let next: MachineState = t.state === state.irq ? state : stateWithIrq(state, t.state);
   let fx: Effects = t.fx;
   if (intercepted) {
-    fx = merge(trace('qtest_irq_handler', () => `pin ${n} level ${level}`, depth), fx);
+    if (recordsTrace()) fx = merge(trace('qtest_irq_handler', () => `pin ${n} level ${level}`, depth), fx);
     const cached = state.qtest.levels[n] ?? 0;
     if (cached !== level) {
       const old = state.qtest.levels;
@@ -73,7 +73,8 @@ export function setGsi(state: MachineState, n: number, level: number, depth = 0)
   }
   let cur: MachineState = gsi === state.irq.gsi ? state : stateWithIrq(state, irqWithGsi(state.irq, gsi));
   // kvm_pc_gsi_handler with the in-kernel irqchip, gsi_handler otherwise (pc_gsi_create chooses).
-  let fx: Effects = trace(cur.irq.mode === 'kvm' ? 'kvm_pc_gsi_handler' : 'gsi_handler', () => `gsi ${n} level ${level}`, depth);
+  // Unrecorded (engine/effects.ts), no note is made for an entry nobody makes.
+  let fx: Effects = recordsTrace() ? trace(cur.irq.mode === 'kvm' ? 'kvm_pc_gsi_handler' : 'gsi_handler', () => `gsi ${n} level ${level}`, depth) : NO_EFFECTS;
   if (n < ISA_NUM_IRQS) {
     const p = cur.irq.mode === 'kvm'
       ? kvmPicSetIrq(cur.irq, n, level, depth + 1)

@@ -2,7 +2,7 @@
 // the slave's INT output cascaded into master input 2, the command/data ports (ICW1-4, OCW1-3, poll)
 // and ELCR. Pure functions over IrqState; the trace uses QEMU's function names.
 
-import { NO_EFFECTS, done, merge, trace, tracepoint, type Effects, type Transition } from '../effects';
+import { NO_EFFECTS, done, merge, recordsPoints, recordsTrace, trace, tracepoint, type Effects, type Transition } from '../effects';
 import type { IrqState, IrqStats, PicState } from './types';
 import { irqWithPic, irqWithPicStats, picWith } from '../records';
 
@@ -64,7 +64,7 @@ export function statUpdate(stats: IrqStats, index: number, level: number): IrqSt
  */
 function updateIrq(irq: IrqState, chip: 0 | 1, depth: number): Transition<IrqState> {
   const s = irq.pic[chip];
-  const raised = irq.mode === 'tcg' && picGetIrq(s) >= 0
+  const raised = irq.mode === 'tcg' && recordsPoints() && picGetIrq(s) >= 0
     ? tracepoint('pic_update_irq', () => `master ${chip === 0 ? 1 : 0} imr ${s.imr} irr ${s.irr} padd ${s.priorityAdd}`)
     : NO_EFFECTS;
   if (chip === 0) return done(irq, raised);
@@ -81,12 +81,13 @@ export function picSetIrq(irq: IrqState, chip: 0 | 1, pin: number, level: number
   const s = irq.pic[chip];
   const mask = 1 << pin;
   const index = chip === 0 ? pin : pin + 8;
-  const fx = irq.mode === 'tcg'
-    ? merge(trace('pic_set_irq', () => `${chip === 0 ? 'master' : 'slave'} pin ${pin} (IRQ ${index}) level ${level}`, depth), tracepoint('pic_set_irq', () => `master ${chip === 0 ? 1 : 0} irq ${pin} level ${level}`))
-    : NO_EFFECTS;
+  // Unrecorded (engine/effects.ts), no note is made for entries nobody makes.
+  const fx = irq.mode !== 'tcg' ? NO_EFFECTS
+    : !recordsTrace() ? (recordsPoints() ? tracepoint('pic_set_irq', () => `master ${chip === 0 ? 1 : 0} irq ${pin} level ${level}`) : NO_EFFECTS)
+    : merge(trace('pic_set_irq', () => `${chip === 0 ? 'master' : 'slave'} pin ${pin} (IRQ ${index}) level ${level}`, depth), tracepoint('pic_set_irq', () => `master ${chip === 0 ? 1 : 0} irq ${pin} level ${level}`));
   const picStats = stats ? statUpdate(irq.picStats, index, level) : irq.picStats;
   let next = picStats === irq.picStats ? irq : irqWithPicStats(irq, picStats);
-  const counted = stats && irq.mode === 'tcg' ? statTrace('pic_stat_update_irq', next.picStats, index, depth + 1) : NO_EFFECTS;
+  const counted = stats && irq.mode === 'tcg' && recordsTrace() ? statTrace('pic_stat_update_irq', next.picStats, index, depth + 1) : NO_EFFECTS;
   let irr = s.irr;
   let lastIrr = s.lastIrr;
   if (s.ltim || (s.elcr & mask)) {

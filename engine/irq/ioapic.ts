@@ -2,7 +2,7 @@
 // entries, IRR and remote IRR. Delivery to a LAPIC is not modelled (no CPU runs); an entry in ExtINT mode
 // performs the i8259 INTA cycle, as ioapic_entry_parse does.
 
-import { done, merge, trace, tracepoint, type Effects, type Transition } from '../effects';
+import { NO_EFFECTS, done, merge, recordsPoints, recordsTrace, trace, tracepoint, type Effects, type Transition } from '../effects';
 import { picReadIrq, statTrace, statUpdate } from './i8259';
 import { GSI_NUM_PINS, type IoapicState, type IrqState } from './types';
 import { ioapicWith, irqWithIoapic, irqWithIoapicStats } from '../records';
@@ -61,8 +61,10 @@ function service(irq: IrqState, depth: number): Transition<IrqState> {
 export function ioapicSetIrq(irq: IrqState, vector: number, level: number, depth = 0): Transition<IrqState> {
   const ioapicStats = statUpdate(irq.ioapicStats, vector, level);
   let cur: IrqState = ioapicStats === irq.ioapicStats ? irq : irqWithIoapicStats(irq, ioapicStats);
-  const counted = statTrace('ioapic_stat_update_irq', cur.ioapicStats, vector, depth + 1);
-  const fx = merge(merge(trace('ioapic_set_irq', () => `pin ${vector} level ${level}`, depth), tracepoint('ioapic_set_irq', () => `vector: ${vector} level: ${level}`)), counted);
+  // Unrecorded (engine/effects.ts), no note is made for entries nobody makes.
+  const fx = recordsTrace()
+    ? merge(merge(trace('ioapic_set_irq', () => `pin ${vector} level ${level}`, depth), tracepoint('ioapic_set_irq', () => `vector: ${vector} level: ${level}`)), statTrace('ioapic_stat_update_irq', cur.ioapicStats, vector, depth + 1))
+    : recordsPoints() ? tracepoint('ioapic_set_irq', () => `vector: ${vector} level: ${level}`) : NO_EFFECTS;
   const pin = vector === 0 ? 2 : vector;
   if (pin >= GSI_NUM_PINS) return done(cur, fx);
   const mask = 1 << pin;

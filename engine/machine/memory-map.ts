@@ -47,6 +47,8 @@ export const SMRAM_ID = 'smram';
 export const PAM_COUNT = 13;
 /** The PAM alias that is enabled after reset (`pam-pci` over the PCI window), block n (0 = 0xf0000, 1.. = 0xc0000 + 16K*(n-1)). */
 export const pamPciId = (n: number): string => `pam-pci#${n}`;
+/** Each PAM segment's four alias ids: pci, rom, pci-ram, ram (the order pam_update enables them by attribute). */
+const PAM_IDS: readonly (readonly string[])[] = Array.from({ length: 13 }, (_, n) => [pamPciId(n), `pam-rom#${n}`, `pam-pci-ram#${n}`, `pam-ram#${n}`]);
 
 export const ACPI_MEMORY_HOTPLUG_BASE = 0x0a00n;
 export const ACPI_MEMORY_HOTPLUG_LEN = 0x18n;
@@ -192,6 +194,43 @@ function isNumaBacked(config: MachineConfig): boolean {
   return config.numa.some((n) => n.memdev !== undefined);
 }
 
+/**
+ * The PAM aliases of the 13 segments, 4 each (pci, rom, pci-ram, ram), in the order they are mapped: the same for
+ * every machine whose main RAM region has this id, so made once per id (`aliasOffset` is also where each is mapped).
+ */
+function pamSpecs(ram: string): readonly (Spec & { readonly aliasOffset: bigint })[] {
+  let specs = PAM_SPECS.get(ram);
+  if (specs === undefined) {
+    const list: (Spec & { readonly aliasOffset: bigint })[] = [];
+    for (let n = 0; n < PAM_COUNT; n++) {
+      const [start, size] = n === 0 ? [0xf0000n, 0x10000n] : [0xc0000n + BigInt(n - 1) * 0x4000n, 0x4000n];
+      list.push(
+        { size, aliasOffset: start, enabled: false, priority: 1, id: PAM_IDS[n][0], name: 'pam-pci', kind: 'io', alias: PCI_ID },
+        { size, aliasOffset: start, enabled: false, priority: 1, id: PAM_IDS[n][1], name: 'pam-rom', kind: 'ram', alias: ram, readonlyAlias: true },
+        { size, aliasOffset: start, enabled: false, priority: 1, id: PAM_IDS[n][2], name: 'pam-pci', kind: 'ram', alias: ram },
+        { size, aliasOffset: start, enabled: false, priority: 1, id: PAM_IDS[n][3], name: 'pam-ram', kind: 'ram', alias: ram },
+      );
+    }
+    PAM_SPECS.set(ram, (specs = list));
+  }
+  return specs;
+}
+const PAM_SPECS = new Map<string, readonly (Spec & { readonly aliasOffset: bigint })[]>();
+
+/** CPU `i`'s SMM address space under TCG: its root, the alias of system memory, the alias of SMRAM (made once per CPU index). */
+function cpuAsSpecs(i: number): readonly [Spec, Spec, Spec] {
+  let specs = CPU_AS_SPECS[i];
+  if (specs === undefined) {
+    CPU_AS_SPECS[i] = specs = [
+      { id: `cpu${i}.as-root`, name: 'memory', size: U64_SPAN, kind: 'container' },
+      { id: `cpu${i}.as-mem`, name: 'memory', size: U64_SPAN, kind: 'container', alias: SYSTEM_ID },
+      { id: `cpu${i}.smram`, name: 'smram', size: GiB4, kind: 'container', alias: SMRAM_ID, priority: 1 },
+    ];
+  }
+  return specs;
+}
+const CPU_AS_SPECS: (readonly [Spec, Spec, Spec] | undefined)[] = [];
+
 /** Main RAM, memory backends and the static part of both address spaces (transaction 1). */
 function staticTree(config: MachineConfig, layout: Layout): (t: RegionTree) => void {
   return (t) => {
@@ -241,14 +280,7 @@ function staticTree(config: MachineConfig, layout: Layout): (t: RegionTree) => v
       create(t, { id: SMRAM_ID, name: 'smram', size: GiB4, kind: 'container', enabled: false });
       map(t, SMRAM_ID, SMRAM_C_BASE, { id: 'smram-low', name: 'smram-low', size: SMRAM_C_SIZE, kind: 'ram', alias: mainRamId(config), aliasOffset: SMRAM_C_BASE });
     }
-    const ram = mainRamId(config);
-    for (let n = 0; n < PAM_COUNT; n++) {
-      const [start, size] = n === 0 ? [0xf0000n, 0x10000n] : [0xc0000n + BigInt(n - 1) * 0x4000n, 0x4000n];
-      map(t, SYSTEM_ID, start, { size, aliasOffset: start, enabled: false, priority: 1, id: pamPciId(n), name: 'pam-pci', kind: 'io', alias: PCI_ID });
-      map(t, SYSTEM_ID, start, { size, aliasOffset: start, enabled: false, priority: 1, id: `pam-rom#${n}`, name: 'pam-rom', kind: 'ram', alias: ram, readonlyAlias: true });
-      map(t, SYSTEM_ID, start, { size, aliasOffset: start, enabled: false, priority: 1, id: `pam-pci-ram#${n}`, name: 'pam-pci', kind: 'ram', alias: ram });
-      map(t, SYSTEM_ID, start, { size, aliasOffset: start, enabled: false, priority: 1, id: `pam-ram#${n}`, name: 'pam-ram', kind: 'ram', alias: ram });
-    }
+    for (const s of pamSpecs(mainRamId(config))) map(t, SYSTEM_ID, s.aliasOffset, s);
 
     // Device memory.
     if (layout.deviceMemory) {
@@ -258,16 +290,18 @@ function staticTree(config: MachineConfig, layout: Layout): (t: RegionTree) => v
     // Each CPU's address spaces under TCG: a root holding SMRAM (prio 1) over all of system memory.
     if (accel === 'tcg') {
       for (let i = 0; i < cpuCount(config); i++) {
-        create(t, { id: `cpu${i}.as-root`, name: 'memory', size: U64_SPAN, kind: 'container' });
-        map(t, `cpu${i}.as-root`, 0n, { id: `cpu${i}.as-mem`, name: 'memory', size: U64_SPAN, kind: 'container', alias: SYSTEM_ID });
-        map(t, `cpu${i}.as-root`, 0n, { id: `cpu${i}.smram`, name: 'smram', size: GiB4, kind: 'container', alias: SMRAM_ID, priority: 1 });
+        const [root, mem, smram] = cpuAsSpecs(i);
+        create(t, root);
+        map(t, root.id, 0n, mem);
+        map(t, root.id, 0n, smram);
       }
     }
 
     // PCI bus-master address spaces: bus mastering is off, so each alias of system memory is disabled.
-    for (const { root } of busMasters(config)) {
-      create(t, { id: root, name: 'bus master container', size: U64_SPAN, kind: 'container' });
-      map(t, root, 0n, { id: `${root}:alias`, name: 'bus master', size: U64_SPAN, kind: 'container', alias: SYSTEM_ID, enabled: false });
+    for (const as of busMasters(config)) {
+      const [container, alias] = busMasterSpecs(as);
+      create(t, container);
+      map(t, as.root, 0n, alias);
     }
 
     // Port I/O.
@@ -294,27 +328,72 @@ function staticTree(config: MachineConfig, layout: Layout): (t: RegionTree) => v
   };
 }
 
-/** Every PCI function's bus-master address space (named by its type), the board's first, then -device ones. */
+/**
+ * Every PCI function's bus-master address space (named by its type), the board's first, then -device ones: a
+ * function of the config, made once per config (start-up reads it twice, the per-region build again). The address
+ * spaces themselves are made once per board kind and device (immutable, shared by the machines that have them).
+ */
 function busMasters(config: MachineConfig): readonly AddressSpace[] {
-  const board = config.type === 'q35' ? BUS_MASTERS.q35 : config.acpi ? BUS_MASTERS.pc : BUS_MASTERS.pc.filter((n) => n !== 'PIIX4_PM');
-  const devices = [...config.passiveDevices].sort((a, b) => a.position - b.position).filter((d) => PASSIVE_DEVICES[d.driver].pci);
-  return [
-    ...board.map((name) => ({ name, root: `bm:${name}` })),
-    ...devices.map((d, i) => ({ name: d.driver, root: `bm:${d.driver}#${i}` })),
-  ];
+  let list = BUS_MASTERS_OF.get(config);
+  if (list === undefined) {
+    const board = config.type === 'q35' ? BOARD_BUS_MASTERS.q35 : config.acpi ? BOARD_BUS_MASTERS.pc : BOARD_BUS_MASTERS.pcNoAcpi;
+    const devices = [...config.passiveDevices].sort((a, b) => a.position - b.position).filter((d) => PASSIVE_DEVICES[d.driver].pci);
+    list = devices.length === 0 ? board : [...board, ...devices.map((d, i) => deviceBusMaster(d.driver, i))];
+    BUS_MASTERS_OF.set(config, list);
+  }
+  return list;
 }
+const BUS_MASTERS_OF = new WeakMap<MachineConfig, readonly AddressSpace[]>();
+const boardBusMasters = (names: readonly string[]): readonly AddressSpace[] => names.map((name) => ({ name, root: `bm:${name}` }));
+const BOARD_BUS_MASTERS = {
+  q35: boardBusMasters(BUS_MASTERS.q35),
+  pc: boardBusMasters(BUS_MASTERS.pc),
+  pcNoAcpi: boardBusMasters(BUS_MASTERS.pc.filter((n) => n !== 'PIIX4_PM')),
+};
+
+/** The bus-master address space of the `i`th PCI -device (of type `driver`), made once per driver and position. */
+function deviceBusMaster(driver: string, i: number): AddressSpace {
+  let byIndex = DEVICE_BUS_MASTERS.get(driver);
+  if (byIndex === undefined) DEVICE_BUS_MASTERS.set(driver, (byIndex = []));
+  return (byIndex[i] ??= { name: driver, root: `bm:${driver}#${i}` });
+}
+const DEVICE_BUS_MASTERS = new Map<string, AddressSpace[]>();
+
+/** A bus-master address space's regions: its container and the (disabled) alias of system memory, made once per address space. */
+function busMasterSpecs(as: AddressSpace): readonly [Spec, Spec] {
+  let specs = BUS_MASTER_SPECS.get(as);
+  if (specs === undefined) {
+    specs = [
+      { id: as.root, name: 'bus master container', size: U64_SPAN, kind: 'container' },
+      { id: `${as.root}:alias`, name: 'bus master', size: U64_SPAN, kind: 'container', alias: SYSTEM_ID, enabled: false },
+    ];
+    BUS_MASTER_SPECS.set(as, specs);
+  }
+  return specs;
+}
+const BUS_MASTER_SPECS = new WeakMap<AddressSpace, readonly [Spec, Spec]>();
+
+/** CPU `i`'s address spaces: its memory (system memory) and, under TCG, its SMM one (made once per CPU index). */
+function cpuAddressSpaces(i: number): readonly [AddressSpace, AddressSpace] {
+  return (CPU_ASES[i] ??= [{ name: `cpu-memory-${i}`, root: SYSTEM_ID }, { name: `cpu-smm-${i}`, root: cpuAsSpecs(i)[0].id! }]);
+}
+const CPU_ASES: (readonly [AddressSpace, AddressSpace] | undefined)[] = [];
+const MEMORY_AS: AddressSpace = { name: 'memory', root: SYSTEM_ID };
+const IO_AS: AddressSpace = { name: 'I/O', root: IO_ID };
+const DEVICE_MEMORY_AS: AddressSpace = { name: 'device-memory', root: DEVICE_MEMORY_ID };
 
 function addressSpaces(config: MachineConfig, layout: Layout): AddressSpace[] {
-  const list: AddressSpace[] = [{ name: 'memory', root: SYSTEM_ID }, { name: 'I/O', root: IO_ID }];
+  const list: AddressSpace[] = [MEMORY_AS, IO_AS];
   // each CPU's, in CPU order (-smp)
   for (let i = 0; i < cpuCount(config); i++) {
-    list.push({ name: `cpu-memory-${i}`, root: SYSTEM_ID });
-    if (config.accel === 'tcg') list.push({ name: `cpu-smm-${i}`, root: `cpu${i}.as-root` });
+    const [mem, smm] = cpuAddressSpaces(i);
+    list.push(mem);
+    if (config.accel === 'tcg') list.push(smm);
   }
   const bm = [...busMasters(config)];
   // 10.0: the machine's device memory is an address space of its own, created with the RAM: after the i440FX
   // host's function on pc (realized first), before Q35's (realized after the RAM).
-  if (layout.deviceMemory && config.qemu.deviceMemoryAddressSpace) bm.splice(config.type === 'pc' ? 1 : 0, 0, { name: 'device-memory', root: DEVICE_MEMORY_ID });
+  if (layout.deviceMemory && config.qemu.deviceMemoryAddressSpace) bm.splice(config.type === 'pc' ? 1 : 0, 0, DEVICE_MEMORY_AS);
   list.push(...bm);
   return list;
 }
@@ -357,7 +436,7 @@ function startupChanges(config: MachineConfig, layout: Layout): ((t: RegionTree)
     changes.push((r) => r.setEnabled('smram-open-high', false));
   }
   changes.push((r) => {
-    for (let n = 0; n < PAM_COUNT; n++) r.setEnabled(pamPciId(n), true);
+    for (let n = 0; n < PAM_COUNT; n++) r.setEnabled(PAM_IDS[n][0], true);
   });
   const bridges = config.passiveDevices.filter((d) => PASSIVE_DEVICES[d.driver].bridge);
   if (bridges.length) {
@@ -454,7 +533,7 @@ export function setPam(mem: MemoryState, regs: readonly number[], accel: MemAcce
     let r = r0;
     for (let n = 0; n < PAM_COUNT; n++) {
       const attr = (regs[Math.ceil(n / 2)] >> (n & 1 ? 0 : 4)) & 3;
-      const ids = [pamPciId(n), `pam-rom#${n}`, `pam-pci-ram#${n}`, `pam-ram#${n}`];
+      const ids = PAM_IDS[n];
       ids.forEach((id, i) => { if (r.get(id)) r = setEnabled(r, id, i === attr); });
     }
     return r;

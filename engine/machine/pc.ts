@@ -22,7 +22,9 @@ export function acpiDev(state: MachineState): AcpiHotplugDevice {
 /** pc_machine_device_pre_plug_cb for a pc-dimm: pc_memory_pre_plug. */
 export function pc_machine_device_pre_plug_cb(state: MachineState, req: DimmRequest, depth: number): PrePlugged {
   const r = pc_memory_pre_plug(state, req, depth + 1);
-  return { ...r, fx: merge(trace('pc_machine_device_pre_plug_cb', undefined, depth), r.fx) };
+  // `{ ...r, fx }` as literals of the two shapes pre_plug gives (a spread here took V8's slow path: ≈ 2% of a replay).
+  const fx = merge(trace('pc_machine_device_pre_plug_cb', undefined, depth), r.fx);
+  return r.ok ? { ok: true, value: r.value, fx } : { ok: false, error: r.error, fx };
 }
 
 /** pc_memory_pre_plug: an ACPI device, enabled; its own pre_plug (memory hotplug support); then pc_dimm_pre_plug. */
@@ -37,7 +39,8 @@ export function pc_memory_pre_plug(state: MachineState, req: DimmRequest, depth:
   if (acpi.error) return refused(acpi.error, acpi.fx);
   fx = merge(fx, acpi.fx);
   const r = pc_dimm_pre_plug(state, req, depth + 1);
-  return { ...r, fx: merge(fx, r.fx) };
+  const all = merge(fx, r.fx);
+  return r.ok ? { ok: true, value: r.value, fx: all } : { ok: false, error: r.error, fx: all };
 }
 
 /** pc_machine_device_plug_cb for a pc-dimm: pc_memory_plug. */

@@ -72,11 +72,17 @@ class Collector {
       if (list) list.push([a, b]);
       else this.windows.set(id, [[a, b]]);
     }
-    for (const aliasId of this.tree.aliasesOf(id)) {
-      const al = this.tree.get(aliasId)!;
-      this.up(aliasId, a - al.aliasOffset, b - al.aliasOffset);
+    // A zero offset moves nothing: no BigInt made for it (each BigInt sum is an allocation).
+    const aliases = this.tree.aliasesOf(id);
+    for (let i = 0; i < aliases.length; i++) {
+      const off = this.tree.get(aliases[i])!.aliasOffset;
+      if (off === 0n) this.up(aliases[i], a, b);
+      else this.up(aliases[i], a - off, b - off);
     }
-    if (r.container !== undefined) this.up(r.container, a + r.addr, b + r.addr);
+    if (r.container !== undefined) {
+      if (r.addr === 0n) this.up(r.container, a, b);
+      else this.up(r.container, a + r.addr, b + r.addr);
+    }
   }
 
   /** What region `r` (as it is in this tree) covers, as it is mapped. */
@@ -239,7 +245,9 @@ export function updateFlatViews(
   roots: readonly string[],
   before: Readonly<Record<string, readonly FlatRange[]>>,
 ): Record<string, readonly FlatRange[]> {
-  if (roots.every((r) => before[r] === undefined)) {
+  let none = true;
+  for (let k = 0; k < roots.length && none; k++) none = before[roots[k]] === undefined;
+  if (none) {
     const all: Record<string, readonly FlatRange[]> = {};
     for (const root of roots) if (!(root in all)) all[root] = renderFlatView(now, root);
     return withSharedViews(now, roots, all);

@@ -9,7 +9,7 @@
 // the same table, region for region and in the same order (test/region-builder.property.test.ts builds machines
 // both ways and compares every state).
 
-import { addSubregion, createRegion, makeRegion, setEnabled, withSubregions, Regions, type Region, type RegionSpec } from './regions';
+import { addSubregion, createRegion, setEnabled, Regions, type Region, type RegionSpec } from './regions';
 
 /** The region-tree calls a machine's start-up makes. */
 export interface RegionTree {
@@ -44,11 +44,40 @@ export class RegionsCursor implements RegionTree {
   }
 }
 
-/** A region while the tree is made: its child list grows in place. */
+/**
+ * A region while the tree is made: its fields as the Region it becomes (mutable while the tree is made), its child
+ * list growing in place. The Region objects are made once, by `build` (a region through create, add_subregion and
+ * the final child list used to be three objects, two of them garbage at once).
+ */
 interface Draft {
-  region: Region;
+  readonly id: string;
+  readonly name: string;
+  readonly size: bigint;
+  addr: bigint;
+  priority: number;
   readonly subregions: string[];
-  container?: string;
+  readonly alias: string | undefined;
+  readonly aliasOffset: bigint;
+  enabled: boolean;
+  readonly terminates: boolean;
+  readonly ram: boolean;
+  readonly readonly: boolean;
+  readonly owner: string | undefined;
+  container: string | undefined;
+}
+
+/** The Region a draft stands for, with the key order of regions.ts's (makeRegion, then add_subregion's copy). */
+function regionOfDraft(d: Draft): Region {
+  if (d.container === undefined) {
+    return {
+      id: d.id, name: d.name, size: d.size, addr: d.addr, priority: d.priority, subregions: d.subregions, alias: d.alias, aliasOffset: d.aliasOffset,
+      enabled: d.enabled, terminates: d.terminates, ram: d.ram, readonly: d.readonly, romDevice: false, owner: d.owner,
+    };
+  }
+  return {
+    id: d.id, name: d.name, size: d.size, addr: d.addr, priority: d.priority, subregions: d.subregions, alias: d.alias, aliasOffset: d.aliasOffset,
+    enabled: d.enabled, terminates: d.terminates, ram: d.ram, readonly: d.readonly, romDevice: false, owner: d.owner, container: d.container,
+  };
 }
 
 /**
@@ -61,13 +90,20 @@ export class RegionBuilder implements RegionTree {
 
   get(id: string): Region | undefined {
     const d = this.drafts.get(id);
-    return d === undefined ? undefined : d.region;
+    return d === undefined ? undefined : regionOfDraft(d);
   }
 
   create(spec: RegionSpec & { readonly id: string }, readonly = false): void {
-    const r = makeRegion(spec);
-    if (this.drafts.has(r.id)) throw new Error(`internal: region id '${r.id}' exists`);
-    this.drafts.set(r.id, { region: readonly ? { ...r, readonly: true } : r, subregions: [] });
+    // makeRegion's fields (regions.ts), read from the spec once.
+    const id = spec.id;
+    if (this.drafts.has(id)) throw new Error(`internal: region id '${id}' exists`);
+    const isAlias = spec.alias !== undefined;
+    this.drafts.set(id, {
+      id, name: spec.name, size: spec.size, addr: 0n, priority: spec.priority ?? 0, subregions: [], alias: spec.alias,
+      aliasOffset: spec.aliasOffset ?? 0n, enabled: spec.enabled ?? true, terminates: !isAlias && spec.kind !== 'container',
+      ram: !isAlias && (spec.kind === 'ram' || spec.kind === 'rom'), readonly: readonly || (!isAlias && spec.kind === 'rom'),
+      owner: spec.owner, container: undefined,
+    });
   }
 
   addSubregion(containerId: string, offset: bigint, subId: string, priority?: number): void {
@@ -75,33 +111,27 @@ export class RegionBuilder implements RegionTree {
     const sub = this.drafts.get(subId);
     if (!container || !sub) throw new Error(`internal: add_subregion ${containerId} <- ${subId}: unknown region`);
     if (sub.container !== undefined) throw new Error(`internal: region '${subId}' already has a container`);
-    const prio = priority ?? sub.region.priority;
+    const prio = priority ?? sub.priority;
     // Before the first sibling whose priority is <= ours: equal priorities put the newest first (regions.ts).
     const list = container.subregions;
     let at = 0;
-    while (at < list.length && this.drafts.get(list[at])!.region.priority > prio) at++;
+    while (at < list.length && this.drafts.get(list[at])!.priority > prio) at++;
     list.splice(at, 0, subId);
     sub.container = containerId;
-    const r = sub.region;
-    sub.region = {
-      id: r.id, name: r.name, size: r.size, addr: offset, priority: prio, subregions: r.subregions, alias: r.alias, aliasOffset: r.aliasOffset,
-      enabled: r.enabled, terminates: r.terminates, ram: r.ram, readonly: r.readonly, romDevice: r.romDevice, owner: r.owner, container: containerId,
-    };
+    sub.addr = offset;
+    sub.priority = prio;
   }
 
   setEnabled(id: string, enabled: boolean): void {
     const d = this.drafts.get(id);
     if (!d) throw new Error(`internal: set_enabled: unknown region '${id}'`);
-    if (d.region.enabled !== enabled) d.region = { ...d.region, enabled };
+    d.enabled = enabled;
   }
 
   /** The table, each region with its final child list, in creation order. */
   build(): Regions {
     const out: Region[] = [];
-    for (const d of this.drafts.values()) {
-      const r = d.region;
-      out.push(d.subregions.length === 0 ? r : withSubregions(r, d.subregions));
-    }
+    for (const d of this.drafts.values()) out.push(regionOfDraft(d));
     // With its alias index (Regions.ofNew): every table derived from it inherits the index, updated.
     return Regions.ofNew(out);
   }

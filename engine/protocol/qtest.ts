@@ -7,7 +7,7 @@
 import { qemuOf } from '../versions';
 import type { MachineState, QtestState } from '../state';
 import { ModelLimit, QTEST } from '../errors';
-import { NO_EFFECTS, merge, nest, trace, type Effects } from '../effects';
+import { NO_EFFECTS, merge, nest, recordsTrace, trace, type Effects } from '../effects';
 import { memRead, memWrite, portRead, portWrite } from '../machine/dispatch';
 import { ioapicInput } from '../irq/gsi';
 import { qtestWithIntercept, stateWithQtest } from '../records';
@@ -209,7 +209,8 @@ function run(state: MachineState, line: string): QtestResult {
       const len = WIDTH[cmd[3]];
       const v = masked(value, len);
       const t = portWrite(state, Number(port), len, v);
-      return ok(t.state, 'OK', merge(trace(`cpu_${cmd}`, () => `0x${hexPad(port, 4)} 0x${hexPad(v, 2 * len)}`), nest(t.fx)));
+      // Unrecorded (engine/effects.ts), the access's own effects are all there is (nest only moves trace entries).
+      return ok(t.state, 'OK', recordsTrace() ? merge(trace(`cpu_${cmd}`, () => `0x${hexPad(port, 4)} 0x${hexPad(v, 2 * len)}`), nest(t.fx)) : t.fx);
     }
     case 'inb':
     case 'inw':
@@ -219,7 +220,7 @@ function run(state: MachineState, line: string): QtestResult {
       if (port === undefined) return fail(state, QTEST.wouldAbort(`${cmd}: bad port '${words[1]}'`));
       if (port > 0xffff) return fail(state, QTEST.wouldAbort(`${cmd}: port ${words[1]} > 0xffff`));
       const r = portRead(state, Number(port), WIDTH[cmd[2]]);
-      return ok(r.state, `OK 0x${hexPad(r.value >>> 0, 4)}`, merge(trace(`cpu_${cmd}`, () => `0x${hexPad(port, 4)} → 0x${hexPad(r.value >>> 0, 4)}`), nest(r.fx)));
+      return ok(r.state, `OK 0x${hexPad(r.value >>> 0, 4)}`, recordsTrace() ? merge(trace(`cpu_${cmd}`, () => `0x${hexPad(port, 4)} → 0x${hexPad(r.value >>> 0, 4)}`), nest(r.fx)) : r.fx);
     }
     case 'writeb':
     case 'writew':
@@ -232,7 +233,7 @@ function run(state: MachineState, line: string): QtestResult {
       const len = WIDTH[cmd[5]];
       const data = leBytes(value, len);
       const t = memWrite(state, addr, data);
-      return ok(t.state, 'OK', merge(trace('address_space_write', () => `0x${addr.toString(16)} (${len})`), nest(t.fx)));
+      return ok(t.state, 'OK', recordsTrace() ? merge(trace('address_space_write', () => `0x${addr.toString(16)} (${len})`), nest(t.fx)) : t.fx);
     }
     case 'readb':
     case 'readw':
