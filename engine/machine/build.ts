@@ -11,6 +11,7 @@ import { cpuCount } from './cpus';
 import { buildMemory, startMemory, SYSTEM_ID, type TreeBuild } from './memory-map';
 import { noteLookup } from './dispatch';
 import { initAcpi, initIrq } from '../acpi/init';
+import { inKernelIrqchip } from './smm';
 import { addBackend, backendProps, hostBindingError, backendRegionName } from '../devices/backends';
 import { addDevice } from '../devices/qdev';
 import { emptyGHash, ghashInsert } from '../qom/ghash';
@@ -116,8 +117,8 @@ export function buildMachineWith(config: MachineConfig, how: TreeBuild): BuildRe
     peripheral: emptyGHash(),
     anonCount: 0,
     acpi: initAcpi(config, layout),
-    irq: initIrq(config),
-    qtest: { levels: Array.from({ length: 24 }, () => 0) },
+    irq: initialIrq(config),
+    qtest: { levels: NO_LEVELS },
   };
   // The main RAM backend: pc.ram, or the -numa memdevs (mapped by the board, so never pluggable).
   if (numaMemdevs.length === 0) {
@@ -167,6 +168,25 @@ export function buildMachineWith(config: MachineConfig, how: TreeBuild): BuildRe
   state = noteLookup(state, SYSTEM_ID, 0xffffffffn);
   return { ok: true, state, fx: atOnce === undefined ? fx : new StartupEffects(config), warnings: layout.warnings };
 }
+
+/** qtest's cache of the 24 IOAPIC input levels at start-up: all low (immutable, shared by every machine started). */
+const NO_LEVELS: readonly number[] = Array.from({ length: 24 }, () => 0);
+
+/**
+ * initIrq(config): a function of what it reads of the config (the irqchip's place, the TCG IOAPIC's version, the
+ * HPET, the release's i8259 LTIM), so made once per combination and shared (immutable) by every machine started
+ * with it. test/startup-shared.property.test.ts compares it with initIrq on every command line of the suites and
+ * the corpus and on generated ones.
+ */
+export function initialIrq(config: MachineConfig): MachineState['irq'] {
+  const key = (inKernelIrqchip(config) ? 8 : 0) + (config.hpet !== false ? 4 : 0) + (config.qemu.i8259Ltim ? 2 : 0);
+  let byVersion = IRQ_AT_START[key];
+  if (byVersion === undefined) IRQ_AT_START[key] = byVersion = new Map();
+  let irq = byVersion.get(config.flags.ioapicVersion);
+  if (irq === undefined) byVersion.set(config.flags.ioapicVersion, (irq = initIrq(config)));
+  return irq;
+}
+const IRQ_AT_START: (Map<number, MachineState['irq']> | undefined)[] = [];
 
 /** The effects of a start-up made at once: the per-region build's (the same machine), made on first read. */
 class StartupEffects implements Effects {

@@ -5,7 +5,7 @@
 
 import { done, merge, nest, NO_EFFECTS, recordsTrace, trace, type Effects, type Transition } from '../effects';
 import { kvmApplyDiff, KVM_AS_NAME } from './kvm';
-import { diffFlatViews, flatViewRoot, RenderMemo, renderFlatView, renderWindow, simplify, SPACE_END, type FlatDiff } from './flatview';
+import { diffFlatViews, flatViewRoot, RenderMemo, renderFlatView, renderWindow, SPACE_END, type FlatDiff } from './flatview';
 import { spliced, updateFlatViews, withSharedViews } from './flat-update';
 import { Regions } from './regions';
 import type { AddressSpace, FlatRange, MemoryState } from './types';
@@ -234,11 +234,34 @@ export function committedAtOnce(addressSpaces: MemoryState['addressSpaces'], reg
   const memo = new RenderMemo();
   const flat: Record<string, readonly FlatRange[]> = {};
   const roots = planOf(addressSpaces).roots;
-  for (const root of roots) if (!(root in flat)) flat[root] = simplify(renderWindow(regions, root, 0n, SPACE_END, memo));
+  for (const root of roots) if (!(root in flat)) flat[root] = simplifiedOnce(renderWindow(regions, root, 0n, SPACE_END, memo));
   withSharedViews(regions, roots, flat);
   renderedFrom.set(flat, regions);
   const empty = emptyMemory(addressSpaces);
   return memOf(empty, regions, empty.txDepth, empty.pending, flat, empty.kvmSlots);
+}
+
+/**
+ * simplify (flatview.ts) in one pass that makes each merged range once, frozen as simplify's are: no working copy per
+ * input range (the rendered ranges may be shared with other views through the RenderMemo, so they are not merged in
+ * place). test/startup-shared.property.test.ts compares it with simplify.
+ */
+export function simplifiedOnce(ranges: readonly FlatRange[]): FlatRange[] {
+  const out: FlatRange[] = [];
+  for (let i = 0; i < ranges.length;) {
+    const a = ranges[i];
+    let end = a.end;
+    let j = i + 1;
+    for (; j < ranges.length; j++) {
+      const b = ranges[j];
+      // flatview_simplify's rule: b continues the run (same region, contiguous offsets, same attributes)
+      if (end !== b.start || a.region !== b.region || a.offsetInRegion + (end - a.start) !== b.offsetInRegion || a.readonly !== b.readonly) break;
+      end = b.end;
+    }
+    out.push(Object.freeze({ start: a.start, end, region: a.region, offsetInRegion: a.offsetInRegion, readonly: a.readonly }));
+    i = j;
+  }
+  return out;
 }
 
 /** The flat view last committed for an address space (by AS name), or [] when unknown. */
