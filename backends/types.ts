@@ -47,6 +47,20 @@ export interface Backend {
    * gets none), so a runner may use either; runReplay uses these to spare a promise per step.
    */
   sync?(): SyncSteps | undefined;
+  /**
+   * The very results the asynchronous methods above resolve to (`trace` included), answered at once, for a backend
+   * that computes them (the model), or undefined; as with `sync`, none for a subclass that overrides one of those
+   * methods. The step library's world uses these so that a step on the model makes no promise (steps/flow.ts).
+   */
+  immediate?(): ImmediateSteps | undefined;
+}
+
+/** A Backend's start, qmp, qtest and hmp answered at once (see Backend.immediate): the same results, the same errors, thrown. */
+export interface ImmediateSteps {
+  start(machine: string, options?: StartOptions): StartResult;
+  qmp(command: QmpCommand): StepResult;
+  qtest(line: string): StepResult;
+  hmp(commandLine: string): StepResult;
 }
 
 /**

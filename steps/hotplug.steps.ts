@@ -6,99 +6,101 @@ import { hmpLineToCommand, deviceAddArgs } from './hmp-args';
 import type { HotplugWorld } from './world';
 import { dataTable, docString } from './step-args';
 import { parseStepJson } from './step-json';
+import { call, step, type Flow } from './flow';
 
 const num = (v: bigint): number | bigint => (v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
 
-async function objectAdd(world: HotplugWorld, type: string, id: string, size: bigint): Promise<void> {
-  await world.qmp({ execute: 'object-add', arguments: { 'qom-type': type, id, size: num(size) } });
+// Step bodies (steps/flow.ts): on the model they answer without a promise.
+function* objectAdd(world: HotplugWorld, type: string, id: string, size: bigint): Flow<void> {
+  yield* world.qmpFlow({ execute: 'object-add', arguments: { 'qom-type': type, id, size: num(size) } });
 }
 
 /** The backend a worded hot-add creates for DIMM `id`: libvirt's naming, `mem<alias>`. */
 export const backendIdFor = (dimmId: string) => `mem${dimmId}`;
 
-async function hotAdd(world: HotplugWorld, size: bigint, type: string, id: string, extra: Record<string, unknown> = {}): Promise<void> {
-  await objectAdd(world, type, backendIdFor(id), size);
+function* hotAdd(world: HotplugWorld, size: bigint, type: string, id: string, extra: Record<string, unknown> = {}): Flow<void> {
+  yield* objectAdd(world, type, backendIdFor(id), size);
   if (world.lastFailed) return;
-  await world.qmp({ execute: 'device_add', arguments: { driver: 'pc-dimm', id, memdev: backendIdFor(id), ...extra } });
+  yield* world.qmpFlow({ execute: 'device_add', arguments: { driver: 'pc-dimm', id, memdev: backendIdFor(id), ...extra } });
   // A refused hot-add leaves nothing behind: the backend this step created is deleted again, as libvirt does
   // when QEMU refuses the device (the refusal stays the step's outcome for "Then it fails with ...").
-  if (world.lastFailed) await world.qmp({ execute: 'object-del', arguments: { id: backendIdFor(id) } }, { cleanup: true });
+  if (world.lastFailed) yield* world.qmpFlow({ execute: 'object-del', arguments: { id: backendIdFor(id) } }, { cleanup: true });
 }
 
 // --- memory backends -------------------------------------------------------------------------------
 for (const pattern of ['a {size} {string} backend {string}', 'I add a {size} {string} backend {string}']) {
-  Given(pattern, async function (this: HotplugWorld, size: bigint, type: string, id: string) {
-    await objectAdd(this, type, id, size);
-  });
+  Given(pattern, step(function* (this: HotplugWorld, size: bigint, type: string, id: string) {
+    yield* objectAdd(this, type, id, size);
+  }));
 }
 for (const pattern of ['a {size} backend {string}', 'I add a {size} backend {string}']) {
-  Given(pattern, async function (this: HotplugWorld, size: bigint, id: string) {
-    await objectAdd(this, 'memory-backend-ram', id, size);
-  });
+  Given(pattern, step(function* (this: HotplugWorld, size: bigint, id: string) {
+    yield* objectAdd(this, 'memory-backend-ram', id, size);
+  }));
 }
-Given('memory backends:', async function (this: HotplugWorld, table: { hashes(): Record<string, string>[] }) {
+Given('memory backends:', step(function* (this: HotplugWorld, table: { hashes(): Record<string, string>[] }) {
   dataTable(table);
-  const { parseSize } = await import('../engine/units');
+  const { parseSize } = yield* call(import('../engine/units'));
   for (const row of table.hashes()) {
-    await objectAdd(this, row.type ?? 'memory-backend-ram', row.id, parseSize(row.size));
+    yield* objectAdd(this, row.type ?? 'memory-backend-ram', row.id, parseSize(row.size));
     if (this.lastFailed) return;
   }
-});
-When('I delete the backend {string}', async function (this: HotplugWorld, id: string) {
-  await this.qmp({ execute: 'object-del', arguments: { id } });
-});
+}));
+When('I delete the backend {string}', step(function* (this: HotplugWorld, id: string) {
+  yield* this.qmpFlow({ execute: 'object-del', arguments: { id } });
+}));
 
 // --- hot-add in words ------------------------------------------------------------------------------
-Given('I hot-add a {size} {string} DIMM {string}', async function (this: HotplugWorld, size: bigint, type: string, id: string) {
-  await hotAdd(this, size, type, id);
-});
-Given('I hot-add a {size} DIMM {string}', async function (this: HotplugWorld, size: bigint, id: string) {
-  await hotAdd(this, size, 'memory-backend-ram', id);
-});
-Given('I hot-add a {size} DIMM {string} into slot {slot}', async function (this: HotplugWorld, size: bigint, id: string, slot: number) {
-  await hotAdd(this, size, 'memory-backend-ram', id, { slot });
-});
-Given('I hot-add a {size} DIMM {string} at {addr}', async function (this: HotplugWorld, size: bigint, id: string, addr: bigint) {
-  await hotAdd(this, size, 'memory-backend-ram', id, { addr: num(addr) });
-});
-Given('I hot-add a {size} DIMM {string} into slot {slot} at {addr}', async function (this: HotplugWorld, size: bigint, id: string, slot: number, addr: bigint) {
-  await hotAdd(this, size, 'memory-backend-ram', id, { slot, addr: num(addr) });
-});
-Given('I hot-add a {size} DIMM {string} on node {node}', async function (this: HotplugWorld, size: bigint, id: string, node: number) {
-  await hotAdd(this, size, 'memory-backend-ram', id, { node });
-});
-Given('I hot-add a {size} DIMM {string} with {string}', async function (this: HotplugWorld, size: bigint, id: string, opts: string) {
-  await hotAdd(this, size, 'memory-backend-ram', id, deviceAddArgs(`pc-dimm,${opts}`));
-});
-Given('I plug DIMM {string} with backend {string}', async function (this: HotplugWorld, id: string, memdev: string) {
-  await this.qmp({ execute: 'device_add', arguments: { driver: 'pc-dimm', id, memdev } });
-});
+Given('I hot-add a {size} {string} DIMM {string}', step(function* (this: HotplugWorld, size: bigint, type: string, id: string) {
+  yield* hotAdd(this, size, type, id);
+}));
+Given('I hot-add a {size} DIMM {string}', step(function* (this: HotplugWorld, size: bigint, id: string) {
+  yield* hotAdd(this, size, 'memory-backend-ram', id);
+}));
+Given('I hot-add a {size} DIMM {string} into slot {slot}', step(function* (this: HotplugWorld, size: bigint, id: string, slot: number) {
+  yield* hotAdd(this, size, 'memory-backend-ram', id, { slot });
+}));
+Given('I hot-add a {size} DIMM {string} at {addr}', step(function* (this: HotplugWorld, size: bigint, id: string, addr: bigint) {
+  yield* hotAdd(this, size, 'memory-backend-ram', id, { addr: num(addr) });
+}));
+Given('I hot-add a {size} DIMM {string} into slot {slot} at {addr}', step(function* (this: HotplugWorld, size: bigint, id: string, slot: number, addr: bigint) {
+  yield* hotAdd(this, size, 'memory-backend-ram', id, { slot, addr: num(addr) });
+}));
+Given('I hot-add a {size} DIMM {string} on node {node}', step(function* (this: HotplugWorld, size: bigint, id: string, node: number) {
+  yield* hotAdd(this, size, 'memory-backend-ram', id, { node });
+}));
+Given('I hot-add a {size} DIMM {string} with {string}', step(function* (this: HotplugWorld, size: bigint, id: string, opts: string) {
+  yield* hotAdd(this, size, 'memory-backend-ram', id, deviceAddArgs(`pc-dimm,${opts}`));
+}));
+Given('I plug DIMM {string} with backend {string}', step(function* (this: HotplugWorld, id: string, memdev: string) {
+  yield* this.qmpFlow({ execute: 'device_add', arguments: { driver: 'pc-dimm', id, memdev } });
+}));
 
 // --- unplug -----------------------------------------------------------------------------------------
 for (const pattern of ['I request unplug of {string}', 'I unplug {string}']) {
-  When(pattern, async function (this: HotplugWorld, id: string) {
-    await this.qmp({ execute: 'device_del', arguments: { id } });
-  });
+  When(pattern, step(function* (this: HotplugWorld, id: string) {
+    yield* this.qmpFlow({ execute: 'device_del', arguments: { id } });
+  }));
 }
 
 // --- HMP-style lines and QMP JSON ------------------------------------------------------------------
-async function runLine(world: HotplugWorld, line: string): Promise<void> {
+function* runLine(world: HotplugWorld, line: string): Flow<void> {
   const d = hmpLineToCommand(line);
-  if (d.kind === 'qmp') await world.qmp(d.command);
-  else await world.hmp(d.line);
+  if (d.kind === 'qmp') yield* world.qmpFlow(d.command);
+  else yield* world.hmpFlow(d.line);
 }
 
-Given('I run {string}', async function (this: HotplugWorld, line: string) {
-  await runLine(this, line);
-});
+Given('I run {string}', step(function* (this: HotplugWorld, line: string) {
+  yield* runLine(this, line);
+}));
 
-Given('I run:', async function (this: HotplugWorld, lines: string) {
+Given('I run:', step(function* (this: HotplugWorld, lines: string) {
   lines = docString(lines);
   for (const line of lines.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))) {
-    await runLine(this, line);
+    yield* runLine(this, line);
     if (this.lastFailed) return;
   }
-});
+}));
 
 /** Parse a QMP doc string (one object, or an array of them), naming the feature file and line on errors. */
 export function parseQmpDocString(world: HotplugWorld, text: string): QmpCommand[] {
@@ -121,17 +123,17 @@ export function parseQmpDocString(world: HotplugWorld, text: string): QmpCommand
   });
 }
 
-Given('I send:', async function (this: HotplugWorld, json: string) {
+Given('I send:', step(function* (this: HotplugWorld, json: string) {
   json = docString(json);
   for (const cmd of parseQmpDocString(this, json)) {
-    await this.qmp(cmd);
+    yield* this.qmpFlow(cmd);
     if (this.lastFailed) return;
   }
-});
+}));
 
-Given('I send QMP {string}', async function (this: HotplugWorld, json: string) {
+Given('I send QMP {string}', step(function* (this: HotplugWorld, json: string) {
   for (const cmd of parseQmpDocString(this, json)) {
-    await this.qmp(cmd);
+    yield* this.qmpFlow(cmd);
     if (this.lastFailed) return;
   }
-});
+}));

@@ -3,7 +3,8 @@
 import { Then } from '@cucumber/cucumber';
 import { prettyJson, stringifyJson } from '../transcript/json';
 import { DiffError } from '../reports/diff';
-import { fingerprint } from './snapshot';
+import { fingerprintFlow } from './snapshot';
+import { step } from './flow';
 import { modelState } from './model-only';
 import { parseQmpDocString } from './hotplug.steps';
 import type { HotplugWorld } from './world';
@@ -57,14 +58,14 @@ Then('the reply is {string}', function (this: HotplugWorld, expected: string) {
   if (got !== expected) throw new Error(`reply to ${typeof last.input === 'string' ? last.input : stringifyJson(last.input)}\n  expected: ${expected}\n  actual:   ${got}`);
 });
 
-Then('QMP {string} returns:', async function (this: HotplugWorld, json: string, expected: string) {
+Then('QMP {string} returns:', step(function* (this: HotplugWorld, json: string, expected: string) {
   expected = docString(expected);
   const [cmd] = parseQmpDocString(this, json);
-  const r = await this.qmp(cmd);
+  const r = yield* this.qmpFlow(cmd);
   const exp = prettyJson(parseStepJson(expected));
   const act = prettyJson((r.reply as { return?: unknown }).return ?? r.reply);
   if (exp !== act) throw new DiffError(`${json} returned something else`, exp, act);
-});
+}));
 
 // --- events -------------------------------------------------------------------------------------------
 Then('the event {word} is emitted', function (this: HotplugWorld, name: string) {
@@ -89,18 +90,18 @@ Then('the events so far are {string}', function (this: HotplugWorld, names: stri
 });
 
 // --- unchanged -----------------------------------------------------------------------------------------
-Then('the machine is unchanged', async function (this: HotplugWorld) {
+Then('the machine is unchanged', step(function* (this: HotplugWorld) {
   const before = this.fingerprintBefore;
   if (!before) throw new Error('nothing to compare: "the machine is unchanged" follows an action step that sent a command');
   const stateNow = modelState(this.backend);
-  const after = await fingerprint(this);
+  const after = yield* fingerprintFlow(this);
   if (before.text !== after.text) throw new DiffError('the refused command changed the machine', before.text, after.text);
   // One refused command must return the very state it was given (a step of several commands, e.g. a worded
   // hot-add that deletes its backend again, is compared by what it shows, above).
   if (before.modelState !== undefined && this.action.length === 1 && stateNow !== before.modelState) {
     throw new Error('the model returned a new state object for a refused command (it must return the very same state)');
   }
-});
+}));
 
 Then('the event {word} is not emitted', function (this: HotplugWorld, name: string) {
   const hit = this.actionEvents.find((e) => e.event === name);

@@ -8,6 +8,7 @@ import { parseInfoIrq, parseInfoPic } from './info-parse';
 import { modelState } from './model-only';
 import { ich9SciIrq } from '../engine/acpi/pci-config';
 import type { Backend, QmpCommand, StepResult } from '../backends/types';
+import { call, drive, type Flow } from './flow';
 
 /**
  * What a snapshot reads the machine through: the world's own commands (so the reads show in its history as
@@ -24,6 +25,12 @@ export interface SnapshotSource {
   hmpText(line: string, internal?: boolean): Promise<string>;
   portRead(width: 'b' | 'w' | 'l', port: number, internal?: boolean): Promise<number>;
   portWrite(width: 'b' | 'w' | 'l', port: number, value: number | bigint, internal?: boolean): Promise<void>;
+  /** The same as step bodies (steps/flow.ts): without a promise on the model. */
+  qmpFlow(command: QmpCommand, opts?: { internal?: boolean }): Flow<StepResult>;
+  qtestFlow(line: string, opts?: { internal?: boolean }): Flow<StepResult>;
+  hmpTextFlow(line: string, internal?: boolean): Flow<string>;
+  portReadFlow(width: 'b' | 'w' | 'l', port: number, internal?: boolean): Flow<number>;
+  portWriteFlow(width: 'b' | 'w' | 'l', port: number, value: number | bigint, internal?: boolean): Flow<void>;
 }
 
 /** What "the machine is unchanged" compares: devices, the memory flat view, GPE status (and the model's state object). */
@@ -35,7 +42,12 @@ export interface Fingerprint {
 
 /** `query-memory-devices` rows (sorted by address, as QEMU returns them). */
 export async function memoryDevices(world: SnapshotSource, internal = true): Promise<DimmView[]> {
-  const r = await world.qmp({ execute: 'query-memory-devices' }, { internal });
+  return drive(memoryDevicesFlow(world, internal));
+}
+
+// Step bodies (steps/flow.ts): on the model they answer without a promise.
+export function* memoryDevicesFlow(world: SnapshotSource, internal = true): Flow<DimmView[]> {
+  const r = yield* world.qmpFlow({ execute: 'query-memory-devices' }, { internal });
   const list = (r.reply as { return?: unknown[] }).return;
   if (!Array.isArray(list)) throw new Error(`query-memory-devices answered ${stringifyJson(r.reply)}`);
   return list.map((d) => {
@@ -65,12 +77,16 @@ export function gpePorts(world: SnapshotSource): { sts: number; en: number } | u
  * encodings (3, 6, 7) leave the SCI where it was, which a register read cannot tell: `gsi` is undefined then.
  */
 export async function sciRoute(world: SnapshotSource): Promise<{ gsi?: number; how: string }> {
+  return drive(sciRouteFlow(world));
+}
+
+export function* sciRouteFlow(world: SnapshotSource): Flow<{ gsi?: number; how: string }> {
   if (world.machineType === 'pc') return { gsi: 9, how: 'PIIX4 SCI → GSI 9' };
-  const saved = await world.qtest('inl 0xcf8', { internal: true });
-  await world.portWrite('l', 0xcf8, 0x8000f844, true);
-  const ctrl = await world.portRead('b', 0xcfc, true);
+  const saved = yield* world.qtestFlow('inl 0xcf8', { internal: true });
+  yield* world.portWriteFlow('l', 0xcf8, 0x8000f844, true);
+  const ctrl = yield* world.portReadFlow('b', 0xcfc, true);
   const m = /^OK (0x[0-9a-f]+)$/i.exec(String(saved.reply));
-  if (m) await world.portWrite('l', 0xcf8, Number(m[1]), true);
+  if (m) yield* world.portWriteFlow('l', 0xcf8, Number(m[1]), true);
   const sel = ctrl & 7;
   const gsi = ich9SciIrq(ctrl);
   return gsi >= 0 ? { gsi, how: `ICH9 ACPI_CTRL SCI_IRQ_SEL=${sel} → GSI ${gsi}` } : { how: `ICH9 ACPI_CTRL SCI_IRQ_SEL=${sel} is reserved (QEMU keeps the previous route)` };
@@ -134,15 +150,19 @@ export async function irqSnapshot(world: SnapshotSource): Promise<IrqChainSnapsh
 
 /** Devices, the memory flat view and GPE0 status as text; plus the model's state object for an identity check. */
 export async function fingerprint(world: SnapshotSource): Promise<Fingerprint> {
-  const devices = (await world.qmp({ execute: 'query-memory-devices' }, { internal: true })).reply;
-  const flat = parseMemoryFlatView(await world.hmpText('info mtree -f', true)).map((r) => `${r.start.toString(16)}-${r.end.toString(16)} ${r.kind} ${r.name}${r.offset ? ' @' + r.offset.toString(16) : ''}`);
+  return drive(fingerprintFlow(world));
+}
+
+export function* fingerprintFlow(world: SnapshotSource): Flow<Fingerprint> {
+  const devices = (yield* world.qmpFlow({ execute: 'query-memory-devices' }, { internal: true })).reply;
+  const flat = parseMemoryFlatView(yield* world.hmpTextFlow('info mtree -f', true)).map((r) => `${r.start.toString(16)}-${r.end.toString(16)} ${r.kind} ${r.name}${r.offset ? ' @' + r.offset.toString(16) : ''}`);
   const ports = gpePorts(world);
-  const gpe = ports ? `GPE0 STS 0x${(await world.portRead('b', ports.sts, true)).toString(16)}` : 'GPE0 not decoded';
+  const gpe = ports ? `GPE0 STS 0x${(yield* world.portReadFlow('b', ports.sts, true)).toString(16)}` : 'GPE0 not decoded';
   const state = modelState(world.backend);
   // The model's state object covers the backend objects; on QEMU list them (the model does not answer qom-list).
   let objs = state?.backends.filter((b) => !b.internal).map((b) => b.id).sort().join(' ') ?? '';
   if (state === undefined) {
-    const objects = (await world.qmp({ execute: 'qom-list', arguments: { path: '/objects' } }, { internal: true })).reply;
+    const objects = (yield* world.qmpFlow({ execute: 'qom-list', arguments: { path: '/objects' } }, { internal: true })).reply;
     objs = (objects as { return?: { name: string }[] }).return?.map((o) => o.name).sort().join(' ') ?? stringifyJson(objects);
   }
   const text = [`query-memory-devices: ${stringifyJson(devices)}`, ...(objs ? [`objects: ${objs}`] : []), gpe, 'flat view of AS "memory":', ...flat.map((l) => '  ' + l)].join('\n');

@@ -4,7 +4,8 @@
 
 import { LOG_FILE_NAME } from '../reports/messages';
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
-import { BackendUnavailable, type Backend, type QmpCommand, type StepResult } from '../backends/types';
+import { BackendUnavailable, type Backend, type ImmediateSteps, type QmpCommand, type StartResult, type StepResult } from '../backends/types';
+import { call, drive, type Flow } from './flow';
 import { stringifyJson } from '../transcript/json';
 import type { QmpEvent } from '../engine/effects';
 import type { TimelineEntry } from '../reports/topology';
@@ -117,8 +118,24 @@ export class HotplugWorld extends World<WorldParams> {
 
   /** The backend for this scenario, created on first use. */
   getBackend(): Backend {
-    if (!this.backend) this.backend = createBackend(this.backendName, this.qemuVersion);
+    if (!this.backend) this.backend = this.madeBackend = createBackend(this.backendName, this.qemuVersion);
     return this.backend;
+  }
+
+  /** The backend getBackend made (steps/libvirt-world.ts puts a view of libvirt in its place once a domain runs). */
+  private madeBackend?: Backend;
+  /** Its answers at once (Backend.immediate), or null: asked once. */
+  private madeImmediate?: ImmediateSteps | null;
+
+  /**
+   * The backend's answers at once while the world's backend is still the one it made and that backend computes them
+   * (the model); else undefined, and the world waits for the backend's promises.
+   */
+  private immediate(): ImmediateSteps | undefined {
+    const b = this.backend;
+    if (b === undefined || b !== this.madeBackend) return undefined;
+    if (this.madeImmediate === undefined) this.madeImmediate = b.immediate?.() ?? null;
+    return this.madeImmediate ?? undefined;
   }
 
   /** Record one exchange (public for layers that talk to the backend themselves, e.g. steps/libvirt-world.ts). */
@@ -143,12 +160,19 @@ export class HotplugWorld extends World<WorldParams> {
    * Returns 'skipped' when the backend cannot run the scenario here; a step returns that to Cucumber.
    */
   async start(options: string): Promise<'skipped' | undefined> {
+    return drive(this.startFlow(options));
+  }
+
+  /** start as a step body (steps/flow.ts): without a promise on the model. */
+  *startFlow(options: string): Flow<'skipped' | undefined> {
     if (this.started) throw new Error(`the machine is already started (with "${this.machine}"); a scenario starts one machine`);
     this.machine = options.trim();
     this.machineType = /(?:^|\s)-(?:M|machine)\s+(?:type=)?(?:q35|pc-q35)/.test(this.machine) ? 'q35' : 'pc';
-    let res: Awaited<ReturnType<Backend['start']>>;
+    let res: StartResult;
     try {
-      res = await this.getBackend().start(this.machine);
+      const backend = this.getBackend();
+      const now = this.immediate();
+      res = yield* call(now ? now.start(this.machine) : backend.start(this.machine));
     } catch (e) {
       if (e instanceof BackendUnavailable) {
         this.skipReason = e.message;
@@ -166,10 +190,10 @@ export class HotplugWorld extends World<WorldParams> {
     }
     this.started = true;
     // Observe GSI levels from the start: qtest reports `IRQ raise/lower N` on every level change.
-    await this.qtest('irq_intercept_in ioapic', { internal: true });
+    yield* this.qtestFlow('irq_intercept_in ioapic', { internal: true });
     if (this.attachmentsEnabled) {
-      const { memorySnapshot } = (snapshotModule ??= await import('./snapshot'));
-      this.topologyBefore = await memorySnapshot(this, 'before');
+      const { memorySnapshot } = (snapshotModule ??= yield* call(import('./snapshot')));
+      this.topologyBefore = yield* call(memorySnapshot(this, 'before'));
     }
     return undefined;
   }
@@ -214,18 +238,26 @@ export class HotplugWorld extends World<WorldParams> {
    * Before the first command of an action step, remember how the machine looked (only for scenarios that
    * ask): "the machine is unchanged" covers everything the step did, e.g. the backend a worded hot-add made.
    */
-  private async beforeCommand(internal: boolean | undefined): Promise<void> {
+  private *beforeCommand(internal: boolean | undefined): Flow<void> {
     if (internal || !this.needsFingerprint || this.currentType === 'Outcome' || this.action.length > 0) return;
-    const { fingerprint } = (snapshotModule ??= await import('./snapshot'));
-    this.fingerprintBefore = await fingerprint(this);
+    const { fingerprintFlow } = (snapshotModule ??= yield* call(import('./snapshot')));
+    this.fingerprintBefore = yield* fingerprintFlow(this);
   }
+
+  // Each exchange below is written once, as a step body (steps/flow.ts: `yield* world.qmpFlow(...)` in a step runs
+  // without a promise on the model), and offered as the async method it always was (`await world.qmp(...)`).
 
   /** `cleanup`: a step undoing its own partial work after a refusal (recorded, shown, never an error of its own). */
   async qmp(command: QmpCommand, opts: { internal?: boolean; cleanup?: boolean } = {}): Promise<StepResult> {
+    return drive(this.qmpFlow(command, opts));
+  }
+
+  *qmpFlow(command: QmpCommand, opts: { internal?: boolean; cleanup?: boolean } = {}): Flow<StepResult> {
     this.requireStarted();
-    await this.beforeCommand(opts.internal);
+    yield* this.beforeCommand(opts.internal);
     const failed = this.lastFailed;
-    const res = await this.getBackend().qmp(command);
+    const now = this.immediate();
+    const res = yield* call(now ? now.qmp(command) : this.getBackend().qmp(command));
     this.record('qmp', command, res, !!opts.internal, !!opts.cleanup);
     const err = qmpError(res.reply);
     if (opts.cleanup) this.lastFailed = failed;
@@ -234,9 +266,14 @@ export class HotplugWorld extends World<WorldParams> {
   }
 
   async qtest(line: string, opts: { internal?: boolean } = {}): Promise<StepResult> {
+    return drive(this.qtestFlow(line, opts));
+  }
+
+  *qtestFlow(line: string, opts: { internal?: boolean } = {}): Flow<StepResult> {
     this.requireStarted();
-    await this.beforeCommand(opts.internal);
-    const res = await this.getBackend().qtest(line);
+    yield* this.beforeCommand(opts.internal);
+    const now = this.immediate();
+    const res = yield* call(now ? now.qtest(line) : this.getBackend().qtest(line));
     this.record('qtest', line, res, !!opts.internal);
     const err = qtestError(res.reply);
     if (err && !opts.internal) this.noteError(line, undefined, err);
@@ -244,9 +281,14 @@ export class HotplugWorld extends World<WorldParams> {
   }
 
   async hmp(line: string, opts: { internal?: boolean } = {}): Promise<StepResult> {
+    return drive(this.hmpFlow(line, opts));
+  }
+
+  *hmpFlow(line: string, opts: { internal?: boolean } = {}): Flow<StepResult> {
     this.requireStarted();
-    await this.beforeCommand(opts.internal);
-    const res = await this.getBackend().hmp(line);
+    yield* this.beforeCommand(opts.internal);
+    const now = this.immediate();
+    const res = yield* call(now ? now.hmp(line) : this.getBackend().hmp(line));
     this.record('hmp', line, res, !!opts.internal);
     const text = typeof res.reply === 'string' ? res.reply : '';
     const err = qmpError(res.reply) ?? (/^Error: /.test(text) ? { class: 'GenericError', desc: text.replace(/^Error: /, '').trim() } : undefined);
@@ -256,25 +298,37 @@ export class HotplugWorld extends World<WorldParams> {
 
   /** HMP text with \r\n normalised. */
   async hmpText(line: string, internal = false): Promise<string> {
-    const r = await this.hmp(line, { internal });
+    return drive(this.hmpTextFlow(line, internal));
+  }
+
+  *hmpTextFlow(line: string, internal = false): Flow<string> {
+    const r = yield* this.hmpFlow(line, { internal });
     if (typeof r.reply !== 'string') throw new Error(`${line}: expected text, got ${stringifyJson(r.reply)}`);
     return lfText(r.reply);
   }
 
   /** `inb`/`inw`/`inl` through qtest → the value (`OK 0x0008` → 8). */
   async portRead(width: 'b' | 'w' | 'l', port: number, internal = false): Promise<number> {
-    const r = await this.qtest(`in${width} 0x${port.toString(16)}`, { internal });
+    return drive(this.portReadFlow(width, port, internal));
+  }
+
+  *portReadFlow(width: 'b' | 'w' | 'l', port: number, internal = false): Flow<number> {
+    const r = yield* this.qtestFlow(`in${width} 0x${port.toString(16)}`, { internal });
     const m = /^OK (0x[0-9a-f]+)$/i.exec(String(r.reply));
     if (!m) throw new Error(`in${width} 0x${port.toString(16)} answered ${JSON.stringify(r.reply)}`);
     return Number(m[1]);
   }
 
   async portWrite(width: 'b' | 'w' | 'l', port: number, value: number | bigint, internal = false): Promise<void> {
+    return drive(this.portWriteFlow(width, port, value, internal));
+  }
+
+  *portWriteFlow(width: 'b' | 'w' | 'l', port: number, value: number | bigint, internal = false): Flow<void> {
     // Never `outl 0xa00 0x-1`: a value must be what the guest can write with that access.
     const max = width === 'b' ? 0xffn : width === 'w' ? 0xffffn : 0xffffffffn;
     const v = typeof value === 'bigint' ? value : Number.isInteger(value) ? BigInt(value) : undefined;
     if (v === undefined || v < 0n || v > max) throw new Error(`out${width}: the value ${value} does not fit (0 to 0x${max.toString(16)})`);
-    await this.qtest(`out${width} 0x${port.toString(16)} 0x${value.toString(16)}`, { internal });
+    yield* this.qtestFlow(`out${width} 0x${port.toString(16)} 0x${value.toString(16)}`, { internal });
   }
 
   /** All QMP events of the current action. */

@@ -1,7 +1,7 @@
 // The model backend: the pure engine behind the Backend interface. It keeps the state history so
 // steps and reports can show the machine before and after each action.
 
-import type { Backend, QmpCommand, StartOptions, StartResult, StepResult, SyncSteps } from '../types';
+import type { Backend, ImmediateSteps, QmpCommand, StartOptions, StartResult, StepResult, SyncSteps } from '../types';
 import { DEFAULT_QEMU_VERSION, type QemuVersion } from '../../engine/versions';
 import { ScenarioError } from '../types';
 import type { MachineState } from '../../engine/state';
@@ -131,6 +131,11 @@ export class ModelBackend implements Backend {
   }
 
   async hmp(commandLine: string): Promise<StepResult> {
+    return this.hmpResult(commandLine);
+  }
+
+  /** What hmp resolves to, at once. */
+  hmpResult(commandLine: string): StepResult {
     return this.stepResult(this.step({ kind: 'qmp', command: { execute: 'human-monitor-command', arguments: { 'command-line': commandLine } } }), true);
   }
 
@@ -144,10 +149,23 @@ export class ModelBackend implements Backend {
    * still sees what the subclass answers.
    */
   sync(): SyncSteps | undefined {
-    const own = ModelBackend.prototype;
-    if (this.start !== own.start || this.startSync !== own.startSync || this.apply !== own.apply || this.qmp !== own.qmp ||
-      this.qtest !== own.qtest || this.hmp !== own.hmp || this.close !== own.close) return undefined;
+    if (!this.ownSteps() || this.close !== ModelBackend.prototype.close) return undefined;
     return new ModelSteps(this, this.traceEvents);
+  }
+
+  /**
+   * start, qmp, qtest and hmp answered at once (Backend.immediate): the very results the asynchronous methods
+   * resolve to, trace included; none when a subclass overrides one of the methods they go through.
+   */
+  immediate(): ImmediateSteps | undefined {
+    return this.ownSteps() && this.hmpResult === ModelBackend.prototype.hmpResult ? new ModelImmediate(this) : undefined;
+  }
+
+  /** Whether the methods a step goes through are this class's own (no subclass or instance overrides them). */
+  private ownSteps(): boolean {
+    const own = ModelBackend.prototype;
+    return this.start === own.start && this.startSync === own.startSync && this.apply === own.apply && this.qmp === own.qmp &&
+      this.qtest === own.qtest && this.hmp === own.hmp;
   }
 
   /**
@@ -159,6 +177,23 @@ export class ModelBackend implements Backend {
     const fx = r.fx;
     const reply = hmpText ? (r.reply as { return?: unknown }).return ?? r.reply : r.reply;
     return patterns === undefined ? { reply, events: fx.events, irqs: fx.irqs } : { reply, events: fx.events, irqs: fx.irqs, traceEvents: selectTraceEvents(fx.traceEvents, patterns) };
+  }
+}
+
+/** ModelBackend's start, qmp, qtest and hmp answered at once (ModelBackend.immediate). */
+class ModelImmediate implements ImmediateSteps {
+  constructor(private readonly b: ModelBackend) {}
+  start(machine: string, options?: StartOptions): StartResult {
+    return this.b.startSync(machine, options);
+  }
+  qmp(command: QmpCommand): StepResult {
+    return this.b.apply({ kind: 'qmp', command });
+  }
+  qtest(line: string): StepResult {
+    return this.b.apply({ kind: 'qtest', line });
+  }
+  hmp(commandLine: string): StepResult {
+    return this.b.hmpResult(commandLine);
   }
 }
 

@@ -1,0 +1,243 @@
+// Steps written once as generator bodies (steps/flow.ts) run without a promise on the model and as async functions
+// elsewhere. Against the plain computations they replace:
+// - drive: for random bodies (plain values, resolved and rejected promises, errors thrown, try/catch/finally), the
+//   same values received, the same path taken and the same outcome as the same body written as an async function;
+//   and no promise at all while the body meets none.
+// - ModelBackend.immediate: the very results the asynchronous methods resolve to (trace and trace-event lines
+//   included) and the same errors, on random action sequences; none for a subclass overriding a step method.
+// - The world: exchanges driven at once on the model leave the same history, errors and flags as the same exchanges
+//   on a backend seen only through its promises.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { call, drive, type Flow } from '../steps/flow';
+import { ModelBackend } from '../backends/model';
+import type { QmpCommand, StepResult } from '../backends/types';
+import { stringifyJson } from '../transcript/json';
+import { DEFAULT_TRACE_EVENTS } from '../engine/trace-events';
+import { supportCodeLibraryBuilder } from '@cucumber/cucumber';
+
+// steps/world.ts registers its World with Cucumber as it loads: outside a run, Cucumber's builder is opened first.
+supportCodeLibraryBuilder.reset(process.cwd(), () => 'id');
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { HotplugWorld } = require('../steps/world') as typeof import('../steps/world');
+type HotplugWorld = import('../steps/world').HotplugWorld;
+
+// --- drive ----------------------------------------------------------------------------------------------------
+type Op =
+  | { readonly kind: 'value' | 'resolved' | 'rejected'; readonly v: number; readonly caught: boolean }
+  | { readonly kind: 'throw'; readonly v: number; readonly caught: boolean };
+const opArb: fc.Arbitrary<Op> = fc.record({ kind: fc.constantFrom('value', 'value', 'resolved', 'rejected', 'throw'), v: fc.integer({ min: 0, max: 99 }), caught: fc.boolean() }) as fc.Arbitrary<Op>;
+
+const waitFor = (op: Op): unknown => (op.kind === 'value' ? op.v : op.kind === 'resolved' ? Promise.resolve(op.v) : Promise.reject(new Error(`rejected ${op.v}`)));
+
+function* body(ops: readonly Op[], log: string[]): Flow<number> {
+  let sum = 0;
+  try {
+    for (const op of ops) {
+      try {
+        if (op.kind === 'throw') throw new Error(`thrown ${op.v}`);
+        const got = yield* call(waitFor(op) as number | Promise<number>);
+        log.push(`got ${String(got)}`);
+        sum += got;
+      } catch (e) {
+        if (!op.caught) throw e;
+        log.push(`caught ${(e as Error).message}`);
+      }
+    }
+    return sum;
+  } finally {
+    log.push('finally');
+  }
+}
+
+async function asAsync(ops: readonly Op[], log: string[]): Promise<number> {
+  let sum = 0;
+  try {
+    for (const op of ops) {
+      try {
+        if (op.kind === 'throw') throw new Error(`thrown ${op.v}`);
+        const got = (await waitFor(op)) as number;
+        log.push(`got ${String(got)}`);
+        sum += got;
+      } catch (e) {
+        if (!op.caught) throw e;
+        log.push(`caught ${(e as Error).message}`);
+      }
+    }
+    return sum;
+  } finally {
+    log.push('finally');
+  }
+}
+
+async function settle(run: () => unknown): Promise<{ ok: boolean; value: unknown; sync: boolean }> {
+  let r: unknown;
+  try {
+    r = run();
+  } catch (e) {
+    return { ok: false, value: (e as Error).message, sync: true };
+  }
+  const sync = !(r instanceof Promise);
+  try {
+    return { ok: true, value: await r, sync };
+  } catch (e) {
+    return { ok: false, value: (e as Error).message, sync };
+  }
+}
+
+test('drive runs a body as the same async function runs, and without a promise while it meets none', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(opArb, { maxLength: 8 }), async (ops) => {
+      const logA: string[] = [];
+      const logB: string[] = [];
+      const a = await settle(() => drive(body(ops, logA)));
+      const b = await settle(() => asAsync(ops, logB));
+      assert.deepEqual(logA, logB);
+      assert.equal(a.ok, b.ok);
+      assert.equal(a.value, b.value);
+      // Until the first promise nothing waits: a body that meets none answers (or throws) at once.
+      const firstPromise = ops.findIndex((o) => o.kind === 'resolved' || o.kind === 'rejected');
+      const beforeIt = firstPromise < 0 ? ops : ops.slice(0, firstPromise);
+      const endsBefore = firstPromise < 0 || beforeIt.some((o) => o.kind === 'throw' && !o.caught);
+      assert.equal(a.sync, endsBefore, `sync answer for ${JSON.stringify(ops)}`);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+// --- ModelBackend.immediate --------------------------------------------------------------------------------
+type Call = { readonly kind: 'qmp'; readonly command: QmpCommand } | { readonly kind: 'qtest' | 'hmp'; readonly line: string };
+const qmpCall = (execute: string, args?: Record<string, unknown>): Call => ({ kind: 'qmp', command: { execute, ...(args ? { arguments: args } : {}) } });
+const callArb: fc.Arbitrary<Call> = fc.oneof(
+  fc.nat(4).map((i) => qmpCall('object-add', { 'qom-type': 'memory-backend-ram', id: `m${i}`, size: (128 << 20) * (1 + (i % 3)) })),
+  fc.nat(4).map((i) => qmpCall('device_add', { driver: 'pc-dimm', id: `d${i}`, memdev: `m${i}` })),
+  fc.nat(4).map((i) => qmpCall('device_del', { id: `d${i}` })),
+  fc.nat(4).map((i) => qmpCall('object-del', { id: `m${i}` })),
+  fc.constant(qmpCall('query-memory-devices')),
+  fc.constant(qmpCall('no-such-command')),
+  fc.nat(4).map((i): Call => ({ kind: 'qtest', line: `outl 0xa00 ${i}` })),
+  fc.constantFrom<Call>({ kind: 'qtest', line: 'outb 0xa14 0x08' }, { kind: 'qtest', line: 'outb 0xafe2 0x08' }, { kind: 'qtest', line: 'inb 0xafe0' }, { kind: 'qtest', line: 'bogus' }),
+  fc.constantFrom<Call>({ kind: 'hmp', line: 'info mtree -f' }, { kind: 'hmp', line: 'info pic' }, { kind: 'hmp', line: 'device_del nosuch' }, { kind: 'hmp', line: 'info nosuch' }),
+);
+const MACHINES = ['-M pc -m 1G,slots=4,maxmem=8G', '-M q35 -m 1G,slots=4,maxmem=8G', '-M pc -m 1G,slots=4,maxmem=8G -accel kvm', '-M pc -m 1G,maxmem=1G'];
+
+/** A StepResult as everything reads it: its own keys (getters read) as JSON text. */
+const shown = (r: StepResult): string => stringifyJson({ ...r });
+
+async function outcomeOf(run: () => StepResult | Promise<StepResult>): Promise<string> {
+  try {
+    return `ok ${shown(await run())}`;
+  } catch (e) {
+    return `error ${(e as Error).constructor.name}: ${(e as Error).message}`;
+  }
+}
+
+test('ModelBackend.immediate answers what the asynchronous methods resolve to', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...MACHINES), fc.constantFrom('7.2', '10.0'), fc.boolean(), fc.array(callArb, { maxLength: 15 }), async (machine, qemuVersion, traced, calls) => {
+      const options = { qemuVersion: qemuVersion as '7.2' | '10.0', ...(traced ? { traceEvents: DEFAULT_TRACE_EVENTS } : {}) };
+      const fast = new ModelBackend(options);
+      const slow = new ModelBackend(options);
+      const now = fast.immediate();
+      assert.ok(now);
+      assert.deepEqual(now.start(machine), await slow.start(machine));
+      for (const c of calls) {
+        const a = await outcomeOf(() => (c.kind === 'qmp' ? now.qmp(c.command) : c.kind === 'qtest' ? now.qtest(c.line) : now.hmp(c.line)));
+        const b = await outcomeOf(() => (c.kind === 'qmp' ? slow.qmp(c.command) : c.kind === 'qtest' ? slow.qtest(c.line) : slow.hmp(c.line)));
+        assert.equal(a, b, JSON.stringify(c));
+      }
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test('ModelBackend.immediate is offered only while the methods a step goes through are its own', () => {
+  assert.ok(new ModelBackend().immediate());
+  class Qmp extends ModelBackend { override async qmp(c: QmpCommand) { return super.qmp(c); } }
+  class Hmp extends ModelBackend { override hmpResult(l: string) { return super.hmpResult(l); } }
+  class Apply extends ModelBackend { override apply(a: Parameters<ModelBackend['apply']>[0]) { return super.apply(a); } }
+  class Start extends ModelBackend { override startSync(m: string) { return super.startSync(m); } }
+  for (const C of [Qmp, Hmp, Apply, Start]) assert.equal(new C().immediate(), undefined, C.name);
+});
+
+// --- the world ------------------------------------------------------------------------------------------------
+/** The model seen only through its promises (a subclass overriding a step method: no immediate answers). */
+class Awaited extends ModelBackend {
+  override async qmp(c: QmpCommand) { return super.qmp(c); }
+}
+
+function world(backend?: ModelBackend): HotplugWorld {
+  const w = new HotplugWorld({ attach: () => undefined, log: () => undefined, link: () => undefined, parameters: { backend: 'model', attachments: false } } as never);
+  if (backend) w.backend = backend;
+  w.currentType = 'Action';
+  return w;
+}
+
+type WorldCall = { readonly call: Call; readonly internal: boolean; readonly cleanup: boolean; readonly outcome: boolean };
+const worldCallArb: fc.Arbitrary<WorldCall> = fc.record({ call: callArb, internal: fc.boolean(), cleanup: fc.boolean(), outcome: fc.boolean() });
+
+function* exchange(w: HotplugWorld, c: WorldCall): Flow<StepResult> {
+  w.currentType = c.outcome ? 'Outcome' : 'Action';
+  if (c.call.kind === 'qmp') return yield* w.qmpFlow(c.call.command, { internal: c.internal, cleanup: c.cleanup });
+  if (c.call.kind === 'qtest') return yield* w.qtestFlow(c.call.line, { internal: c.internal });
+  return yield* w.hmpFlow(c.call.line, { internal: c.internal });
+}
+
+/** What a world shows after its exchanges: history (replies, events, IRQ lines, traces), the action, errors, flags. */
+const worldShown = (w: HotplugWorld): string =>
+  stringifyJson({
+    history: w.history.map((e) => ({ kind: e.kind, input: e.input, result: { ...e.result }, step: e.step, internal: e.internal })),
+    action: w.action.length,
+    pending: w.pending ?? null,
+    lastFailed: w.lastFailed,
+    irqLevels: [...w.irqLevels],
+    started: w.started,
+    startError: w.startError ?? null,
+  });
+
+test('the world answers at once on the model what it answers through the promises of a backend', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...MACHINES), fc.array(worldCallArb, { maxLength: 12 }), async (machine, calls) => {
+      const fast = world();
+      // As createBackend makes the world's model: the default trace-event set.
+      const slow = world(new Awaited({ traceEvents: DEFAULT_TRACE_EVENTS }));
+      const started = drive(fast.startFlow(machine));
+      assert.ok(!(started instanceof Promise), 'start answers at once on the model');
+      assert.equal(started, await slow.start(machine));
+      for (const c of calls) {
+        let a: string;
+        try {
+          const r = drive(exchange(fast, c));
+          assert.ok(!(r instanceof Promise), 'an exchange answers at once on the model');
+          a = `ok ${shown(r)}`;
+        } catch (e) {
+          a = `error ${(e as Error).message}`;
+        }
+        const b = await outcomeOf(() => drive(exchange(slow, c))).then((o) => o.replace(/^error \w+: /, 'error '));
+        assert.equal(a, b, JSON.stringify(c));
+      }
+      assert.equal(worldShown(fast), worldShown(slow));
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test('the world answers at once only while its backend is the one it made (not a view put in its place, as libvirt does)', async () => {
+  const w = world();
+  drive(w.startFlow('-M pc -m 1G,slots=2,maxmem=4G'));
+  const raw = w.backend!;
+  const seen: string[] = [];
+  // A view like steps/libvirt-world.ts's throughDomain: a Proxy of the very backend, with qmp of its own.
+  w.backend = new Proxy(raw, {
+    get(target, prop) {
+      if (prop === 'qmp') return async (c: QmpCommand) => { seen.push(c.execute); return target.qmp(c); };
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  const r = drive(w.qmpFlow({ execute: 'query-memory-devices' }));
+  assert.ok(r instanceof Promise, 'through the view: its promise');
+  assert.deepEqual((await r).reply, { return: [] });
+  assert.deepEqual(seen, ['query-memory-devices']);
+});
