@@ -103,7 +103,7 @@ export function buildMachineWith(config: MachineConfig, how: TreeBuild): BuildRe
   }
   const layout = laid.value;
 
-  // Made at once (no KVM), the memory state comes without its commits' trace: the start-up's effects are then the
+  // Made at once, the memory state comes without its commits' trace: the start-up's effects are then the
   // per-region build's, made if and when they are read (nobody running scenarios reads them).
   const atOnce = how === 'at-once' ? startMemory(config, layout) : undefined;
   const mem = atOnce !== undefined ? { state: atOnce, fx: NO_EFFECTS } : buildMemory(config, layout, how);

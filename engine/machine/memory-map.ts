@@ -17,7 +17,9 @@ import { done, then, type Transition } from '../effects';
 import { setAddress, setEnabled, type RegionSpec, type Regions } from '../memory/regions';
 import { RegionBuilder, RegionsCursor, type RegionTree } from '../memory/region-builder';
 import { committedAtOnce, emptyMemory, memTransaction, type MemAccel } from '../memory/transaction';
-import type { AddressSpace, MemoryState } from '../memory/types';
+import type { AddressSpace, FlatRange, KvmSlot, MemoryState } from '../memory/types';
+import { diffFlatViews, renderFlatView } from '../memory/flatview';
+import { kvmApplyDiff, KVM_AS_NAME } from '../memory/kvm';
 import type { Layout } from './layout';
 import { IOAPIC_BASE, IOAPIC_SIZE } from '../irq/ioapic';
 
@@ -402,8 +404,9 @@ function addressSpaces(config: MachineConfig, layout: Layout): AddressSpace[] {
  * How start-up makes the memory state (the same state either way: test/region-builder.property.test.ts):
  * - `at-once`: every start-up change in one pass (RegionBuilder) and every view rendered once at the end
  *   (committedAtOnce), with no effects: the caller gives the start-up's trace from the `per-region` way when it is
- *   read. Under KVM, whose slot ids depend on each commit's difference, only the first transaction's tree is made
- *   in one pass and the commits follow as below;
+ *   read (startMemory). Under KVM, whose slot ids depend on each commit's difference, the KVM listener is run on AS
+ *   "memory"'s view after each transaction (startKvmMemory); buildMemory's `at-once` makes only the first
+ *   transaction's tree in one pass, the commits following as below;
  * - `per-region`: QEMU's sequence of memory transactions, each region through the persistent table and each commit
  *   updating the views and (KVM) the slots, with its trace.
  */
@@ -469,14 +472,48 @@ export function buildMemory(config: MachineConfig, layout: Layout, how: TreeBuil
 
 /**
  * The same state as buildMemory, made at once: every start-up change in one pass and every view rendered once at
- * the end; no trace (the caller has buildMemory's when it is read). Undefined under KVM, whose slot ids depend on
- * each commit's difference.
+ * the end; no trace (the caller has buildMemory's when it is read). Under KVM the slot ids depend on each commit's
+ * difference: see startKvmMemory.
  */
-export function startMemory(config: MachineConfig, layout: Layout): MemoryState | undefined {
-  if (config.accel === 'kvm') return undefined;
+export function startMemory(config: MachineConfig, layout: Layout): MemoryState {
+  const changes = startupChanges(config, layout);
+  if (config.accel === 'kvm') return startKvmMemory(addressSpaces(config, layout), changes);
   const b = new RegionBuilder();
-  for (const change of startupChanges(config, layout)) change(b);
+  for (const change of changes) change(b);
   return committedAtOnce(addressSpaces(config, layout), b.build());
+}
+
+/**
+ * startMemory under KVM: the region table each start-up transaction leaves (the first one's made in one pass, the
+ * others' through the persistent table, as buildMemory makes them), the KVM memory listener run on the difference
+ * of AS "memory"'s view at each commit (rendered whole: the one view the slots depend on), and every view rendered
+ * once at the end. What buildMemory's commits also do, every other view updated at every commit, is left out.
+ */
+function startKvmMemory(ases: readonly AddressSpace[], changes: readonly ((t: RegionTree) => void)[]): MemoryState {
+  const [first, ...rest] = changes;
+  const b = new RegionBuilder();
+  first(b);
+  let regions = b.build();
+  const kvmRoot = ases.find((as) => as.name === KVM_AS_NAME)?.root;
+  let view: readonly FlatRange[] = [];
+  let slots: readonly KvmSlot[] = [];
+  const commit = (): void => {
+    if (kvmRoot === undefined) return;
+    const next = renderFlatView(regions, kvmRoot);
+    const diff = diffFlatViews(view, next);
+    slots = kvmApplyDiff(regions, slots, diff.removed, diff.added).slots;
+    view = next;
+  };
+  commit();
+  for (const change of rest) {
+    const cursor = new RegionsCursor(regions);
+    change(cursor);
+    // memTransaction: a change that leaves the very same table commits nothing
+    if (cursor.regions === regions) continue;
+    regions = cursor.regions;
+    commit();
+  }
+  return committedAtOnce(ases, regions, slots);
 }
 
 /**

@@ -45,9 +45,10 @@ export class RegionsCursor implements RegionTree {
 }
 
 /**
- * A region while the tree is made: its fields as the Region it becomes (mutable while the tree is made), its child
- * list growing in place. The Region objects are made once, by `build` (a region through create, add_subregion and
- * the final child list used to be three objects, two of them garbage at once).
+ * A region while the tree is made: the very fields of the Region it becomes, in the same order (mutable while the
+ * tree is made), its child list growing in place. A mapped region's draft is its Region once the tree is built (it is
+ * never changed after: readonly by type); an unmapped one is copied without the `container` key (makeRegion's shape).
+ * A region through create, add_subregion and the final child list used to be three objects, two of them garbage.
  */
 interface Draft {
   readonly id: string;
@@ -62,22 +63,22 @@ interface Draft {
   readonly terminates: boolean;
   readonly ram: boolean;
   readonly readonly: boolean;
+  readonly romDevice: boolean;
   readonly owner: string | undefined;
   container: string | undefined;
 }
 
-/** The Region a draft stands for, with the key order of regions.ts's (makeRegion, then add_subregion's copy). */
-function regionOfDraft(d: Draft): Region {
-  if (d.container === undefined) {
-    return {
-      id: d.id, name: d.name, size: d.size, addr: d.addr, priority: d.priority, subregions: d.subregions, alias: d.alias, aliasOffset: d.aliasOffset,
-      enabled: d.enabled, terminates: d.terminates, ram: d.ram, readonly: d.readonly, romDevice: false, owner: d.owner,
-    };
-  }
+/** The Region of a draft without a container: makeRegion's keys (regions.ts), in its order. */
+function unmapped(d: Draft): Region {
   return {
     id: d.id, name: d.name, size: d.size, addr: d.addr, priority: d.priority, subregions: d.subregions, alias: d.alias, aliasOffset: d.aliasOffset,
-    enabled: d.enabled, terminates: d.terminates, ram: d.ram, readonly: d.readonly, romDevice: false, owner: d.owner, container: d.container,
+    enabled: d.enabled, terminates: d.terminates, ram: d.ram, readonly: d.readonly, romDevice: d.romDevice, owner: d.owner,
   };
+}
+
+/** The Region a draft stands for now (a copy: the draft changes while the tree is made). */
+function regionOfDraft(d: Draft): Region {
+  return d.container === undefined ? unmapped(d) : { ...unmapped(d), container: d.container };
 }
 
 /**
@@ -94,7 +95,7 @@ export class RegionBuilder implements RegionTree {
   }
 
   create(spec: RegionSpec & { readonly id: string }, readonly = false): void {
-    // makeRegion's fields (regions.ts), read from the spec once.
+    // makeRegion's fields (regions.ts), read from the spec once, with the `container` add_subregion gives last.
     const id = spec.id;
     if (this.drafts.has(id)) throw new Error(`internal: region id '${id}' exists`);
     const isAlias = spec.alias !== undefined;
@@ -102,7 +103,7 @@ export class RegionBuilder implements RegionTree {
       id, name: spec.name, size: spec.size, addr: 0n, priority: spec.priority ?? 0, subregions: [], alias: spec.alias,
       aliasOffset: spec.aliasOffset ?? 0n, enabled: spec.enabled ?? true, terminates: !isAlias && spec.kind !== 'container',
       ram: !isAlias && (spec.kind === 'ram' || spec.kind === 'rom'), readonly: readonly || (!isAlias && spec.kind === 'rom'),
-      owner: spec.owner, container: undefined,
+      romDevice: false, owner: spec.owner, container: undefined,
     });
   }
 
@@ -116,7 +117,10 @@ export class RegionBuilder implements RegionTree {
     const list = container.subregions;
     let at = 0;
     while (at < list.length && this.drafts.get(list[at])!.priority > prio) at++;
-    list.splice(at, 0, subId);
+    // An insertion by hand: splice would make an array of the (no) removed elements per call.
+    list.push(subId);
+    for (let i = list.length - 1; i > at; i--) list[i] = list[i - 1];
+    list[at] = subId;
     sub.container = containerId;
     sub.addr = offset;
     sub.priority = prio;
@@ -128,10 +132,11 @@ export class RegionBuilder implements RegionTree {
     d.enabled = enabled;
   }
 
-  /** The table, each region with its final child list, in creation order. */
+  /** The table, each region with its final child list, in creation order; the builder is spent. */
   build(): Regions {
     const out: Region[] = [];
-    for (const d of this.drafts.values()) out.push(regionOfDraft(d));
+    for (const d of this.drafts.values()) out.push(d.container === undefined ? unmapped(d) : (d as Region));
+    this.drafts.clear();
     // With its alias index (Regions.ofNew): every table derived from it inherits the index, updated.
     return Regions.ofNew(out);
   }

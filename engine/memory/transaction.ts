@@ -225,10 +225,10 @@ export function memTransaction(mem: MemoryState, change: (r: Regions) => Regions
 /**
  * The state a run of commits leaves when `regions` was made by them from nothing (machine start-up made at once,
  * memory/region-builder.ts): every view rendered whole, as the first commit renders them, and remembered as
- * committed (later commits update them incrementally). No effects: the commits' trace is the caller's business. Not
- * for a KVM machine: its slots depend on each commit's difference.
+ * committed (later commits update them incrementally). No effects: the commits' trace is the caller's business. A
+ * KVM machine's slots depend on each commit's difference: the caller works them out (`kvmSlots`, machine/memory-map.ts).
  */
-export function committedAtOnce(addressSpaces: MemoryState['addressSpaces'], regions: Regions): MemoryState {
+export function committedAtOnce(addressSpaces: MemoryState['addressSpaces'], regions: Regions, kvmSlots?: MemoryState['kvmSlots']): MemoryState {
   // Each view whole (renderFlatView), through one RenderMemo: a CPU's SMM address space shows system memory through
   // an alias, rendered once for AS "memory" and taken as it is from there.
   const memo = new RenderMemo();
@@ -238,7 +238,7 @@ export function committedAtOnce(addressSpaces: MemoryState['addressSpaces'], reg
   withSharedViews(regions, roots, flat);
   renderedFrom.set(flat, regions);
   const empty = emptyMemory(addressSpaces);
-  return memOf(empty, regions, empty.txDepth, empty.pending, flat, empty.kvmSlots);
+  return memOf(empty, regions, empty.txDepth, empty.pending, flat, kvmSlots ?? empty.kvmSlots);
 }
 
 /**
