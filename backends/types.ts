@@ -55,12 +55,13 @@ export interface Backend {
   immediate?(): ImmediateSteps | undefined;
 }
 
-/** A Backend's start, qmp, qtest and hmp answered at once (see Backend.immediate): the same results, the same errors, thrown. */
+/** A Backend's start, qmp, qtest, hmp and close answered at once (see Backend.immediate): the same results, the same errors, thrown. */
 export interface ImmediateSteps {
   start(machine: string, options?: StartOptions): StartResult;
   qmp(command: QmpCommand): StepResult;
   qtest(line: string): StepResult;
   hmp(commandLine: string): StepResult;
+  close(): void;
 }
 
 /**

@@ -10,6 +10,7 @@ import { irqSnapshot, memorySnapshot } from './snapshot';
 import type { HotplugWorld, StepType } from './world';
 import { scenarioEnded, scenarioStarted } from './time-limit';
 import { installStepStart } from './step-start';
+import { call, step } from './flow';
 
 /** Where a pickle step's doc string starts, for error messages that name the feature file and line. */
 function stepLocation(doc: messages.GherkinDocument, astId: string | undefined): { line: number; docStringLine?: number } | undefined {
@@ -96,7 +97,8 @@ if (!installStepStart((world, step) => { if (isOurs(world)) beginStep(world, ste
   });
 }
 
-After(async function (this: HotplugWorld, { result }: ITestCaseHookParameter) {
+// A step body (steps/flow.ts): on the model without attachments, no promise.
+After(step(function* (this: HotplugWorld, { result }: ITestCaseHookParameter) {
   try {
     if (this.attachmentsEnabled && (this.started || this.startError !== undefined)) {
       const topo: ScenarioTopology = { backend: this.backendName, machine: this.machine, timeline: [], ...(this.startError !== undefined ? { startError: this.startError } : {}) };
@@ -104,8 +106,8 @@ After(async function (this: HotplugWorld, { result }: ITestCaseHookParameter) {
       this.currentStep = '';
       if (this.started) {
         topo.before = this.topologyBefore;
-        try { topo.after = await memorySnapshot(this, 'after', topo.before); } catch (e) { this.log(`memory map not available: ${(e as Error).message}`); }
-        try { topo.irq = await irqSnapshot(this); } catch (e) { this.log(`IRQ chain not available: ${(e as Error).message}`); }
+        try { topo.after = yield* call(memorySnapshot(this, 'after', topo.before)); } catch (e) { this.log(`memory map not available: ${(e as Error).message}`); }
+        try { topo.irq = yield* call(irqSnapshot(this)); } catch (e) { this.log(`IRQ chain not available: ${(e as Error).message}`); }
       }
       topo.timeline = this.timeline();
       for (const snap of [topo.before, topo.after]) {
@@ -127,11 +129,11 @@ After(async function (this: HotplugWorld, { result }: ITestCaseHookParameter) {
     }
   } finally {
     try {
-      await this.close();
+      yield* this.closeFlow();
     } finally {
       // Ended even when the attachments or close threw (its error fails the hook); not while close never settles.
       scenarioEnded(this);
     }
   }
   if (result?.status === Status.PASSED) this.checkNoPendingError();
-});
+}));

@@ -370,7 +370,13 @@ export class HotplugWorld extends World<WorldParams> {
   }
 
   async close(): Promise<void> {
-    await this.backend?.close();
+    return drive(this.closeFlow());
+  }
+
+  *closeFlow(): Flow<void> {
+    const now = this.immediate();
+    if (now) now.close();
+    else yield* call(this.backend?.close());
   }
 }
 

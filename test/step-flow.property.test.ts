@@ -147,6 +147,10 @@ test('ModelBackend.immediate answers what the asynchronous methods resolve to', 
         const b = await outcomeOf(() => (c.kind === 'qmp' ? slow.qmp(c.command) : c.kind === 'qtest' ? slow.qtest(c.line) : slow.hmp(c.line)));
         assert.equal(a, b, JSON.stringify(c));
       }
+      now.close();
+      await slow.close();
+      assert.equal(fast.started, false);
+      assert.equal(slow.started, false);
     }),
     { numRuns: 60 },
   );
@@ -158,7 +162,8 @@ test('ModelBackend.immediate is offered only while the methods a step goes throu
   class Hmp extends ModelBackend { override hmpResult(l: string) { return super.hmpResult(l); } }
   class Apply extends ModelBackend { override apply(a: Parameters<ModelBackend['apply']>[0]) { return super.apply(a); } }
   class Start extends ModelBackend { override startSync(m: string) { return super.startSync(m); } }
-  for (const C of [Qmp, Hmp, Apply, Start]) assert.equal(new C().immediate(), undefined, C.name);
+  class Close extends ModelBackend { override async close() { return super.close(); } }
+  for (const C of [Qmp, Hmp, Apply, Start, Close]) assert.equal(new C().immediate(), undefined, C.name);
 });
 
 // --- the world ------------------------------------------------------------------------------------------------
@@ -218,6 +223,11 @@ test('the world answers at once on the model what it answers through the promise
         assert.equal(a, b, JSON.stringify(c));
       }
       assert.equal(worldShown(fast), worldShown(slow));
+      const closed = drive(fast.closeFlow());
+      assert.ok(!(closed instanceof Promise), 'close answers at once on the model');
+      await slow.close();
+      assert.equal((fast.backend as ModelBackend).started, false);
+      assert.equal((slow.backend as ModelBackend).started, false);
     }),
     { numRuns: 60 },
   );

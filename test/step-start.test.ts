@@ -65,3 +65,53 @@ test('through cucumber-js: the next action step fails on an unasserted refusal; 
   assert.match(r.out, /Error: \S*scratch\.feature:11: no file features\/domains\/nope\.xml/);
   assert.match(r.out, /2 scenarios \(2 failed\)\n5 steps \(2 failed, 1 skipped, 2 passed\)/);
 });
+
+test('invocationParameters gives what Cucumber\'s getInvocationParameters resolves to, without a promise while no value is one', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const ce = require(require.resolve('@cucumber/cucumber-expressions', { paths: [dirname(require.resolve('@cucumber/cucumber'))] })) as typeof import('@cucumber/cucumber-expressions');
+  const registry = new ce.ParameterTypeRegistry();
+  registry.defineParameterType(new ce.ParameterType('twice', /\d+/, null, (s: string) => Number(s) * 2, true, false));
+  registry.defineParameterType(new ce.ParameterType('later', /[a-z]+/, null, async (s: string) => s.toUpperCase(), true, false));
+  registry.defineParameterType(new ce.ParameterType('bad', /!+/, null, (s: string) => { throw new Error(`bad ${s}`); }, true, false));
+  const cls = stepDefinitionClass()! as unknown as new (data: Record<string, unknown>) => { getInvocationParameters(a: unknown): unknown };
+  const proto = cls.prototype as Record<symbol, unknown> & { getInvocationParameters: (a: unknown) => unknown };
+  const original = (proto[Symbol.for('hotplug-scenarios.StepDefinition.getInvocationParameters')] ?? proto.getInvocationParameters) as (this: unknown, a: unknown) => Promise<unknown>;
+  const parts = { parseStepArgument: require(join(dirname(require.resolve('@cucumber/cucumber')), 'step_arguments.js')).parseStepArgument, DataTable: require(join(dirname(require.resolve('@cucumber/cucumber')), 'models', 'data_table.js')).default };
+  const { invocationParameters } = require('../steps/step-start') as typeof import('../steps/step-start');
+  const settle = async (run: () => unknown) => {
+    try {
+      const r = (await run()) as { parameters: unknown[]; validCodeLengths: number[]; getInvalidCodeLengthMessage(): string };
+      return { ok: true, parameters: r.parameters, lengths: r.validCodeLengths, message: r.getInvalidCodeLengthMessage() };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+  };
+  const patterns = ['a {int} and {string}', 'nothing here', '{twice} times {word}', 'later {later} or {twice}', 'oops {bad}', '{float} {int}'];
+  const texts = ['a 3 and "x"', 'a -7 and ""', 'nothing here', '4 times it', 'later abc or 5', 'oops !!', '1.5 2', 'no match at all'];
+  const args: (messages.PickleStepArgument | undefined)[] = [
+    undefined,
+    { docString: { content: 'some\ntext', mediaType: 'text/plain' } },
+    { dataTable: { rows: [{ cells: [{ value: 'a' }, { value: 'b' }] }, { cells: [{ value: '1' }, { value: '2' }] }] } },
+  ];
+  let compared = 0;
+  let atOnce = 0;
+  for (const pattern of patterns) {
+    const def = new cls({ code: function () {}, id: 'x', line: 1, options: {}, uri: 'u', keyword: 'Given', pattern, expression: new ce.CucumberExpression(pattern, registry) });
+    for (const text of texts) {
+      for (const argument of args) {
+        const step = { id: 's', text, astNodeIds: [], ...(argument ? { argument } : {}) } as messages.PickleStep;
+        const world = {};
+        const a = await settle(() => invocationParameters(def as never, step, world, parts));
+        const b = await settle(() => original.call(def, { step, world }));
+        assert.deepStrictEqual(a, b, `${pattern} / ${text} / ${JSON.stringify(argument)}`);
+        compared++;
+        let fast: unknown;
+        try { fast = invocationParameters(def as never, step, world, parts); } catch { fast = undefined; }
+        if (fast !== undefined && !(fast instanceof Promise)) atOnce++;
+        if (fast instanceof Promise) fast.catch(() => undefined);
+      }
+    }
+  }
+  assert.equal(compared, patterns.length * texts.length * args.length);
+  assert.ok(atOnce > 10, `answered at once ${atOnce} times`);
+});

@@ -140,6 +140,11 @@ export class ModelBackend implements Backend {
   }
 
   async close(): Promise<void> {
+    this.closeNow();
+  }
+
+  /** What close does, at once. */
+  closeNow(): void {
     this.current = undefined;
   }
 
@@ -154,11 +159,12 @@ export class ModelBackend implements Backend {
   }
 
   /**
-   * start, qmp, qtest and hmp answered at once (Backend.immediate): the very results the asynchronous methods
+   * start, qmp, qtest, hmp and close answered at once (Backend.immediate): the very results the asynchronous methods
    * resolve to, trace included; none when a subclass overrides one of the methods they go through.
    */
   immediate(): ImmediateSteps | undefined {
-    return this.ownSteps() && this.hmpResult === ModelBackend.prototype.hmpResult ? new ModelImmediate(this) : undefined;
+    const own = ModelBackend.prototype;
+    return this.ownSteps() && this.hmpResult === own.hmpResult && this.close === own.close && this.closeNow === own.closeNow ? new ModelImmediate(this) : undefined;
   }
 
   /** Whether the methods a step goes through are this class's own (no subclass or instance overrides them). */
@@ -194,6 +200,9 @@ class ModelImmediate implements ImmediateSteps {
   }
   hmp(commandLine: string): StepResult {
     return this.b.hmpResult(commandLine);
+  }
+  close(): void {
+    this.b.closeNow();
   }
 }
 
