@@ -131,7 +131,7 @@ export class HotplugWorld extends World<WorldParams> {
    * The backend's answers at once while the world's backend is still the one it made and that backend computes them
    * (the model); else undefined, and the world waits for the backend's promises.
    */
-  private immediate(): ImmediateSteps | undefined {
+  immediate(): ImmediateSteps | undefined {
     const b = this.backend;
     if (b === undefined || b !== this.madeBackend) return undefined;
     if (this.madeImmediate === undefined) this.madeImmediate = b.immediate?.() ?? null;
