@@ -93,7 +93,8 @@ class XmlFatal {
   constructor(readonly cur: number, readonly message: string) {}
 }
 
-const BLANK = (ch: string | undefined) => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
+/** A space, tab, line feed or carriage return (a char code; NaN past the end is none). */
+const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
 
 /** libxml2's IS_CHAR: the characters XML 1.0 allows. */
 function isXmlChar(c: number): boolean {
@@ -104,9 +105,9 @@ function isXmlChar(c: number): boolean {
  * Decode the references in `buf[from, to)` (text or an attribute value) as xmlParseCharRef and
  * xmlParseEntityRef do; the first bad one is an XmlFatal with libxml2's message and cursor.
  */
-function decodeRange(buf: string, from: number, to: number): string {
+function decodeRange(buf: string, from: number, to: number, sliced?: string): string {
   // Searches stay inside the range (a search to the end of the document would make parsing quadratic).
-  const range = buf.slice(from, to);
+  const range = sliced ?? buf.slice(from, to);
   if (!range.includes('&')) return range;
   let out = '';
   let i = from;
@@ -153,7 +154,8 @@ function decodeRange(buf: string, from: number, to: number): string {
 
 interface Building {
   readonly name: string;
-  readonly line: number;
+  /** Where its start tag begins (its line is worked out only for an error message that names it). */
+  readonly at: number;
   readonly attrs: Record<string, string>;
   readonly children: XmlElement[];
   text: string;
@@ -201,7 +203,7 @@ function scan(buf: string, lines: Lines): XmlElement {
   if (i >= buf.length) throw new XmlFatal(i, 'Document is empty\n');
   // Prolog: blanks, the XML declaration, comments, processing instructions.
   for (;;) {
-    while (BLANK(buf[i])) i++;
+    while (isBlank(buf.charCodeAt(i))) i++;
     if (buf.startsWith('<!--', i) || buf.startsWith('<?', i)) i = skipMarkup(buf, i);
     else break;
   }
@@ -217,7 +219,7 @@ function scan(buf: string, lines: Lines): XmlElement {
   while (i < buf.length) {
     if (root !== undefined) {
       // After the root: blanks, comments and processing instructions only.
-      if (BLANK(buf[i])) { i++; continue; }
+      if (isBlank(buf.charCodeAt(i))) { i++; continue; }
       if (buf.startsWith('<!--', i) || buf.startsWith('<?', i)) { i = skipMarkup(buf, i); continue; }
       throw new XmlFatal(i, 'Extra content at the end of the document\n');
     }
@@ -241,11 +243,11 @@ function scan(buf: string, lines: Lines): XmlElement {
       NAME.lastIndex = i + 2;
       const m = NAME.exec(buf);
       let j = m ? NAME.lastIndex : i + 2;
-      while (BLANK(buf[j])) j++;
+      while (isBlank(buf.charCodeAt(j))) j++;
       if (buf[j] !== '>') throw new XmlFatal(j, "expected '>'\n");
       j++;
       const open = stack.pop()!;
-      if (!m || open.name !== m[0]) throw new XmlFatal(j, `Opening and ending tag mismatch: ${open.name} line ${open.line} and ${m?.[0] ?? ''}\n`);
+      if (!m || open.name !== m[0]) throw new XmlFatal(j, `Opening and ending tag mismatch: ${open.name} line ${lines.at(open.at)} and ${m?.[0] ?? ''}\n`);
       close(open);
       i = j;
       continue;
@@ -255,35 +257,36 @@ function scan(buf: string, lines: Lines): XmlElement {
     NAME.lastIndex = i + 1;
     const m = NAME.exec(buf);
     if (!m) throw new XmlFatal(i + 1, 'StartTag: invalid element name\n');
-    const el: Building = { name: m[0], line: lines.at(i), attrs: {}, children: [], text: '' };
+    const el: Building = { name: m[0], at: i, attrs: {}, children: [], text: '' };
     let j = NAME.lastIndex;
-    const seen = new Set<string>();
     for (;;) {
-      const hadBlank = BLANK(buf[j]);
-      while (BLANK(buf[j])) j++;
-      if (j >= buf.length) throw new XmlFatal(j, `Couldn't find end of Start Tag ${el.name} line ${el.line}\n`);
+      const hadBlank = isBlank(buf.charCodeAt(j));
+      while (isBlank(buf.charCodeAt(j))) j++;
+      if (j >= buf.length) throw new XmlFatal(j, `Couldn't find end of Start Tag ${el.name} line ${lines.at(el.at)}\n`);
       if (buf[j] === '>' || buf.startsWith('/>', j)) break;
       if (!hadBlank) throw new XmlFatal(j, 'attributes construct error\n');
       NAME.lastIndex = j;
       const a = NAME.exec(buf);
       if (!a) throw new XmlFatal(j, 'attributes construct error\n');
       j = NAME.lastIndex;
-      while (BLANK(buf[j])) j++;
+      while (isBlank(buf.charCodeAt(j))) j++;
       if (buf[j] !== '=') throw new XmlFatal(j, `Specification mandates value for attribute ${a[0]}\n`);
       j++;
-      while (BLANK(buf[j])) j++;
+      while (isBlank(buf.charCodeAt(j))) j++;
       const q = buf[j];
       if (q !== '"' && q !== "'") throw new XmlFatal(j, 'AttValue: " or \' expected\n');
       const vEnd = buf.indexOf(q, j + 1);
       const limit = vEnd < 0 ? buf.length : vEnd;
       if ((limit - j - 1) * 3 > XML_MAX_TEXT_LENGTH && Buffer.byteLength(buf.slice(j + 1, limit)) > XML_MAX_TEXT_LENGTH) throw new XmlFatal(j, 'AttValue length too long\n');
       if (vEnd < 0) throw new XmlFatal(buf.length, `AttValue: ${q} expected\n`);
-      const lt = buf.slice(j + 1, vEnd).indexOf('<') + j + 1;
+      // The value as written, sliced once: searched for '<' and decoded.
+      const raw = buf.slice(j + 1, vEnd);
+      const lt = raw.indexOf('<') + j + 1;
       if (lt > j) throw new XmlFatal(lt, "Unescaped '<' not allowed in attributes values\n");
-      const value = decodeRange(buf, j + 1, vEnd);
+      const value = decodeRange(buf, j + 1, vEnd, raw);
       j = vEnd + 1;
-      if (seen.has(a[0])) throw new XmlFatal(j, `Attribute ${a[0]} redefined\n`);
-      seen.add(a[0]);
+      // The attributes set so far are exactly el.attrs' own properties (setOwn makes each one, __proto__ included).
+      if (Object.prototype.hasOwnProperty.call(el.attrs, a[0])) throw new XmlFatal(j, `Attribute ${a[0]} redefined\n`);
       setOwn(el.attrs, a[0], value);
     }
     if (buf[j] === '/') {
@@ -296,7 +299,7 @@ function scan(buf: string, lines: Lines): XmlElement {
   }
   if (stack.length > 0) {
     const open = stack[stack.length - 1];
-    throw new XmlFatal(buf.length, `Premature end of data in tag ${open.name} line ${open.line}\n`);
+    throw new XmlFatal(buf.length, `Premature end of data in tag ${open.name} line ${lines.at(open.at)}\n`);
   }
   return root!;
 }
