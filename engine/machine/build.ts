@@ -145,12 +145,15 @@ export function buildMachineWith(config: MachineConfig, how: TreeBuild): BuildRe
   // -device options are created in command-line order; DIMMs join /machine/peripheral when realized.
   const passiveFirst = [...config.passiveDevices];
   const insertPassiveBefore = (position: number): QemuError | undefined => {
+    // The run's ids join /machine/peripheral one by one; the state takes the table once, at the end of the run.
+    let peripheral = state.peripheral;
     while (passiveFirst.length && passiveFirst[0].position < position) {
       const p = passiveFirst.shift()!;
       const err = audioBackendError(config, p);
       if (err) return atOption(`-device ${p.text}`, err);
-      if (p.id !== undefined) state = { ...state, peripheral: ghashInsert(state.peripheral, p.id) };
+      if (p.id !== undefined) peripheral = ghashInsert(peripheral, p.id);
     }
+    if (peripheral !== state.peripheral) state = { ...state, peripheral };
     return undefined;
   };
   for (const d of config.dimms) {

@@ -78,7 +78,16 @@ function unmapped(d: Draft): Region {
 
 /** The Region a draft stands for now (a copy: the draft changes while the tree is made). */
 function regionOfDraft(d: Draft): Region {
-  return d.container === undefined ? unmapped(d) : { ...unmapped(d), container: d.container };
+  if (d.container === undefined) {
+    return {
+      id: d.id, name: d.name, size: d.size, addr: d.addr, priority: d.priority, subregions: d.subregions.slice(), alias: d.alias, aliasOffset: d.aliasOffset,
+      enabled: d.enabled, terminates: d.terminates, ram: d.ram, readonly: d.readonly, romDevice: d.romDevice, owner: d.owner,
+    };
+  }
+  return {
+    id: d.id, name: d.name, size: d.size, addr: d.addr, priority: d.priority, subregions: d.subregions.slice(), alias: d.alias, aliasOffset: d.aliasOffset,
+    enabled: d.enabled, terminates: d.terminates, ram: d.ram, readonly: d.readonly, romDevice: d.romDevice, owner: d.owner, container: d.container,
+  };
 }
 
 /**
