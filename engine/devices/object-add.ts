@@ -42,6 +42,10 @@ export type ObjectAddResult =
   | { readonly ok: true; readonly state: MachineState; readonly type: BackendType; readonly id: string }
   | { readonly ok: false; readonly error: QemuError; readonly hint?: string; readonly state?: MachineState };
 
+/** 2^64 and 2^63: a uint64's and an int64's bounds (made once, not at every object-add). */
+const U64 = 1n << 64n;
+const I63 = 1n << 63n;
+
 const fail = (error: QemuError, hint?: string): ObjectAddResult => ({ ok: false, error, hint });
 const ID_HINT = "Identifiers consist of letters, digits, '-', '.', '_', starting with a letter.";
 
@@ -67,8 +71,8 @@ function visitSize(input: ObjectAddInput): { ok: true; value: bigint } | { ok: f
   }
   if (!(typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)))) return { ok: false, error: E.parameterType('size', 'uint64') };
   const n = BigInt(v);
-  if (n >= 1n << 64n || n < -(1n << 63n)) return { ok: false, error: E.parameterType('size', 'uint64') };
-  return { ok: true, value: n < 0n ? n + (1n << 64n) : n }; // negatives accepted for uint64 (backward compatibility)
+  if (n >= U64 || n < -I63) return { ok: false, error: E.parameterType('size', 'uint64') };
+  return { ok: true, value: n < 0n ? n + U64 : n }; // negatives accepted for uint64 (backward compatibility)
 }
 
 /**
@@ -175,7 +179,7 @@ export function objectAdd(state: MachineState, input0: ObjectAddInput): ObjectAd
 
   // user_creatable_add_type
   if (!isIdentifier(id.value)) return fail(E.parameterType('id', 'an identifier'), ID_HINT);
-  if (size >= 1n << 63n) throw new ModelLimit(`a ${size}-byte backend (real QEMU aborts allocating it)`);
+  if (size >= I63) throw new ModelLimit(`a ${size}-byte backend (real QEMU aborts allocating it)`);
   const backendType = type.value as BackendType;
   const file = backendType === 'memory-backend-file' ? { memPath: memPath!, discardData: bools['discard-data'] ?? false } : undefined;
   // host_memory_backend_init: merge and dump start from the machine's mem-merge and dump-guest-core (qom-set may have changed them).
