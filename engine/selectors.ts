@@ -4,9 +4,13 @@ import type { Dimm, MachineState } from './state';
 import type { FlatRange } from './memory/types';
 import { committedFlatView } from './memory/transaction';
 
+/** The exact range of a JSON number, made once (not two BigInts per integer printed). */
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
 /** QMP integers: plain numbers while exact, bigint beyond 2^53 (printed exactly by the JSON writer). */
 export function qint(v: bigint): number | bigint {
-  return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v;
+  return v <= MAX_SAFE && v >= MIN_SAFE ? Number(v) : v;
 }
 
 /**

@@ -1,11 +1,12 @@
 // Steps that run without a promise when nothing has to be waited for. On the model backend every answer is computed
 // at once, yet an `async` step makes promises at every call and `await` (and Cucumber, seeing a promise, races it
 // against its uncaught-exception handler): under the async-hooks scope Cucumber runs steps in, each promise costs a
-// hook call and an allocation. A step written as a generator instead (`step(function* () { ... })`) yields what it
-// waits for: `drive` hands a plain value straight back and goes on at once, and only at the first promise (real
-// QEMU, a libvirt domain, a fingerprint) does it go on asynchronously, awaiting each value from then on as an
-// async function would. Errors are thrown into the generator where it waits, so try/catch/finally work as with
-// await. The same body runs either way: written once, it behaves as the async function it replaces.
+// hook call and an allocation. A step written as a generator instead (`step(function* () { ... })`) waits for a
+// value with `yield* call(value)`: a plain value goes on at once (not even a yield), and only a promise (real QEMU,
+// a libvirt domain, a lazy import) is yielded to `drive`, which from then on goes on asynchronously, when each
+// promise it is handed settles. Errors are thrown into the generator where it waits, so try/catch/finally work as
+// with await. The same body runs either way: written once, it behaves as the async function it replaces (for one
+// step at a time: what differs is only how many microtask turns it takes).
 
 /**
  * A generator body run by `drive`. Wait for a value with `yield* call(x)` (typed), for another body with
@@ -14,12 +15,12 @@
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Flow<R> = Generator<unknown, R, any>;
 
-/** Wait for `value`: at once when it is a plain value, else when its promise settles. */
+/** Wait for `value`: at once when it is a plain value (not even a yield), else when its promise settles. */
 export function* call<T>(value: T | PromiseLike<T>): Flow<T> {
-  return (yield value) as T;
+  return isThenable(value) ? ((yield value) as T) : value;
 }
 
-function isThenable(v: unknown): v is PromiseLike<unknown> {
+export function isThenable(v: unknown): v is PromiseLike<unknown> {
   return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
 

@@ -131,7 +131,7 @@ export class HotplugWorld extends World<WorldParams> {
    * The backend's answers at once while the world's backend is still the one it made and that backend computes them
    * (the model); else undefined, and the world waits for the backend's promises.
    */
-  private immediate(): ImmediateSteps | undefined {
+  immediate(): ImmediateSteps | undefined {
     const b = this.backend;
     if (b === undefined || b !== this.madeBackend) return undefined;
     if (this.madeImmediate === undefined) this.madeImmediate = b.immediate?.() ?? null;
@@ -172,7 +172,7 @@ export class HotplugWorld extends World<WorldParams> {
     try {
       const backend = this.getBackend();
       const now = this.immediate();
-      res = yield* call(now ? now.start(this.machine) : backend.start(this.machine));
+      res = now ? now.start(this.machine) : yield* call(backend.start(this.machine));
     } catch (e) {
       if (e instanceof BackendUnavailable) {
         this.skipReason = e.message;
@@ -238,8 +238,11 @@ export class HotplugWorld extends World<WorldParams> {
    * Before the first command of an action step, remember how the machine looked (only for scenarios that
    * ask): "the machine is unchanged" covers everything the step did, e.g. the backend a worded hot-add made.
    */
-  private *beforeCommand(internal: boolean | undefined): Flow<void> {
-    if (internal || !this.needsFingerprint || this.currentType === 'Outcome' || this.action.length > 0) return;
+  private fingerprintNeeded(internal: boolean | undefined): boolean {
+    return !internal && this.needsFingerprint && this.currentType !== 'Outcome' && this.action.length === 0;
+  }
+
+  private *beforeCommand(): Flow<void> {
     const { fingerprintFlow } = (snapshotModule ??= yield* call(import('./snapshot')));
     this.fingerprintBefore = yield* fingerprintFlow(this);
   }
@@ -254,10 +257,10 @@ export class HotplugWorld extends World<WorldParams> {
 
   *qmpFlow(command: QmpCommand, opts: { internal?: boolean; cleanup?: boolean } = {}): Flow<StepResult> {
     this.requireStarted();
-    yield* this.beforeCommand(opts.internal);
+    if (this.fingerprintNeeded(opts.internal)) yield* this.beforeCommand();
     const failed = this.lastFailed;
     const now = this.immediate();
-    const res = yield* call(now ? now.qmp(command) : this.getBackend().qmp(command));
+    const res = now ? now.qmp(command) : yield* call(this.getBackend().qmp(command));
     this.record('qmp', command, res, !!opts.internal, !!opts.cleanup);
     const err = qmpError(res.reply);
     if (opts.cleanup) this.lastFailed = failed;
@@ -271,9 +274,9 @@ export class HotplugWorld extends World<WorldParams> {
 
   *qtestFlow(line: string, opts: { internal?: boolean } = {}): Flow<StepResult> {
     this.requireStarted();
-    yield* this.beforeCommand(opts.internal);
+    if (this.fingerprintNeeded(opts.internal)) yield* this.beforeCommand();
     const now = this.immediate();
-    const res = yield* call(now ? now.qtest(line) : this.getBackend().qtest(line));
+    const res = now ? now.qtest(line) : yield* call(this.getBackend().qtest(line));
     this.record('qtest', line, res, !!opts.internal);
     const err = qtestError(res.reply);
     if (err && !opts.internal) this.noteError(line, undefined, err);
@@ -286,9 +289,9 @@ export class HotplugWorld extends World<WorldParams> {
 
   *hmpFlow(line: string, opts: { internal?: boolean } = {}): Flow<StepResult> {
     this.requireStarted();
-    yield* this.beforeCommand(opts.internal);
+    if (this.fingerprintNeeded(opts.internal)) yield* this.beforeCommand();
     const now = this.immediate();
-    const res = yield* call(now ? now.hmp(line) : this.getBackend().hmp(line));
+    const res = now ? now.hmp(line) : yield* call(this.getBackend().hmp(line));
     this.record('hmp', line, res, !!opts.internal);
     const text = typeof res.reply === 'string' ? res.reply : '';
     const err = qmpError(res.reply) ?? (/^Error: /.test(text) ? { class: 'GenericError', desc: text.replace(/^Error: /, '').trim() } : undefined);

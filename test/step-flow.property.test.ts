@@ -251,3 +251,39 @@ test('the world answers at once only while its backend is the one it made (not a
   assert.deepEqual((await r).reply, { return: [] });
   assert.deepEqual(seen, ['query-memory-devices']);
 });
+
+test('libvirt on the model: the exchanges taken at once leave what they leave through the backend\'s promises', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const lv = require('../steps/libvirt-world') as typeof import('../steps/libvirt-world');
+  const domains = ['pc.xml', 'q35.xml', 'pc-min.xml', 'five-dimms.xml', 'two-nodes.xml', 'max-no-slots.xml', 'cold-dimm-bad-node.xml', 'unknown-machine.xml'];
+  const devices = ['devices/dimm-512m.xml', 'devices/seed.xml', 'devices/unclosed.xml'];
+  const virsh = (w: HotplugWorld) => stringifyJson(lv.libvirt(w).actionVirsh.map((v) => ({ command: v.command, lines: v.output.lines, exitCode: v.output.exitCode })));
+  let fastSeen = 0;
+  for (const file of domains) {
+    for (const device of devices) {
+      const fast = world();
+      const slow = world(new Awaited({ traceEvents: DEFAULT_TRACE_EVENTS }));
+      const outcome = async (w: HotplugWorld, run: () => Promise<void>) => {
+        try {
+          await run();
+          return 'ok';
+        } catch (e) {
+          return `error ${(e as Error).message}`;
+        }
+      };
+      for (const w of [fast, slow]) w.currentType = 'Context';
+      const a = await outcome(fast, () => lv.defineAndStart(fast, lv.readDomainFile(fast, file), file));
+      const b = await outcome(slow, () => lv.defineAndStart(slow, lv.readDomainFile(slow, file), file));
+      assert.equal(a, b, file);
+      for (const w of [fast, slow]) w.currentType = 'Action';
+      const c = await outcome(fast, () => lv.attach(fast, lv.readDomainFile(fast, device), device));
+      const d = await outcome(slow, () => lv.attach(slow, lv.readDomainFile(slow, device), device));
+      assert.equal(c, d, `${file} + ${device}`);
+      assert.equal(worldShown(fast), worldShown(slow), `${file} + ${device}`);
+      assert.equal(virsh(fast), virsh(slow), `${file} + ${device}`);
+      assert.equal(stringifyJson(lv.libvirt(fast).actionQmp), stringifyJson(lv.libvirt(slow).actionQmp));
+      if (fast.history.length > 2) fastSeen++;
+    }
+  }
+  assert.ok(fastSeen > 6, `domains that started: ${fastSeen}`);
+});

@@ -37,6 +37,8 @@ export const KNOWN_UNMODELLED = new Set(['nvdimm', 'virtio-mem-pci', 'virtio-pme
 
 const U32_MAX = (1n << 32n) - 1n;
 const U64 = 1n << 64n;
+/** 2^63: an int64's bound (made once). */
+const I63 = 1n << 63n;
 const I32_MIN = -(1n << 31n);
 const I32_MAX = (1n << 31n) - 1n;
 
@@ -93,12 +95,12 @@ const QOBJECT_INPUT_VISITOR: PropertyVisitor = {
   int64: (name, v) => {
     if (!isQnumInt(v)) return E.invalidParameterType(name, 'integer');
     const n = BigInt(v);
-    return n < -(1n << 63n) || n >= 1n << 63n ? E.invalidParameterType(name, 'integer') : n;
+    return n < -I63 || n >= I63 ? E.invalidParameterType(name, 'integer') : n;
   },
   uint64: (name, v) => {
     if (!isQnumInt(v)) return E.parameterType(name, 'uint64');
     const n = BigInt(v);
-    if (n >= U64 || n < -(1n << 63n)) return E.parameterType(name, 'uint64');
+    if (n >= U64 || n < -I63) return E.parameterType(name, 'uint64');
     return n < 0n ? n + U64 : n; // negatives accepted for backward compatibility
   },
 };

@@ -84,6 +84,9 @@ function masked(v: number | bigint, bytes: number): number {
   return bytes === 1 ? v & 0xff : bytes === 2 ? v & 0xffff : bytes === 4 ? v >>> 0 : Number(BigInt(v) & mask(bytes));
 }
 
+/** 2^31: an int32's bound (made once). */
+const I31 = 1n << 31n;
+
 function parseInt32(word: string | undefined): number | undefined {
   if (word === undefined) return undefined;
   const m = /^[ \t]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(word);
@@ -91,7 +94,7 @@ function parseInt32(word: string | undefined): number | undefined {
   const b = m[2];
   const v = /^0[xX]/.test(b) ? BigInt(b) : b.length > 1 && b[0] === '0' ? BigInt('0o' + b.slice(1)) : BigInt(b);
   const s = m[1] === '-' ? -v : v;
-  if (s < -(1n << 31n) || s >= 1n << 31n) return undefined;
+  if (s < -I31 || s >= I31) return undefined;
   return Number(s);
 }
 
