@@ -550,7 +550,7 @@ export function startDomainFresh(def: DomainDef): Started | { readonly ok: false
     throw new ScenarioError(`pc.ram: a ${r.backend.qomType} main RAM is not modelled by the engine`);
   }
   const live = aligned.live;
-  const base = qemuOptions(live, initial, false);
+  const base = qemuOptions(live, initial);
   const dimms = dimmOptions(live);
   const ctl = (live.devices?.controllers ?? []).map(deviceOptionText);
   const rest = (live.devices?.others ?? []).map(deviceOptionText);
@@ -558,7 +558,8 @@ export function startDomainFresh(def: DomainDef): Started | { readonly ok: false
   // libvirt's master key (qemuBuildMasterKeyCommandLine): the first -object, a child of /objects (here inline data
   // stands in for its key file under the domain's private directory)
   const commandLine = [MASTER_KEY, base, ...audio, ...ctl, ...dimms, ...rest].join(' ');
-  return { ok: true, live, qemuOptions: qemuOptions(live, initial, true), deviceOptions: deviceOptions(live), commandLine };
+  // qemuOptions(live, initial, true) and deviceOptions(live), from the parts made above (made once, not again)
+  return { ok: true, live, qemuOptions: [base, ...dimms].join(' '), deviceOptions: live.devices ? [...audio, ...ctl, ...rest].join(' ') : '', commandLine };
 }
 
 const MASTER_KEY = '-object secret,id=masterKey0,format=raw,data=bWFzdGVyS2V5MA==';
@@ -612,7 +613,8 @@ function cellCpus(c: NumaCell): string {
   return out;
 }
 
-function qemuOptions(def: DomainDef, initial: bigint, withDimms: boolean): string {
+/** The options before the devices: -M, -accel, -smp, -m and the NUMA cells (the DIMMs' follow: dimmOptions). */
+function qemuOptions(def: DomainDef, initial: bigint): string {
   const o: string[] = [];
   // `-M pc` / `-M q35` when libvirt resolved the alias (the engine resolves it the same way on that QEMU)
   const machine = def.machine === resolveMachineAlias(def.machineType, def.qemu) ? def.machineType : def.machine;
@@ -638,7 +640,6 @@ function qemuOptions(def: DomainDef, initial: bigint, withDimms: boolean): strin
     o.push(backendKeyval(def, { id: `ram-node${c.id}`, alias: `ram-node${c.id}`, cell: c.id, sizeBytes: c.memKiB * 1024n }));
     o.push(`-numa node,nodeid=${c.id}${cellCpus(c)},memdev=ram-node${c.id}`);
   }
-  if (withDimms) o.push(...dimmOptions(def));
   return o.join(' ');
 }
 
@@ -654,8 +655,3 @@ function dimmOptions(def: DomainDef): string[] {
   return o;
 }
 
-/** libvirt's devices other than memory devices as QEMU options (libvirt/devices.ts), in libvirt's order. */
-function deviceOptions(def: DomainDef): string {
-  if (!def.devices) return '';
-  return [...def.devices.audiodevs.map((id) => `-audiodev none,id=${id}`), ...[...def.devices.controllers, ...def.devices.others].map(deviceOptionText)].join(' ');
-}
