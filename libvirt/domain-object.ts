@@ -62,6 +62,8 @@ export interface LibvirtDomainOptions extends DefineOptions {
    * pass-through then make no promise until the public async method hands its result over (the *Flow bodies none).
    */
   readonly exchanges?: MonitorExchanges;
+  /** Read each answer's trace as it comes, not when the operation's trace is read (for the test that compares both). */
+  readonly traceAtOnce?: boolean;
 }
 
 /**
@@ -73,21 +75,41 @@ class Session {
   readonly qmp: QmpCommand[] = [];
   readonly events: QmpEvent[] = [];
   readonly irqs: string[] = [];
-  readonly trace: TraceEntry[] = [];
+  /**
+   * The trace in the making: libvirt's hops, and each answer whose own trace goes below them (read when the trace
+   * is: the model computes a step's trace on first read, and a step rarely has it read).
+   */
+  private readonly parts: (TraceEntry | { readonly r: StepResult; readonly depth: number })[] = [];
+  private built?: TraceEntry[];
   private depth = 0;
   /** `now`: the backend's answers at once (the model's), else its promises are waited for. */
-  constructor(private readonly backend: Backend, private readonly now: MonitorExchanges | undefined) {}
+  constructor(private readonly backend: Backend, private readonly now: MonitorExchanges | undefined, private readonly traceAtOnce = false) {}
 
   private take(r: StepResult, depth: number): StepResult {
     this.events.push(...r.events);
     this.irqs.push(...r.irqs);
-    for (const t of r.trace ?? []) this.trace.push({ ...t, depth: t.depth + depth });
+    if (this.traceAtOnce) {
+      for (const t of r.trace ?? []) this.parts.push({ ...t, depth: t.depth + depth });
+    } else this.parts.push({ r, depth });
+    this.built = undefined;
     return r;
+  }
+
+  /** The causal trace: each hop, with the trace of every answer taken inside it one level below (made on first read). */
+  get trace(): TraceEntry[] {
+    if (this.built !== undefined) return this.built;
+    const out: TraceEntry[] = [];
+    for (const p of this.parts) {
+      if (!('r' in p)) out.push(p);
+      else for (const t of p.r.trace ?? []) out.push({ ...t, depth: t.depth + p.depth });
+    }
+    return (this.built = out);
   }
 
   /** A libvirt function: its name in the trace, what it calls one level below. */
   *hop<T, S>(fn: string, note: string | undefined, self: S, body: (this: S) => Flow<T>): Flow<T> {
-    this.trace.push(note !== undefined ? { fn, note, depth: this.depth } : { fn, depth: this.depth });
+    this.parts.push(note !== undefined ? { fn, note, depth: this.depth } : { fn, depth: this.depth });
+    this.built = undefined;
     this.depth++;
     try {
       return yield* body.call(self);
@@ -146,9 +168,11 @@ export class LibvirtDomain {
   private readonly versions: DefineOptions;
 
   private readonly exchanges?: MonitorExchanges;
+  private readonly traceAtOnce: boolean;
 
   constructor(readonly backend: Backend, options: LibvirtDomainOptions = {}) {
     this.exchanges = options.exchanges;
+    this.traceAtOnce = options.traceAtOnce === true;
     this.versions = { ...(options.libvirt !== undefined ? { libvirt: options.libvirt } : {}), ...(options.qemu !== undefined ? { qemu: options.qemu } : {}) };
     this.defaultDevices = options.defaultDevices ?? (backend.name === 'qemu' || (backend as { libvirtDefaultDevices?: boolean }).libvirtDefaultDevices === true);
   }
@@ -221,11 +245,12 @@ export class LibvirtDomain {
 
   private session(): Session {
     if (this.monitorNow === undefined) this.monitorNow = this.exchanges ?? this.backend.immediate?.() ?? null;
-    return new Session(this.backend, this.monitorNow ?? undefined);
+    return new Session(this.backend, this.monitorNow ?? undefined, this.traceAtOnce);
   }
 
   private result(s: Session, virsh: VirshOutput): OperationResult {
-    return { virsh, reply: virsh.reply, qmp: s.qmp, events: s.events, irqs: s.irqs, trace: s.trace };
+    // the trace made when read (an own enumerable getter: the result spreads, serialises and compares as before)
+    return { virsh, reply: virsh.reply, qmp: s.qmp, events: s.events, irqs: s.irqs, get trace() { return s.trace; } };
   }
 
   // libvirt's functions on the attach and detach paths, named as in libvirt 9.0 (src/libvirt-domain.c,
@@ -486,7 +511,7 @@ export class LibvirtDomain {
     const s = this.session();
     const r = yield* s.aside('qmp', cmd);
     yield* this.handleEvents(s, 0);
-    return { reply: r.reply, qmp: s.qmp, events: s.events, irqs: s.irqs, trace: s.trace };
+    return { reply: r.reply, qmp: s.qmp, events: s.events, irqs: s.irqs, get trace() { return s.trace; } };
   }
 
   /** A qtest line on QEMU's side (the guest), and libvirt's reactions to what it causes. */
@@ -499,7 +524,7 @@ export class LibvirtDomain {
     const s = this.session();
     const r = yield* s.aside('qtest', line);
     yield* this.handleEvents(s, 0);
-    return { reply: r.reply, qmp: s.qmp, events: s.events, irqs: s.irqs, trace: s.trace };
+    return { reply: r.reply, qmp: s.qmp, events: s.events, irqs: s.irqs, get trace() { return s.trace; } };
   }
 
   /** An HMP command (through libvirt's monitor), and libvirt's reactions. */
@@ -512,7 +537,7 @@ export class LibvirtDomain {
     const s = this.session();
     const r = yield* s.aside('hmp', line);
     yield* this.handleEvents(s, 0);
-    return { reply: r.reply, qmp: s.qmp, events: s.events, irqs: s.irqs, trace: s.trace };
+    return { reply: r.reply, qmp: s.qmp, events: s.events, irqs: s.irqs, get trace() { return s.trace; } };
   }
 
   async close(): Promise<void> {
