@@ -10,7 +10,8 @@
 // the guest's traffic is libvirt's, so none of it is in `qmp`; its events and IRQ lines are.
 
 import type { QmpEvent, TraceEntry } from '../engine/effects';
-import { ScenarioError, type Backend, type QmpCommand, type StepResult } from '../backends/types';
+import { ScenarioError, type Backend, type ImmediateSteps, type QmpCommand, type StepResult } from '../backends/types';
+import { call, drive, type Flow } from '../flow';
 import { LE, type LibvirtError } from './errors';
 import { defineDomain, startDomain, type DefineOptions, type DomainDef } from './domain';
 import {
@@ -55,6 +56,12 @@ export interface LibvirtDomainOptions extends DefineOptions {
    * `libvirtDefaultDevices = true` (the model, once it understands those `-device` options).
    */
   readonly defaultDevices?: boolean;
+  /**
+   * The backend's qmp/qtest/hmp answered at once: the very results its promises resolve to (a recording view of the
+   * model: steps/libvirt-world.ts). Default: the backend's own Backend.immediate, if any. Attach, detach and the
+   * pass-through then make no promise until the public async method hands its result over (the *Flow bodies none).
+   */
+  readonly exchanges?: MonitorExchanges;
 }
 
 /**
@@ -68,7 +75,8 @@ class Session {
   readonly irqs: string[] = [];
   readonly trace: TraceEntry[] = [];
   private depth = 0;
-  constructor(private readonly backend: Backend) {}
+  /** `now`: the backend's answers at once (the model's), else its promises are waited for. */
+  constructor(private readonly backend: Backend, private readonly now: MonitorExchanges | undefined) {}
 
   private take(r: StepResult, depth: number): StepResult {
     this.events.push(...r.events);
@@ -78,43 +86,55 @@ class Session {
   }
 
   /** A libvirt function: its name in the trace, what it calls one level below. */
-  async hop<T>(fn: string, note: string | undefined, body: () => Promise<T>): Promise<T> {
+  *hop<T, S>(fn: string, note: string | undefined, self: S, body: (this: S) => Flow<T>): Flow<T> {
     this.trace.push(note !== undefined ? { fn, note, depth: this.depth } : { fn, depth: this.depth });
     this.depth++;
     try {
-      return await body();
+      return yield* body.call(self);
     } finally {
       this.depth--;
     }
   }
 
+  private *exchange(kind: 'qmp' | 'qtest' | 'hmp', arg: QmpCommand | string): Flow<StepResult> {
+    const now = this.now;
+    if (kind === 'qmp') return now ? now.qmp(arg as QmpCommand) : yield* call(this.backend.qmp(arg as QmpCommand));
+    if (kind === 'qtest') return now ? now.qtest(arg as string) : yield* call(this.backend.qtest(arg as string));
+    return now ? now.hmp(arg as string) : yield* call(this.backend.hmp(arg as string));
+  }
+
   /** A command libvirt sends (recorded). */
-  async send(cmd: QmpCommand): Promise<StepResult> {
+  *send(cmd: QmpCommand): Flow<StepResult> {
     this.qmp.push(cmd);
-    return this.take(await this.backend.qmp(cmd), this.depth);
+    const r = yield* this.exchange('qmp', cmd);
+    return this.take(r, this.depth);
   }
 
   /**
    * A command libvirt sends and ignores the result of (ignore_value in libvirt): QEMU's error reply is
    * ignored, but a command the model does not model is not (a "not modelled" refusal is never swallowed).
    */
-  async sendBestEffort(cmd: QmpCommand): Promise<StepResult | undefined> {
-    this.qmp.push(cmd);
-    return this.take(await this.backend.qmp(cmd), this.depth);
+  *sendBestEffort(cmd: QmpCommand): Flow<StepResult | undefined> {
+    return yield* this.send(cmd);
   }
 
   /**
    * Traffic that is not libvirt's (the guest, the observer): effects kept, command not recorded; its trace
    * at the top level, outside libvirt's calls (the guest acts while libvirt waits).
    */
-  async aside(kind: 'qmp', cmd: QmpCommand): Promise<StepResult>;
-  async aside(kind: 'qtest' | 'hmp', line: string): Promise<StepResult>;
-  async aside(kind: 'qmp' | 'qtest' | 'hmp', arg: QmpCommand | string): Promise<StepResult> {
-    if (kind === 'qmp') return this.take(await this.backend.qmp(arg as QmpCommand), 0);
-    if (kind === 'qtest') return this.take(await this.backend.qtest(arg as string), 0);
-    return this.take(await this.backend.hmp(arg as string), 0);
+  aside(kind: 'qmp', cmd: QmpCommand): Flow<StepResult>;
+  aside(kind: 'qtest' | 'hmp', line: string): Flow<StepResult>;
+  *aside(kind: 'qmp' | 'qtest' | 'hmp', arg: QmpCommand | string): Flow<StepResult> {
+    const r = yield* this.exchange(kind, arg);
+    return this.take(r, 0);
   }
 }
+
+/**
+ * A backend's monitor exchanges answered at once: the very results its qmp/qtest/hmp promises resolve to, the same
+ * errors thrown (Backend.immediate's, or a recording view's: steps/libvirt-world.ts).
+ */
+export type MonitorExchanges = Pick<ImmediateSteps, 'qmp' | 'qtest' | 'hmp'>;
 
 const isError = (reply: unknown): reply is { error: { class: string; desc: string } } =>
   typeof reply === 'object' && reply !== null && 'error' in reply;
@@ -125,7 +145,10 @@ export class LibvirtDomain {
   private readonly defaultDevices: boolean;
   private readonly versions: DefineOptions;
 
+  private readonly exchanges?: MonitorExchanges;
+
   constructor(readonly backend: Backend, options: LibvirtDomainOptions = {}) {
+    this.exchanges = options.exchanges;
     this.versions = { ...(options.libvirt !== undefined ? { libvirt: options.libvirt } : {}), ...(options.qemu !== undefined ? { qemu: options.qemu } : {}) };
     this.defaultDevices = options.defaultDevices ?? (backend.name === 'qemu' || (backend as { libvirtDefaultDevices?: boolean }).libvirtDefaultDevices === true);
   }
@@ -193,6 +216,14 @@ export class LibvirtDomain {
     return this.liveDef;
   }
 
+  /** The backend's monitor exchanges at once (asked once), or undefined: its promises are waited for. */
+  private monitorNow?: MonitorExchanges | null;
+
+  private session(): Session {
+    if (this.monitorNow === undefined) this.monitorNow = this.exchanges ?? this.backend.immediate?.() ?? null;
+    return new Session(this.backend, this.monitorNow ?? undefined);
+  }
+
   private result(s: Session, virsh: VirshOutput): OperationResult {
     return { virsh, reply: virsh.reply, qmp: s.qmp, events: s.events, irqs: s.irqs, trace: s.trace };
   }
@@ -202,108 +233,110 @@ export class LibvirtDomain {
   // hop of the trace lands here. The decisions are the pure functions of hotplug.ts; these send what they say.
 
   /** qemuMonitorAddObject: `object-add`. */
-  private qemuMonitorAddObject(s: Session, cmd: QmpCommand): Promise<StepResult> {
-    return s.hop('qemuMonitorAddObject', String(cmd.arguments?.id), () => s.send(cmd));
+  private *qemuMonitorAddObject(s: Session, cmd: QmpCommand): Flow<StepResult> {
+    return yield* s.hop('qemuMonitorAddObject', String(cmd.arguments?.id), this, () => s.send(cmd));
   }
 
   /** qemuMonitorAddDeviceProps: `device_add` (libvirt 9.0's name for the props variant of qemuMonitorAddDevice). */
-  private qemuMonitorAddDeviceProps(s: Session, cmd: QmpCommand): Promise<StepResult> {
-    return s.hop('qemuMonitorAddDeviceProps', String(cmd.arguments?.id), () => s.send(cmd));
+  private *qemuMonitorAddDeviceProps(s: Session, cmd: QmpCommand): Flow<StepResult> {
+    return yield* s.hop('qemuMonitorAddDeviceProps', String(cmd.arguments?.id), this, () => s.send(cmd));
   }
 
   /** qemuMonitorDelObject: `object-del`. */
-  private qemuMonitorDelObject(s: Session, id: string): Promise<StepResult> {
-    return s.hop('qemuMonitorDelObject', id, () => s.send(objectDel(id)));
+  private *qemuMonitorDelObject(s: Session, id: string): Flow<StepResult> {
+    return yield* s.hop('qemuMonitorDelObject', id, this, () => s.send(objectDel(id)));
   }
 
   /** qemuMonitorDelDevice: `device_del`. */
-  private qemuMonitorDelDevice(s: Session, cmd: QmpCommand): Promise<StepResult> {
-    return s.hop('qemuMonitorDelDevice', String(cmd.arguments?.id), () => s.send(cmd));
+  private *qemuMonitorDelDevice(s: Session, cmd: QmpCommand): Flow<StepResult> {
+    return yield* s.hop('qemuMonitorDelDevice', String(cmd.arguments?.id), this, () => s.send(cmd));
   }
 
   /** qemuMonitorGetBalloonInfo: `query-balloon` (its callers ignore QEMU's error reply). */
-  private qemuMonitorGetBalloonInfo(s: Session): Promise<StepResult | undefined> {
-    return s.hop('qemuMonitorGetBalloonInfo', undefined, () => s.sendBestEffort(QUERY_BALLOON));
+  private *qemuMonitorGetBalloonInfo(s: Session): Flow<StepResult | undefined> {
+    return yield* s.hop('qemuMonitorGetBalloonInfo', undefined, this, () => s.sendBestEffort(QUERY_BALLOON));
   }
 
   /** qemuMonitorGetMemoryDeviceInfo: `query-memory-devices` (error reply ignored). */
-  private qemuMonitorGetMemoryDeviceInfo(s: Session): Promise<StepResult | undefined> {
-    return s.hop('qemuMonitorGetMemoryDeviceInfo', undefined, () => s.sendBestEffort(QUERY_MEMORY_DEVICES));
+  private *qemuMonitorGetMemoryDeviceInfo(s: Session): Flow<StepResult | undefined> {
+    return yield* s.hop('qemuMonitorGetMemoryDeviceInfo', undefined, this, () => s.sendBestEffort(QUERY_MEMORY_DEVICES));
   }
 
   /** qemuMonitorGetDeviceAliases: `qom-list /machine/peripheral` (error reply ignored). */
-  private qemuMonitorGetDeviceAliases(s: Session): Promise<StepResult | undefined> {
-    return s.hop('qemuMonitorGetDeviceAliases', undefined, () => s.sendBestEffort(QOM_LIST_PERIPHERAL));
+  private *qemuMonitorGetDeviceAliases(s: Session): Flow<StepResult | undefined> {
+    return yield* s.hop('qemuMonitorGetDeviceAliases', undefined, this, () => s.sendBestEffort(QOM_LIST_PERIPHERAL));
   }
 
   /** qemuProcessRefreshBalloonState → qemuMonitorGetBalloonInfo (`query-balloon`, result ignored on error). */
-  private qemuProcessRefreshBalloonState(s: Session): Promise<void> {
-    return s.hop('qemuProcessRefreshBalloonState', undefined, async () => {
+  private *qemuProcessRefreshBalloonState(s: Session): Flow<void> {
+    return yield* s.hop('qemuProcessRefreshBalloonState', undefined, this, function* () {
       const live = this.running();
       if (!live.balloon) {
         this.liveDef = { ...live, curBalloonKiB: live.totalKiB };
         return;
       }
-      const r = await this.qemuMonitorGetBalloonInfo(s);
+      const r = yield* this.qemuMonitorGetBalloonInfo(s);
       const actual = (r?.reply as { return?: { actual?: number | bigint } } | undefined)?.return?.actual;
       this.liveDef = { ...this.running(), curBalloonKiB: actual !== undefined ? BigInt(actual) / 1024n : this.running().totalKiB };
     });
   }
 
   /** qemuDomainUpdateMemoryDeviceInfo → qemuMonitorGetMemoryDeviceInfo (`query-memory-devices`): slots and bases. */
-  private qemuDomainUpdateMemoryDeviceInfo(s: Session): Promise<void> {
-    return s.hop('qemuDomainUpdateMemoryDeviceInfo', undefined, async () => {
-      const q = await this.qemuMonitorGetMemoryDeviceInfo(s);
+  private *qemuDomainUpdateMemoryDeviceInfo(s: Session): Flow<void> {
+    return yield* s.hop('qemuDomainUpdateMemoryDeviceInfo', undefined, this, function* () {
+      const q = yield* this.qemuMonitorGetMemoryDeviceInfo(s);
       if (q) this.liveDef = refreshFromQuery(this.running(), q.reply);
     });
   }
 
   /** qemuDomainUpdateDeviceList → qemuMonitorGetDeviceAliases (`qom-list /machine/peripheral`). */
-  private qemuDomainUpdateDeviceList(s: Session): Promise<void> {
-    return s.hop('qemuDomainUpdateDeviceList', undefined, async () => {
-      await this.qemuMonitorGetDeviceAliases(s);
+  private *qemuDomainUpdateDeviceList(s: Session): Flow<void> {
+    return yield* s.hop('qemuDomainUpdateDeviceList', undefined, this, function* () {
+      yield* this.qemuMonitorGetDeviceAliases(s);
     });
   }
 
   /** qemuDomainRemoveMemoryDevice (after DEVICE_DELETED): object-del, drop the device, refresh the balloon. */
-  private qemuDomainRemoveMemoryDevice(s: Session, alias: string): Promise<boolean> {
-    return s.hop('qemuDomainRemoveMemoryDevice', alias, async () => {
-      const r = await this.qemuMonitorDelObject(s, `mem${alias}`);
+  private *qemuDomainRemoveMemoryDevice(s: Session, alias: string): Flow<boolean> {
+    return yield* s.hop('qemuDomainRemoveMemoryDevice', alias, this, function* () {
+      const r = yield* this.qemuMonitorDelObject(s, `mem${alias}`);
       if (isError(r.reply)) return false;
       this.liveDef = removeMemory(this.running(), alias);
-      await this.qemuProcessRefreshBalloonState(s);
+      yield* this.qemuProcessRefreshBalloonState(s);
       return true;
     });
   }
 
   /** qemuDomainRemoveDevice: the memory device's remover. */
-  private qemuDomainRemoveDevice(s: Session, alias: string): Promise<boolean> {
-    return s.hop('qemuDomainRemoveDevice', alias, () => this.qemuDomainRemoveMemoryDevice(s, alias));
+  private *qemuDomainRemoveDevice(s: Session, alias: string): Flow<boolean> {
+    return yield* s.hop('qemuDomainRemoveDevice', alias, this, () => this.qemuDomainRemoveMemoryDevice(s, alias));
   }
 
   /** processDeviceDeletedEvent: the event worker removes a device whose DEVICE_DELETED nobody waited for. */
-  private processDeviceDeletedEvent(s: Session, alias: string): Promise<boolean> {
-    return s.hop('processDeviceDeletedEvent', alias, () => this.qemuDomainRemoveDevice(s, alias));
+  private *processDeviceDeletedEvent(s: Session, alias: string): Flow<boolean> {
+    return yield* s.hop('processDeviceDeletedEvent', alias, this, () => this.qemuDomainRemoveDevice(s, alias));
   }
 
   /** qemuDomainDetachPrepMemory: which live device the XML means (planDetachMemory decides). */
-  private qemuDomainDetachPrepMemory(s: Session, match: MemoryDeviceDef): Promise<Planned<DetachPlan>> {
-    return s.hop('qemuDomainDetachPrepMemory', undefined, async () => planDetachMemory(this.running(), match));
+  private *qemuDomainDetachPrepMemory(s: Session, match: MemoryDeviceDef): Flow<Planned<DetachPlan>> {
+    return yield* s.hop('qemuDomainDetachPrepMemory', undefined, this, function* () {
+      return planDetachMemory(this.running(), match);
+    });
   }
 
   /** qemuDomainDeleteDevice: device_del through qemuMonitorDelDevice. */
-  private qemuDomainDeleteDevice(s: Session, p: DetachPlan): Promise<StepResult> {
-    return s.hop('qemuDomainDeleteDevice', p.alias, () => this.qemuMonitorDelDevice(s, p.deviceDel));
+  private *qemuDomainDeleteDevice(s: Session, p: DetachPlan): Flow<StepResult> {
+    return yield* s.hop('qemuDomainDeleteDevice', p.alias, this, () => this.qemuMonitorDelDevice(s, p.deviceDel));
   }
 
   /**
    * qemuDomainWaitForDeviceRemoval: libvirt's 5 s wait for DEVICE_DELETED; time is not modelled, so "the
    * guest ejects meanwhile" is the caller's (the guest's traffic is not libvirt's: its trace stands at the top level).
    */
-  private qemuDomainWaitForDeviceRemoval(s: Session, alias: string, guestEjects: boolean): Promise<boolean> {
+  private *qemuDomainWaitForDeviceRemoval(s: Session, alias: string, guestEjects: boolean): Flow<boolean> {
     const mark = s.events.length;
-    return s.hop('qemuDomainWaitForDeviceRemoval', guestEjects ? 'the guest ejects meanwhile' : undefined, async () => {
-      if (guestEjects) await this.guestEject(s, alias);
+    return yield* s.hop('qemuDomainWaitForDeviceRemoval', guestEjects ? 'the guest ejects meanwhile' : undefined, this, function* () {
+      if (guestEjects) yield* this.guestEject(s, alias);
       return s.events.slice(mark).some((e) => e.event === 'DEVICE_DELETED' && (e.data as { device?: string } | undefined)?.device === alias);
     });
   }
@@ -312,88 +345,98 @@ export class LibvirtDomain {
    * DEVICE_DELETED events for libvirt's dimms that nobody waits for: qemuProcessHandleDeviceDeleted queues
    * them, the event worker's processDeviceDeletedEvent removes the device.
    */
-  private async handleEvents(s: Session, from: number, skip?: string): Promise<void> {
+  private *handleEvents(s: Session, from: number, skip?: string): Flow<void> {
     for (let i = from; i < s.events.length; i++) {
       const e = s.events[i];
       if (e.event !== 'DEVICE_DELETED') continue;
       const dev = (e.data as { device?: string } | undefined)?.device;
       if (!dev || dev === skip || !this.running().mems.some((m) => m.alias === dev)) continue;
-      await this.processDeviceDeletedEvent(s, dev);
+      yield* this.processDeviceDeletedEvent(s, dev);
     }
   }
 
   /** `virsh attach-device DOM FILE --live`. */
   async attach(xml: string, file = 'device.xml'): Promise<OperationResult> {
-    const s = new Session(this.backend);
-    const virsh = await this.virDomainAttachDeviceFlags(s, xml, `Failed to attach device from ${file}`);
+    return drive(this.attachFlow(xml, file));
+  }
+
+  /** attach as a step body (steps/flow.ts): without a promise when the backend answers at once. */
+  *attachFlow(xml: string, file = 'device.xml'): Flow<OperationResult> {
+    const s = this.session();
+    const virsh = yield* this.virDomainAttachDeviceFlags(s, xml, `Failed to attach device from ${file}`);
     return this.result(s, virsh);
   }
 
   /** virDomainAttachDeviceFlags(VIR_DOMAIN_AFFECT_LIVE): the public API virsh calls. */
-  private virDomainAttachDeviceFlags(s: Session, xml: string, failed: string): Promise<VirshOutput> {
-    return s.hop('virDomainAttachDeviceFlags', 'VIR_DOMAIN_AFFECT_LIVE', () => this.qemuDomainAttachDeviceFlags(s, xml, failed));
+  private *virDomainAttachDeviceFlags(s: Session, xml: string, failed: string): Flow<VirshOutput> {
+    return yield* s.hop('virDomainAttachDeviceFlags', 'VIR_DOMAIN_AFFECT_LIVE', this, () => this.qemuDomainAttachDeviceFlags(s, xml, failed));
   }
 
   /**
    * qemuDomainAttachDeviceFlags → qemuDomainAttachDeviceLiveAndConfig (parse, validate, compatible) →
    * qemuDomainAttachDeviceLive → qemuDomainAttachMemory, then the device list refresh and the events.
    */
-  private qemuDomainAttachDeviceFlags(s: Session, xml: string, failed: string): Promise<VirshOutput> {
-    return s.hop('qemuDomainAttachDeviceFlags', undefined, async () => {
+  private *qemuDomainAttachDeviceFlags(s: Session, xml: string, failed: string): Flow<VirshOutput> {
+    return yield* s.hop('qemuDomainAttachDeviceFlags', undefined, this, function* () {
       const checked = checkAttach(this.running(), xml);
       if (!checked.ok) return virshFailure(failed, checked.error);
-      const error = await this.qemuDomainAttachMemory(s, checked.plan);
+      const error = yield* this.qemuDomainAttachMemory(s, checked.plan);
       if (error) return virshFailure(failed, error);
-      await this.qemuDomainUpdateDeviceList(s);
-      await this.handleEvents(s, 0);
+      yield* this.qemuDomainUpdateDeviceList(s);
+      yield* this.handleEvents(s, 0);
       return virshSuccess(ATTACHED);
     });
   }
 
   /** qemuDomainAttachMemory: align, validate, slot, alias (planAttachMemory), object-add + device_add, refresh. */
-  private qemuDomainAttachMemory(s: Session, mem: MemoryDeviceDef): Promise<LibvirtError | undefined> {
-    return s.hop('qemuDomainAttachMemory', undefined, async () => {
+  private *qemuDomainAttachMemory(s: Session, mem: MemoryDeviceDef): Flow<LibvirtError | undefined> {
+    return yield* s.hop('qemuDomainAttachMemory', undefined, this, function* () {
       const plan = planAttachMemory(this.running(), mem);
       if (!plan.ok) return plan.error;
       const p: AttachPlan = plan.plan;
-      const added = await this.qemuMonitorAddObject(s, p.objectAdd);
+      const added = yield* this.qemuMonitorAddObject(s, p.objectAdd);
       if (isError(added.reply)) return LE.qemuCommand('object-add', added.reply.error.desc);
-      const dev = await this.qemuMonitorAddDeviceProps(s, p.deviceAdd);
+      const dev = yield* this.qemuMonitorAddDeviceProps(s, p.deviceAdd);
       if (isError(dev.reply)) {
-        await this.qemuMonitorDelObject(s, p.backendId);
+        yield* this.qemuMonitorDelObject(s, p.backendId);
         return LE.qemuCommand('device_add', dev.reply.error.desc);
       }
       this.liveDef = insertMemory(this.running(), p.device);
-      await this.qemuProcessRefreshBalloonState(s);
-      await this.qemuDomainUpdateMemoryDeviceInfo(s);
+      yield* this.qemuProcessRefreshBalloonState(s);
+      yield* this.qemuDomainUpdateMemoryDeviceInfo(s);
       return undefined;
     });
   }
 
   /** `virsh detach-device DOM FILE --live`; `guestEjects`: a guest ejects while libvirt waits its 5 s. */
   async detach(xml: string, opts: { guestEjects: boolean }, file = 'device.xml'): Promise<OperationResult> {
-    const s = new Session(this.backend);
-    const virsh = await this.virDomainDetachDeviceFlags(s, xml, opts.guestEjects, `Failed to detach device from ${file}`);
+    return drive(this.detachFlow(xml, opts, file));
+  }
+
+  /** detach as a step body (steps/flow.ts). */
+  *detachFlow(xml: string, opts: { guestEjects: boolean }, file = 'device.xml'): Flow<OperationResult> {
+    const s = this.session();
+    const virsh = yield* this.virDomainDetachDeviceFlags(s, xml, opts.guestEjects, `Failed to detach device from ${file}`);
     return this.result(s, virsh);
   }
 
   /** virDomainDetachDeviceFlags(VIR_DOMAIN_AFFECT_LIVE). */
-  private virDomainDetachDeviceFlags(s: Session, xml: string, guestEjects: boolean, failed: string): Promise<VirshOutput> {
-    return s.hop('virDomainDetachDeviceFlags', 'VIR_DOMAIN_AFFECT_LIVE', () => this.qemuDomainDetachDeviceFlags(s, xml, guestEjects, failed));
+  private *virDomainDetachDeviceFlags(s: Session, xml: string, guestEjects: boolean, failed: string): Flow<VirshOutput> {
+    return yield* s.hop('virDomainDetachDeviceFlags', 'VIR_DOMAIN_AFFECT_LIVE', this, () => this.qemuDomainDetachDeviceFlags(s, xml, guestEjects, failed));
   }
 
   /**
    * qemuDomainDetachDeviceFlags → qemuDomainDetachDeviceLiveAndConfig: parse (no validation), the live
    * detach, then the device list refresh and the DEVICE_DELETED events of other devices.
    */
-  private qemuDomainDetachDeviceFlags(s: Session, xml: string, guestEjects: boolean, failed: string): Promise<VirshOutput> {
-    return s.hop('qemuDomainDetachDeviceFlags', undefined, async () => {
+  private *qemuDomainDetachDeviceFlags(s: Session, xml: string, guestEjects: boolean, failed: string): Flow<VirshOutput> {
+    return yield* s.hop('qemuDomainDetachDeviceFlags', undefined, this, function* () {
       const parsed = parseDetach(this.running(), xml);
       if (!parsed.ok) return virshFailure(failed, parsed.error);
-      const r = await this.qemuDomainDetachDeviceLive(s, parsed.plan, guestEjects);
+      const r = yield* this.qemuDomainDetachDeviceLive(s, parsed.plan, guestEjects);
       if (!r.ok) return virshFailure(failed, r.error);
-      await this.qemuDomainUpdateDeviceList(s);
-      await this.handleEvents(s, r.mark, r.alias);
+      yield* this.qemuDomainUpdateDeviceList(s);
+      yield* this.handleEvents(s, r.mark, r.alias);
       return virshSuccess(DETACHED);
     });
   }
@@ -404,56 +447,71 @@ export class LibvirtDomain {
    * device_del, qemuDomainWaitForDeviceRemoval waits for DEVICE_DELETED (the guest's eject) and, if it came,
    * qemuDomainRemoveDevice removes the device.
    */
-  private qemuDomainDetachDeviceLive(s: Session, match: MemoryDeviceDef, guestEjects: boolean): Promise<{ ok: true; alias: string; mark: number } | { ok: false; error: LibvirtError }> {
-    return s.hop('qemuDomainDetachDeviceLive', undefined, async () => {
-      const plan = await this.qemuDomainDetachPrepMemory(s, match);
+  private *qemuDomainDetachDeviceLive(s: Session, match: MemoryDeviceDef, guestEjects: boolean): Flow<{ ok: true; alias: string; mark: number } | { ok: false; error: LibvirtError }> {
+    return yield* s.hop('qemuDomainDetachDeviceLive', undefined, this, function* () {
+      const plan = yield* this.qemuDomainDetachPrepMemory(s, match);
       if (!plan.ok) return plan;
       const p: DetachPlan = plan.plan;
-      const del = await this.qemuDomainDeleteDevice(s, p);
+      const del = yield* this.qemuDomainDeleteDevice(s, p);
       if (isError(del.reply)) return { ok: false as const, error: LE.qemuCommand('device_del', del.reply.error.desc) };
       const mark = s.events.length;
-      const deleted = await this.qemuDomainWaitForDeviceRemoval(s, p.alias, guestEjects);
-      if (deleted) await this.qemuDomainRemoveDevice(s, p.alias);
+      const deleted = yield* this.qemuDomainWaitForDeviceRemoval(s, p.alias, guestEjects);
+      if (deleted) yield* this.qemuDomainRemoveDevice(s, p.alias);
       return { ok: true as const, alias: p.alias, mark };
     });
   }
 
   /** The recorder's guest stand-in: eject the slot of `alias` the way a guest's ACPI handler does. */
-  private async guestEject(s: Session, alias: string): Promise<void> {
-    const q = await s.aside('qmp', QUERY_MEMORY_DEVICES);
+  private *guestEject(s: Session, alias: string): Flow<void> {
+    const q = yield* s.aside('qmp', QUERY_MEMORY_DEVICES);
     const list = (q.reply as { return?: { data?: { id?: string; slot?: number | bigint } }[] }).return ?? [];
     const found = list.find((d) => d.data?.id === alias);
     if (!found || found.data?.slot === undefined) return;
     const slot = BigInt(found.data.slot);
-    await s.aside('qtest', `outl 0xa00 0x${slot.toString(16)}`);
-    const st = await s.aside('qtest', 'inb 0xa14');
+    yield* s.aside('qtest', `outl 0xa00 0x${slot.toString(16)}`);
+    const st = yield* s.aside('qtest', 'inb 0xa14');
     const m = /^OK (0x[0-9a-fA-F]+)/.exec(String(st.reply));
     if (!m || (Number(m[1]) & 4) === 0) throw new ScenarioError(`guest: slot ${slot} shows no remove request (${String(st.reply)})`);
-    await s.aside('qtest', 'outb 0xa14 0x4');
-    await s.aside('qtest', 'outb 0xa14 0x8');
+    yield* s.aside('qtest', 'outb 0xa14 0x4');
+    yield* s.aside('qtest', 'outb 0xa14 0x8');
   }
 
   /** A QMP command given to QEMU through libvirt (`virsh qemu-monitor-command`), and libvirt's reactions. */
   async qmp(cmd: QmpCommand): Promise<PassThroughResult> {
-    const s = new Session(this.backend);
-    const r = await s.aside('qmp', cmd);
-    await this.handleEvents(s, 0);
+    return drive(this.qmpFlow(cmd));
+  }
+
+  /** qmp as a step body (steps/flow.ts). */
+  *qmpFlow(cmd: QmpCommand): Flow<PassThroughResult> {
+    const s = this.session();
+    const r = yield* s.aside('qmp', cmd);
+    yield* this.handleEvents(s, 0);
     return { reply: r.reply, qmp: s.qmp, events: s.events, irqs: s.irqs, trace: s.trace };
   }
 
   /** A qtest line on QEMU's side (the guest), and libvirt's reactions to what it causes. */
   async qtest(line: string): Promise<PassThroughResult> {
-    const s = new Session(this.backend);
-    const r = await s.aside('qtest', line);
-    await this.handleEvents(s, 0);
+    return drive(this.qtestFlow(line));
+  }
+
+  /** qtest as a step body (steps/flow.ts). */
+  *qtestFlow(line: string): Flow<PassThroughResult> {
+    const s = this.session();
+    const r = yield* s.aside('qtest', line);
+    yield* this.handleEvents(s, 0);
     return { reply: r.reply, qmp: s.qmp, events: s.events, irqs: s.irqs, trace: s.trace };
   }
 
   /** An HMP command (through libvirt's monitor), and libvirt's reactions. */
   async hmp(line: string): Promise<PassThroughResult> {
-    const s = new Session(this.backend);
-    const r = await s.aside('hmp', line);
-    await this.handleEvents(s, 0);
+    return drive(this.hmpFlow(line));
+  }
+
+  /** hmp as a step body (steps/flow.ts). */
+  *hmpFlow(line: string): Flow<PassThroughResult> {
+    const s = this.session();
+    const r = yield* s.aside('hmp', line);
+    yield* this.handleEvents(s, 0);
     return { reply: r.reply, qmp: s.qmp, events: s.events, irqs: s.irqs, trace: s.trace };
   }
 

@@ -13,11 +13,13 @@
 import type * as messages from '@cucumber/messages';
 import { skipChecks } from './hooks';
 import { LibvirtDomain, domainXml, type OperationResult, type VirshOutput } from '../libvirt';
+import type { MonitorExchanges } from '../libvirt/domain-object';
 import type { DomainDef } from '../libvirt/domain-def';
 import { libvirtForQemu, libvirtVersion } from '../libvirt/versions';
 import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/types';
 import type { TraceEntry } from '../engine/effects';
-import { fingerprint } from './snapshot';
+import { fingerprintFlow } from './snapshot';
+import type { Flow } from './flow';
 import type { HotplugWorld } from './world';
 import { repoPath } from '../paths';
 import { FileRefusal, MiB, readSuiteFile } from '../files';
@@ -141,21 +143,30 @@ function noteVirsh(world: HotplugWorld, s: LibvirtScenario, command: string, out
   }
 }
 
-/** The backend LibvirtDomain sees: the world's backend, each exchange recorded in the world's history. */
-function recordingBackend(world: HotplugWorld, s: LibvirtScenario, raw: Backend): Backend {
-  // The model's answers at once (the world's, Backend.immediate: the very results its promises resolve to), handed
-  // to LibvirtDomain as a settled promise: one promise an exchange instead of three.
+/**
+ * The backend LibvirtDomain sees: the world's backend, each exchange recorded in the world's history; and, on the
+ * model, its qmp/qtest/hmp at once (LibvirtDomainOptions.exchanges), recorded the same way.
+ */
+function recordingBackend(world: HotplugWorld, s: LibvirtScenario, raw: Backend): { view: Backend; exchanges?: MonitorExchanges } {
+  // The model's answers at once (the world's, Backend.immediate: the very results its promises resolve to):
+  // LibvirtDomain takes them as they are; the async methods hand them over as a settled promise.
   const now = world.backend === raw ? world.immediate() : undefined;
+  const exchanges: MonitorExchanges | undefined = now && {
+    qmp: (cmd: QmpCommand) => recorded('qmp', cmd, now.qmp(cmd)),
+    qtest: (line: string) => recorded('qtest', line, now.qtest(line)),
+    hmp: (line: string) => recorded('hmp', line, now.hmp(line)),
+  };
+  const recorded = (kind: 'qmp' | 'qtest' | 'hmp', input: QmpCommand | string, r: StepResult): StepResult => {
+    if (s.recording) world.record(kind, input, r, false);
+    return r;
+  };
   const rec = (kind: 'qmp' | 'qtest' | 'hmp', input: QmpCommand | string, run: () => Promise<StepResult>, at?: () => StepResult): Promise<StepResult> => {
     if (at === undefined) return recAsync(kind, input, run);
-    let r: StepResult;
     try {
-      r = at();
+      return Promise.resolve(at());
     } catch (e) {
       return Promise.reject(e);
     }
-    if (s.recording) world.record(kind, input, r, false);
-    return Promise.resolve(r);
   };
   const recAsync = async (kind: 'qmp' | 'qtest' | 'hmp', input: QmpCommand | string, run: () => Promise<StepResult>): Promise<StepResult> => {
     const r = await run();
@@ -170,12 +181,12 @@ function recordingBackend(world: HotplugWorld, s: LibvirtScenario, raw: Backend)
       await world.start(options);
       return world.started ? { ok: true } : { ok: false, error: world.startError ?? 'QEMU did not start' };
     },
-    qmp: (cmd: QmpCommand) => rec('qmp', cmd, () => raw.qmp(cmd), now && (() => now.qmp(cmd))),
-    qtest: (line: string) => rec('qtest', line, () => raw.qtest(line), now && (() => now.qtest(line))),
-    hmp: (line: string) => rec('hmp', line, () => raw.hmp(line), now && (() => now.hmp(line))),
+    qmp: (cmd: QmpCommand) => rec('qmp', cmd, () => raw.qmp(cmd), exchanges && (() => exchanges.qmp(cmd))),
+    qtest: (line: string) => rec('qtest', line, () => raw.qtest(line), exchanges && (() => exchanges.qtest(line))),
+    hmp: (line: string) => rec('hmp', line, () => raw.hmp(line), exchanges && (() => exchanges.hmp(line))),
     close: () => raw.close(),
   };
-  return view as Backend;
+  return { view: view as Backend, ...(exchanges ? { exchanges } : {}) };
 }
 
 /** The world's backend once the domain runs: the scenario's own commands go through libvirt. */
@@ -216,7 +227,8 @@ export async function defineAndStart(world: HotplugWorld, xml: string, file: str
   if (s.domain) throw new Error('a scenario defines one domain');
   const raw = world.getBackend();
   s.raw = raw;
-  const dom = new LibvirtDomain(recordingBackend(world, s, raw), worldLibvirtVersion(world));
+  const { view, exchanges } = recordingBackend(world, s, raw);
+  const dom = new LibvirtDomain(view, { ...worldLibvirtVersion(world), ...(exchanges ? { exchanges } : {}) });
   s.domain = dom;
   const defined = dom.define(xml, file);
   const name = dom.persistent?.name ?? '';
@@ -230,9 +242,9 @@ export async function defineAndStart(world: HotplugWorld, xml: string, file: str
   world.backend = throughDomain(s, dom, raw);
 }
 
-async function beforeOperation(world: HotplugWorld, s: LibvirtScenario, dom: LibvirtDomain): Promise<void> {
+function* beforeOperation(world: HotplugWorld, s: LibvirtScenario, dom: LibvirtDomain): Flow<void> {
   if (s.liveDefBefore === undefined) s.liveDefBefore = dom.live;
-  if (world.needsFingerprint && world.currentType !== 'Outcome') world.fingerprintBefore = await fingerprint(world);
+  if (world.needsFingerprint && world.currentType !== 'Outcome') world.fingerprintBefore = yield* fingerprintFlow(world);
 }
 
 function afterOperation(world: HotplugWorld, s: LibvirtScenario, command: string, r: OperationResult): void {
@@ -241,21 +253,21 @@ function afterOperation(world: HotplugWorld, s: LibvirtScenario, command: string
   noteVirsh(world, s, command, r.virsh);
 }
 
-/** `virsh attach-device NAME FILE --live`. */
-export async function attach(world: HotplugWorld, xml: string, file = 'device.xml'): Promise<void> {
+/** `virsh attach-device NAME FILE --live` (a step body: steps/flow.ts). */
+export function* attach(world: HotplugWorld, xml: string, file = 'device.xml'): Flow<void> {
   const dom = requireDomain(world);
   const s = libvirt(world);
-  await beforeOperation(world, s, dom);
-  const r = await dom.attach(xml, file);
+  yield* beforeOperation(world, s, dom);
+  const r = yield* dom.attachFlow(xml, file);
   afterOperation(world, s, `virsh attach-device ${s.name} ${file} --live`, r);
 }
 
 /** `virsh detach-device NAME FILE --live`; `guestEjects`: the guest stand-in ejects while libvirt waits. */
-export async function detach(world: HotplugWorld, xml: string, guestEjects: boolean, file = 'device.xml'): Promise<void> {
+export function* detach(world: HotplugWorld, xml: string, guestEjects: boolean, file = 'device.xml'): Flow<void> {
   const dom = requireDomain(world);
   const s = libvirt(world);
-  await beforeOperation(world, s, dom);
-  const r = await dom.detach(xml, { guestEjects }, file);
+  yield* beforeOperation(world, s, dom);
+  const r = yield* dom.detachFlow(xml, { guestEjects }, file);
   afterOperation(world, s, `virsh detach-device ${s.name} ${file} --live`, r);
 }
 

@@ -13,6 +13,7 @@ import { assertLiveXml } from './libvirt-xml';
 import { libvirtVersion } from '../libvirt/versions';
 import type { HotplugWorld } from './world';
 import { docString } from './step-args';
+import { step } from './flow';
 import { parseStepJson } from './step-json';
 
 // A new action step begins (hooks.ts's BeforeStep calls this for every step that is not an outcome). A world
@@ -49,32 +50,32 @@ Given('a domain (is )defined by the file {string}', async function (this: Hotplu
 });
 
 // --- attach / detach -----------------------------------------------------------------------------------
-When('I attach the device XML:', async function (this: HotplugWorld, xml: string) {
+When('I attach the device XML:', step(function* (this: HotplugWorld, xml: string) {
   xml = docString(xml);
-  await attach(this, xml);
-});
+  yield* attach(this, xml);
+}));
 
-When('I attach the device file {string}', async function (this: HotplugWorld, file: string) {
-  await attach(this, readDomainFile(this, file), file);
-});
+When('I attach the device file {string}', step(function* (this: HotplugWorld, file: string) {
+  yield* attach(this, readDomainFile(this, file), file);
+}));
 
-When('I detach the device XML:', async function (this: HotplugWorld, xml: string) {
+When('I detach the device XML:', step(function* (this: HotplugWorld, xml: string) {
   xml = docString(xml);
-  await detach(this, xml, false);
-});
+  yield* detach(this, xml, false);
+}));
 
-When('I detach the device XML while the guest ejects it:', async function (this: HotplugWorld, xml: string) {
+When('I detach the device XML while the guest ejects it:', step(function* (this: HotplugWorld, xml: string) {
   xml = docString(xml);
-  await detach(this, xml, true);
-});
+  yield* detach(this, xml, true);
+}));
 
-When('I detach the device file {string}', async function (this: HotplugWorld, file: string) {
-  await detach(this, readDomainFile(this, file), false, file);
-});
+When('I detach the device file {string}', step(function* (this: HotplugWorld, file: string) {
+  yield* detach(this, readDomainFile(this, file), false, file);
+}));
 
-When('I detach the device file {string} while the guest ejects it', async function (this: HotplugWorld, file: string) {
-  await detach(this, readDomainFile(this, file), true, file);
-});
+When('I detach the device file {string} while the guest ejects it', step(function* (this: HotplugWorld, file: string) {
+  yield* detach(this, readDomainFile(this, file), true, file);
+}));
 
 // `the guest ejects slot N` (guest.steps.ts: outl 0xa00 N, outb 0xa14 0x08) goes through the domain once one
 // runs, so libvirt sees the DEVICE_DELETED it causes; so do `I send:`, `qtest runs ...` and `I run ...`.

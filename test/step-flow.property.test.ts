@@ -276,9 +276,32 @@ test('libvirt on the model: the exchanges taken at once leave what they leave th
       const b = await outcome(slow, () => lv.defineAndStart(slow, lv.readDomainFile(slow, file), file));
       assert.equal(a, b, file);
       for (const w of [fast, slow]) w.currentType = 'Action';
-      const c = await outcome(fast, () => lv.attach(fast, lv.readDomainFile(fast, device), device));
-      const d = await outcome(slow, () => lv.attach(slow, lv.readDomainFile(slow, device), device));
+      const c = await outcome(fast, async () => {
+        const r = drive(lv.attach(fast, lv.readDomainFile(fast, device), device));
+        // attach (LibvirtDomain.attachFlow) runs to its end at once on the model
+        assert.ok(!(r instanceof Promise), `attach at once: ${file} + ${device}`);
+      });
+      const d = await outcome(slow, async () => {
+        await drive(lv.attach(slow, lv.readDomainFile(slow, device), device));
+      });
       assert.equal(c, d, `${file} + ${device}`);
+      // detach with the guest's eject (guest stand-in traffic, object-del, balloon refresh), then a plain detach that
+      // finds nothing: each at once on the model, each leaving what it leaves through the promises
+      for (const ejects of [true, false]) {
+        for (const w of [fast, slow]) {
+          lv.libvirt(w).resetAction();
+          w.pending = undefined;
+        }
+        const e = await outcome(fast, async () => {
+          const r = drive(lv.detach(fast, lv.readDomainFile(fast, device), ejects, device));
+          assert.ok(!(r instanceof Promise), `detach at once: ${file} + ${device}`);
+        });
+        const f = await outcome(slow, async () => drive(lv.detach(slow, lv.readDomainFile(slow, device), ejects, device)));
+        assert.equal(e, f, `${file} + ${device} detach`);
+        assert.equal(virsh(fast), virsh(slow), `${file} + ${device} detach`);
+        assert.equal(stringifyJson(lv.libvirt(fast).actionQmp), stringifyJson(lv.libvirt(slow).actionQmp));
+        assert.equal(stringifyJson(lv.libvirt(fast).actionTrace), stringifyJson(lv.libvirt(slow).actionTrace));
+      }
       assert.equal(worldShown(fast), worldShown(slow), `${file} + ${device}`);
       assert.equal(virsh(fast), virsh(slow), `${file} + ${device}`);
       assert.equal(stringifyJson(lv.libvirt(fast).actionQmp), stringifyJson(lv.libvirt(slow).actionQmp));
@@ -286,4 +309,35 @@ test('libvirt on the model: the exchanges taken at once leave what they leave th
     }
   }
   assert.ok(fastSeen > 6, `domains that started: ${fastSeen}`);
+});
+
+test('LibvirtDomain on a backend answering at once (Backend.immediate) gives what it gives through the promises', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { LibvirtDomain } = require('../libvirt/domain-object') as typeof import('../libvirt/domain-object');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const lv = require('../steps/libvirt-world') as typeof import('../steps/libvirt-world');
+  const w = world();
+  const read = (f: string) => lv.readDomainFile(w, f);
+  for (const file of ['pc.xml', 'q35.xml', 'two-nodes.xml', 'five-dimms.xml']) {
+    const fast = new LibvirtDomain(new ModelBackend({ traceEvents: DEFAULT_TRACE_EVENTS }));
+    const slow = new LibvirtDomain(new Awaited({ traceEvents: DEFAULT_TRACE_EVENTS }));
+    assert.deepEqual(await fast.defineAndStart(read(file)), await slow.defineAndStart(read(file)));
+    const steps: ((d: InstanceType<typeof LibvirtDomain>) => Promise<unknown>)[] = [
+      (d) => d.attach(read('devices/dimm-512m.xml')),
+      (d) => d.attach(read('devices/seed.xml')),
+      (d) => d.qmp({ execute: 'query-memory-devices' }),
+      (d) => d.detach(read('devices/dimm-512m.xml'), { guestEjects: false }),
+      (d) => d.qtest('outl 0xa00 0x0'),
+      (d) => d.qtest('outb 0xa14 0x8'),
+      (d) => d.detach(read('devices/seed.xml'), { guestEjects: true }),
+      (d) => d.hmp('info memory-devices'),
+      (d) => d.attach(read('devices/unclosed.xml')),
+    ];
+    for (const [i, run] of steps.entries()) {
+      const a = await run(fast).then((v) => stringifyJson(v), (e: Error) => `error ${e.message}`);
+      const b = await run(slow).then((v) => stringifyJson(v), (e: Error) => `error ${e.message}`);
+      assert.equal(a, b, `${file} step ${i}`);
+      assert.equal(stringifyJson(fast.live ?? null), stringifyJson(slow.live ?? null), `${file} step ${i}`);
+    }
+  }
 });
