@@ -145,6 +145,14 @@ test('start-up: the machine built in one pass is the one built region by region 
   for (const l of lines) for (const v of ['7.2', '10.0'] as const) sameBothWays(l, v);
 });
 
+test('start-up: the machine built in one pass is the one built region by region (every machine the quick suites start)', () => {
+  // bench/suite-machines.json: the distinct command lines the quick suites start (libvirt's domains included), each
+  // with the release it runs on.
+  const { machines } = JSON.parse(readFileSync(repoPath('bench', 'suite-machines.json'), 'utf8')) as { machines: [string, QemuVersion][] };
+  assert.ok(machines.length > 100, `${machines.length} machines`);
+  for (const [l, v] of machines) sameBothWays(l, v);
+});
+
 test('RegionBuilder refuses what the persistent table refuses', () => {
   const spec = { id: 'a', name: 'a', size: 16n, kind: 'container' as const };
   for (const t of [new RegionBuilder(), new RegionsCursor(new RegionBuilder().build())]) {
