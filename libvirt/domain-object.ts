@@ -247,6 +247,12 @@ export class LibvirtDomain {
   /** The backend's monitor exchanges at once (asked once), or undefined: its promises are waited for. */
   private monitorNow?: MonitorExchanges | null;
 
+  /** Whether the backend's monitor exchanges are answered at once (the *Flow bodies then never wait for a promise). */
+  get answersAtOnce(): boolean {
+    if (this.monitorNow === undefined) this.monitorNow = this.exchanges ?? this.backend.immediate?.() ?? null;
+    return this.monitorNow !== null;
+  }
+
   private session(): Session {
     if (this.monitorNow === undefined) this.monitorNow = this.exchanges ?? this.backend.immediate?.() ?? null;
     return new Session(this.backend, this.monitorNow ?? undefined, this.traceAtOnce);

@@ -12,14 +12,15 @@
 
 import type * as messages from '@cucumber/messages';
 import { skipChecks } from './hooks';
-import { LibvirtDomain, domainXml, type OperationResult, type VirshOutput } from '../libvirt';
+import { LibvirtDomain, domainXml, type OperationResult, type PassThroughResult, type VirshOutput } from '../libvirt';
 import type { MonitorExchanges } from '../libvirt/domain-object';
 import type { DomainDef } from '../libvirt/domain-def';
 import { libvirtForQemu, libvirtVersion } from '../libvirt/versions';
-import type { Backend, QmpCommand, StartResult, StepResult } from '../backends/types';
+import type { Backend, ImmediateSteps, QmpCommand, StartResult, StepResult } from '../backends/types';
 import type { TraceEntry } from '../engine/effects';
 import { fingerprintFlow } from './snapshot';
-import type { Flow } from './flow';
+import { drive, isThenable, type Flow } from './flow';
+import { VIEW_IMMEDIATE } from './world';
 import type { HotplugWorld } from './world';
 import { repoPath } from '../paths';
 import { FileRefusal, MiB, readSuiteFile } from '../files';
@@ -117,7 +118,7 @@ export function readDomainFile(world: HotplugWorld, name: string): string {
   try {
     // The project's own features/domains/ first (a project using this package as a dependency), then the bundled ones.
     const own = path.resolve('features', 'domains');
-    const dir = fs.existsSync(path.join(own, name)) ? own : DOMAIN_DIR;
+    const dir = own === DOMAIN_DIR || fs.existsSync(path.join(own, name)) ? own : DOMAIN_DIR;
     // virsh reads XML files of up to 10 MiB (VSH_MAX_XML_FILE).
     return readSuiteFile(dir, name, 10 * MiB, 'features/domains/');
   } catch (e) {
@@ -193,23 +194,41 @@ function recordingBackend(world: HotplugWorld, s: LibvirtScenario, raw: Backend)
   return { view: view as Backend, ...(exchanges ? { exchanges } : {}) };
 }
 
-/** The world's backend once the domain runs: the scenario's own commands go through libvirt. */
+/**
+ * The world's backend once the domain runs: the scenario's own commands go through libvirt. On the model (the domain
+ * answers at once) the view offers those answers at once too (VIEW_IMMEDIATE), so the world's steps make no promise.
+ */
 function throughDomain(s: LibvirtScenario, dom: LibvirtDomain, raw: Backend): Backend {
-  const pass = async (run: () => ReturnType<LibvirtDomain['qmp']>): Promise<StepResult> => {
+  function* passFlow(run: Flow<PassThroughResult>): Flow<StepResult> {
     s.recording = false;
     try {
-      const r = await run();
+      const r = yield* run;
       s.actionQmp.push(...r.qmp);
       return { reply: r.reply, events: r.events, irqs: r.irqs, get trace() { return r.trace; } };
     } finally {
       s.recording = true;
     }
+  }
+  const pass = async (run: Flow<PassThroughResult>): Promise<StepResult> => drive(passFlow(run));
+  const passNow = (run: Flow<PassThroughResult>): StepResult => {
+    const r = drive(passFlow(run));
+    if (isThenable(r)) throw new Error('internal: the libvirt domain waited for a promise while answering at once');
+    return r;
   };
+  const rawNow = raw.immediate?.();
+  const now: ImmediateSteps | undefined = dom.answersAtOnce && rawNow ? {
+    start: (machine, options) => rawNow.start(machine, options),
+    qmp: (cmd) => passNow(dom.qmpFlow(cmd)),
+    qtest: (line) => passNow(dom.qtestFlow(line)),
+    hmp: (line) => passNow(dom.hmpFlow(line)),
+    close: () => rawNow.close(),
+  } : undefined;
   return new Proxy(raw, {
     get(target, prop) {
-      if (prop === 'qmp') return (cmd: QmpCommand) => pass(() => dom.qmp(cmd));
-      if (prop === 'qtest') return (line: string) => pass(() => dom.qtest(line));
-      if (prop === 'hmp') return (line: string) => pass(() => dom.hmp(line));
+      if (prop === 'qmp') return (cmd: QmpCommand) => pass(dom.qmpFlow(cmd));
+      if (prop === 'qtest') return (line: string) => pass(dom.qtestFlow(line));
+      if (prop === 'hmp') return (line: string) => pass(dom.hmpFlow(line));
+      if (prop === VIEW_IMMEDIATE) return now;
       const v = Reflect.get(target, prop, target);
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },

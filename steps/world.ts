@@ -129,11 +129,13 @@ export class HotplugWorld extends World<WorldParams> {
 
   /**
    * The backend's answers at once while the world's backend is still the one it made and that backend computes them
-   * (the model); else undefined, and the world waits for the backend's promises.
+   * (the model), or those a view put in its place offers under VIEW_IMMEDIATE (libvirt's, on the model); else
+   * undefined, and the world waits for the backend's promises.
    */
   immediate(): ImmediateSteps | undefined {
     const b = this.backend;
-    if (b === undefined || b !== this.madeBackend) return undefined;
+    if (b === undefined) return undefined;
+    if (b !== this.madeBackend) return (b as { [VIEW_IMMEDIATE]?: ImmediateSteps })[VIEW_IMMEDIATE];
     if (this.madeImmediate === undefined) this.madeImmediate = b.immediate?.() ?? null;
     return this.madeImmediate ?? undefined;
   }
@@ -398,6 +400,13 @@ function lfText(text: string): string {
   return lf;
 }
 const lfTexts = new Map<string, string>();
+
+/**
+ * The key under which a view put in the place of the world's backend (steps/libvirt-world.ts: the scenario's commands
+ * through the libvirt domain) offers its answers at once: the very results its promises resolve to, the same errors
+ * thrown. A view's own key: a Proxy of the backend does not reach the backend's Backend.immediate through it.
+ */
+export const VIEW_IMMEDIATE: unique symbol = Symbol('a backend view\'s answers at once');
 
 /** steps/snapshot.ts once loaded (a dynamic import requires it again at every call: the path is resolved each time). */
 let snapshotModule: typeof import('./snapshot') | undefined;

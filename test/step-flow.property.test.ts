@@ -259,6 +259,8 @@ test('libvirt on the model: the exchanges taken at once leave what they leave th
   const devices = ['devices/dimm-512m.xml', 'devices/seed.xml', 'devices/unclosed.xml'];
   const virsh = (w: HotplugWorld) => stringifyJson(lv.libvirt(w).actionVirsh.map((v) => ({ command: v.command, lines: v.output.lines, exitCode: v.output.exitCode })));
   let fastSeen = 0;
+  let passThrough = 0;
+  let removedByEvent = 0;
   for (const file of domains) {
     for (const device of devices) {
       const fast = world();
@@ -285,6 +287,40 @@ test('libvirt on the model: the exchanges taken at once leave what they leave th
         await drive(lv.attach(slow, lv.readDomainFile(slow, device), device));
       });
       assert.equal(c, d, `${file} + ${device}`);
+      // the scenario's own commands through the running domain (libvirt's view in the world's backend's place): at
+      // once on the model, leaving what they leave through the view's promises (the guest's eject: DEVICE_DELETED,
+      // libvirt's object-del and balloon query)
+      if (lv.libvirt(fast).domain?.live !== undefined) {
+        const own: ((w: HotplugWorld) => Flow<unknown>)[] = [
+          (w) => w.qmpFlow({ execute: 'query-memory-devices' }),
+          (w) => w.qmpFlow({ execute: 'device_del', arguments: { id: 'dimm0' } }),
+          (w) => w.qtestFlow('outl 0xa00 0x0'),
+          (w) => w.qtestFlow('outb 0xa14 0x8'),
+          (w) => w.hmpFlow('info memory-devices'),
+          (w) => w.qmpFlow({ execute: 'no-such-command' }),
+        ];
+        for (const [i, run] of own.entries()) {
+          for (const w of [fast, slow]) {
+            lv.libvirt(w).resetAction();
+            w.pending = undefined;
+          }
+          const g = await outcome(fast, async () => {
+            const r = drive(run(fast));
+            assert.ok(!(r instanceof Promise), `${file} + ${device}: own command ${i} at once`);
+          });
+          const h = await outcome(slow, async () => {
+            const r = drive(run(slow));
+            assert.ok(r instanceof Promise, `${file} + ${device}: own command ${i} through the view's promises`);
+            await r;
+          });
+          assert.equal(g, h, `${file} + ${device}: own command ${i}`);
+          assert.equal(worldShown(fast), worldShown(slow), `${file} + ${device}: own command ${i}`);
+          assert.equal(stringifyJson(lv.libvirt(fast).actionQmp), stringifyJson(lv.libvirt(slow).actionQmp));
+          passThrough++;
+          if (lv.libvirt(fast).actionQmp.some((c) => c.execute === 'object-del')) removedByEvent++;
+        }
+        assert.equal(fast.immediate()?.qmp === undefined, false);
+      }
       // detach with the guest's eject (guest stand-in traffic, object-del, balloon refresh), then a plain detach that
       // finds nothing: each at once on the model, each leaving what it leaves through the promises
       for (const ejects of [true, false]) {
@@ -309,6 +345,9 @@ test('libvirt on the model: the exchanges taken at once leave what they leave th
     }
   }
   assert.ok(fastSeen > 6, `domains that started: ${fastSeen}`);
+  assert.ok(passThrough > 30, `own commands through a domain: ${passThrough}`);
+  // the guest's eject after a device_del of the scenario's own: libvirt's processDeviceDeletedEvent sent object-del
+  assert.ok(removedByEvent > 3, `devices libvirt removed after DEVICE_DELETED: ${removedByEvent}`);
 });
 
 test('LibvirtDomain on a backend answering at once (Backend.immediate) gives what it gives through the promises', async () => {
