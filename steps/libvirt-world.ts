@@ -56,7 +56,11 @@ export class LibvirtScenario {
    * The causal trace of the current action's virsh operations: libvirt's functions with the QEMU trace of
    * each command it sent below the call that sent it (what `the trace ...` steps read for them).
    */
-  actionTrace: TraceEntry[] = [];
+  get actionTrace(): TraceEntry[] {
+    return this.actionOperations.flatMap((r) => r.trace);
+  }
+  /** The current action's virsh operations (their traces are made when read). */
+  actionOperations: OperationResult[] = [];
   /** The domain's name once defined. */
   name = '';
   /** `Given libvirt 11.3 on QEMU 10.0`: this scenario's versions, over the world parameter. */
@@ -66,7 +70,7 @@ export class LibvirtScenario {
   resetAction(): void {
     this.actionQmp = [];
     this.actionVirsh = [];
-    this.actionTrace = [];
+    this.actionOperations = [];
     this.liveDefBefore = undefined;
   }
 
@@ -196,7 +200,7 @@ function throughDomain(s: LibvirtScenario, dom: LibvirtDomain, raw: Backend): Ba
     try {
       const r = await run();
       s.actionQmp.push(...r.qmp);
-      return { reply: r.reply, events: r.events, irqs: r.irqs, trace: r.trace };
+      return { reply: r.reply, events: r.events, irqs: r.irqs, get trace() { return r.trace; } };
     } finally {
       s.recording = true;
     }
@@ -249,7 +253,7 @@ function* beforeOperation(world: HotplugWorld, s: LibvirtScenario, dom: LibvirtD
 
 function afterOperation(world: HotplugWorld, s: LibvirtScenario, command: string, r: OperationResult): void {
   s.actionQmp.push(...r.qmp);
-  s.actionTrace.push(...r.trace);
+  s.actionOperations.push(r);
   noteVirsh(world, s, command, r.virsh);
 }
 

@@ -341,3 +341,41 @@ test('LibvirtDomain on a backend answering at once (Backend.immediate) gives wha
     }
   }
 });
+
+test('LibvirtDomain\'s trace, made when read, is the one made from answers whose trace was read at once', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { LibvirtDomain } = require('../libvirt/domain-object') as typeof import('../libvirt/domain-object');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const lv = require('../steps/libvirt-world') as typeof import('../steps/libvirt-world');
+  const read = (f: string) => lv.readDomainFile(world(), f);
+  /** The model with every answer a plain object, its trace read as it comes, and taken at once (what Session did before it deferred it). */
+  class Eager extends ModelBackend {
+    override async qmp(c: QmpCommand) { const r = await super.qmp(c); return { ...r, trace: [...(r.trace ?? [])] }; }
+    override async qtest(l: string) { const r = await super.qtest(l); return { ...r, trace: [...(r.trace ?? [])] }; }
+    override async hmp(l: string) { const r = await super.hmp(l); return { ...r, trace: [...(r.trace ?? [])] }; }
+  }
+  for (const file of ['pc.xml', 'q35.xml', 'two-nodes.xml']) {
+    const lazy = new LibvirtDomain(new ModelBackend({ traceEvents: DEFAULT_TRACE_EVENTS }));
+    const eager = new LibvirtDomain(new Eager({ traceEvents: DEFAULT_TRACE_EVENTS }), { traceAtOnce: true });
+    await lazy.defineAndStart(read(file));
+    await eager.defineAndStart(read(file));
+    const ops: ((d: InstanceType<typeof LibvirtDomain>) => Promise<{ trace: readonly unknown[] }>)[] = [
+      (d) => d.attach(read('devices/dimm-512m.xml')),
+      (d) => d.attach(read('devices/seed.xml')),
+      (d) => d.detach(read('devices/dimm-512m.xml'), { guestEjects: true }),
+      (d) => d.qtest('outl 0xa00 0x1'),
+      (d) => d.qtest('outb 0xa14 0x8'),
+      (d) => d.detach(read('devices/seed.xml'), { guestEjects: false }),
+    ];
+    let entries = 0;
+    for (const [i, op] of ops.entries()) {
+      const a = await op(lazy);
+      const b = await op(eager);
+      // the lazy one read after the eager one's whole operation, and again (the same trace both times)
+      assert.equal(stringifyJson(a.trace), stringifyJson(b.trace), `${file} op ${i}`);
+      assert.equal(stringifyJson({ ...a }), stringifyJson({ ...b }), `${file} op ${i}`);
+      entries += b.trace.filter((t) => (t as { depth: number }).depth > 1).length;
+    }
+    assert.ok(entries > 10, `QEMU's trace below libvirt's hops: ${entries}`);
+  }
+});
