@@ -98,7 +98,8 @@ export class HotplugWorld extends World<WorldParams> {
     // Cucumber's html report renders `log` attachments (text/x.cucumber.log+plain) as HTML: virsh output or an
     // XML parse error quoting a domain name like `<img src=x onerror=...>` would run as script when the report
     // is opened. Everything a step logs is attached as plain text instead, which every report shows as text.
-    (this as { log: (text: string) => void }).log = (text: string) => this.attach(String(text), { mediaType: 'text/plain', fileName: LOG_FILE_NAME });
+    // With attachments off (the quick profiles: nothing there shows them) a log makes none, like the After hook's.
+    (this as { log: (text: string) => void }).log = this.attachmentsEnabled ? (text: string) => this.attach(String(text), { mediaType: 'text/plain', fileName: LOG_FILE_NAME }) : () => undefined;
   }
 
   get backendName(): 'model' | 'qemu' | 'diff' {
