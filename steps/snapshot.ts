@@ -9,6 +9,9 @@ import { modelState } from './model-only';
 import { ich9SciIrq } from '../engine/acpi/pci-config';
 import type { Backend, QmpCommand, StepResult } from '../backends/types';
 import { call, drive, type Flow } from './flow';
+import { ModelBackend } from '../backends/model';
+import type { MachineState } from '../engine/state';
+import { hmpTextOf, portValueOf } from './monitor-text';
 
 /**
  * What a snapshot reads the machine through: the world's own commands (so the reads show in its history as
@@ -148,23 +151,109 @@ export async function irqSnapshot(world: SnapshotSource): Promise<IrqChainSnapsh
   return snap;
 }
 
+/**
+ * On the model, the fingerprint of the machine now with its text made when first read ("the machine is unchanged"
+ * compares the last action step's; a scenario that asks takes one before every action step). GPE0's status is read
+ * now, through the world, as fingerprintFlow reads it: the port access moves the I/O view's most recently used
+ * section (`info mtree -d`'s [MRU]) as it does on QEMU. The other reads (`query-memory-devices`, `info mtree -f`)
+ * change nothing; they are made when the text is read, on the state they would have read, by a backend of its own
+ * (`ModelBackend.at`), so they are not in the world's history (where they were internal: no timeline, events or IRQ
+ * lines; nothing a step or report reads). Undefined unless the world's backend is the model itself.
+ */
+export function* deferredFingerprintFlow(world: SnapshotSource): Flow<Fingerprint | undefined> {
+  const b = world.backend;
+  if (!(b instanceof ModelBackend) || !b.started) return undefined;
+  const read = b.state;
+  const gpe = yield* gpeLineFlow(world);
+  const state = b.state;
+  const source = stateSource(read, world.machineType, world.pmProgrammed);
+  let text: string | undefined;
+  return {
+    modelState: state,
+    get text(): string {
+      if (text === undefined) {
+        const devices = drive(memoryDevicesReplyFlow(source));
+        const flat = drive(flatLinesFlow(source));
+        if (isThenable(devices) || isThenable(flat)) throw new Error('internal: a model state\'s reads waited for a promise');
+        text = fingerprintText(devices, flat as readonly string[], objectsOfState(state), gpe);
+      }
+      return text;
+    },
+  };
+}
+
+function isThenable(v: unknown): boolean {
+  return typeof (v as { then?: unknown } | null)?.then === 'function';
+}
+
+/** What a model state answers the reads of a snapshot, as the world makes of the answers (nothing recorded). */
+function stateSource(state: MachineState, machineType: 'pc' | 'q35', pmProgrammed: boolean): SnapshotSource {
+  const backend = ModelBackend.at(state);
+  const now = backend.immediate();
+  if (!now) throw new Error('internal: ModelBackend.at answers at once');
+  function* qmpFlow(command: QmpCommand): Flow<StepResult> {
+    return now!.qmp(command);
+  }
+  function* qtestFlow(line: string): Flow<StepResult> {
+    return now!.qtest(line);
+  }
+  function* hmpTextFlow(line: string): Flow<string> {
+    return hmpTextOf(line, now!.hmp(line).reply);
+  }
+  function* portReadFlow(width: 'b' | 'w' | 'l', port: number): Flow<number> {
+    return portValueOf(width, port, now!.qtest(`in${width} 0x${port.toString(16)}`).reply);
+  }
+  function* portWriteFlow(): Flow<void> {
+    throw new Error('internal: a snapshot of a state writes nothing');
+  }
+  return {
+    backend, machineType, pmProgrammed, irqLevels: new Map(), history: [],
+    qmpFlow, qtestFlow, hmpTextFlow, portReadFlow, portWriteFlow,
+    qmp: async (command) => drive(qmpFlow(command)),
+    qtest: async (line) => drive(qtestFlow(line)),
+    hmpText: async (line) => drive(hmpTextFlow(line)),
+    portRead: async (width, port) => drive(portReadFlow(width, port)),
+    portWrite: async () => drive(portWriteFlow()),
+  };
+}
+
+function* memoryDevicesReplyFlow(world: SnapshotSource): Flow<unknown> {
+  return (yield* world.qmpFlow({ execute: 'query-memory-devices' }, { internal: true })).reply;
+}
+
+function* flatLinesFlow(world: SnapshotSource): Flow<string[]> {
+  return parseMemoryFlatView(yield* world.hmpTextFlow('info mtree -f', true)).map((r) => `${r.start.toString(16)}-${r.end.toString(16)} ${r.kind} ${r.name}${r.offset ? ' @' + r.offset.toString(16) : ''}`);
+}
+
+function* gpeLineFlow(world: SnapshotSource): Flow<string> {
+  const ports = gpePorts(world);
+  return ports ? `GPE0 STS 0x${(yield* world.portReadFlow('b', ports.sts, true)).toString(16)}` : 'GPE0 not decoded';
+}
+
+/** The model's state object covers the backend objects (on QEMU they are listed: the model does not answer qom-list). */
+function objectsOfState(state: MachineState): string {
+  return state.backends.filter((b) => !b.internal).map((b) => b.id).sort().join(' ');
+}
+
+function fingerprintText(devices: unknown, flat: readonly string[], objs: string, gpe: string): string {
+  return [`query-memory-devices: ${stringifyJson(devices)}`, ...(objs ? [`objects: ${objs}`] : []), gpe, 'flat view of AS "memory":', ...flat.map((l) => '  ' + l)].join('\n');
+}
+
 /** Devices, the memory flat view and GPE0 status as text; plus the model's state object for an identity check. */
 export async function fingerprint(world: SnapshotSource): Promise<Fingerprint> {
   return drive(fingerprintFlow(world));
 }
 
 export function* fingerprintFlow(world: SnapshotSource): Flow<Fingerprint> {
-  const devices = (yield* world.qmpFlow({ execute: 'query-memory-devices' }, { internal: true })).reply;
-  const flat = parseMemoryFlatView(yield* world.hmpTextFlow('info mtree -f', true)).map((r) => `${r.start.toString(16)}-${r.end.toString(16)} ${r.kind} ${r.name}${r.offset ? ' @' + r.offset.toString(16) : ''}`);
-  const ports = gpePorts(world);
-  const gpe = ports ? `GPE0 STS 0x${(yield* world.portReadFlow('b', ports.sts, true)).toString(16)}` : 'GPE0 not decoded';
+  const devices = yield* memoryDevicesReplyFlow(world);
+  const flat = yield* flatLinesFlow(world);
+  const gpe = yield* gpeLineFlow(world);
   const state = modelState(world.backend);
-  // The model's state object covers the backend objects; on QEMU list them (the model does not answer qom-list).
-  let objs = state?.backends.filter((b) => !b.internal).map((b) => b.id).sort().join(' ') ?? '';
+  let objs = state === undefined ? '' : objectsOfState(state);
   if (state === undefined) {
     const objects = (yield* world.qmpFlow({ execute: 'qom-list', arguments: { path: '/objects' } }, { internal: true })).reply;
     objs = (objects as { return?: { name: string }[] }).return?.map((o) => o.name).sort().join(' ') ?? stringifyJson(objects);
   }
-  const text = [`query-memory-devices: ${stringifyJson(devices)}`, ...(objs ? [`objects: ${objs}`] : []), gpe, 'flat view of AS "memory":', ...flat.map((l) => '  ' + l)].join('\n');
+  const text = fingerprintText(devices, flat, objs, gpe);
   return state === undefined ? { text } : { text, modelState: state };
 }

@@ -13,6 +13,7 @@ import { DEFAULT_TRACE_EVENTS } from '../engine/trace-events';
 import { DEFAULT_QEMU_VERSION, isQemuVersion, QEMU_VERSIONS, type QemuVersion } from '../engine/versions';
 import type { Fingerprint } from './snapshot';
 import { setRunBackend } from './time-limit';
+import { hmpTextOf, portValueOf } from './monitor-text';
 
 export interface WorldParams {
   /** `model` (default) or `qemu`. */
@@ -246,8 +247,10 @@ export class HotplugWorld extends World<WorldParams> {
   }
 
   private *beforeCommand(): Flow<void> {
-    const { fingerprintFlow } = (snapshotModule ??= yield* call(import('./snapshot')));
-    this.fingerprintBefore = yield* fingerprintFlow(this);
+    const { deferredFingerprintFlow, fingerprintFlow } = (snapshotModule ??= yield* call(import('./snapshot')));
+    // On the model its text is made only when "the machine is unchanged" reads it: a scenario that asks takes one
+    // before every action step, and only the last action step's is compared.
+    this.fingerprintBefore = (this.immediate() && (yield* deferredFingerprintFlow(this))) || (yield* fingerprintFlow(this));
   }
 
   // Each exchange below is written once, as a step body (steps/flow.ts: `yield* world.qmpFlow(...)` in a step runs
@@ -309,8 +312,7 @@ export class HotplugWorld extends World<WorldParams> {
 
   *hmpTextFlow(line: string, internal = false): Flow<string> {
     const r = yield* this.hmpFlow(line, { internal });
-    if (typeof r.reply !== 'string') throw new Error(`${line}: expected text, got ${stringifyJson(r.reply)}`);
-    return lfText(r.reply);
+    return hmpTextOf(line, r.reply);
   }
 
   /** `inb`/`inw`/`inl` through qtest → the value (`OK 0x0008` → 8). */
@@ -320,9 +322,7 @@ export class HotplugWorld extends World<WorldParams> {
 
   *portReadFlow(width: 'b' | 'w' | 'l', port: number, internal = false): Flow<number> {
     const r = yield* this.qtestFlow(`in${width} 0x${port.toString(16)}`, { internal });
-    const m = /^OK (0x[0-9a-f]+)$/i.exec(String(r.reply));
-    if (!m) throw new Error(`in${width} 0x${port.toString(16)} answered ${JSON.stringify(r.reply)}`);
-    return Number(m[1]);
+    return portValueOf(width, port, r.reply);
   }
 
   async portWrite(width: 'b' | 'w' | 'l', port: number, value: number | bigint, internal = false): Promise<void> {
@@ -386,21 +386,6 @@ export class HotplugWorld extends World<WorldParams> {
   }
 }
 
-/**
- * HMP text with \r\n normalised, remembered per text: the model hands out the very same `info mtree` string for
- * the same state again (the start-up machines' maps before every scenario), and the reports' parses are
- * remembered per normalised text, which is then the same string too (hashed once).
- */
-function lfText(text: string): string {
-  let lf = lfTexts.get(text);
-  if (lf === undefined) {
-    lf = text.replace(/\r\n/g, '\n');
-    if (lfTexts.size >= 64) lfTexts.clear();
-    lfTexts.set(text, lf);
-  }
-  return lf;
-}
-const lfTexts = new Map<string, string>();
 
 /**
  * The key under which a view put in the place of the world's backend (steps/libvirt-world.ts: the scenario's commands

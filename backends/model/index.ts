@@ -48,6 +48,16 @@ export class ModelBackend implements Backend {
     this.qemuVersion = options.qemuVersion ?? DEFAULT_QEMU_VERSION;
   }
 
+  /**
+   * A backend whose machine is `state`, as if it had been started and driven there (its history is empty): what a
+   * state answers can be asked later, without the backend that made it (steps/snapshot.ts deferredFingerprint).
+   */
+  static at(state: MachineState, options: ModelBackendOptions = {}): ModelBackend {
+    const b = new ModelBackend({ ...options, qemuVersion: state.config.qemu.version });
+    b.current = state;
+    return b;
+  }
+
   /** The release of the running machine (or the default one before start). */
   get version(): QemuVersion {
     return this.current?.config.qemu.version ?? this.qemuVersion;
