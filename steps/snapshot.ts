@@ -182,6 +182,16 @@ export function* deferredFingerprintFlow(world: SnapshotSource): Flow<Fingerprin
   };
 }
 
+/**
+ * Whether the world's backend is the model itself and its state is the very object `before` was taken of: then a
+ * fingerprint now would show exactly `before` (the engine is pure), and making it would change nothing either (its
+ * GPE0 read finds the dispatch MRU where `before`'s read left it: test/deferred-fingerprint.property.test.ts).
+ */
+export function unchangedModelState(world: SnapshotSource, before: Fingerprint): boolean {
+  const b = world.backend;
+  return b instanceof ModelBackend && b.started && before.modelState !== undefined && b.state === before.modelState;
+}
+
 function isThenable(v: unknown): boolean {
   return typeof (v as { then?: unknown } | null)?.then === 'function';
 }
