@@ -57,20 +57,8 @@ const positions: HiddenSlot<ReadonlyMap<string, number>> = hiddenSlot();
  * dump-guest-core, both on; memfd shares by default) and the boolean properties given.
  */
 export function backendProps(type: BackendType, given: Readonly<Record<string, boolean>> = {}, binding?: HostBinding): BackendProps {
-  // The usual backend (no host-nodes, no seal=off) as one literal: the spreads below take V8's slow path.
-  if (!binding?.hostNodes?.length && !(type === 'memory-backend-memfd' && given.seal === false)) {
-    return {
-      merge: given.merge ?? true,
-      dump: given.dump ?? true,
-      prealloc: given.prealloc ?? false,
-      share: given.share ?? type === 'memory-backend-memfd',
-      reserve: given.reserve ?? true,
-      policy: binding?.policy ?? 'default',
-    };
-  }
-  return {
-    ...(binding?.hostNodes?.length ? { hostNodes: binding.hostNodes } : {}),
-    ...(type === 'memory-backend-memfd' && given.seal === false ? { seal: false } : {}),
+  // The usual backend (no host-nodes, no seal=off) is this one literal: the spreads below take V8's slow path.
+  const usual: BackendProps = {
     merge: given.merge ?? true,
     dump: given.dump ?? true,
     prealloc: given.prealloc ?? false,
@@ -78,6 +66,9 @@ export function backendProps(type: BackendType, given: Readonly<Record<string, b
     reserve: given.reserve ?? true,
     policy: binding?.policy ?? 'default',
   };
+  const sealOff = type === 'memory-backend-memfd' && given.seal === false;
+  if (!binding?.hostNodes?.length && !sealOff) return usual;
+  return { ...(binding?.hostNodes?.length ? { hostNodes: binding.hostNodes } : {}), ...(sealOff ? { seal: false } : {}), ...usual };
 }
 
 /** A backend's host NUMA binding as given (policy, host-nodes). */
