@@ -14,5 +14,13 @@ export function step<A extends unknown[], R, W>(body: (this: W, ...args: A) => F
     return drive(body.apply(this, args));
   };
   Object.defineProperty(fn, 'length', { value: body.length });
+  Object.defineProperty(fn, LIBRARY_STEP, { value: true });
   return fn;
+}
+
+const LIBRARY_STEP = Symbol('hotplug-scenarios library step');
+
+/** Whether `fn` was made by `step()` (the library's own steps and hooks: steps/step-runner.ts). */
+export function isLibraryStep(fn: unknown): boolean {
+  return typeof fn === 'function' && (fn as { [LIBRARY_STEP]?: boolean })[LIBRARY_STEP] === true;
 }

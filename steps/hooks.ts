@@ -10,6 +10,7 @@ import { irqSnapshot, memorySnapshot } from './snapshot';
 import type { HotplugWorld, StepType } from './world';
 import { scenarioEnded, scenarioStarted } from './time-limit';
 import { installStepStart } from './step-start';
+import { installLeanStepRunner } from './step-runner';
 import { call, step } from './flow';
 
 /** Where a pickle step's doc string starts, for error messages that name the feature file and line. */
@@ -96,6 +97,9 @@ if (!installStepStart((world, step) => { if (isOurs(world)) beginStep(world, ste
     beginStep(this, pickleStep, gherkinDocument);
   });
 }
+// The library's steps and hooks (made by step()) have their parameters made outside an async scope of their own
+// (steps/step-runner.ts); where Cucumber's runner is not as expected, Cucumber runs them as it runs any step.
+installLeanStepRunner();
 
 // A step body (steps/flow.ts): on the model without attachments, no promise.
 After(step(function* (this: HotplugWorld, { result }: ITestCaseHookParameter) {
